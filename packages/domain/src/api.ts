@@ -1,0 +1,121 @@
+import { z } from "zod";
+import { AnalysisStatusSchema, TriageStatusSchema } from "./analysis.ts";
+import { SeveritySchema } from "./severity.ts";
+import { StrideCategorySchema } from "./stride.ts";
+import { ThreatSourceSchema } from "./threat.ts";
+
+/** Request and response shapes of the HTTP API, shared by the API, the SPA and the CLI. */
+
+export const IdParamSchema = z.object({ id: z.uuid() });
+
+export const CreateProjectSchema = z.object({
+  name: z.string().trim().min(1).max(120),
+  description: z.string().max(2000).default(""),
+  teamId: z.uuid().optional(),
+});
+export type CreateProjectInput = z.infer<typeof CreateProjectSchema>;
+
+/** A relative path with forward slashes, no `..`, no absolute paths, no control characters. */
+export const TemplatePathSchema = z
+  .string()
+  .min(1)
+  .max(512)
+  .transform((p) => p.replace(/\\/g, "/").replace(/^\.\/+/, ""))
+  .refine((p) => !p.startsWith("/") && !p.split("/").includes("..") && !/[\u0000-\u001f]/.test(p), {
+    message: "must be a relative path without '..' or control characters",
+  });
+
+export const SubmissionFileSchema = z.object({
+  path: TemplatePathSchema,
+  content: z.string(),
+});
+
+export const JsonSubmissionSchema = z.object({
+  files: z.array(SubmissionFileSchema).min(1),
+  /** Skip the LLM cache and pay for a fresh answer. */
+  force: z.boolean().default(false),
+  source: z.enum(["web", "cli", "api"]).default("api"),
+});
+export type JsonSubmission = z.infer<typeof JsonSubmissionSchema>;
+
+export const SubmissionResultSchema = z.object({
+  batchId: z.uuid(),
+  analyses: z.array(z.object({ id: z.uuid(), path: z.string(), templateVersionId: z.uuid(), deduplicated: z.boolean() })),
+});
+export type SubmissionResult = z.infer<typeof SubmissionResultSchema>;
+
+export const StatusCountsSchema = z.record(AnalysisStatusSchema, z.number().int());
+export type StatusCounts = z.infer<typeof StatusCountsSchema>;
+
+export interface ProjectDto {
+  id: string;
+  teamId: string;
+  name: string;
+  description: string;
+  createdAt: string;
+  riskScore: number;
+  threatCount: number;
+  lastAnalyzedAt: string | null;
+}
+
+export interface AnalysisDto {
+  id: string;
+  projectId: string;
+  batchId: string | null;
+  path: string;
+  templateVersionId: string;
+  sha256: string;
+  status: z.infer<typeof AnalysisStatusSchema>;
+  format: string | null;
+  resourceCount: number | null;
+  provider: string;
+  model: string | null;
+  attempts: number;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationMs: number | null;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  llmCacheHit: boolean;
+  threatCount: number;
+  riskScore: number;
+  severityCounts: Record<string, number>;
+  errorCode: string | null;
+  errorMessage: string | null;
+}
+
+export interface BatchDto {
+  id: string;
+  projectId: string;
+  source: string;
+  fileCount: number;
+  createdAt: string;
+  status: "queued" | "running" | "succeeded" | "partial" | "failed";
+  counts: StatusCounts;
+  analyses: Array<Pick<AnalysisDto, "id" | "path" | "status" | "format" | "threatCount" | "errorCode" | "errorMessage">>;
+}
+
+/** One Server-Sent Event on `GET /batches/:id/events`. */
+export const AnalysisEventSchema = z.object({
+  analysisId: z.uuid(),
+  batchId: z.uuid().nullable(),
+  projectId: z.uuid(),
+  status: AnalysisStatusSchema,
+  threatCount: z.number().int().optional(),
+  errorCode: z.string().nullable().optional(),
+  at: z.string(),
+});
+export type AnalysisEvent = z.infer<typeof AnalysisEventSchema>;
+
+export const ThreatQuerySchema = z.object({
+  category: StrideCategorySchema.optional(),
+  severity: SeveritySchema.optional(),
+  source: ThreatSourceSchema.optional(),
+  triage: TriageStatusSchema.optional(),
+  q: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+export type ThreatQuery = z.infer<typeof ThreatQuerySchema>;

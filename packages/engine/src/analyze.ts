@@ -1,0 +1,158 @@
+import {
+  type Threat,
+  clampRating,
+  severityFromScore,
+  threatFingerprint,
+  threatScore,
+} from "@threatline/domain";
+import { deriveFacts } from "./graph/derive.ts";
+import type { FileReport, GraphEdge, GraphNode, ResourceGraph, SecretFinding, SourceFile } from "./graph/types.ts";
+import { FORMAT_HANDLERS } from "./formats/index.ts";
+import { DEFAULT_LIMITS, type EngineLimits, type FormatHandler } from "./formats/types.ts";
+import { RULES } from "./rules/index.ts";
+import type { Finding, Rule, RuleContext } from "./rules/types.ts";
+import { checkText, utf8Length } from "./text.ts";
+
+/** Bumped whenever parsing or rules change what an analysis finds; part of the LLM cache key. */
+export const ENGINE_VERSION = "0.1.0";
+
+export interface AnalyzeOptions {
+  limits?: Partial<EngineLimits>;
+  /**
+   * Only report threats whose primary resource is declared in one of these files. The other files are
+   * context (the rest of a Terraform module). Defaults to every file.
+   */
+  focus?: readonly string[];
+  /** Restrict to these rules (tests, evaluation). */
+  rules?: readonly Rule[];
+}
+
+export interface AnalyzeResult {
+  files: FileReport[];
+  graph: ResourceGraph;
+  threats: Threat[];
+}
+
+/** Parses files into one resource graph. Never throws for bad input: errors are reported per file. */
+export function buildGraph(files: readonly SourceFile[], limits: Partial<EngineLimits> = {}): { graph: ResourceGraph; files: FileReport[] } {
+  const bounds: EngineLimits = { ...DEFAULT_LIMITS, ...limits };
+  const reports = new Map<string, FileReport>();
+  const groups = new Map<FormatHandler, SourceFile[]>();
+  let total = 0;
+
+  for (const file of files) {
+    total += utf8Length(file.content);
+    const textError = checkText(file, bounds, total);
+    if (textError) {
+      reports.set(file.path, { path: file.path, format: null, resources: 0, error: textError });
+      continue;
+    }
+    const handler = FORMAT_HANDLERS.find((h) => h.detect(file));
+    if (!handler) {
+      reports.set(file.path, {
+        path: file.path,
+        format: null,
+        resources: 0,
+        error: {
+          code: "template/unsupported-format",
+          message: "Not a CloudFormation, Terraform, OpenAPI or Kubernetes file.",
+        },
+      });
+      continue;
+    }
+    groups.set(handler, [...(groups.get(handler) ?? []), file]);
+  }
+
+  const nodes: GraphNode[] = [];
+  const edges: GraphEdge[] = [];
+  const secrets: SecretFinding[] = [];
+  for (const [handler, group] of groups) {
+    const part = handler.parse(group, bounds);
+    nodes.push(...part.nodes);
+    edges.push(...part.edges);
+    secrets.push(...part.secrets);
+    for (const report of part.reports) reports.set(report.path, report);
+  }
+
+  return {
+    graph: { nodes, edges, facts: deriveFacts(nodes, edges, secrets) },
+    files: files.map((f) => reports.get(f.path) ?? { path: f.path, format: null, resources: 0 }),
+  };
+}
+
+export function createRuleContext(graph: ResourceGraph): RuleContext {
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const exposed = new Set(graph.facts.exposures.map((e) => e.nodeId));
+  const outgoing = new Map<string, GraphEdge[]>();
+  const incoming = new Map<string, GraphEdge[]>();
+  for (const edge of graph.edges) {
+    outgoing.set(edge.from, [...(outgoing.get(edge.from) ?? []), edge]);
+    incoming.set(edge.to, [...(incoming.get(edge.to) ?? []), edge]);
+  }
+  const resolve = (list: GraphEdge[] | undefined, pick: (e: GraphEdge) => string, kind?: string): GraphNode[] =>
+    (list ?? [])
+      .filter((e) => kind === undefined || e.kind === kind)
+      .map((e) => byId.get(pick(e)))
+      .filter((n): n is GraphNode => n !== undefined);
+  return {
+    graph,
+    byId,
+    isExposed: (id) => exposed.has(id),
+    out: (id, kind) => resolve(outgoing.get(id), (e) => e.to, kind),
+    in: (id, kind) => resolve(incoming.get(id), (e) => e.from, kind),
+  };
+}
+
+/** Turns one rule finding into a threat with evidence, score and fingerprint. */
+export function findingToThreat(rule: Rule, finding: Finding): Threat {
+  const { node } = finding;
+  const likelihood = clampRating(finding.likelihood ?? rule.likelihood);
+  const impact = clampRating(rule.impact);
+  const score = threatScore(likelihood, impact);
+  const fix = rule.remediation.fix?.[node.format];
+  const description = (finding.detail ?? rule.description).replaceAll("{resource}", node.id);
+  const involved = [node, ...(finding.related ?? [])];
+  const paths = finding.paths.length > 0 ? finding.paths : [""];
+  return {
+    fingerprint: threatFingerprint({ category: rule.category, ruleId: rule.id, title: rule.title, file: node.file, resourceId: node.id }),
+    ruleId: rule.id,
+    category: rule.category,
+    title: rule.title,
+    description,
+    severity: severityFromScore(score),
+    likelihood,
+    impact,
+    score,
+    resources: involved.map((n) => ({ id: n.id, type: n.type, file: n.file, line: n.line })),
+    evidence: paths.map((path) => ({ file: node.file, line: node.propertyLines[path] ?? node.line, path })),
+    remediations: [fix ? { text: rule.remediation.text, fix } : { text: rule.remediation.text }],
+    references: { cwe: rule.references.cwe ?? [], capec: rule.references.capec ?? [], attack: rule.references.attack ?? [] },
+    source: "rule",
+  };
+}
+
+/** Runs the builtin rules over a graph. Deterministic: the same graph gives the same threats in the same order. */
+export function runRules(graph: ResourceGraph, rules: readonly Rule[] = RULES): Threat[] {
+  const ctx = createRuleContext(graph);
+  const kinds = new Set(graph.nodes.map((n) => n.kind));
+  const threats = new Map<string, Threat>();
+  for (const rule of rules) {
+    if (!rule.kinds.some((k) => kinds.has(k))) continue;
+    for (const finding of rule.check(ctx)) {
+      const threat = findingToThreat(rule, finding);
+      if (!threats.has(threat.fingerprint)) threats.set(threat.fingerprint, threat);
+    }
+  }
+  return [...threats.values()].sort((a, b) => b.score - a.score || a.fingerprint.localeCompare(b.fingerprint));
+}
+
+/** Parse, derive and run the rules: the complete builtin threat model of a set of files. */
+export function analyze(files: readonly SourceFile[], options: AnalyzeOptions = {}): AnalyzeResult {
+  const { graph, files: reports } = buildGraph(files, options.limits);
+  let threats = runRules(graph, options.rules);
+  if (options.focus) {
+    const focus = new Set(options.focus);
+    threats = threats.filter((t) => t.resources[0] && focus.has(t.resources[0].file));
+  }
+  return { files: reports, graph, threats };
+}

@@ -1,0 +1,45 @@
+import type { TemplateFormat } from "@threatline/domain";
+import type { FileReport, GraphEdge, GraphNode, SecretFinding, SourceFile } from "../graph/types.ts";
+
+/** What one format's parser contributes to the graph. */
+export interface ParsedPart {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  secrets: SecretFinding[];
+  /** One report per input file handed to `parse`. */
+  reports: FileReport[];
+}
+
+/**
+ * A format: how to recognise it from content and how to parse it. `parse` receives every file detected as
+ * this format at once, so that formats made of many files (a Terraform module is a folder) can join them.
+ * Parsers never throw for bad input: they report `template/*` errors per file.
+ */
+export interface FormatHandler {
+  format: TemplateFormat;
+  /** Cheap content sniffing; `path` only breaks ties. */
+  detect(file: SourceFile): boolean;
+  parse(files: SourceFile[], limits: EngineLimits): ParsedPart;
+}
+
+/** Bounds that keep a hostile file from exhausting a worker. */
+export interface EngineLimits {
+  /** Largest file, in bytes. */
+  maxFileBytes: number;
+  /** Largest total of all files in one analysis, in bytes. */
+  maxTotalBytes: number;
+  /** Deepest nesting of maps and lists. */
+  maxDepth: number;
+  /** Most YAML aliases in one document (alias bombs). */
+  maxAliases: number;
+  /** Most resources in one analysis. */
+  maxResources: number;
+}
+
+export const DEFAULT_LIMITS: EngineLimits = {
+  maxFileBytes: 5 * 1024 * 1024,
+  maxTotalBytes: 50 * 1024 * 1024,
+  maxDepth: 64,
+  maxAliases: 100,
+  maxResources: 50_000,
+};

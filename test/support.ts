@@ -1,0 +1,53 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { inject } from "vitest";
+import { createDb, type Db } from "@threatline/db";
+
+export interface TestDatabase {
+  url: string;
+  db: Db;
+  drop(): Promise<void>;
+}
+
+/** A fresh database cloned from the migrated template: each test file owns its data. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const adminUrl = inject("pgAdminUrl");
+  const name = `threatline_t_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${inject("pgTemplate")}"`);
+  await admin.end();
+  const url = adminUrl.replace(/\/[^/?]+(\?|$)/, `/${name}$1`);
+  const db = createDb({ url, poolSize: 5 });
+  return {
+    url,
+    db,
+    async drop() {
+      await db.$disconnect();
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+/** A Redis key prefix of its own, so parallel test files never see each other's queues. */
+export function testPrefix(): string {
+  return `tl-test-${randomBytes(4).toString("hex")}`;
+}
+
+export function redisUrl(): string {
+  return inject("redisUrl");
+}
+
+/** Polls until `check` returns a value (not undefined/false) or the time runs out. */
+export async function waitFor<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000, what = "condition"): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
