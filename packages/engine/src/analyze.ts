@@ -34,7 +34,10 @@ export interface AnalyzeResult {
 }
 
 /** Parses files into one resource graph. Never throws for bad input: errors are reported per file. */
-export function buildGraph(files: readonly SourceFile[], limits: Partial<EngineLimits> = {}): { graph: ResourceGraph; files: FileReport[] } {
+export async function buildGraph(
+  files: readonly SourceFile[],
+  limits: Partial<EngineLimits> = {},
+): Promise<{ graph: ResourceGraph; files: FileReport[] }> {
   const bounds: EngineLimits = { ...DEFAULT_LIMITS, ...limits };
   const reports = new Map<string, FileReport>();
   const groups = new Map<FormatHandler, SourceFile[]>();
@@ -67,7 +70,7 @@ export function buildGraph(files: readonly SourceFile[], limits: Partial<EngineL
   const edges: GraphEdge[] = [];
   const secrets: SecretFinding[] = [];
   for (const [handler, group] of groups) {
-    const part = handler.parse(group, bounds);
+    const part = await handler.parse(group, bounds);
     nodes.push(...part.nodes);
     edges.push(...part.edges);
     secrets.push(...part.secrets);
@@ -147,8 +150,8 @@ export function runRules(graph: ResourceGraph, rules: readonly Rule[] = RULES): 
 }
 
 /** Parse, derive and run the rules: the complete builtin threat model of a set of files. */
-export function analyze(files: readonly SourceFile[], options: AnalyzeOptions = {}): AnalyzeResult {
-  const { graph, files: reports } = buildGraph(files, options.limits);
+export async function analyze(files: readonly SourceFile[], options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
+  const { graph, files: reports } = await buildGraph(files, options.limits);
   let threats = runRules(graph, options.rules);
   if (options.focus) {
     const focus = new Set(options.focus);

@@ -19,7 +19,8 @@ export interface FormatHandler {
   format: TemplateFormat;
   /** Cheap content sniffing; `path` only breaks ties. */
   detect(file: SourceFile): boolean;
-  parse(files: SourceFile[], limits: EngineLimits): ParsedPart;
+  /** May be async: HashiCorp's HCL parser runs as WebAssembly and answers with a promise. */
+  parse(files: SourceFile[], limits: EngineLimits): ParsedPart | Promise<ParsedPart>;
 }
 
 /** Bounds that keep a hostile file from exhausting a worker. */
