@@ -1,0 +1,7 @@
+import type { Command } from "commander";
+
+/** A CLI subcommand: adds itself to the program. Each command lives in its own `*.command.ts`. */
+export type CommandRegistrar = (program: Command) => void;
+
+/** Every subcommand of `threatline`. */
+export const COMMANDS: CommandRegistrar[] = [];
