@@ -1,0 +1,380 @@
+import {
+  type Document,
+  LineCounter,
+  type Node as YamlNode,
+  Pair,
+  type ParsedNode,
+  Scalar,
+  type Tags,
+  YAMLMap,
+  YAMLSeq,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  parseAllDocuments,
+} from "yaml";
+
+/**
+ * Shared loading of YAML (one or many documents) and JSON with source positions, for every format parsed
+ * from a tree of maps and lists (CloudFormation, OpenAPI, Kubernetes). Pure: no fs, no Node-only APIs.
+ */
+
+/** A property path: `Resources.AppBucket.Properties.AccessControl`, `a.0.b`, or the segments themselves. */
+export type PropertyPath = string | readonly (string | number)[];
+
+export type LoadErrorCode = "template/parse-failed" | "template/too-deep" | "template/too-many-aliases";
+
+/** Compatible with `FileReport["error"]`. */
+export interface LoadError {
+  code: LoadErrorCode;
+  message: string;
+  line?: number;
+  column?: number;
+}
+
+export interface SourcePosition {
+  /** 1-based. */
+  line: number;
+  /** 1-based. */
+  column: number;
+}
+
+/** One document of a stream, as plain values, with a way back to the source. */
+export interface StructuredDocument {
+  /** 0-based position in the stream. */
+  index: number;
+  /** The document as plain JSON-like values (custom tags already applied); `null` for an empty document. */
+  value: unknown;
+  /** 1-based line where the document's content starts. */
+  line: number;
+  /**
+   * 1-based line of a property path: the line of the key for map entries, of the item for list entries.
+   * `undefined` when the path does not exist. The empty path is the document itself.
+   */
+  lineOf(path: PropertyPath): number | undefined;
+  /** Like `lineOf`, with the column. */
+  positionOf(path: PropertyPath): SourcePosition | undefined;
+}
+
+export type LoadResult = { ok: true; documents: StructuredDocument[] } | { ok: false; error: LoadError };
+
+export interface LoadOptions {
+  /** Extra tags (CloudFormation's `!Ref` …); see `functionTags`. */
+  customTags?: Tags;
+  /** Most aliases in one document, and the bound on alias expansion handed to `yaml`. Default 100. */
+  maxAliases?: number;
+  /** Deepest nesting of maps and lists. Default 64. */
+  maxDepth?: number;
+  /** Refuse duplicate keys in a map (YAML's rule). Default true. */
+  uniqueKeys?: boolean;
+}
+
+const DEFAULTS = { maxAliases: 100, maxDepth: 64 };
+
+/**
+ * Parses YAML (multi-document) or JSON text. Never throws: syntax errors, alias bombs and excessive nesting
+ * come back as `template/*` errors with a position where there is one.
+ */
+export function loadStructured(text: string, options: LoadOptions = {}): LoadResult {
+  const maxAliases = options.maxAliases ?? DEFAULTS.maxAliases;
+  const maxDepth = options.maxDepth ?? DEFAULTS.maxDepth;
+  const lineCounter = new LineCounter();
+  const position = (offset: number): SourcePosition => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+
+  if (roughDepth(text) > maxDepth * 4) {
+    return {
+      ok: false,
+      error: { code: "template/too-deep", message: `The text nests deeper than ${maxDepth} levels.` },
+    };
+  }
+
+  let docs: Document.Parsed[];
+  try {
+    docs = parseAllDocuments(text, {
+      lineCounter,
+      customTags: options.customTags ?? [],
+      uniqueKeys: options.uniqueKeys ?? true,
+      merge: true,
+      prettyErrors: true,
+    }) as Document.Parsed[];
+  } catch (error) {
+    return { ok: false, error: thrown(error) };
+  }
+
+  const documents: StructuredDocument[] = [];
+  for (const [index, doc] of docs.entries()) {
+    const syntax = doc.errors[0];
+    if (syntax && /call stack/i.test(syntax.message)) {
+      return { ok: false, error: { code: "template/too-deep", message: "The document nests too deeply to parse." } };
+    }
+    if (syntax) {
+      const at = position(syntax.pos[0]);
+      return {
+        ok: false,
+        error: { code: "template/parse-failed", message: firstLine(syntax.message), line: at.line, column: at.column },
+      };
+    }
+    const shape = measure(doc.contents);
+    if (shape.depth > maxDepth) {
+      return {
+        ok: false,
+        error: {
+          code: "template/too-deep",
+          message: `Document ${index + 1} nests deeper than ${maxDepth} levels.`,
+          ...(shape.deepest ? position(shape.deepest) : {}),
+        },
+      };
+    }
+    if (shape.aliases > maxAliases) {
+      return {
+        ok: false,
+        error: {
+          code: "template/too-many-aliases",
+          message: `Document ${index + 1} uses ${shape.aliases} YAML aliases; the limit is ${maxAliases}.`,
+        },
+      };
+    }
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: maxAliases });
+    } catch (error) {
+      return { ok: false, error: thrown(error) };
+    }
+    const start = nodeStart(doc.contents) ?? 0;
+    documents.push({
+      index,
+      value: value ?? null,
+      line: position(start).line,
+      lineOf: (path) => {
+        const offset = locate(doc, path);
+        return offset === undefined ? undefined : position(offset).line;
+      },
+      positionOf: (path) => {
+        const offset = locate(doc, path);
+        return offset === undefined ? undefined : position(offset);
+      },
+    });
+  }
+  return { ok: true, documents };
+}
+
+/** `yaml`'s messages carry the position and a source excerpt; the position is reported separately. */
+function firstLine(message: string): string {
+  return (message.split("\n")[0] ?? message).replace(/ at line \d+, column \d+:?$/, "");
+}
+
+function thrown(error: unknown): LoadError {
+  if (error instanceof RangeError) {
+    // The composer recurses per nesting level: a stack overflow means the nesting is hostile.
+    return { code: "template/too-deep", message: "The document nests too deeply to parse." };
+  }
+  if (error instanceof ReferenceError && /alias/i.test(error.message)) {
+    return { code: "template/too-many-aliases", message: "The document's aliases expand too much (alias bomb)." };
+  }
+  return {
+    code: "template/parse-failed",
+    message: error instanceof Error ? firstLine(error.message) : "Unreadable document.",
+  };
+}
+
+/**
+ * A cheap upper bound of the nesting in raw text, taken before the parser sees it: the parser recurses per
+ * level and slows down quadratically with block indentation, so hostile nesting must be refused first.
+ * Block indentation levels and flow brackets are counted without regard to quoting; the caller compares
+ * against a generous multiple of the real limit, which the parsed tree is then held to exactly.
+ */
+function roughDepth(text: string): number {
+  let worst = 0;
+  let flow = 0;
+  let flowWorst = 0;
+  const indents: number[] = [];
+  let lineStart = true;
+  let indent = 0;
+  let dashes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      lineStart = true;
+      indent = 0;
+      dashes = 0;
+      continue;
+    }
+    if (lineStart) {
+      if (c === 32) {
+        indent += 1;
+        continue;
+      }
+      if (c === 45 && (text.charCodeAt(i + 1) === 32 || text.charCodeAt(i + 1) === 10)) {
+        dashes += 1;
+        indent += 2;
+        i += 1;
+        continue;
+      }
+      if (c === 13 || c === 35) continue;
+      lineStart = false;
+      while (indents.length > 0 && indents[indents.length - 1]! >= indent) indents.pop();
+      indents.push(indent);
+      worst = Math.max(worst, indents.length + dashes);
+    }
+    if (c === 91 || c === 123) {
+      flow += 1;
+      if (flow > flowWorst) flowWorst = flow;
+    } else if ((c === 93 || c === 125) && flow > 0) {
+      flow -= 1;
+    }
+  }
+  return worst + flowWorst;
+}
+
+/** Nesting depth and alias count, walked without recursion and without expanding aliases. */
+function measure(root: unknown): { depth: number; aliases: number; deepest?: number } {
+  let depth = 0;
+  let aliases = 0;
+  let deepest: number | undefined;
+  const stack: Array<[unknown, number]> = [[root, 0]];
+  while (stack.length > 0) {
+    const [node, level] = stack.pop()!;
+    if (isAlias(node)) {
+      aliases += 1;
+    } else if (isMap(node) || isSeq(node)) {
+      const inner = level + 1;
+      if (inner > depth) {
+        depth = inner;
+        deepest = nodeStart(node);
+      }
+      for (const item of node.items) {
+        if (isPair(item)) {
+          stack.push([item.key, inner], [item.value, inner]);
+        } else {
+          stack.push([item, inner]);
+        }
+      }
+    }
+  }
+  return deepest === undefined ? { depth, aliases } : { depth, aliases, deepest };
+}
+
+function nodeStart(node: unknown): number | undefined {
+  const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
+  return range ? range[0] : undefined;
+}
+
+/** Per-map key index, built on first lookup so large maps (10,000 resources) stay O(1) per step. */
+const keyIndex = new WeakMap<YAMLMap<unknown, unknown>, Map<string, Pair<unknown, unknown>>>();
+
+function pairFor(map: YAMLMap<unknown, unknown>, key: string): Pair<unknown, unknown> | undefined {
+  if (map.items.length <= 8) {
+    return map.items.find((p) => keyString(p.key) === key);
+  }
+  let index = keyIndex.get(map);
+  if (!index) {
+    index = new Map();
+    for (const pair of map.items) {
+      const k = keyString(pair.key);
+      if (k !== undefined && !index.has(k)) index.set(k, pair);
+    }
+    keyIndex.set(map, index);
+  }
+  return index.get(key);
+}
+
+function keyString(key: unknown): string | undefined {
+  if (isScalar(key)) return String(key.value);
+  if (typeof key === "string" || typeof key === "number") return String(key);
+  return undefined;
+}
+
+function splitPath(path: PropertyPath): string[] {
+  if (typeof path !== "string") return path.map(String);
+  return path === "" ? [] : path.split(".");
+}
+
+/**
+ * Source offset of a path. String paths are split on dots; a segment that names no key is joined with the
+ * next ones, so keys that contain dots (`kubernetes.io/name`) are still found.
+ */
+function locate(doc: Document.Parsed, path: PropertyPath): number | undefined {
+  const segments = splitPath(path);
+  const joinable = typeof path === "string";
+  let node: unknown = doc.contents;
+  let offset = nodeStart(node);
+  let i = 0;
+  while (i < segments.length) {
+    if (isAlias(node)) node = node.resolve(doc);
+    if (isMap(node)) {
+      let pair: Pair<unknown, unknown> | undefined;
+      let used = 1;
+      let key = segments[i]!;
+      pair = pairFor(node, key);
+      while (!pair && joinable && i + used < segments.length) {
+        key = `${key}.${segments[i + used]!}`;
+        used += 1;
+        pair = pairFor(node, key);
+      }
+      if (!pair) return undefined;
+      offset = nodeStart(pair.key) ?? nodeStart(pair.value) ?? offset;
+      node = pair.value;
+      i += used;
+    } else if (isSeq(node)) {
+      const segment = segments[i]!;
+      if (!/^\d+$/.test(segment)) return undefined;
+      const item: unknown = node.items[Number(segment)];
+      if (item === undefined) return undefined;
+      offset = (isPair(item) ? nodeStart(item.key) : nodeStart(item)) ?? offset;
+      node = isPair(item) ? item.value : item;
+      i += 1;
+    } else {
+      return undefined;
+    }
+  }
+  return offset;
+}
+
+/** How one short tag becomes a value: `!Ref X` → `{ Ref: "X" }`. */
+export interface FunctionTagSpec {
+  /** The tag as written, with its `!`. */
+  tag: string;
+  /** The long form key (`Ref`, `Fn::GetAtt`). */
+  name: string;
+  /** Rewrites a scalar argument (`!GetAtt A.B` → `["A", "B"]`). Defaults to the string itself. */
+  scalar?: (value: string) => unknown;
+}
+
+/**
+ * Builds `customTags` that turn short function tags into their long form, `{ [name]: argument }`, for
+ * scalar, list and map arguments alike. List and map arguments keep their source nodes, so property paths
+ * through them (`Properties.X.Fn::If.1`) still have lines.
+ */
+export function functionTags(specs: readonly FunctionTagSpec[]): Tags {
+  const tags: Tags = [];
+  for (const spec of specs) {
+    const wrap = (inner: unknown): YAMLMap => {
+      const map = new YAMLMap();
+      map.items.push(new Pair(new Scalar(spec.name), inner));
+      return map;
+    };
+    tags.push({
+      tag: spec.tag,
+      resolve: (value: string) => new Scalar({ [spec.name]: spec.scalar ? spec.scalar(value) : value }),
+    });
+    for (const collection of ["seq", "map"] as const) {
+      tags.push({
+        tag: spec.tag,
+        collection,
+        nodeClass: collection === "seq" ? YAMLSeq : YAMLMap,
+        resolve: (node: YAMLSeq.Parsed | YAMLMap.Parsed) => withRange(wrap(node), node),
+      });
+    }
+  }
+  return tags;
+}
+
+function withRange(wrapper: YAMLMap, inner: ParsedNode | YamlNode): YAMLMap {
+  wrapper.range = inner.range ?? null;
+  return wrapper;
+}
