@@ -1,0 +1,46 @@
+/**
+ * A token bucket as Bedrock applies it: full at `capacity`, refilled continuously at `capacity` per window.
+ * A call is admitted while the bucket is not empty and charged its reservation; settling corrects the
+ * charge to what the call really cost, so the balance may go below zero after an expensive answer.
+ */
+export class TokenBucket {
+  private level: number;
+  private last: number;
+
+  constructor(
+    private capacity: number,
+    private readonly windowMs: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.level = capacity;
+    this.last = now();
+  }
+
+  private refill(): void {
+    const t = this.now();
+    this.level = Math.min(this.capacity, this.level + ((t - this.last) * this.capacity) / this.windowMs);
+    this.last = t;
+  }
+
+  /** Takes `amount` when the bucket holds at least that much (or, for one oversized call, when it is full). */
+  tryTake(amount: number): boolean {
+    if (this.capacity <= 0) return true;
+    this.refill();
+    const needed = Math.min(amount, this.capacity);
+    if (this.level < needed) return false;
+    this.level -= amount;
+    return true;
+  }
+
+  /** Adds back (positive) or charges more (negative) once the real cost is known. */
+  adjust(delta: number): void {
+    if (this.capacity <= 0) return;
+    this.refill();
+    this.level = Math.min(this.capacity, this.level + delta);
+  }
+
+  available(): number {
+    this.refill();
+    return this.level;
+  }
+}

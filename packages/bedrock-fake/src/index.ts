@@ -1,0 +1,3 @@
+export { startFakeBedrock, type FakeBedrock, type FakeBedrockOptions, type FakeStats } from "./server.ts";
+export { FAULT_KINDS, parseFaults, type FaultKind } from "./faults.ts";
+export { estimateTokens } from "./answer.ts";
