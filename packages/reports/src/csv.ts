@@ -1,0 +1,83 @@
+import type { ResourceRef, Threat } from "@threatline/domain";
+import { triageStatusOf, type ReportInput } from "./report.ts";
+
+export const CSV_COLUMNS = [
+  "fingerprint",
+  "category",
+  "severity",
+  "score",
+  "likelihood",
+  "impact",
+  "title",
+  "description",
+  "rule_id",
+  "source",
+  "resource_id",
+  "resource_type",
+  "file",
+  "line",
+  "evidence",
+  "remediations",
+  "cwe",
+  "triage_status",
+  "triage_owner",
+  "triage_note",
+] as const;
+
+/** Characters that make Excel, LibreOffice or Sheets read a cell as a formula (OWASP CSV injection). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * One CSV cell: defused against formula injection by a leading `'`, then quoted per RFC 4180 when it holds
+ * a quote, a comma or a line break.
+ */
+export function csvCell(value: string | number | null | undefined): string {
+  let text = value === null || value === undefined ? "" : String(value);
+  if (FORMULA_START.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+function row(cells: Array<string | number | null | undefined>): string {
+  return cells.map(csvCell).join(",");
+}
+
+/** CSV with one row per threat × resource (a threat without resources gets one row), CRLF line ends. */
+export function renderCsv(input: Pick<ReportInput, "threats" | "triage">): string {
+  const lines = [row([...CSV_COLUMNS])];
+  for (const threat of input.threats) {
+    const triage = input.triage[threat.fingerprint];
+    const resources: Array<ResourceRef | null> = threat.resources.length > 0 ? threat.resources : [null];
+    for (const resource of resources) lines.push(row(threatRow(threat, resource, triageStatusOf(input, threat), triage)));
+  }
+  return `${lines.join("\r\n")}\r\n`;
+}
+
+function threatRow(
+  threat: Threat,
+  resource: ResourceRef | null,
+  status: string,
+  triage: ReportInput["triage"][string] | undefined,
+): Array<string | number | null> {
+  return [
+    threat.fingerprint,
+    threat.category,
+    threat.severity,
+    threat.score,
+    threat.likelihood,
+    threat.impact,
+    threat.title,
+    threat.description,
+    threat.ruleId,
+    threat.source,
+    resource?.id ?? null,
+    resource?.type ?? null,
+    resource?.file ?? threat.evidence[0]?.file ?? null,
+    resource?.line ?? null,
+    threat.evidence.map((e) => `${e.file}${e.line === null ? "" : `:${e.line}`}${e.path ? ` ${e.path}` : ""}`).join("; "),
+    threat.remediations.map((r) => r.text).join(" | "),
+    threat.references.cwe.join(" "),
+    status,
+    triage?.owner ?? null,
+    triage?.note ?? null,
+  ];
+}

@@ -1,0 +1,133 @@
+import { z } from "zod";
+import {
+  AnalysisStatusSchema,
+  SEVERITIES,
+  STRIDE_CATEGORIES,
+  SeveritySchema,
+  StrideCategorySchema,
+  ThreatSchema,
+  TriageStatusSchema,
+  countByCategory,
+  countBySeverity,
+  riskScore,
+  type Threat,
+  type TriageStatus,
+} from "@threatline/domain";
+
+/** Version of the full JSON report; bumped on any change a consumer could notice. */
+export const REPORT_VERSION = 1;
+
+/** What a report covers: a local scan, one analysis, one batch, or a project's current state. */
+export const ReportScopeSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("scan") }),
+  z.object({ kind: z.literal("analysis"), id: z.string() }),
+  z.object({ kind: z.literal("batch"), id: z.string() }),
+  z.object({ kind: z.literal("project"), id: z.string() }),
+]);
+export type ReportScope = z.infer<typeof ReportScopeSchema>;
+
+/** One template in the report, with the analysis it came from when there is one. */
+export const ReportFileSchema = z.object({
+  path: z.string(),
+  format: z.string().nullable(),
+  resources: z.number().int().nonnegative(),
+  analysisId: z.string().optional(),
+  status: AnalysisStatusSchema.optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+export type ReportFile = z.infer<typeof ReportFileSchema>;
+
+/** A triage decision as exported: keyed by fingerprint in `ReportInput.triage`. */
+export const TriageEntrySchema = z.object({
+  status: TriageStatusSchema,
+  owner: z.string().nullable().default(null),
+  expiresAt: z.string().nullable().default(null),
+  note: z.string().default(""),
+});
+export type TriageEntry = z.infer<typeof TriageEntrySchema>;
+
+/**
+ * Everything an exporter needs, and nothing it has to look up: exporters are pure, so the caller passes
+ * the clock (`generatedAt`) and the tool version in.
+ */
+export const ReportInputSchema = z.object({
+  tool: z.object({ name: z.literal("threatline"), version: z.string() }),
+  generatedAt: z.string(),
+  scope: ReportScopeSchema,
+  project: z.object({ id: z.string().nullable(), name: z.string() }).nullable(),
+  files: z.array(ReportFileSchema),
+  threats: z.array(ThreatSchema),
+  triage: z.record(z.string(), TriageEntrySchema),
+});
+export type ReportInput = z.infer<typeof ReportInputSchema>;
+
+export const ReportSummarySchema = z.object({
+  threatCount: z.number().int().nonnegative(),
+  /** Threats without a closing triage decision (accepted, mitigated, false positive). */
+  openCount: z.number().int().nonnegative(),
+  byCategory: z.record(StrideCategorySchema, z.number().int()),
+  bySeverity: z.record(SeveritySchema, z.number().int()),
+  byTriage: z.record(TriageStatusSchema, z.number().int()),
+  riskScore: z.number(),
+});
+export type ReportSummary = z.infer<typeof ReportSummarySchema>;
+
+/** The full JSON export: the report input plus a version and a summary. Published as a JSON Schema. */
+export const FullReportSchema = z
+  .object({ version: z.literal(REPORT_VERSION) })
+  .extend(ReportInputSchema.shape)
+  .extend({ summary: ReportSummarySchema })
+  .meta({
+    $id: "https://threatline.dev/schemas/threatline-report.v1.schema.json",
+    title: "Threatline report",
+    description: "A Threatline threat model export: files, STRIDE threats with evidence, triage and a summary.",
+  });
+export type FullReport = z.infer<typeof FullReportSchema>;
+
+/** The triage status of a threat; threats nobody triaged are open. */
+export function triageStatusOf(input: Pick<ReportInput, "triage">, threat: Pick<Threat, "fingerprint">): TriageStatus {
+  return input.triage[threat.fingerprint]?.status ?? "open";
+}
+
+/** Counts and risk of a report, with triage applied to the risk score. */
+export function summarize(input: Pick<ReportInput, "threats" | "triage">): ReportSummary {
+  const statuses = new Map(input.threats.map((t) => [t.fingerprint, triageStatusOf(input, t)] as const));
+  const byTriage = { open: 0, accepted: 0, mitigated: 0, false_positive: 0 } satisfies Record<TriageStatus, number>;
+  for (const status of statuses.values()) byTriage[status] += 1;
+  const risk = riskScore(input.threats, statuses);
+  return {
+    threatCount: input.threats.length,
+    openCount: input.threats.filter((t) => statuses.get(t.fingerprint) === "open").length,
+    byCategory: countByCategory(input.threats),
+    bySeverity: countBySeverity(input.threats),
+    byTriage,
+    riskScore: risk,
+  };
+}
+
+/** Threats of one category, worst first, keeping input order among equals. */
+export function threatsByCategory(threats: readonly Threat[]): Array<[(typeof STRIDE_CATEGORIES)[number], Threat[]]> {
+  return STRIDE_CATEGORIES.map((category) => [
+    category,
+    threats
+      .map((t, i) => [t, i] as const)
+      .filter(([t]) => t.category === category)
+      .sort(([a, ia], [b, ib]) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || ia - ib)
+      .map(([t]) => t),
+  ]);
+}
+
+/** Builds the full JSON report value. */
+export function toFullReport(input: ReportInput): FullReport {
+  return { version: REPORT_VERSION, ...input, summary: summarize(input) };
+}
+
+/** The full JSON export: two-space indented, with a trailing newline. */
+export function renderFullJson(input: ReportInput): string {
+  return `${JSON.stringify(toFullReport(input), null, 2)}\n`;
+}
+
+/** The published JSON Schema of the full JSON export. */
+export function fullReportJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(FullReportSchema, { io: "output" });
+}

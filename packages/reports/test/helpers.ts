@@ -1,0 +1,40 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { ThreatSchema, type Threat } from "@threatline/domain";
+import type { ReportInput } from "../src/index.ts";
+
+export function fixturePath(name: string): string {
+  return fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+}
+
+export function readFixture(name: string): string {
+  return readFileSync(fixturePath(name), "utf8");
+}
+
+/** Hand-made threats with the awkward cases: duplicates, non-ASCII, markup, formula prefixes, no resources. */
+export function sampleThreats(): Threat[] {
+  return ThreatSchema.array().parse(JSON.parse(readFixture("threats.json")));
+}
+
+export function sampleInput(overrides: Partial<ReportInput> = {}): ReportInput {
+  return {
+    tool: { name: "threatline", version: "0.1.0" },
+    generatedAt: "2026-11-26T10:00:00.000Z",
+    scope: { kind: "project", id: "0194c3a0-0000-7000-8000-000000000001" },
+    project: { id: "0194c3a0-0000-7000-8000-000000000001", name: "Payments <prod>" },
+    files: [
+      { path: "infra/app stack.yaml", format: "cloudformation", resources: 3, analysisId: "a1", status: "succeeded" },
+      { path: "tf/main.tf", format: "terraform", resources: 2, analysisId: "a2", status: "succeeded" },
+      { path: "api/openapi.yaml", format: "openapi", resources: 4, analysisId: "a3", status: "partial" },
+      { path: "k8s/api.yaml", format: "kubernetes", resources: 1, analysisId: "a4", status: "succeeded" },
+      { path: "k8s/worker.yaml", format: "kubernetes", resources: 1, analysisId: "a5", status: "succeeded" },
+      { path: "broken.yaml", format: null, resources: 0, analysisId: "a6", status: "failed", error: { code: "template/parse-failed", message: "bad indentation at line 3" } },
+    ],
+    threats: sampleThreats(),
+    triage: {
+      "11111111111111111111111111111111": { status: "accepted", owner: "ana@example.com", expiresAt: "2027-01-01T00:00:00.000Z", note: "logs are public by design" },
+      "44444444444444444444444444444444": { status: "mitigated", owner: null, expiresAt: null, note: "" },
+    },
+    ...overrides,
+  };
+}
