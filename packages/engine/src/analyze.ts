@@ -12,6 +12,7 @@ import { DEFAULT_LIMITS, type EngineLimits, type FormatHandler } from "./formats
 import { RULES } from "./rules/index.ts";
 import type { Finding, Rule, RuleContext } from "./rules/types.ts";
 import { checkText, utf8Length } from "./text.ts";
+import { detectSecrets } from "./secrets/detect.ts";
 
 /** Bumped whenever parsing or rules change what an analysis finds; part of the LLM cache key. */
 export const ENGINE_VERSION = "0.1.0";
@@ -77,8 +78,12 @@ export async function buildGraph(
     for (const report of part.reports) reports.set(report.path, report);
   }
 
+  // Parsers report what only they can see (NoEcho defaults, Secret manifests); detection adds the rest.
+  const parsed = [...groups.values()].flat();
+  const allSecrets = detectSecrets(parsed, nodes, secrets);
+
   return {
-    graph: { nodes, edges, facts: deriveFacts(nodes, edges, secrets) },
+    graph: { nodes, edges, facts: deriveFacts(nodes, edges, allSecrets) },
     files: files.map((f) => reports.get(f.path) ?? { path: f.path, format: null, resources: 0 }),
   };
 }
@@ -140,7 +145,8 @@ export function runRules(graph: ResourceGraph, rules: readonly Rule[] = RULES): 
   const kinds = new Set(graph.nodes.map((n) => n.kind));
   const threats = new Map<string, Threat>();
   for (const rule of rules) {
-    if (!rule.kinds.some((k) => kinds.has(k))) continue;
+    // `*`: the rule reads whole-graph facts (secrets) and runs whatever the graph holds.
+    if (!rule.kinds.includes("*") && !rule.kinds.some((k) => kinds.has(k))) continue;
     for (const finding of rule.check(ctx)) {
       const threat = findingToThreat(rule, finding);
       if (!threats.has(threat.fingerprint)) threats.set(threat.fingerprint, threat);

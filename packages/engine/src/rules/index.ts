@@ -1,4 +1,14 @@
 import type { Rule } from "./types.ts";
+import { OPENAPI_RULES } from "../openapi/rules.ts";
+import { KUBERNETES_RULES } from "../kubernetes/rules.ts";
+import { SECRET_RULES } from "../secrets/rules.ts";
+import { INJECTION_RULE } from "../secrets/injection.ts";
 
 /** Every builtin rule. Each rule family's module adds its list here. */
 export const RULES: Rule[] = [];
+
+// OpenAPI, Kubernetes, secrets and prompt-injection rules (append-only).
+RULES.push(...OPENAPI_RULES);
+RULES.push(...KUBERNETES_RULES);
+RULES.push(...SECRET_RULES);
+RULES.push(INJECTION_RULE);

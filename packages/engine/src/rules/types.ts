@@ -43,7 +43,10 @@ export interface Rule {
   references: { cwe?: string[]; capec?: string[]; attack?: string[] };
   /** A short doc page (Markdown) for people and for SARIF help text. */
   docs: string;
-  /** Node kinds the rule reads; the engine only calls `check` when the graph has one. */
+  /**
+   * Node kinds the rule reads; the engine only calls `check` when the graph has one. `*` runs the rule on
+   * any graph (rules over whole-graph facts such as hard-coded secrets).
+   */
   kinds: readonly string[];
   check(ctx: RuleContext): Finding[];
 }

@@ -1,0 +1,193 @@
+import type { GraphNode, SecretFinding, SourceFile } from "../graph/types.ts";
+import { isPlaceholder, isSecretKey, SCRIPT_PATTERNS, VALUE_PATTERNS, type SecretKind, type ValuePattern } from "./patterns.ts";
+
+/** Longest string the detectors look into; longer values are cut so a hostile file stays cheap. */
+const MAX_SCAN = 200_000;
+
+interface Hit {
+  kind: SecretKind;
+  value: string;
+  index: number;
+}
+
+function connectionPassword(url: string): string | undefined {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/[^:/@]*:([^@]*)@/i.exec(url);
+  return m?.[1];
+}
+
+function runPatterns(text: string, patterns: readonly ValuePattern[]): Hit[] {
+  const hits: Hit[] = [];
+  const input = text.length > MAX_SCAN ? text.slice(0, MAX_SCAN) : text;
+  for (const pattern of patterns) {
+    pattern.regex.lastIndex = 0;
+    for (const match of input.matchAll(pattern.regex)) {
+      const value = match[pattern.group];
+      if (!value) continue;
+      if (pattern.kind === "connection-string") {
+        const password = connectionPassword(value);
+        if (password === undefined || isPlaceholder(password) || password.length < 3) continue;
+      } else if (pattern.kind !== "private-key" && pattern.kind !== "aws-access-key" && isPlaceholder(value)) {
+        continue;
+      }
+      const offset = match.index + (pattern.group === 0 ? 0 : match[0].indexOf(value));
+      hits.push({ kind: pattern.kind, value, index: offset });
+    }
+  }
+  return hits;
+}
+
+/** Secrets recognisable from their shape alone (keys, tokens, connection strings), plus script assignments. */
+export function scanString(text: string): Hit[] {
+  const hits = runPatterns(text, VALUE_PATTERNS);
+  if (/\n|;|&&/.test(text) || /^[A-Z0-9_]+=/.test(text) || text.includes("--")) hits.push(...runPatterns(text, SCRIPT_PATTERNS));
+  return hits;
+}
+
+function lineAt(text: string, index: number): number {
+  let line = 1;
+  for (let i = 0; i < index && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+/** Raw-text detection: catches secrets in comments, scripts and anything a parser did not turn into a node. */
+export function detectInText(file: SourceFile): SecretFinding[] {
+  return scanString(file.content).map((hit) => ({
+    file: file.path,
+    line: lineAt(file.content, hit.index),
+    nodeId: null,
+    path: `line ${lineAt(file.content, hit.index)}`,
+    kind: hit.kind,
+    value: hit.value,
+  }));
+}
+
+interface Leaf {
+  path: string;
+  key: string;
+  value: string;
+}
+
+/** Every string in a node's properties, with its dotted path and the key that names it. */
+function leaves(value: unknown, path: string, key: string, out: Leaf[], depth: number): void {
+  if (depth > 80 || out.length > 50_000) return;
+  if (typeof value === "string") {
+    out.push({ path, key, value });
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => leaves(item, path ? `${path}.${i}` : String(i), key, out, depth + 1));
+  } else if (value !== null && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    // `{ name: DB_PASSWORD, value: "…" }` (Kubernetes env, ECS Environment): the name is the key.
+    const nameKey = ["name", "Name"].find((k) => typeof record[k] === "string");
+    const valueKey = ["value", "Value"].find((k) => typeof record[k] === "string");
+    for (const [k, v] of Object.entries(record)) {
+      const named = nameKey && valueKey === k ? (record[nameKey] as string) : k;
+      leaves(v, path ? `${path}.${k}` : k, named, out, depth + 1);
+    }
+  }
+}
+
+function kindForKey(key: string, value: string): SecretKind {
+  const norm = key.toLowerCase().replace(/[^a-z0-9]/g, "");
+  if (norm.includes("secretaccesskey") || (norm.includes("secretkey") && /^[A-Za-z0-9/+]{40}$/.test(value))) return "aws-secret-key";
+  if (norm.includes("password") || norm.includes("passwd") || norm.includes("pwd") || norm.includes("passphrase")) return "password";
+  if (norm.includes("token") || norm.includes("apikey")) return "token";
+  return "generic";
+}
+
+function findLine(node: GraphNode, contents: ReadonlyMap<string, string>, path: string, value: string): number | null {
+  let p = path;
+  while (p) {
+    const line = node.propertyLines[p];
+    if (line !== undefined) return line;
+    const cut = p.lastIndexOf(".");
+    p = cut < 0 ? "" : p.slice(0, cut);
+  }
+  const text = contents.get(node.file);
+  if (text) {
+    const first = value.split("\n")[0] ?? value;
+    const index = text.indexOf(first);
+    if (index >= 0) return lineAt(text, index);
+  }
+  return node.line;
+}
+
+/** Node-level detection: secret-named keys with literal values, and secret shapes inside any string. */
+export function detectInNodes(nodes: readonly GraphNode[], files: readonly SourceFile[]): SecretFinding[] {
+  const contents = new Map(files.map((f) => [f.path, f.content]));
+  const found: SecretFinding[] = [];
+  for (const node of nodes) {
+    const all: Leaf[] = [];
+    leaves(node.properties, "", "", all, 0);
+    for (const leaf of all) {
+      const add = (kind: SecretKind, value: string): void => {
+        found.push({ file: node.file, line: findLine(node, contents, leaf.path, value), nodeId: node.id, path: leaf.path, kind, value });
+      };
+      const shaped = scanString(leaf.value);
+      for (const hit of shaped) add(hit.kind, hit.value);
+      if (shaped.length === 0 && leaf.key && isSecretKey(leaf.key) && !isPlaceholder(leaf.value) && !leaf.value.includes("\n")) {
+        add(kindForKey(leaf.key, leaf.value), leaf.value);
+      }
+    }
+  }
+  return found;
+}
+
+const KIND_RANK: Record<SecretKind, number> = {
+  "private-key": 0,
+  "aws-access-key": 1,
+  "aws-secret-key": 2,
+  token: 3,
+  "connection-string": 4,
+  "noecho-default": 5,
+  password: 6,
+  generic: 7,
+};
+
+function normalized(value: string): string {
+  return value.replace(/\s+/g, "");
+}
+
+/**
+ * Every hard-coded secret in a set of files: what the parsers reported (CloudFormation `NoEcho` defaults,
+ * Kubernetes Secret data), what node properties hold, and what the raw text shows. One finding per file and
+ * value; a finding tied to a node wins over a text-only one. Text-only findings are attached to the node that
+ * holds the value, or else to the last node declared above them, so that a rule can report them.
+ */
+export function detectSecrets(files: readonly SourceFile[], nodes: readonly GraphNode[], reported: readonly SecretFinding[] = []): SecretFinding[] {
+  const fromNodes = detectInNodes(nodes, files);
+  const fromText = files.flatMap(detectInText);
+  const byKey = new Map<string, SecretFinding>();
+  const nodesByFile = new Map<string, GraphNode[]>();
+  for (const node of nodes) nodesByFile.set(node.file, [...(nodesByFile.get(node.file) ?? []), node]);
+
+  for (const finding of [...reported, ...fromNodes, ...fromText]) {
+    const key = `${finding.file}\u0000${normalized(finding.value)}`;
+    const seen = byKey.get(key);
+    if (!seen) {
+      byKey.set(key, { ...finding });
+      continue;
+    }
+    if (seen.nodeId === null && finding.nodeId !== null) {
+      byKey.set(key, { ...finding, kind: KIND_RANK[seen.kind] < KIND_RANK[finding.kind] ? seen.kind : finding.kind });
+    } else if (KIND_RANK[finding.kind] < KIND_RANK[seen.kind] && seen.kind !== "noecho-default") {
+      seen.kind = finding.kind;
+    }
+  }
+
+  // A value that is only a part of a longer secret (a password inside a connection string) is the same secret.
+  const list = [...byKey.values()];
+  const kept = list.filter(
+    (f) => !list.some((o) => o !== f && o.file === f.file && o.value.length > f.value.length && o.value.includes(f.value) && o.nodeId === f.nodeId && o.line === f.line),
+  );
+
+  for (const finding of kept) {
+    if (finding.nodeId !== null) continue;
+    const candidates = (nodesByFile.get(finding.file) ?? []).filter((n) => n.line !== null && finding.line !== null && n.line <= finding.line);
+    const holder = candidates.sort((a, b) => (b.line ?? 0) - (a.line ?? 0))[0];
+    if (holder) finding.nodeId = holder.id;
+  }
+
+  return kept.sort(
+    (a, b) => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0) || a.path.localeCompare(b.path) || a.kind.localeCompare(b.kind) || a.value.localeCompare(b.value),
+  );
+}

@@ -1,0 +1,90 @@
+import type { GraphNode, SecretFinding } from "../graph/types.ts";
+import type { Finding, Rule, RuleContext } from "../rules/types.ts";
+
+type SecretKind = SecretFinding["kind"];
+
+/**
+ * The node a secret is reported on, with the secret's line added to its property lines so that the evidence
+ * points at the secret rather than at the top of the resource.
+ */
+function withLines(node: GraphNode, secrets: readonly SecretFinding[]): GraphNode {
+  const lines = { ...node.propertyLines };
+  for (const s of secrets) if (s.line !== null && lines[s.path] === undefined) lines[s.path] = s.line;
+  return { ...node, propertyLines: lines };
+}
+
+function fileNode(ctx: RuleContext, file: string): GraphNode | undefined {
+  const sibling = ctx.graph.nodes.find((n) => n.file === file);
+  if (!sibling) return undefined;
+  return { id: file, type: "file", kind: "file", format: sibling.format, file, line: 1, attrs: {}, properties: {}, propertyLines: {} };
+}
+
+function checkKinds(kinds: readonly SecretKind[], label: string) {
+  return (ctx: RuleContext): Finding[] => {
+    const groups = new Map<string, SecretFinding[]>();
+    for (const secret of ctx.graph.facts.secrets) {
+      if (!kinds.includes(secret.kind)) continue;
+      const key = `${secret.file}\u0000${secret.nodeId ?? ""}`;
+      groups.set(key, [...(groups.get(key) ?? []), secret]);
+    }
+    const findings: Finding[] = [];
+    for (const group of groups.values()) {
+      const first = group[0];
+      if (!first) continue;
+      const node = (first.nodeId !== null ? ctx.byId.get(first.nodeId) : undefined) ?? fileNode(ctx, first.file);
+      if (!node) continue;
+      const where = [...new Set(group.map((s) => s.path))];
+      findings.push({
+        node: withLines(node, group),
+        paths: where,
+        detail: `${node.id} holds ${group.length === 1 ? `a hard-coded ${label}` : `${group.length} hard-coded ${label}s`} in plain text (${where.join(", ")}). Anyone who can read the template, its repository, its CI logs or the deployed resource's configuration can use it.`,
+        likelihood: ctx.isExposed(node.id) ? 5 : undefined,
+      });
+    }
+    return findings;
+  };
+}
+
+const FIX = {
+  cloudformation: "MasterUserPassword: '{{resolve:secretsmanager:prod/db:SecretString:password}}'",
+  terraform:
+    'data "aws_secretsmanager_secret_version" "db" {\n  secret_id = "prod/db"\n}\n# password = jsondecode(data.aws_secretsmanager_secret_version.db.secret_string)["password"]',
+  "terraform-plan": "# Read the value from a secret store at apply time instead of writing it in configuration.",
+  kubernetes:
+    "env:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef:\n        name: db-credentials\n        key: password",
+  openapi: "# Remove the literal value; document the field without an example secret.\nexample: \"<redacted>\"",
+};
+
+function docs(title: string, why: string): string {
+  return `## ${title}\n\n${why}\n\n**Fix:** move the value to a secret store (AWS Secrets Manager, SSM Parameter Store SecureString, a Kubernetes Secret created out of band, Vault) and reference it; then rotate the exposed value, because it stays in version history.`;
+}
+
+const REMEDIATION =
+  "Remove the literal value, store it in a secret manager and reference it at deploy time. Rotate the exposed credential: it remains in the repository history.";
+
+function secretRule(id: string, title: string, kinds: SecretKind[], label: string, likelihood: number, impact: number, cwe: string[]): Rule {
+  const description = `{resource} contains a hard-coded ${label}. Secrets in templates leak through repositories, CI logs, and the provider's console.`;
+  return {
+    id,
+    title,
+    category: "InformationDisclosure",
+    likelihood,
+    impact,
+    description,
+    remediation: { text: REMEDIATION, fix: FIX },
+    references: { cwe, capec: ["CAPEC-191"], attack: ["T1552.001"] },
+    docs: docs(title, description.replace("{resource}", "The resource")),
+    kinds: ["*"],
+    check: checkKinds(kinds, label),
+  };
+}
+
+export const SECRET_RULES: Rule[] = [
+  secretRule("TL-SECRET-001", "Hard-coded password or secret in template", ["password", "generic"], "password or secret", 4, 4, ["CWE-798", "CWE-259"]),
+  secretRule("TL-SECRET-002", "Hard-coded AWS access key id", ["aws-access-key"], "AWS access key id", 4, 5, ["CWE-798"]),
+  secretRule("TL-SECRET-003", "Hard-coded AWS secret access key", ["aws-secret-key"], "AWS secret access key", 4, 5, ["CWE-798"]),
+  secretRule("TL-SECRET-004", "Private key embedded in template", ["private-key"], "private key", 4, 5, ["CWE-321", "CWE-798"]),
+  secretRule("TL-SECRET-005", "Hard-coded API token", ["token"], "API token", 4, 4, ["CWE-798"]),
+  secretRule("TL-SECRET-006", "Connection string with embedded password", ["connection-string"], "connection string with a password", 4, 4, ["CWE-798", "CWE-259"]),
+  secretRule("TL-SECRET-007", "NoEcho parameter with a default value", ["noecho-default"], "default for a NoEcho parameter", 3, 4, ["CWE-798", "CWE-1188"]),
+];
