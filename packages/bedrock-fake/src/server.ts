@@ -114,7 +114,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   res.end(text);
 }
 
-function sendError(res: ServerResponse, kind: keyof typeof ERRORS | string, message?: string): void {
+function sendError(res: ServerResponse, kind: string, message?: string): void {
   const error = ERRORS[kind] ?? ERRORS["400"]!;
   sendJson(res, error.status, { message: message ?? error.message }, { "x-amzn-errortype": `${error.type}:http://internal.amazon.com/coral/com.amazon.bedrock/` });
 }

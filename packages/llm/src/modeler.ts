@@ -1,0 +1,273 @@
+import type { ErrorCode, Threat } from "@threatline/domain";
+import { ENGINE_VERSION, type ResourceGraph, type SourceFile } from "@threatline/engine";
+import type { Redis } from "ioredis";
+import { type LlmCache, llmCacheKey, zeroUsage } from "./cache.ts";
+import type { LlmConfig } from "./config.ts";
+import { defaultPromptEngine, chunkGraph, type GraphChunk, type PromptEngine, splitChunk } from "./context.ts";
+import { costUsd, priceFor, type TokenUsage } from "./cost.ts";
+import { LlmThrottledError } from "./errors.ts";
+import { groundThreats, mergeThreats } from "./grounding.ts";
+import { RedisRateLimiter } from "./limiter.ts";
+import { inertJson, inertText, loadPrompt, type PromptTemplate, renderTemplate } from "./prompts.ts";
+import { BedrockProvider } from "./providers/bedrock.provider.ts";
+import { OpenAiCompatibleProvider } from "./providers/openai.provider.ts";
+import { type ChatMessage, type LlmProvider, ProviderError } from "./providers/types.ts";
+import { describeIssues, type ModelThreat, ModelThreatListSchema, TOOL_DESCRIPTION, TOOL_NAME } from "./schema.ts";
+
+export interface ThreatModelRequest {
+  analysisId: string;
+  contentHash: string;
+  files: SourceFile[];
+  graph: ResourceGraph;
+  ruleThreats: Threat[];
+  /** Bypass the cache (the answer is still stored). */
+  force: boolean;
+  /** The team's budget is spent: skip the LLM, rules only. */
+  budgetExhausted?: boolean;
+}
+
+export interface ThreatModelUsage extends TokenUsage {
+  latencyMs: number;
+  costUsd: number;
+}
+
+export interface ThreatModelOutcome {
+  /** `partial`: some or all of the model's work failed; the rule threats (and any completed parts) are kept. */
+  status: "succeeded" | "partial" | "skipped";
+  threats: Threat[];
+  provider: string;
+  model: string | null;
+  promptHash: string | null;
+  usage: ThreatModelUsage;
+  cacheHit: boolean;
+  ungroundedCount: number;
+  error?: { code: ErrorCode; message: string };
+  /** Model calls made for this outcome (repairs and split halves included). */
+  calls?: number;
+  /** How many graph chunks the template was sent in. */
+  chunks?: number;
+}
+
+export interface ThreatModeler {
+  model(req: ThreatModelRequest): Promise<ThreatModelOutcome>;
+  /** Releases the provider's connections. */
+  close?(): void;
+}
+
+export interface Logger {
+  info(message: string, meta?: Record<string, unknown>): void;
+  warn(message: string, meta?: Record<string, unknown>): void;
+  error(message: string, meta?: Record<string, unknown>): void;
+}
+
+export interface ThreatModelerDeps {
+  config: LlmConfig;
+  redis: Redis;
+  cache: LlmCache;
+  logger?: Logger;
+  /** Another provider (tests). Default: from `config.provider`. */
+  provider?: LlmProvider;
+  /** The engine's redact/compact/estimate (tests). */
+  engine?: PromptEngine;
+  /** Redis key prefix of the shared limiter; every process of a deployment must use the same. */
+  limiterPrefix?: string;
+  /** The limiter's window; 60 000 ms except in scaled-time benchmarks. */
+  limiterWindowMs?: number;
+  /** Where prompt versions live (default: the repository's `prompts/`). */
+  promptsDir?: string;
+}
+
+type ChunkResult =
+  | { kind: "ok"; items: ModelThreat[] }
+  | { kind: "truncated" }
+  | { kind: "invalid"; message: string }
+  | { kind: "permanent"; error: ProviderError };
+
+const MAX_SPLIT_DEPTH = 4;
+
+/** Creates the provider a config names; one per process, so its connection pool is shared. */
+export function createProvider(config: LlmConfig): LlmProvider & { close?(): void } {
+  return config.provider === "bedrock" ? new BedrockProvider(config) : new OpenAiCompatibleProvider(config);
+}
+
+/**
+ * The LLM half of an analysis: redact, compact, chunk, call the model under the shared quota, validate,
+ * repair once, ground, merge with the rule threats, cache. Throws `LlmThrottledError` when there is no
+ * capacity (retry later, no attempt burnt) and `ProviderError` (a plain error) on transient failures (retry
+ * with backoff); permanent failures and unusable answers come back as a `partial` outcome.
+ */
+export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
+  const { config, cache } = deps;
+  const logger = deps.logger;
+  const provider = deps.provider ?? createProvider(config);
+  const seams = deps.engine ?? defaultPromptEngine();
+  const limiter = new RedisRateLimiter(deps.redis, {
+    prefix: deps.limiterPrefix ?? "threatline",
+    model: provider.model,
+    tpm: config.tpm,
+    rpm: config.rpm,
+    ...(deps.limiterWindowMs ? { windowMs: deps.limiterWindowMs } : {}),
+  });
+  const price = priceFor(config.prices, provider.model);
+  if (!price) logger?.warn("No price for the model; costs will read 0", { model: provider.model });
+
+  async function runChunk(prompt: PromptTemplate, chunk: GraphChunk, part: number, parts: number, usage: TokenUsage, stats: { calls: number; latencyMs: number }): Promise<ChunkResult> {
+    const compact = seams.compactGraph(chunk.graph, { ruleThreats: chunk.ruleThreats });
+    const formats = [...new Set(chunk.graph.nodes.map((n) => n.format))].join(", ") || "unknown";
+    const findings = chunk.ruleThreats.map((t) => ({ ruleId: t.ruleId, category: t.category, severity: t.severity, title: t.title, resourceId: t.resources[0]?.id ?? null }));
+    const userText = renderTemplate(prompt.user, {
+      part: String(part),
+      parts: String(parts),
+      format: formats,
+      resourceIds: inertJson(chunk.nodeIds),
+      graph: inertText(compact.text.trimEnd()),
+      ruleFindings: inertJson(findings),
+    });
+    const messages: ChatMessage[] = [{ role: "user", content: [{ text: userText }] }];
+    const schemaTokens = seams.estimateTokens(JSON.stringify(prompt.toolSchema));
+
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const inputEstimate = seams.estimateTokens(prompt.system) + seams.estimateTokens(JSON.stringify(messages)) + schemaTokens;
+      const admission = await limiter.acquire(inputEstimate + config.maxTokens * config.outputTokenWeight);
+      if (!admission.admitted) throw new LlmThrottledError(admission.retryAfterMs);
+
+      let response;
+      const started = Date.now();
+      try {
+        stats.calls += 1;
+        response = await provider.complete({
+          system: prompt.system,
+          messages,
+          tool: { name: TOOL_NAME, description: TOOL_DESCRIPTION, inputSchema: prompt.toolSchema },
+          maxTokens: config.maxTokens,
+          temperature: config.temperature,
+        });
+      } catch (error) {
+        stats.latencyMs += Date.now() - started;
+        const failure = error instanceof ProviderError ? error : new ProviderError("transient", String(error), { cause: error });
+        // Nothing was served on a 429 or a refused request; a transient failure may have used the input.
+        await limiter.settle(admission.id, failure.kind === "transient" ? inputEstimate : 0);
+        if (failure.kind === "throttled") throw new LlmThrottledError(failure.retryAfterMs ?? config.throttleRetryMs, failure.message);
+        if (failure.kind === "transient") throw failure;
+        return { kind: "permanent", error: failure };
+      }
+      stats.latencyMs += Date.now() - started;
+      const u = response.usage;
+      await limiter.settle(admission.id, u.inputTokens + u.cacheReadTokens + u.cacheWriteTokens + config.outputTokenWeight * u.outputTokens);
+      usage.inputTokens += u.inputTokens;
+      usage.outputTokens += u.outputTokens;
+      usage.cacheReadTokens += u.cacheReadTokens;
+      usage.cacheWriteTokens += u.cacheWriteTokens;
+
+      if (response.stopReason === "max_tokens") return { kind: "truncated" };
+      const parsed = ModelThreatListSchema.safeParse(response.toolInput);
+      if (parsed.success) return { kind: "ok", items: parsed.data.threats };
+
+      const issues = response.toolInput === null ? "- the answer did not call record_threats" : describeIssues(parsed.error);
+      logger?.warn("Model answer failed validation", { part, attempt, issues });
+      if (attempt === 1) return { kind: "invalid", message: `The model's answer is not a valid threat list:\n${issues}` };
+      const toolUseId = response.toolUseId ?? "repair-0";
+      const sent = response.toolInput !== null && typeof response.toolInput === "object" && !Array.isArray(response.toolInput) ? response.toolInput : { value: response.toolInput };
+      messages.push({ role: "assistant", content: [{ toolUse: { id: toolUseId, name: TOOL_NAME, input: sent } }] });
+      messages.push({
+        role: "user",
+        content: [
+          { toolResult: { id: toolUseId, isError: true, text: `The input does not match the tool's schema:\n${issues}` } },
+          { text: "Call record_threats again with the whole, corrected list." },
+        ],
+      });
+    }
+    return { kind: "invalid", message: "unreachable" };
+  }
+
+  return {
+    close() {
+      (provider as { close?(): void }).close?.();
+    },
+
+    async model(req) {
+      const usage = zeroUsage();
+      const stats = { calls: 0, latencyMs: 0 };
+      const outcome = (fields: Partial<ThreatModelOutcome> & Pick<ThreatModelOutcome, "status" | "threats">, promptHash: string | null): ThreatModelOutcome => ({
+        provider: provider.name,
+        model: provider.model,
+        promptHash,
+        usage: { ...usage, latencyMs: stats.latencyMs, costUsd: costUsd(price, usage) },
+        cacheHit: false,
+        ungroundedCount: 0,
+        calls: stats.calls,
+        ...fields,
+      });
+
+      if (req.budgetExhausted) {
+        return outcome({ status: "skipped", threats: req.ruleThreats, error: { code: "llm/budget-exhausted", message: "The team's LLM budget is spent; rules only." } }, null);
+      }
+      const prompt = loadPrompt(config.promptVersion, deps.promptsDir);
+      const key = llmCacheKey({ contentHash: req.contentHash, promptHash: prompt.hash, model: provider.model, engineVersion: ENGINE_VERSION });
+      if (!req.force) {
+        const hit = await cache.get(key);
+        if (hit) return outcome({ status: "succeeded", threats: mergeThreats(req.ruleThreats, hit.threats), cacheHit: true }, prompt.hash);
+      }
+
+      const redacted = seams.redact(req.files, req.graph).graph;
+      const chunks = chunkGraph(redacted, req.ruleThreats, config.maxInputTokens, seams);
+      const ruleIds = new Set(req.ruleThreats.map((t) => t.ruleId).filter((id): id is string => id !== null));
+      const modelThreats: Threat[] = [];
+      const failures: Array<{ code: ErrorCode; message: string }> = [];
+      let ungrounded = 0;
+      const work = chunks.map((chunk, i) => ({ chunk, key: chunks.length > 1 ? `${key}:${i + 1}/${chunks.length}` : null, depth: 0 }));
+
+      while (work.length > 0) {
+        const item = work.shift()!;
+        // Parts of a split template are cached one by one, so a job retried after a throttle pays only for the rest.
+        if (item.key && !req.force) {
+          const hit = await cache.get(item.key);
+          if (hit) {
+            modelThreats.push(...hit.threats);
+            continue;
+          }
+        }
+        const before = { ...usage };
+        const result = await runChunk(prompt, item.chunk, chunks.indexOf(item.chunk) + 1 || 1, chunks.length, usage, stats);
+        if (result.kind === "ok") {
+          const grounded = groundThreats(result.items, req.graph, config.ungrounded, ruleIds);
+          ungrounded += grounded.ungrounded;
+          modelThreats.push(...grounded.threats);
+          if (item.key) {
+            await cache.set(item.key, {
+              model: provider.model,
+              promptHash: prompt.hash,
+              threats: grounded.threats,
+              inputTokens: usage.inputTokens - before.inputTokens,
+              outputTokens: usage.outputTokens - before.outputTokens,
+            });
+          }
+        } else if (result.kind === "truncated") {
+          const halves = item.depth < MAX_SPLIT_DEPTH ? splitChunk(redacted, item.chunk) : null;
+          if (halves) {
+            logger?.info("Answer cut at maxTokens; splitting the part in two", { analysisId: req.analysisId, nodes: item.chunk.nodeIds.length });
+            work.unshift(...halves.map((chunk, i) => ({ chunk, key: item.key ? `${item.key}:${i === 0 ? "a" : "b"}` : `${key}:s${item.depth}${i === 0 ? "a" : "b"}`, depth: item.depth + 1 })));
+          } else {
+            failures.push({ code: "llm/truncated", message: `The model's answer for ${item.chunk.nodeIds.length} resource(s) was cut at ${config.maxTokens} output tokens.` });
+          }
+        } else if (result.kind === "invalid") {
+          failures.push({ code: "llm/invalid-output", message: result.message });
+        } else {
+          failures.push({ code: result.error.status === 400 ? "llm/failed" : result.error.code, message: result.error.message });
+          break;
+        }
+      }
+
+      if (ungrounded > 0) logger?.warn("Model named resources that do not exist", { analysisId: req.analysisId, ungrounded, mode: config.ungrounded });
+      const threats = mergeThreats(req.ruleThreats, modelThreats);
+      const base = { threats, ungroundedCount: ungrounded, chunks: chunks.length };
+      if (failures.length > 0) {
+        logger?.warn("LLM part of the analysis is partial", { analysisId: req.analysisId, failures: failures.map((f) => f.code) });
+        return outcome({ ...base, status: "partial", error: failures[0]! }, prompt.hash);
+      }
+      await cache.set(key, { model: provider.model, promptHash: prompt.hash, threats: modelThreats, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens });
+      logger?.info("LLM threats merged", { analysisId: req.analysisId, model: provider.model, calls: stats.calls, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens });
+      return outcome({ ...base, status: "succeeded" }, prompt.hash);
+    },
+  };
+}
