@@ -5,3 +5,4 @@ export * from "./csv.ts";
 export * from "./markdown.ts";
 export * from "./sarif.ts";
 export { escapeHtml, escapeMarkdown } from "./text.ts";
+export * from "./formats.ts";

@@ -1,12 +1,7 @@
-import { Ajv } from "ajv";
-import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
-import { readFixture, sampleInput } from "../test/helpers.ts";
+import { sampleInput } from "../test/helpers.ts";
+import { sarifErrors } from "../test/sarif-validator.ts";
 import { renderSarif, sarifRuleId, toSarif } from "./sarif.ts";
-
-const ajv = new Ajv({ allErrors: true, strict: false });
-addFormats(ajv);
-const validate = ajv.compile(JSON.parse(readFixture("sarif-2.1.0.subset.schema.json")) as object);
 
 interface Log {
   runs: Array<{
@@ -28,15 +23,13 @@ describe("SARIF export", () => {
   const run = log.runs[0]!;
 
   it("is valid SARIF 2.1.0", () => {
-    const ok = validate(log);
-    expect(validate.errors ?? []).toEqual([]);
-    expect(ok).toBe(true);
+    expect(sarifErrors(log)).toEqual([]);
   });
 
   it("rejects what the schema forbids (the validator is not a no-op)", () => {
     const bad = structuredClone(log);
     bad.runs[0]!.results[0]!.locations![0]!.physicalLocation.region.startLine = 0;
-    expect(validate(bad)).toBe(false);
+    expect(sarifErrors(bad)).not.toEqual([]);
   });
 
   it("has what GitHub code scanning needs: driver name, one rule per rule id, results with ruleId, message and locations", () => {

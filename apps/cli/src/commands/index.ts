@@ -1,7 +1,8 @@
 import type { Command } from "commander";
+import { registerScan } from "./scan.command.ts";
 
 /** A CLI subcommand: adds itself to the program. Each command lives in its own `*.command.ts`. */
 export type CommandRegistrar = (program: Command) => void;
 
 /** Every subcommand of `threatline`. */
-export const COMMANDS: CommandRegistrar[] = [];
+export const COMMANDS: CommandRegistrar[] = [registerScan];

@@ -1,0 +1,103 @@
+import { readdir, readFile, stat } from "node:fs/promises";
+import path from "node:path";
+import type { SourceFile } from "@threatline/engine";
+
+/** Folders that hold dependencies, VCS data or provider caches, never the user's own templates. */
+export const SKIPPED_DIRS = new Set(["node_modules", ".git", ".terraform"]);
+
+/** Extensions picked up when walking a folder; a file named explicitly is always taken. */
+export const TEMPLATE_EXTENSIONS = [".yaml", ".yml", ".json", ".tf", ".template"];
+
+/** A usage problem (bad option, unreadable path): the CLI exits 2 with the message. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+function isTemplateName(name: string): boolean {
+  const lower = name.toLowerCase();
+  return TEMPLATE_EXTENSIONS.some((ext) => lower.endsWith(ext));
+}
+
+/** The path reports show: relative to the working directory when inside it, always with forward slashes. */
+export function displayPath(absolute: string, cwd: string): string {
+  const rel = path.relative(cwd, absolute);
+  const shown = rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : absolute;
+  return shown.split(path.sep).join("/");
+}
+
+async function walk(dir: string, out: string[]): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (!SKIPPED_DIRS.has(entry.name)) await walk(full, out);
+    } else if (entry.isFile() && isTemplateName(entry.name)) {
+      out.push(full);
+    }
+  }
+}
+
+/**
+ * Expands the command's arguments into template files: folders are walked (skipping dependency and VCS
+ * folders), files are taken as named. Throws a UsageError for a path that does not exist or cannot be read.
+ */
+export async function findTemplateFiles(args: readonly string[], cwd: string): Promise<string[]> {
+  const found = new Set<string>();
+  for (const arg of args) {
+    const absolute = path.resolve(cwd, arg);
+    let info;
+    try {
+      info = await stat(absolute);
+    } catch {
+      throw new UsageError(`Cannot read '${arg}': no such file or folder.`);
+    }
+    const list: string[] = [];
+    try {
+      if (info.isDirectory()) await walk(absolute, list);
+      else list.push(absolute);
+    } catch (error) {
+      throw new UsageError(`Cannot read '${arg}': ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
+    }
+    for (const file of list) found.add(file);
+  }
+  return [...found];
+}
+
+/** Reads the files as UTF-8 text, with the paths reports will show. */
+export async function readTemplateFiles(files: readonly string[], cwd: string): Promise<SourceFile[]> {
+  return Promise.all(
+    files.map(async (file) => {
+      try {
+        return { path: displayPath(file, cwd), content: await readFile(file, "utf8") };
+      } catch (error) {
+        throw new UsageError(`Cannot read '${displayPath(file, cwd)}': ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
+      }
+    }),
+  );
+}
+
+/**
+ * Splits files into analysis units: all `.tf` files of one folder are one Terraform module and are analysed
+ * together (resources reference each other across files); every other file is analysed alone, so two
+ * templates that both declare `AppBucket` never collide.
+ */
+export function analysisUnits(files: readonly SourceFile[]): SourceFile[][] {
+  const modules = new Map<string, SourceFile[]>();
+  const units: SourceFile[][] = [];
+  for (const file of files) {
+    if (file.path.toLowerCase().endsWith(".tf")) {
+      const dir = path.posix.dirname(file.path);
+      const group = modules.get(dir);
+      if (group) group.push(file);
+      else {
+        const created = [file];
+        modules.set(dir, created);
+        units.push(created);
+      }
+    } else {
+      units.push([file]);
+    }
+  }
+  return units;
+}

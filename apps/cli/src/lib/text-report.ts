@@ -1,0 +1,62 @@
+import { SEVERITIES, STRIDE_CATEGORIES, STRIDE_LABELS, type ScanReport, type Severity, type Threat } from "@threatline/domain";
+import pc from "picocolors";
+
+type Colors = ReturnType<typeof pc.createColors>;
+
+const SEVERITY_COLOR: Record<Severity, (c: Colors, s: string) => string> = {
+  critical: (c, s) => c.bold(c.red(s)),
+  high: (c, s) => c.red(s),
+  medium: (c, s) => c.yellow(s),
+  low: (c, s) => c.cyan(s),
+  info: (c, s) => c.dim(s),
+};
+
+function where(threat: Threat): string {
+  const resource = threat.resources[0];
+  const evidence = threat.evidence[0];
+  const file = evidence?.file ?? resource?.file;
+  const line = evidence?.line ?? resource?.line ?? null;
+  const place = file ? `${file}${line ? `:${line}` : ""}` : "";
+  const more = threat.resources.length > 1 ? ` (+${threat.resources.length - 1} more)` : "";
+  return [resource ? `${resource.id}${more}` : "", place].filter(Boolean).join(" — ");
+}
+
+/** The human summary of a scan: threats grouped by STRIDE category, worst first, then file errors and totals. */
+export function renderScanText(report: ScanReport, color: boolean): string {
+  const c = pc.createColors(color);
+  const lines: string[] = [];
+  const failed = report.files.filter((f) => f.error);
+  lines.push(
+    c.bold(`Threatline ${report.tool.version}`) +
+      ` — ${report.files.length} file(s) scanned` +
+      (failed.length > 0 ? `, ${failed.length} could not be analysed` : "") +
+      `, ${report.threats.length} threat(s), risk score ${report.summary.riskScore}`,
+    "",
+  );
+  for (const category of STRIDE_CATEGORIES) {
+    const threats = report.threats
+      .filter((t) => t.category === category)
+      .sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || b.score - a.score);
+    if (threats.length === 0) continue;
+    lines.push(c.bold(`${STRIDE_LABELS[category]} (${threats.length})`));
+    for (const t of threats) {
+      lines.push(`  ${SEVERITY_COLOR[t.severity](c, t.severity.toUpperCase().padEnd(8))} ${t.title}`);
+      const place = where(t);
+      if (place) lines.push(`  ${" ".repeat(8)} ${c.dim(place)}`);
+      const remedy = t.remediations[0]?.text;
+      if (remedy) lines.push(`  ${" ".repeat(8)} ${c.green("fix:")} ${remedy}`);
+    }
+    lines.push("");
+  }
+  if (report.threats.length === 0) lines.push(c.green("No threats found."), "");
+  if (failed.length > 0) {
+    lines.push(c.bold("Not analysed"));
+    for (const f of failed) lines.push(`  ${f.path}: ${c.red(f.error!.code)} ${f.error!.message}`);
+    lines.push("");
+  }
+  const counts = SEVERITIES.filter((s) => report.summary.bySeverity[s] > 0).map((s) =>
+    SEVERITY_COLOR[s](c, `${report.summary.bySeverity[s]} ${s}`),
+  );
+  lines.push(`Severity: ${counts.length > 0 ? counts.join(" · ") : "none"}`);
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,88 @@
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+import { ScanReportSchema, severityRank } from "@threatline/domain";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sarifErrors } from "../../../packages/reports/test/sarif-validator.ts";
+import { makeWorkspace, runCli } from "./helpers.ts";
+
+const EXPECTED_FILES = ["api/openapi.yaml", "infra/app.yaml", "k8s/deploy.yaml", "tf/network/main.tf", "tf/network/variables.tf"];
+
+describe("threatline scan", () => {
+  let cwd: string;
+  beforeAll(() => {
+    cwd = makeWorkspace();
+  });
+  afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+
+  it("walks folders, skips node_modules/.git/.terraform and writes the public ScanReport as JSON", async () => {
+    const run = await runCli(["scan", ".", "--format", "json"], { cwd });
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const report = ScanReportSchema.parse(JSON.parse(run.stdout));
+    expect(report.tool.name).toBe("threatline");
+    expect(report.files.map((f) => f.path).sort()).toEqual(EXPECTED_FILES);
+    expect(report.summary.bySeverity).toEqual(
+      Object.fromEntries(["critical", "high", "medium", "low", "info"].map((s) => [s, report.threats.filter((t) => t.severity === s).length])),
+    );
+  });
+
+  it("takes files named explicitly whatever their extension, once each", async () => {
+    const run = await runCli(["scan", "README.md", "infra/app.yaml", "infra", "--format", "json"], { cwd });
+    expect(run.code).toBe(0);
+    const report = ScanReportSchema.parse(JSON.parse(run.stdout));
+    expect(report.files.map((f) => f.path)).toEqual(["README.md", "infra/app.yaml"]);
+    expect(report.files[0]!.error?.code).toBe("template/unsupported-format");
+  });
+
+  it("prints a readable summary by default", async () => {
+    const run = await runCli(["scan", "."], { cwd });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Threatline \d+\.\d+\.\d+ — 5 file\(s\) scanned/);
+    expect(run.stdout).toMatch(/Severity: /);
+    expect(run.stdout).not.toContain("\u001b[");
+  });
+
+  it("writes SARIF that passes the SARIF 2.1.0 schema, to --output", async () => {
+    const out = path.join(cwd, "out", "scan.sarif");
+    const missingDir = await runCli(["scan", ".", "--format", "sarif", "--output", out], { cwd });
+    expect(missingDir.code).toBe(2);
+    expect(missingDir.stderr).toContain("Cannot write");
+    const file = path.join(cwd, "scan.sarif");
+    const run = await runCli(["scan", "infra", "tf", "--format", "sarif", "--output", file], { cwd });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toContain("scan.sarif");
+    expect(sarifErrors(JSON.parse(readFileSync(file, "utf8")))).toEqual([]);
+  });
+
+  it("exits 2 with a clear message for missing paths and bad options", async () => {
+    const missing = await runCli(["scan", "does-not-exist"], { cwd });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("Cannot read 'does-not-exist'");
+    const format = await runCli(["scan", ".", "--format", "pdf"], { cwd });
+    expect(format.code).toBe(2);
+    expect(format.stderr).toContain("Allowed choices are text, json");
+    const severity = await runCli(["scan", ".", "--fail-on", "severe"], { cwd });
+    expect(severity.code).toBe(2);
+    expect(severity.stderr).toContain("Unknown severity 'severe'");
+    const none = await runCli(["scan"], { cwd });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain("missing required argument");
+    expect(existsSync(path.join(cwd, "does-not-exist"))).toBe(false);
+  });
+
+  it("exits 1 with --fail-on exactly when a threat is at or above the threshold", async () => {
+    const json = await runCli(["scan", ".", "--format", "json"], { cwd });
+    const report = ScanReportSchema.parse(JSON.parse(json.stdout));
+    // The fixture holds a public bucket, world-open SSH and a privileged container: the engine must find them.
+    expect(report.threats.length).toBeGreaterThan(0);
+    const worst = report.threats.reduce((w, t) => (severityRank(t.severity) < severityRank(w) ? t.severity : w), report.threats[0]!.severity);
+    const failing = await runCli(["scan", ".", "--fail-on", worst], { cwd });
+    expect(failing.code).toBe(1);
+    expect(failing.stderr).toMatch(/threat\(s\) at or above/);
+    if (worst !== "critical") {
+      const above = (["critical", "high", "medium", "low", "info"] as const)[severityRank(worst) - 1]!;
+      expect((await runCli(["scan", ".", "--fail-on", above], { cwd })).code).toBe(0);
+    }
+  });
+});
