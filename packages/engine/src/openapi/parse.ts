@@ -132,12 +132,14 @@ export function isAuthenticated(reqs: readonly SecurityRequirement[]): boolean {
 function schemaFields(ctx: Ctx, schema: unknown, at: Path, prefix: string, out: SchemaField[], seen: ReadonlySet<string>, depth: number): void {
   if (depth > 12 || out.length > 400) return;
   const r = deref(ctx.root, schema, at, seen);
-  if (r.remote) {
-    ctx.remote.add(r.remote);
-    return;
-  }
-  if (r.circular) {
-    ctx.circular.add(r.circular);
+  if (r.remote || r.circular) {
+    if (r.remote) ctx.remote.add(r.remote);
+    if (r.circular) ctx.circular.add(r.circular);
+    // The field exists even though its schema is elsewhere or already being expanded.
+    if (prefix) {
+      const line = lineOf(ctx, at);
+      out.push(line === undefined ? { name: prefix, type: "object" } : { name: prefix, type: "object", line });
+    }
     return;
   }
   if (!isObj(r.value)) return;

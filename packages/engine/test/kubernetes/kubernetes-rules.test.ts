@@ -1,0 +1,136 @@
+import { describe, expect, it } from "vitest";
+import { analyze } from "../../src/index.ts";
+import { KUBERNETES_RULES } from "../../src/kubernetes/rules.ts";
+import { cleanManifests, manifests, pod } from "./bases.ts";
+
+type Doc = Record<string, any>;
+
+async function ruleIds(docs: Doc[]): Promise<string[]> {
+  const { threats, files } = await analyze([{ path: "k8s.yaml", content: manifests(docs) }]);
+  expect(files[0]?.error).toBeUndefined();
+  return [...new Set(threats.map((t) => t.ruleId ?? ""))].sort();
+}
+
+const find = (docs: Doc[], kind: string): Doc => docs.find((d) => d.kind === kind)!;
+
+const CASES: Record<string, { positive: (d: Doc[]) => void; negative?: (d: Doc[]) => void }> = {
+  "TL-K8S-POD-001": { positive: (d) => (pod(d).container.securityContext.privileged = true), negative: (d) => (pod(d).container.securityContext.privileged = false) },
+  "TL-K8S-POD-002": { positive: (d) => (pod(d).spec.hostPID = true), negative: (d) => (pod(d).spec.hostNetwork = false) },
+  "TL-K8S-POD-003": {
+    positive: (d) => (pod(d).container.securityContext.runAsUser = 0),
+    negative: (d) => {
+      delete pod(d).spec.securityContext.runAsNonRoot;
+      pod(d).container.securityContext.runAsUser = 1000;
+    },
+  },
+  "TL-K8S-POD-004": { positive: (d) => delete pod(d).container.securityContext.allowPrivilegeEscalation },
+  "TL-K8S-POD-005": {
+    positive: (d) => (pod(d).container.securityContext.capabilities.add = ["NET_ADMIN"]),
+    negative: (d) => (pod(d).container.securityContext.capabilities.add = ["NET_BIND_SERVICE"]),
+  },
+  "TL-K8S-POD-006": { positive: (d) => delete pod(d).container.resources.limits, negative: (d) => delete pod(d).container.resources.requests },
+  "TL-K8S-POD-007": {
+    positive: (d) => (pod(d).container.image = "nginx:latest"),
+    negative: (d) => (pod(d).container.image = "registry.example.com:5000/web@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"),
+  },
+  "TL-K8S-POD-008": {
+    positive: (d) => pod(d).container.env.push({ name: "API_TOKEN", value: "tok-8f3a9c2e7d1b" }),
+    negative: (d) => pod(d).container.env.push({ name: "API_TOKEN_FILE", value: "/var/run/secrets/token" }),
+  },
+  "TL-K8S-POD-009": {
+    positive: (d) => pod(d).spec.volumes.push({ name: "sock", hostPath: { path: "/var/run/docker.sock" } }),
+    negative: (d) => pod(d).spec.volumes.push({ name: "cache", emptyDir: { medium: "Memory" } }),
+  },
+  "TL-K8S-POD-010": {
+    positive: (d) => {
+      delete pod(d).spec.automountServiceAccountToken;
+      delete find(d, "ServiceAccount").automountServiceAccountToken;
+    },
+    negative: (d) => {
+      delete pod(d).spec.automountServiceAccountToken;
+      find(d, "ServiceAccount").automountServiceAccountToken = false;
+    },
+  },
+  "TL-K8S-POD-011": { positive: (d) => (pod(d).container.securityContext.readOnlyRootFilesystem = false) },
+  "TL-K8S-POD-012": { positive: (d) => (pod(d).container.securityContext.capabilities.drop = ["NET_RAW"]) },
+  "TL-K8S-POD-013": { positive: (d) => (pod(d).container.ports[0].hostPort = 8080), negative: (d) => (pod(d).container.ports[0].name = "http") },
+  "TL-K8S-POD-014": {
+    positive: (d) => (pod(d).spec.securityContext.seccompProfile.type = "Unconfined"),
+    negative: (d) => (pod(d).spec.securityContext.seccompProfile = { type: "Localhost", localhostProfile: "profiles/web.json" }),
+  },
+  "TL-K8S-RBAC-001": { positive: (d) => (find(d, "Role").rules[0].verbs = ["*"]) },
+  "TL-K8S-RBAC-002": {
+    positive: (d) => d.push({ apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding", metadata: { name: "web-admin" }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "cluster-admin" }, subjects: [{ kind: "ServiceAccount", name: "web", namespace: "prod" }] }),
+    negative: (d) => d.push({ apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding", metadata: { name: "web-view" }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "view" }, subjects: [{ kind: "ServiceAccount", name: "web", namespace: "prod" }] }),
+  },
+  "TL-K8S-RBAC-003": {
+    positive: (d) => find(d, "Role").rules.push({ apiGroups: [""], resources: ["secrets"], verbs: ["list"] }),
+    negative: (d) => find(d, "Role").rules.push({ apiGroups: [""], resources: ["secrets"], resourceNames: ["web-config"], verbs: ["get"] }),
+  },
+  "TL-K8S-RBAC-004": {
+    positive: (d) => find(d, "Role").rules.push({ apiGroups: [""], resources: ["pods/exec"], verbs: ["create"] }),
+    negative: (d) => find(d, "Role").rules.push({ apiGroups: [""], resources: ["pods"], verbs: ["get", "list"] }),
+  },
+  "TL-K8S-RBAC-005": {
+    positive: (d) => find(d, "RoleBinding").subjects.push({ kind: "Group", name: "system:unauthenticated", apiGroup: "rbac.authorization.k8s.io" }),
+    negative: (d) => find(d, "RoleBinding").subjects.push({ kind: "Group", name: "web-operators", apiGroup: "rbac.authorization.k8s.io" }),
+  },
+  "TL-K8S-NET-001": {
+    positive: (d) => (find(d, "Service").spec.type = "LoadBalancer"),
+    negative: (d) => {
+      find(d, "Service").spec.type = "LoadBalancer";
+      find(d, "Service").spec.loadBalancerSourceRanges = ["203.0.113.0/24"];
+    },
+  },
+  "TL-K8S-NET-002": {
+    positive: (d) => (find(d, "NetworkPolicy").metadata.namespace = "other"),
+  },
+  "TL-K8S-NET-003": { positive: (d) => delete find(d, "Ingress").spec.tls },
+  "TL-K8S-NET-004": { positive: (d) => (find(d, "Service").spec.externalIPs = ["198.51.100.7"]) },
+};
+
+describe("Kubernetes rules", () => {
+  it("has a case for every rule and at least 20 rules", () => {
+    expect(KUBERNETES_RULES.length).toBeGreaterThanOrEqual(20);
+    expect(Object.keys(CASES).sort()).toEqual(KUBERNETES_RULES.map((r) => r.id).sort());
+  });
+
+  it("finds nothing in the clean manifests", async () => {
+    expect(await ruleIds(cleanManifests())).toEqual([]);
+  });
+
+  for (const [id, c] of Object.entries(CASES)) {
+    it(`${id} fires on its positive fixture`, async () => {
+      const docs = cleanManifests();
+      c.positive(docs);
+      expect(await ruleIds(docs)).toContain(id);
+    });
+    it(`${id} stays silent on its negative fixture`, async () => {
+      const docs = cleanManifests();
+      c.negative?.(docs);
+      expect(await ruleIds(docs)).not.toContain(id);
+    });
+  }
+
+  it("raises likelihood for a workload exposed through a LoadBalancer and points evidence at the property", async () => {
+    const docs = cleanManifests().filter((d) => d.kind !== "Ingress");
+    pod(docs).container.securityContext.privileged = true;
+    const quiet = (await analyze([{ path: "k.yaml", content: manifests(docs) }])).threats.find((t) => t.ruleId === "TL-K8S-POD-001")!;
+    find(docs, "Service").spec.type = "LoadBalancer";
+    const text = manifests(docs);
+    const loud = (await analyze([{ path: "k.yaml", content: text }])).threats.find((t) => t.ruleId === "TL-K8S-POD-001")!;
+    expect(loud.likelihood).toBeGreaterThan(quiet.likelihood);
+    expect(loud.resources[0]?.id).toBe("Deployment/prod/web");
+    expect(text.split("\n")[loud.evidence[0]!.line! - 1]).toContain("privileged: true");
+    expect(loud.remediations[0]?.fix).toContain("privileged: false");
+  });
+
+  it("every rule has docs, a Kubernetes fix and references", () => {
+    for (const rule of KUBERNETES_RULES) {
+      expect(rule.description).toContain("{resource}");
+      expect(rule.docs).toContain(rule.title);
+      expect(rule.remediation.fix?.kubernetes).toBeTruthy();
+      expect(rule.references.cwe?.length).toBeGreaterThan(0);
+    }
+  });
+});

@@ -1,0 +1,157 @@
+import { describe, expect, it } from "vitest";
+import { analyze } from "../../src/index.ts";
+import { OPENAPI_RULES } from "../../src/openapi/rules.ts";
+import { cleanApi, yaml } from "./bases.ts";
+
+type Doc = Record<string, any>;
+
+async function ruleIds(doc: Doc): Promise<string[]> {
+  const { threats, files } = await analyze([{ path: "api.yaml", content: yaml(doc) }]);
+  expect(files[0]?.error).toBeUndefined();
+  return [...new Set(threats.map((t) => t.ruleId ?? ""))].sort();
+}
+
+const errors = { "401": { description: "x" }, "403": { description: "x" }, "429": { description: "x" } };
+
+/** Each rule: a change to the clean document that must make it fire, and optionally a near miss that must not. */
+const CASES: Record<string, { positive: (d: Doc) => void; negative?: (d: Doc) => void }> = {
+  "TL-API-AUTH-001": {
+    positive: (d) => (d.paths["/orders"].post.security = []),
+    negative: (d) => (d.paths["/login"] = { post: { security: [], responses: { "200": { description: "ok" }, ...errors } } }),
+  },
+  "TL-API-AUTH-002": {
+    positive: (d) => (d.paths["/orders"].get.security = [{}]),
+    negative: (d) => (d.paths["/orders"].get.security = [{ oauth: [] }]),
+  },
+  "TL-API-AUTH-003": {
+    positive: (d) => (d.components.securitySchemes.key = { type: "apiKey", in: "query", name: "api_key" }),
+    negative: (d) => (d.components.securitySchemes.key = { type: "apiKey", in: "header", name: "X-API-Key" }),
+  },
+  "TL-API-AUTH-004": {
+    positive: (d) => (d.components.securitySchemes.basic = { type: "http", scheme: "basic" }),
+    negative: (d) => (d.components.securitySchemes.bearer = { type: "http", scheme: "bearer" }),
+  },
+  "TL-API-AUTH-005": {
+    positive: (d) => (d.components.securitySchemes.oauth.flows.implicit = { authorizationUrl: "https://auth.example.com/authorize", scopes: {} }),
+  },
+  "TL-API-AUTH-006": {
+    positive: (d) => (d.components.securitySchemes.oauth.flows.password = { tokenUrl: "https://auth.example.com/token", scopes: {} }),
+    negative: (d) => (d.components.securitySchemes.oauth.flows.clientCredentials = { tokenUrl: "https://auth.example.com/token", scopes: {} }),
+  },
+  "TL-API-AUTH-007": {
+    positive: (d) => (d.components.securitySchemes.oauth.flows.authorizationCode.tokenUrl = "http://auth.example.com/token"),
+    negative: (d) => (d.components.securitySchemes.oauth.flows.authorizationCode.tokenUrl = "http://localhost:8080/token"),
+  },
+  "TL-API-TLS-001": {
+    positive: (d) => d.servers.push({ url: "http://api.example.com/v1" }),
+    negative: (d) => d.servers.push({ url: "http://localhost:3000" }),
+  },
+  "TL-API-BOLA-001": {
+    positive: (d) => delete d.paths["/orders/{orderId}"].get.responses["403"],
+    negative: (d) => (d.paths["/orders/{orderId}/items"] = { get: { parameters: [{ name: "orderId", in: "path", required: true, schema: { type: "string", format: "uuid" } }], responses: { "200": { description: "ok" }, ...errors } } }),
+  },
+  "TL-API-MASS-001": {
+    positive: (d) => (d.components.schemas.OrderInput.properties.role = { type: "string", maxLength: 20 }),
+    negative: (d) => (d.components.schemas.OrderInput.properties.role = { type: "string", maxLength: 20, readOnly: true }),
+  },
+  "TL-API-INPUT-001": {
+    positive: (d) => (d.components.schemas.OrderInput.properties.note = { type: "string" }),
+    negative: (d) => (d.components.schemas.OrderInput.properties.note = { type: "string", enum: ["a", "b"] }),
+  },
+  "TL-API-INPUT-002": {
+    positive: (d) => (d.components.schemas.OrderInput.properties.tags = { type: "array", items: { type: "string", maxLength: 10 } }),
+    negative: (d) => (d.components.schemas.OrderInput.properties.tags = { type: "array", maxItems: 10, items: { type: "string", maxLength: 10 } }),
+  },
+  "TL-API-INPUT-003": {
+    positive: (d) =>
+      (d.paths["/orders/{orderId}"].put = {
+        security: [{ oauth: ["orders:write"] }],
+        requestBody: { content: { "multipart/form-data": { schema: { type: "object", properties: { file: { type: "string", format: "binary" } } } } } },
+        responses: { "200": { description: "ok" }, ...errors },
+      }),
+    negative: (d) =>
+      (d.paths["/orders/{orderId}"].put = {
+        security: [{ oauth: ["orders:write"] }],
+        requestBody: { content: { "multipart/form-data": { schema: { type: "object", properties: { file: { type: "string", format: "binary", maxLength: 1048576 } } } } } },
+        responses: { "200": { description: "ok" }, ...errors },
+      }),
+  },
+  "TL-API-INPUT-004": {
+    positive: (d) => delete d.paths["/orders"].get.parameters[0].schema.maximum,
+    negative: (d) => (d.paths["/orders"].get.parameters.push({ name: "offset", in: "query", schema: { type: "integer" } })),
+  },
+  "TL-API-DATA-001": {
+    positive: (d) => (d.components.schemas.Order.properties.password = { type: "string", maxLength: 64 }),
+    negative: (d) => (d.components.schemas.Order.properties.passwordChangedAt = { type: "string", format: "date-time" }),
+  },
+  "TL-API-DATA-002": {
+    positive: (d) => d.paths["/orders"].get.parameters.push({ name: "access_token", in: "query", schema: { type: "string", maxLength: 100 } }),
+    negative: (d) => d.paths["/orders"].get.parameters.push({ name: "Authorization", in: "header", schema: { type: "string", maxLength: 4096 } }),
+  },
+  "TL-API-RESP-001": {
+    positive: (d) => {
+      delete d.paths["/orders"].post.responses["401"];
+      delete d.paths["/orders"].post.responses["403"];
+    },
+    negative: (d) => delete d.paths["/orders"].post.responses["401"],
+  },
+  "TL-API-RESP-002": {
+    positive: (d) => {
+      for (const item of Object.values(d.paths) as Doc[]) for (const op of Object.values(item) as Doc[]) if (op.responses) delete op.responses["429"];
+    },
+  },
+  "TL-API-DOC-001": {
+    positive: (d) => {
+      delete d.components.securitySchemes;
+      delete d.security;
+      for (const item of Object.values(d.paths) as Doc[]) for (const op of Object.values(item) as Doc[]) delete op.security;
+    },
+  },
+};
+
+describe("OpenAPI rules", () => {
+  it("has a case for every rule and at least 18 rules", () => {
+    expect(OPENAPI_RULES.length).toBeGreaterThanOrEqual(18);
+    expect(Object.keys(CASES).sort()).toEqual(OPENAPI_RULES.map((r) => r.id).sort());
+  });
+
+  it("finds nothing in the clean document", async () => {
+    expect(await ruleIds(cleanApi())).toEqual([]);
+  });
+
+  for (const [id, c] of Object.entries(CASES)) {
+    it(`${id} fires on its positive fixture`, async () => {
+      const doc = cleanApi();
+      c.positive(doc);
+      expect(await ruleIds(doc)).toContain(id);
+    });
+    it(`${id} stays silent on its negative fixture`, async () => {
+      const doc = cleanApi();
+      c.negative?.(doc);
+      expect(await ruleIds(doc)).not.toContain(id);
+    });
+  }
+
+  it("raises likelihood of unauthenticated writes served on the internet and points evidence at the override", async () => {
+    const doc = cleanApi();
+    doc.paths["/orders"].post.security = [];
+    const text = yaml(doc);
+    const { threats } = await analyze([{ path: "api.yaml", content: text }]);
+    const t = threats.find((x) => x.ruleId === "TL-API-AUTH-001")!;
+    expect(t.resources[0]?.id).toBe("POST /orders");
+    expect(t.likelihood).toBe(5);
+    const line = t.evidence[0]!.line!;
+    expect(text.split("\n")[line - 1]).toMatch(/security: \[\]/);
+    expect(t.remediations[0]?.fix).toMatch(/securitySchemes/);
+    expect(t.references.cwe).toContain("CWE-306");
+  });
+
+  it("every rule has docs, remediation, references and a {resource} description", () => {
+    for (const rule of OPENAPI_RULES) {
+      expect(rule.description).toContain("{resource}");
+      expect(rule.docs).toContain(rule.id);
+      expect(rule.remediation.fix?.openapi).toBeTruthy();
+      expect(rule.references.cwe?.length).toBeGreaterThan(0);
+    }
+  });
+});
