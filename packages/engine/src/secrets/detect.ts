@@ -49,9 +49,31 @@ function lineAt(text: string, index: number): number {
   return line;
 }
 
+/** `key: value`, `"key": "value",` and `key = "value"` on one line, for keys that name secrets. */
+const KEY_VALUE = /^[ \t]*-?[ \t]*["']?([A-Za-z0-9_.-]{1,100})["']?[ \t]*[:=][ \t]*(["']?)([^\s"'#|>!{[&*][^"'\n]{0,300}?)\2[ \t]*,?(?:[ \t]+#.*)?[ \t]*$/gm;
+/** Unquoted HCL and shell values that are expressions, not literals. */
+const EXPRESSION = /^(var|local|module|data|each|count|self|path|terraform)\.|^[a-z_]+\(|^(true|false|null)$/;
+
+function keyValueHits(text: string): Hit[] {
+  const hits: Hit[] = [];
+  const input = text.length > MAX_SCAN ? text.slice(0, MAX_SCAN) : text;
+  KEY_VALUE.lastIndex = 0;
+  for (const m of input.matchAll(KEY_VALUE)) {
+    const key = m[1] ?? "";
+    const quote = m[2] ?? "";
+    const value = (m[3] ?? "").trim();
+    if (!isSecretKey(key) || isPlaceholder(value) || (!quote && EXPRESSION.test(value))) continue;
+    hits.push({ kind: kindForKey(key, value), value, index: m.index + m[0].indexOf(value) });
+  }
+  return hits;
+}
+
 /** Raw-text detection: catches secrets in comments, scripts and anything a parser did not turn into a node. */
 export function detectInText(file: SourceFile): SecretFinding[] {
-  return scanString(file.content).map((hit) => ({
+  const hits = scanString(file.content);
+  const covered = (h: Hit): boolean => hits.some((o) => o.index <= h.index && o.index + o.value.length >= h.index + h.value.length);
+  for (const hit of keyValueHits(file.content)) if (!covered(hit)) hits.push(hit);
+  return hits.map((hit) => ({
     file: file.path,
     line: lineAt(file.content, hit.index),
     nodeId: null,
@@ -94,21 +116,33 @@ function kindForKey(key: string, value: string): SecretKind {
   return "generic";
 }
 
+/** Offset of the start of a 1-based line. */
+function lineOffset(text: string, line: number): number {
+  let offset = 0;
+  for (let l = 1; l < line && offset >= 0; l++) offset = text.indexOf("\n", offset) + 1;
+  return Math.max(0, offset);
+}
+
+/**
+ * The line of a secret: where its value is written at or after its property's line (a value inside a
+ * multi-line script sits below its key), else the property's line, else the node's.
+ */
 function findLine(node: GraphNode, contents: ReadonlyMap<string, string>, path: string, value: string): number | null {
   let p = path;
-  while (p) {
-    const line = node.propertyLines[p];
-    if (line !== undefined) return line;
+  let base: number | undefined;
+  while (p && base === undefined) {
+    base = node.propertyLines[p];
     const cut = p.lastIndexOf(".");
     p = cut < 0 ? "" : p.slice(0, cut);
   }
+  const start = base ?? node.line ?? 1;
   const text = contents.get(node.file);
-  if (text) {
-    const first = value.split("\n")[0] ?? value;
-    const index = text.indexOf(first);
+  const first = (value.split("\n")[0] ?? value).trim();
+  if (text && first) {
+    const index = text.indexOf(first, lineOffset(text, start));
     if (index >= 0) return lineAt(text, index);
   }
-  return node.line;
+  return base ?? node.line;
 }
 
 /** Node-level detection: secret-named keys with literal values, and secret shapes inside any string. */
@@ -177,7 +211,7 @@ export function detectSecrets(files: readonly SourceFile[], nodes: readonly Grap
   // A value that is only a part of a longer secret (a password inside a connection string) is the same secret.
   const list = [...byKey.values()];
   const kept = list.filter(
-    (f) => !list.some((o) => o !== f && o.file === f.file && o.value.length > f.value.length && o.value.includes(f.value) && o.nodeId === f.nodeId && o.line === f.line),
+    (f) => !list.some((o) => o !== f && o.file === f.file && o.value.length > f.value.length && o.value.includes(f.value) && o.line === f.line),
   );
 
   for (const finding of kept) {
