@@ -112,7 +112,8 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
   if (!price) logger?.warn("No price for the model; costs will read 0", { model: provider.model });
 
   async function runChunk(prompt: PromptTemplate, chunk: GraphChunk, part: number, parts: number, usage: TokenUsage, stats: { calls: number; latencyMs: number }): Promise<ChunkResult> {
-    const compact = seams.compactGraph(chunk.graph, { ruleThreats: chunk.ruleThreats });
+    // Rule findings go in their own structured block (the model annotates them by ruleId), not twice.
+    const compact = seams.compactGraph(chunk.graph, {});
     const formats = [...new Set(chunk.graph.nodes.map((n) => n.format))].join(", ") || "unknown";
     const findings = chunk.ruleThreats.map((t) => ({ ruleId: t.ruleId, category: t.category, severity: t.severity, title: t.title, resourceId: t.resources[0]?.id ?? null }));
     const userText = renderTemplate(prompt.user, {
