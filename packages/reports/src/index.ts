@@ -6,3 +6,6 @@ export * from "./markdown.ts";
 export * from "./sarif.ts";
 export { escapeHtml, escapeMarkdown } from "./text.ts";
 export * from "./formats.ts";
+export * from "./threat-composer.ts";
+export * from "./import.ts";
+export { stableUuid } from "./ids.ts";
