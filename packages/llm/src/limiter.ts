@@ -10,7 +10,7 @@ import type { Redis } from "ioredis";
  *
  * KEYS: 1 entries (zset id → admitted at), 2 amounts (hash id → tokens), 3 sum of amounts, 4 requests (zset)
  * ARGV: 1 op (acquire | settle), 2 id, 3 tokens, 4 tpm, 5 rpm, 6 window ms
- * Returns { admitted (1/0), wait ms, tokens in window }.
+ * Returns { admitted (1/0), wait ms, tokens in window, Redis time ms }.
  */
 const SCRIPT = `
 local t = redis.call('TIME')
@@ -38,7 +38,7 @@ if ARGV[1] == 'settle' then
     redis.call('HSET', KEYS[2], ARGV[2], amount)
     sum = redis.call('INCRBY', KEYS[3], amount - tonumber(old))
   end
-  return {1, 0, sum}
+  return {1, 0, sum, now}
 end
 
 local tpm = tonumber(ARGV[4])
@@ -66,18 +66,18 @@ if tpm > 0 and sum + amount > tpm then
   end
   if tokensWait > wait then wait = tokensWait end
 end
-if wait > 0 then return {0, wait, sum} end
+if wait > 0 then return {0, wait, sum, now} end
 
 redis.call('ZADD', KEYS[1], now, ARGV[2])
 redis.call('HSET', KEYS[2], ARGV[2], amount)
 sum = redis.call('INCRBY', KEYS[3], amount)
 redis.call('ZADD', KEYS[4], now, ARGV[2])
 for i = 1, 4 do redis.call('PEXPIRE', KEYS[i], window * 2) end
-return {1, 0, sum}
+return {1, 0, sum, now}
 `;
 
 type LimiterRedis = Redis & {
-  threatlineLimiter(k1: string, k2: string, k3: string, k4: string, op: string, id: string, tokens: number, tpm: number, rpm: number, windowMs: number): Promise<[number, number, number]>;
+  threatlineLimiter(k1: string, k2: string, k3: string, k4: string, op: string, id: string, tokens: number, tpm: number, rpm: number, windowMs: number): Promise<[number, number, number, number]>;
 };
 
 export interface RateLimiterOptions {
@@ -92,7 +92,8 @@ export interface RateLimiterOptions {
   windowMs?: number;
 }
 
-export type Admission = { admitted: true; id: string; tokens: number } | { admitted: false; retryAfterMs: number };
+/** `at` is the Redis clock at admission, in ms: the time the window counts the tokens at. */
+export type Admission = { admitted: true; id: string; tokens: number; at: number } | { admitted: false; retryAfterMs: number };
 
 /**
  * The shared quota of one model: reserve before a call, settle after it. Never sleeps: when there is no
@@ -122,9 +123,9 @@ export class RedisRateLimiter {
   /** Reserves `tokens` (and one request) now, or says how long until there is room. */
   async acquire(tokens: number): Promise<Admission> {
     const id = randomUUID();
-    if (!this.enabled) return { admitted: true, id, tokens };
-    const [admitted, wait] = await this.redis.threatlineLimiter(...this.keys, "acquire", id, Math.ceil(tokens), this.options.tpm, this.options.rpm, this.windowMs);
-    return admitted === 1 ? { admitted: true, id, tokens: Math.min(Math.ceil(tokens), this.options.tpm || Infinity) } : { admitted: false, retryAfterMs: Math.max(1, wait) };
+    if (!this.enabled) return { admitted: true, id, tokens, at: Date.now() };
+    const [admitted, wait, , at] = await this.redis.threatlineLimiter(...this.keys, "acquire", id, Math.ceil(tokens), this.options.tpm, this.options.rpm, this.windowMs);
+    return admitted === 1 ? { admitted: true, id, tokens: Math.min(Math.ceil(tokens), this.options.tpm || Infinity), at } : { admitted: false, retryAfterMs: Math.max(1, wait) };
   }
 
   /** Replaces a reservation by what the call really cost (0 when the provider served nothing). */
