@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { renderCsv } from "./csv.ts";
+import { renderHtml } from "./html.ts";
 import { renderMarkdown } from "./markdown.ts";
 import { renderPrototypeJson } from "./prototype.ts";
 import { renderFullJson, type ReportInput } from "./report.ts";
@@ -7,7 +8,7 @@ import { renderSarif } from "./sarif.ts";
 import { renderThreatComposer } from "./threat-composer.ts";
 
 /** Every export format, as the API's `?format=` and the CLI's `--format` spell them. */
-export const EXPORT_FORMATS = ["json", "prototype-json", "csv", "markdown", "sarif", "threat-composer"] as const;
+export const EXPORT_FORMATS = ["json", "prototype-json", "csv", "markdown", "sarif", "threat-composer", "html"] as const;
 export const ExportFormatSchema = z.enum(EXPORT_FORMATS);
 export type ExportFormat = z.infer<typeof ExportFormatSchema>;
 
@@ -25,6 +26,7 @@ export const EXPORT_FORMAT_INFO: Record<ExportFormat, ExportFormatInfo> = {
   markdown: { label: "Markdown", mediaType: "text/markdown; charset=utf-8", extension: "md", render: renderMarkdown },
   sarif: { label: "SARIF 2.1.0", mediaType: "application/sarif+json; charset=utf-8", extension: "sarif", render: renderSarif },
   "threat-composer": { label: "AWS Threat Composer", mediaType: "application/json; charset=utf-8", extension: "tc.json", render: renderThreatComposer },
+  html: { label: "HTML report", mediaType: "text/html; charset=utf-8", extension: "html", render: renderHtml },
 };
 
 /** Renders a report in one format. */

@@ -9,3 +9,4 @@ export * from "./formats.ts";
 export * from "./threat-composer.ts";
 export * from "./import.ts";
 export { stableUuid } from "./ids.ts";
+export * from "./html.ts";

@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { sampleInput } from "../test/helpers.ts";
+import { renderHtml, strideSeverityChart } from "./html.ts";
+
+describe("HTML report", () => {
+  const input = sampleInput();
+  const html = renderHtml(input);
+
+  it("escapes every model and template string", () => {
+    expect(html).not.toContain("<script");
+    expect(html).toContain("Café login &#60;script&#62;alert(1)&#60;/script&#62; spoofable");
+    expect(html).toContain("Payments &#60;prod&#62;");
+    const hostile = renderHtml({
+      ...input,
+      files: [{ path: '"><img src=x onerror=alert(1)>.yaml', format: null, resources: 0 }],
+      threats: input.threats.map((t) => ({ ...t, remediations: [{ text: "</li><script>x()</script>", fix: "</code></pre><iframe src=//evil>" }] })),
+    });
+    expect(hostile).not.toMatch(/<(img|iframe|script)\b/i);
+    expect(hostile).toContain("&#34;&#62;&#60;img src=x onerror=alert(1)&#62;.yaml");
+  });
+
+  it("is self-contained: no script, no external resource", () => {
+    expect(html).not.toMatch(/<script|<link|<iframe|<img|@import/i);
+    expect(html).not.toMatch(/(src|href)\s*=\s*["']?(https?:)?\/\//i);
+    expect(html).not.toMatch(/url\(\s*["']?(https?:)?\/\//i);
+    // Besides the SVG namespace (an identifier, never fetched) the only URL is the one in a threat's title, as text.
+    expect([...html.matchAll(/https?:\/\/[^\s"'<&]+/g)].map((m) => m[0])).toEqual(["http://www.w3.org/2000/svg", "http://evil"]);
+    expect(html).toContain("default-src 'none'");
+  });
+
+  it("prints: has print CSS that keeps threats whole", () => {
+    expect(html).toMatch(/@media print \{[^]*\.threat, table, svg \{ break-inside: avoid/);
+    expect(html).toContain("@page");
+  });
+
+  it("draws one bar segment per STRIDE × severity with threats, sized by count", () => {
+    const svg = strideSeverityChart(input.threats);
+    const segments = [...svg.matchAll(/<rect x="([\d.]+)" y="\d+" width="([\d.]+)"[^>]*data-category="(\w+)" data-severity="(\w+)" data-count="(\d+)"/g)].map(
+      (m) => ({ width: Number(m[2]), category: m[3], severity: m[4], count: Number(m[5]) }),
+    );
+    expect(segments.map((s) => [s.category, s.severity, s.count])).toEqual([
+      ["Spoofing", "medium", 1],
+      ["InformationDisclosure", "critical", 1],
+      ["InformationDisclosure", "high", 1],
+      ["DenialOfService", "low", 2],
+      ["DenialOfService", "info", 1],
+      ["ElevationOfPrivilege", "high", 1],
+    ]);
+    // DenialOfService has the most threats (3): its bar is the full width; one threat is a third of it.
+    const dos = segments.filter((s) => s.category === "DenialOfService").reduce((w, s) => w + s.width, 0);
+    expect(dos).toBeCloseTo(480, 0);
+    expect(segments[0]!.width).toBeCloseTo(160, 0);
+  });
+
+  it("shows triage, evidence and fix snippets", () => {
+    expect(html).toContain("accepted · ana@example.com · until 2027-01-01T00:00:00.000Z — logs are public by design");
+    expect(html).toContain("<pre><code>PublicAccessBlockConfiguration:\n  BlockPublicAcls: true");
+    expect(html).toContain("infra/app stack.yaml:14 <code>Properties.AccessControl</code>");
+  });
+});
