@@ -2,4 +2,5 @@ export { createDb, type Db, type DbOptions } from "./client.ts";
 export { migrateDatabase } from "./migrate.ts";
 export { startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded.ts";
 export { Prisma } from "./generated/client.ts";
-export type * from "./generated/models.ts";
+export type * from "./generated/client.ts";
+export { refreshProjectRisk, type ProjectRisk } from "./risk.ts";

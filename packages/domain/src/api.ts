@@ -44,7 +44,7 @@ export const SubmissionResultSchema = z.object({
 });
 export type SubmissionResult = z.infer<typeof SubmissionResultSchema>;
 
-export const StatusCountsSchema = z.record(AnalysisStatusSchema, z.number().int());
+export const StatusCountsSchema = z.partialRecord(AnalysisStatusSchema, z.number().int());
 export type StatusCounts = z.infer<typeof StatusCountsSchema>;
 
 export interface ProjectDto {

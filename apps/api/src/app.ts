@@ -1,0 +1,80 @@
+import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import express, { type Express, Router } from "express";
+import helmet from "helmet";
+import { pinoHttp } from "pino-http";
+import type { ApiDeps } from "./deps.ts";
+import { errorHandler, notFound } from "./middleware/errors.ts";
+import { healthRoutes } from "./routes/health.routes.ts";
+import { projectRoutes } from "./routes/projects.routes.ts";
+import { submissionRoutes } from "./routes/submissions.routes.ts";
+import { analysisRoutes } from "./routes/analyses.routes.ts";
+import { ensureDefaultTeam, localActor } from "./auth/middleware.ts";
+
+/** Routers mounted under /api/v1 besides the core ones; features add theirs here. */
+export type RouteFactory = (deps: ApiDeps) => Router;
+export const FEATURE_ROUTES: RouteFactory[] = [];
+
+/**
+ * Builds the Express app without listening: main.ts listens, tests drive it with supertest. The API lives
+ * under /api/v1; the built SPA, when there is one, is served from / with history fallback.
+ */
+export async function createApp(deps: ApiDeps): Promise<Express> {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", "data:", "blob:"],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+    }),
+  );
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/readyz" },
+      genReqId: (req, res) => {
+        const incoming = req.headers["x-request-id"];
+        const id = typeof incoming === "string" && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+        res.setHeader("X-Request-Id", id);
+        return id;
+      },
+      // Bodies and headers are never logged: bodies hold templates, headers hold credentials.
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  app.use(healthRoutes(deps));
+
+  const defaultTeamId = await ensureDefaultTeam(deps.db);
+  const api = Router();
+  api.use(localActor(defaultTeamId));
+  api.use(submissionRoutes(deps));
+  api.use(express.json({ limit: "1mb" }));
+  api.use(projectRoutes(deps));
+  api.use(analysisRoutes(deps));
+  for (const routes of FEATURE_ROUTES) api.use(routes(deps));
+  api.use(notFound);
+  app.use("/api/v1", api);
+
+  const webDist = deps.config.WEB_DIST ? resolve(deps.config.WEB_DIST) : undefined;
+  if (webDist && existsSync(join(webDist, "index.html"))) {
+    app.use(express.static(webDist, { index: false, maxAge: "1h" }));
+    app.get(/^\/(?!api\/).*/, (_req, res) => res.sendFile(join(webDist, "index.html")));
+  }
+  app.use(notFound);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

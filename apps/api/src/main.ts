@@ -1,0 +1,13 @@
+import { z } from "zod";
+import { ApiConfigSchema, loadConfig } from "./config.ts";
+import { createApp } from "./app.ts";
+import { buildApiDeps } from "./bootstrap.ts";
+import { createLogger } from "./lib/logger.ts";
+import { serve } from "./serve.ts";
+
+// The standalone API (scale-out). `npm start` runs API, worker and SPA in one process instead (apps/server).
+const config = loadConfig(ApiConfigSchema.extend({ DATABASE_URL: z.url() }));
+const logger = createLogger(config.LOG_LEVEL, "api");
+const { deps, close } = await buildApiDeps(config, logger);
+const app = await createApp(deps);
+await serve(app, config, logger, close);

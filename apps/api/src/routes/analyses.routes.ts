@@ -1,0 +1,103 @@
+import { Router } from "express";
+import { z } from "zod";
+import { IdParamSchema, ThreatQuerySchema, isFinalStatus } from "@threatline/domain";
+import type { ApiDeps } from "../deps.ts";
+import { input, validate } from "../middleware/validate.ts";
+import { actorOf } from "../auth/middleware.ts";
+import {
+  cancelBatch,
+  getAnalysis,
+  getBatch,
+  listAnalysisThreats,
+  listBatches,
+  retryAnalysis,
+} from "../services/analyses.service.ts";
+
+const byId = { params: IdParamSchema };
+const threats = { params: IdParamSchema, query: ThreatQuerySchema };
+const retry = { params: IdParamSchema, body: z.object({ force: z.boolean().default(false) }).default({ force: false }) };
+const batches = { query: z.object({ projectId: z.uuid().optional(), limit: z.coerce.number().int().min(1).max(100).default(20) }) };
+
+/** Seconds between SSE comments that keep proxies from closing an idle stream. */
+const HEARTBEAT_MS = 15_000;
+
+export function analysisRoutes(deps: ApiDeps): Router {
+  const { db, queue, events } = deps;
+  const router = Router();
+
+  router.get("/batches", validate(batches), async (_req, res) => {
+    res.json({ items: await listBatches(db, actorOf(res), input(res, batches).query) });
+  });
+  router.get("/batches/:id", validate(byId), async (_req, res) => {
+    res.json(await getBatch(db, actorOf(res), input(res, byId).params.id));
+  });
+  router.post("/batches/:id/cancel", validate(byId), async (_req, res) => {
+    res.json(await cancelBatch(db, queue, actorOf(res), input(res, byId).params.id));
+  });
+
+  /**
+   * Server-Sent Events: a `snapshot` of the batch first, then an `analysis` event per status change, then
+   * `done` when every analysis is final. Subscribed before the snapshot is read, so no change is missed.
+   */
+  router.get("/batches/:id/events", validate(byId), async (req, res) => {
+    const actor = actorOf(res);
+    const batchId = input(res, byId).params.id;
+    await getBatch(db, actor, batchId);
+    const pending: unknown[] = [];
+    let ready = false;
+    let closed = false;
+    const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    const finishIfDone = async () => {
+      const batch = await getBatch(db, actor, batchId);
+      if (!closed && batch.analyses.every((a) => isFinalStatus(a.status))) {
+        send("done", batch);
+        stop();
+      }
+    };
+    const unsubscribe = events.on({ batchId }, (event) => {
+      if (!ready) {
+        pending.push(event);
+        return;
+      }
+      send("analysis", event);
+      if (isFinalStatus(event.status)) void finishIfDone().catch(() => undefined);
+    });
+    const heartbeat = setInterval(() => res.write(": keep-alive\n\n"), HEARTBEAT_MS);
+    const stop = () => {
+      if (closed) return;
+      closed = true;
+      clearInterval(heartbeat);
+      unsubscribe();
+      res.end();
+    };
+    req.on("close", stop);
+
+    res.writeHead(200, {
+      "Content-Type": "text/event-stream",
+      "Cache-Control": "no-cache, no-transform",
+      Connection: "keep-alive",
+      "X-Accel-Buffering": "no",
+    });
+    const snapshot = await getBatch(db, actor, batchId);
+    send("snapshot", snapshot);
+    ready = true;
+    for (const event of pending) send("analysis", event);
+    if (snapshot.analyses.every((a) => isFinalStatus(a.status))) {
+      send("done", snapshot);
+      stop();
+    }
+  });
+
+  router.get("/analyses/:id", validate(byId), async (_req, res) => {
+    res.json(await getAnalysis(db, actorOf(res), input(res, byId).params.id));
+  });
+  router.get("/analyses/:id/threats", validate(threats), async (_req, res) => {
+    const { params, query } = input(res, threats);
+    res.json(await listAnalysisThreats(db, actorOf(res), params.id, query));
+  });
+  router.post("/analyses/:id/retry", validate(retry), async (_req, res) => {
+    const { params, body } = input(res, retry);
+    res.status(202).json(await retryAnalysis(db, queue, actorOf(res), params.id, body.force));
+  });
+  return router;
+}

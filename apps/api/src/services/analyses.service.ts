@@ -1,0 +1,195 @@
+import type { Queue } from "bullmq";
+import {
+  AppError,
+  type AnalysisDto,
+  type AnalysisStatus,
+  type BatchDto,
+  type StatusCounts,
+  type Threat,
+  type ThreatQuery,
+  isFinalStatus,
+} from "@threatline/domain";
+import { Prisma, type Db } from "@threatline/db";
+import { type Actor, readableTeams, requireRole } from "../auth/context.ts";
+
+const analysisInclude = { templateVersion: { include: { template: true } }, project: true } as const;
+type AnalysisRow = Prisma.AnalysisGetPayload<{ include: typeof analysisInclude }>;
+
+export function toAnalysisDto(a: AnalysisRow): AnalysisDto {
+  return {
+    id: a.id,
+    projectId: a.projectId,
+    batchId: a.batchId,
+    path: a.templateVersion.template.path,
+    templateVersionId: a.templateVersionId,
+    sha256: a.templateVersion.sha256,
+    status: a.status,
+    format: a.format,
+    resourceCount: a.resourceCount,
+    provider: a.provider,
+    model: a.model,
+    attempts: a.attempts,
+    createdAt: a.createdAt.toISOString(),
+    startedAt: a.startedAt?.toISOString() ?? null,
+    finishedAt: a.finishedAt?.toISOString() ?? null,
+    durationMs: a.durationMs,
+    inputTokens: a.inputTokens,
+    outputTokens: a.outputTokens,
+    costUsd: Number(a.costUsd),
+    llmCacheHit: a.llmCacheHit,
+    threatCount: a.threatCount,
+    riskScore: a.riskScore,
+    severityCounts: (a.severityCounts ?? {}) as Record<string, number>,
+    errorCode: a.errorCode,
+    errorMessage: a.errorMessage,
+  };
+}
+
+const analysisNotFound = () => new AppError("analysis/not-found", "No such analysis.");
+const batchNotFound = () => new AppError("batch/not-found", "No such batch.");
+
+export async function getAnalysisRow(db: Db, actor: Actor, id: string, need: "viewer" | "editor" = "viewer"): Promise<AnalysisRow> {
+  const row = await db.analysis.findUnique({ where: { id }, include: analysisInclude });
+  if (!row) throw analysisNotFound();
+  requireRole(actor, row.project.teamId, need, analysisNotFound());
+  return row;
+}
+
+export async function getAnalysis(db: Db, actor: Actor, id: string): Promise<AnalysisDto> {
+  return toAnalysisDto(await getAnalysisRow(db, actor, id));
+}
+
+/** Threat rows as the public Threat shape, plus their database id and triage status. */
+export type ThreatDto = Threat & { id: string; analysisId: string; triage: string };
+
+export function toThreat(row: {
+  fingerprint: string; ruleId: string | null; category: Threat["category"]; title: string; description: string;
+  severity: Threat["severity"]; likelihood: number; impact: number; score: number; resources: unknown; evidence: unknown;
+  remediations: unknown; references: unknown; source: string;
+}): Threat {
+  return {
+    fingerprint: row.fingerprint,
+    ruleId: row.ruleId,
+    category: row.category,
+    title: row.title,
+    description: row.description,
+    severity: row.severity,
+    likelihood: row.likelihood,
+    impact: row.impact,
+    score: row.score,
+    resources: row.resources as Threat["resources"],
+    evidence: row.evidence as Threat["evidence"],
+    remediations: row.remediations as Threat["remediations"],
+    references: row.references as Threat["references"],
+    source: row.source as Threat["source"],
+  };
+}
+
+export async function listAnalysisThreats(db: Db, actor: Actor, id: string, query: ThreatQuery): Promise<{ total: number; items: ThreatDto[] }> {
+  const analysis = await getAnalysisRow(db, actor, id);
+  const triage = await db.triage.findMany({ where: { projectId: analysis.projectId } });
+  const triageByFp = new Map(triage.map((t) => [t.fingerprint, t.status as string]));
+  const where: Prisma.ThreatWhereInput = {
+    analysisId: id,
+    ...(query.category ? { category: query.category } : {}),
+    ...(query.severity ? { severity: query.severity } : {}),
+    ...(query.source ? { source: query.source } : {}),
+    ...(query.q ? { OR: [{ title: { contains: query.q, mode: "insensitive" } }, { description: { contains: query.q, mode: "insensitive" } }] } : {}),
+  };
+  if (query.triage) {
+    const matching = triage.filter((t) => t.status === query.triage).map((t) => t.fingerprint);
+    where.fingerprint = query.triage === "open" ? { notIn: triage.filter((t) => t.status !== "open").map((t) => t.fingerprint) } : { in: matching };
+  }
+  const [total, rows] = await Promise.all([
+    db.threat.count({ where }),
+    db.threat.findMany({ where, orderBy: [{ score: "desc" }, { fingerprint: "asc" }], take: query.limit, skip: query.offset }),
+  ]);
+  return {
+    total,
+    items: rows.map((r) => ({ ...toThreat(r), id: r.id, analysisId: r.analysisId, triage: triageByFp.get(r.fingerprint) ?? "open" })),
+  };
+}
+
+/** A batch's status, derived from its analyses: nothing is stored that could disagree with them. */
+export function batchStatus(counts: StatusCounts): BatchDto["status"] {
+  const n = (s: AnalysisStatus) => counts[s] ?? 0;
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  if (n("running") > 0 || (n("queued") > 0 && n("queued") < total)) return "running";
+  if (n("queued") === total) return "queued";
+  if (n("succeeded") === total) return "succeeded";
+  if (n("failed") + n("canceled") === total) return "failed";
+  return "partial";
+}
+
+export async function getBatch(db: Db, actor: Actor, id: string): Promise<BatchDto> {
+  const batch = await db.batch.findUnique({
+    where: { id },
+    include: { project: true, analyses: { include: { templateVersion: { include: { template: true } } }, orderBy: { createdAt: "asc" } } },
+  });
+  if (!batch) throw batchNotFound();
+  requireRole(actor, batch.project.teamId, "viewer", batchNotFound());
+  const counts: StatusCounts = {};
+  for (const a of batch.analyses) counts[a.status] = (counts[a.status] ?? 0) + 1;
+  return {
+    id: batch.id,
+    projectId: batch.projectId,
+    source: batch.source,
+    fileCount: batch.fileCount,
+    createdAt: batch.createdAt.toISOString(),
+    status: batchStatus(counts),
+    counts,
+    analyses: batch.analyses.map((a) => ({
+      id: a.id,
+      path: a.templateVersion.template.path,
+      status: a.status,
+      format: a.format,
+      threatCount: a.threatCount,
+      errorCode: a.errorCode,
+      errorMessage: a.errorMessage,
+    })),
+  };
+}
+
+export async function listBatches(db: Db, actor: Actor, filter: { projectId?: string; limit: number }): Promise<BatchDto[]> {
+  const batches = await db.batch.findMany({
+    where: { project: { teamId: { in: readableTeams(actor) } }, ...(filter.projectId ? { projectId: filter.projectId } : {}) },
+    orderBy: { createdAt: "desc" },
+    take: filter.limit,
+    select: { id: true },
+  });
+  return Promise.all(batches.map((b) => getBatch(db, actor, b.id)));
+}
+
+/**
+ * Puts a finished analysis back in the queue under the same id. The old job is removed first: BullMQ
+ * ignores an add whose job id it still holds.
+ */
+export async function retryAnalysis(db: Db, queue: Queue, actor: Actor, id: string, force: boolean): Promise<AnalysisDto> {
+  const row = await getAnalysisRow(db, actor, id, "editor");
+  if (!isFinalStatus(row.status)) throw new AppError("analysis/not-retryable", `The analysis is ${row.status}; only finished analyses can be retried.`);
+  const old = await queue.getJob(id);
+  if (old) await old.remove();
+  await db.analysis.update({
+    where: { id },
+    data: { status: "queued", force, errorCode: null, errorMessage: null, startedAt: null, finishedAt: null, durationMs: null },
+  });
+  await queue.add("analyze-template", { analysisId: id }, { jobId: id });
+  return getAnalysis(db, actor, id);
+}
+
+/** Cancels what has not started yet; running analyses finish. */
+export async function cancelBatch(db: Db, queue: Queue, actor: Actor, id: string): Promise<BatchDto> {
+  const batch = await db.batch.findUnique({ where: { id }, include: { project: true } });
+  if (!batch) throw batchNotFound();
+  requireRole(actor, batch.project.teamId, "editor", batchNotFound());
+  const queued = await db.analysis.findMany({ where: { batchId: id, status: "queued" }, select: { id: true } });
+  await db.analysis.updateMany({ where: { batchId: id, status: "queued" }, data: { status: "canceled", finishedAt: new Date() } });
+  await Promise.all(
+    queued.map(async ({ id: jobId }) => {
+      const job = await queue.getJob(jobId);
+      // A job a worker already holds is locked and cannot be removed; the processor sees `canceled` and stops.
+      if (job) await job.remove().catch(() => undefined);
+    }),
+  );
+  return getBatch(db, actor, id);
+}

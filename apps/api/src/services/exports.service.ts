@@ -1,0 +1,134 @@
+import { createRequire } from "node:module";
+import { AppError, type TriageStatus } from "@threatline/domain";
+import type { Db } from "@threatline/db";
+import {
+  EXPORT_FORMATS,
+  EXPORT_FORMAT_INFO,
+  exportFileName,
+  renderReport,
+  type ExportFormat,
+  type ReportFile,
+  type ReportInput,
+  type TriageEntry,
+} from "@threatline/reports";
+import { type Actor } from "../auth/context.ts";
+import { getAnalysisRow, getBatch, toThreat } from "./analyses.service.ts";
+import { getProjectFor } from "./projects.service.ts";
+
+const pkg = createRequire(import.meta.url)("../../package.json") as { version: string };
+
+/** A rendered export, ready to be sent as a download. */
+export interface ExportFile {
+  body: string;
+  contentType: string;
+  filename: string;
+}
+
+/** Checks `?format=`: an unknown format is `export/unsupported-format`, naming the ones there are. */
+export function parseExportFormat(value: string | undefined): ExportFormat {
+  const format = (value ?? "json").toLowerCase();
+  if ((EXPORT_FORMATS as readonly string[]).includes(format)) return format as ExportFormat;
+  throw new AppError("export/unsupported-format", `Unknown export format "${value}". Use one of: ${EXPORT_FORMATS.join(", ")}.`);
+}
+
+async function triageOf(db: Db, projectId: string, fingerprints: readonly string[]): Promise<Record<string, TriageEntry>> {
+  if (fingerprints.length === 0) return {};
+  const rows = await db.triage.findMany({ where: { projectId, fingerprint: { in: [...new Set(fingerprints)] } } });
+  return Object.fromEntries(
+    rows.map((r) => [
+      r.fingerprint,
+      { status: r.status as TriageStatus, owner: r.owner, expiresAt: r.expiresAt?.toISOString() ?? null, note: r.note },
+    ]),
+  );
+}
+
+interface AnalysisForReport {
+  id: string;
+  status: ReportFile["status"];
+  format: string | null;
+  resourceCount: number | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  path: string;
+}
+
+function toReportFile(a: AnalysisForReport): ReportFile {
+  return {
+    path: a.path,
+    format: a.format,
+    resources: a.resourceCount ?? 0,
+    analysisId: a.id,
+    status: a.status,
+    ...(a.errorCode ? { error: { code: a.errorCode, message: a.errorMessage ?? "" } } : {}),
+  };
+}
+
+async function buildInput(
+  db: Db,
+  project: { id: string; name: string },
+  scope: ReportInput["scope"],
+  analyses: AnalysisForReport[],
+  now: Date,
+): Promise<ReportInput> {
+  const rows = await db.threat.findMany({
+    where: { analysisId: { in: analyses.map((a) => a.id) } },
+    orderBy: [{ score: "desc" }, { fingerprint: "asc" }],
+  });
+  const threats = rows.map(toThreat);
+  return {
+    tool: { name: "threatline", version: pkg.version },
+    generatedAt: now.toISOString(),
+    scope,
+    project: { id: project.id, name: project.name },
+    files: analyses.map(toReportFile),
+    threats,
+    triage: await triageOf(db, project.id, threats.map((t) => t.fingerprint)),
+  };
+}
+
+/** The report of one analysis: its template and threats, with the project's triage decisions. */
+export async function analysisReport(db: Db, actor: Actor, id: string, now: Date): Promise<ReportInput> {
+  const row = await getAnalysisRow(db, actor, id);
+  return buildInput(db, row.project, { kind: "analysis", id }, [{ ...row, path: row.templateVersion.template.path }], now);
+}
+
+/** The report of one batch: every analysis of the submission. */
+export async function batchReport(db: Db, actor: Actor, id: string, now: Date): Promise<ReportInput> {
+  const batch = await getBatch(db, actor, id);
+  const project = await getProjectFor(db, actor, batch.projectId);
+  const analyses = await db.analysis.findMany({ where: { batchId: id }, select: { id: true, resourceCount: true } });
+  const resources = new Map(analyses.map((a) => [a.id, a.resourceCount]));
+  return buildInput(
+    db,
+    project,
+    { kind: "batch", id },
+    batch.analyses.map((a) => ({ ...a, resourceCount: resources.get(a.id) ?? null })),
+    now,
+  );
+}
+
+/**
+ * A project's current state: the latest finished (succeeded or partial) analysis of every template — the
+ * same set the project's risk score is computed over — with triage decisions.
+ */
+export async function projectReport(db: Db, actor: Actor, id: string, now: Date): Promise<ReportInput> {
+  const project = await getProjectFor(db, actor, id);
+  const latest = await db.$queryRaw<Array<{ id: string }>>`
+    SELECT DISTINCT ON (tv."templateId") a.id
+    FROM "Analysis" a JOIN "TemplateVersion" tv ON tv.id = a."templateVersionId"
+    WHERE a."projectId" = ${project.id}::uuid AND a.status IN ('succeeded', 'partial')
+    ORDER BY tv."templateId", a."finishedAt" DESC NULLS LAST, a.id DESC`;
+  const analyses = await db.analysis.findMany({
+    where: { id: { in: latest.map((l) => l.id) } },
+    include: { templateVersion: { include: { template: true } } },
+  });
+  const files = analyses
+    .map((a) => ({ ...a, path: a.templateVersion.template.path }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return buildInput(db, project, { kind: "project", id: project.id }, files, now);
+}
+
+/** Renders a report as a download. */
+export function renderExport(format: ExportFormat, input: ReportInput): ExportFile {
+  return { body: renderReport(format, input), contentType: EXPORT_FORMAT_INFO[format].mediaType, filename: exportFileName(format, input) };
+}

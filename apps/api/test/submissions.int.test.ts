@@ -1,0 +1,132 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import request from "supertest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isFinalStatus, type BatchDto, type SubmissionResult } from "@threatline/domain";
+import { createHarness, readSse, type Harness } from "./harness.ts";
+import { CFN_BUCKET, K8S_DEPLOYMENT, OPENAPI_USERS } from "./fixtures.ts";
+import { waitFor } from "../../../test/support.ts";
+
+describe("submissions, end to end on PostgreSQL and Redis", () => {
+  let h: Harness;
+  let projectId: string;
+
+  beforeAll(async () => {
+    h = await createHarness();
+    const res = await request(h.app).post("/api/v1/projects").send({ name: "payments" }).expect(201);
+    projectId = (res.body as { id: string }).id;
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it("analyses three files and streams each status change over SSE", async () => {
+    const submitted = await request(h.app)
+      .post(`/api/v1/projects/${projectId}/submissions`)
+      .send({
+        files: [
+          { path: "cfn/app.yaml", content: CFN_BUCKET },
+          { path: "k8s/api.yaml", content: K8S_DEPLOYMENT },
+          { path: "api/users.yaml", content: OPENAPI_USERS },
+        ],
+      })
+      .expect(202);
+    const { batchId, analyses } = submitted.body as SubmissionResult;
+    expect(analyses).toHaveLength(3);
+
+    const server = await new Promise<Server>((resolve) => {
+      const s = h.app.listen(0, "127.0.0.1", () => resolve(s));
+    });
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const stream = readSse(`http://127.0.0.1:${port}/api/v1/batches/${batchId}/events`, (events) => events.some((e) => e.event === "done"));
+      h.startWorker();
+      const events = await stream;
+      expect(events[0]?.event).toBe("snapshot");
+      const finals = events.filter((e) => e.event === "analysis" && isFinalStatus((e.data as { status: "queued" }).status));
+      expect(new Set(finals.map((e) => (e.data as { analysisId: string }).analysisId))).toEqual(new Set(analyses.map((a) => a.id)));
+      const done = events.at(-1)!;
+      expect(done.event).toBe("done");
+      expect((done.data as BatchDto).status).toBe("succeeded");
+    } finally {
+      server.close();
+    }
+
+    const batch = (await request(h.app).get(`/api/v1/batches/${batchId}`).expect(200)).body as BatchDto;
+    expect(batch.counts).toEqual({ succeeded: 3 });
+    expect(batch.analyses.map((a) => a.format).sort()).toEqual(["cloudformation", "kubernetes", "openapi"]);
+    for (const a of batch.analyses) expect(a.threatCount).toBeGreaterThan(0);
+
+    const threats = await request(h.app).get(`/api/v1/analyses/${analyses[0]!.id}/threats`).expect(200);
+    const body = threats.body as { total: number; items: Array<{ resources: Array<{ id: string; file: string }> }> };
+    expect(body.total).toBeGreaterThan(0);
+    expect(body.items[0]!.resources[0]).toMatchObject({ id: "AppBucket", file: "cfn/app.yaml" });
+  });
+
+  it("stores the same content once, however often it is submitted", async () => {
+    const content = `${CFN_BUCKET}# dedup\n`;
+    const files = [{ path: "dup/a.yaml", content }];
+    const first = (await request(h.app).post(`/api/v1/projects/${projectId}/submissions`).send({ files }).expect(202)).body as SubmissionResult;
+    const second = (await request(h.app).post(`/api/v1/projects/${projectId}/submissions`).send({ files }).expect(202)).body as SubmissionResult;
+    expect(second.analyses[0]!.templateVersionId).toBe(first.analyses[0]!.templateVersionId);
+    expect(second.analyses[0]!.deduplicated).toBe(true);
+    expect(second.analyses[0]!.id).not.toBe(first.analyses[0]!.id);
+    // The same bytes under another path are still one blob.
+    await request(h.app).post(`/api/v1/projects/${projectId}/submissions`).send({ files: [{ path: "dup/b.yaml", content }] }).expect(202);
+    const { sha256 } = (await h.database.db.templateVersion.findUniqueOrThrow({ where: { id: first.analyses[0]!.templateVersionId } }));
+    expect(await h.database.db.blob.count({ where: { sha256 } })).toBe(1);
+    expect(await h.database.db.templateVersion.count({ where: { sha256 } })).toBe(2);
+  });
+
+  it("answers 400 with a code for bad input and writes nothing", async () => {
+    const before = await h.database.db.analysis.count();
+    const dupPaths = await request(h.app)
+      .post(`/api/v1/projects/${projectId}/submissions`)
+      .send({ files: [{ path: "a.yaml", content: "x" }, { path: "a.yaml", content: "y" }] })
+      .expect(400);
+    expect(dupPaths.body).toMatchObject({ error: { code: "request/invalid" } });
+    const traversal = await request(h.app).post(`/api/v1/projects/${projectId}/submissions`).send({ files: [{ path: "../etc/passwd", content: "x" }] }).expect(400);
+    expect(traversal.body.error.code).toBe("request/invalid");
+    const binary = await request(h.app).post(`/api/v1/projects/${projectId}/submissions`).send({ files: [{ path: "a.bin", content: "ab\u0000cd" }] }).expect(422);
+    expect(binary.body.error.code).toBe("template/not-text");
+    const badJson = await request(h.app).post(`/api/v1/projects/${projectId}/submissions`).set("content-type", "application/json").send("{nope").expect(400);
+    expect(badJson.body.error.code).toBe("request/invalid");
+    const unknown = await request(h.app).post(`/api/v1/projects/00000000-0000-7000-8000-000000000000/submissions`).send({ files: [{ path: "a.yaml", content: "x" }] }).expect(404);
+    expect(unknown.body.error.code).toBe("project/not-found");
+    expect(await h.database.db.analysis.count()).toBe(before);
+  });
+
+  it("accepts multipart uploads, including a zip, and refuses unsafe archive paths", async () => {
+    const { zipSync, strToU8 } = await import("fflate");
+    const zip = Buffer.from(zipSync({ "stack/app.yaml": strToU8(CFN_BUCKET), "stack/k8s.yaml": strToU8(K8S_DEPLOYMENT) }));
+    const res = await request(h.app)
+      .post(`/api/v1/projects/${projectId}/submissions`)
+      .attach("files", Buffer.from(OPENAPI_USERS), "users.yaml")
+      .attach("files", zip, "bundle.zip")
+      .expect(202);
+    expect((res.body as SubmissionResult).analyses.map((a) => a.path).sort()).toEqual(["stack/app.yaml", "stack/k8s.yaml", "users.yaml"]);
+
+    const evil = Buffer.from(zipSync({ "../../evil.yaml": strToU8(CFN_BUCKET) }));
+    const refused = await request(h.app).post(`/api/v1/projects/${projectId}/submissions`).attach("files", evil, "evil.zip").expect(400);
+    expect(refused.body.error.code).toBe("archive/unsafe-path");
+  });
+
+  it("leaves one set of threats when the processor runs twice for one analysis", async () => {
+    const { analyses } = (await request(h.app)
+      .post(`/api/v1/projects/${projectId}/submissions`)
+      .send({ files: [{ path: "twice/app.yaml", content: CFN_BUCKET }] })
+      .expect(202)).body as SubmissionResult;
+    const id = analyses[0]!.id;
+    await waitFor(async () => (await h.database.db.analysis.findUniqueOrThrow({ where: { id } })).status === "succeeded", 30_000, "first run");
+    const firstCount = await h.database.db.threat.count({ where: { analysisId: id } });
+    expect(firstCount).toBeGreaterThan(0);
+
+    // Simulate a worker that persisted but died before acknowledging: the job is delivered again.
+    await h.database.db.analysis.update({ where: { id }, data: { status: "running" } });
+    const job = await h.deps.queue.getJob(id);
+    await job?.remove();
+    await h.deps.queue.add("analyze-template", { analysisId: id }, { jobId: id });
+    await waitFor(async () => (await h.database.db.analysis.findUniqueOrThrow({ where: { id } })).status === "succeeded", 30_000, "second run");
+    expect(await h.database.db.threat.count({ where: { analysisId: id } })).toBe(firstCount);
+  });
+});

@@ -1,0 +1,18 @@
+import { z } from "zod";
+
+/** Every setting of a worker process, read from the environment once at boot. */
+export const WorkerConfigSchema = z.object({
+  /** PostgreSQL connection string (required for a standalone worker). */
+  DATABASE_URL: z.url(),
+  /** Redis connection string. */
+  REDIS_URL: z.url().default("redis://127.0.0.1:6379"),
+  /** Prefix for every Redis key; must match the API's. */
+  REDIS_PREFIX: z.string().default("threatline"),
+  /** Analyses one worker process runs at once. The LLM limiter, not this, bounds Bedrock traffic. */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** Seconds between reconciler passes (re-enqueue analyses that PostgreSQL holds but Redis lost). */
+  RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(30),
+  /** Log level. */
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+export type WorkerConfig = z.infer<typeof WorkerConfigSchema>;

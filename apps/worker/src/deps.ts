@@ -1,0 +1,43 @@
+import type { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import type { Db } from "@threatline/db";
+import type { ResourceGraph, SourceFile } from "@threatline/engine";
+import type { ErrorCode, Threat } from "@threatline/domain";
+import type { Logger } from "pino";
+
+/**
+ * The LLM step as the worker sees it (implemented by @threatline/llm's ThreatModeler). The worker depends on
+ * this shape only, so it runs with no model at all, or with any provider.
+ */
+export interface LlmStage {
+  model(req: {
+    analysisId: string;
+    contentHash: string;
+    files: SourceFile[];
+    graph: ResourceGraph;
+    ruleThreats: Threat[];
+    force: boolean;
+    budgetExhausted?: boolean;
+  }): Promise<{
+    status: "succeeded" | "partial" | "skipped";
+    threats: Threat[];
+    provider: string;
+    model: string | null;
+    promptHash: string | null;
+    usage: { inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number; latencyMs: number; costUsd: number };
+    cacheHit: boolean;
+    ungroundedCount: number;
+    error?: { code: ErrorCode; message: string };
+  }>;
+}
+
+export interface WorkerDeps {
+  db: Db;
+  /** Publisher connection for progress events. */
+  redis: Redis;
+  /** The analysis queue, for the reconciler. */
+  queue: Queue;
+  prefix: string;
+  llm: LlmStage | null;
+  logger: Logger;
+}

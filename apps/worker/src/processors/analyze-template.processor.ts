@@ -1,0 +1,133 @@
+import { type Job, UnrecoverableError, Worker } from "bullmq";
+import { type AnalysisEvent, type AnalysisStatus, type ErrorCode } from "@threatline/domain";
+import { analyze } from "@threatline/engine";
+import { JOB_PAYLOADS, publishEvent } from "@threatline/queue";
+import type { WorkerDeps } from "../deps.ts";
+import { loadAnalysis, type LoadedAnalysis } from "../pipeline/load.ts";
+import { type AnalysisOutcome, persistOutcome } from "../pipeline/persist.ts";
+
+/** Statuses in which a delivered job has nothing left to do (a duplicate delivery, or a canceled batch). */
+const DONE: readonly string[] = ["succeeded", "partial", "failed", "canceled"];
+
+function isThrottle(error: unknown): error is Error & { retryAfterMs: number } {
+  return error instanceof Error && error.name === "LlmThrottledError" && typeof (error as { retryAfterMs?: unknown }).retryAfterMs === "number";
+}
+
+async function announce(deps: WorkerDeps, a: LoadedAnalysis, status: AnalysisStatus, extra: Partial<AnalysisEvent> = {}): Promise<void> {
+  await publishEvent(deps.redis, deps.prefix, {
+    analysisId: a.id,
+    batchId: a.batchId,
+    projectId: a.projectId,
+    status,
+    at: new Date().toISOString(),
+    ...extra,
+  }).catch((err: unknown) => deps.logger.warn({ err, analysisId: a.id }, "could not publish progress"));
+}
+
+/**
+ * `analyze-template`: load the template version, run the rules engine (always) and the LLM (when configured),
+ * persist every threat in one transaction, and publish progress. Idempotent: a redelivered job replaces the
+ * threats an earlier attempt wrote.
+ */
+export function analyzeTemplateProcessor(deps: WorkerDeps, getWorker: () => Worker | undefined) {
+  return async (job: Job): Promise<{ status: string; threats: number }> => {
+    const { analysisId } = JOB_PAYLOADS["analyze-template"].parse(job.data);
+    const log = deps.logger.child({ jobId: job.id, analysisId });
+    const analysis = await loadAnalysis(deps.db, analysisId);
+    if (!analysis) throw new UnrecoverableError(`analysis ${analysisId} does not exist`);
+    if (DONE.includes(analysis.status)) {
+      log.info({ status: analysis.status }, "analysis already finished; nothing to do");
+      return { status: analysis.status, threats: -1 };
+    }
+
+    const startedAt = new Date();
+    const claimed = await deps.db.analysis.updateMany({
+      where: { id: analysisId, status: { in: ["queued", "running"] } },
+      data: { status: "running", startedAt, attempts: job.attemptsMade + 1 },
+    });
+    if (claimed.count === 0) return { status: "canceled", threats: -1 };
+    await announce(deps, analysis, "running");
+
+    try {
+      const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      const outcome = await runPipeline(deps, analysis, lastAttempt);
+      await persistOutcome(deps.db, analysisId, analysis.projectId, startedAt, outcome);
+      await announce(deps, analysis, outcome.status, { threatCount: outcome.threats.length, errorCode: outcome.error?.code ?? null });
+      log.info({ status: outcome.status, threats: outcome.threats.length, format: outcome.format }, "analysis finished");
+      return { status: outcome.status, threats: outcome.threats.length };
+    } catch (error) {
+      if (isThrottle(error)) {
+        // Bedrock (or our shared limiter) is out of capacity: pause the whole queue instead of burning an attempt.
+        await getWorker()?.rateLimit(error.retryAfterMs);
+        await deps.db.analysis.update({ where: { id: analysisId }, data: { status: "queued" } });
+        throw Worker.RateLimitError();
+      }
+      const attempts = job.opts.attempts ?? 1;
+      const last = error instanceof UnrecoverableError || job.attemptsMade + 1 >= attempts;
+      log.error({ err: error, attempt: job.attemptsMade + 1, last }, "analysis attempt failed");
+      if (last) {
+        const code: ErrorCode = "internal/error";
+        await deps.db.analysis.update({
+          where: { id: analysisId },
+          data: { status: "failed", errorCode: code, errorMessage: "The analysis failed after every retry. It has been logged.", finishedAt: new Date() },
+        });
+        await announce(deps, analysis, "failed", { errorCode: code });
+      } else {
+        await deps.db.analysis.update({ where: { id: analysisId }, data: { status: "queued" } });
+      }
+      throw error;
+    }
+  };
+}
+
+/** The pipeline proper: rules always; the model on top when configured; a parse error is a finished, failed analysis. */
+async function runPipeline(deps: WorkerDeps, analysis: LoadedAnalysis, lastAttempt: boolean): Promise<AnalysisOutcome> {
+  const result = await analyze(analysis.files, { focus: [analysis.path] });
+  const report = result.files.find((f) => f.path === analysis.path);
+  const base: AnalysisOutcome = {
+    status: "succeeded",
+    format: report?.format ?? null,
+    resourceCount: result.graph.nodes.filter((n) => n.file === analysis.path).length,
+    threats: result.threats,
+    provider: "rules",
+    model: null,
+    promptHash: null,
+    usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, latencyMs: null, costUsd: 0 },
+    cacheHit: false,
+    ungroundedCount: 0,
+    error: null,
+  };
+  if (report?.error) {
+    return { ...base, status: "failed", threats: [], error: { code: report.error.code, message: report.error.message } };
+  }
+  if (!deps.llm) return base;
+
+  let llm: Awaited<ReturnType<NonNullable<WorkerDeps["llm"]>["model"]>>;
+  try {
+    llm = await deps.llm.model({
+      analysisId: analysis.id,
+      contentHash: analysis.sha256,
+      files: analysis.files,
+      graph: result.graph,
+      ruleThreats: result.threats,
+      force: analysis.force,
+    });
+  } catch (error) {
+    // Transient model failures are retried by the queue; once retries are spent, the rule threats still stand.
+    if (isThrottle(error) || !lastAttempt) throw error;
+    deps.logger.warn({ err: error, analysisId: analysis.id }, "model unavailable on the last attempt; keeping rule threats");
+    return { ...base, status: "partial", error: { code: "llm/unavailable", message: "The model could not be reached after every retry; these are the rule threats only." } };
+  }
+  return {
+    ...base,
+    status: llm.status === "partial" ? "partial" : "succeeded",
+    threats: llm.threats,
+    provider: llm.provider,
+    model: llm.model,
+    promptHash: llm.promptHash,
+    usage: llm.usage,
+    cacheHit: llm.cacheHit,
+    ungroundedCount: llm.ungroundedCount,
+    error: llm.error ?? null,
+  };
+}

@@ -1,0 +1,19 @@
+import type { Processor, Worker } from "bullmq";
+import type { JobName } from "@threatline/queue";
+import type { WorkerDeps } from "./deps.ts";
+import { analyzeTemplateProcessor } from "./processors/analyze-template.processor.ts";
+
+/** One processor per job name; a new job name does not compile until it has one. */
+export const PROCESSORS: Record<JobName, (deps: WorkerDeps, getWorker: () => Worker | undefined) => Processor> = {
+  "analyze-template": analyzeTemplateProcessor,
+};
+
+/** Dispatches a job of the analysis queue to its processor by name. */
+export function dispatcher(deps: WorkerDeps, getWorker: () => Worker | undefined): Processor {
+  const processors = Object.fromEntries(Object.entries(PROCESSORS).map(([name, make]) => [name, make(deps, getWorker)])) as Record<string, Processor>;
+  return async (job, token, signal) => {
+    const processor = processors[job.name];
+    if (!processor) throw new Error(`No processor for job ${job.name}`);
+    return processor(job, token, signal);
+  };
+}

@@ -1,0 +1,32 @@
+import type { Worker } from "bullmq";
+import { createWorker, QUEUE_NAMES } from "@threatline/queue";
+import type { Redis } from "ioredis";
+import type { WorkerDeps } from "./deps.ts";
+import { dispatcher } from "./registry.ts";
+import { startReconciler } from "./reconciler.ts";
+
+export interface RunningWorker {
+  worker: Worker;
+  /** Stops taking jobs, waits for the running ones to finish, stops the reconciler. */
+  close(): Promise<void>;
+}
+
+/** Starts consuming the analysis queue. `connection` must be a worker connection (retries forever). */
+export function startWorker(deps: WorkerDeps, connection: Redis, options: { concurrency: number; reconcileIntervalMs: number }): RunningWorker {
+  let worker: Worker | undefined;
+  worker = createWorker(QUEUE_NAMES.analysis, dispatcher(deps, () => worker), connection, {
+    prefix: deps.prefix,
+    concurrency: options.concurrency,
+    // A job whose worker died is picked up again after the lock expires; twice at most before it fails.
+    maxStalledCount: 2,
+  });
+  worker.on("error", (err) => deps.logger.error({ err }, "worker error"));
+  const stopReconciler = startReconciler(deps.db, deps.queue, deps.redis, deps.prefix, deps.logger, options.reconcileIntervalMs);
+  return {
+    worker,
+    async close() {
+      stopReconciler();
+      await worker.close();
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import { Prisma } from "./generated/client.ts";
+import type { Db } from "./client.ts";
+
+type Tx = Prisma.TransactionClient | Db;
+
+export interface ProjectRisk {
+  riskScore: number;
+  threatCount: number;
+  severityCounts: Record<string, number>;
+}
+
+/**
+ * A project's current risk: the threats of the latest finished analysis of every template, less those
+ * triaged as accepted, mitigated or false positive (the risk formula is in @threatline/domain `riskScore`).
+ * Takes the project's row lock so that concurrent workers finishing analyses of one project serialize here
+ * and the last writer sees every commit before it.
+ */
+export async function refreshProjectRisk(tx: Tx, projectId: string, analysisId: string | null): Promise<ProjectRisk> {
+  await tx.$queryRaw`SELECT id FROM "Project" WHERE id = ${projectId}::uuid FOR UPDATE`;
+  const rows = await tx.$queryRaw<Array<{ severity: string; n: bigint; score: number | null }>>`
+    WITH latest AS (
+      SELECT DISTINCT ON (tv."templateId") a.id
+      FROM "Analysis" a JOIN "TemplateVersion" tv ON tv.id = a."templateVersionId"
+      WHERE a."projectId" = ${projectId}::uuid AND a.status IN ('succeeded', 'partial')
+      ORDER BY tv."templateId", a."finishedAt" DESC NULLS LAST, a.id DESC
+    )
+    SELECT t.severity::text AS severity, count(*) AS n, sum(t.score) AS score
+    FROM "Threat" t
+    WHERE t."analysisId" IN (SELECT id FROM latest)
+      AND NOT EXISTS (
+        SELECT 1 FROM "Triage" tr
+        WHERE tr."projectId" = t."projectId" AND tr.fingerprint = t.fingerprint
+          AND tr.status IN ('accepted', 'mitigated', 'false_positive')
+      )
+    GROUP BY t.severity`;
+  const severityCounts: Record<string, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+  let riskScore = 0;
+  let threatCount = 0;
+  for (const row of rows) {
+    severityCounts[row.severity] = Number(row.n);
+    threatCount += Number(row.n);
+    riskScore += row.score ?? 0;
+  }
+  const now = new Date();
+  await tx.project.update({
+    where: { id: projectId },
+    data: { riskScore, threatCount, ...(analysisId ? { lastAnalyzedAt: now } : {}) },
+  });
+  await tx.riskSnapshot.create({ data: { projectId, analysisId, at: now, riskScore, threatCount, severityCounts } });
+  return { riskScore, threatCount, severityCounts };
+}

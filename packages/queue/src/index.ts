@@ -1,0 +1,3 @@
+export * from "./names.ts";
+export * from "./factory.ts";
+export * from "./events.ts";
