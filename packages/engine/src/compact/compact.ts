@@ -1,6 +1,8 @@
 import type { Threat } from "@threatline/domain";
 import { isUnresolved, type GraphNode, type ResourceGraph } from "../graph/types.ts";
 import { redact } from "../secrets/redact.ts";
+import type { ApiAttrs } from "../openapi/parse.ts";
+import { apiLine, operationLine, workloadLine } from "./formatters.ts";
 import { estimateTokens } from "./tokens.ts";
 
 export interface CompactOptions {
@@ -49,7 +51,7 @@ function render(value: unknown, maxString: number, depth: number, key = ""): str
     // A name identifies an item in a list (a container, a field, an env var): keep it, first.
     if (typeof record.name === "string") parts.push(render(record.name, maxString, depth + 1) ?? "");
     for (const k of Object.keys(record).sort()) {
-      if (NOISE.test(k)) continue;
+      if (NOISE.test(k) || (k === "protocol" && record[k] === "TCP")) continue;
       const rendered = render(record[k], maxString, depth + 1, k);
       if (rendered !== undefined) parts.push(`${k}:${rendered}`);
     }
@@ -58,18 +60,39 @@ function render(value: unknown, maxString: number, depth: number, key = ""): str
   return undefined;
 }
 
-function nodeLine(node: GraphNode, exposure: string | undefined, maxString: number): string {
+function genericAttrs(node: GraphNode, maxString: number): string[] {
   const source = Object.keys(node.attrs).length > 0 ? node.attrs : node.properties;
   const attrs: string[] = [];
   for (const key of Object.keys(source).sort()) {
-    if (NOISE.test(key) && !(KEEP_TOP.has(key) && node.kind.startsWith("openapi.") && key === "path")) continue;
+    if (NOISE.test(key)) continue;
     const rendered = render(source[key], maxString, 1, key);
     if (rendered !== undefined) attrs.push(`${key}=${rendered}`);
   }
+  return attrs;
+}
+
+function nodeLine(node: GraphNode, exposed: boolean, api: ApiAttrs | undefined, maxString: number): string {
+  const attrs =
+    node.kind === "openapi.operation" ? operationLine(node, api) : node.kind === "openapi.api" ? apiLine(node) : node.kind === "k8s.workload" ? workloadLine(node) : genericAttrs(node, maxString);
   const type = node.kind.endsWith(".other") || node.kind === node.type ? node.type : node.kind;
   const head = `- ${node.id} [${type}] L${node.line ?? "?"}`;
-  const flags = [exposure ? `EXPOSED(${exposure})` : "", node.multiplicity ? `multi=${node.multiplicity}` : ""].filter(Boolean).join(" ");
+  const flags = [exposed ? "EXPOSED" : "", node.multiplicity ? `multi=${node.multiplicity}` : ""].filter(Boolean).join(" ");
   return [head, flags, attrs.length > 0 ? `| ${attrs.join("; ")}` : ""].filter(Boolean).join(" ");
+}
+
+/**
+ * Edges the node lines already say: an operation's security, an API containing its operations, a Kubernetes
+ * reference by name (serviceAccountName, roleRef, subjects), a policy that selects every pod.
+ */
+function impliedEdge(edge: ResourceGraph["edges"][number], byId: ReadonlyMap<string, GraphNode>): boolean {
+  if (edge.kind === "contains" || edge.kind === "security-requirement") return true;
+  const from = byId.get(edge.from);
+  if (edge.kind === "references" && from?.format === "kubernetes") return true;
+  return edge.kind === "selects" && from?.kind === "k8s.network-policy" && from.attrs.selectsAll === true;
+}
+
+function capped(ids: readonly string[], max = 12): string {
+  return ids.length > max ? `${ids.slice(0, max).join(", ")} +${ids.length - max} more` : ids.join(", ");
 }
 
 /**
@@ -82,30 +105,49 @@ export function compactGraph(input: ResourceGraph, options: CompactOptions = {})
   // Redacting again is idempotent and makes sure no secret value reaches a prompt, whatever the caller did.
   const graph = input.facts.secrets.length > 0 ? redact([], input).graph : input;
   const maxString = options.maxString ?? 160;
-  const exposures = new Map<string, string>();
-  for (const e of graph.facts.exposures) {
-    if (!exposures.has(e.nodeId)) exposures.set(e.nodeId, e.path.length > 1 ? `${e.reason} from ${e.path[0] ?? ""}` : e.reason);
-  }
+  const exposed = new Set(graph.facts.exposures.map((e) => e.nodeId));
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const apis = new Map<string, ApiAttrs>();
+  for (const node of graph.nodes) if (node.kind === "openapi.api") apis.set(node.file, node.attrs as unknown as ApiAttrs);
 
   const lines: string[] = [`# resources ${graph.nodes.length} (id [kind] Lline | attributes)`];
   const byFile = new Map<string, GraphNode[]>();
   for (const node of graph.nodes) byFile.set(node.file, [...(byFile.get(node.file) ?? []), node]);
   for (const [file, nodes] of byFile) {
     lines.push(`## ${file}`);
-    for (const node of nodes) lines.push(nodeLine(node, exposures.get(node.id), maxString));
+    for (const node of nodes) lines.push(nodeLine(node, exposed.has(node.id), apis.get(node.file), maxString));
   }
 
-  if (graph.edges.length > 0) {
+  if (graph.facts.exposures.length > 0) {
+    // Why nodes are EXPOSED: once per entry point, with what it reaches, rather than on every node.
+    const entries = new Map<string, { reason: string; reached: string[] }>();
+    for (const e of graph.facts.exposures) {
+      const entry = e.path[0] ?? e.nodeId;
+      const item = entries.get(entry) ?? { reason: e.reason, reached: [] };
+      if (e.nodeId !== entry && !item.reached.includes(e.nodeId)) item.reached.push(e.nodeId);
+      entries.set(entry, item);
+    }
+    const byReason = new Map<string, string[]>();
+    for (const [entry, { reason, reached }] of entries) {
+      const text = reached.length > 0 ? `${entry} -> ${reached.join(", ")}` : entry;
+      byReason.set(reason, [...(byReason.get(reason) ?? []), text]);
+    }
+    lines.push("# exposure (entry points)");
+    for (const [reason, items] of byReason) lines.push(`- ${reason}: ${items.length > 12 ? `${items.slice(0, 12).join("; ")} +${items.length - 12}` : items.join("; ")}`);
+  }
+
+  {
     // One line per source and kind of edge, with a bounded list of targets: a default-deny policy that
     // selects every pod must not cost one line per pod.
     const groups = new Map<string, string[]>();
     for (const edge of graph.edges) {
+      if (impliedEdge(edge, byId)) continue;
       const key = `${edge.from} -${edge.kind}->`;
       const targets = groups.get(key) ?? [];
       if (!targets.includes(edge.to)) targets.push(edge.to);
       groups.set(key, targets);
     }
-    lines.push(`# edges ${graph.edges.length}`);
+    if (groups.size > 0) lines.push("# edges");
     for (const [key, targets] of groups) {
       const shown = targets.length > 12 ? `${targets.slice(0, 12).join(", ")} +${targets.length - 12} more` : targets.join(", ");
       lines.push(`- ${key} ${shown}`);
@@ -113,8 +155,8 @@ export function compactGraph(input: ResourceGraph, options: CompactOptions = {})
   }
 
   const { dataStores, identities, secrets } = graph.facts;
-  if (dataStores.length > 0) lines.push(`# data stores: ${[...new Set(dataStores)].join(", ")}`);
-  if (identities.length > 0) lines.push(`# identities: ${[...new Set(identities)].join(", ")}`);
+  if (dataStores.length > 0) lines.push(`# data stores: ${capped([...new Set(dataStores)])}`);
+  if (identities.length > 0) lines.push(`# identities: ${capped([...new Set(identities)])}`);
   if (secrets.length > 0) {
     lines.push(`# hard-coded secrets ${secrets.length} (values redacted)`);
     for (const s of secrets) lines.push(`- ${s.kind} in ${s.nodeId ?? s.file} at ${s.path} ${s.file}:${s.line ?? "?"}`);

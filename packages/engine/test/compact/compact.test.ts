@@ -43,9 +43,11 @@ describe("compactGraph", () => {
     const { text } = compactGraph(graph, { ruleThreats: threats });
     expect(text).toContain("## k.yaml\n- ServiceAccount/prod/web [k8s.service-account] L1");
     expect(text).toMatch(/- Deployment\/prod\/web \[k8s.workload\] L\d+ /);
-    expect(text).toContain("EXPOSED(Ingress backend from Ingress/prod/web)");
+    expect(text).toMatch(/- Deployment\/prod\/web \[k8s.workload\] L\d+ EXPOSED \| /);
+    expect(text).toContain("- Ingress: Ingress/prod/web -> Service/prod/web, Deployment/prod/web");
+    expect(text).toContain("capDrop=ALL");
     expect(text).toContain("- Service/prod/web -selects-> Deployment/prod/web");
-    expect(text).toContain("readOnlyRootFilesystem:true");
+    expect(text).toContain("roRootFs=true");
     expect(text).toMatch(/- GET \/orders\/\{orderId\} \[openapi.operation\] L\d+ /);
     expect(text).not.toContain("unique-marker");
     expect(text).not.toContain("unique-description-marker");
