@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import { AppError, type TriageStatus } from "@threatline/domain";
+import { AppError } from "@threatline/domain";
 import type { Db } from "@threatline/db";
 import {
   EXPORT_FORMATS,
@@ -37,7 +37,7 @@ async function triageOf(db: Db, projectId: string, fingerprints: readonly string
   return Object.fromEntries(
     rows.map((r) => [
       r.fingerprint,
-      { status: r.status as TriageStatus, owner: r.owner, expiresAt: r.expiresAt?.toISOString() ?? null, note: r.note },
+      { status: r.status, owner: r.owner, expiresAt: r.expiresAt?.toISOString() ?? null, note: r.note },
     ]),
   );
 }

@@ -1,0 +1,152 @@
+import request from "supertest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isFinalStatus, type AnalysisDto, type BatchDto, type SubmissionResult } from "@threatline/domain";
+import { EXPORT_FORMATS, EXPORT_FORMAT_INFO, FullReportSchema, renderPrototypeJson } from "@threatline/reports";
+import { FEATURE_ROUTES } from "../src/app.ts";
+import { exportRoutes } from "../src/routes/exports.routes.ts";
+import { createHarness, type Harness } from "./harness.ts";
+import { K8S_DEPLOYMENT, OPENAPI_USERS } from "./fixtures.ts";
+import { waitFor } from "../../../test/support.ts";
+import { sarifErrors } from "../../../packages/reports/test/sarif-validator.ts";
+
+if (!FEATURE_ROUTES.includes(exportRoutes)) FEATURE_ROUTES.push(exportRoutes);
+
+function text(res: request.Response): string {
+  return typeof res.text === "string" ? res.text : String(res.body);
+}
+
+describe("exports and imports over the API, on PostgreSQL and Redis", () => {
+  let h: Harness;
+  let projectId: string;
+  let batchId: string;
+  let analyses: SubmissionResult["analyses"];
+  let threatCounts: Map<string, number>;
+
+  beforeAll(async () => {
+    h = await createHarness();
+    projectId = ((await request(h.app).post("/api/v1/projects").send({ name: "exports" }).expect(201)).body as { id: string }).id;
+    const submitted = await request(h.app)
+      .post(`/api/v1/projects/${projectId}/submissions`)
+      .send({ files: [{ path: "k8s/api.yaml", content: K8S_DEPLOYMENT }, { path: "api/users.yaml", content: OPENAPI_USERS }] })
+      .expect(202);
+    ({ batchId, analyses } = submitted.body as SubmissionResult);
+    h.startWorker();
+    const batch = await waitFor(async () => {
+      const b = (await request(h.app).get(`/api/v1/batches/${batchId}`)).body as BatchDto;
+      return b.analyses.every((a) => isFinalStatus(a.status)) ? b : undefined;
+    }, 60_000, "the batch to finish");
+    expect(batch.counts, JSON.stringify(batch.analyses)).toEqual({ succeeded: 2 });
+    threatCounts = new Map(batch.analyses.map((a) => [a.id, a.threatCount]));
+    for (const count of threatCounts.values()) expect(count).toBeGreaterThan(0);
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it("exports one analysis as SARIF, as a download, valid against the SARIF schema", async () => {
+    const id = analyses[0]!.id;
+    const res = await request(h.app).get(`/api/v1/analyses/${id}/export?format=sarif`).buffer(true).expect(200);
+    expect(res.headers["content-type"]).toBe("application/sarif+json; charset=utf-8");
+    expect(res.headers["content-disposition"]).toMatch(/^attachment; filename="threatline-exports-analysis-\d{4}-\d{2}-\d{2}\.sarif"$/);
+    const log = JSON.parse(text(res)) as { runs: Array<{ results: Array<{ locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }> }> };
+    expect(sarifErrors(log)).toEqual([]);
+    expect(log.runs[0]!.results).toHaveLength(threatCounts.get(id)!);
+    expect(log.runs[0]!.results[0]!.locations[0]!.physicalLocation.artifactLocation.uri).toBe("k8s/api.yaml");
+  });
+
+  it("exports a batch as CSV with a row per threat and resource", async () => {
+    const res = await request(h.app).get(`/api/v1/batches/${batchId}/export?format=csv`).buffer(true).expect(200);
+    expect(res.headers["content-type"]).toBe("text/csv; charset=utf-8");
+    expect(res.headers["content-disposition"]).toContain('.csv"');
+    const lines = text(res).trimEnd().split("\r\n");
+    expect(lines[0]).toMatch(/^fingerprint,category,severity/);
+    const total = [...threatCounts.values()].reduce((a, b) => a + b, 0);
+    expect(lines.length - 1).toBeGreaterThanOrEqual(total);
+  });
+
+  it("exports the project's current state as full JSON, with triage applied to the summary", async () => {
+    const before = FullReportSchema.parse((await request(h.app).get(`/api/v1/projects/${projectId}/export?format=json`).expect(200)).body);
+    expect(before.scope).toEqual({ kind: "project", id: projectId });
+    expect(before.files.map((f) => f.path)).toEqual(["api/users.yaml", "k8s/api.yaml"]);
+    expect(before.threats).toHaveLength([...threatCounts.values()].reduce((a, b) => a + b, 0));
+    const target = before.threats[0]!;
+    await h.database.db.triage.create({ data: { projectId, fingerprint: target.fingerprint, status: "accepted", owner: "sec@example.com", note: "known" } });
+    const after = FullReportSchema.parse((await request(h.app).get(`/api/v1/projects/${projectId}/export?format=json`).expect(200)).body);
+    expect(after.triage[target.fingerprint]).toMatchObject({ status: "accepted", owner: "sec@example.com", note: "known" });
+    expect(after.summary.riskScore).toBe(before.summary.riskScore - target.score);
+  });
+
+  it("serves every format with its content type", async () => {
+    for (const format of EXPORT_FORMATS) {
+      const res = await request(h.app).get(`/api/v1/projects/${projectId}/export?format=${format}`).buffer(true).expect(200);
+      expect(res.headers["content-type"], format).toBe(EXPORT_FORMAT_INFO[format].mediaType);
+      expect(res.headers["content-disposition"], format).toMatch(new RegExp(`\\.${EXPORT_FORMAT_INFO[format].extension.replace(".", "\\.")}"$`));
+      expect(text(res).length, format).toBeGreaterThan(0);
+    }
+  });
+
+  it("answers unknown formats and ids with the error envelope", async () => {
+    const bad = await request(h.app).get(`/api/v1/projects/${projectId}/export?format=pdf`).expect(400);
+    expect(bad.body).toEqual({ error: { code: "export/unsupported-format", message: expect.stringContaining("sarif") as string } });
+    const missing = await request(h.app).get("/api/v1/analyses/0194c3a0-0000-7000-8000-000000000000/export?format=csv").expect(404);
+    expect((missing.body as { error: { code: string } }).error.code).toBe("analysis/not-found");
+    expect(((await request(h.app).get("/api/v1/batches/0194c3a0-0000-7000-8000-000000000000/export").expect(404)).body as { error: { code: string } }).error.code).toBe("batch/not-found");
+  });
+
+  it("imports a prototype JSON download as a finished analysis with provider import", async () => {
+    const document = JSON.parse(
+      renderPrototypeJson({
+        threats: [
+          {
+            fingerprint: "x",
+            ruleId: null,
+            category: "InformationDisclosure",
+            title: "Legacy finding",
+            description: "From the prototype.",
+            severity: "high",
+            likelihood: 4,
+            impact: 4,
+            score: 16,
+            resources: [],
+            evidence: [],
+            remediations: [{ text: "Fix it." }],
+            references: { cwe: [], capec: [], attack: [] },
+            source: "llm",
+          },
+        ],
+      }),
+    ) as Record<string, unknown>;
+    document["Information Disclosure"] = document.InformationDisclosure;
+    delete document.InformationDisclosure;
+    const res = await request(h.app).post(`/api/v1/projects/${projectId}/imports?filename=legacy%20model.json`).send(document).expect(201);
+    const outcome = res.body as { analysisId: string; path: string; format: string; threatCount: number };
+    expect(outcome).toMatchObject({ path: "imports/legacy-model.json", format: "prototype-json", threatCount: 1 });
+    const analysis = (await request(h.app).get(`/api/v1/analyses/${outcome.analysisId}`).expect(200)).body as AnalysisDto;
+    expect(analysis).toMatchObject({ provider: "import", status: "succeeded", path: "imports/legacy-model.json", threatCount: 1 });
+    const threats = (await request(h.app).get(`/api/v1/analyses/${outcome.analysisId}/threats`).expect(200)).body as { items: Array<{ title: string; source: string; severity: string }> };
+    expect(threats.items).toMatchObject([{ title: "Legacy finding", source: "import", severity: "high" }]);
+    const blob = await h.database.db.templateVersion.findUnique({ where: { id: analysis.templateVersionId }, include: { blob: true } });
+    expect(JSON.parse(blob!.blob.content)).toEqual(document);
+    const project = FullReportSchema.parse((await request(h.app).get(`/api/v1/projects/${projectId}/export?format=json`).expect(200)).body);
+    expect(project.files.map((f) => f.path)).toContain("imports/legacy-model.json");
+  });
+
+  it("round-trips a project through Threat Composer into another project", async () => {
+    const exported = await request(h.app).get(`/api/v1/projects/${projectId}/export?format=threat-composer`).buffer(true).expect(200);
+    const document = JSON.parse(text(exported)) as { threats: unknown[] };
+    const other = ((await request(h.app).post("/api/v1/projects").send({ name: "exports-copy" }).expect(201)).body as { id: string }).id;
+    const res = await request(h.app).post(`/api/v1/projects/${other}/imports`).send(document).expect(201);
+    expect(res.body).toMatchObject({ format: "threat-composer", threatCount: document.threats.length, warnings: [] });
+    const source = FullReportSchema.parse((await request(h.app).get(`/api/v1/projects/${projectId}/export?format=json`).expect(200)).body);
+    const copy = FullReportSchema.parse((await request(h.app).get(`/api/v1/projects/${other}/export?format=json`).expect(200)).body);
+    const key = (t: { category: string; title: string; severity: string }) => `${t.category}|${t.title}|${t.severity}`;
+    expect(copy.threats.map(key).sort()).toEqual(source.threats.map(key).sort());
+  });
+
+  it("refuses documents it cannot read with import/invalid", async () => {
+    const res = await request(h.app).post(`/api/v1/projects/${projectId}/imports`).send({ hello: "world" }).expect(400);
+    expect((res.body as { error: { code: string } }).error.code).toBe("import/invalid");
+    const empty = await request(h.app).post(`/api/v1/projects/${projectId}/imports`).send({ Spoofing: {} }).expect(400);
+    expect((empty.body as { error: { message: string } }).error.message).toContain("no threats");
+  });
+});
