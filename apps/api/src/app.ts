@@ -11,10 +11,15 @@ import { projectRoutes } from "./routes/projects.routes.ts";
 import { submissionRoutes } from "./routes/submissions.routes.ts";
 import { analysisRoutes } from "./routes/analyses.routes.ts";
 import { ensureDefaultTeam, localActor } from "./auth/middleware.ts";
+import { dashboardRoutes } from "./routes/dashboard.routes.ts";
+import { templateRoutes } from "./routes/templates.routes.ts";
+import { trendRoutes } from "./routes/trends.routes.ts";
+import { triageRoutes } from "./routes/triage.routes.ts";
 
 /** Routers mounted under /api/v1 besides the core ones; features add theirs here. */
 export type RouteFactory = (deps: ApiDeps) => Router;
 export const FEATURE_ROUTES: RouteFactory[] = [];
+FEATURE_ROUTES.push(dashboardRoutes, templateRoutes, trendRoutes, triageRoutes);
 
 /**
  * Builds the Express app without listening: main.ts listens, tests drive it with supertest. The API lives

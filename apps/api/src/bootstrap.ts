@@ -1,4 +1,4 @@
-import { createDb } from "@threatline/db";
+import { createDb, type Db } from "@threatline/db";
 import { createQueue, EventHub, producerConnection, QUEUE_NAMES } from "@threatline/queue";
 import type { ApiConfig } from "./config.ts";
 import type { ApiDeps } from "./deps.ts";
@@ -8,8 +8,9 @@ import type { Logger } from "./lib/logger.ts";
 export async function buildApiDeps(
   config: ApiConfig & { DATABASE_URL: string },
   logger: Logger,
+  sharedDb?: Db,
 ): Promise<{ deps: ApiDeps; close(): Promise<void> }> {
-  const db = createDb({ url: config.DATABASE_URL });
+  const db = sharedDb ?? createDb({ url: config.DATABASE_URL });
   const redis = producerConnection(config.REDIS_URL);
   // Swallow connection errors here: readiness and the 503 path report them; an unhandled 'error' would crash.
   redis.on("error", (err) => logger.debug({ err }, "redis (producer) connection error"));
@@ -25,7 +26,7 @@ export async function buildApiDeps(
       await events.close();
       await queue.close();
       redis.disconnect();
-      await db.$disconnect();
+      if (!sharedDb) await db.$disconnect();
     },
   };
 }

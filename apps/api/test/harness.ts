@@ -82,8 +82,11 @@ export async function readSse(url: string, until: (events: Array<{ event: string
     if (!res.body) throw new Error("no body");
     const decoder = new TextDecoder();
     let buffer = "";
-    for await (const chunk of res.body) {
-      buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+    const reader = res.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      buffer += decoder.decode(value, { stream: true });
       let idx: number;
       while ((idx = buffer.indexOf("\n\n")) >= 0) {
         const block = buffer.slice(0, idx);

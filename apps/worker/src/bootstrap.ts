@@ -1,14 +1,33 @@
-import { createDb } from "@threatline/db";
+import { createDb, type Db } from "@threatline/db";
 import { createQueue, producerConnection, QUEUE_NAMES, workerConnection } from "@threatline/queue";
 import type { Logger } from "pino";
+import type { Redis } from "ioredis";
+import { createThreatModeler, loadLlmConfig } from "@threatline/llm";
 import type { WorkerConfig } from "./config.ts";
 import type { LlmStage, WorkerDeps } from "./deps.ts";
 import { startWorker, type RunningWorker } from "./runtime.ts";
+import { PostgresLlmCache } from "./pipeline/llm-cache.ts";
+
+/** The configured LLM (THREATLINE_LLM_PROVIDER and friends, see packages/llm/src/config.ts), or null for rules only. */
+function llmFromEnv(db: Db, redis: Redis, prefix: string, logger: Logger): LlmStage | null {
+  const config = loadLlmConfig(process.env);
+  if (!config) return null;
+  return createThreatModeler({ config, redis, cache: new PostgresLlmCache(db), logger, limiterPrefix: `${prefix}:llm` });
+}
+
+export interface BootOptions {
+  /** The LLM step; by default built from the environment (none when no provider is configured). */
+  llm?: LlmStage | null;
+  /** A database client to share (the one-process server shares the API's); otherwise the worker opens its own. */
+  db?: Db;
+}
 
 /** Builds a worker process's dependencies and starts consuming; `close()` drains and releases everything. */
-export async function bootWorker(config: WorkerConfig, logger: Logger, llm: LlmStage | null = null): Promise<RunningWorker> {
-  const db = createDb({ url: config.DATABASE_URL, poolSize: config.WORKER_CONCURRENCY + 2 });
+export async function bootWorker(config: WorkerConfig, logger: Logger, options: BootOptions = {}): Promise<RunningWorker> {
+  const ownDb = options.db === undefined;
+  const db = options.db ?? createDb({ url: config.DATABASE_URL, poolSize: config.WORKER_CONCURRENCY + 2 });
   const redis = workerConnection(config.REDIS_URL);
+  const llm = options.llm !== undefined ? options.llm : llmFromEnv(db, redis, config.REDIS_PREFIX, logger);
   const queueConnection = producerConnection(config.REDIS_URL, { maxRetriesPerRequest: null, enableOfflineQueue: true });
   for (const conn of [redis, queueConnection]) conn.on("error", (err) => logger.debug({ err }, "redis connection error"));
   const queue = createQueue(QUEUE_NAMES.analysis, queueConnection, config.REDIS_PREFIX);
@@ -24,7 +43,7 @@ export async function bootWorker(config: WorkerConfig, logger: Logger, llm: LlmS
       await running.close();
       await queue.close();
       redis.disconnect();
-      await db.$disconnect();
+      if (ownDb) await db.$disconnect();
     },
   };
 }

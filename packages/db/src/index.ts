@@ -1,5 +1,5 @@
 export { createDb, type Db, type DbOptions } from "./client.ts";
-export { migrateDatabase } from "./migrate.ts";
+export { isUpToDate, migrateDatabase } from "./migrate.ts";
 export { startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded.ts";
 export { Prisma } from "./generated/client.ts";
 export type * from "./generated/client.ts";

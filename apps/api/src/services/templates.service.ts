@@ -1,0 +1,183 @@
+import {
+  AppError,
+  type AnalysisSourceDto,
+  type CurrentThreatDto,
+  type CurrentThreatQuery,
+  type TemplateSummary,
+  type Threat,
+  type ThreatDiffDto,
+} from "@threatline/domain";
+import { type Prisma, type Db } from "@threatline/db";
+import type { Actor } from "../auth/context.ts";
+import { getAnalysisRow, toThreat } from "./analyses.service.ts";
+import { getProjectFor } from "./projects.service.ts";
+
+type Tx = Prisma.TransactionClient | Db;
+
+/**
+ * The latest finished analysis of every template of the given projects: the analyses whose threats are a
+ * project's current threats. Same rule as `refreshProjectRisk`, so the list and the risk agree.
+ */
+export async function currentAnalyses(db: Tx, projectIds: string[]): Promise<Array<{ id: string; templateId: string; projectId: string; path: string }>> {
+  if (projectIds.length === 0) return [];
+  return db.$queryRaw<Array<{ id: string; templateId: string; projectId: string; path: string }>>`
+    SELECT DISTINCT ON (tv."templateId") a.id, tv."templateId" AS "templateId", a."projectId" AS "projectId", t.path
+    FROM "Analysis" a
+    JOIN "TemplateVersion" tv ON tv.id = a."templateVersionId"
+    JOIN "Template" t ON t.id = tv."templateId"
+    WHERE a."projectId" = ANY(${projectIds}::uuid[]) AND a.status IN ('succeeded', 'partial')
+    ORDER BY tv."templateId", a."finishedAt" DESC NULLS LAST, a.id DESC`;
+}
+
+/** A project's templates with every version and the analyses of each version, newest first. */
+export async function listTemplates(db: Db, actor: Actor, projectId: string): Promise<TemplateSummary[]> {
+  await getProjectFor(db, actor, projectId);
+  const [templates, current] = await Promise.all([
+    db.template.findMany({
+      where: { projectId },
+      orderBy: { path: "asc" },
+      include: {
+        versions: {
+          orderBy: { createdAt: "desc" },
+          include: {
+            blob: { select: { size: true } },
+            analyses: {
+              orderBy: { createdAt: "desc" },
+              take: 20,
+              select: { id: true, status: true, threatCount: true, riskScore: true, createdAt: true, finishedAt: true, format: true },
+            },
+          },
+        },
+      },
+    }),
+    currentAnalyses(db, [projectId]),
+  ]);
+  const latestByTemplate = new Map(current.map((c) => [c.templateId, c.id]));
+  return templates.map((t) => {
+    const latestId = latestByTemplate.get(t.id) ?? null;
+    const latest = t.versions.flatMap((v) => v.analyses).find((a) => a.id === latestId);
+    const format = t.versions.flatMap((v) => v.analyses).find((a) => a.format)?.format ?? null;
+    return {
+      id: t.id,
+      path: t.path,
+      format,
+      createdAt: t.createdAt.toISOString(),
+      latestAnalysisId: latestId,
+      threatCount: latest?.threatCount ?? 0,
+      riskScore: latest?.riskScore ?? 0,
+      versions: t.versions.map((v) => ({
+        id: v.id,
+        sha256: v.sha256,
+        size: v.blob.size,
+        createdAt: v.createdAt.toISOString(),
+        analyses: v.analyses.map((a) => ({
+          id: a.id,
+          status: a.status,
+          threatCount: a.threatCount,
+          riskScore: a.riskScore,
+          createdAt: a.createdAt.toISOString(),
+          finishedAt: a.finishedAt?.toISOString() ?? null,
+        })),
+      })),
+    };
+  });
+}
+
+const ORDER: Record<CurrentThreatQuery["sort"], (dir: Prisma.SortOrder) => Prisma.ThreatOrderByWithRelationInput[]> = {
+  score: (dir) => [{ score: dir }],
+  // The enum is declared worst first, so ascending enum order is descending severity.
+  severity: (dir) => [{ severity: dir === "desc" ? "asc" : "desc" }, { score: dir }],
+  category: (dir) => [{ category: dir }, { score: "desc" }],
+  title: (dir) => [{ title: dir }],
+  // Resources are JSON; the first evidence file and the title order them well enough and use plain columns.
+  resource: (dir) => [{ title: dir }],
+};
+
+/**
+ * A project's current threats (latest finished analysis of each template) with their triage, filtered,
+ * sorted and paginated in the database so a project with tens of thousands of threats pages quickly.
+ */
+export async function listCurrentThreats(db: Db, actor: Actor, projectId: string, query: CurrentThreatQuery): Promise<{ total: number; items: CurrentThreatDto[] }> {
+  await getProjectFor(db, actor, projectId);
+  const current = await currentAnalyses(db, [projectId]);
+  const pathByAnalysis = new Map(current.map((c) => [c.id, c.path]));
+  const where: Prisma.ThreatWhereInput = {
+    projectId,
+    analysisId: { in: current.map((c) => c.id) },
+    ...(query.category ? { category: query.category } : {}),
+    ...(query.severity ? { severity: query.severity } : {}),
+    ...(query.source ? { source: query.source } : {}),
+    ...(query.resource ? { resources: { array_contains: [{ id: query.resource }] } } : {}),
+    ...(query.q
+      ? { OR: [{ title: { contains: query.q, mode: "insensitive" } }, { description: { contains: query.q, mode: "insensitive" } }, { ruleId: { contains: query.q, mode: "insensitive" } }] }
+      : {}),
+  };
+  const triage = await db.triage.findMany({ where: { projectId } });
+  const triageByFp = new Map(triage.map((t) => [t.fingerprint, t]));
+  if (query.triage === "open") {
+    where.fingerprint = { notIn: triage.filter((t) => t.status !== "open").map((t) => t.fingerprint) };
+  } else if (query.triage) {
+    where.fingerprint = { in: triage.filter((t) => t.status === query.triage).map((t) => t.fingerprint) };
+  }
+  const [total, rows] = await Promise.all([
+    db.threat.count({ where }),
+    db.threat.findMany({ where, orderBy: [...ORDER[query.sort](query.order), { id: "asc" }], take: query.limit, skip: query.offset }),
+  ]);
+  return {
+    total,
+    items: rows.map((r) => {
+      const t = triageByFp.get(r.fingerprint);
+      return {
+        ...toThreat(r),
+        id: r.id,
+        analysisId: r.analysisId,
+        path: pathByAnalysis.get(r.analysisId) ?? "",
+        triage: (t?.status ?? "open"),
+        triageOwner: t?.owner ?? null,
+        triageExpiresAt: t?.expiresAt?.toISOString() ?? null,
+        triageNote: t?.note ?? "",
+      };
+    }),
+  };
+}
+
+const versionNotFound = () => new AppError("request/not-found", "No such template version in this project.");
+
+/**
+ * New, resolved and unchanged threats between two versions of one template, by fingerprint, comparing the
+ * latest finished analysis of each version.
+ */
+export async function diffVersions(db: Db, actor: Actor, projectId: string, fromId: string, toId: string): Promise<ThreatDiffDto> {
+  await getProjectFor(db, actor, projectId);
+  const versions = await db.templateVersion.findMany({ where: { id: { in: [fromId, toId] }, template: { projectId } }, include: { template: true } });
+  const from = versions.find((v) => v.id === fromId);
+  const to = versions.find((v) => v.id === toId);
+  if (!from || !to) throw versionNotFound();
+  if (from.templateId !== to.templateId) throw new AppError("request/invalid", "Both versions must belong to the same template.");
+  const latest = (versionId: string) =>
+    db.analysis.findFirst({
+      where: { templateVersionId: versionId, status: { in: ["succeeded", "partial"] } },
+      orderBy: [{ finishedAt: "desc" }, { id: "desc" }],
+      include: { threats: { orderBy: { score: "desc" } } },
+    });
+  const [a, b] = await Promise.all([latest(fromId), latest(toId)]);
+  const before = new Map((a?.threats ?? []).map((t) => [t.fingerprint, toThreat(t)]));
+  const after = new Map((b?.threats ?? []).map((t) => [t.fingerprint, toThreat(t)]));
+  const pick = (m: Map<string, Threat>, keep: (fp: string) => boolean) => [...m].filter(([fp]) => keep(fp)).map(([, t]) => t);
+  return {
+    templateId: from.templateId,
+    path: from.template.path,
+    from: { versionId: fromId, analysisId: a?.id ?? null },
+    to: { versionId: toId, analysisId: b?.id ?? null },
+    new: pick(after, (fp) => !before.has(fp)),
+    resolved: pick(before, (fp) => !after.has(fp)),
+    unchanged: pick(after, (fp) => before.has(fp)),
+  };
+}
+
+/** The analysed file's content, for showing evidence lines next to a threat. */
+export async function analysisSource(db: Db, actor: Actor, analysisId: string): Promise<AnalysisSourceDto> {
+  const row = await getAnalysisRow(db, actor, analysisId);
+  const blob = await db.blob.findUniqueOrThrow({ where: { sha256: row.templateVersion.sha256 } });
+  return { analysisId, path: row.templateVersion.template.path, format: row.format, sha256: blob.sha256, content: blob.content };
+}

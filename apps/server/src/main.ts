@@ -1,0 +1,24 @@
+import { pino } from "pino";
+import { loadConfig } from "@threatline/api/config.ts";
+import { ServerConfigSchema, startServer } from "./server.ts";
+
+const config = loadConfig(ServerConfigSchema);
+const logger = pino({ name: "threatline", level: config.LOG_LEVEL });
+let running;
+try {
+  running = await startServer(config, logger);
+} catch (error) {
+  process.stderr.write(`\nThreatline could not start:\n${error instanceof Error ? error.message : String(error)}\n\n`);
+  process.exit(1);
+}
+process.stdout.write(`\n  Threatline is running at ${running.url}\n\n`);
+
+let stopping = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down: finishing running analyses");
+    void running.close().finally(() => process.exit(0));
+  });
+}
