@@ -7,3 +7,4 @@ export * from "./risk.ts";
 export * from "./severity.ts";
 export * from "./stride.ts";
 export * from "./threat.ts";
+export * from "./views.ts";

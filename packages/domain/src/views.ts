@@ -1,0 +1,183 @@
+import { z } from "zod";
+import { TriageStatusSchema, type AnalysisStatus, type TriageStatus } from "./analysis.ts";
+import { SeveritySchema, type Severity } from "./severity.ts";
+import { StrideCategorySchema, type StrideCategory } from "./stride.ts";
+import { ThreatSourceSchema, type Threat } from "./threat.ts";
+
+/** Shapes of the dashboard, project-detail, triage and settings endpoints, shared by the API and the SPA. */
+
+/** One point of a risk series; `analysisId` is set when the point was written by a finished analysis. */
+export interface RiskPoint {
+  at: string;
+  riskScore: number;
+  threatCount: number;
+  analysisId: string | null;
+  path: string | null;
+}
+
+export interface DashboardProjectRow {
+  id: string;
+  name: string;
+  riskScore: number;
+  threatCount: number;
+  lastAnalyzedAt: string | null;
+  /** Risk at the end of each day of the dashboard window, oldest first. */
+  spark: number[];
+}
+
+export interface RecentAnalysis {
+  id: string;
+  projectId: string;
+  projectName: string;
+  path: string;
+  status: AnalysisStatus;
+  threatCount: number;
+  riskScore: number;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+export interface RiskyResource {
+  projectId: string;
+  projectName: string;
+  resourceId: string;
+  resourceType: string;
+  file: string;
+  threatCount: number;
+  riskScore: number;
+  worstSeverity: Severity;
+}
+
+export interface DashboardDto {
+  generatedAt: string;
+  days: number;
+  /** Team risk (sum over the readable projects) at the end of each day, oldest first. */
+  teamRisk: { current: number; series: Array<{ day: string; riskScore: number }> };
+  projects: DashboardProjectRow[];
+  /** Open current threats per category and severity. */
+  heatmap: Array<{ category: StrideCategory; severity: Severity; count: number }>;
+  /** Fingerprints that appeared / disappeared between consecutive analyses of a template, per ISO week (Monday). */
+  weekly: Array<{ week: string; new: number; resolved: number }>;
+  riskiestResources: RiskyResource[];
+  recentAnalyses: RecentAnalysis[];
+  /** BullMQ job counts; null when Redis does not answer. */
+  queue: Record<string, number> | null;
+  llmSpend: { totalUsd: number; days: Array<{ day: string; costUsd: number; inputTokens: number; outputTokens: number }> };
+}
+
+export interface TemplateVersionSummary {
+  id: string;
+  sha256: string;
+  size: number;
+  createdAt: string;
+  analyses: Array<{ id: string; status: AnalysisStatus; threatCount: number; riskScore: number; createdAt: string; finishedAt: string | null }>;
+}
+
+export interface TemplateSummary {
+  id: string;
+  path: string;
+  format: string | null;
+  createdAt: string;
+  latestAnalysisId: string | null;
+  threatCount: number;
+  riskScore: number;
+  /** Newest first. */
+  versions: TemplateVersionSummary[];
+}
+
+/** A current threat of a project: from the latest finished analysis of its template, with its triage. */
+export type CurrentThreatDto = Threat & {
+  id: string;
+  analysisId: string;
+  path: string;
+  triage: TriageStatus;
+  triageOwner: string | null;
+  triageExpiresAt: string | null;
+  triageNote: string;
+};
+
+export const THREAT_SORTS = ["score", "severity", "category", "title", "resource"] as const;
+
+export const CurrentThreatQuerySchema = z.object({
+  category: StrideCategorySchema.optional(),
+  severity: SeveritySchema.optional(),
+  source: ThreatSourceSchema.optional(),
+  triage: TriageStatusSchema.optional(),
+  q: z.string().max(200).optional(),
+  /** Exact resource id (`AppBucket`, `aws_s3_bucket.data`, `Deployment/prod/api`). */
+  resource: z.string().max(300).optional(),
+  sort: z.enum(THREAT_SORTS).default("score"),
+  order: z.enum(["asc", "desc"]).default("desc"),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+export type CurrentThreatQuery = z.infer<typeof CurrentThreatQuerySchema>;
+
+export interface ThreatDiffDto {
+  templateId: string;
+  path: string;
+  from: { versionId: string; analysisId: string | null };
+  to: { versionId: string; analysisId: string | null };
+  new: Threat[];
+  resolved: Threat[];
+  unchanged: Threat[];
+}
+
+/** A triage decision. Accepting a risk needs an owner and an expiry, so that acceptances come back for review. */
+export const TriageDecisionSchema = z
+  .object({
+    status: TriageStatusSchema,
+    owner: z.string().trim().max(200).nullish(),
+    expiresAt: z.iso.datetime({ offset: true }).or(z.iso.date()).nullish(),
+    note: z.string().max(4000).default(""),
+  })
+  .superRefine((d, ctx) => {
+    if (d.status !== "accepted") return;
+    if (!d.owner) ctx.addIssue({ code: "custom", path: ["owner"], message: "accepting a risk needs an owner" });
+    if (!d.expiresAt) ctx.addIssue({ code: "custom", path: ["expiresAt"], message: "accepting a risk needs an expiry date" });
+  });
+export type TriageDecision = z.infer<typeof TriageDecisionSchema>;
+
+export const BulkTriageSchema = z.object({
+  fingerprints: z.array(z.string().min(1).max(200)).min(1).max(1000),
+  decision: TriageDecisionSchema,
+});
+export type BulkTriageInput = z.infer<typeof BulkTriageSchema>;
+
+export interface TriageDto {
+  fingerprint: string;
+  status: TriageStatus;
+  owner: string | null;
+  expiresAt: string | null;
+  note: string;
+  updatedAt: string;
+}
+
+export interface TriageResultDto {
+  updated: TriageDto[];
+  project: { riskScore: number; threatCount: number };
+}
+
+export interface AnalysisSourceDto {
+  analysisId: string;
+  path: string;
+  format: string | null;
+  sha256: string;
+  content: string;
+}
+
+export interface LlmSettingsDto {
+  /** `rules` when no model is configured. */
+  mode: "rules" | "llm";
+  provider: string | null;
+  model: string | null;
+  region: string | null;
+  /** Requests and tokens per minute this deployment may spend; 0 = unlimited. */
+  rpm: number;
+  tpm: number;
+  promptVersion: string | null;
+  /** Monthly budget per team in USD, null = unlimited. */
+  teams: Array<{ id: string; name: string; budgetUsd: number | null; spentThisMonthUsd: number }>;
+  /** Why the configuration could not be read, when it could not. */
+  error: string | null;
+}
