@@ -2,7 +2,6 @@ import type { Queue } from "bullmq";
 import {
   SEVERITIES,
   STRIDE_CATEGORIES,
-  type AnalysisStatus,
   type DashboardDto,
   type LlmSettingsDto,
   type Severity,
