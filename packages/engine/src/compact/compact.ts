@@ -23,8 +23,6 @@ const NOISE = /^(tags?|tagset|description|summary|metadata|labels|annotations|ex
 /** Keys whose `false` is a deliberate hardening choice worth showing; every other `false` is a default. */
 const KEEP_FALSE = new Set(["automountServiceAccountToken", "allowPrivilegeEscalation", "readOnlyRootFilesystem", "runAsNonRoot", "authenticated", "tls", "privileged", "required", "encrypted", "enabled", "literal"]);
 
-/** Names kept on the node itself (an operation's path is its identity, and an API's title). */
-const KEEP_TOP = new Set(["path", "name"]);
 
 function isPlainToken(text: string): boolean {
   return /^[A-Za-z0-9_./:@*{}+-]+$/.test(text) && !/^(true|false|null)$/.test(text);

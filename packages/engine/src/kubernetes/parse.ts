@@ -440,7 +440,7 @@ export function linkKubernetes(nodes: readonly GraphNode[]): GraphEdge[] {
   const workloads = nodes.filter((n) => n.kind === "k8s.workload");
   for (const node of nodes) {
     const a = node.attrs;
-    const ns = String(a.namespace ?? "default");
+    const ns = typeof a.namespace === "string" ? a.namespace : "default";
     if (node.kind === "k8s.service") {
       for (const w of workloads) {
         const wa = w.attrs as unknown as WorkloadAttrs;

@@ -33,17 +33,6 @@ function names(list: string[]): string {
   return list.map((n) => `\`${n}\``).join(", ");
 }
 
-const SC_FIX = `securityContext:
-  runAsNonRoot: true
-  runAsUser: 10001
-  allowPrivilegeEscalation: false
-  readOnlyRootFilesystem: true
-  privileged: false
-  capabilities:
-    drop: ["ALL"]
-  seccompProfile:
-    type: RuntimeDefault`;
-
 const DANGEROUS_CAPS = new Set(["ALL", "SYS_ADMIN", "NET_ADMIN", "SYS_PTRACE", "SYS_MODULE", "DAC_READ_SEARCH", "SYS_RAWIO", "BPF", "PERFMON", "SYS_BOOT", "NET_RAW", "DAC_OVERRIDE", "SETUID", "SETGID"]);
 const SENSITIVE_HOST_PATHS = /^\/(?:$|etc|proc|sys|root|home|boot|dev|var\/run\/docker\.sock|var\/run\/containerd|run\/containerd|var\/run\/crio|var\/lib\/kubelet|var\/lib\/docker|var\/log)(\/|$)/;
 

@@ -54,7 +54,7 @@ describe("hostile input", () => {
 
   it("reports instructions aimed at a model as TL-INJECT-001 and does not let them move the rules", async () => {
     const injected = read("prompt-injection.yaml");
-    const clean = { ...injected, content: injected.content.replace(/    IMPORTANT NOTE[\s\S]*?findings\.\n/, "").replace(/summary: .*/, "summary: Delete an order.") };
+    const clean = { ...injected, content: injected.content.replace(/ {4}IMPORTANT NOTE[\s\S]*?findings\.\n/, "").replace(/summary: .*/, "summary: Delete an order.") };
     expect(clean.content).not.toContain("ignore all previous");
     const withText = await one(injected);
     const without = await one(clean);

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- the fixtures are untyped documents, mutated in place by each case */
 import { stringify } from "yaml";
 
 /** A hardened OpenAPI 3 document that no rule fires on; each rule test breaks one thing in a copy. */

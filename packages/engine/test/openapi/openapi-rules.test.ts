@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-argument -- the fixtures are untyped documents, mutated in place by each case */
 import { describe, expect, it } from "vitest";
 import { analyze } from "../../src/index.ts";
 import { OPENAPI_RULES } from "../../src/openapi/rules.ts";
@@ -97,14 +98,14 @@ const CASES: Record<string, { positive: (d: Doc) => void; negative?: (d: Doc) =>
   },
   "TL-API-RESP-002": {
     positive: (d) => {
-      for (const item of Object.values(d.paths) as Doc[]) for (const op of Object.values(item) as Doc[]) if (op.responses) delete op.responses["429"];
+      for (const item of Object.values<Doc>(d.paths)) for (const op of Object.values<Doc>(item)) if (op.responses) delete op.responses["429"];
     },
   },
   "TL-API-DOC-001": {
     positive: (d) => {
       delete d.components.securitySchemes;
       delete d.security;
-      for (const item of Object.values(d.paths) as Doc[]) for (const op of Object.values(item) as Doc[]) delete op.security;
+      for (const item of Object.values<Doc>(d.paths)) for (const op of Object.values<Doc>(item)) delete op.security;
     },
   },
 };
