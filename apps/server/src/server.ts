@@ -21,6 +21,7 @@ export const ServerConfigSchema = ApiConfigSchema.extend({
   /** Analyses run at once in this process. */
   WORKER_CONCURRENCY: WorkerConfigSchema.shape.WORKER_CONCURRENCY,
   RECONCILE_INTERVAL_SECONDS: WorkerConfigSchema.shape.RECONCILE_INTERVAL_SECONDS,
+  ENGINE_TIMEOUT_SECONDS: WorkerConfigSchema.shape.ENGINE_TIMEOUT_SECONDS,
   /** Apply pending database migrations at start. */
   MIGRATE_ON_START: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
 });
@@ -65,6 +66,7 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
       REDIS_PREFIX: config.REDIS_PREFIX,
       WORKER_CONCURRENCY: embedded ? 1 : config.WORKER_CONCURRENCY,
       RECONCILE_INTERVAL_SECONDS: config.RECONCILE_INTERVAL_SECONDS,
+      ENGINE_TIMEOUT_SECONDS: config.ENGINE_TIMEOUT_SECONDS,
       LOG_LEVEL: config.LOG_LEVEL,
     },
     logger.child({ component: "worker" }),

@@ -35,6 +35,7 @@ export async function bootWorker(config: WorkerConfig, logger: Logger, options: 
   const running = startWorker(deps, workerConnection(config.REDIS_URL), {
     concurrency: config.WORKER_CONCURRENCY,
     reconcileIntervalMs: config.RECONCILE_INTERVAL_SECONDS * 1_000,
+    engineTimeoutMs: config.ENGINE_TIMEOUT_SECONDS * 1_000,
   });
   logger.info({ concurrency: config.WORKER_CONCURRENCY, llm: llm ? "on" : "off" }, "worker started");
   return {

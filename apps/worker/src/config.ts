@@ -12,6 +12,8 @@ export const WorkerConfigSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   /** Seconds between reconciler passes (re-enqueue analyses that PostgreSQL holds but Redis lost). */
   RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(30),
+  /** Longest the rules engine may spend on one analysis before its thread is killed (template/timeout). */
+  ENGINE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(60),
   /** Log level. */
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });

@@ -1,7 +1,7 @@
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Db } from "@threatline/db";
-import type { ResourceGraph, SourceFile } from "@threatline/engine";
+import type { AnalyzeResult, ResourceGraph, SourceFile } from "@threatline/engine";
 import type { ErrorCode, Threat } from "@threatline/domain";
 import type { Logger } from "pino";
 
@@ -31,6 +31,11 @@ export interface LlmStage {
   }>;
 }
 
+/** Runs the rules engine on one analysis's files, bounded in time (see EnginePool). */
+export interface EngineRunner {
+  analyze(files: SourceFile[], focus: string[]): Promise<AnalyzeResult>;
+}
+
 export interface WorkerDeps {
   db: Db;
   /** Publisher connection for progress events. */
@@ -39,5 +44,7 @@ export interface WorkerDeps {
   queue: Queue;
   prefix: string;
   llm: LlmStage | null;
+  /** The engine; `startWorker` provides a thread pool when none is given. */
+  engine?: EngineRunner;
   logger: Logger;
 }

@@ -4,6 +4,8 @@ import type { Redis } from "ioredis";
 import type { WorkerDeps } from "./deps.ts";
 import { dispatcher } from "./registry.ts";
 import { startReconciler } from "./reconciler.ts";
+import { instrumentWorker } from "./observability/metrics.ts";
+import { EnginePool } from "./pipeline/engine-pool.ts";
 
 export interface RunningWorker {
   worker: Worker;
@@ -12,7 +14,13 @@ export interface RunningWorker {
 }
 
 /** Starts consuming the analysis queue. `connection` must be a worker connection (retries forever). */
-export function startWorker(deps: WorkerDeps, connection: Redis, options: { concurrency: number; reconcileIntervalMs: number }): RunningWorker {
+export function startWorker(
+  baseDeps: WorkerDeps,
+  connection: Redis,
+  options: { concurrency: number; reconcileIntervalMs: number; engineTimeoutMs?: number },
+): RunningWorker {
+  const pool = baseDeps.engine ? undefined : new EnginePool({ threads: options.concurrency, timeoutMs: options.engineTimeoutMs ?? 60_000 });
+  const deps: WorkerDeps = { ...baseDeps, engine: baseDeps.engine ?? pool };
   let worker: Worker | undefined;
   worker = createWorker(QUEUE_NAMES.analysis, dispatcher(deps, () => worker), connection, {
     prefix: deps.prefix,
@@ -21,12 +29,14 @@ export function startWorker(deps: WorkerDeps, connection: Redis, options: { conc
     maxStalledCount: 2,
   });
   worker.on("error", (err) => deps.logger.error({ err }, "worker error"));
+  instrumentWorker(worker);
   const stopReconciler = startReconciler(deps.db, deps.queue, deps.redis, deps.prefix, deps.logger, options.reconcileIntervalMs);
   return {
     worker,
     async close() {
       stopReconciler();
       await worker.close();
+      await pool?.close();
     },
   };
 }

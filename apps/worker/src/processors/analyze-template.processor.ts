@@ -1,6 +1,7 @@
 import { type Job, UnrecoverableError, Worker } from "bullmq";
 import { type AnalysisEvent, type AnalysisStatus, type ErrorCode } from "@threatline/domain";
-import { analyze } from "@threatline/engine";
+import { analyze, type AnalyzeResult } from "@threatline/engine";
+import { EngineTimeoutError } from "../pipeline/engine-pool.ts";
 import { JOB_PAYLOADS, publishEvent } from "@threatline/queue";
 import type { WorkerDeps } from "../deps.ts";
 import { loadAnalysis, type LoadedAnalysis } from "../pipeline/load.ts";
@@ -82,20 +83,23 @@ export function analyzeTemplateProcessor(deps: WorkerDeps, getWorker: () => Work
 
 /** The pipeline proper: rules always; the model on top when configured; a parse error is a finished, failed analysis. */
 async function runPipeline(deps: WorkerDeps, analysis: LoadedAnalysis, lastAttempt: boolean): Promise<AnalysisOutcome> {
-  const result = await analyze(analysis.files, { focus: [analysis.path] });
+  let result: AnalyzeResult;
+  try {
+    result = deps.engine ? await deps.engine.analyze(analysis.files, [analysis.path]) : await analyze(analysis.files, { focus: [analysis.path] });
+  } catch (error) {
+    if (!(error instanceof EngineTimeoutError)) throw error;
+    return {
+      ...emptyOutcome(),
+      status: "failed",
+      error: { code: "template/timeout", message: "The template took too long to parse and was abandoned; it may be pathological." },
+    };
+  }
   const report = result.files.find((f) => f.path === analysis.path);
   const base: AnalysisOutcome = {
-    status: "succeeded",
+    ...emptyOutcome(),
     format: report?.format ?? null,
     resourceCount: result.graph.nodes.filter((n) => n.file === analysis.path).length,
     threats: result.threats,
-    provider: "rules",
-    model: null,
-    promptHash: null,
-    usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, latencyMs: null, costUsd: 0 },
-    cacheHit: false,
-    ungroundedCount: 0,
-    error: null,
   };
   if (report?.error) {
     return { ...base, status: "failed", threats: [], error: { code: report.error.code, message: report.error.message } };
@@ -129,5 +133,21 @@ async function runPipeline(deps: WorkerDeps, analysis: LoadedAnalysis, lastAttem
     cacheHit: llm.cacheHit,
     ungroundedCount: llm.ungroundedCount,
     error: llm.error ?? null,
+  };
+}
+
+function emptyOutcome(): AnalysisOutcome {
+  return {
+    status: "succeeded",
+    format: null,
+    resourceCount: null,
+    threats: [],
+    provider: "rules",
+    model: null,
+    promptHash: null,
+    usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, latencyMs: null, costUsd: 0 },
+    cacheHit: false,
+    ungroundedCount: 0,
+    error: null,
   };
 }
