@@ -7,7 +7,7 @@ import { makeWorkspace, runCli } from "./helpers.ts";
 
 const EXPECTED_FILES = ["api/openapi.yaml", "infra/app.yaml", "k8s/deploy.yaml", "tf/network/main.tf", "tf/network/variables.tf"];
 
-describe("threatline scan", () => {
+describe("threatline scan", { timeout: 60_000 }, () => {
   let cwd: string;
   beforeAll(() => {
     cwd = makeWorkspace();

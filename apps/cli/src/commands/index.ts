@@ -8,4 +8,4 @@ import { registerSubmit } from "./submit.command.ts";
 export type CommandRegistrar = (program: Command) => void;
 
 /** Every subcommand of `threatline`. */
-export const COMMANDS: CommandRegistrar[] = [registerScan, registerEval];
+export const COMMANDS: CommandRegistrar[] = [registerScan, registerSubmit, registerExport, registerEval];

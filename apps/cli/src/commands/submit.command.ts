@@ -1,0 +1,144 @@
+import type { Command } from "commander";
+import {
+  SEVERITIES,
+  isFinalStatus,
+  type BatchDto,
+  type ProjectDto,
+  type Severity,
+  type SubmissionResult,
+  type Threat,
+} from "@threatline/domain";
+import cliProgress from "cli-progress";
+import pc from "picocolors";
+import { ApiError, clientFrom, type ApiClient, type ServerOptions } from "../lib/api-client.ts";
+import { usageErrorsExit2 } from "../lib/commander.ts";
+import { UsageError, findTemplateFiles, readTemplateFiles } from "../lib/files.ts";
+import { atOrAbove, parseSeverity } from "../lib/severity.ts";
+
+interface SubmitOptions extends ServerOptions {
+  project?: string;
+  wait?: boolean;
+  failOn?: string;
+  force?: boolean;
+}
+
+/** Exit codes: 1 when --fail-on is met, 3 when an analysis failed (and --fail-on was not met). */
+export const EXIT_FAIL_ON = 1;
+export const EXIT_ANALYSIS_FAILED = 3;
+
+/** How often --wait asks for the batch; the env override exists for tests. */
+function pollInterval(): number {
+  const fromEnv = Number(process.env.THREATLINE_POLL_MS);
+  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 1_000;
+}
+
+/** `threatline submit`: sends local files to a Threatline server for analysis, and optionally waits for the verdict. */
+export function registerSubmit(program: Command): void {
+  const command = program
+    .command("submit")
+    .description("Submit templates to a Threatline server for analysis")
+    .argument("<paths...>", "files or folders (walked like scan)")
+    .option("--server <url>", "Threatline server URL (default: THREATLINE_SERVER)")
+    .option("--token <token>", "API token, sent as a Bearer credential (default: THREATLINE_TOKEN)")
+    .option("--project <name>", "project name; created when it does not exist")
+    .option("--wait", "wait until every analysis is finished and print a summary")
+    .option("--fail-on <severity>", "with --wait: exit 1 when a threat at or above SEVERITY is found (implies --wait)")
+    .option("--force", "skip the server's LLM cache and pay for fresh answers")
+    .addHelpText("after", "\nExit codes: 0 ok, 1 --fail-on met, 2 usage or server error, 3 an analysis failed.")
+    .action(async (paths: string[], options: SubmitOptions) => {
+      process.exitCode = await submit(paths, options);
+    });
+  usageErrorsExit2(command);
+}
+
+async function findOrCreateProject(client: ApiClient, name: string): Promise<ProjectDto> {
+  const find = async () =>
+    (await client.json<{ items: ProjectDto[] }>("GET", `/projects?name=${encodeURIComponent(name)}`)).items.find((p) => p.name === name);
+  const existing = await find();
+  if (existing) return existing;
+  try {
+    return await client.json<ProjectDto>("POST", "/projects", { name });
+  } catch (error) {
+    // Someone created it between our two calls.
+    if (error instanceof ApiError && error.code === "project/name-taken") {
+      const created = await find();
+      if (created) return created;
+    }
+    throw error;
+  }
+}
+
+async function waitForBatch(client: ApiClient, batchId: string, total: number): Promise<BatchDto> {
+  const bar =
+    process.stderr.isTTY && total > 1
+      ? new cliProgress.SingleBar(
+          { stream: process.stderr, format: "Analysing {bar} {value}/{total} {status}", hideCursor: true, clearOnComplete: true },
+          cliProgress.Presets.shades_classic,
+        )
+      : undefined;
+  bar?.start(total, 0, { status: "" });
+  try {
+    for (;;) {
+      const batch = await client.json<BatchDto>("GET", `/batches/${batchId}`);
+      const done = batch.analyses.filter((a) => isFinalStatus(a.status)).length;
+      bar?.update(done, { status: Object.entries(batch.counts).map(([s, n]) => `${s}:${n}`).join(" ") });
+      if (done === batch.analyses.length) return batch;
+      await new Promise((r) => setTimeout(r, pollInterval()));
+    }
+  } finally {
+    bar?.stop();
+  }
+}
+
+async function threatsOf(client: ApiClient, analysisId: string): Promise<Threat[]> {
+  const all: Threat[] = [];
+  for (let offset = 0; ; offset += 500) {
+    const page = await client.json<{ total: number; items: Threat[] }>("GET", `/analyses/${analysisId}/threats?limit=500&offset=${offset}`);
+    all.push(...page.items);
+    if (page.items.length === 0 || all.length >= page.total) return all;
+  }
+}
+
+async function submit(paths: string[], options: SubmitOptions): Promise<number> {
+  const client = clientFrom(options);
+  if (!options.project) throw new UsageError("Name the project with --project NAME.");
+  const threshold: Severity | undefined = options.failOn === undefined ? undefined : parseSeverity(options.failOn);
+  const found = await findTemplateFiles(paths, process.cwd());
+  if (found.length === 0) throw new UsageError(`No template files found in ${paths.join(", ")}.`);
+  const files = await readTemplateFiles(found, process.cwd());
+  const c = pc.createColors(Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
+
+  const project = await findOrCreateProject(client, options.project);
+  const result = await client.json<SubmissionResult>("POST", `/projects/${project.id}/submissions`, {
+    files,
+    source: "cli",
+    force: Boolean(options.force),
+  });
+  const unchanged = result.analyses.filter((a) => a.deduplicated).length;
+  process.stdout.write(
+    `Submitted ${result.analyses.length} file(s) to project ${c.bold(project.name)} as batch ${result.batchId}` +
+      (unchanged > 0 ? ` (${unchanged} unchanged since an earlier upload)` : "") +
+      "\n",
+  );
+  if (!options.wait && threshold === undefined) return 0;
+
+  const batch = await waitForBatch(client, result.batchId, result.analyses.length);
+  const failed = batch.analyses.filter((a) => a.status === "failed");
+  const finished = batch.analyses.filter((a) => a.status === "succeeded" || a.status === "partial");
+  const threats = (await Promise.all(finished.map((a) => threatsOf(client, a.id)))).flat();
+  const bySeverity = SEVERITIES.map((s) => [s, threats.filter((t) => t.severity === s).length] as const).filter(([, n]) => n > 0);
+  process.stdout.write(
+    `Batch ${batch.status}: ${Object.entries(batch.counts).map(([s, n]) => `${n} ${s}`).join(", ")}; ` +
+      `${threats.length} threat(s)${bySeverity.length > 0 ? ` (${bySeverity.map(([s, n]) => `${n} ${s}`).join(", ")})` : ""}\n`,
+  );
+  for (const a of failed) process.stdout.write(`  ${c.red("failed")} ${a.path}: ${a.errorCode ?? "error"} ${a.errorMessage ?? ""}\n`);
+
+  if (threshold !== undefined) {
+    const count = atOrAbove(threats, threshold);
+    if (count > 0) {
+      process.stderr.write(`${count} threat(s) at or above ${threshold} (--fail-on ${threshold}).\n`);
+      return EXIT_FAIL_ON;
+    }
+  }
+  return failed.length > 0 ? EXIT_ANALYSIS_FAILED : 0;
+}
