@@ -356,9 +356,14 @@ function secretValues(doc: Obj, node: GraphNode): SecretFinding[] {
   return found;
 }
 
+/** A Terraform/HCL top-level block (`resource "x" "y" {`, `locals {`). */
+export const HCL_BLOCK = /^(resource|data|module|variable|output|provider|terraform|locals)(\s+"[^"\n]*")*\s*\{/m;
+
 /** Whether text holds Kubernetes manifests: top-level `apiVersion` and `kind` keys (YAML or JSON). */
 export function looksLikeKubernetes(text: string): boolean {
   const head = text.length > 65_536 ? text.slice(0, 65_536) : text;
+  // Terraform keeps manifests in heredocs that start at column 0: the blocks around them decide.
+  if (HCL_BLOCK.test(head)) return false;
   if (/^apiVersion\s*:/m.test(head) && /^kind\s*:/m.test(head)) return true;
   // JSON: Terraform plans of `kubernetes_manifest` resources and CloudFormation templates mention both keys too.
   if (/"AWSTemplateFormatVersion"|"Type"\s*:\s*"AWS::|"terraform_version"|"resource_changes"|"format_version"/.test(head)) return false;

@@ -1,6 +1,7 @@
 import { loadStructured, type StructuredDocument } from "../core/index.ts";
 import type { FileReport, GraphEdge, GraphNode, SourceFile } from "../graph/types.ts";
 import type { EngineLimits, FormatHandler, ParsedPart } from "../formats/types.ts";
+import { HCL_BLOCK } from "../kubernetes/parse.ts";
 import { collectRemoteRefs, deref } from "./refs.ts";
 
 export const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
@@ -99,6 +100,7 @@ export interface ApiAttrs {
 /** Whether text is an OpenAPI 3.x or Swagger 2.0 document, from its top-level version key. */
 export function looksLikeOpenApi(text: string): boolean {
   const head = text.length > 65_536 ? text.slice(0, 65_536) : text;
+  if (HCL_BLOCK.test(head)) return false;
   if (/^["']?(openapi|swagger)["']?\s*:\s*["']?[23]/m.test(head)) return true;
   // JSON: a CloudFormation template may embed an OpenAPI body (API Gateway), and is not one.
   if (/"AWSTemplateFormatVersion"|"Type"\s*:\s*"AWS::|"terraform_version"|"resource_changes"/.test(head)) return false;

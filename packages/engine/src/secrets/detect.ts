@@ -50,7 +50,7 @@ function lineAt(text: string, index: number): number {
 }
 
 /** `key: value`, `"key": "value",` and `key = "value"` on one line, for keys that name secrets. */
-const KEY_VALUE = /^[ \t]*-?[ \t]*["']?([A-Za-z0-9_.-]{1,100})["']?[ \t]*[:=][ \t]*(["']?)([^\s"'#|>!{[&*][^"'\n]{0,300}?)\2[ \t]*,?(?:[ \t]+#.*)?[ \t]*$/gm;
+const KEY_VALUE = /^[ \t]*-?[ \t]*["']?([A-Za-z0-9_.-]{1,100})["']?[ \t]*([:=])[ \t]*(["']?)([^\s"'#|>!{[&*][^"'\n]{0,300}?)\3[ \t]*,?(?:[ \t]+#.*)?[ \t]*$/gm;
 /** Unquoted HCL and shell values that are expressions, not literals. */
 const EXPRESSION = /^(var|local|module|data|each|count|self|path|terraform)\.|^[a-z_]+\(|^(true|false|null)$/;
 
@@ -60,9 +60,12 @@ function keyValueHits(text: string): Hit[] {
   KEY_VALUE.lastIndex = 0;
   for (const m of input.matchAll(KEY_VALUE)) {
     const key = m[1] ?? "";
-    const quote = m[2] ?? "";
-    const value = (m[3] ?? "").trim();
-    if (!isSecretKey(key) || isPlaceholder(value) || (!quote && EXPRESSION.test(value))) continue;
+    const separator = m[2] ?? ":";
+    const quote = m[3] ?? "";
+    const value = (m[4] ?? "").trim();
+    // Unquoted after `=` is an HCL expression (`random_password.db.result`), not a literal.
+    if (!quote && (separator === "=" || EXPRESSION.test(value))) continue;
+    if (!isSecretKey(key) || isPlaceholder(value)) continue;
     hits.push({ kind: kindForKey(key, value), value, index: m.index + m[0].indexOf(value) });
   }
   return hits;

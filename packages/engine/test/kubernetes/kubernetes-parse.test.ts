@@ -8,6 +8,7 @@ describe("Kubernetes parsing", () => {
     expect(looksLikeKubernetes("apiVersion: v1\nkind: Service\n")).toBe(true);
     expect(looksLikeKubernetes('{"apiVersion":"v1","kind":"Pod"}')).toBe(true);
     expect(looksLikeKubernetes("openapi: 3.0.0\n")).toBe(false);
+    expect(looksLikeKubernetes('resource "kubernetes_manifest" "p" {\n  manifest = yamldecode(<<EOF\napiVersion: v1\nkind: Pod\nEOF\n  )\n}\n')).toBe(false);
     expect(looksLikeKubernetes('{"format_version":"1.2","terraform_version":"1.9.0","resource_changes":[{"apiVersion":"v1","kind":"x"}]}')).toBe(false);
   });
 

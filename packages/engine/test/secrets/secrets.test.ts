@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { analyze, buildGraph, redact, runRules, type GraphNode, type ResourceGraph, type SourceFile } from "../../src/index.ts";
-import { isPlaceholder, isSecretKey, SECRET_RULES } from "../../src/secrets/index.ts";
+import { detectInText, isPlaceholder, isSecretKey, SECRET_RULES } from "../../src/secrets/index.ts";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const fixtures = join(here, "../fixtures");
@@ -58,6 +58,13 @@ describe("secret detection", () => {
     expect(values).toEqual(expect.arrayContaining(["Wq9!xLm2#Pv7", "k8s-admin-tok-93jd83", "Hx8-qQ2-zz9", "mail-Pa55word-2024", "c3VwZXItc2VjcmV0LWRiLXBhc3N3b3Jk"]));
     expect(values.join("\n")).not.toMatch(/\$\{DB_PASSWORD\}|db-credentials/);
     expect(new Set(values).size).toBe(values.length);
+  });
+
+  it("reads key/value lines of any syntax, but not HCL expressions", () => {
+    const tf = 'resource "aws_db_instance" "db" {\n  password = random_password.db.result\n  master_password = "S3cr3t-Literal!"\n  api_key = var.key\n}\n';
+    expect(detectInText({ path: "main.tf", content: tf }).map((s) => [s.kind, s.value, s.line])).toEqual([["password", "S3cr3t-Literal!", 3]]);
+    const env = "DB_PASSWORD=abc123xyz\nclient_secret: 'quoted-secret'\ntoken: ${TOKEN}\n";
+    expect(detectInText({ path: "x.yaml", content: env }).map((s) => s.value)).toEqual(["abc123xyz", "quoted-secret"]);
   });
 
   it("reports one finding per file and value when the parser and the detectors both see it", async () => {
