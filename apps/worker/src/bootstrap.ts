@@ -23,7 +23,7 @@ export interface BootOptions {
 }
 
 /** Builds a worker process's dependencies and starts consuming; `close()` drains and releases everything. */
-export async function bootWorker(config: WorkerConfig, logger: Logger, options: BootOptions = {}): Promise<RunningWorker> {
+export function bootWorker(config: WorkerConfig, logger: Logger, options: BootOptions = {}): RunningWorker {
   const ownDb = options.db === undefined;
   const db = options.db ?? createDb({ url: config.DATABASE_URL, poolSize: config.WORKER_CONCURRENCY + 2 });
   const redis = workerConnection(config.REDIS_URL);

@@ -10,7 +10,7 @@ if (!parsed.success) {
 }
 const config = parsed.data;
 const logger = pino({ name: "worker", level: config.LOG_LEVEL });
-const running = await bootWorker(config, logger);
+const running = bootWorker(config, logger);
 
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

@@ -14,6 +14,6 @@ export function dispatcher(deps: WorkerDeps, getWorker: () => Worker | undefined
   return async (job, token, signal) => {
     const processor = processors[job.name];
     if (!processor) throw new Error(`No processor for job ${job.name}`);
-    return processor(job, token, signal);
+    return (await processor(job, token, signal)) as unknown;
   };
 }

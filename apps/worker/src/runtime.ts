@@ -21,8 +21,10 @@ export function startWorker(
 ): RunningWorker {
   const pool = baseDeps.engine ? undefined : new EnginePool({ threads: options.concurrency, timeoutMs: options.engineTimeoutMs ?? 60_000 });
   const deps: WorkerDeps = { ...baseDeps, engine: baseDeps.engine ?? pool };
-  let worker: Worker | undefined;
-  worker = createWorker(QUEUE_NAMES.analysis, dispatcher(deps, () => worker), connection, {
+  // The processor needs the worker (for rate limiting) and the worker needs the processor: late-bound.
+  let worker: Worker | undefined = undefined;
+  const getWorker = () => worker;
+  worker = createWorker(QUEUE_NAMES.analysis, dispatcher(deps, getWorker), connection, {
     prefix: deps.prefix,
     concurrency: options.concurrency,
     // A job whose worker died is picked up again after the lock expires; twice at most before it fails.

@@ -1,4 +1,4 @@
-import { Prisma } from "./generated/client.ts";
+import type { Prisma } from "./generated/client.ts";
 import type { Db } from "./client.ts";
 
 type Tx = Prisma.TransactionClient | Db;

@@ -21,6 +21,7 @@ export const TemplatePathSchema = z
   .min(1)
   .max(512)
   .transform((p) => p.replace(/\\/g, "/").replace(/^\.\/+/, ""))
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
   .refine((p) => !p.startsWith("/") && !p.split("/").includes("..") && !/[\u0000-\u001f]/.test(p), {
     message: "must be a relative path without '..' or control characters",
   });
