@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -57,7 +57,7 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   return raw ? (JSON.parse(raw) as unknown) : undefined;
 }
 
-function handler(req: IncomingMessage, res: import("node:http").ServerResponse): void {
+function handler(req: IncomingMessage, res: ServerResponse): void {
   void (async () => {
     const body = await readBody(req);
     recorded.push({ method: req.method!, url: req.url!, authorization: req.headers.authorization, body });
