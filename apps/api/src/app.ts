@@ -15,6 +15,7 @@ import { dashboardRoutes } from "./routes/dashboard.routes.ts";
 import { templateRoutes } from "./routes/templates.routes.ts";
 import { trendRoutes } from "./routes/trends.routes.ts";
 import { triageRoutes } from "./routes/triage.routes.ts";
+import { mountObservability, queueDashboardRoutes } from "./observability/index.ts";
 
 /** Routers mounted under /api/v1 besides the core ones; features add theirs here. */
 export type RouteFactory = (deps: ApiDeps) => Router;
@@ -62,6 +63,7 @@ export async function createApp(deps: ApiDeps): Promise<Express> {
     }),
   );
   app.use(healthRoutes(deps));
+  mountObservability(app, deps);
 
   const defaultTeamId = await ensureDefaultTeam(deps.db);
   const api = Router();
@@ -71,6 +73,8 @@ export async function createApp(deps: ApiDeps): Promise<Express> {
   api.use(projectRoutes(deps));
   api.use(analysisRoutes(deps));
   for (const routes of FEATURE_ROUTES) api.use(routes(deps));
+  // The BullMQ dashboard sits after the authentication middleware, for administrators only.
+  api.use(queueDashboardRoutes(deps));
   api.use(notFound);
   app.use("/api/v1", api);
 

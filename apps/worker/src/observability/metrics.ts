@@ -77,7 +77,7 @@ function seconds(job: Job): number | undefined {
 /** Records every job attempt of this worker: duration and outcome. */
 export function instrumentWorker(worker: Worker): void {
   worker.on("completed", (job: Job, result: unknown) => {
-    const status = typeof result === "object" && result !== null && "status" in result ? String((result as { status: unknown }).status) : "completed";
+    const status = typeof result === "object" && result !== null && "status" in result ? String((result).status) : "completed";
     jobOutcomes.inc({ name: job.name, outcome: status });
     const s = seconds(job);
     if (s !== undefined) jobDuration.observe({ name: job.name, status }, s);
