@@ -1,0 +1,120 @@
+import type {
+  AnalysisDto,
+  AnalysisEvent,
+  AnalysisSourceDto,
+  BatchDto,
+  CurrentThreatDto,
+  CurrentThreatQuery,
+  DashboardDto,
+  LlmSettingsDto,
+  ProjectDto,
+  RiskPoint,
+  SubmissionResult,
+  TemplateSummary,
+  ThreatDiffDto,
+  ThreatQuery,
+  TriageDecision,
+  TriageDto,
+  TriageResultDto,
+} from "@threatline/domain";
+import { apiUrl, createFetchHttp, type Http } from "./http.ts";
+
+/** A threat of one analysis as `GET /analyses/:id/threats` answers it. */
+export type AnalysisThreatDto = Omit<CurrentThreatDto, "path" | "triageOwner" | "triageExpiresAt" | "triageNote">;
+
+export interface Page<T> {
+  total: number;
+  items: T[];
+}
+
+/** A file to submit, with the path it had inside a dropped folder. */
+export interface UploadFile {
+  path: string;
+  file: Blob;
+}
+
+export const EXPORT_FORMATS = ["sarif", "csv", "markdown", "html", "json", "threat-composer", "prototype-json"] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export interface BatchEventHandlers {
+  snapshot(batch: BatchDto): void;
+  analysis(event: AnalysisEvent): void;
+  done(batch: BatchDto): void;
+  /** The stream broke; EventSource reconnects by itself. */
+  error(): void;
+}
+
+/** Opens a live stream of a batch's progress; returns a function that closes it. */
+export type BatchEventSource = (batchId: string, handlers: BatchEventHandlers) => () => void;
+
+type Filters<Q> = Partial<Omit<Q, "limit" | "offset">> & { limit?: number; offset?: number };
+
+/** Every endpoint the SPA calls, typed with the shared DTOs. */
+export function createApi(http: Http, events: BatchEventSource = browserBatchEvents) {
+  return {
+    listProjects: () => http<{ items: ProjectDto[] }>("GET", "/projects").then((r) => r.items),
+    getProject: (id: string) => http<ProjectDto>("GET", `/projects/${id}`),
+    createProject: (input: { name: string; description?: string }) => http<ProjectDto>("POST", "/projects", { json: input }),
+    submit(projectId: string, files: UploadFile[], force = false) {
+      const form = new FormData();
+      form.set("source", "web");
+      form.set("force", String(force));
+      for (const f of files) {
+        form.append("paths", f.path);
+        form.append("files", f.file, f.path.split("/").pop() ?? f.path);
+      }
+      return http<SubmissionResult>("POST", `/projects/${projectId}/submissions`, { form });
+    },
+    listBatches: (query: { projectId?: string; limit?: number } = {}) => http<{ items: BatchDto[] }>("GET", "/batches", { query }).then((r) => r.items),
+    getBatch: (id: string) => http<BatchDto>("GET", `/batches/${id}`),
+    cancelBatch: (id: string) => http<BatchDto>("POST", `/batches/${id}/cancel`),
+    batchEvents: events,
+    getAnalysis: (id: string) => http<AnalysisDto>("GET", `/analyses/${id}`),
+    analysisThreats: (id: string, query: Filters<ThreatQuery>) => http<Page<AnalysisThreatDto>>("GET", `/analyses/${id}/threats`, { query }),
+    analysisSource: (id: string) => http<AnalysisSourceDto>("GET", `/analyses/${id}/source`),
+    retryAnalysis: (id: string, force: boolean) => http<AnalysisDto>("POST", `/analyses/${id}/retry`, { json: { force } }),
+    dashboard: (days = 30) => http<DashboardDto>("GET", "/dashboard", { query: { days } }),
+    templates: (projectId: string) => http<{ items: TemplateSummary[] }>("GET", `/projects/${projectId}/templates`).then((r) => r.items),
+    timeline: (projectId: string, limit = 100) => http<{ items: AnalysisDto[] }>("GET", `/projects/${projectId}/timeline`, { query: { limit } }).then((r) => r.items),
+    trend: (projectId: string, days = 90) => http<{ items: RiskPoint[] }>("GET", `/projects/${projectId}/trend`, { query: { days } }).then((r) => r.items),
+    currentThreats: (projectId: string, query: Filters<CurrentThreatQuery>) => http<Page<CurrentThreatDto>>("GET", `/projects/${projectId}/threats`, { query }),
+    diff: (projectId: string, from: string, to: string) => http<ThreatDiffDto>("GET", `/projects/${projectId}/diff`, { query: { from, to } }),
+    triage: (projectId: string) => http<{ items: TriageDto[] }>("GET", `/projects/${projectId}/triage`).then((r) => r.items),
+    decide: (projectId: string, fingerprints: string[], decision: TriageDecision) =>
+      fingerprints.length === 1
+        ? http<TriageResultDto>("PUT", `/projects/${projectId}/triage/${encodeURIComponent(fingerprints[0]!)}`, { json: decision })
+        : http<TriageResultDto>("POST", `/projects/${projectId}/triage`, { json: { fingerprints, decision } }),
+    llmSettings: () => http<LlmSettingsDto>("GET", "/settings/llm"),
+    importDocument: (projectId: string, filename: string, document: unknown) =>
+      http<unknown>("POST", `/projects/${projectId}/imports`, { query: { filename }, json: document }),
+    /** A download link: the browser fetches it with the session's cookies. */
+    exportUrl: (kind: "analyses" | "batches" | "projects", id: string, format: ExportFormat) => apiUrl(`/${kind}/${id}/export`, { format }),
+  };
+}
+
+export type Api = ReturnType<typeof createApi>;
+
+/** Batch progress over Server-Sent Events. */
+export const browserBatchEvents: BatchEventSource = (batchId, handlers) => {
+  const source = new EventSource(apiUrl(`/batches/${batchId}/events`), { withCredentials: true });
+  source.addEventListener("snapshot", (e) => handlers.snapshot(JSON.parse((e as MessageEvent<string>).data) as BatchDto));
+  source.addEventListener("analysis", (e) => handlers.analysis(JSON.parse((e as MessageEvent<string>).data) as AnalysisEvent));
+  source.addEventListener("done", (e) => {
+    source.close();
+    handlers.done(JSON.parse((e as MessageEvent<string>).data) as BatchDto);
+  });
+  source.onerror = () => handlers.error();
+  return () => source.close();
+};
+
+let current: Api | undefined;
+
+/** The API the stores use; tests swap in a fake with `provideApi`. */
+export function useApi(): Api {
+  current ??= createApi(createFetchHttp());
+  return current;
+}
+
+export function provideApi(api: Api): void {
+  current = api;
+}

@@ -1,0 +1,70 @@
+import type { ErrorCode, ErrorEnvelope } from "@threatline/domain";
+
+/** An API failure with its stable code: the SPA switches on `code`, never on `message`. */
+export class ApiError extends Error {
+  readonly code: ErrorCode | "network/offline";
+  readonly status: number;
+  readonly details: unknown;
+
+  constructor(code: ErrorCode | "network/offline", message: string, status: number, details?: unknown) {
+    super(message);
+    this.name = "ApiError";
+    this.code = code;
+    this.status = status;
+    this.details = details;
+  }
+}
+
+export type Query = Record<string, string | number | boolean | null | undefined>;
+
+export interface RequestOptions {
+  query?: Query;
+  /** JSON body. */
+  json?: unknown;
+  /** Multipart body; wins over `json`. */
+  form?: FormData;
+  signal?: AbortSignal;
+}
+
+/** The one door to the server. Auth (cookies, CSRF header) is added here and nowhere else. */
+export type Http = <T>(method: "GET" | "POST" | "PUT" | "DELETE", path: string, options?: RequestOptions) => Promise<T>;
+
+export const API_BASE = "/api/v1";
+
+/** `path` under the API base with the defined query parameters, in a stable order. */
+export function apiUrl(path: string, query: Query = {}): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null && value !== "") params.set(key, String(value));
+  }
+  const qs = params.toString();
+  return `${API_BASE}${path}${qs ? `?${qs}` : ""}`;
+}
+
+/** The browser's fetch, wrapped: JSON in and out, error envelopes turned into ApiError. */
+export function createFetchHttp(fetchImpl: typeof fetch = (...args) => fetch(...args)): Http {
+  return async <T>(method: string, path: string, options: RequestOptions = {}): Promise<T> => {
+    const headers: Record<string, string> = { accept: "application/json" };
+    let body: BodyInit | undefined;
+    if (options.form) body = options.form;
+    else if (options.json !== undefined) {
+      headers["content-type"] = "application/json";
+      body = JSON.stringify(options.json);
+    }
+    let res: Response;
+    try {
+      res = await fetchImpl(apiUrl(path, options.query), { method, headers, body, credentials: "same-origin", signal: options.signal });
+    } catch (error) {
+      if (error instanceof DOMException && error.name === "AbortError") throw error;
+      throw new ApiError("network/offline", "The server cannot be reached.", 0);
+    }
+    const text = await res.text();
+    const data: unknown = text ? JSON.parse(text) : undefined;
+    if (!res.ok) {
+      const envelope = data as Partial<ErrorEnvelope> | undefined;
+      const err = envelope?.error;
+      throw new ApiError(err?.code ?? "internal/error", err?.message ?? `HTTP ${res.status}`, res.status, err?.details);
+    }
+    return data as T;
+  };
+}

@@ -1,0 +1,156 @@
+import type { EChartsCoreOption } from "echarts/core";
+import {
+  SEVERITIES,
+  STRIDE_CATEGORIES,
+  STRIDE_LABELS,
+  type DashboardDto,
+  type RiskPoint,
+  type Severity,
+  type StrideCategory,
+} from "@threatline/domain";
+import { SEVERITY_COLORS } from "./format.ts";
+
+/** Options every full-size chart shares: a PNG export button named after the chart. */
+function toolbox(name: string) {
+  return {
+    right: 8,
+    feature: { saveAsImage: { name: `threatline-${name}`, title: "Save as PNG", pixelRatio: 2 } },
+  };
+}
+
+const GRID = { left: 48, right: 24, top: 40, bottom: 32, containLabel: true };
+
+/** A project's risk over time: a step line, and a marker at each point an analysis wrote. */
+export function riskTrendOption(points: readonly RiskPoint[], name = "risk-trend"): EChartsCoreOption {
+  const line = points.map((p) => [p.at, p.riskScore]);
+  const markers = points.filter((p) => p.analysisId).map((p) => ({ value: [p.at, p.riskScore], analysisId: p.analysisId, path: p.path }));
+  return {
+    aria: { enabled: true },
+    toolbox: toolbox(name),
+    legend: { data: ["Risk", "Analysis"], top: 4, left: 8 },
+    tooltip: { trigger: "axis" },
+    grid: GRID,
+    xAxis: { type: "time" },
+    yAxis: { type: "value", name: "Risk", min: 0 },
+    dataZoom: [{ type: "inside" }],
+    series: [
+      { name: "Risk", type: "line", step: "end", showSymbol: false, data: line, areaStyle: { opacity: 0.12 }, color: "#6366f1" },
+      { name: "Analysis", type: "scatter", symbolSize: 9, data: markers, color: "#0ea5e9", tooltip: { trigger: "item" } },
+    ],
+  };
+}
+
+/** The team's summed risk per day. */
+export function teamTrendOption(series: DashboardDto["teamRisk"]["series"]): EChartsCoreOption {
+  return {
+    aria: { enabled: true },
+    toolbox: toolbox("team-risk"),
+    legend: { data: ["Team risk"], top: 4, left: 8 },
+    tooltip: { trigger: "axis" },
+    grid: GRID,
+    xAxis: { type: "category", data: series.map((s) => s.day), boundaryGap: false },
+    yAxis: { type: "value", min: 0 },
+    series: [{ name: "Team risk", type: "line", data: series.map((s) => s.riskScore), showSymbol: false, areaStyle: { opacity: 0.15 }, color: "#6366f1" }],
+  };
+}
+
+/**
+ * Points of a sparkline in a `width` × `height` box, as an SVG `points` attribute: drawn without ECharts
+ * because a table of projects would otherwise hold one canvas per row.
+ */
+export function sparkPoints(values: readonly number[], width: number, height: number, pad = 2): string {
+  if (values.length === 0) return "";
+  const max = Math.max(...values);
+  const min = Math.min(0, ...values);
+  const span = max - min || 1;
+  const step = values.length > 1 ? (width - pad * 2) / (values.length - 1) : 0;
+  return values
+    .map((v, i) => {
+      const x = pad + i * step;
+      const y = height - pad - ((v - min) / span) * (height - pad * 2);
+      return `${Number(x.toFixed(2))},${Number(y.toFixed(2))}`;
+    })
+    .join(" ");
+}
+
+/** Threats per STRIDE category (rows) and severity (columns), with a count in every cell. */
+export function strideHeatmapOption(cells: ReadonlyArray<{ category: StrideCategory; severity: Severity; count: number }>): EChartsCoreOption {
+  const max = Math.max(1, ...cells.map((c) => c.count));
+  return {
+    aria: { enabled: true },
+    toolbox: toolbox("stride-heatmap"),
+    tooltip: { position: "top" },
+    grid: { left: 8, right: 24, top: 40, bottom: 56, containLabel: true },
+    xAxis: { type: "category", data: [...SEVERITIES], splitArea: { show: true } },
+    yAxis: { type: "category", data: STRIDE_CATEGORIES.map((c) => STRIDE_LABELS[c]), splitArea: { show: true }, inverse: true },
+    visualMap: { min: 0, max, calculable: true, orient: "horizontal", left: "center", bottom: 0, inRange: { color: ["#eef2ff", "#a5b4fc", "#4f46e5", "#b91c1c"] } },
+    series: [
+      {
+        name: "Open threats",
+        type: "heatmap",
+        label: { show: true },
+        data: cells.map((c) => [SEVERITIES.indexOf(c.severity), STRIDE_CATEGORIES.indexOf(c.category), c.count]),
+        emphasis: { itemStyle: { shadowBlur: 8 } },
+      },
+    ],
+  };
+}
+
+/** Threats per STRIDE category, stacked by severity. */
+export function strideBarOption(counts: ReadonlyArray<{ category: StrideCategory; severity: Severity; count: number }>, name = "stride-severity"): EChartsCoreOption {
+  const value = (category: StrideCategory, severity: Severity) => counts.find((c) => c.category === category && c.severity === severity)?.count ?? 0;
+  return {
+    aria: { enabled: true },
+    toolbox: toolbox(name),
+    legend: { top: 4, left: 8, data: [...SEVERITIES] },
+    tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+    grid: { ...GRID, top: 48 },
+    xAxis: { type: "value", minInterval: 1 },
+    yAxis: { type: "category", data: STRIDE_CATEGORIES.map((c) => STRIDE_LABELS[c]), inverse: true },
+    series: SEVERITIES.map((severity) => ({
+      name: severity,
+      type: "bar",
+      stack: "threats",
+      color: SEVERITY_COLORS[severity],
+      data: STRIDE_CATEGORIES.map((c) => value(c, severity)),
+    })),
+  };
+}
+
+/** New and resolved threats per week; resolved drawn below the axis so the two read apart. */
+export function weeklyChurnOption(weeks: DashboardDto["weekly"]): EChartsCoreOption {
+  return {
+    aria: { enabled: true },
+    toolbox: toolbox("new-vs-resolved"),
+    legend: { data: ["New", "Resolved"], top: 4, left: 8 },
+    tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+    grid: GRID,
+    xAxis: { type: "category", data: weeks.map((w) => `wk of ${w.week}`) },
+    yAxis: { type: "value", minInterval: 1 },
+    series: [
+      { name: "New", type: "bar", stack: "churn", color: "#ea580c", data: weeks.map((w) => w.new) },
+      { name: "Resolved", type: "bar", stack: "churn", color: "#16a34a", data: weeks.map((w) => -w.resolved) },
+    ],
+  };
+}
+
+/** LLM cost per day. */
+export function spendOption(days: DashboardDto["llmSpend"]["days"]): EChartsCoreOption {
+  return {
+    aria: { enabled: true },
+    toolbox: toolbox("llm-spend"),
+    legend: { data: ["Cost (USD)"], top: 4, left: 8 },
+    tooltip: { trigger: "axis" },
+    grid: GRID,
+    xAxis: { type: "category", data: days.map((d) => d.day) },
+    yAxis: { type: "value", min: 0 },
+    series: [{ name: "Cost (USD)", type: "bar", color: "#0ea5e9", data: days.map((d) => Number(d.costUsd.toFixed(4))) }],
+  };
+}
+
+/** Counts of threats per category and severity, every cell present. */
+export function countCells(threats: ReadonlyArray<{ category: StrideCategory; severity: Severity }>): Array<{ category: StrideCategory; severity: Severity; count: number }> {
+  const map = new Map<string, number>();
+  for (const t of threats) map.set(`${t.category}/${t.severity}`, (map.get(`${t.category}/${t.severity}`) ?? 0) + 1);
+  return STRIDE_CATEGORIES.flatMap((category) => SEVERITIES.map((severity) => ({ category, severity, count: map.get(`${category}/${severity}`) ?? 0 })));
+}

@@ -1,0 +1,75 @@
+import { STRIDE_LABELS, type AnalysisStatus, type Severity, type StrideCategory, type TriageStatus } from "@threatline/domain";
+
+/** Severity colours, readable on light and dark backgrounds alike. */
+export const SEVERITY_COLORS: Record<Severity, string> = {
+  critical: "#b91c1c",
+  high: "#ea580c",
+  medium: "#ca8a04",
+  low: "#2563eb",
+  info: "#64748b",
+};
+
+export const SEVERITY_TAG: Record<Severity, "error" | "warning" | "info" | "default"> = {
+  critical: "error",
+  high: "error",
+  medium: "warning",
+  low: "info",
+  info: "default",
+};
+
+export const STATUS_TAG: Record<AnalysisStatus, "default" | "info" | "success" | "warning" | "error"> = {
+  queued: "default",
+  running: "info",
+  succeeded: "success",
+  partial: "warning",
+  failed: "error",
+  canceled: "default",
+};
+
+export const TRIAGE_LABELS: Record<TriageStatus, string> = {
+  open: "Open",
+  accepted: "Accepted",
+  mitigated: "Mitigated",
+  false_positive: "False positive",
+};
+
+export function strideLabel(category: StrideCategory): string {
+  return STRIDE_LABELS[category];
+}
+
+/** A risk number as people read it: no decimals for large values, one below 10. */
+export function formatRisk(value: number): string {
+  return value >= 10 || Number.isInteger(value) ? Math.round(value).toLocaleString("en-US") : value.toFixed(1);
+}
+
+export function formatUsd(value: number): string {
+  return value < 0.01 && value > 0 ? `$${value.toFixed(4)}` : `$${value.toFixed(2)}`;
+}
+
+/** "3 min ago", "2 d ago"; absolute dates past a month. */
+export function formatRelative(iso: string | null, now: Date = new Date()): string {
+  if (!iso) return "never";
+  const then = new Date(iso);
+  const seconds = Math.round((now.getTime() - then.getTime()) / 1000);
+  if (seconds < 45) return "just now";
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 24) return `${hours} h ago`;
+  const days = Math.round(hours / 24);
+  if (days < 31) return `${days} d ago`;
+  return then.toISOString().slice(0, 10);
+}
+
+export function formatDateTime(iso: string | null): string {
+  if (!iso) return "—";
+  return new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
+}
+
+/** Change between the first and the last value of a series, with its direction. */
+export function trendOf(series: readonly number[]): { delta: number; direction: "up" | "down" | "flat" } {
+  const first = series[0] ?? 0;
+  const last = series.at(-1) ?? 0;
+  const delta = last - first;
+  return { delta, direction: delta > 0 ? "up" : delta < 0 ? "down" : "flat" };
+}
