@@ -92,6 +92,10 @@ async function main(): Promise<void> {
   lines.push("# Engine quality", "");
   lines.push(`Engine ${ENGINE_VERSION}, ${RULES.length} rules, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}.`);
   lines.push("Produced by `npx tsx bench/engine-quality.ts`; corpus in `bench/corpus/<format>/` with `<name>.expected.json`.", "");
+  lines.push(
+    "Caveat: the OpenAPI and Kubernetes files were written by the engineer who wrote their rules (each vulnerable file targets a few rules and is otherwise hardened), except the `*-upstream` files, which are published examples labelled with what a reviewer would flag. Read recall here as a regression check of the rules, not as an estimate of recall on templates in the wild.",
+    "",
+  );
   lines.push("## Recall and false positives per format", "");
   lines.push("| format | files (clean) | expected rule hits | found | recall | false positives | FP on clean files | parse errors |");
   lines.push("|---|---|---|---|---|---|---|---|");
