@@ -4,13 +4,12 @@ import { defineRule } from "../openapi/rule-kit.ts";
 
 /** Phrases that address a language model rather than a human reader of the template. */
 const INJECTION = [
-  /\b(ignore|disregard|forget|override)\b[^.\n]{0,40}?\b(previous|prior|above|earlier|all|any|your|the)\b[^.\n]{0,30}?\b(instructions?|prompts?|rules|directions|guidelines)\b/i,
+  /\b(ignore|disregard|forget)\b[^.\n]{0,20}?\b(previous|prior|above|earlier|preceding|all|any|your|these|those)\b[^.\n]{0,20}?\b(instructions?|prompts?|directions|guidelines)\b/i,
   /\b(you are|you're|act as|pretend to be)\s+(now\s+)?(an?\s+)?(ai|assistant|language model|llm|chatgpt|claude|gpt)\b/i,
-  /\b(system prompt|system message|developer message)\b/i,
   /<\/?(system|assistant|instructions?)>|\[\/?INST\]|<<\/?SYS>>/i,
-  /\b(do not|don't|never)\s+(report|flag|mention|list|output)\b[^.\n]{0,40}?\b(threats?|findings?|vulnerabilit\w*|issues?|risks?|problems?)\b/i,
-  /\b(report|return|respond with|output|answer with)\s+(no|zero|an empty list of|0)\s+(threats?|findings?|issues?|vulnerabilit\w*)\b/i,
-  /\b(ai|llm|model|assistant|threat model(l)?er)s?\b[^.\n]{0,30}?\b(must|should|shall)\s+(not\s+)?(report|ignore|classify|mark|treat)\b/i,
+  /\b(do not|don't|never)\s+(report|flag|mention|list|output)\b[^.\n]{0,40}?\b(threats?|findings?|vulnerabilit\w*|security issues?|risks?)\b/i,
+  /\b(report|return|respond with|output|answer with)\s+(no|zero|an empty list of|0)\s+(threats?|findings?|vulnerabilit\w*)\b/i,
+  /\b(ai|llm|assistant|language model|automated review(er)?|scanner|threat model(l)?er)s?\b[^.\n]{0,30}?\b(must|should|shall)\s+(not\s+)?(report|flag|ignore|skip)\b/i,
 ];
 
 interface Leaf {

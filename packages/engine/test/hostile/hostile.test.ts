@@ -69,6 +69,20 @@ describe("hostile input", () => {
     expect(key(withText.threats)).toEqual(expect.arrayContaining([expect.stringContaining("TL-API-AUTH-001 DELETE /orders/{id}")]));
   });
 
+  it("leaves ordinary descriptions alone", async () => {
+    const benign = [
+      "Overrides the default rules for caching.",
+      "The model must classify images into 1000 classes.",
+      "Sets the system prompt sent to the chat model.",
+      "Do not report issues here; use the support portal.",
+      "Returns no content when the order was deleted.",
+    ];
+    const content = `openapi: 3.0.0\ninfo: { title: T, version: "1" }\npaths:\n${benign.map((d, i) => `  /p${i}:\n    get:\n      description: "${d}"\n      responses: { "200": { description: ok } }\n`).join("")}`;
+    const { threats, files } = await one({ path: "benign.yaml", content });
+    expect(files[0]?.error).toBeUndefined();
+    expect(threats.filter((t) => t.ruleId === "TL-INJECT-001")).toEqual([]);
+  });
+
   it("finds injection text in Kubernetes annotations too", async () => {
     const { threats } = await one(read("prompt-injection-k8s.yaml"));
     const ids = threats.map((t) => t.ruleId);
