@@ -2,8 +2,42 @@ import { z } from "zod";
 
 const MB = 1024 * 1024;
 
+/**
+ * Accounts, sessions and login throttling. Separate so the auth code can fill in defaults from a partial
+ * config (tests build one by hand).
+ */
+export const AuthConfigSchema = z.object({
+  /** E-mail of the administrator created on first run (when there are no users). Default `admin@localhost`. */
+  THREATLINE_ADMIN_EMAIL: z.email().optional(),
+  /** Password of that first administrator; unset: one is generated and printed once to stdout. At least 12 characters. */
+  THREATLINE_ADMIN_PASSWORD: z.string().min(12).max(256).optional(),
+  /**
+   * An API token to provision for the first administrator (all scopes, every team of theirs), for automation.
+   * Only its sha256 is stored. Must look like a Threatline token: `tl_` and at least 32 URL-safe characters.
+   */
+  THREATLINE_BOOTSTRAP_TOKEN: z.string().regex(/^tl_[A-Za-z0-9_-]{32,200}$/, "must be tl_ followed by at least 32 URL-safe characters").optional(),
+  /** A browser session ends this many hours after login, however active. */
+  SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  /** A browser session ends after this many minutes without a request. */
+  SESSION_IDLE_MINUTES: z.coerce.number().positive().max(24 * 60).default(60),
+  /**
+   * Whether the session cookie is `Secure`. `auto`: when the request came over HTTPS (directly or via a trusted
+   * proxy's X-Forwarded-Proto). Set `true` behind a TLS-terminating proxy that is not on loopback.
+   */
+  COOKIE_SECURE: z.enum(["auto", "true", "false"]).default("auto"),
+  /** Failed logins in a row after which an account is locked. */
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  /** How long a locked account stays locked, in minutes. */
+  LOGIN_LOCK_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
+  /** Failed logins allowed from one IP address per window, across all accounts (password spraying). */
+  LOGIN_IP_MAX_FAILURES: z.coerce.number().int().min(1).max(10_000).default(20),
+  /** The per-IP window, in minutes. */
+  LOGIN_IP_WINDOW_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
+});
+export type AuthConfig = z.infer<typeof AuthConfigSchema>;
+
 /** Every setting of the API, read from the environment once at boot. */
-export const ApiConfigSchema = z.object({
+export const ApiConfigSchema = AuthConfigSchema.extend({
   /** Port the HTTP server listens on. */
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   /** Interface to listen on. Loopback by default: exposing Threatline is a deliberate choice. */

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ApiConfigSchema, loadConfig } from "./config.ts";
 import { createApp } from "./app.ts";
 import { buildApiDeps } from "./bootstrap.ts";
+import { bootstrapAccounts } from "./auth/bootstrap-accounts.ts";
 import { createLogger } from "./lib/logger.ts";
 import { serve } from "./serve.ts";
 
@@ -9,5 +10,6 @@ import { serve } from "./serve.ts";
 const config = loadConfig(ApiConfigSchema.extend({ DATABASE_URL: z.url() }));
 const logger = createLogger(config.LOG_LEVEL, "api");
 const { deps, close } = await buildApiDeps(config, logger);
+await bootstrapAccounts(deps.db, config);
 const app = await createApp(deps);
 await serve(app, config, logger, close);

@@ -1,14 +1,56 @@
-import type { Express } from "express";
-import { pino } from "pino";
+import express, { type Express } from "express";
+import request from "supertest";
+import { pino, type Logger } from "pino";
+import type { Role } from "@threatline/domain";
 import { createQueue, EventHub, producerConnection, QUEUE_NAMES, workerConnection } from "@threatline/queue";
 import { startWorker, type RunningWorker } from "../../worker/src/runtime.ts";
 import type { LlmStage } from "../../worker/src/deps.ts";
 import { createApp } from "../src/app.ts";
 import type { ApiDeps } from "../src/deps.ts";
+import { bootstrapAccounts } from "../src/auth/bootstrap-accounts.ts";
+import { ensureDefaultTeam } from "../src/auth/middleware.ts";
+import { hashPassword } from "../src/auth/passwords.ts";
+import { sha256Hex } from "../src/auth/crypto.ts";
+import type { Scope } from "../src/auth/scopes.ts";
+import { newTokenValue } from "../src/services/tokens.service.ts";
 import { createTestDatabase, redisUrl, testPrefix, type TestDatabase } from "../../../test/support.ts";
 
+/** A user made by the harness, with the password it was given. */
+export interface TestUser {
+  id: string;
+  email: string;
+  password: string;
+}
+
+/** A signed-in browser session: send `cookie` always and `csrf` as X-CSRF-Token on unsafe methods. */
+export interface TestSession {
+  cookie: string;
+  csrf: string;
+}
+
+export const TEST_ADMIN_EMAIL = "admin@threatline.test";
+export const TEST_ADMIN_PASSWORD = "correct horse battery staple";
+
 export interface Harness {
+  /**
+   * The app, acting as the bootstrapped administrator: requests without an Authorization or Cookie header get
+   * the admin's API token (all scopes). Tests of other callers set their own header, or use `api`.
+   */
   app: Express;
+  /** The app as it is deployed: no credentials added. */
+  api: Express;
+  /** The bootstrapped administrator's API token (all scopes, every team of theirs). */
+  adminToken: string;
+  admin: TestUser;
+  defaultTeamId: string;
+  /** Creates a user with a password and the given team roles. */
+  createUser(options?: { email?: string; isAdmin?: boolean; teams?: Record<string, Role> }): Promise<TestUser>;
+  /** Creates a team directly in the database. */
+  createTeam(name: string): Promise<string>;
+  /** Creates an API token for a user directly in the database and returns its value. */
+  tokenFor(userId: string, options?: { scopes?: Scope[]; teamId?: string; expiresAt?: Date }): Promise<string>;
+  /** Signs in through POST /api/v1/auth/login. */
+  login(user: { email: string; password: string }): Promise<TestSession>;
   deps: ApiDeps;
   database: TestDatabase;
   prefix: string;
@@ -21,11 +63,11 @@ export interface Harness {
  * The real app on a database of its own and a Redis prefix of its own, as main.ts would build it, plus
  * workers on demand. Everything is real: PostgreSQL, Redis, BullMQ.
  */
-export async function createHarness(options: { redisUrl?: string; config?: Partial<ApiDeps["config"]> } = {}): Promise<Harness> {
+export async function createHarness(options: { redisUrl?: string; config?: Partial<ApiDeps["config"]>; logger?: Logger } = {}): Promise<Harness> {
   const database = await createTestDatabase();
   const prefix = testPrefix();
   const url = options.redisUrl ?? redisUrl();
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
+  const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
   const redis = producerConnection(url);
   redis.on("error", () => undefined);
   const queueConnection = producerConnection(url);
@@ -35,17 +77,59 @@ export async function createHarness(options: { redisUrl?: string; config?: Parti
   const subscriber = producerConnection(redisUrl(), { maxRetriesPerRequest: null, enableOfflineQueue: true });
   const events = await EventHub.start(subscriber, prefix);
   const deps: ApiDeps = {
-    config: { MAX_FILE_BYTES: 5 * 1024 * 1024, MAX_FILES: 500, MAX_SUBMISSION_BYTES: 50 * 1024 * 1024, WEB_DIST: undefined, ...options.config },
+    config: { MAX_FILE_BYTES: 5 * 1024 * 1024, MAX_FILES: 500, MAX_SUBMISSION_BYTES: 50 * 1024 * 1024, WEB_DIST: undefined, REDIS_PREFIX: prefix, ...options.config },
     db: database.db,
     queue,
     redis,
     events,
     logger,
   };
-  const app = await createApp(deps);
+  const adminToken = newTokenValue();
+  await bootstrapAccounts(database.db, { THREATLINE_ADMIN_EMAIL: TEST_ADMIN_EMAIL, THREATLINE_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, THREATLINE_BOOTSTRAP_TOKEN: adminToken });
+  const defaultTeamId = await ensureDefaultTeam(database.db);
+  const admin = await database.db.user.findUniqueOrThrow({ where: { email: TEST_ADMIN_EMAIL } });
+  const api = await createApp(deps);
+  const app = express();
+  app.use((req, _res, next) => {
+    if (req.headers.authorization === undefined && req.headers.cookie === undefined) req.headers.authorization = `Bearer ${adminToken}`;
+    next();
+  });
+  app.use(api);
   const workers: RunningWorker[] = [];
+  let users = 0;
   return {
     app,
+    api,
+    adminToken,
+    admin: { id: admin.id, email: TEST_ADMIN_EMAIL, password: TEST_ADMIN_PASSWORD },
+    defaultTeamId,
+    async createUser({ email, isAdmin = false, teams = {} } = {}) {
+      const password = `password-${++users}-${Math.random().toString(36).slice(2)}`;
+      const user = await database.db.user.create({
+        data: {
+          email: email ?? `user${users}-${Math.random().toString(36).slice(2, 8)}@threatline.test`,
+          isAdmin,
+          passwordHash: await hashPassword(password),
+          memberships: { create: Object.entries(teams).map(([teamId, role]) => ({ teamId, role })) },
+        },
+      });
+      return { id: user.id, email: user.email, password };
+    },
+    async createTeam(name) {
+      return (await database.db.team.create({ data: { name } })).id;
+    },
+    async tokenFor(userId, { scopes = ["read", "submit", "triage", "admin"], teamId, expiresAt } = {}) {
+      const token = newTokenValue();
+      await database.db.apiToken.create({ data: { userId, teamId: teamId ?? null, name: "test", prefix: token.slice(0, 10), tokenHash: sha256Hex(token), scopes, expiresAt: expiresAt ?? null } });
+      return token;
+    },
+    async login(user) {
+      const res = await request(api).post("/api/v1/auth/login").send({ email: user.email, password: user.password });
+      if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
+      const setCookie = [res.headers["set-cookie"] ?? []].flat().find((c: string) => c.startsWith("tl_session="));
+      if (!setCookie) throw new Error("login set no session cookie");
+      return { cookie: setCookie.split(";")[0]!, csrf: (res.body as { csrfToken: string }).csrfToken };
+    },
     deps,
     database,
     prefix,

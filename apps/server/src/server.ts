@@ -7,6 +7,7 @@ import { createDb, isUpToDate, migrateDatabase, startEmbeddedPostgres, type Embe
 import { ApiConfigSchema } from "@threatline/api/config.ts";
 import { createApp } from "@threatline/api/app.ts";
 import { buildApiDeps } from "@threatline/api/bootstrap.ts";
+import { bootstrapAccounts } from "@threatline/api/auth/bootstrap-accounts.ts";
 import { WorkerConfigSchema } from "@threatline/worker/config.ts";
 import { bootWorker } from "@threatline/worker/bootstrap.ts";
 import { ensureRedis } from "./redis.ts";
@@ -57,9 +58,12 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
     await migrateDatabase(databaseUrl);
   }
 
+  // First run: an administrator (credentials printed once unless set by env) and the optional bootstrap token.
+  await bootstrapAccounts(db, config);
+
   const webDist = config.WEB_DIST ?? join(repoRoot, "apps", "web", "dist");
   const api = await buildApiDeps({ ...config, DATABASE_URL: databaseUrl, REDIS_URL: redis.url, WEB_DIST: webDist }, logger, db);
-  const worker = await bootWorker(
+  const worker = bootWorker(
     {
       DATABASE_URL: databaseUrl,
       REDIS_URL: redis.url,

@@ -7,9 +7,21 @@ export interface Actor {
   /** Role per team id. Projects of other teams are invisible (404), not forbidden. */
   teams: ReadonlyMap<string, Role>;
   isAdmin: boolean;
+  /** The caller's address (for the audit log); absent outside a request. */
+  ip?: string | null;
 }
 
 const RANK: Record<Role, number> = { viewer: 0, editor: 1, admin: 2 };
+
+/** The lower of two roles (a token's scope cap against the user's membership). */
+export function minRole(a: Role, b: Role): Role {
+  return RANK[a] <= RANK[b] ? a : b;
+}
+
+/** Whether `role` is at least `need`. */
+export function atLeast(role: Role | undefined, need: Role): boolean {
+  return role !== undefined && RANK[role] >= RANK[need];
+}
 
 /** Team ids the actor can read. */
 export function readableTeams(actor: Actor): string[] {

@@ -1,0 +1,79 @@
+import { z } from "zod";
+import { AppError } from "@threatline/domain";
+import { Prisma, type Db } from "@threatline/db";
+import type { Actor } from "../auth/context.ts";
+import { hashPassword, PASSWORD_MAX, PASSWORD_MIN, verifyPassword } from "../auth/passwords.ts";
+import { audit } from "./audit.service.ts";
+import { normaliseEmail } from "./auth.service.ts";
+
+const Password = z.string().min(PASSWORD_MIN, `at least ${PASSWORD_MIN} characters`).max(PASSWORD_MAX);
+
+export const CreateUserSchema = z.object({
+  email: z.email().max(320),
+  name: z.string().trim().max(200).default(""),
+  password: Password,
+  isAdmin: z.boolean().default(false),
+});
+export const ChangePasswordSchema = z.object({ currentPassword: z.string().max(PASSWORD_MAX), newPassword: Password });
+
+export interface UserDto {
+  id: string;
+  email: string;
+  name: string;
+  isAdmin: boolean;
+  locked: boolean;
+  createdAt: string;
+}
+
+function toDto(u: { id: string; email: string; name: string; isAdmin: boolean; lockedUntil: Date | null; createdAt: Date }, now = new Date()): UserDto {
+  return { id: u.id, email: u.email, name: u.name, isAdmin: u.isAdmin, locked: !!u.lockedUntil && u.lockedUntil > now, createdAt: u.createdAt.toISOString() };
+}
+
+function requireInstanceAdmin(actor: Actor): void {
+  if (!actor.isAdmin) throw new AppError("auth/forbidden", "Only an administrator can manage users.");
+}
+
+/** Every user (instance administrators only). */
+export async function listUsers(db: Db, actor: Actor): Promise<UserDto[]> {
+  requireInstanceAdmin(actor);
+  return (await db.user.findMany({ orderBy: { email: "asc" } })).map((u) => toDto(u));
+}
+
+/** Creates a user with a password (instance administrators only); teams are granted separately. */
+export async function createUser(db: Db, actor: Actor, input: z.infer<typeof CreateUserSchema>): Promise<UserDto> {
+  requireInstanceAdmin(actor);
+  try {
+    const user = await db.user.create({ data: { email: normaliseEmail(input.email), name: input.name, isAdmin: input.isAdmin, passwordHash: await hashPassword(input.password) } });
+    await audit({ db, actor }, "user.create", { type: "user", id: user.id }, { email: user.email, isAdmin: user.isAdmin });
+    return toDto(user);
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") throw new AppError("request/invalid", "A user with that e-mail exists.");
+    throw error;
+  }
+}
+
+/**
+ * Changes the caller's own password after checking the current one, and ends their other sessions.
+ * Counts as a failed login when the current password is wrong (it is a password oracle otherwise).
+ */
+export async function changePassword(db: Db, actor: Actor, input: z.infer<typeof ChangePasswordSchema>, keepSessionId: string | null): Promise<void> {
+  if (!actor.userId) throw new AppError("auth/unauthenticated", "Sign in first.");
+  const user = await db.user.findUniqueOrThrow({ where: { id: actor.userId } });
+  if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
+    await audit({ db, actor }, "user.password.failed", { type: "user", id: user.id });
+    throw new AppError("auth/invalid-credentials", "The current password is wrong.");
+  }
+  await db.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(input.newPassword), failedLogins: 0, lockedUntil: null } });
+  await db.session.deleteMany({ where: { userId: user.id, ...(keepSessionId ? { id: { not: keepSessionId } } : {}) } });
+  await audit({ db, actor }, "user.password.change", { type: "user", id: user.id });
+}
+
+/** Unlocks an account locked by failed logins (instance administrators only). */
+export async function unlockUser(db: Db, actor: Actor, userId: string): Promise<UserDto> {
+  requireInstanceAdmin(actor);
+  const found = await db.user.findUnique({ where: { id: userId } });
+  if (!found) throw new AppError("request/not-found", "No such user.");
+  const user = await db.user.update({ where: { id: userId }, data: { failedLogins: 0, lockedUntil: null } });
+  await audit({ db, actor }, "user.unlock", { type: "user", id: userId });
+  return toDto(user);
+}
