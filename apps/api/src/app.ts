@@ -10,7 +10,12 @@ import { healthRoutes } from "./routes/health.routes.ts";
 import { projectRoutes } from "./routes/projects.routes.ts";
 import { submissionRoutes } from "./routes/submissions.routes.ts";
 import { analysisRoutes } from "./routes/analyses.routes.ts";
-import { ensureDefaultTeam, localActor } from "./auth/middleware.ts";
+import { authenticate, ensureDefaultTeam } from "./auth/middleware.ts";
+import { authRoutes } from "./routes/auth.routes.ts";
+import { tokenRoutes } from "./routes/tokens.routes.ts";
+import { teamRoutes } from "./routes/teams.routes.ts";
+import { userRoutes } from "./routes/users.routes.ts";
+import { auditRoutes } from "./routes/audit.routes.ts";
 import { dashboardRoutes } from "./routes/dashboard.routes.ts";
 import { templateRoutes } from "./routes/templates.routes.ts";
 import { trendRoutes } from "./routes/trends.routes.ts";
@@ -65,11 +70,13 @@ export async function createApp(deps: ApiDeps): Promise<Express> {
   app.use(healthRoutes(deps));
   mountObservability(app, deps);
 
-  const defaultTeamId = await ensureDefaultTeam(deps.db);
+  await ensureDefaultTeam(deps.db);
   const api = Router();
-  api.use(localActor(defaultTeamId));
+  // Before any body parser: unauthenticated requests are refused without reading their bodies.
+  api.use(authenticate(deps));
   api.use(submissionRoutes(deps));
   api.use(express.json({ limit: "1mb" }));
+  api.use(authRoutes(deps), tokenRoutes(deps), teamRoutes(deps), userRoutes(deps), auditRoutes(deps));
   api.use(projectRoutes(deps));
   api.use(analysisRoutes(deps));
   for (const routes of FEATURE_ROUTES) api.use(routes(deps));
