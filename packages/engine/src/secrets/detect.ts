@@ -161,7 +161,9 @@ export function detectInNodes(nodes: readonly GraphNode[], files: readonly Sourc
       };
       const shaped = scanString(leaf.value);
       for (const hit of shaped) add(hit.kind, hit.value);
-      if (shaped.length === 0 && leaf.key && isSecretKey(leaf.key) && !isPlaceholder(leaf.value) && !leaf.value.includes("\n")) {
+      // Annotations such as `nginx.ingress.kubernetes.io/auth-secret: basic-auth` name a Secret object.
+      const namesObject = /(^|\.)(annotations|labels)\./.test(leaf.path) && /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(leaf.value);
+      if (shaped.length === 0 && !namesObject && leaf.key && isSecretKey(leaf.key) && !isPlaceholder(leaf.value) && !leaf.value.includes("\n")) {
         add(kindForKey(leaf.key, leaf.value), leaf.value);
       }
     }

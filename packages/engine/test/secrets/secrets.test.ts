@@ -67,6 +67,12 @@ describe("secret detection", () => {
     expect(detectInText({ path: "x.yaml", content: env }).map((s) => s.value)).toEqual(["abc123xyz", "quoted-secret"]);
   });
 
+  it("does not take annotations that name a Secret object for secrets", async () => {
+    const content = "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n  annotations:\n    nginx.ingress.kubernetes.io/auth-secret: basic-auth\n    example.com/api-token: Zt9-Qx2-Lm8-Kp4\nspec: {}\n";
+    const { graph } = await buildGraph([{ path: "i.yaml", content }]);
+    expect(graph.facts.secrets.map((s) => s.value)).toEqual(["Zt9-Qx2-Lm8-Kp4"]);
+  });
+
   it("reports one finding per file and value when the parser and the detectors both see it", async () => {
     const content = configMap({ token: "ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8" });
     const { graph } = await buildGraph([{ path: "c.yaml", content }]);
