@@ -33,6 +33,21 @@ describe("RedisRateLimiter", () => {
     expect(await limiter.used()).toBe(8_000);
   });
 
+  it("suggests a short poll while reservations are in flight, and the expiry once all are settled", async () => {
+    const limiter = new RedisRateLimiter(a, { prefix: testPrefix(), model: "m", tpm: 10_000, rpm: 0, windowMs: 30_000, pollMs: 400 });
+    const first = await limiter.acquire(9_000);
+    expect(first.admitted).toBe(true);
+    const polled = await limiter.acquire(5_000);
+    expect(polled.admitted).toBe(false);
+    if (polled.admitted || !first.admitted) return;
+    expect(polled.retryAfterMs).toBe(400);
+    await limiter.settle(first.id, 8_000);
+    const expiring = await limiter.acquire(5_000);
+    expect(expiring.admitted).toBe(false);
+    if (expiring.admitted) return;
+    expect(expiring.retryAfterMs).toBeGreaterThan(20_000);
+  });
+
   it("limits requests per window", async () => {
     const limiter = new RedisRateLimiter(a, { prefix: testPrefix(), model: "m", tpm: 0, rpm: 2, windowMs: 5_000 });
     expect((await limiter.acquire(1)).admitted).toBe(true);

@@ -8,8 +8,13 @@ import type { Redis } from "ioredis";
  * Settling rewrites an entry's tokens to what the call really cost. Time comes from Redis (`TIME`), so
  * clocks of different machines do not matter.
  *
- * KEYS: 1 entries (zset id → admitted at), 2 amounts (hash id → tokens), 3 sum of amounts, 4 requests (zset)
- * ARGV: 1 op (acquire | settle), 2 id, 3 tokens, 4 tpm, 5 rpm, 6 window ms
+ * Reservations not settled yet are also kept in a set: while some are in flight, a refused call is told to
+ * come back after `pollMs` rather than when the oldest entries expire, because settling usually gives most
+ * of a reservation back long before that.
+ *
+ * KEYS: 1 entries (zset id → admitted at), 2 amounts (hash id → tokens), 3 sum of amounts, 4 requests (zset),
+ * 5 unsettled (set of ids)
+ * ARGV: 1 op (acquire | settle), 2 id, 3 tokens, 4 tpm, 5 rpm, 6 window ms, 7 poll ms
  * Returns { admitted (1/0), wait ms, tokens in window, Redis time ms }.
  */
 const SCRIPT = `
@@ -23,6 +28,7 @@ for _, id in ipairs(expired) do
   local a = redis.call('HGET', KEYS[2], id)
   if a then freed = freed + tonumber(a) end
   redis.call('HDEL', KEYS[2], id)
+  redis.call('SREM', KEYS[5], id)
 end
 if #expired > 0 then
   redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', horizon)
@@ -34,6 +40,7 @@ local amount = tonumber(ARGV[3])
 
 if ARGV[1] == 'settle' then
   local old = redis.call('HGET', KEYS[2], ARGV[2])
+  redis.call('SREM', KEYS[5], ARGV[2])
   if old then
     redis.call('HSET', KEYS[2], ARGV[2], amount)
     sum = redis.call('INCRBY', KEYS[3], amount - tonumber(old))
@@ -64,6 +71,8 @@ if tpm > 0 and sum + amount > tpm then
       break
     end
   end
+  local poll = tonumber(ARGV[7])
+  if poll > 0 and tokensWait > poll and redis.call('SCARD', KEYS[5]) > 0 then tokensWait = poll end
   if tokensWait > wait then wait = tokensWait end
 end
 if wait > 0 then return {0, wait, sum, now} end
@@ -72,12 +81,13 @@ redis.call('ZADD', KEYS[1], now, ARGV[2])
 redis.call('HSET', KEYS[2], ARGV[2], amount)
 sum = redis.call('INCRBY', KEYS[3], amount)
 redis.call('ZADD', KEYS[4], now, ARGV[2])
-for i = 1, 4 do redis.call('PEXPIRE', KEYS[i], window * 2) end
+redis.call('SADD', KEYS[5], ARGV[2])
+for i = 1, 5 do redis.call('PEXPIRE', KEYS[i], window * 2) end
 return {1, 0, sum, now}
 `;
 
 type LimiterRedis = Redis & {
-  threatlineLimiter(k1: string, k2: string, k3: string, k4: string, op: string, id: string, tokens: number, tpm: number, rpm: number, windowMs: number): Promise<[number, number, number, number]>;
+  threatlineLimiter(k1: string, k2: string, k3: string, k4: string, k5: string, op: string, id: string, tokens: number, tpm: number, rpm: number, windowMs: number, pollMs: number): Promise<[number, number, number, number]>;
 };
 
 export interface RateLimiterOptions {
@@ -90,6 +100,8 @@ export interface RateLimiterOptions {
   rpm: number;
   /** 60 000 ms in production; shorter only to run benchmarks and tests in scaled time. */
   windowMs?: number;
+  /** Longest wait suggested while reservations are in flight (default 1 000 ms, about a short call). */
+  pollMs?: number;
 }
 
 /** `at` is the Redis clock at admission, in ms: the time the window counts the tokens at. */
@@ -101,19 +113,21 @@ export type Admission = { admitted: true; id: string; tokens: number; at: number
  */
 export class RedisRateLimiter {
   private readonly redis: LimiterRedis;
-  private readonly keys: [string, string, string, string];
+  private readonly keys: [string, string, string, string, string];
+  private readonly pollMs: number;
   readonly windowMs: number;
 
   constructor(
     redis: Redis,
     readonly options: RateLimiterOptions,
   ) {
-    if (!("threatlineLimiter" in redis)) redis.defineCommand("threatlineLimiter", { numberOfKeys: 4, lua: SCRIPT });
+    if (!("threatlineLimiter" in redis)) redis.defineCommand("threatlineLimiter", { numberOfKeys: 5, lua: SCRIPT });
     this.redis = redis as LimiterRedis;
     this.windowMs = options.windowMs ?? 60_000;
+    this.pollMs = options.pollMs ?? 1_000;
     // One hash tag per model keeps the four keys on one Redis Cluster slot.
     const base = `${options.prefix}:llm-limit:{${options.model}}`;
-    this.keys = [`${base}:entries`, `${base}:amounts`, `${base}:sum`, `${base}:requests`];
+    this.keys = [`${base}:entries`, `${base}:amounts`, `${base}:sum`, `${base}:requests`, `${base}:unsettled`];
   }
 
   get enabled(): boolean {
@@ -124,19 +138,19 @@ export class RedisRateLimiter {
   async acquire(tokens: number): Promise<Admission> {
     const id = randomUUID();
     if (!this.enabled) return { admitted: true, id, tokens, at: Date.now() };
-    const [admitted, wait, , at] = await this.redis.threatlineLimiter(...this.keys, "acquire", id, Math.ceil(tokens), this.options.tpm, this.options.rpm, this.windowMs);
+    const [admitted, wait, , at] = await this.redis.threatlineLimiter(...this.keys, "acquire", id, Math.ceil(tokens), this.options.tpm, this.options.rpm, this.windowMs, this.pollMs);
     return admitted === 1 ? { admitted: true, id, tokens: Math.min(Math.ceil(tokens), this.options.tpm || Infinity), at } : { admitted: false, retryAfterMs: Math.max(1, wait) };
   }
 
   /** Replaces a reservation by what the call really cost (0 when the provider served nothing). */
   async settle(id: string, tokens: number): Promise<void> {
     if (!this.enabled) return;
-    await this.redis.threatlineLimiter(...this.keys, "settle", id, Math.max(0, Math.ceil(tokens)), this.options.tpm, this.options.rpm, this.windowMs);
+    await this.redis.threatlineLimiter(...this.keys, "settle", id, Math.max(0, Math.ceil(tokens)), this.options.tpm, this.options.rpm, this.windowMs, this.pollMs);
   }
 
   /** Tokens currently counted in the window (after expiring old entries). */
   async used(): Promise<number> {
-    const [, , sum] = await this.redis.threatlineLimiter(...this.keys, "settle", "-", 0, this.options.tpm, this.options.rpm, this.windowMs);
+    const [, , sum] = await this.redis.threatlineLimiter(...this.keys, "settle", "-", 0, this.options.tpm, this.options.rpm, this.windowMs, this.pollMs);
     return sum;
   }
 }

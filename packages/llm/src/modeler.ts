@@ -73,6 +73,8 @@ export interface ThreatModelerDeps {
   limiterPrefix?: string;
   /** The limiter's window; 60 000 ms except in scaled-time benchmarks. */
   limiterWindowMs?: number;
+  /** Longest wait the limiter suggests while other calls are in flight (default 1 000 ms). */
+  limiterPollMs?: number;
   /** Where prompt versions live (default: the repository's `prompts/`). */
   promptsDir?: string;
 }
@@ -107,6 +109,7 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
     tpm: config.tpm,
     rpm: config.rpm,
     ...(deps.limiterWindowMs ? { windowMs: deps.limiterWindowMs } : {}),
+    ...(deps.limiterPollMs ? { pollMs: deps.limiterPollMs } : {}),
   });
   const price = priceFor(config.prices, provider.model);
   if (!price) logger?.warn("No price for the model; costs will read 0", { model: provider.model });
