@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sarifErrors } from "../../../packages/reports/test/sarif-validator.ts";
 import { makeWorkspace, runCli } from "./helpers.ts";
 
-const EXPECTED_FILES = ["api/openapi.yaml", "infra/app.yaml", "k8s/deploy.yaml", "tf/network/main.tf", "tf/network/variables.tf"];
+const EXPECTED_FILES = ["api/openapi.yaml", "infra/app.yaml", "k8s/deploy.yaml", "tf/network/acl.tf", "tf/network/main.tf", "tf/network/variables.tf"];
 
 describe("threatline scan", { timeout: 60_000 }, () => {
   let cwd: string;
@@ -26,6 +26,16 @@ describe("threatline scan", { timeout: 60_000 }, () => {
     );
   });
 
+  it("analyses a Terraform folder as one module: a public ACL in acl.tf lands on the bucket declared in main.tf", async () => {
+    const together = ScanReportSchema.parse(JSON.parse((await runCli(["scan", "tf", "--format", "json"], { cwd })).stdout));
+    const acl = together.threats.filter((t) => t.resources.some((r) => r.file === "tf/network/acl.tf"));
+    expect(acl.length).toBeGreaterThan(0);
+    for (const t of acl) expect(t.resources[0]).toMatchObject({ id: "aws_s3_bucket.data", file: "tf/network/main.tf" });
+    // Alone, acl.tf names a bucket the engine never sees, so nothing can be said about it.
+    const alone = ScanReportSchema.parse(JSON.parse((await runCli(["scan", "tf/network/acl.tf", "--format", "json"], { cwd })).stdout));
+    expect(alone.threats.filter((t) => acl.some((a) => a.fingerprint === t.fingerprint))).toEqual([]);
+  });
+
   it("takes files named explicitly whatever their extension, once each", async () => {
     const run = await runCli(["scan", "README.md", "infra/app.yaml", "infra", "--format", "json"], { cwd });
     expect(run.code).toBe(0);
@@ -37,7 +47,7 @@ describe("threatline scan", { timeout: 60_000 }, () => {
   it("prints a readable summary by default", async () => {
     const run = await runCli(["scan", "."], { cwd });
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^Threatline \d+\.\d+\.\d+ — 5 file\(s\) scanned/);
+    expect(run.stdout).toMatch(/^Threatline \d+\.\d+\.\d+ — 6 file\(s\) scanned/);
     expect(run.stdout).toMatch(/Severity: /);
     expect(run.stdout).not.toContain("\u001b[");
   });
