@@ -388,8 +388,13 @@ export function parseKubernetes(files: readonly SourceFile[], limits: EngineLimi
       continue;
     }
     let count = 0;
+    let capped = false;
     for (const doc of loaded.documents) {
       for (const { value, prefix } of documentsOf(doc.value)) {
+        if (part.nodes.length >= limits.maxResources) {
+          capped = true;
+          break;
+        }
         const kind = str(value.kind);
         const apiVersion = str(value.apiVersion);
         if (!kind || !apiVersion) continue;
@@ -427,7 +432,11 @@ export function parseKubernetes(files: readonly SourceFile[], limits: EngineLimi
         count += 1;
       }
     }
-    part.reports.push({ path: file.path, format: "kubernetes", resources: count });
+    part.reports.push(
+      capped
+        ? { path: file.path, format: "kubernetes", resources: count, error: { code: "template/too-large", message: `More than ${limits.maxResources} resources; the rest were not analysed.` } }
+        : { path: file.path, format: "kubernetes", resources: count },
+    );
   }
   part.edges.push(...linkKubernetes(part.nodes));
   return part;

@@ -509,9 +509,13 @@ export function parseOpenApi(files: readonly SourceFile[], limits: EngineLimits)
     }
     try {
       const { nodes, edges } = parseDocument(file, doc);
-      part.nodes.push(...nodes);
-      part.edges.push(...edges);
-      const report: FileReport = { path: file.path, format: "openapi", resources: nodes.length };
+      const room = Math.max(0, limits.maxResources - part.nodes.length);
+      const kept = nodes.slice(0, room);
+      const ids = new Set(kept.map((n) => n.id));
+      part.nodes.push(...kept);
+      part.edges.push(...edges.filter((e) => ids.has(e.from) && ids.has(e.to)));
+      const report: FileReport = { path: file.path, format: "openapi", resources: kept.length };
+      if (kept.length < nodes.length) report.error = { code: "template/too-large", message: `More than ${limits.maxResources} resources; the rest were not analysed.` };
       part.reports.push(report);
     } catch (error) {
       // A shape no branch above expected: report it rather than fail the whole analysis.

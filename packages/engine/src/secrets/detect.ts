@@ -213,16 +213,34 @@ export function detectSecrets(files: readonly SourceFile[], nodes: readonly Grap
     }
   }
 
-  // A value that is only a part of a longer secret (a password inside a connection string) is the same secret.
-  const list = [...byKey.values()];
-  const kept = list.filter(
-    (f) => !list.some((o) => o !== f && o.file === f.file && o.value.length > f.value.length && o.value.includes(f.value) && o.line === f.line),
-  );
+  // A value that is only a part of a longer secret on the same line (a password inside a connection string)
+  // is the same secret.
+  const byLine = new Map<string, SecretFinding[]>();
+  for (const f of byKey.values()) {
+    const key = `${f.file}\u0000${f.line ?? ""}`;
+    byLine.set(key, [...(byLine.get(key) ?? []), f]);
+  }
+  const kept = [...byLine.values()].flatMap((group) => group.filter((f) => !group.some((o) => o !== f && o.value.length > f.value.length && o.value.includes(f.value))));
 
+  // Text-only findings go to the node that holds the value, else to the last node declared above them.
+  const sortedByFile = new Map<string, GraphNode[]>();
+  for (const [file, list] of nodesByFile) sortedByFile.set(file, list.filter((n) => n.line !== null).sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
   for (const finding of kept) {
-    if (finding.nodeId !== null) continue;
-    const candidates = (nodesByFile.get(finding.file) ?? []).filter((n) => n.line !== null && finding.line !== null && n.line <= finding.line);
-    const holder = candidates.sort((a, b) => (b.line ?? 0) - (a.line ?? 0))[0];
+    if (finding.nodeId !== null || finding.line === null) continue;
+    const list = sortedByFile.get(finding.file) ?? [];
+    let lo = 0;
+    let hi = list.length - 1;
+    let holder: GraphNode | undefined;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const node = list[mid]!;
+      if ((node.line ?? 0) <= finding.line) {
+        holder = node;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
     if (holder) finding.nodeId = holder.id;
   }
 

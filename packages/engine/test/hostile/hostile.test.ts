@@ -36,6 +36,16 @@ describe("hostile input", () => {
     expect(files[0]?.error?.code).toBe("template/too-large");
   });
 
+  it("stops at the resource limit and says so", async () => {
+    const k8s = Array.from({ length: 5 }, (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c${i} }\n`).join("---\n");
+    const api = `openapi: 3.0.0\ninfo: { title: Many, version: "1" }\npaths:\n${Array.from({ length: 5 }, (_, i) => `  /p${i}:\n    get: { responses: { "200": { description: ok } } }\n`).join("")}`;
+    for (const file of [{ path: "k.yaml", content: k8s }, { path: "a.yaml", content: api }]) {
+      const { files, graph } = await analyze([file], { limits: { maxResources: 3 } });
+      expect(files[0]).toMatchObject({ resources: 3, error: { code: "template/too-large" } });
+      expect(graph.nodes).toHaveLength(3);
+    }
+  });
+
   it("parses a very long line (2 MB description) and still finds the threats", async () => {
     const content = `openapi: 3.0.0\ninfo:\n  title: Long\n  version: "1"\n  description: "${"A".repeat(2_000_000)}"\nservers:\n  - url: http://api.example.com\npaths:\n  /x:\n    delete:\n      responses: { "204": { description: gone } }\n`;
     const { files, threats } = await one({ path: "long.yaml", content });
