@@ -72,7 +72,8 @@ function genericAttrs(node: GraphNode, maxString: number): string[] {
 function nodeLine(node: GraphNode, exposed: boolean, api: ApiAttrs | undefined, maxString: number): string {
   const attrs =
     node.kind === "openapi.operation" ? operationLine(node, api) : node.kind === "openapi.api" ? apiLine(node) : node.kind === "k8s.workload" ? workloadLine(node) : genericAttrs(node, maxString);
-  const type = node.kind.endsWith(".other") || node.kind === node.type ? node.type : node.kind;
+  // The native type is what people and models know (`AWS::S3::Bucket`, `apps/v1/Deployment`); OpenAPI types say nothing more than the kind.
+  const type = node.format === "openapi" ? node.kind : node.type;
   const head = `- ${node.id} [${type}] L${node.line ?? "?"}`;
   const flags = [exposed ? "EXPOSED" : "", node.multiplicity ? `multi=${node.multiplicity}` : ""].filter(Boolean).join(" ");
   return [head, flags, attrs.length > 0 ? `| ${attrs.join("; ")}` : ""].filter(Boolean).join(" ");
@@ -108,7 +109,7 @@ export function compactGraph(input: ResourceGraph, options: CompactOptions = {})
   const apis = new Map<string, ApiAttrs>();
   for (const node of graph.nodes) if (node.kind === "openapi.api") apis.set(node.file, node.attrs as unknown as ApiAttrs);
 
-  const lines: string[] = [`# resources ${graph.nodes.length} (id [kind] Lline | attributes)`];
+  const lines: string[] = [`# resources ${graph.nodes.length} (id [type] Lline | attributes)`];
   const byFile = new Map<string, GraphNode[]>();
   for (const node of graph.nodes) byFile.set(node.file, [...(byFile.get(node.file) ?? []), node]);
   for (const [file, nodes] of byFile) {

@@ -42,9 +42,9 @@ describe("compactGraph", () => {
       { path: "a.yaml", content: yaml(api) },
     ]);
     const { text } = compactGraph(graph, { ruleThreats: threats });
-    expect(text).toContain("## k.yaml\n- ServiceAccount/prod/web [k8s.service-account] L1");
-    expect(text).toMatch(/- Deployment\/prod\/web \[k8s.workload\] L\d+ /);
-    expect(text).toMatch(/- Deployment\/prod\/web \[k8s.workload\] L\d+ EXPOSED \| /);
+    expect(text).toContain("## k.yaml\n- ServiceAccount/prod/web [v1/ServiceAccount] L1");
+    expect(text).toMatch(/- Deployment\/prod\/web \[apps\/v1\/Deployment\] L\d+ /);
+    expect(text).toMatch(/- Deployment\/prod\/web \[apps\/v1\/Deployment\] L\d+ EXPOSED \| /);
     expect(text).toContain("- Ingress: Ingress/prod/web -> Service/prod/web, Deployment/prod/web");
     expect(text).toContain("capDrop=ALL");
     expect(text).toContain("- Service/prod/web -selects-> Deployment/prod/web");
