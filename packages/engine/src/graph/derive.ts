@@ -1,6 +1,7 @@
 import type { GraphEdge, GraphFacts, GraphNode, SecretFinding } from "./types.ts";
 import { openApiFacts } from "../openapi/facts.ts";
 import { kubernetesFacts } from "../kubernetes/facts.ts";
+import { awsFacts } from "../aws/facts.ts";
 
 /** Derives whole-graph facts (exposure, data stores, identities) for one family of resources. */
 export type FactDeriver = (nodes: readonly GraphNode[], edges: readonly GraphEdge[]) => Partial<Omit<GraphFacts, "secrets">>;
@@ -9,6 +10,7 @@ export type FactDeriver = (nodes: readonly GraphNode[], edges: readonly GraphEdg
 export const FACT_DERIVERS: FactDeriver[] = [];
 FACT_DERIVERS.push(openApiFacts);
 FACT_DERIVERS.push(kubernetesFacts);
+FACT_DERIVERS.push(awsFacts);
 
 export function deriveFacts(nodes: readonly GraphNode[], edges: readonly GraphEdge[], secrets: SecretFinding[]): GraphFacts {
   const facts: GraphFacts = { exposures: [], dataStores: [], identities: [], secrets };

@@ -1,0 +1,640 @@
+import type { GraphNode } from "../../graph/types.ts";
+import type { RuleContext } from "../../rules/types.ts";
+import { publicAcl, publicPolicy } from "../facts.ts";
+import type { InlinePolicy } from "../kinds/identity.ts";
+import {
+  BROAD_MANAGED_POLICIES,
+  type Statement,
+  allows,
+  escalationActions,
+  isAllow,
+  isFullAdmin,
+  isPublicPrincipal,
+  managedPolicyName,
+  statements,
+  wildcardActions,
+  writeOnAnyResource,
+} from "../policy.ts";
+import { at, awsRule, nodesOf, type Hit } from "./define.ts";
+
+const POLICY_HOLDERS = ["aws.iam.policy", "aws.iam.role", "aws.iam.user", "aws.iam.group", "aws.lambda.function"];
+const IDENTITIES = ["aws.iam.role", "aws.iam.user", "aws.iam.group"];
+
+/** Every policy document a node holds, with the path it is written at. */
+function documents(node: GraphNode): Array<{ document: unknown; path: string }> {
+  if (node.kind === "aws.iam.policy") return [{ document: node.attrs.document, path: at(node, "document") }];
+  return ((node.attrs.inlinePolicies as InlinePolicy[] | undefined) ?? []).map((p) => ({
+    document: p.document,
+    path: p.path,
+  }));
+}
+
+/** Hits for the statements of a node's documents that match `pick`. */
+function statementHits(node: GraphNode, pick: (s: Statement) => string | false): Hit[] {
+  const hits: Hit[] = [];
+  for (const { document, path } of documents(node)) {
+    for (const s of statements(document)) {
+      const why = pick(s);
+      if (why)
+        hits.push({
+          paths: [path ? `${path}.Statement.${s.index}` : ""].map((p) => (node.format === "cloudformation" ? p : path)),
+          detail: why,
+        });
+    }
+  }
+  return hits;
+}
+
+const managed = (node: GraphNode): string[] => (node.attrs.managedPolicyArns as string[] | undefined) ?? [];
+
+/** Attachment resources (Terraform) that attach a policy to this identity. */
+function attachments(ctx: RuleContext, node: GraphNode): GraphNode[] {
+  return ctx.in(node.id).filter((n) => n.kind === "aws.iam.policy-attachment");
+}
+
+const TRUST = ["aws.iam.role"];
+const trustStatements = (node: GraphNode): Statement[] => statements(node.attrs.trustPolicy).filter(isAllow);
+const trustPath = (node: GraphNode, s: Statement): string =>
+  node.format === "cloudformation" ? `${at(node, "trustPolicy")}.Statement.${s.index}` : at(node, "trustPolicy");
+
+export const IDENTITY_RULES = [
+  awsRule({
+    id: "TL-AWS-IAM-001",
+    title: "IAM policy grants full administrator access",
+    category: "ElevationOfPrivilege",
+    likelihood: 3,
+    impact: 5,
+    kinds: POLICY_HOLDERS,
+    description:
+      'A policy of {resource} allows Action "*" on Resource "*": whoever holds it controls the whole account.',
+    remediation:
+      "Grant only the actions and resources the workload uses (IAM Access Analyzer can generate a policy from CloudTrail activity).",
+    fix: {
+      cloudformation:
+        "PolicyDocument:\n  Version: '2012-10-17'\n  Statement:\n    - Effect: Allow\n      Action:\n        - s3:GetObject\n      Resource: !Sub \"${DataBucket.Arn}/*\"",
+      terraform:
+        'policy = jsonencode({\n  Version = "2012-10-17"\n  Statement = [{\n    Effect   = "Allow"\n    Action   = ["s3:GetObject"]\n    Resource = "${aws_s3_bucket.data.arn}/*"\n  }]\n})',
+    },
+    cwe: ["CWE-269", "CWE-250"],
+    capec: ["CAPEC-122"],
+    attack: ["T1078.004", "T1098"],
+    test: (node) =>
+      statementHits(node, (s) => isFullAdmin(s) && `A statement of ${node.id} allows every action on every resource.`),
+  }),
+  awsRule({
+    id: "TL-AWS-IAM-002",
+    title: "IAM policy grants every action of a service",
+    category: "ElevationOfPrivilege",
+    likelihood: 3,
+    impact: 4,
+    kinds: POLICY_HOLDERS,
+    description:
+      "A policy of {resource} uses a service-wide wildcard action (such as s3:* or iam:*), granting far more than any workload needs.",
+    remediation: "List the specific actions instead of service:*.",
+    fix: {
+      cloudformation: "Action:\n  - s3:GetObject\n  - s3:PutObject",
+      terraform: 'Action = ["s3:GetObject", "s3:PutObject"]',
+    },
+    cwe: ["CWE-269"],
+    attack: ["T1078.004"],
+    test: (node) =>
+      statementHits(node, (s) => {
+        const wild = wildcardActions(s).filter((a) => a !== "*");
+        return !isFullAdmin(s) && wild.length > 0 && `A statement of ${node.id} allows ${wild.join(", ")}.`;
+      }),
+  }),
+  awsRule({
+    id: "TL-AWS-IAM-003",
+    title: "IAM policy allows write actions on every resource",
+    category: "ElevationOfPrivilege",
+    likelihood: 2,
+    impact: 4,
+    kinds: POLICY_HOLDERS,
+    description:
+      'A policy of {resource} allows write or management actions on Resource "*" instead of the resources the workload owns.',
+    remediation: "Scope Resource to the ARNs the workload writes to.",
+    fix: {
+      cloudformation: "Resource:\n  - !GetAtt Queue.Arn",
+      terraform: "Resource = [aws_sqs_queue.jobs.arn]",
+    },
+    cwe: ["CWE-269", "CWE-732"],
+    attack: ["T1078.004"],
+    test: (node) =>
+      statementHits(node, (s) => {
+        const writes = writeOnAnyResource(s).filter((a) => !/:\*$/.test(a));
+        return (
+          writes.length > 0 &&
+          `A statement of ${node.id} allows ${writes.slice(0, 5).join(", ")}${writes.length > 5 ? " …" : ""} on every resource.`
+        );
+      }),
+  }),
+  awsRule({
+    id: "TL-AWS-IAM-004",
+    title: "AdministratorAccess is attached to an identity",
+    category: "ElevationOfPrivilege",
+    likelihood: 3,
+    impact: 5,
+    kinds: IDENTITIES,
+    description:
+      "{resource} has the AWS managed AdministratorAccess policy: its credentials control the whole account.",
+    remediation:
+      "Replace AdministratorAccess with a policy scoped to the job; keep administrator access for break-glass roles behind MFA.",
+    fix: {
+      cloudformation:
+        "ManagedPolicyArns:\n  - arn:aws:iam::aws:policy/ReadOnlyAccess # or a customer managed policy scoped to the job",
+      terraform:
+        'resource "aws_iam_role_policy_attachment" "this" {\n  role       = aws_iam_role.this.name\n  policy_arn = aws_iam_policy.scoped.arn\n}',
+    },
+    cwe: ["CWE-269", "CWE-250"],
+    attack: ["T1078.004"],
+    test: (node, ctx) =>
+      managed(node).some((a) => managedPolicyName(a) === "AdministratorAccess") && {
+        paths: [at(node, "managedPolicyArns")],
+        related: attachments(ctx, node).filter((a) => String(a.attrs.policyArn).endsWith("/AdministratorAccess")),
+      },
+  }),
+  awsRule({
+    id: "TL-AWS-IAM-005",
+    title: "Policies are attached directly to an IAM user",
+    category: "ElevationOfPrivilege",
+    likelihood: 2,
+    impact: 3,
+    kinds: ["aws.iam.user"],
+    description:
+      "IAM user {resource} has inline or attached policies of its own; permissions managed per user drift and are hard to review.",
+    remediation: "Grant permissions through groups or roles, and give users none directly.",
+    fix: {
+      cloudformation:
+        "Developers:\n  Type: AWS::IAM::Group\n  Properties:\n    ManagedPolicyArns:\n      - !Ref DeveloperPolicy\nUser:\n  Type: AWS::IAM::User\n  Properties:\n    Groups:\n      - !Ref Developers",
+      terraform:
+        'resource "aws_iam_group_policy_attachment" "developers" {\n  group      = aws_iam_group.developers.name\n  policy_arn = aws_iam_policy.developer.arn\n}',
+    },
+    cwe: ["CWE-269"],
+    test: (node, ctx) => {
+      const inline = ((node.attrs.inlinePolicies as unknown[]) ?? []).length > 0;
+      const direct = managed(node).length > 0 || ctx.out(node.id, "iam-policy").length > 0;
+      return (
+        (inline || direct) && {
+          paths: [inline ? at(node, "inlinePolicies") : at(node, "managedPolicyArns")],
+          related: attachments(ctx, node),
+        }
+      );
+    },
+  }),
+  awsRule({
+    id: "TL-AWS-IAM-006",
+    title: "IAM user has long-lived access keys",
+    category: "Spoofing",
+    likelihood: 3,
+    impact: 4,
+    kinds: ["aws.iam.user"],
+    description:
+      "An access key is created for IAM user {resource}; long-lived keys leak through code, laptops and CI logs and work from anywhere.",
+    remediation:
+      "Use roles with temporary credentials (IAM Identity Center, OIDC federation for CI) instead of access keys.",
+    fix: {
+      cloudformation:
+        "# remove AWS::IAM::AccessKey; let CI assume a role through OIDC:\nCiRole:\n  Type: AWS::IAM::Role\n  Properties:\n    AssumeRolePolicyDocument: ... # Federated: token.actions.githubusercontent.com with a sub condition",
+      terraform: "# remove aws_iam_access_key; use aws_iam_openid_connect_provider and a role assumed with OIDC",
+    },
+    cwe: ["CWE-798", "CWE-522"],
+    attack: ["T1078.004", "T1552.001"],
+    test: (node, ctx) =>
+      node.attrs.accessKeys === true && {
+        paths: [""],
+        related: ctx.in(node.id).filter((n) => n.kind === "aws.iam.access-key"),
+      },
+  }),
+  awsRule({
+    id: "TL-AWS-IAM-007",
+    title: "Role trust policy lets any principal assume the role",
+    category: "Spoofing",
+    likelihood: 4,
+    impact: 5,
+    kinds: TRUST,
+    description:
+      'The trust policy of {resource} allows Principal "*" without a condition: any AWS account can assume the role.',
+    remediation:
+      "Name the accounts, roles or services that may assume the role, and add conditions (sts:ExternalId, aws:PrincipalOrgID).",
+    fix: {
+      cloudformation:
+        "AssumeRolePolicyDocument:\n  Statement:\n    - Effect: Allow\n      Principal:\n        AWS: arn:aws:iam::111122223333:role/deployer\n      Action: sts:AssumeRole",
+      terraform:
+        'assume_role_policy = jsonencode({\n  Version = "2012-10-17"\n  Statement = [{\n    Effect    = "Allow"\n    Principal = { AWS = "arn:aws:iam::111122223333:role/deployer" }\n    Action    = "sts:AssumeRole"\n  }]\n})',
+    },
+    cwe: ["CWE-284", "CWE-287"],
+    capec: ["CAPEC-21"],
+    attack: ["T1078.004", "T1550"],
+    test: (node) => {
+      const open = trustStatements(node).filter(isPublicPrincipal);
+      return open.length > 0 && { paths: open.map((s) => trustPath(node, s)) };
+    },
+  }),
+  awsRule({
+    id: "TL-AWS-IAM-008",
+    title: "IAM policy allows iam:PassRole on every role",
+    category: "ElevationOfPrivilege",
+    likelihood: 3,
+    impact: 4,
+    kinds: POLICY_HOLDERS,
+    description:
+      'A policy of {resource} allows iam:PassRole on Resource "*": its holder can hand any role (an administrator role included) to a service it controls.',
+    remediation:
+      "Limit iam:PassRole to the ARNs of the roles the workload passes, with an iam:PassedToService condition.",
+    fix: {
+      cloudformation:
+        "- Effect: Allow\n  Action: iam:PassRole\n  Resource: !GetAtt TaskRole.Arn\n  Condition:\n    StringEquals:\n      iam:PassedToService: ecs-tasks.amazonaws.com",
+      terraform:
+        '{\n  Effect    = "Allow"\n  Action    = "iam:PassRole"\n  Resource  = aws_iam_role.task.arn\n  Condition = { StringEquals = { "iam:PassedToService" = "ecs-tasks.amazonaws.com" } }\n}',
+    },
+    cwe: ["CWE-269"],
+    attack: ["T1098"],
+    test: (node) =>
+      statementHits(
+        node,
+        (s) =>
+          !isFullAdmin(s) &&
+          allows(s, "iam:PassRole") &&
+          s.resources.includes("*") &&
+          `A statement of ${node.id} allows iam:PassRole on every role.`,
+      ),
+  }),
+  awsRule({
+    id: "TL-AWS-IAM-009",
+    title: "IAM policy allows privilege escalation",
+    category: "ElevationOfPrivilege",
+    likelihood: 3,
+    impact: 5,
+    kinds: POLICY_HOLDERS,
+    description:
+      "A policy of {resource} allows IAM actions that let its holder grant itself more (create policy versions, attach policies, create access keys for others …).",
+    remediation:
+      "Remove IAM write actions from workload policies; if needed, scope them to specific ARNs and use permissions boundaries.",
+    fix: {
+      cloudformation:
+        "# remove iam:Attach*/Put*/CreatePolicyVersion/CreateAccessKey from the statement, or:\nResource: !Sub arn:aws:iam::${AWS::AccountId}:role/app-*\nCondition:\n  StringEquals:\n    iam:PermissionsBoundary: !Ref Boundary",
+      terraform:
+        '# remove iam:Attach*/Put*/CreatePolicyVersion/CreateAccessKey, or scope them:\nResource  = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:role/app-*"\nCondition = { StringEquals = { "iam:PermissionsBoundary" = aws_iam_policy.boundary.arn } }',
+    },
+    cwe: ["CWE-269"],
+    capec: ["CAPEC-233"],
+    attack: ["T1098", "T1548"],
+    test: (node) =>
+      statementHits(node, (s) => {
+        if (isFullAdmin(s)) return false;
+        const found = escalationActions(s).filter((a) => a !== "sts:AssumeRole");
+        return (
+          found.length > 0 &&
+          `A statement of ${node.id} allows ${found.slice(0, 4).join(", ")}${found.length > 4 ? " …" : ""} on every resource.`
+        );
+      }),
+  }),
+  awsRule({
+    id: "TL-AWS-IAM-010",
+    title: "IAM policy allows with NotAction",
+    category: "ElevationOfPrivilege",
+    likelihood: 2,
+    impact: 4,
+    kinds: POLICY_HOLDERS,
+    description:
+      "A policy of {resource} uses Allow with NotAction: it grants every action except a few, including actions of services added later.",
+    remediation: "Allow a list of actions instead; use NotAction only in Deny statements.",
+    fix: {
+      cloudformation: "Effect: Allow\nAction:\n  - dynamodb:GetItem\n  - dynamodb:Query",
+      terraform: 'Effect = "Allow"\nAction = ["dynamodb:GetItem", "dynamodb:Query"]',
+    },
+    cwe: ["CWE-269"],
+    test: (node) =>
+      statementHits(
+        node,
+        (s) =>
+          isAllow(s) &&
+          s.notActions.length > 0 &&
+          `A statement of ${node.id} allows everything but ${s.notActions.join(", ")}.`,
+      ),
+  }),
+  awsRule({
+    id: "TL-AWS-IAM-011",
+    title: "IAM policy allows with NotResource",
+    category: "ElevationOfPrivilege",
+    likelihood: 2,
+    impact: 4,
+    kinds: POLICY_HOLDERS,
+    description:
+      "A policy of {resource} uses Allow with NotResource: it grants the actions on every resource but a few, including resources created later.",
+    remediation: "List the resources the statement applies to instead.",
+    fix: {
+      cloudformation: "Effect: Allow\nResource:\n  - !GetAtt Table.Arn",
+      terraform: 'Effect   = "Allow"\nResource = [aws_dynamodb_table.orders.arn]',
+    },
+    cwe: ["CWE-269"],
+    test: (node) =>
+      statementHits(
+        node,
+        (s) =>
+          isAllow(s) &&
+          s.notResources.length > 0 &&
+          `A statement of ${node.id} allows its actions on every resource but ${s.notResources.length} listed.`,
+      ),
+  }),
+  awsRule({
+    id: "TL-AWS-IAM-012",
+    title: "Cross-account trust without an external ID",
+    category: "Spoofing",
+    likelihood: 2,
+    impact: 4,
+    kinds: TRUST,
+    description:
+      "The trust policy of {resource} lets another account assume the role with no sts:ExternalId or organization condition (the confused deputy problem).",
+    remediation: "Require sts:ExternalId for third parties, or aws:PrincipalOrgID for accounts of your organization.",
+    fix: {
+      cloudformation: "Condition:\n  StringEquals:\n    sts:ExternalId: !Ref ExternalId",
+      terraform: 'Condition = { StringEquals = { "sts:ExternalId" = var.external_id } }',
+    },
+    cwe: ["CWE-441", "CWE-284"],
+    capec: ["CAPEC-21"],
+    attack: ["T1199"],
+    test: (node) => {
+      const risky = trustStatements(node).filter(
+        (s) =>
+          s.principals.some((p) => /^(arn:aws[\w-]*:iam::\d{12}:root|\d{12})$/.test(p)) &&
+          !s.conditionKeys.some(
+            (k) =>
+              k === "sts:externalid" || k === "aws:principalorgid" || k === "aws:principalarn" || k === "unresolved",
+          ),
+      );
+      return risky.length > 0 && { paths: risky.map((s) => trustPath(node, s)) };
+    },
+  }),
+  awsRule({
+    id: "TL-AWS-IAM-013",
+    title: "OIDC trust without a subject condition",
+    category: "Spoofing",
+    likelihood: 3,
+    impact: 5,
+    kinds: TRUST,
+    description:
+      "The trust policy of {resource} lets a web identity provider (GitHub Actions, GitLab, EKS …) assume the role without restricting the token's subject: any repository or workload of that provider can.",
+    remediation:
+      "Add a StringEquals or StringLike condition on the provider's :sub claim (for GitHub: repo:org/repo:ref:refs/heads/main) and on :aud.",
+    fix: {
+      cloudformation:
+        "Condition:\n  StringEquals:\n    token.actions.githubusercontent.com:aud: sts.amazonaws.com\n  StringLike:\n    token.actions.githubusercontent.com:sub: repo:my-org/my-repo:ref:refs/heads/main",
+      terraform:
+        'Condition = {\n  StringEquals = { "token.actions.githubusercontent.com:aud" = "sts.amazonaws.com" }\n  StringLike   = { "token.actions.githubusercontent.com:sub" = "repo:my-org/my-repo:ref:refs/heads/main" }\n}',
+    },
+    cwe: ["CWE-287", "CWE-284"],
+    attack: ["T1078.004"],
+    test: (node) => {
+      const risky = trustStatements(node).filter(
+        (s) =>
+          s.federated.some((f) => !/cognito-identity|accounts\.google|graph\.facebook|amazon\.com$/.test(f)) &&
+          !s.conditionKeys.some((k) => k.endsWith(":sub") || k === "unresolved"),
+      );
+      return risky.length > 0 && { paths: risky.map((s) => trustPath(node, s)) };
+    },
+  }),
+  awsRule({
+    id: "TL-AWS-IAM-014",
+    title: "IAM user can sign in to the console",
+    category: "Spoofing",
+    likelihood: 2,
+    impact: 3,
+    kinds: ["aws.iam.user"],
+    description:
+      "IAM user {resource} has a console password; IAM user passwords are phishable and MFA is not enforced by the template.",
+    remediation: "Use IAM Identity Center (SSO) for people; if an IAM user must sign in, enforce MFA with a policy.",
+    fix: {
+      cloudformation: "# remove LoginProfile; grant console access through IAM Identity Center permission sets",
+      terraform: "# remove aws_iam_user_login_profile; use aws_ssoadmin_permission_set",
+    },
+    cwe: ["CWE-308"],
+    attack: ["T1078.004"],
+    test: (node, ctx) =>
+      node.attrs.consoleAccess === true && {
+        paths: [at(node, "consoleAccess")],
+        related: ctx.in(node.id).filter((n) => n.kind === "aws.iam.login-profile"),
+      },
+  }),
+  awsRule({
+    id: "TL-AWS-IAM-015",
+    title: "Broad AWS managed policy attached (PowerUser, IAMFullAccess, *FullAccess)",
+    category: "ElevationOfPrivilege",
+    likelihood: 3,
+    impact: 4,
+    kinds: IDENTITIES,
+    description: "{resource} has an AWS managed policy granting full access to a service or to most of the account.",
+    remediation:
+      "Replace FullAccess managed policies with customer managed policies scoped to the resources the identity uses.",
+    fix: {
+      cloudformation: "ManagedPolicyArns:\n  - !Ref ScopedPolicy # instead of arn:aws:iam::aws:policy/PowerUserAccess",
+      terraform: "policy_arn = aws_iam_policy.scoped.arn # instead of arn:aws:iam::aws:policy/PowerUserAccess",
+    },
+    cwe: ["CWE-269"],
+    attack: ["T1078.004"],
+    test: (node, ctx) => {
+      const broad = managed(node)
+        .map(managedPolicyName)
+        .filter((n) => BROAD_MANAGED_POLICIES.includes(n) || /FullAccess$/.test(n));
+      return (
+        broad.length > 0 && {
+          paths: [at(node, "managedPolicyArns")],
+          detail: `${node.id} has ${broad.join(", ")}.`,
+          related: attachments(ctx, node),
+        }
+      );
+    },
+  }),
+  awsRule({
+    id: "TL-AWS-KMS-001",
+    title: "KMS key rotation is disabled",
+    category: "InformationDisclosure",
+    likelihood: 2,
+    impact: 3,
+    kinds: ["aws.kms.key"],
+    description: "Symmetric KMS key {resource} is never rotated, so key material stays in use indefinitely.",
+    remediation: "Enable automatic key rotation.",
+    fix: { cloudformation: "Properties:\n  EnableKeyRotation: true", terraform: "enable_key_rotation = true" },
+    cwe: ["CWE-320"],
+    exposedBoost: 0,
+    test: (node) => node.attrs.symmetric === true && node.attrs.rotation === false && { paths: [at(node, "rotation")] },
+  }),
+  awsRule({
+    id: "TL-AWS-KMS-002",
+    title: "KMS key policy allows any principal",
+    category: "InformationDisclosure",
+    likelihood: 3,
+    impact: 5,
+    kinds: ["aws.kms.key"],
+    description:
+      'The key policy of {resource} allows Principal "*" without a condition: any AWS account may use or manage the key.',
+    remediation:
+      "Grant the key to the account root and to named roles; restrict any `*` principal with kms:CallerAccount or aws:PrincipalOrgID.",
+    fix: {
+      cloudformation:
+        "KeyPolicy:\n  Statement:\n    - Effect: Allow\n      Principal:\n        AWS: !Sub arn:aws:iam::${AWS::AccountId}:root\n      Action: kms:*\n      Resource: '*'",
+      terraform:
+        'policy = jsonencode({\n  Version = "2012-10-17"\n  Statement = [{\n    Effect    = "Allow"\n    Principal = { AWS = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root" }\n    Action    = "kms:*"\n    Resource  = "*"\n  }]\n})',
+    },
+    cwe: ["CWE-732"],
+    attack: ["T1078"],
+    test: (node) => {
+      const open = statements(node.attrs.policy).filter(isPublicPrincipal);
+      return open.length > 0 && { paths: [at(node, "policy")] };
+    },
+  }),
+  awsRule({
+    id: "TL-AWS-KMS-003",
+    title: "KMS key has a short deletion window",
+    category: "DenialOfService",
+    likelihood: 1,
+    impact: 4,
+    kinds: ["aws.kms.key"],
+    description:
+      "KMS key {resource} can be deleted after fewer than 14 days, leaving little time to notice and cancel a malicious or mistaken deletion that makes its data unreadable.",
+    remediation: "Use a 30-day pending window and alarm on ScheduleKeyDeletion.",
+    fix: { cloudformation: "Properties:\n  PendingWindowInDays: 30", terraform: "deletion_window_in_days = 30" },
+    cwe: ["CWE-404"],
+    attack: ["T1485"],
+    exposedBoost: 0,
+    test: (node) =>
+      typeof node.attrs.deletionWindow === "number" &&
+      node.attrs.deletionWindow < 14 && { paths: [at(node, "deletionWindow")] },
+  }),
+  awsRule({
+    id: "TL-AWS-CT-001",
+    title: "No CloudTrail trail records this identity's actions",
+    category: "Repudiation",
+    likelihood: 2,
+    impact: 3,
+    kinds: ["aws.iam.user", "aws.iam.role"],
+    description:
+      "{resource} is an IAM user or an administrator identity, and this template or module declares no CloudTrail trail; unless an organization trail exists, what it does is not recorded.",
+    remediation:
+      "Declare a multi-region trail with log file validation (or confirm an organization trail covers the account).",
+    fix: {
+      cloudformation:
+        "Trail:\n  Type: AWS::CloudTrail::Trail\n  Properties:\n    IsLogging: true\n    IsMultiRegionTrail: true\n    EnableLogFileValidation: true\n    S3BucketName: !Ref TrailBucket",
+      terraform:
+        'resource "aws_cloudtrail" "main" {\n  name                       = "main"\n  s3_bucket_name             = aws_s3_bucket.trail.id\n  is_multi_region_trail      = true\n  enable_log_file_validation = true\n}',
+    },
+    cwe: ["CWE-778"],
+    attack: ["T1562.008"],
+    exposedBoost: 0,
+    test: (node, ctx) =>
+      (node.kind === "aws.iam.user" || node.attrs.admin === true) &&
+      nodesOf(ctx, ["aws.cloudtrail.trail"]).length === 0 && { paths: [""] },
+  }),
+  awsRule({
+    id: "TL-AWS-CT-002",
+    title: "CloudTrail trail is not multi-region",
+    category: "Repudiation",
+    likelihood: 2,
+    impact: 3,
+    kinds: ["aws.cloudtrail.trail"],
+    description:
+      "Trail {resource} records one region only; activity in other regions (a favourite of attackers) goes unrecorded.",
+    remediation: "Set IsMultiRegionTrail.",
+    fix: { cloudformation: "Properties:\n  IsMultiRegionTrail: true", terraform: "is_multi_region_trail = true" },
+    cwe: ["CWE-778"],
+    attack: ["T1535"],
+    test: (node) => node.attrs.multiRegion === false && { paths: [at(node, "multiRegion")] },
+  }),
+  awsRule({
+    id: "TL-AWS-CT-003",
+    title: "CloudTrail log file validation is disabled",
+    category: "Repudiation",
+    likelihood: 2,
+    impact: 3,
+    kinds: ["aws.cloudtrail.trail"],
+    description: "Trail {resource} writes no digest files, so altered or deleted log files cannot be detected.",
+    remediation: "Enable log file validation.",
+    fix: {
+      cloudformation: "Properties:\n  EnableLogFileValidation: true",
+      terraform: "enable_log_file_validation = true",
+    },
+    cwe: ["CWE-354", "CWE-778"],
+    attack: ["T1070"],
+    test: (node) => node.attrs.logValidation === false && { paths: [at(node, "logValidation")] },
+  }),
+  awsRule({
+    id: "TL-AWS-CT-004",
+    title: "CloudTrail logs are not encrypted with KMS",
+    category: "InformationDisclosure",
+    likelihood: 1,
+    impact: 3,
+    kinds: ["aws.cloudtrail.trail"],
+    description:
+      "Trail {resource} relies on S3-managed encryption; anyone with read access to the bucket reads the account's activity.",
+    remediation: "Encrypt the trail with a KMS key whose policy limits decryption to the security team.",
+    fix: { cloudformation: "Properties:\n  KMSKeyId: !Ref TrailKey", terraform: "kms_key_id = aws_kms_key.trail.arn" },
+    cwe: ["CWE-311"],
+    test: (node) => node.attrs.kms === false && { paths: [at(node, "kms")] },
+  }),
+  awsRule({
+    id: "TL-AWS-CT-005",
+    title: "CloudTrail is not sent to CloudWatch Logs",
+    category: "Repudiation",
+    likelihood: 1,
+    impact: 3,
+    kinds: ["aws.cloudtrail.trail"],
+    description:
+      "Trail {resource} is not delivered to CloudWatch Logs, so no metric filter or alarm can react to suspicious API calls.",
+    remediation:
+      "Deliver the trail to a log group and add alarms for root use, IAM changes and console sign-in failures.",
+    fix: {
+      cloudformation:
+        "Properties:\n  CloudWatchLogsLogGroupArn: !GetAtt TrailLogGroup.Arn\n  CloudWatchLogsRoleArn: !GetAtt TrailLogsRole.Arn",
+      terraform:
+        'cloud_watch_logs_group_arn = "${aws_cloudwatch_log_group.trail.arn}:*"\ncloud_watch_logs_role_arn  = aws_iam_role.trail_logs.arn',
+    },
+    cwe: ["CWE-778"],
+    attack: ["T1562.008"],
+    test: (node) => node.attrs.cloudWatch === false && { paths: [at(node, "cloudWatch")] },
+  }),
+  awsRule({
+    id: "TL-AWS-CT-006",
+    title: "CloudTrail trail is not logging",
+    category: "Repudiation",
+    likelihood: 4,
+    impact: 4,
+    kinds: ["aws.cloudtrail.trail"],
+    description: "Trail {resource} is declared with logging turned off: nothing is recorded.",
+    remediation: "Turn logging on.",
+    fix: { cloudformation: "Properties:\n  IsLogging: true", terraform: "enable_logging = true" },
+    cwe: ["CWE-778"],
+    attack: ["T1562.008"],
+    test: (node) => node.attrs.logging === false && { paths: [at(node, "logging")] },
+  }),
+  awsRule({
+    id: "TL-AWS-CT-007",
+    title: "CloudTrail logs go to a public bucket",
+    category: "Tampering",
+    likelihood: 3,
+    impact: 5,
+    kinds: ["aws.cloudtrail.trail"],
+    description:
+      "Trail {resource} writes to a bucket that is public, so the audit trail can be read (and, with a public-write ACL, altered) by anyone.",
+    remediation:
+      "Keep the trail bucket private, with a policy that only lets CloudTrail write and the security team read.",
+    fix: {
+      cloudformation:
+        "TrailBucket:\n  Type: AWS::S3::Bucket\n  Properties:\n    PublicAccessBlockConfiguration:\n      BlockPublicAcls: true\n      IgnorePublicAcls: true\n      BlockPublicPolicy: true\n      RestrictPublicBuckets: true",
+      terraform:
+        'resource "aws_s3_bucket_public_access_block" "trail" {\n  bucket                  = aws_s3_bucket.trail.id\n  block_public_acls       = true\n  ignore_public_acls      = true\n  block_public_policy     = true\n  restrict_public_buckets = true\n}',
+    },
+    cwe: ["CWE-732", "CWE-779"],
+    attack: ["T1070", "T1530"],
+    test: (node, ctx) => {
+      const buckets = ctx
+        .out(node.id, "logs-to")
+        .filter((b) => b.kind === "aws.s3.bucket" && (publicAcl(b) || publicPolicy(b)));
+      return (
+        buckets.length > 0 && {
+          paths: ["Properties.S3BucketName", "s3_bucket_name"].filter((p) => p in node.propertyLines),
+          related: buckets,
+        }
+      );
+    },
+  }),
+];

@@ -1,0 +1,292 @@
+import { edgeKindFor } from "../aws/edges.ts";
+import { buildAwsGraph } from "../aws/normalize.ts";
+import { isRecord, list, type RawResource } from "../aws/values.ts";
+import { type StructuredDocument, loadStructured } from "../core/index.ts";
+import type { EngineLimits, FormatHandler, ParsedPart } from "../formats/types.ts";
+import type { FileReport, GraphEdge, SecretFinding, SourceFile } from "../graph/types.ts";
+import { type Parameter, Resolver, intrinsicName, toBody } from "./intrinsics.ts";
+import { CFN_TAGS } from "./tags.ts";
+
+const SAM_TRANSFORM = "AWS::Serverless-2016-10-31";
+/** Property paths recorded per resource, so a resource with a huge inline document stays cheap. */
+const MAX_LINES_PER_RESOURCE = 500;
+
+/** Content sniffing: the format version, or a Resources map with `Type: AWS::…` entries. */
+export function detectCloudFormation(file: SourceFile): boolean {
+  if (/\.tf(\.json)?$/i.test(file.path)) return false;
+  const head = file.content.slice(0, 200_000);
+  if (/["']?AWSTemplateFormatVersion["']?\s*:/.test(head)) return true;
+  return /(^|[\s{,])["']?Resources["']?\s*:/m.test(head) && /["']?Type["']?\s*:\s*["']?(AWS|Custom|Alexa)::/.test(head);
+}
+
+export const cloudFormationHandler: FormatHandler = {
+  format: "cloudformation",
+  detect: detectCloudFormation,
+  parse(files, limits) {
+    const part: ParsedPart = { nodes: [], edges: [], secrets: [], reports: [] };
+    const raws: RawResource[] = [];
+    const edges: GraphEdge[] = [];
+    let budget = limits.maxResources;
+    for (const file of files) {
+      const parsed = parseTemplate(file, limits, budget);
+      part.reports.push(parsed.report);
+      part.secrets.push(...parsed.secrets);
+      raws.push(...parsed.resources);
+      edges.push(...parsed.edges);
+      budget -= parsed.resources.length;
+    }
+    const graph = buildAwsGraph(raws, edges);
+    part.nodes.push(...graph.nodes);
+    part.edges.push(...graph.edges);
+    return part;
+  },
+};
+
+interface TemplateResult {
+  report: FileReport;
+  resources: RawResource[];
+  edges: GraphEdge[];
+  secrets: SecretFinding[];
+}
+
+function failed(file: SourceFile, error: NonNullable<FileReport["error"]>): TemplateResult {
+  return {
+    report: { path: file.path, format: "cloudformation", resources: 0, error },
+    resources: [],
+    edges: [],
+    secrets: [],
+  };
+}
+
+/** Parses one template into resources and references. Never throws. */
+export function parseTemplate(file: SourceFile, limits: EngineLimits, budget = limits.maxResources): TemplateResult {
+  const loaded = loadStructured(file.content, {
+    customTags: CFN_TAGS,
+    maxAliases: limits.maxAliases,
+    maxDepth: limits.maxDepth,
+  });
+  if (!loaded.ok) return failed(file, loaded.error);
+  const doc = loaded.documents.find((d) => isRecord(d.value) && isRecord(d.value.Resources));
+  if (!doc || !isRecord(doc.value)) {
+    return failed(file, { code: "template/parse-failed", message: "The template has no Resources section." });
+  }
+  const template = doc.value;
+  const resourcesMap = template.Resources as Record<string, unknown>;
+  const ids = Object.keys(resourcesMap);
+  if (ids.length > budget) {
+    return failed(file, {
+      code: "template/too-large",
+      message: `The template declares ${ids.length} resources; the limit is ${Math.max(budget, 0)} for this analysis.`,
+    });
+  }
+  try {
+    return new TemplateParser(file, doc, template).run();
+  } catch (error) {
+    return failed(file, {
+      code: "template/parse-failed",
+      message: `The template could not be read: ${error instanceof Error ? error.message : String(error)}`,
+    });
+  }
+}
+
+class TemplateParser {
+  private readonly parameters = new Map<string, Parameter>();
+  private readonly resolver: Resolver;
+  private readonly resourceIds: Set<string>;
+  private readonly resources: Record<string, unknown>;
+  private readonly sam: boolean;
+  private readonly edges: GraphEdge[] = [];
+
+  constructor(
+    private readonly file: SourceFile,
+    private readonly doc: StructuredDocument,
+    private readonly template: Record<string, unknown>,
+  ) {
+    for (const [name, p] of Object.entries(isRecord(template.Parameters) ? template.Parameters : {})) {
+      if (!isRecord(p)) continue;
+      this.parameters.set(name, {
+        ...(p.Default !== undefined ? { default: p.Default } : {}),
+        noEcho: p.NoEcho === true || String(p.NoEcho).toLowerCase() === "true",
+        type: typeof p.Type === "string" ? p.Type : undefined,
+      });
+    }
+    this.resolver = new Resolver(
+      this.parameters,
+      isRecord(template.Mappings) ? template.Mappings : {},
+      isRecord(template.Conditions) ? template.Conditions : {},
+    );
+    this.resources = template.Resources as Record<string, unknown>;
+    this.resourceIds = new Set(Object.keys(this.resources));
+    this.sam = list(template.Transform).includes(SAM_TRANSFORM);
+  }
+
+  run(): TemplateResult {
+    const resources: RawResource[] = [];
+    const globals = this.sam && isRecord(this.template.Globals) ? this.template.Globals : {};
+    for (const [id, entry] of Object.entries(this.resources)) {
+      if (!isRecord(entry) || typeof entry.Type !== "string") continue;
+      const declared = { ...entry };
+      const global = globals[entry.Type.replace("AWS::Serverless::", "")];
+      if (entry.Type.startsWith("AWS::Serverless::") && isRecord(global)) {
+        declared.Properties = mergeGlobals(global, isRecord(entry.Properties) ? entry.Properties : {});
+      }
+      const { Type: _type, ...rest } = declared;
+      const written = this.resolver.resolve(rest) as Record<string, unknown>;
+      const properties = isRecord(written.Properties) ? written.Properties : {};
+      const condition = typeof entry.Condition === "string" ? entry.Condition : undefined;
+      resources.push({
+        id,
+        type: entry.Type,
+        format: "cloudformation",
+        file: this.file.path,
+        line: this.doc.lineOf(["Resources", id]) ?? null,
+        body: toBody(properties) as Record<string, unknown>,
+        properties: written,
+        propertyLines: this.lines(id, entry),
+        ...(condition ? { multiplicity: "conditional" as const } : {}),
+      });
+      this.collectRefs(id, entry.Properties, "Properties", 0);
+      for (const dep of list(entry.DependsOn)) {
+        if (typeof dep === "string" && this.resourceIds.has(dep))
+          this.edges.push({ from: id, to: dep, kind: "depends-on", via: "DependsOn" });
+      }
+    }
+    if (this.sam) resources.push(...this.implicitApis(resources));
+    return {
+      report: { path: this.file.path, format: "cloudformation", resources: resources.length },
+      resources,
+      edges: this.edges,
+      secrets: this.noEchoDefaults(),
+    };
+  }
+
+  /** Lines of every property path of a resource, relative to it (`Properties.BucketName`). */
+  private lines(id: string, entry: Record<string, unknown>): Record<string, number> {
+    const lines: Record<string, number> = {};
+    let count = 0;
+    const walk = (value: unknown, path: string[], depth: number): void => {
+      if (count >= MAX_LINES_PER_RESOURCE || depth > 12) return;
+      const line = this.doc.lineOf(["Resources", id, ...path]);
+      if (line !== undefined) {
+        lines[path.join(".")] = line;
+        count += 1;
+      }
+      if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, String(i)], depth + 1));
+      else if (isRecord(value)) for (const [k, v] of Object.entries(value)) walk(v, [...path, k], depth + 1);
+    };
+    for (const [k, v] of Object.entries(entry)) walk(v, [k], 0);
+    return lines;
+  }
+
+  /** References to other resources: `Ref`, `Fn::GetAtt` and `${…}` in `Fn::Sub`. */
+  private collectRefs(from: string, value: unknown, path: string, depth: number): void {
+    if (depth > 64) return;
+    const link = (to: string): void => {
+      if (to !== from && this.resourceIds.has(to)) this.edges.push({ from, to, kind: edgeKindFor(path), via: path });
+    };
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => this.collectRefs(from, v, `${path}.${i}`, depth + 1));
+      return;
+    }
+    if (!isRecord(value)) return;
+    const fn = intrinsicName(value);
+    if (!fn) {
+      for (const [k, v] of Object.entries(value)) this.collectRefs(from, v, `${path}.${k}`, depth + 1);
+      return;
+    }
+    const arg: unknown = value[fn];
+    if (fn === "Ref" && typeof arg === "string") link(arg);
+    else if (fn === "Fn::GetAtt") {
+      const target: unknown = Array.isArray(arg) ? arg[0] : typeof arg === "string" ? arg.split(".")[0] : undefined;
+      if (typeof target === "string") link(target);
+    } else if (fn === "Fn::Sub") {
+      const template: unknown = Array.isArray(arg) ? arg[0] : arg;
+      const vars = Array.isArray(arg) && isRecord(arg[1]) ? arg[1] : {};
+      if (typeof template === "string") {
+        for (const m of template.matchAll(/\$\{([^!}][^}]*)\}/g)) {
+          const name = m[1]!.split(".")[0]!.trim();
+          if (!(name in vars)) link(name);
+        }
+      }
+      for (const v of Object.values(vars)) this.collectRefs(from, v, path, depth + 1);
+      return;
+    }
+    // References inside other intrinsics belong to the property they are written in.
+    for (const item of list(arg)) this.collectRefs(from, item, path, depth + 1);
+  }
+
+  /**
+   * SAM creates `ServerlessRestApi` / `ServerlessHttpApi` for function events that name no API; they are
+   * public entry points, so they become nodes, declared at the first event that implies them.
+   */
+  private implicitApis(resources: RawResource[]): RawResource[] {
+    const implied = new Map<string, { type: string; line: number | null; functions: Array<[string, string]> }>();
+    for (const r of resources) {
+      if (r.type !== "AWS::Serverless::Function") continue;
+      const events = isRecord(r.body.Events) ? r.body.Events : {};
+      for (const [name, event] of Object.entries(events)) {
+        if (!isRecord(event) || !isRecord(event.Properties ?? {})) continue;
+        const props = isRecord(event.Properties) ? event.Properties : {};
+        const [id, type] =
+          event.Type === "Api" && props.RestApiId === undefined
+            ? ["ServerlessRestApi", "AWS::Serverless::Api"]
+            : event.Type === "HttpApi" && props.ApiId === undefined
+              ? ["ServerlessHttpApi", "AWS::Serverless::HttpApi"]
+              : [undefined, undefined];
+        if (!id || !type || this.resourceIds.has(id)) continue;
+        const entry = implied.get(id) ?? {
+          type,
+          line: r.propertyLines[`Properties.Events.${name}`] ?? r.line,
+          functions: [],
+        };
+        entry.functions.push([r.id, `Properties.Events.${name}`]);
+        implied.set(id, entry);
+      }
+    }
+    const out: RawResource[] = [];
+    for (const [id, entry] of implied) {
+      out.push({
+        id,
+        type: entry.type,
+        format: "cloudformation",
+        file: this.file.path,
+        line: entry.line,
+        body: {},
+        properties: { Implicit: true },
+        propertyLines: {},
+      });
+      for (const [fn, via] of entry.functions) this.edges.push({ from: fn, to: id, kind: "references", via });
+    }
+    return out;
+  }
+
+  private noEchoDefaults(): SecretFinding[] {
+    const out: SecretFinding[] = [];
+    for (const [name, p] of this.parameters) {
+      const value = typeof p.default === "string" || typeof p.default === "number" ? String(p.default) : "";
+      if (!p.noEcho || value === "") continue;
+      const path = `Parameters.${name}.Default`;
+      out.push({
+        file: this.file.path,
+        line: this.doc.lineOf(["Parameters", name, "Default"]) ?? null,
+        nodeId: null,
+        path,
+        kind: "noecho-default",
+        value,
+      });
+    }
+    return out;
+  }
+}
+
+/** SAM's Globals: maps merge, lists concatenate, the resource's own scalars win. */
+function mergeGlobals(global: Record<string, unknown>, own: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...global };
+  for (const [k, v] of Object.entries(own)) {
+    const g = out[k];
+    if (isRecord(g) && isRecord(v) && !intrinsicName(v)) out[k] = mergeGlobals(g, v);
+    else if (Array.isArray(g) && Array.isArray(v)) out[k] = [...(g as unknown[]), ...(v as unknown[])];
+    else out[k] = v;
+  }
+  return out;
+}

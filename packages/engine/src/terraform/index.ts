@@ -1,0 +1,2 @@
+export { detectTerraform, terraformHandler } from "./parse.ts";
+export { detectTerraformPlan, terraformPlanHandler } from "./plan.ts";

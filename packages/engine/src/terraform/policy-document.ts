@@ -1,0 +1,49 @@
+import { UNRESOLVED, isUnresolved } from "../graph/types.ts";
+import { isRecord, list } from "../aws/values.ts";
+
+const PRINCIPAL_KEYS: Record<string, string> = { AWS: "AWS", Service: "Service", Federated: "Federated", "*": "*" };
+
+function principals(blocks: unknown): unknown {
+  const out: Record<string, unknown[]> = {};
+  for (const p of list(blocks)) {
+    if (!isRecord(p)) continue;
+    const type = typeof p.type === "string" ? (PRINCIPAL_KEYS[p.type] ?? p.type) : "AWS";
+    const ids = isUnresolved(p.identifiers) ? [UNRESOLVED] : list(p.identifiers);
+    if (type === "*") return "*";
+    out[type] = [...(out[type] ?? []), ...ids];
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+function conditions(blocks: unknown): Record<string, Record<string, unknown>> | undefined {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const c of list(blocks)) {
+    if (!isRecord(c) || typeof c.test !== "string" || typeof c.variable !== "string") continue;
+    out[c.test] = { ...(out[c.test] ?? {}), [c.variable]: c.values };
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/**
+ * `data "aws_iam_policy_document"` rendered the way AWS would: its `statement` blocks as a JSON policy, so
+ * `data.aws_iam_policy_document.x.json` reads like any other policy document.
+ */
+export function policyDocument(body: Record<string, unknown>): Record<string, unknown> {
+  const statements = list(body.statement).map((s) => {
+    if (!isRecord(s)) return {};
+    const out: Record<string, unknown> = { Effect: typeof s.effect === "string" ? s.effect : "Allow" };
+    if (s.sid !== undefined) out.Sid = s.sid;
+    if (s.actions !== undefined) out.Action = s.actions;
+    if (s.not_actions !== undefined) out.NotAction = s.not_actions;
+    if (s.resources !== undefined) out.Resource = s.resources;
+    if (s.not_resources !== undefined) out.NotResource = s.not_resources;
+    const principal = principals(s.principals);
+    if (principal !== undefined) out.Principal = principal;
+    const notPrincipal = principals(s.not_principals);
+    if (notPrincipal !== undefined) out.NotPrincipal = notPrincipal;
+    const condition = conditions(s.condition);
+    if (condition !== undefined) out.Condition = condition;
+    return out;
+  });
+  return { Version: "2012-10-17", Statement: statements };
+}
