@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import { sampleInput } from "../test/helpers.ts";
 import { detectImportFormat, importPrototypeJson, importThreatComposer, importThreats } from "./import.ts";
 import { renderPrototypeJson, toPrototypeModel } from "./prototype.ts";
+import { toSarif } from "./sarif.ts";
+import { sarifErrors } from "../test/sarif-validator.ts";
 
 function codeOf(fn: () => unknown): string | undefined {
   try {
@@ -35,6 +37,7 @@ describe("prototype JSON import", () => {
       expect(ThreatSchema.parse(t)).toEqual(t);
       expect(t.source).toBe("import");
       expect(t.resources).toEqual([]);
+      expect(t.evidence).toEqual([{ file: "prototype.json", line: null, path: `${t.category}.${t.title}` }]);
       expect(t.fingerprint).toBe(threatFingerprint({ category: t.category, ruleId: null, title: t.title, file: "prototype.json", resourceId: "" }));
     }
     expect(renderPrototypeJson(back)).toBe(
@@ -55,6 +58,13 @@ describe("prototype JSON import", () => {
       ["InformationDisclosure", "Open bucket", "high", 16, [{ text: "close it" }]],
       ["Spoofing", "Weak auth", "low", 4, [{ text: "use MFA" }]],
     ]);
+  });
+
+  it("points SARIF at the imported document, so code scanning gets a location for every imported threat", () => {
+    const back = importPrototypeJson({ Spoofing: { "Weak auth": { priority: "High" } } }, { sourceName: "imports/old.json" });
+    const log = toSarif({ tool: { name: "threatline", version: "0.1.0" }, threats: back.threats }) as { runs: Array<{ results: Array<{ locations: unknown[] }> }> };
+    expect(log.runs[0]!.results[0]!.locations).toEqual([{ physicalLocation: { artifactLocation: { uri: "imports/old.json" }, region: { startLine: 1 } } }]);
+    expect(sarifErrors(log)).toEqual([]);
   });
 
   it("rejects unknown categories and priorities with import/invalid", () => {
@@ -104,7 +114,7 @@ describe("Threat Composer import", () => {
       resources: [{ id: "checkout API", type: "asset", file: "shop.tc.json", line: null }],
       source: "import",
     });
-    expect(vague).toMatchObject({ category: "Tampering", title: "Something vague", severity: "medium" });
+    expect(vague).toMatchObject({ category: "Tampering", title: "Something vague", severity: "medium", evidence: [{ file: "shop.tc.json", line: null, path: "threats[1]" }] });
     expect(vague2!.title).toBe("Something vague (2)");
     expect(new Set(result.threats.map((t) => t.fingerprint)).size).toBe(3);
     expect(result.triage[replay!.fingerprint]?.status).toBe("false_positive");

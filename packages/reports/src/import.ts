@@ -55,6 +55,8 @@ interface Draft {
   severity: Severity;
   remediations: string[];
   resources: ResourceRef[];
+  /** Where in the imported document the threat came from, so that SARIF and reports can point at it. */
+  at: string;
 }
 
 /** Turns drafts into threats, keeping fingerprints unique (a repeated title gets a ` (2)` suffix). */
@@ -82,7 +84,7 @@ function toThreats(drafts: Draft[], sourceName: string): Threat[] {
       impact,
       score,
       resources: d.resources,
-      evidence: [],
+      evidence: [{ file: sourceName, line: null, path: d.at }],
       remediations: d.remediations.filter((t) => t.trim().length > 0).map((text) => ({ text })),
       references: { cwe: [], capec: [], attack: [] },
       source: "import" as const,
@@ -128,6 +130,7 @@ export function importPrototypeJson(value: unknown, options: ImportOptions): Imp
         severity: prototypeSeverity(parsed.data.priority, `${key} › ${title}`),
         remediations: parsed.data.remediations,
         resources: [],
+        at: `${key}.${title}`,
       });
     }
   }
@@ -209,6 +212,7 @@ export function importThreatComposer(value: unknown, options: ImportOptions): Im
       severity,
       remediations: doc.mitigationLinks.filter((l) => l.linkedId === t.id).map((l) => mitigationById.get(l.mitigationId) ?? "").filter(Boolean),
       resources: [...new Set(t.impactedAssets ?? [])].map((id) => ({ id, type: "asset", file: options.sourceName, line: null })),
+      at: `threats[${index}]`,
     };
   });
   const threats = toThreats(drafts, options.sourceName);
