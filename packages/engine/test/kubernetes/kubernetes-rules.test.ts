@@ -101,10 +101,20 @@ describe("Kubernetes rules", () => {
   });
 
   for (const [id, c] of Object.entries(CASES)) {
-    it(`${id} fires on its positive fixture`, async () => {
+    it(`${id} fires on its positive fixture, naming the resource, with evidence lines inside the file`, async () => {
       const docs = cleanManifests();
       c.positive(docs);
       expect(await ruleIds(docs)).toContain(id);
+      const text = manifests(docs);
+      const { threats } = await analyze([{ path: "k8s.yaml", content: text }]);
+      const lineCount = text.split("\n").length;
+      for (const t of threats.filter((x) => x.ruleId === id)) {
+        expect(t.description).toContain(t.resources[0]!.id);
+        for (const e of t.evidence) {
+          expect(e.line).toBeGreaterThan(0);
+          expect(e.line).toBeLessThanOrEqual(lineCount);
+        }
+      }
     });
     it(`${id} stays silent on its negative fixture`, async () => {
       const docs = cleanManifests();

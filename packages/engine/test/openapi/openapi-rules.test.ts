@@ -121,10 +121,20 @@ describe("OpenAPI rules", () => {
   });
 
   for (const [id, c] of Object.entries(CASES)) {
-    it(`${id} fires on its positive fixture`, async () => {
+    it(`${id} fires on its positive fixture, naming the resource, with evidence lines inside the file`, async () => {
       const doc = cleanApi();
       c.positive(doc);
       expect(await ruleIds(doc)).toContain(id);
+      const text = yaml(doc);
+      const { threats } = await analyze([{ path: "api.yaml", content: text }]);
+      const lineCount = text.split("\n").length;
+      for (const t of threats.filter((x) => x.ruleId === id)) {
+        expect(t.description).toContain(t.resources[0]!.id);
+        for (const e of t.evidence) {
+          expect(e.line).toBeGreaterThan(0);
+          expect(e.line).toBeLessThanOrEqual(lineCount);
+        }
+      }
     });
     it(`${id} stays silent on its negative fixture`, async () => {
       const doc = cleanApi();
