@@ -1,6 +1,6 @@
 import { STRIDE_LABELS, normalizeTitle, severityRank, type Severity, type Threat } from "@threatline/domain";
 import type { ReportInput } from "./report.ts";
-import { SEVERITY_LABELS } from "./text.ts";
+import { SEVERITY_LABELS, codeFence } from "./text.ts";
 
 export type SarifLevel = "error" | "warning" | "note";
 
@@ -75,7 +75,7 @@ function locations(threat: Threat): SarifLocation[] {
 function ruleHelp(threat: Threat): { text: string; markdown: string } {
   const text = threat.remediations.map((r) => r.text).join("\n") || threat.description;
   const markdown = threat.remediations
-    .map((r) => (r.fix ? `- ${r.text}\n\n\`\`\`\`\n${r.fix}\n\`\`\`\`` : `- ${r.text}`))
+    .map((r) => (r.fix ? `- ${r.text}\n\n${codeFence(r.fix)}\n${r.fix}\n${codeFence(r.fix)}` : `- ${r.text}`))
     .join("\n");
   return { text, markdown: markdown || threat.description };
 }
