@@ -19,6 +19,15 @@ import type {
 } from "@threatline/domain";
 import { apiUrl, createFetchHttp, type Http } from "./http.ts";
 
+/** `GET /auth/session`: who is signed in, and the CSRF token of a browser session. */
+export interface SessionDto {
+  authenticated: boolean;
+  via?: "session" | "token";
+  user?: { id: string; email: string; name: string; isAdmin: boolean } | null;
+  teams?: Array<{ id: string; name: string; role: string }>;
+  csrfToken?: string | null;
+}
+
 /** A threat of one analysis as `GET /analyses/:id/threats` answers it. */
 export type AnalysisThreatDto = Omit<CurrentThreatDto, "path" | "triageOwner" | "triageExpiresAt" | "triageNote">;
 
@@ -52,6 +61,9 @@ type Filters<Q> = Partial<Omit<Q, "limit" | "offset">> & { limit?: number; offse
 /** Every endpoint the SPA calls, typed with the shared DTOs. */
 export function createApi(http: Http, events: BatchEventSource = browserBatchEvents) {
   return {
+    session: () => http<SessionDto>("GET", "/auth/session"),
+    login: (email: string, password: string) => http<SessionDto>("POST", "/auth/login", { json: { email, password } }),
+    logout: () => http<undefined>("POST", "/auth/logout"),
     listProjects: () => http<{ items: ProjectDto[] }>("GET", "/projects").then((r) => r.items),
     getProject: (id: string) => http<ProjectDto>("GET", `/projects/${id}`),
     createProject: (input: { name: string; description?: string }) => http<ProjectDto>("POST", "/projects", { json: input }),

@@ -41,10 +41,26 @@ export function apiUrl(path: string, query: Query = {}): string {
   return `${API_BASE}${path}${qs ? `?${qs}` : ""}`;
 }
 
-/** The browser's fetch, wrapped: JSON in and out, error envelopes turned into ApiError. */
+/** The session's CSRF token, sent on every unsafe request; set by the session store after sign-in. */
+let csrfToken: string | null = null;
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+/** Called when the server says the session is gone, so the app can send the user to sign in. */
+let onUnauthenticated: (() => void) | undefined;
+export function setUnauthenticatedHandler(handler: (() => void) | undefined): void {
+  onUnauthenticated = handler;
+}
+
+/**
+ * The browser's fetch, wrapped: JSON in and out, the session cookie and CSRF header attached, error
+ * envelopes turned into ApiError.
+ */
 export function createFetchHttp(fetchImpl: typeof fetch = (...args) => fetch(...args)): Http {
   return async <T>(method: string, path: string, options: RequestOptions = {}): Promise<T> => {
     const headers: Record<string, string> = { accept: "application/json" };
+    if (csrfToken && method !== "GET") headers["x-csrf-token"] = csrfToken;
     let body: BodyInit | undefined;
     if (options.form) body = options.form;
     else if (options.json !== undefined) {
@@ -63,6 +79,7 @@ export function createFetchHttp(fetchImpl: typeof fetch = (...args) => fetch(...
     if (!res.ok) {
       const envelope = data as Partial<ErrorEnvelope> | undefined;
       const err = envelope?.error;
+      if (err?.code === "auth/unauthenticated" && !path.startsWith("/auth/")) onUnauthenticated?.();
       throw new ApiError(err?.code ?? "internal/error", err?.message ?? `HTTP ${res.status}`, res.status, err?.details);
     }
     return data as T;

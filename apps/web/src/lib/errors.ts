@@ -1,32 +1,30 @@
 import type { ApiError } from "../api/http.ts";
 
+type Text = (error: Pick<ApiError, "code" | "message">) => { title: string; hint: string };
+
+const gone = (what: string): Text => () => ({ title: `No such ${what}`, hint: "It may have been deleted, or belong to a team you are not in." });
+const tooLarge: Text = (e) => ({ title: "Too large", hint: e.message });
+
+/** Texts for the codes people meet in the SPA; any other code shows the server's message. */
+const TEXTS: Partial<Record<ApiError["code"], Text>> = {
+  "network/offline": () => ({ title: "The server cannot be reached", hint: "Check your connection, then try again." }),
+  "project/not-found": gone("project"),
+  "analysis/not-found": gone("analysis"),
+  "batch/not-found": gone("batch"),
+  "auth/unauthenticated": () => ({ title: "Please sign in", hint: "Your session has ended." }),
+  "auth/forbidden": (e) => ({ title: "Not allowed", hint: e.message }),
+  "auth/csrf": () => ({ title: "Your session is out of date", hint: "Reload the page and try again." }),
+  "queue/unavailable": () => ({ title: "The job queue is down", hint: "Nothing was submitted. Try again in a moment." }),
+  "database/unavailable": () => ({ title: "The database is down", hint: "Try again in a moment." }),
+  "request/too-large": tooLarge,
+  "request/too-many-files": tooLarge,
+  "template/too-large": tooLarge,
+  "archive/too-large": tooLarge,
+  "project/name-taken": () => ({ title: "That name is taken", hint: "Pick another project name." }),
+  "analysis/not-retryable": (e) => ({ title: "Cannot re-run yet", hint: e.message }),
+};
+
 /** What to tell people about an API error, chosen by its code; the server's message is the detail. */
 export function errorText(error: Pick<ApiError, "code" | "message">): { title: string; hint: string } {
-  switch (error.code) {
-    case "network/offline":
-      return { title: "The server cannot be reached", hint: "Check your connection; the page retries when you ask." };
-    case "project/not-found":
-      return { title: "No such project", hint: "It may have been deleted, or belong to a team you are not in." };
-    case "analysis/not-found":
-      return { title: "No such analysis", hint: "It may have been deleted, or belong to a team you are not in." };
-    case "batch/not-found":
-      return { title: "No such batch", hint: "It may have been deleted, or belong to a team you are not in." };
-    case "auth/unauthenticated":
-      return { title: "Please sign in", hint: "Your session has ended." };
-    case "auth/forbidden":
-      return { title: "Not allowed", hint: error.message };
-    case "queue/unavailable":
-      return { title: "The job queue is down", hint: "Nothing was submitted. Try again in a moment." };
-    case "database/unavailable":
-      return { title: "The database is down", hint: "Try again in a moment." };
-    case "request/too-large":
-    case "request/too-many-files":
-    case "template/too-large":
-    case "archive/too-large":
-      return { title: "Too large", hint: error.message };
-    case "project/name-taken":
-      return { title: "That name is taken", hint: "Pick another project name." };
-    default:
-      return { title: "Something went wrong", hint: error.message };
-  }
+  return TEXTS[error.code]?.(error) ?? { title: "Something went wrong", hint: error.message };
 }

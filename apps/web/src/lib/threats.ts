@@ -1,7 +1,7 @@
-import { SEVERITIES, STRIDE_CATEGORIES, type Severity, type StrideCategory, type Threat, type TriageStatus } from "@threatline/domain";
+import { SEVERITIES, STRIDE_CATEGORIES, type StrideCategory, type Threat, type TriageStatus } from "@threatline/domain";
 import type { ThreatFilters } from "./query.ts";
 
-type Filterable = Pick<Threat, "category" | "severity" | "source" | "title" | "description" | "resources" | "score" | "ruleId"> & { triage: TriageStatus | string };
+type Filterable = Pick<Threat, "category" | "severity" | "source" | "title" | "description" | "resources" | "score" | "ruleId"> & { triage: TriageStatus };
 
 /** Applies the list filters and sort in memory: one analysis holds one file's threats, a few hundred at most. */
 export function filterThreats<T extends Filterable>(threats: readonly T[], f: ThreatFilters): T[] {
@@ -22,7 +22,7 @@ export function filterThreats<T extends Filterable>(threats: readonly T[], f: Th
       case "score":
         return t.score;
       case "severity":
-        return -SEVERITIES.indexOf(t.severity as Severity);
+        return -SEVERITIES.indexOf(t.severity);
       case "category":
         return STRIDE_CATEGORIES.indexOf(t.category);
       case "title":

@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import type { RiskPoint } from "@threatline/domain";
+import { countCells, riskTrendOption, sparkPoints, spendOption, strideBarOption, strideHeatmapOption, weeklyChurnOption } from "./charts.ts";
+
+type Series = Array<{ name?: string; type: string; data: unknown[]; stack?: string }>;
+const seriesOf = (option: unknown) => (option as { series: Series }).series;
+
+describe("chart option builders", () => {
+  const points: RiskPoint[] = [
+    { at: "2026-11-01T00:00:00.000Z", riskScore: 40, threatCount: 4, analysisId: "a1", path: "k8s/api.yaml" },
+    { at: "2026-11-02T00:00:00.000Z", riskScore: 28, threatCount: 3, analysisId: null, path: null },
+    { at: "2026-11-03T00:00:00.000Z", riskScore: 52, threatCount: 6, analysisId: "a2", path: "cfn/app.yaml" },
+  ];
+
+  it("draws the risk line through every point and a marker only where an analysis wrote one", () => {
+    const [line, markers] = seriesOf(riskTrendOption(points));
+    expect(line!.data).toEqual([
+      ["2026-11-01T00:00:00.000Z", 40],
+      ["2026-11-02T00:00:00.000Z", 28],
+      ["2026-11-03T00:00:00.000Z", 52],
+    ]);
+    expect(markers!.type).toBe("scatter");
+    expect((markers!.data as Array<{ analysisId: string }>).map((m) => m.analysisId)).toEqual(["a1", "a2"]);
+  });
+
+  it("offers a PNG export named after the chart", () => {
+    const option = riskTrendOption(points, "payments-risk") as { toolbox: { feature: { saveAsImage: { name: string } } } };
+    expect(option.toolbox.feature.saveAsImage.name).toBe("threatline-payments-risk");
+  });
+
+  it("places heatmap cells at [severity, category] and scales the colour to the largest cell", () => {
+    const cells = countCells([
+      { category: "Tampering", severity: "high" },
+      { category: "Tampering", severity: "high" },
+      { category: "Spoofing", severity: "critical" },
+    ]);
+    expect(cells).toHaveLength(30);
+    const option = strideHeatmapOption(cells) as { visualMap: { max: number }; series: Series };
+    expect(option.visualMap.max).toBe(2);
+    const data = option.series[0]!.data as Array<[number, number, number]>;
+    expect(data).toContainEqual([1, 1, 2]); // high, Tampering
+    expect(data).toContainEqual([0, 0, 1]); // critical, Spoofing
+    expect(data.filter((d) => d[2] > 0)).toHaveLength(2);
+  });
+
+  it("stacks one bar series per severity in the STRIDE bar chart", () => {
+    const series = seriesOf(strideBarOption(countCells([{ category: "DenialOfService", severity: "medium" }])));
+    expect(series.map((s) => s.name)).toEqual(["critical", "high", "medium", "low", "info"]);
+    expect(series[2]!.data).toEqual([0, 0, 0, 0, 1, 0]);
+    expect(new Set(series.map((s) => s.stack))).toEqual(new Set(["threats"]));
+  });
+
+  it("draws resolved threats below the axis", () => {
+    const [added, resolved] = seriesOf(weeklyChurnOption([{ week: "2026-11-02", new: 5, resolved: 3 }]));
+    expect(added!.data).toEqual([5]);
+    expect(resolved!.data).toEqual([-3]);
+  });
+
+  it("rounds spend to tenths of a cent", () => {
+    const [bars] = seriesOf(spendOption([{ day: "2026-11-01", costUsd: 0.123456, inputTokens: 1, outputTokens: 1 }]));
+    expect(bars!.data).toEqual([0.1235]);
+  });
+
+  it("fits sparkline points in the box, highest value at the top", () => {
+    const pts = sparkPoints([0, 10, 5], 100, 20, 0).split(" ").map((p) => p.split(",").map(Number));
+    expect(pts).toEqual([
+      [0, 20],
+      [50, 0],
+      [100, 10],
+    ]);
+    expect(sparkPoints([], 100, 20)).toBe("");
+    expect(sparkPoints([3, 3], 10, 10, 0)).toBe("0,0 10,0");
+  });
+});
