@@ -18,7 +18,7 @@ export interface CompactGraph {
 }
 
 /** Keys that cost tokens and say nothing about security (or repeat the id, the kind or the location). */
-const NOISE = /^(tags?|tagset|description|summary|metadata|labels|annotations|externaldocs|examples?|title|contact|license|info|deprecated|displayname|comment|documentation|operationid|line|path|podspecpath|name|namespace|requests|x-[a-z0-9-]*)$/i;
+const NOISE = /^(tags?|tagset|description|summary|metadata|labels|annotations|externaldocs|examples?|title|contact|license|info|deprecated|displayname|comment|documentation|operationid|line|path|podspecpath|name|namespace|requests|x-[a-z0-9-]*)$|description$/i;
 
 /** Keys whose `false` is a deliberate hardening choice worth showing; every other `false` is a default. */
 const KEEP_FALSE = new Set(["automountServiceAccountToken", "allowPrivilegeEscalation", "readOnlyRootFilesystem", "runAsNonRoot", "authenticated", "tls", "privileged", "required", "encrypted", "enabled", "literal"]);
