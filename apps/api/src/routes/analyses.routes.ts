@@ -12,6 +12,7 @@ import {
   listBatches,
   retryAnalysis,
 } from "../services/analyses.service.ts";
+import { audit } from "../services/audit.service.ts";
 
 const byId = { params: IdParamSchema };
 const threats = { params: IdParamSchema, query: ThreatQuerySchema };
@@ -32,7 +33,9 @@ export function analysisRoutes(deps: ApiDeps): Router {
     res.json(await getBatch(db, actorOf(res), input(res, byId).params.id));
   });
   router.post("/batches/:id/cancel", validate(byId), async (_req, res) => {
-    res.json(await cancelBatch(db, queue, actorOf(res), input(res, byId).params.id));
+    const batch = await cancelBatch(db, queue, actorOf(res), input(res, byId).params.id);
+    await audit({ db, actor: actorOf(res) }, "batch.cancel", { type: "batch", id: batch.id, projectId: batch.projectId });
+    res.json(batch);
   });
 
   /**
@@ -97,7 +100,9 @@ export function analysisRoutes(deps: ApiDeps): Router {
   });
   router.post("/analyses/:id/retry", validate(retry), async (_req, res) => {
     const { params, body } = input(res, retry);
-    res.status(202).json(await retryAnalysis(db, queue, actorOf(res), params.id, body.force));
+    const analysis = await retryAnalysis(db, queue, actorOf(res), params.id, body.force);
+    await audit({ db, actor: actorOf(res) }, "analysis.retry", { type: "analysis", id: analysis.id, projectId: analysis.projectId }, { force: body.force });
+    res.status(202).json(analysis);
   });
   return router;
 }

@@ -7,6 +7,7 @@ import { input, validate } from "../middleware/validate.ts";
 import { actorOf } from "../auth/middleware.ts";
 import { expandArchive, isZip } from "../lib/archive.ts";
 import { submit, type IncomingFile } from "../services/submissions.service.ts";
+import { audit } from "../services/audit.service.ts";
 
 const params = { params: IdParamSchema };
 const MultipartFieldsSchema = z.object({
@@ -79,6 +80,8 @@ export function submissionRoutes(deps: ApiDeps): Router {
       ({ files, force, source } = body.data);
     }
     const result = await submit(deps, actorOf(res), projectId, files, { force, source, maxFiles: MAX_FILES, maxFileBytes: MAX_FILE_BYTES });
+    // Paths and counts only: template content never goes into the audit log.
+    await audit({ db: deps.db, actor: actorOf(res) }, "analysis.submit", { type: "batch", id: result.batchId, projectId }, { files: result.analyses.length, source, force, paths: result.analyses.slice(0, 20).map((a) => a.path) });
     res.status(202).json(result);
   });
   return router;

@@ -16,6 +16,8 @@ export interface AuditTarget {
   type: string;
   id?: string | null;
   teamId?: string | null;
+  /** When `teamId` is not at hand: the project whose team the event belongs to. */
+  projectId?: string;
 }
 
 /** Details are metadata only (counts, names, ids); this bound keeps anything large, like template text, out. */
@@ -33,11 +35,15 @@ function boundDetails(details: Record<string, unknown>): Prisma.InputJsonValue {
  * deleted by the application.
  */
 export async function audit(ctx: AuditContext, action: string, target: AuditTarget | null = null, details: Record<string, unknown> = {}): Promise<void> {
+  let teamId = target?.teamId ?? null;
+  if (!teamId && target?.projectId) {
+    teamId = (await ctx.db.project.findUnique({ where: { id: target.projectId }, select: { teamId: true } }))?.teamId ?? null;
+  }
   await ctx.db.auditEvent.create({
     data: {
       actorUserId: ctx.actor?.userId ?? null,
       actorTokenId: ctx.actor?.tokenId ?? null,
-      teamId: target?.teamId ?? null,
+      teamId,
       action: action.slice(0, 100),
       targetType: target?.type ?? null,
       targetId: target?.id ?? null,
