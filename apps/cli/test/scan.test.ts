@@ -2,6 +2,7 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { ScanReportSchema, severityRank } from "@threatline/domain";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Ajv2020 } from "../../../packages/reports/test/ajv.ts";
 import { sarifErrors } from "../../../packages/reports/test/sarif-validator.ts";
 import { makeWorkspace, runCli } from "./helpers.ts";
 
@@ -19,6 +20,8 @@ describe("threatline scan", { timeout: 60_000 }, () => {
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     const report = ScanReportSchema.parse(JSON.parse(run.stdout));
+    const schema = JSON.parse(readFileSync(new URL("../../../docs/schemas/threatline-scan-report.v1.schema.json", import.meta.url), "utf8")) as object;
+    expect(new Ajv2020({ strict: false }).validate(schema, JSON.parse(run.stdout))).toBe(true);
     expect(report.tool.name).toBe("threatline");
     expect(report.files.map((f) => f.path).sort()).toEqual(EXPECTED_FILES);
     expect(report.summary.bySeverity).toEqual(

@@ -10,3 +10,4 @@ export * from "./threat-composer.ts";
 export * from "./import.ts";
 export { stableUuid } from "./ids.ts";
 export * from "./html.ts";
+export { PUBLISHED_SCHEMAS } from "./schemas.ts";
