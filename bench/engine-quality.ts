@@ -9,7 +9,7 @@
  * Run: `npx tsx bench/engine-quality.ts` (writes bench/results/engine-quality.md).
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { analyze, ENGINE_VERSION, RULES, type SourceFile } from "@threatline/engine";
@@ -122,7 +122,7 @@ async function main(): Promise<void> {
     lines.push(`- \`${r.path}\`${r.error ? ` error ${r.error}` : ""}${r.missed.length ? ` missed ${r.missed.join(", ")}` : ""}${r.extra.length ? ` unexpected ${r.extra.join(", ")}` : ""}`);
   }
   lines.push("", "## Throughput", "");
-  lines.push(`${pool.length} files (${(bytes / 1024).toFixed(0)} KiB, the corpus repeated with new paths and comments), analysed one file per call as the worker does: **${(pool.length / seconds).toFixed(0)} files/s** (${seconds.toFixed(2)} s, ${threatsTotal} threats).`, "");
+  lines.push(`${pool.length} files (${(bytes / 1024).toFixed(0)} KiB, the corpus repeated with new paths and comments), analysed one file per call as the worker does: **${(pool.length / seconds).toFixed(0)} files/s** (${seconds.toFixed(2)} s, ${threatsTotal} threats; load average ${loadavg().map((l) => l.toFixed(1)).join(" / ")} while it ran, so compare runs on a quiet machine).`, "");
   writeFileSync(resultFile, `${lines.join("\n")}\n`);
   process.stdout.write(`${lines.join("\n")}\n`);
 }

@@ -189,8 +189,8 @@ function normalized(value: string): string {
 /**
  * Every hard-coded secret in a set of files: what the parsers reported (CloudFormation `NoEcho` defaults,
  * Kubernetes Secret data), what node properties hold, and what the raw text shows. One finding per file and
- * value; a finding tied to a node wins over a text-only one. Text-only findings are attached to the node that
- * holds the value, or else to the last node declared above them, so that a rule can report them.
+ * value; a finding tied to a node wins over a text-only one. Text-only findings are attached to the node whose
+ * properties hold the value; the others stay on the file (`nodeId: null`).
  */
 export function detectSecrets(files: readonly SourceFile[], nodes: readonly GraphNode[], reported: readonly SecretFinding[] = []): SecretFinding[] {
   const fromNodes = detectInNodes(nodes, files);
@@ -222,25 +222,19 @@ export function detectSecrets(files: readonly SourceFile[], nodes: readonly Grap
   }
   const kept = [...byLine.values()].flatMap((group) => group.filter((f) => !group.some((o) => o !== f && o.value.length > f.value.length && o.value.includes(f.value))));
 
-  // Text-only findings go to the node that holds the value, else to the last node declared above them.
-  const sortedByFile = new Map<string, GraphNode[]>();
-  for (const [file, list] of nodesByFile) sortedByFile.set(file, list.filter((n) => n.line !== null).sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
+  // A text-only finding belongs to the node whose properties hold the value (a value the key/value walk did
+  // not flag); anything else (comments, Terraform locals, parameters) is reported on the file itself.
+  const serialized = new Map<GraphNode, string>();
   for (const finding of kept) {
-    if (finding.nodeId !== null || finding.line === null) continue;
-    const list = sortedByFile.get(finding.file) ?? [];
-    let lo = 0;
-    let hi = list.length - 1;
-    let holder: GraphNode | undefined;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const node = list[mid]!;
-      if ((node.line ?? 0) <= finding.line) {
-        holder = node;
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
+    if (finding.nodeId !== null) continue;
+    const holder = (nodesByFile.get(finding.file) ?? []).find((n) => {
+      let text = serialized.get(n);
+      if (text === undefined) {
+        text = JSON.stringify(n.properties) ?? "";
+        serialized.set(n, text);
       }
-    }
+      return text.includes(JSON.stringify(finding.value).slice(1, -1));
+    });
     if (holder) finding.nodeId = holder.id;
   }
 

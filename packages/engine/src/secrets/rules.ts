@@ -4,13 +4,22 @@ import type { Finding, Rule, RuleContext } from "../rules/types.ts";
 type SecretKind = SecretFinding["kind"];
 
 /**
- * The node a secret is reported on, with the secret's line added to its property lines so that the evidence
- * points at the secret rather than at the top of the resource.
+ * The node secrets are reported on, with each secret's line set on its property path so that the evidence
+ * points at the secret itself (inside a script, not at the top of the property).
  */
-function withLines(node: GraphNode, secrets: readonly SecretFinding[]): GraphNode {
+function withLines(node: GraphNode, secrets: readonly SecretFinding[]): { node: GraphNode; paths: string[] } {
   const lines = { ...node.propertyLines };
-  for (const s of secrets) if (s.line !== null && lines[s.path] === undefined) lines[s.path] = s.line;
-  return { ...node, propertyLines: lines };
+  const paths: string[] = [];
+  const claimed = new Map<string, number | null>();
+  for (const s of secrets) {
+    // Two secrets in one property (keys in a UserData script) keep their own lines.
+    const taken = claimed.get(s.path);
+    const path = taken === undefined || taken === s.line ? s.path : `${s.path} (line ${s.line ?? "?"})`;
+    claimed.set(path, s.line);
+    if (s.line !== null) lines[path] = s.line;
+    if (!paths.includes(path)) paths.push(path);
+  }
+  return { node: { ...node, propertyLines: lines }, paths };
 }
 
 function fileNode(ctx: RuleContext, file: string): GraphNode | undefined {
@@ -33,9 +42,9 @@ function checkKinds(kinds: readonly SecretKind[], label: string) {
       if (!first) continue;
       const node = (first.nodeId !== null ? ctx.byId.get(first.nodeId) : undefined) ?? fileNode(ctx, first.file);
       if (!node) continue;
-      const where = [...new Set(group.map((s) => s.path))];
+      const { node: located, paths: where } = withLines(node, group);
       findings.push({
-        node: withLines(node, group),
+        node: located,
         paths: where,
         detail: `${node.id} holds ${group.length === 1 ? `a hard-coded ${label}` : `${group.length} hard-coded ${label}s`} in plain text (${where.join(", ")}). Anyone who can read the template, its repository, its CI logs or the deployed resource's configuration can use it.`,
         likelihood: ctx.isExposed(node.id) ? 5 : undefined,

@@ -175,3 +175,93 @@ describe("redact", () => {
     expect(JSON.stringify(out.graph)).not.toContain("MHcCAQEEIBkg4LVWM9");
   });
 });
+
+describe("secrets in CloudFormation and Terraform", () => {
+  const cfn = `AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  DbPassword:
+    Type: String
+    NoEcho: true
+    Default: Initial-Pa55-2024
+Resources:
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: mysql
+      MasterUsername: admin
+      MasterUserPassword: !Ref DbPassword
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Role: arn:aws:iam::123456789012:role/fn
+      Code: { ZipFile: "print(1)" }
+      Environment:
+        Variables:
+          STRIPE_API_KEY: sk_live_51HqLyjWDarjtT1zdp7dcXYZ
+          LOG_LEVEL: info
+  Box:
+    Type: AWS::EC2::Instance
+    Properties:
+      ImageId: ami-12345678
+      UserData:
+        Fn::Base64: |
+          #!/bin/bash
+          export AWS_ACCESS_KEY_ID=AKIAQ3EGUWXYZ7ABCDEF
+          export AWS_SECRET_ACCESS_KEY=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
+`;
+  const tf = `variable "db_password" {
+  type      = string
+  sensitive = true
+  default   = "Tf-Default-Secret-9"
+}
+resource "aws_db_instance" "db" {
+  engine   = "postgres"
+  username = "app"
+  password = "Literal-Pg-Pass-77"
+}
+resource "aws_db_instance" "db2" {
+  engine   = "postgres"
+  password = var.db_password
+}
+resource "tls_private_key" "x" {}
+locals {
+  deploy_key = <<EOT
+-----BEGIN OPENSSH PRIVATE KEY-----
+b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW
+-----END OPENSSH PRIVATE KEY-----
+EOT
+}
+`;
+  const files = [
+    { path: "t.yaml", content: cfn },
+    { path: "main.tf", content: tf },
+  ];
+
+  it("reports each secret on its resource (or its file) with the secret's own line", async () => {
+    const { threats, graph } = await analyze(files, { rules: SECRET_RULES });
+    const got = threats.map((t) => `${t.ruleId} ${t.resources[0]?.id} ${t.evidence.map((e) => e.line).join(",")}`).sort();
+    expect(got).toEqual(
+      expect.arrayContaining([
+        "TL-SECRET-001 aws_db_instance.db 9",
+        "TL-SECRET-002 Box 32",
+        "TL-SECRET-003 Box 33",
+        "TL-SECRET-004 main.tf 18",
+        "TL-SECRET-005 Fn 23",
+      ]),
+    );
+    expect(threats.some((t) => t.ruleId === "TL-SECRET-007")).toBe(true);
+    expect(graph.facts.secrets.filter((s) => s.value === "Initial-Pa55-2024")).toHaveLength(1);
+  });
+
+  it("redacts them all from text and graph", async () => {
+    const { graph } = await buildGraph(files);
+    const out = redact(files, graph);
+    const all = out.files.map((f) => f.content).join("\n") + JSON.stringify(out.graph);
+    for (const value of ["Initial-Pa55-2024", "sk_live_51HqLyjWDarjtT1zdp7dcXYZ", "AKIAQ3EGUWXYZ7ABCDEF", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzq8Hk2LmNo", "Literal-Pg-Pass-77", "Tf-Default-Secret-9", "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ"]) {
+      expect(all).not.toContain(value);
+    }
+    expect(out.files[1]!.content).toContain('password = "«REDACTED:password:');
+  });
+});
