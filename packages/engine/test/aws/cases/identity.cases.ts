@@ -1,0 +1,499 @@
+import { cfn, tf, type RuleCase } from "../harness.ts";
+
+const policyCfn = (statement: string) =>
+  cfn(`
+  Policy:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+${statement
+  .split("\n")
+  .map((l) => `          ${l}`)
+  .join("\n")}
+`);
+const policyTf = (statement: string) =>
+  tf(`
+  resource "aws_iam_policy" "policy" {
+    name = "p"
+    policy = jsonencode({
+      Version   = "2012-10-17"
+      Statement = [${statement}]
+    })
+  }
+`);
+const scopedCfn = policyCfn("- Effect: Allow\n  Action: [s3:GetObject]\n  Resource: arn:aws:s3:::data/*");
+const scopedTf = policyTf('{ Effect = "Allow", Action = ["s3:GetObject"], Resource = "arn:aws:s3:::data/*" }');
+
+const roleCfn = (trust: string, extra = "") =>
+  cfn(`
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+${trust
+  .split("\n")
+  .map((l) => `          ${l}`)
+  .join("\n")}
+${extra}
+  Trail:
+    Type: AWS::CloudTrail::Trail
+    Properties: { S3BucketName: trail-bucket, IsLogging: true, IsMultiRegionTrail: true, EnableLogFileValidation: true }
+`);
+const roleTf = (trust: string) =>
+  tf(`
+  resource "aws_iam_role" "role" {
+    assume_role_policy = jsonencode({
+      Version   = "2012-10-17"
+      Statement = [${trust}]
+    })
+  }
+`);
+const serviceTrustCfn = roleCfn(
+  "- Effect: Allow\n  Principal: { Service: ec2.amazonaws.com }\n  Action: sts:AssumeRole",
+);
+const serviceTrustTf = roleTf(
+  '{ Effect = "Allow", Principal = { Service = "lambda.amazonaws.com" }, Action = "sts:AssumeRole" }',
+);
+
+const userCfn = (props: string, extra = "") =>
+  cfn(`
+  User:
+    Type: AWS::IAM::User
+    Properties:
+${props
+  .split("\n")
+  .map((l) => `      ${l}`)
+  .join("\n")}
+${extra}`);
+
+const trailCfn = (props: string) =>
+  cfn(`
+  Trail:
+    Type: AWS::CloudTrail::Trail
+    Properties:
+      S3BucketName: trail-bucket
+${props
+  .split("\n")
+  .map((l) => `      ${l}`)
+  .join("\n")}
+`);
+const goodTrailCfn = trailCfn(
+  "IsLogging: true\nIsMultiRegionTrail: true\nEnableLogFileValidation: true\nKMSKeyId: alias/trail\nCloudWatchLogsLogGroupArn: arn:aws:logs:eu-west-1:111122223333:log-group:trail:*\nCloudWatchLogsRoleArn: arn:aws:iam::111122223333:role/trail",
+);
+const trailTf = (body: string) =>
+  tf(`
+  resource "aws_cloudtrail" "trail" {
+    name           = "main"
+    s3_bucket_name = "trail-bucket"
+${body}
+  }
+`);
+const goodTrailTf = trailTf(`
+    is_multi_region_trail      = true
+    enable_log_file_validation = true
+    kms_key_id                 = "alias/trail"
+    cloud_watch_logs_group_arn = "arn:aws:logs:eu-west-1:111122223333:log-group:trail:*"
+`);
+const keyCfn = (props: string) =>
+  cfn(`
+  Key:
+    Type: AWS::KMS::Key
+    Properties:
+${props
+  .split("\n")
+  .map((l) => `      ${l}`)
+  .join("\n")}
+`);
+const rootKeyPolicy =
+  "KeyPolicy:\n  Statement:\n    - Effect: Allow\n      Principal: { AWS: arn:aws:iam::111122223333:root }\n      Action: kms:*\n      Resource: '*'";
+
+export const IDENTITY_CASES: RuleCase[] = [
+  {
+    rule: "TL-AWS-IAM-001",
+    cfn: {
+      pos: [
+        policyCfn("- Effect: Allow\n  Action: '*'\n  Resource: '*'"),
+        roleCfn(
+          "- Effect: Allow\n  Principal: { Service: ec2.amazonaws.com }\n  Action: sts:AssumeRole",
+          "      Policies:\n        - PolicyName: all\n          PolicyDocument:\n            Statement:\n              - { Effect: Allow, Action: '*', Resource: '*' }",
+        ),
+      ],
+      neg: [scopedCfn, policyCfn("- Effect: Deny\n  Action: '*'\n  Resource: '*'")],
+    },
+    tf: {
+      pos: [
+        policyTf('{ Effect = "Allow", Action = "*", Resource = "*" }'),
+        tf(`
+          resource "aws_iam_role_policy" "all" {
+            role   = "r"
+            policy = data.aws_iam_policy_document.all.json
+          }
+          data "aws_iam_policy_document" "all" {
+            statement {
+              actions   = ["*"]
+              resources = ["*"]
+            }
+          }
+        `),
+        tf(`
+          resource "aws_iam_policy" "heredoc" {
+            policy = <<EOF
+          {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+          EOF
+          }
+        `),
+      ],
+      neg: [scopedTf],
+    },
+  },
+  {
+    rule: "TL-AWS-IAM-002",
+    cfn: { pos: [policyCfn("- Effect: Allow\n  Action: 's3:*'\n  Resource: arn:aws:s3:::data/*")], neg: [scopedCfn] },
+    tf: { pos: [policyTf('{ Effect = "Allow", Action = ["iam:*"], Resource = "*" }')], neg: [scopedTf] },
+  },
+  {
+    rule: "TL-AWS-IAM-003",
+    cfn: {
+      pos: [policyCfn("- Effect: Allow\n  Action: [ec2:TerminateInstances, s3:DeleteObject]\n  Resource: '*'")],
+      neg: [scopedCfn, policyCfn("- Effect: Allow\n  Action: [ec2:DescribeInstances]\n  Resource: '*'")],
+    },
+    tf: { pos: [policyTf('{ Effect = "Allow", Action = ["sqs:SendMessage"], Resource = "*" }')], neg: [scopedTf] },
+  },
+  {
+    rule: "TL-AWS-IAM-004",
+    cfn: {
+      pos: [userCfn("ManagedPolicyArns:\n  - arn:aws:iam::aws:policy/AdministratorAccess")],
+      neg: [userCfn("ManagedPolicyArns:\n  - arn:aws:iam::aws:policy/ReadOnlyAccess")],
+    },
+    tf: {
+      pos: [
+        tf(`
+        resource "aws_iam_role" "ops" {
+          assume_role_policy = "{}"
+        }
+        resource "aws_iam_role_policy_attachment" "admin" {
+          role       = aws_iam_role.ops.name
+          policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"
+        }
+      `),
+      ],
+      neg: [
+        tf(`
+        resource "aws_iam_role" "ops" {
+          assume_role_policy = "{}"
+        }
+        resource "aws_iam_role_policy_attachment" "ro" {
+          role       = aws_iam_role.ops.name
+          policy_arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+        }
+      `),
+      ],
+    },
+  },
+  {
+    rule: "TL-AWS-IAM-005",
+    cfn: {
+      pos: [
+        userCfn(
+          "Policies:\n  - PolicyName: mine\n    PolicyDocument:\n      Statement:\n        - { Effect: Allow, Action: s3:GetObject, Resource: arn:aws:s3:::a/* }",
+        ),
+      ],
+      neg: [userCfn("Groups: [developers]")],
+    },
+    tf: {
+      pos: [
+        tf(`
+        resource "aws_iam_user" "u" {
+          name = "u"
+        }
+        resource "aws_iam_user_policy_attachment" "u" {
+          user       = aws_iam_user.u.name
+          policy_arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+        }
+      `),
+      ],
+      neg: [tf(`resource "aws_iam_user" "u" {\n  name = "u"\n}`)],
+    },
+  },
+  {
+    rule: "TL-AWS-IAM-006",
+    cfn: {
+      pos: [
+        userCfn("UserName: ci", "  Key:\n    Type: AWS::IAM::AccessKey\n    Properties:\n      UserName: !Ref User\n"),
+      ],
+      neg: [
+        userCfn(
+          "UserName: ci",
+          "  Key:\n    Type: AWS::IAM::AccessKey\n    Properties:\n      UserName: !Ref User\n      Status: Inactive\n",
+        ),
+      ],
+    },
+    tf: {
+      pos: [
+        tf(
+          `resource "aws_iam_user" "ci" {\n  name = "ci"\n}\nresource "aws_iam_access_key" "ci" {\n  user = aws_iam_user.ci.name\n}`,
+        ),
+      ],
+      neg: [tf(`resource "aws_iam_user" "ci" {\n  name = "ci"\n}`)],
+    },
+  },
+  {
+    rule: "TL-AWS-IAM-007",
+    cfn: {
+      pos: [
+        roleCfn("- Effect: Allow\n  Principal: '*'\n  Action: sts:AssumeRole"),
+        roleCfn("- Effect: Allow\n  Principal: { AWS: '*' }\n  Action: sts:AssumeRole"),
+      ],
+      neg: [serviceTrustCfn],
+    },
+    tf: {
+      pos: [roleTf('{ Effect = "Allow", Principal = { AWS = "*" }, Action = "sts:AssumeRole" }')],
+      neg: [serviceTrustTf],
+    },
+  },
+  {
+    rule: "TL-AWS-IAM-008",
+    cfn: {
+      pos: [policyCfn("- Effect: Allow\n  Action: iam:PassRole\n  Resource: '*'")],
+      neg: [policyCfn("- Effect: Allow\n  Action: iam:PassRole\n  Resource: arn:aws:iam::111122223333:role/task")],
+    },
+    tf: {
+      pos: [policyTf('{ Effect = "Allow", Action = ["iam:PassRole", "ecs:RunTask"], Resource = "*" }')],
+      neg: [scopedTf],
+    },
+  },
+  {
+    rule: "TL-AWS-IAM-009",
+    cfn: {
+      pos: [policyCfn("- Effect: Allow\n  Action: [iam:CreatePolicyVersion, iam:AttachRolePolicy]\n  Resource: '*'")],
+      neg: [scopedCfn],
+    },
+    tf: { pos: [policyTf('{ Effect = "Allow", Action = ["iam:Put*"], Resource = "*" }')], neg: [scopedTf] },
+  },
+  {
+    rule: "TL-AWS-IAM-010",
+    cfn: {
+      pos: [policyCfn("- Effect: Allow\n  NotAction: iam:*\n  Resource: '*'")],
+      neg: [policyCfn("- Effect: Deny\n  NotAction: iam:*\n  Resource: '*'")],
+    },
+    tf: { pos: [policyTf('{ Effect = "Allow", NotAction = ["iam:*"], Resource = "*" }')], neg: [scopedTf] },
+  },
+  {
+    rule: "TL-AWS-IAM-011",
+    cfn: {
+      pos: [policyCfn("- Effect: Allow\n  Action: s3:GetObject\n  NotResource: arn:aws:s3:::secret/*")],
+      neg: [scopedCfn],
+    },
+    tf: {
+      pos: [policyTf('{ Effect = "Allow", Action = ["s3:GetObject"], NotResource = ["arn:aws:s3:::secret/*"] }')],
+      neg: [scopedTf],
+    },
+  },
+  {
+    rule: "TL-AWS-IAM-012",
+    cfn: {
+      pos: [roleCfn("- Effect: Allow\n  Principal: { AWS: arn:aws:iam::999988887777:root }\n  Action: sts:AssumeRole")],
+      neg: [
+        roleCfn(
+          "- Effect: Allow\n  Principal: { AWS: arn:aws:iam::999988887777:root }\n  Action: sts:AssumeRole\n  Condition: { StringEquals: { sts:ExternalId: abc123 } }",
+        ),
+      ],
+    },
+    tf: {
+      pos: [roleTf('{ Effect = "Allow", Principal = { AWS = "999988887777" }, Action = "sts:AssumeRole" }')],
+      neg: [
+        roleTf(
+          '{ Effect = "Allow", Principal = { AWS = "999988887777" }, Action = "sts:AssumeRole", Condition = { StringEquals = { "aws:PrincipalOrgID" = "o-abc" } } }',
+        ),
+      ],
+    },
+  },
+  {
+    rule: "TL-AWS-IAM-013",
+    cfn: {
+      pos: [
+        roleCfn(
+          "- Effect: Allow\n  Principal: { Federated: arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com }\n  Action: sts:AssumeRoleWithWebIdentity\n  Condition: { StringEquals: { token.actions.githubusercontent.com:aud: sts.amazonaws.com } }",
+        ),
+      ],
+      neg: [
+        roleCfn(
+          "- Effect: Allow\n  Principal: { Federated: arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com }\n  Action: sts:AssumeRoleWithWebIdentity\n  Condition: { StringLike: { token.actions.githubusercontent.com:sub: 'repo:org/app:ref:refs/heads/main' } }",
+        ),
+      ],
+    },
+    tf: {
+      pos: [
+        roleTf(
+          '{ Effect = "Allow", Principal = { Federated = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com" }, Action = "sts:AssumeRoleWithWebIdentity" }',
+        ),
+      ],
+      neg: [serviceTrustTf],
+    },
+  },
+  {
+    rule: "TL-AWS-IAM-014",
+    cfn: {
+      pos: [userCfn("LoginProfile:\n  Password: '{{resolve:secretsmanager:console}}'\n  PasswordResetRequired: true")],
+      neg: [userCfn("UserName: robot")],
+    },
+    tf: {
+      pos: [
+        tf(
+          `resource "aws_iam_user" "u" {\n  name = "u"\n}\nresource "aws_iam_user_login_profile" "u" {\n  user = aws_iam_user.u.name\n}`,
+        ),
+      ],
+      neg: [tf(`resource "aws_iam_user" "u" {\n  name = "u"\n}`)],
+    },
+  },
+  {
+    rule: "TL-AWS-IAM-015",
+    cfn: {
+      pos: [
+        roleCfn(
+          "- Effect: Allow\n  Principal: { Service: ec2.amazonaws.com }\n  Action: sts:AssumeRole",
+          "      ManagedPolicyArns:\n        - arn:aws:iam::aws:policy/PowerUserAccess",
+        ),
+      ],
+      neg: [
+        roleCfn(
+          "- Effect: Allow\n  Principal: { Service: ec2.amazonaws.com }\n  Action: sts:AssumeRole",
+          "      ManagedPolicyArns:\n        - arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+        ),
+      ],
+    },
+    tf: {
+      pos: [
+        tf(
+          `resource "aws_iam_role" "r" {\n  assume_role_policy = "{}"\n  managed_policy_arns = ["arn:aws:iam::aws:policy/AmazonS3FullAccess"]\n}`,
+        ),
+      ],
+      neg: [
+        tf(
+          `resource "aws_iam_role" "r" {\n  assume_role_policy = "{}"\n  managed_policy_arns = ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"]\n}`,
+        ),
+      ],
+    },
+  },
+  {
+    rule: "TL-AWS-KMS-001",
+    cfn: {
+      pos: [keyCfn(rootKeyPolicy)],
+      neg: [keyCfn(`${rootKeyPolicy}\nEnableKeyRotation: true`), keyCfn(`${rootKeyPolicy}\nKeySpec: RSA_2048`)],
+    },
+    tf: {
+      pos: [tf(`resource "aws_kms_key" "k" {\n  description = "k"\n}`)],
+      neg: [tf(`resource "aws_kms_key" "k" {\n  enable_key_rotation = true\n}`)],
+    },
+  },
+  {
+    rule: "TL-AWS-KMS-002",
+    cfn: {
+      pos: [
+        keyCfn(
+          "KeyPolicy:\n  Statement:\n    - Effect: Allow\n      Principal: '*'\n      Action: kms:Decrypt\n      Resource: '*'",
+        ),
+      ],
+      neg: [keyCfn(rootKeyPolicy)],
+    },
+    tf: {
+      pos: [
+        tf(
+          `resource "aws_kms_key" "k" {\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = { AWS = "*" }, Action = "kms:*", Resource = "*" }] })\n}`,
+        ),
+      ],
+      neg: [
+        tf(
+          `resource "aws_kms_key" "k" {\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = { AWS = "*" }, Action = "kms:Decrypt", Resource = "*", Condition = { StringEquals = { "kms:CallerAccount" = "111122223333" } } }] })\n}`,
+        ),
+      ],
+    },
+  },
+  {
+    rule: "TL-AWS-KMS-003",
+    cfn: { pos: [keyCfn(`${rootKeyPolicy}\nPendingWindowInDays: 7`)], neg: [keyCfn(rootKeyPolicy)] },
+    tf: {
+      pos: [tf(`resource "aws_kms_key" "k" {\n  deletion_window_in_days = 7\n}`)],
+      neg: [tf(`resource "aws_kms_key" "k" {\n  deletion_window_in_days = 30\n}`)],
+    },
+  },
+  {
+    rule: "TL-AWS-CT-001",
+    cfn: {
+      pos: [userCfn("UserName: robot")],
+      neg: [
+        roleCfn(
+          "- Effect: Allow\n  Principal: { Service: ec2.amazonaws.com }\n  Action: sts:AssumeRole",
+          "      ManagedPolicyArns:\n        - arn:aws:iam::aws:policy/AdministratorAccess",
+        ),
+      ],
+    },
+    tf: {
+      pos: [
+        tf(
+          `resource "aws_iam_role" "admin" {\n  assume_role_policy  = "{}"\n  managed_policy_arns = ["arn:aws:iam::aws:policy/AdministratorAccess"]\n}`,
+        ),
+      ],
+      neg: [
+        tf(
+          `resource "aws_iam_role" "admin" {\n  assume_role_policy  = "{}"\n  managed_policy_arns = ["arn:aws:iam::aws:policy/AdministratorAccess"]\n}\nresource "aws_cloudtrail" "t" {\n  name           = "t"\n  s3_bucket_name = "trail"\n}`,
+        ),
+      ],
+    },
+  },
+  {
+    rule: "TL-AWS-CT-002",
+    cfn: { pos: [trailCfn("IsLogging: true")], neg: [goodTrailCfn] },
+    tf: { pos: [trailTf("")], neg: [goodTrailTf] },
+  },
+  {
+    rule: "TL-AWS-CT-003",
+    cfn: { pos: [trailCfn("IsLogging: true\nEnableLogFileValidation: false")], neg: [goodTrailCfn] },
+    tf: { pos: [trailTf("    enable_log_file_validation = false")], neg: [goodTrailTf] },
+  },
+  {
+    rule: "TL-AWS-CT-004",
+    cfn: { pos: [trailCfn("IsLogging: true")], neg: [goodTrailCfn] },
+    tf: { pos: [trailTf("")], neg: [goodTrailTf] },
+  },
+  {
+    rule: "TL-AWS-CT-005",
+    cfn: { pos: [trailCfn("IsLogging: true")], neg: [goodTrailCfn] },
+    tf: { pos: [trailTf("")], neg: [goodTrailTf] },
+  },
+  {
+    rule: "TL-AWS-CT-006",
+    cfn: { pos: [trailCfn("IsLogging: false")], neg: [goodTrailCfn] },
+    tf: { pos: [trailTf("    enable_logging = false")], neg: [goodTrailTf] },
+  },
+  {
+    rule: "TL-AWS-CT-007",
+    cfn: {
+      pos: [
+        cfn(
+          `\n  TrailBucket:\n    Type: AWS::S3::Bucket\n    Properties: { AccessControl: PublicRead }\n  Trail:\n    Type: AWS::CloudTrail::Trail\n    Properties: { S3BucketName: !Ref TrailBucket, IsLogging: true }\n`,
+        ),
+      ],
+      neg: [
+        cfn(
+          `\n  TrailBucket:\n    Type: AWS::S3::Bucket\n  Trail:\n    Type: AWS::CloudTrail::Trail\n    Properties: { S3BucketName: !Ref TrailBucket, IsLogging: true }\n`,
+        ),
+      ],
+    },
+    tf: {
+      pos: [
+        tf(
+          `resource "aws_s3_bucket" "trail" {\n  acl = "public-read"\n}\nresource "aws_cloudtrail" "t" {\n  name           = "t"\n  s3_bucket_name = aws_s3_bucket.trail.id\n}`,
+        ),
+      ],
+      neg: [
+        tf(
+          `resource "aws_s3_bucket" "trail" {}\nresource "aws_cloudtrail" "t" {\n  name           = "t"\n  s3_bucket_name = aws_s3_bucket.trail.id\n}`,
+        ),
+      ],
+    },
+  },
+];

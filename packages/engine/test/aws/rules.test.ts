@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { AWS_RULES } from "../../src/aws/rules/index.ts";
+import { ruleIds, type RuleCase } from "./harness.ts";
+import { COMBO_CASES } from "./cases/combo.cases.ts";
+import { COMPUTE_CASES } from "./cases/compute.cases.ts";
+import { DATA_CASES } from "./cases/data.cases.ts";
+import { EDGE_CASES } from "./cases/edge.cases.ts";
+import { IDENTITY_CASES } from "./cases/identity.cases.ts";
+import { NETWORK_CASES } from "./cases/network.cases.ts";
+import { S3_CASES } from "./cases/s3.cases.ts";
+
+const CASES: RuleCase[] = [
+  ...S3_CASES,
+  ...NETWORK_CASES,
+  ...IDENTITY_CASES,
+  ...DATA_CASES,
+  ...COMPUTE_CASES,
+  ...EDGE_CASES,
+  ...COMBO_CASES,
+];
+const byId = new Map(AWS_RULES.map((r) => [r.id, r]));
+
+describe.each(CASES)("$rule", ({ rule, cfn, tf }) => {
+  const only = [byId.get(rule)!];
+  for (const [format, path, set] of [
+    ["CloudFormation", "template.yaml", cfn],
+    ["Terraform", "main.tf", tf],
+  ] as const) {
+    if (!set) continue;
+    it.each(set.pos.map((c, i) => [i, c] as const))(`${format}: raised by positive fixture %i`, async (_i, content) => {
+      expect(await ruleIds(path, content, only)).toContain(rule);
+    });
+    it.each(set.neg.map((c, i) => [i, c] as const))(
+      `${format}: not raised by negative fixture %i`,
+      async (_i, content) => {
+        expect(await ruleIds(path, content, only)).not.toContain(rule);
+      },
+    );
+  }
+});
+
+describe("the AWS rule set", () => {
+  it("has at least 110 rules with unique ids", () => {
+    expect(AWS_RULES.length).toBeGreaterThanOrEqual(110);
+    expect(new Set(AWS_RULES.map((r) => r.id)).size).toBe(AWS_RULES.length);
+  });
+
+  it("has a positive and a negative fixture for every rule", () => {
+    const covered = new Map(CASES.map((c) => [c.rule, c]));
+    for (const rule of AWS_RULES) {
+      const c = covered.get(rule.id);
+      expect(c, rule.id).toBeDefined();
+      const sets = [c!.cfn, c!.tf].filter((s) => s !== undefined);
+      expect(sets.some((s) => s.pos.length > 0) && sets.some((s) => s.neg.length > 0), rule.id).toBe(true);
+    }
+    const both = CASES.filter((c) => c.cfn && c.tf).length;
+    expect(both / CASES.length).toBeGreaterThan(0.9);
+  });
+
+  it.each(AWS_RULES.map((r) => [r.id, r] as const))("%s is documented with fixes for both languages", (_id, rule) => {
+    expect(rule.title.length).toBeGreaterThan(10);
+    expect(rule.description).toContain("{resource}");
+    expect(rule.remediation.text.length).toBeGreaterThan(10);
+    expect(rule.remediation.fix?.cloudformation).toBeTruthy();
+    expect(rule.remediation.fix?.terraform).toBeTruthy();
+    expect(rule.references.cwe?.length ?? 0).toBeGreaterThan(0);
+    expect(rule.docs).toContain(`# ${rule.id}`);
+    expect(rule.likelihood).toBeGreaterThanOrEqual(1);
+    expect(rule.impact).toBeLessThanOrEqual(5);
+  });
+});
