@@ -16,7 +16,10 @@ export interface ProjectRisk {
  * and the last writer sees every commit before it.
  */
 export async function refreshProjectRisk(tx: Tx, projectId: string, analysisId: string | null): Promise<ProjectRisk> {
-  await tx.$queryRaw`SELECT id FROM "Project" WHERE id = ${projectId}::uuid FOR UPDATE`;
+  // NO KEY UPDATE, not UPDATE: the caller's transaction already holds a KEY SHARE lock on this row (the foreign
+  // keys of the threats it inserted), and FOR UPDATE conflicts with other writers' KEY SHARE locks, so two
+  // workers finishing analyses of one project deadlocked (40P01). NO KEY UPDATE still serializes refreshers.
+  await tx.$queryRaw`SELECT id FROM "Project" WHERE id = ${projectId}::uuid FOR NO KEY UPDATE`;
   const rows = await tx.$queryRaw<Array<{ severity: string; n: bigint; score: number | null }>>`
     WITH latest AS (
       SELECT DISTINCT ON (tv."templateId") a.id
