@@ -7,6 +7,7 @@ import type { WorkerConfig } from "./config.ts";
 import type { LlmStage, WorkerDeps } from "./deps.ts";
 import { startWorker, type RunningWorker } from "./runtime.ts";
 import { PostgresLlmCache } from "./pipeline/llm-cache.ts";
+import { instrumentLlm } from "./observability/metrics.ts";
 
 /** The configured LLM (THREATLINE_LLM_PROVIDER and friends, see packages/llm/src/config.ts), or null for rules only. */
 function llmFromEnv(db: Db, redis: Redis, prefix: string, logger: Logger): LlmStage | null {
@@ -20,6 +21,8 @@ export interface BootOptions {
   llm?: LlmStage | null;
   /** A database client to share (the one-process server shares the API's); otherwise the worker opens its own. */
   db?: Db;
+  /** Job lock duration in ms (WORKER_LOCK_DURATION_MS): how soon a dead worker's jobs are taken over. */
+  lockDurationMs?: number;
 }
 
 /** Builds a worker process's dependencies and starts consuming; `close()` drains and releases everything. */
@@ -27,7 +30,8 @@ export function bootWorker(config: WorkerConfig, logger: Logger, options: BootOp
   const ownDb = options.db === undefined;
   const db = options.db ?? createDb({ url: config.DATABASE_URL, poolSize: config.WORKER_CONCURRENCY + 2 });
   const redis = workerConnection(config.REDIS_URL);
-  const llm = options.llm !== undefined ? options.llm : llmFromEnv(db, redis, config.REDIS_PREFIX, logger);
+  const built = options.llm !== undefined ? options.llm : llmFromEnv(db, redis, config.REDIS_PREFIX, logger);
+  const llm = built ? instrumentLlm(built) : null;
   const queueConnection = producerConnection(config.REDIS_URL, { maxRetriesPerRequest: null, enableOfflineQueue: true });
   for (const conn of [redis, queueConnection]) conn.on("error", (err) => logger.debug({ err }, "redis connection error"));
   const queue = createQueue(QUEUE_NAMES.analysis, queueConnection, config.REDIS_PREFIX);
@@ -36,6 +40,7 @@ export function bootWorker(config: WorkerConfig, logger: Logger, options: BootOp
     concurrency: config.WORKER_CONCURRENCY,
     reconcileIntervalMs: config.RECONCILE_INTERVAL_SECONDS * 1_000,
     engineTimeoutMs: config.ENGINE_TIMEOUT_SECONDS * 1_000,
+    lockDurationMs: options.lockDurationMs,
   });
   logger.info({ concurrency: config.WORKER_CONCURRENCY, llm: llm ? "on" : "off" }, "worker started");
   return {

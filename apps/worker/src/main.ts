@@ -1,16 +1,34 @@
 import { pino } from "pino";
+import { z } from "zod";
 import { WorkerConfigSchema } from "./config.ts";
 import { bootWorker } from "./bootstrap.ts";
+import { serveWorkerMetrics } from "./observability/metrics.ts";
+
+/** A standalone worker's settings: the worker's own, plus how it is observed and how fast a dead peer's jobs are taken over. */
+const StandaloneWorkerSchema = WorkerConfigSchema.extend({
+  /** Port of this worker's Prometheus `/metrics` (job durations and outcomes, LLM tokens, cost, throttles); unset: none. */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  /** Interface for `/metrics`; loopback unless a scraper elsewhere needs it (containers: 0.0.0.0). */
+  WORKER_METRICS_HOST: z.string().default("127.0.0.1"),
+  /**
+   * Job lock duration in ms: a job whose worker died (SIGKILL, OOM, lost host) goes back to the queue after
+   * about this long. Shorter recovers sooner but must stay well above the longest event-loop stall.
+   */
+  WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1_000).optional(),
+  /** Most seconds SIGTERM waits for running jobs before leaving them to another worker (their locks expire). */
+  WORKER_SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(60),
+});
 
 // A standalone worker process (scale-out): run as many as the machine and the LLM quota allow.
-const parsed = WorkerConfigSchema.safeParse(process.env);
+const parsed = StandaloneWorkerSchema.safeParse(process.env);
 if (!parsed.success) {
   process.stderr.write(`Threatline worker cannot start: invalid settings\n${parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n")}\n`);
   process.exit(78);
 }
 const config = parsed.data;
 const logger = pino({ name: "worker", level: config.LOG_LEVEL });
-const running = bootWorker(config, logger);
+const metrics = config.WORKER_METRICS_PORT ? await serveWorkerMetrics(config.WORKER_METRICS_PORT, config.WORKER_METRICS_HOST, logger) : undefined;
+const running = bootWorker(config, logger, { lockDurationMs: config.WORKER_LOCK_DURATION_MS });
 
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -18,6 +36,20 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "draining: finishing running jobs, taking no new ones");
-    void running.close().finally(() => process.exit(0));
+    // Past the deadline, exit anyway: the unfinished jobs keep their locks until they expire, then another
+    // worker takes them over (the processor is idempotent), so nothing is lost, only delayed.
+    const deadline = setTimeout(() => {
+      logger.warn("shutdown deadline reached with jobs still running; they will be retried elsewhere");
+      process.exit(1);
+    }, config.WORKER_SHUTDOWN_TIMEOUT_SECONDS * 1_000);
+    deadline.unref();
+    void running
+      .close()
+      .then(() => logger.info("drained"))
+      .catch((err: unknown) => logger.error({ err }, "error while draining"))
+      .finally(() => {
+        metrics?.close();
+        process.exit(0);
+      });
   });
 }

@@ -17,7 +17,13 @@ export interface RunningWorker {
 export function startWorker(
   baseDeps: WorkerDeps,
   connection: Redis,
-  options: { concurrency: number; reconcileIntervalMs: number; engineTimeoutMs?: number },
+  options: {
+    concurrency: number;
+    reconcileIntervalMs: number;
+    engineTimeoutMs?: number;
+    /** How long a job's lock lives without renewal: a killed worker's jobs return to the queue after this (default 30 s). */
+    lockDurationMs?: number;
+  },
 ): RunningWorker {
   const pool = baseDeps.engine ? undefined : new EnginePool({ threads: options.concurrency, timeoutMs: options.engineTimeoutMs ?? 60_000 });
   const deps: WorkerDeps = { ...baseDeps, engine: baseDeps.engine ?? pool };
@@ -29,6 +35,7 @@ export function startWorker(
     concurrency: options.concurrency,
     // A job whose worker died is picked up again after the lock expires; twice at most before it fails.
     maxStalledCount: 2,
+    ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs, stalledInterval: options.lockDurationMs } : {}),
   });
   worker.on("error", (err) => deps.logger.error({ err }, "worker error"));
   instrumentWorker(worker);
