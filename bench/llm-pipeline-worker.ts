@@ -1,8 +1,9 @@
 /**
  * One simulated worker process of the LLM pipeline benchmark (spawned by bench/llm-pipeline.ts): pulls
  * template indexes from a shared Redis list, runs the threat modeler (real Bedrock provider, real shared
- * limiter and cache) on the prepared graph with `concurrency` jobs at a time, and reports each outcome over IPC. Throttling is
- * handled as the worker's BullMQ rate-limit path would: wait `retryAfterMs`, no attempt burnt.
+ * limiter and cache) on the prepared graph with `concurrency` jobs at a time, and reports each outcome over IPC.
+ * Throttling is handled as the worker's BullMQ rate-limit path does: `worker.rateLimit(retryAfterMs)` pauses
+ * the whole process (every slot) for that long, and the job is tried again, no attempt burnt.
  */
 import { readFileSync } from "node:fs";
 import { sha256Hex } from "@threatline/domain";
@@ -36,8 +37,14 @@ async function run(setup: WorkerSetup): Promise<void> {
   process.send?.("ready");
   await new Promise((resolve) => process.once("message", resolve));
 
+  let pausedUntil = 0;
+  const gate = async () => {
+    while (Date.now() < pausedUntil) await sleep(pausedUntil - Date.now());
+  };
+
   const slot = async () => {
     for (;;) {
+      await gate();
       const next = await redis.lpop(setup.queueKey);
       if (next === null) return;
       const index = Number(next);
@@ -45,6 +52,7 @@ async function run(setup: WorkerSetup): Promise<void> {
       let throttledWaits = 0;
       let transientRetries = 0;
       for (;;) {
+        await gate();
         try {
           const outcome = await modeler.model({
             analysisId: `bench-${index}`,
@@ -71,7 +79,7 @@ async function run(setup: WorkerSetup): Promise<void> {
         } catch (error) {
           if (error instanceof LlmThrottledError) {
             throttledWaits += 1;
-            await sleep(error.retryAfterMs);
+            pausedUntil = Math.max(pausedUntil, Date.now() + error.retryAfterMs);
           } else if (error instanceof ProviderError && error.kind === "transient" && transientRetries < 5) {
             transientRetries += 1;
             await sleep(200 * 2 ** transientRetries);

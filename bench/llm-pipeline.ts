@@ -92,6 +92,8 @@ interface RunMetrics {
   statuses: Record<string, number>;
   cacheHits: number;
   maxWindow: number;
+  /** Quota tokens of each fixed window that started during the run, as a share of the quota. */
+  series: number[];
 }
 
 function metrics(label: string, stats: FakeStats, started: number, ended: number, results: JobResult[]): RunMetrics {
@@ -119,6 +121,7 @@ function metrics(label: string, stats: FakeStats, started: number, ended: number
     statuses,
     cacheHits: results.filter((r) => r.cacheHit).length,
     maxWindow: Math.max(0, ...stats.perWindow.map((w) => w.quotaTokens)),
+    series: stats.perWindow.filter((w) => w.start + WINDOW > started && w.start < ended).map((w) => w.quotaTokens / TPM),
   };
 }
 
@@ -224,6 +227,10 @@ const lines = [
   `| cache hits | ${all.map((m) => m.cacheHits).join(" | ")} |`,
   `| outcomes | ${all.map((m) => Object.entries(m.statuses).map(([k, v]) => `${k} ${v}`).join(", ")).join(" | ")} |`,
   `| input / output tokens | ${all.map((m) => `${m.inputTokens.toLocaleString("en")} / ${m.outputTokens.toLocaleString("en")}`).join(" | ")} |`,
+  "",
+  "Quota tokens per fixed window (admission time at the fake), as a share of the quota:",
+  "",
+  ...all.filter((m) => m.calls > 0).map((m) => `- ${m.label}: ${m.series.map((x) => `${Math.round(x * 100)}%`).join(" ")}`),
   "",
   "## Tokens sent per template",
   "",

@@ -114,7 +114,25 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
   const price = priceFor(config.prices, provider.model);
   if (!price) logger?.warn("No price for the model; costs will read 0", { model: provider.model });
 
-  async function runChunk(prompt: PromptTemplate, chunk: GraphChunk, part: number, parts: number, usage: TokenUsage, stats: { calls: number; latencyMs: number }): Promise<ChunkResult> {
+  // A throttled job comes back soon, often to this process: keep its prepared prompt so that waiting costs
+  // a Redis round trip, not another redaction and compaction.
+  const prepared = new Map<string, { redacted: ResourceGraph; chunks: GraphChunk[] }>();
+  const rendered = new WeakMap<GraphChunk, { userText: string; tokens: number }>();
+
+  function prepare(req: ThreatModelRequest, prompt: PromptTemplate): { redacted: ResourceGraph; chunks: GraphChunk[] } {
+    const key = `${req.contentHash}\u0000${prompt.hash}`;
+    const hit = prepared.get(key);
+    if (hit) return hit;
+    const redacted = seams.redact(req.files, req.graph).graph;
+    const value = { redacted, chunks: chunkGraph(redacted, req.ruleThreats, config.maxInputTokens, seams) };
+    prepared.set(key, value);
+    if (prepared.size > 64) prepared.delete(prepared.keys().next().value!);
+    return value;
+  }
+
+  function render(prompt: PromptTemplate, chunk: GraphChunk, part: number, parts: number): { userText: string; tokens: number } {
+    const hit = rendered.get(chunk);
+    if (hit) return hit;
     // Rule findings go in their own structured block (the model annotates them by ruleId), not twice.
     const compact = seams.compactGraph(chunk.graph, {});
     const formats = [...new Set(chunk.graph.nodes.map((n) => n.format))].join(", ") || "unknown";
@@ -127,11 +145,17 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
       graph: inertText(compact.text.trimEnd()),
       ruleFindings: inertJson(findings),
     });
+    const value = { userText, tokens: seams.estimateTokens(prompt.system) + seams.estimateTokens(userText) + seams.estimateTokens(JSON.stringify(prompt.toolSchema)) };
+    rendered.set(chunk, value);
+    return value;
+  }
+
+  async function runChunk(prompt: PromptTemplate, chunk: GraphChunk, part: number, parts: number, usage: TokenUsage, stats: { calls: number; latencyMs: number }): Promise<ChunkResult> {
+    const { userText, tokens: firstEstimate } = render(prompt, chunk, part, parts);
     const messages: ChatMessage[] = [{ role: "user", content: [{ text: userText }] }];
-    const schemaTokens = seams.estimateTokens(JSON.stringify(prompt.toolSchema));
 
     for (let attempt = 0; attempt < 2; attempt += 1) {
-      const inputEstimate = seams.estimateTokens(prompt.system) + seams.estimateTokens(JSON.stringify(messages)) + schemaTokens;
+      const inputEstimate = attempt === 0 ? firstEstimate : firstEstimate + seams.estimateTokens(JSON.stringify(messages.slice(1)));
       const admission = await limiter.acquire(inputEstimate + config.maxTokens * config.outputTokenWeight);
       if (!admission.admitted) throw new LlmThrottledError(admission.retryAfterMs);
 
@@ -213,13 +237,12 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
         if (hit) return outcome({ status: "succeeded", threats: mergeThreats(req.ruleThreats, hit.threats), cacheHit: true }, prompt.hash);
       }
 
-      const redacted = seams.redact(req.files, req.graph).graph;
-      const chunks = chunkGraph(redacted, req.ruleThreats, config.maxInputTokens, seams);
+      const { redacted, chunks } = prepare(req, prompt);
       const ruleIds = new Set(req.ruleThreats.map((t) => t.ruleId).filter((id): id is string => id !== null));
       const modelThreats: Threat[] = [];
       const failures: Array<{ code: ErrorCode; message: string }> = [];
       let ungrounded = 0;
-      const work = chunks.map((chunk, i) => ({ chunk, key: chunks.length > 1 ? `${key}:${i + 1}/${chunks.length}` : null, depth: 0 }));
+      const work = chunks.map((chunk, i) => ({ chunk, part: i + 1, key: chunks.length > 1 ? `${key}:${i + 1}/${chunks.length}` : null, depth: 0 }));
 
       while (work.length > 0) {
         const item = work.shift()!;
@@ -232,7 +255,7 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
           }
         }
         const before = { ...usage };
-        const result = await runChunk(prompt, item.chunk, chunks.indexOf(item.chunk) + 1 || 1, chunks.length, usage, stats);
+        const result = await runChunk(prompt, item.chunk, item.part, chunks.length, usage, stats);
         if (result.kind === "ok") {
           const grounded = groundThreats(result.items, req.graph, config.ungrounded, ruleIds);
           ungrounded += grounded.ungrounded;
@@ -250,14 +273,14 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
           const halves = item.depth < MAX_SPLIT_DEPTH ? splitChunk(redacted, item.chunk) : null;
           if (halves) {
             logger?.info("Answer cut at maxTokens; splitting the part in two", { analysisId: req.analysisId, nodes: item.chunk.nodeIds.length });
-            work.unshift(...halves.map((chunk, i) => ({ chunk, key: item.key ? `${item.key}:${i === 0 ? "a" : "b"}` : `${key}:s${item.depth}${i === 0 ? "a" : "b"}`, depth: item.depth + 1 })));
+            work.unshift(...halves.map((chunk, i) => ({ chunk, part: item.part, key: item.key ? `${item.key}:${i === 0 ? "a" : "b"}` : `${key}:s${item.depth}${i === 0 ? "a" : "b"}`, depth: item.depth + 1 })));
           } else {
             failures.push({ code: "llm/truncated", message: `The model's answer for ${item.chunk.nodeIds.length} resource(s) was cut at ${config.maxTokens} output tokens.` });
           }
         } else if (result.kind === "invalid") {
           failures.push({ code: "llm/invalid-output", message: result.message });
         } else {
-          failures.push({ code: result.error.status === 400 ? "llm/failed" : result.error.code, message: result.error.message });
+          failures.push({ code: result.error.code, message: result.error.message });
           break;
         }
       }

@@ -54,6 +54,8 @@ function toBedrockMessages(messages: ChatMessage[]): Message[] {
 }
 
 function stopReasonOf(raw: string | undefined): StopReason {
+  // Either way the answer is incomplete and a smaller part of the graph is the cure.
+  if (raw === "model_context_window_exceeded") return "max_tokens";
   return raw === "tool_use" || raw === "end_turn" || raw === "max_tokens" ? raw : "other";
 }
 
