@@ -248,3 +248,49 @@ export async function checkBatch(db: Db, batchId: string): Promise<BatchCheck> {
 export async function finishedCount(db: Db, batchId: string): Promise<number> {
   return db.analysis.count({ where: { batchId, status: { in: ["succeeded", "partial", "failed", "canceled"] } } });
 }
+
+export interface PrivatePostgres {
+  /** Admin connection string (database `postgres`, trust auth). */
+  adminUrl: string;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  destroy(): Promise<void>;
+}
+
+function asPostgres(args: string[]): Promise<void> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn("runuser", ["-u", "postgres", "--", ...args], { stdio: ["ignore", "ignore", "pipe"] });
+    let err = "";
+    child.stderr?.on("data", (c: Buffer) => (err += c.toString()));
+    child.once("exit", (code) => (code === 0 ? resolveRun() : reject(new Error(`${args[0]} exited ${code}: ${err}`))));
+  });
+}
+
+/**
+ * A throwaway PostgreSQL cluster of our own (initdb into a temp folder, run as the postgres OS user, on a free
+ * loopback port), so a script can restart it without touching the machine's PostgreSQL on 5432. Needs root
+ * (runuser) and the server binaries under /usr/lib/postgresql/<version>/bin.
+ */
+export async function privatePostgres(): Promise<PrivatePostgres> {
+  const { readdirSync, chownSync, statSync } = await import("node:fs");
+  const version = readdirSync("/usr/lib/postgresql").sort().pop();
+  if (!version) throw new Error("no PostgreSQL server binaries under /usr/lib/postgresql");
+  const bin = `/usr/lib/postgresql/${version}/bin`;
+  const dir = mkdtempSync(join(tmpdir(), "tl-pg-"));
+  const pgUser = statSync("/var/lib/postgresql");
+  chownSync(dir, pgUser.uid, pgUser.gid);
+  const port = await freePort();
+  await asPostgres([`${bin}/initdb`, "-D", `${dir}/data`, "-A", "trust", "-U", "postgres", "--no-sync"]);
+  const ctl = (action: string) =>
+    asPostgres([`${bin}/pg_ctl`, "-D", `${dir}/data`, "-l", `${dir}/log`, "-w", "-t", "30", "-m", "fast", "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, action]);
+  await ctl("start");
+  return {
+    adminUrl: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+    stop: () => ctl("stop"),
+    start: () => ctl("start"),
+    async destroy() {
+      await ctl("stop").catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

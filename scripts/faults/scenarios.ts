@@ -235,3 +235,41 @@ export async function faultMixScenario(env: FaultEnv, options: { files: number; 
     await fake.close();
   }
 }
+
+export interface PgRestartReport {
+  files: number;
+  finishedAtStop: number;
+  downMs: number;
+  check: BatchCheck;
+  attemptErrors: string[];
+}
+
+/** Stop PostgreSQL for `downMs` mid-batch, start it again: failed attempts are retried and every analysis completes once. */
+export async function postgresRestartScenario(
+  env: FaultEnv,
+  pg: { stop(): Promise<void>; start(): Promise<void> },
+  options: { files: number; downMs: number; concurrency?: number; llmLatencyMs?: number; timeoutMs?: number },
+): Promise<PgRestartReport> {
+  const fake = await startFakeBedrock({ latencyMs: options.llmLatencyMs ?? 300 });
+  const workers: WorkerProcess[] = [];
+  try {
+    const a = spawnWorker({ databaseUrl: env.databaseUrl, redisUrl: env.redisUrl, prefix: env.prefix, concurrency: options.concurrency ?? 4, env: llmEnv(fake) });
+    workers.push(a);
+    await workerReady(a);
+    const { batchId } = await submitBatch(env, makeTemplates(options.files, "pg"));
+    await until(async () => (await finishedCount(env.db, batchId)) >= 2, 60_000, "two analyses finished", 20);
+    const finishedAtStop = await finishedCount(env.db, batchId);
+    await pg.stop();
+    const downAt = Date.now();
+    env.log(`PostgreSQL stopped with ${finishedAtStop}/${options.files} finished`);
+    await sleep(options.downMs);
+    await pg.start();
+    const downMs = Date.now() - downAt;
+    env.log(`PostgreSQL back after ${downMs} ms`);
+    await until(async () => (await finishedCount(env.db, batchId).catch(() => 0)) === options.files, options.timeoutMs ?? 180_000, "every analysis to finish", 500);
+    return { files: options.files, finishedAtStop, downMs, check: await checkBatch(env.db, batchId), attemptErrors: attemptErrors(workers) };
+  } finally {
+    for (const w of workers) await stopWorker(w);
+    await fake.close();
+  }
+}
