@@ -1,6 +1,7 @@
 import { edgeKindFor } from "../aws/edges.ts";
 import { buildAwsGraph } from "../aws/normalize.ts";
 import { isRecord, list, type RawResource } from "../aws/values.ts";
+import { loadStructured } from "../core/index.ts";
 import type { EngineLimits, FormatHandler, ParsedPart } from "../formats/types.ts";
 import type { FileReport, GraphEdge, SourceFile } from "../graph/types.ts";
 
@@ -45,13 +46,16 @@ function depthOf(value: unknown, limit: number): number {
   return worst;
 }
 
+/** Where JSON broke: from the message where V8 gives an offset, else from the YAML parser, which always does. */
 function position(text: string, message: string): { line?: number; column?: number } {
   const m = /position (\d+)/.exec(message);
-  if (!m) return {};
-  const offset = Number(m[1]);
-  const before = text.slice(0, offset);
-  const line = before.split("\n").length;
-  return { line, column: offset - before.lastIndexOf("\n") };
+  if (m) {
+    const before = text.slice(0, Number(m[1]));
+    return { line: before.split("\n").length, column: before.length - before.lastIndexOf("\n") };
+  }
+  const loaded = loadStructured(text);
+  if (loaded.ok || loaded.error.line === undefined) return {};
+  return { line: loaded.error.line, ...(loaded.error.column !== undefined ? { column: loaded.error.column } : {}) };
 }
 
 /** The address without instance keys: `module.net[0].aws_instance.web["a"]` → `module.net.aws_instance.web`. */
