@@ -5,6 +5,7 @@
 export const ERROR_CODES = {
   "request/invalid": 400,
   "request/too-large": 413,
+  "request/length-required": 411,
   "request/too-many-files": 413,
   "request/unsupported-media-type": 415,
   "request/not-found": 404,

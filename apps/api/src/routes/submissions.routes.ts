@@ -41,8 +41,16 @@ export function submissionRoutes(deps: ApiDeps): Router {
   });
   const json = express.json({ limit: MAX_SUBMISSION_BYTES });
 
+  // Multer caps each file, not the request: without this, MAX_FILES files of the per-file cap would all be
+  // buffered in memory. Browsers and the CLI always send a length; the allowance covers multipart framing.
+  const multipartCap = MAX_SUBMISSION_BYTES + 1024 * 1024;
   const parseBody = (req: Request, res: Response, next: NextFunction) => {
-    if (req.is("multipart/form-data")) return upload.array("files", MAX_FILES)(req, res, next);
+    if (req.is("multipart/form-data")) {
+      const length = req.headers["content-length"];
+      if (length === undefined) return next(new AppError("request/length-required", "Send uploads with a Content-Length."));
+      if (Number(length) > multipartCap) return next(new AppError("request/too-large", `The submission is larger than ${MAX_SUBMISSION_BYTES} bytes.`));
+      return upload.array("files", MAX_FILES)(req, res, next);
+    }
     if (req.is("application/json")) return json(req, res, next);
     next(new AppError("request/unsupported-media-type", "Send application/json or multipart/form-data."));
   };
