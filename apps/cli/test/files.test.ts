@@ -1,6 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { analysisUnits, displayPath } from "../src/lib/files.ts";
+import { analysisUnits, displayPath, readTemplateFiles } from "../src/lib/files.ts";
 import { atOrAbove, parseSeverity } from "../src/lib/severity.ts";
 
 describe("CLI file helpers", () => {
@@ -21,5 +23,21 @@ describe("CLI file helpers", () => {
     expect(() => parseSeverity("severe")).toThrow(/Unknown severity/);
     const threats = [{ severity: "critical" as const }, { severity: "medium" as const }, { severity: "info" as const }];
     expect([atOrAbove(threats, "critical"), atOrAbove(threats, "high"), atOrAbove(threats, "medium"), atOrAbove(threats, "info")]).toEqual([1, 1, 2, 3]);
+  });
+});
+
+describe("reading many files", () => {
+  it("reads every file, in order, with bounded concurrency", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "threatline-read-"));
+    try {
+      const names = Array.from({ length: 300 }, (_, i) => path.join(dir, `f${i}.yaml`));
+      names.forEach((n, i) => writeFileSync(n, `n: ${i}\n`));
+      const files = await readTemplateFiles(names, dir);
+      expect(files.map((f) => f.path)).toEqual(names.map((_, i) => `f${i}.yaml`));
+      expect(files.map((f) => f.content)).toEqual(names.map((_, i) => `n: ${i}\n`));
+      await expect(readTemplateFiles([path.join(dir, "missing.yaml")], dir)).rejects.toThrow("Cannot read 'missing.yaml': ENOENT.");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

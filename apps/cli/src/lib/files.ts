@@ -64,17 +64,26 @@ export async function findTemplateFiles(args: readonly string[], cwd: string): P
   return [...found];
 }
 
-/** Reads the files as UTF-8 text, with the paths reports will show. */
+/** Files read at once: enough to keep the disk busy, few enough never to run out of file descriptors. */
+const READ_CONCURRENCY = 32;
+
+/** Reads the files as UTF-8 text, with the paths reports will show, in the order given. */
 export async function readTemplateFiles(files: readonly string[], cwd: string): Promise<SourceFile[]> {
-  return Promise.all(
-    files.map(async (file) => {
+  const out: SourceFile[] = new Array<SourceFile>(files.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < files.length) {
+      const index = next++;
+      const file = files[index]!;
       try {
-        return { path: displayPath(file, cwd), content: await readFile(file, "utf8") };
+        out[index] = { path: displayPath(file, cwd), content: await readFile(file, "utf8") };
       } catch (error) {
         throw new UsageError(`Cannot read '${displayPath(file, cwd)}': ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
       }
-    }),
-  );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, worker));
+  return out;
 }
 
 /**
