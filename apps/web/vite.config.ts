@@ -6,6 +6,8 @@ export default defineConfig({
   plugins: [vue()],
   build: {
     outDir: "dist",
+    // bench/web-bundle.ts reads the manifest to size what each route loads.
+    manifest: true,
     emptyOutDir: true,
     chunkSizeWarningLimit: 900,
   },

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
@@ -138,6 +138,63 @@ describe("Threatline in Chromium", () => {
     await page.getByTestId("triage-save").click();
     await expect.poll(total).toBe(before - 2);
     await shot("triage");
+  });
+
+  it("renders every view with realistic data, in light and dark", async () => {
+    const api = await apiClient(app.url);
+    const read = (name: string) => readFileSync(join(FIXTURES, name), "utf8");
+    const waitBatch = async (batchId: string) => {
+      for (;;) {
+        const b = await api<{ status: string; analyses: Array<{ id: string; status: string }> }>("GET", `/batches/${batchId}`);
+        if (b.analyses.every((a) => ["succeeded", "partial", "failed", "canceled"].includes(a.status))) return b;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    const payments = await api<{ id: string }>("POST", "/projects", { name: "payments", description: "Ledger, card processing and the payments API" });
+    const v1 = await api<{ batchId: string }>("POST", `/projects/${payments.id}/submissions`, {
+      files: [
+        { path: "infra/network.tf", content: read("network.tf") },
+        { path: "infra/storefront.cfn.yaml", content: read("storefront.cfn.yaml") },
+      ],
+    });
+    await waitBatch(v1.batchId);
+    // A second version that closes the database to the internet: some threats resolve.
+    const fixed = read("network.tf").replace("publicly_accessible = true", "publicly_accessible = false").replace("storage_encrypted   = false", "storage_encrypted   = true");
+    const v2 = await api<{ batchId: string; analyses: Array<{ id: string }> }>("POST", `/projects/${payments.id}/submissions`, { files: [{ path: "infra/network.tf", content: fixed }] });
+    await waitBatch(v2.batchId);
+
+    const views: Array<[string, string, string]> = [
+      ["dashboard", "/", "canvas"],
+      ["projects", "/projects", ".n-data-table-tr"],
+      ["project-payments", `/projects/${payments.id}`, "canvas"],
+      ["project-templates", `/projects/${payments.id}?tab=templates`, ".n-collapse-item"],
+      ["analysis-terraform", `/analyses/${v2.analyses[0]!.id}`, "[data-fingerprint]"],
+      ["batches", "/batches", ".n-data-table-tr"],
+      ["settings", "/settings", "[data-testid=llm-mode]"],
+    ];
+    for (const [name, path, ready] of views) {
+      await page.goto(`${app.url}${path}`);
+      await page.locator(ready).first().waitFor();
+      await shot(name);
+    }
+    expect(await page.getByTestId("llm-mode").innerText()).toBe("rules only");
+
+    await page.goto(`${app.url}/projects/${payments.id}?tab=templates`);
+    await page.locator(".n-collapse-item", { hasText: "infra/network.tf" }).click();
+    await page.getByRole("button", { name: "Compare versions" }).click();
+    await page.locator(".diff-section").first().waitFor();
+    const resolved = await page.locator(".diff-section", { hasText: "Resolved" }).locator("li").count();
+    expect(resolved).toBeGreaterThan(0);
+    await shot("project-diff");
+
+    await page.getByTestId("theme-toggle").click();
+    await page.goto(`${app.url}/`);
+    await page.locator("canvas").first().waitFor();
+    await shot("dashboard-dark");
+    await page.goto(`${app.url}/analyses/${v2.analyses[0]!.id}`);
+    await page.locator("[data-fingerprint]").first().waitFor();
+    await shot("analysis-dark");
+    await page.getByTestId("theme-toggle").click();
   });
 
   it("shows HTML in names and templates as text and never runs it", async () => {

@@ -31,7 +31,7 @@ export function riskTrendOption(points: readonly RiskPoint[], name = "risk-trend
     tooltip: { trigger: "axis" },
     grid: GRID,
     xAxis: { type: "time" },
-    yAxis: { type: "value", name: "Risk", min: 0 },
+    yAxis: { type: "value", min: 0 },
     dataZoom: [{ type: "inside" }],
     series: [
       { name: "Risk", type: "line", step: "end", showSymbol: false, data: line, areaStyle: { opacity: 0.12 }, color: "#6366f1" },
@@ -80,10 +80,10 @@ export function strideHeatmapOption(cells: ReadonlyArray<{ category: StrideCateg
     aria: { enabled: true },
     toolbox: toolbox("stride-heatmap"),
     tooltip: { position: "top" },
-    grid: { left: 8, right: 24, top: 40, bottom: 56, containLabel: true },
-    xAxis: { type: "category", data: [...SEVERITIES], splitArea: { show: true } },
+    grid: { left: 8, right: 24, top: 40, bottom: 64, containLabel: true },
+    xAxis: { type: "category", data: [...SEVERITIES], splitArea: { show: true }, axisLabel: { interval: 0 } },
     yAxis: { type: "category", data: STRIDE_CATEGORIES.map((c) => STRIDE_LABELS[c]), splitArea: { show: true }, inverse: true },
-    visualMap: { min: 0, max, calculable: true, orient: "horizontal", left: "center", bottom: 0, inRange: { color: ["#eef2ff", "#a5b4fc", "#4f46e5", "#b91c1c"] } },
+    visualMap: { min: 0, max, calculable: true, orient: "horizontal", left: "center", bottom: 0, itemHeight: 160, inRange: { color: ["#eef2ff", "#a5b4fc", "#4f46e5", "#b91c1c"] } },
     series: [
       {
         name: "Open threats",
