@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment -- the fixtures are untyped documents, mutated in place by each case */
+/* eslint-disable @typescript-eslint/no-explicit-any -- the fixtures are untyped documents, mutated in place by each case */
 /**
  * How much a template costs in a prompt: raw text vs the compact graph, in estimated tokens.
  *

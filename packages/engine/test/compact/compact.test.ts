@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call -- the fixtures are untyped documents, mutated in place by each case */
+ 
 import { describe, expect, it } from "vitest";
 import { analyze, compactGraph, estimateTokens } from "../../src/index.ts";
 import { cleanManifests, manifests, pod } from "../kubernetes/bases.ts";

@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment -- the fixtures are untyped documents, mutated in place by each case */
+/* eslint-disable @typescript-eslint/no-explicit-any -- the fixtures are untyped documents, mutated in place by each case */
 import { stringify } from "yaml";
 
 /** Hardened manifests that no rule fires on; each rule test breaks one thing in a copy. */

@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return -- the fixtures are untyped documents, mutated in place by each case */
+/* eslint-disable @typescript-eslint/no-explicit-any -- the fixtures are untyped documents, mutated in place by each case */
 import { describe, expect, it } from "vitest";
 import { analyze } from "../../src/index.ts";
 import { KUBERNETES_RULES } from "../../src/kubernetes/rules.ts";
