@@ -24,17 +24,28 @@ describe("exports and imports over the API, on PostgreSQL and Redis", () => {
 
   beforeAll(async () => {
     h = await createHarness();
-    projectId = ((await request(h.app).post("/api/v1/projects").send({ name: "exports" }).expect(201)).body as { id: string }).id;
+    projectId = (
+      (await request(h.app).post("/api/v1/projects").send({ name: "exports" }).expect(201)).body as { id: string }
+    ).id;
     const submitted = await request(h.app)
       .post(`/api/v1/projects/${projectId}/submissions`)
-      .send({ files: [{ path: "k8s/api.yaml", content: K8S_DEPLOYMENT }, { path: "api/users.yaml", content: OPENAPI_USERS }] })
+      .send({
+        files: [
+          { path: "k8s/api.yaml", content: K8S_DEPLOYMENT },
+          { path: "api/users.yaml", content: OPENAPI_USERS },
+        ],
+      })
       .expect(202);
     ({ batchId, analyses } = submitted.body as SubmissionResult);
     h.startWorker();
-    const batch = await waitFor(async () => {
-      const b = (await request(h.app).get(`/api/v1/batches/${batchId}`)).body as BatchDto;
-      return b.analyses.every((a) => isFinalStatus(a.status)) ? b : undefined;
-    }, 60_000, "the batch to finish");
+    const batch = await waitFor(
+      async () => {
+        const b = (await request(h.app).get(`/api/v1/batches/${batchId}`)).body as BatchDto;
+        return b.analyses.every((a) => isFinalStatus(a.status)) ? b : undefined;
+      },
+      60_000,
+      "the batch to finish",
+    );
     expect(batch.counts, JSON.stringify(batch.analyses)).toEqual({ succeeded: 2 });
     threatCounts = new Map(batch.analyses.map((a) => [a.id, a.threatCount]));
     for (const count of threatCounts.values()) expect(count).toBeGreaterThan(0);
@@ -47,8 +58,14 @@ describe("exports and imports over the API, on PostgreSQL and Redis", () => {
     const id = analyses[0]!.id;
     const res = await request(h.app).get(`/api/v1/analyses/${id}/export?format=sarif`).buffer(true).expect(200);
     expect(res.headers["content-type"]).toBe("application/sarif+json; charset=utf-8");
-    expect(res.headers["content-disposition"]).toMatch(/^attachment; filename="threatline-exports-analysis-\d{4}-\d{2}-\d{2}\.sarif"$/);
-    const log = JSON.parse(text(res)) as { runs: Array<{ results: Array<{ locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }> }> };
+    expect(res.headers["content-disposition"]).toMatch(
+      /^attachment; filename="threatline-exports-analysis-\d{4}-\d{2}-\d{2}\.sarif"$/,
+    );
+    const log = JSON.parse(text(res)) as {
+      runs: Array<{
+        results: Array<{ locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }>;
+      }>;
+    };
     expect(sarifErrors(log)).toEqual([]);
     expect(log.runs[0]!.results).toHaveLength(threatCounts.get(id)!);
     expect(log.runs[0]!.results[0]!.locations[0]!.physicalLocation.artifactLocation.uri).toBe("k8s/api.yaml");
@@ -65,32 +82,57 @@ describe("exports and imports over the API, on PostgreSQL and Redis", () => {
   });
 
   it("exports the project's current state as full JSON, with triage applied to the summary", async () => {
-    const before = FullReportSchema.parse((await request(h.app).get(`/api/v1/projects/${projectId}/export?format=json`).expect(200)).body);
+    const before = FullReportSchema.parse(
+      (await request(h.app).get(`/api/v1/projects/${projectId}/export?format=json`).expect(200)).body,
+    );
     expect(before.scope).toEqual({ kind: "project", id: projectId });
     expect(before.files.map((f) => f.path)).toEqual(["api/users.yaml", "k8s/api.yaml"]);
     expect(before.threats).toHaveLength([...threatCounts.values()].reduce((a, b) => a + b, 0));
     const target = before.threats[0]!;
-    await h.database.db.triage.create({ data: { projectId, fingerprint: target.fingerprint, status: "accepted", owner: "sec@example.com", note: "known" } });
-    const after = FullReportSchema.parse((await request(h.app).get(`/api/v1/projects/${projectId}/export?format=json`).expect(200)).body);
-    expect(after.triage[target.fingerprint]).toMatchObject({ status: "accepted", owner: "sec@example.com", note: "known" });
+    await h.database.db.triage.create({
+      data: { projectId, fingerprint: target.fingerprint, status: "accepted", owner: "sec@example.com", note: "known" },
+    });
+    const after = FullReportSchema.parse(
+      (await request(h.app).get(`/api/v1/projects/${projectId}/export?format=json`).expect(200)).body,
+    );
+    expect(after.triage[target.fingerprint]).toMatchObject({
+      status: "accepted",
+      owner: "sec@example.com",
+      note: "known",
+    });
     expect(after.summary.riskScore).toBe(before.summary.riskScore - target.score);
   });
 
   it("serves every format with its content type", async () => {
     for (const format of EXPORT_FORMATS) {
-      const res = await request(h.app).get(`/api/v1/projects/${projectId}/export?format=${format}`).buffer(true).expect(200);
+      const res = await request(h.app)
+        .get(`/api/v1/projects/${projectId}/export?format=${format}`)
+        .buffer(true)
+        .expect(200);
       expect(res.headers["content-type"], format).toBe(EXPORT_FORMAT_INFO[format].mediaType);
-      expect(res.headers["content-disposition"], format).toMatch(new RegExp(`\\.${EXPORT_FORMAT_INFO[format].extension.replace(".", "\\.")}"$`));
+      expect(res.headers["content-disposition"], format).toMatch(
+        new RegExp(`\\.${EXPORT_FORMAT_INFO[format].extension.replace(".", "\\.")}"$`),
+      );
       expect(text(res).length, format).toBeGreaterThan(0);
     }
   });
 
   it("answers unknown formats and ids with the error envelope", async () => {
     const bad = await request(h.app).get(`/api/v1/projects/${projectId}/export?format=pdf`).expect(400);
-    expect(bad.body).toEqual({ error: { code: "export/unsupported-format", message: expect.stringContaining("sarif") as string } });
-    const missing = await request(h.app).get("/api/v1/analyses/0194c3a0-0000-7000-8000-000000000000/export?format=csv").expect(404);
+    expect(bad.body).toEqual({
+      error: { code: "export/unsupported-format", message: expect.stringContaining("sarif") as string },
+    });
+    const missing = await request(h.app)
+      .get("/api/v1/analyses/0194c3a0-0000-7000-8000-000000000000/export?format=csv")
+      .expect(404);
     expect((missing.body as { error: { code: string } }).error.code).toBe("analysis/not-found");
-    expect(((await request(h.app).get("/api/v1/batches/0194c3a0-0000-7000-8000-000000000000/export").expect(404)).body as { error: { code: string } }).error.code).toBe("batch/not-found");
+    expect(
+      (
+        (await request(h.app).get("/api/v1/batches/0194c3a0-0000-7000-8000-000000000000/export").expect(404)).body as {
+          error: { code: string };
+        }
+      ).error.code,
+    ).toBe("batch/not-found");
   });
 
   it("imports a prototype JSON download as a finished analysis with provider import", async () => {
@@ -118,27 +160,65 @@ describe("exports and imports over the API, on PostgreSQL and Redis", () => {
     ) as Record<string, unknown>;
     document["Information Disclosure"] = document.InformationDisclosure;
     delete document.InformationDisclosure;
-    const res = await request(h.app).post(`/api/v1/projects/${projectId}/imports?filename=legacy%20model.json`).send(document).expect(201);
+    const res = await request(h.app)
+      .post(`/api/v1/projects/${projectId}/imports?filename=legacy%20model.json`)
+      .send(document)
+      .expect(201);
     const outcome = res.body as { analysisId: string; path: string; format: string; threatCount: number };
     expect(outcome).toMatchObject({ path: "imports/legacy-model.json", format: "prototype-json", threatCount: 1 });
-    const analysis = (await request(h.app).get(`/api/v1/analyses/${outcome.analysisId}`).expect(200)).body as AnalysisDto;
-    expect(analysis).toMatchObject({ provider: "import", status: "succeeded", path: "imports/legacy-model.json", threatCount: 1 });
-    const threats = (await request(h.app).get(`/api/v1/analyses/${outcome.analysisId}/threats`).expect(200)).body as { items: Array<{ title: string; source: string; severity: string }> };
+    const analysis = (await request(h.app).get(`/api/v1/analyses/${outcome.analysisId}`).expect(200))
+      .body as AnalysisDto;
+    expect(analysis).toMatchObject({
+      provider: "import",
+      status: "succeeded",
+      path: "imports/legacy-model.json",
+      threatCount: 1,
+    });
+    const threats = (await request(h.app).get(`/api/v1/analyses/${outcome.analysisId}/threats`).expect(200)).body as {
+      items: Array<{ title: string; source: string; severity: string }>;
+    };
     expect(threats.items).toMatchObject([{ title: "Legacy finding", source: "import", severity: "high" }]);
-    const blob = await h.database.db.templateVersion.findUnique({ where: { id: analysis.templateVersionId }, include: { blob: true } });
+    const blob = await h.database.db.templateVersion.findUnique({
+      where: { id: analysis.templateVersionId },
+      include: { blob: true },
+    });
     expect(JSON.parse(blob!.blob.content)).toEqual(document);
-    const project = FullReportSchema.parse((await request(h.app).get(`/api/v1/projects/${projectId}/export?format=json`).expect(200)).body);
+    const project = FullReportSchema.parse(
+      (await request(h.app).get(`/api/v1/projects/${projectId}/export?format=json`).expect(200)).body,
+    );
     expect(project.files.map((f) => f.path)).toContain("imports/legacy-model.json");
+    const events = await h.database.db.auditEvent.findMany({
+      where: { action: { in: ["analysis.import", "report.export"] } },
+      orderBy: { at: "asc" },
+    });
+    expect(events.find((e) => e.action === "analysis.import")).toMatchObject({
+      targetType: "analysis",
+      targetId: outcome.analysisId,
+      details: { format: "prototype-json", path: "imports/legacy-model.json", threats: 1 },
+    });
+    expect(
+      events.filter((e) => e.action === "report.export" && e.targetType === "project" && e.targetId === projectId)
+        .length,
+    ).toBeGreaterThan(0);
   });
 
   it("round-trips a project through Threat Composer into another project", async () => {
-    const exported = await request(h.app).get(`/api/v1/projects/${projectId}/export?format=threat-composer`).buffer(true).expect(200);
+    const exported = await request(h.app)
+      .get(`/api/v1/projects/${projectId}/export?format=threat-composer`)
+      .buffer(true)
+      .expect(200);
     const document = JSON.parse(text(exported)) as { threats: unknown[] };
-    const other = ((await request(h.app).post("/api/v1/projects").send({ name: "exports-copy" }).expect(201)).body as { id: string }).id;
+    const other = (
+      (await request(h.app).post("/api/v1/projects").send({ name: "exports-copy" }).expect(201)).body as { id: string }
+    ).id;
     const res = await request(h.app).post(`/api/v1/projects/${other}/imports`).send(document).expect(201);
     expect(res.body).toMatchObject({ format: "threat-composer", threatCount: document.threats.length, warnings: [] });
-    const source = FullReportSchema.parse((await request(h.app).get(`/api/v1/projects/${projectId}/export?format=json`).expect(200)).body);
-    const copy = FullReportSchema.parse((await request(h.app).get(`/api/v1/projects/${other}/export?format=json`).expect(200)).body);
+    const source = FullReportSchema.parse(
+      (await request(h.app).get(`/api/v1/projects/${projectId}/export?format=json`).expect(200)).body,
+    );
+    const copy = FullReportSchema.parse(
+      (await request(h.app).get(`/api/v1/projects/${other}/export?format=json`).expect(200)).body,
+    );
     const key = (t: { category: string; title: string; severity: string }) => `${t.category}|${t.title}|${t.severity}`;
     expect(copy.threats.map(key).sort()).toEqual(source.threats.map(key).sort());
   });

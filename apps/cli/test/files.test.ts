@@ -8,21 +8,41 @@ import { atOrAbove, parseSeverity } from "../src/lib/severity.ts";
 describe("CLI file helpers", () => {
   it("groups .tf files by folder and leaves every other file alone", () => {
     const f = (p: string) => ({ path: p, content: "" });
-    const units = analysisUnits([f("a/main.tf"), f("a/app.yaml"), f("b/main.tf"), f("a/vars.TF"), f("a/other.json"), f("a/sub/x.tf")]);
-    expect(units.map((u) => u.map((x) => x.path))).toEqual([["a/main.tf", "a/vars.TF"], ["a/app.yaml"], ["b/main.tf"], ["a/other.json"], ["a/sub/x.tf"]]);
+    const units = analysisUnits([
+      f("a/main.tf"),
+      f("a/app.yaml"),
+      f("b/main.tf"),
+      f("a/vars.TF"),
+      f("a/other.json"),
+      f("a/sub/x.tf"),
+    ]);
+    expect(units.map((u) => u.map((x) => x.path))).toEqual([
+      ["a/main.tf", "a/vars.TF"],
+      ["a/app.yaml"],
+      ["b/main.tf"],
+      ["a/other.json"],
+      ["a/sub/x.tf"],
+    ]);
   });
 
   it("shows paths relative to the working directory with forward slashes, absolute outside it", () => {
     const cwd = path.resolve("/work/repo");
     expect(displayPath(path.join(cwd, "infra", "app.yaml"), cwd)).toBe("infra/app.yaml");
-    expect(displayPath(path.resolve("/elsewhere/x.yaml"), cwd)).toBe(path.resolve("/elsewhere/x.yaml").split(path.sep).join("/"));
+    expect(displayPath(path.resolve("/elsewhere/x.yaml"), cwd)).toBe(
+      path.resolve("/elsewhere/x.yaml").split(path.sep).join("/"),
+    );
   });
 
   it("reads --fail-on in any case and counts threats at or above it", () => {
     expect(parseSeverity("HIGH")).toBe("high");
     expect(() => parseSeverity("severe")).toThrow(/Unknown severity/);
     const threats = [{ severity: "critical" as const }, { severity: "medium" as const }, { severity: "info" as const }];
-    expect([atOrAbove(threats, "critical"), atOrAbove(threats, "high"), atOrAbove(threats, "medium"), atOrAbove(threats, "info")]).toEqual([1, 1, 2, 3]);
+    expect([
+      atOrAbove(threats, "critical"),
+      atOrAbove(threats, "high"),
+      atOrAbove(threats, "medium"),
+      atOrAbove(threats, "info"),
+    ]).toEqual([1, 1, 2, 3]);
   });
 });
 
@@ -35,7 +55,9 @@ describe("reading many files", () => {
       const files = await readTemplateFiles(names, dir);
       expect(files.map((f) => f.path)).toEqual(names.map((_, i) => `f${i}.yaml`));
       expect(files.map((f) => f.content)).toEqual(names.map((_, i) => `n: ${i}\n`));
-      await expect(readTemplateFiles([path.join(dir, "missing.yaml")], dir)).rejects.toThrow("Cannot read 'missing.yaml': ENOENT.");
+      await expect(readTemplateFiles([path.join(dir, "missing.yaml")], dir)).rejects.toThrow(
+        "Cannot read 'missing.yaml': ENOENT.",
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

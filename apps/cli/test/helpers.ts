@@ -34,7 +34,8 @@ export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.Pro
 export function makeWorkspace(): string {
   const dir = mkdtempSync(path.join(tmpdir(), "threatline-cli-"));
   cpSync(fileURLToPath(new URL("./fixtures/workspace", import.meta.url)), dir, { recursive: true });
-  const bucket = "Resources:\n  Ignored:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: PublicRead\n";
+  const bucket =
+    "Resources:\n  Ignored:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: PublicRead\n";
   for (const [rel, content] of [
     ["node_modules/some-pkg/template.yaml", bucket],
     [".git/ignored.yaml", bucket],

@@ -6,7 +6,14 @@ import { Ajv2020 } from "../../../packages/reports/test/ajv.ts";
 import { sarifErrors } from "../../../packages/reports/test/sarif-validator.ts";
 import { makeWorkspace, runCli } from "./helpers.ts";
 
-const EXPECTED_FILES = ["api/openapi.yaml", "infra/app.yaml", "k8s/deploy.yaml", "tf/network/acl.tf", "tf/network/main.tf", "tf/network/variables.tf"];
+const EXPECTED_FILES = [
+  "api/openapi.yaml",
+  "infra/app.yaml",
+  "k8s/deploy.yaml",
+  "tf/network/acl.tf",
+  "tf/network/main.tf",
+  "tf/network/variables.tf",
+];
 
 describe("threatline scan", { timeout: 60_000 }, () => {
   let cwd: string;
@@ -20,22 +27,33 @@ describe("threatline scan", { timeout: 60_000 }, () => {
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     const report = ScanReportSchema.parse(JSON.parse(run.stdout));
-    const schema = JSON.parse(readFileSync(new URL("../../../docs/schemas/threatline-scan-report.v1.schema.json", import.meta.url), "utf8")) as object;
+    const schema = JSON.parse(
+      readFileSync(new URL("../../../docs/schemas/threatline-scan-report.v1.schema.json", import.meta.url), "utf8"),
+    ) as object;
     expect(new Ajv2020({ strict: false }).validate(schema, JSON.parse(run.stdout))).toBe(true);
     expect(report.tool.name).toBe("threatline");
     expect(report.files.map((f) => f.path).sort()).toEqual(EXPECTED_FILES);
     expect(report.summary.bySeverity).toEqual(
-      Object.fromEntries(["critical", "high", "medium", "low", "info"].map((s) => [s, report.threats.filter((t) => t.severity === s).length])),
+      Object.fromEntries(
+        ["critical", "high", "medium", "low", "info"].map((s) => [
+          s,
+          report.threats.filter((t) => t.severity === s).length,
+        ]),
+      ),
     );
   });
 
   it("analyses a Terraform folder as one module: a public ACL in acl.tf lands on the bucket declared in main.tf", async () => {
-    const together = ScanReportSchema.parse(JSON.parse((await runCli(["scan", "tf", "--format", "json"], { cwd })).stdout));
+    const together = ScanReportSchema.parse(
+      JSON.parse((await runCli(["scan", "tf", "--format", "json"], { cwd })).stdout),
+    );
     const acl = together.threats.filter((t) => t.resources.some((r) => r.file === "tf/network/acl.tf"));
     expect(acl.length).toBeGreaterThan(0);
     for (const t of acl) expect(t.resources[0]).toMatchObject({ id: "aws_s3_bucket.data", file: "tf/network/main.tf" });
     // Alone, acl.tf names a bucket the engine never sees, so nothing can be said about it.
-    const alone = ScanReportSchema.parse(JSON.parse((await runCli(["scan", "tf/network/acl.tf", "--format", "json"], { cwd })).stdout));
+    const alone = ScanReportSchema.parse(
+      JSON.parse((await runCli(["scan", "tf/network/acl.tf", "--format", "json"], { cwd })).stdout),
+    );
     expect(alone.threats.filter((t) => acl.some((a) => a.fingerprint === t.fingerprint))).toEqual([]);
   });
 
@@ -89,7 +107,10 @@ describe("threatline scan", { timeout: 60_000 }, () => {
     const report = ScanReportSchema.parse(JSON.parse(json.stdout));
     // The fixture holds a public bucket, world-open SSH and a privileged container: the engine must find them.
     expect(report.threats.length).toBeGreaterThan(0);
-    const worst = report.threats.reduce((w, t) => (severityRank(t.severity) < severityRank(w) ? t.severity : w), report.threats[0]!.severity);
+    const worst = report.threats.reduce(
+      (w, t) => (severityRank(t.severity) < severityRank(w) ? t.severity : w),
+      report.threats[0]!.severity,
+    );
     const failing = await runCli(["scan", ".", "--fail-on", worst], { cwd });
     expect(failing.code).toBe(1);
     expect(failing.stderr).toMatch(/threat\(s\) at or above/);

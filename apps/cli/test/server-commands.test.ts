@@ -7,7 +7,16 @@ import type { BatchDto, Threat } from "@threatline/domain";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { makeWorkspace, runCli } from "./helpers.ts";
 
-const PROJECT = { id: "0194c3a0-0000-7000-8000-00000000000a", name: "payments", teamId: "t", description: "", createdAt: "", riskScore: 0, threatCount: 0, lastAnalyzedAt: null };
+const PROJECT = {
+  id: "0194c3a0-0000-7000-8000-00000000000a",
+  name: "payments",
+  teamId: "t",
+  description: "",
+  createdAt: "",
+  riskScore: 0,
+  threatCount: 0,
+  lastAnalyzedAt: null,
+};
 const BATCH_ID = "0194c3a0-0000-7000-8000-0000000000b0";
 
 function threat(severity: Threat["severity"]): Threat {
@@ -86,11 +95,20 @@ function handler(req: IncomingMessage, res: ServerResponse): void {
       errorCode: status === "failed" ? "template/parse-failed" : null,
       errorMessage: status === "failed" ? "bad YAML at line 3" : null,
     }));
-    if (req.method === "GET" && url.pathname === "/api/v1/projects") return json(200, { items: scenario.projectExists ? [PROJECT] : [] });
+    if (req.method === "GET" && url.pathname === "/api/v1/projects")
+      return json(200, { items: scenario.projectExists ? [PROJECT] : [] });
     if (req.method === "POST" && url.pathname === "/api/v1/projects") return json(201, PROJECT);
     if (req.method === "POST" && url.pathname === `/api/v1/projects/${PROJECT.id}/submissions`) {
       const files = (body as { files: unknown[] }).files;
-      return json(202, { batchId: BATCH_ID, analyses: files.map((_, i) => ({ id: analyses[i]?.id, path: `file${i}`, templateVersionId: "v", deduplicated: i === 0 })) });
+      return json(202, {
+        batchId: BATCH_ID,
+        analyses: files.map((_, i) => ({
+          id: analyses[i]?.id,
+          path: `file${i}`,
+          templateVersionId: "v",
+          deduplicated: i === 0,
+        })),
+      });
     }
     if (req.method === "GET" && url.pathname === `/api/v1/batches/${BATCH_ID}`) {
       polls += 1;
@@ -98,12 +116,26 @@ function handler(req: IncomingMessage, res: ServerResponse): void {
       const shown = analyses.map((a) => (done ? a : { ...a, status: "running" as const }));
       const counts: Record<string, number> = {};
       for (const a of shown) counts[a.status] = (counts[a.status] ?? 0) + 1;
-      return json(200, { id: BATCH_ID, projectId: PROJECT.id, source: "cli", fileCount: shown.length, createdAt: "", status: done ? "succeeded" : "running", counts, analyses: shown });
+      return json(200, {
+        id: BATCH_ID,
+        projectId: PROJECT.id,
+        source: "cli",
+        fileCount: shown.length,
+        createdAt: "",
+        status: done ? "succeeded" : "running",
+        counts,
+        analyses: shown,
+      });
     }
-    if (req.method === "GET" && /^\/api\/v1\/analyses\/[^/]+\/threats$/.test(url.pathname)) return json(200, { total: scenario.threats.length, items: scenario.threats });
+    if (req.method === "GET" && /^\/api\/v1\/analyses\/[^/]+\/threats$/.test(url.pathname))
+      return json(200, { total: scenario.threats.length, items: scenario.threats });
     if (req.method === "GET" && url.pathname === `/api/v1/projects/${PROJECT.id}/export`) {
-      if (url.searchParams.get("format") !== "csv") return json(400, { error: { code: "export/unsupported-format", message: 'Unknown export format "x".' } });
-      res.writeHead(200, { "content-type": "text/csv; charset=utf-8", "content-disposition": 'attachment; filename="threatline-payments-project.csv"' });
+      if (url.searchParams.get("format") !== "csv")
+        return json(400, { error: { code: "export/unsupported-format", message: 'Unknown export format "x".' } });
+      res.writeHead(200, {
+        "content-type": "text/csv; charset=utf-8",
+        "content-disposition": 'attachment; filename="threatline-payments-project.csv"',
+      });
       res.end("fingerprint,category\r\nfp,Tampering\r\n");
       return;
     }
@@ -132,14 +164,23 @@ describe("threatline submit and export against a scripted API", { timeout: 60_00
   beforeEach(() => {
     recorded.length = 0;
     polls = 0;
-    Object.assign(scenario, { projectExists: true, analysisStatuses: ["succeeded", "succeeded"], pollsBeforeDone: 1, threats: [threat("medium")], failNextWith: null });
+    Object.assign(scenario, {
+      projectExists: true,
+      analysisStatuses: ["succeeded", "succeeded"],
+      pollsBeforeDone: 1,
+      threats: [threat("medium")],
+      failNextWith: null,
+    });
   });
 
   const env = { THREATLINE_POLL_MS: "10" };
 
   it("creates the project when missing and posts the files as JSON with the bearer token", async () => {
     scenario.projectExists = false;
-    const run = await runCli(["submit", "k8s", "api", "--server", url, "--token", "s3cret", "--project", "payments", "--force"], { cwd, env });
+    const run = await runCli(
+      ["submit", "k8s", "api", "--server", url, "--token", "s3cret", "--project", "payments", "--force"],
+      { cwd, env },
+    );
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     expect(recorded.map((r) => `${r.method} ${r.url}`)).toEqual([
@@ -149,7 +190,11 @@ describe("threatline submit and export against a scripted API", { timeout: 60_00
     ]);
     expect(recorded.every((r) => r.authorization === "Bearer s3cret")).toBe(true);
     expect(recorded[1]!.body).toEqual({ name: "payments" });
-    const submission = recorded[2]!.body as { files: Array<{ path: string; content: string }>; source: string; force: boolean };
+    const submission = recorded[2]!.body as {
+      files: Array<{ path: string; content: string }>;
+      source: string;
+      force: boolean;
+    };
     expect(submission.source).toBe("cli");
     expect(submission.force).toBe(true);
     expect(submission.files.map((f) => f.path)).toEqual(["k8s/deploy.yaml", "api/openapi.yaml"]);
@@ -159,45 +204,72 @@ describe("threatline submit and export against a scripted API", { timeout: 60_00
 
   it("waits for the batch, then exits 1 when --fail-on is met and 0 when it is not", async () => {
     scenario.threats = [threat("low"), threat("high")];
-    const failing = await runCli(["submit", ".", "--server", url, "--project", "payments", "--fail-on", "high"], { cwd, env: { ...env, THREATLINE_TOKEN: "s3cret" } });
+    const failing = await runCli(["submit", ".", "--server", url, "--project", "payments", "--fail-on", "high"], {
+      cwd,
+      env: { ...env, THREATLINE_TOKEN: "s3cret" },
+    });
     expect(failing.code).toBe(1);
     expect(failing.stdout).toMatch(/Batch succeeded: 2 succeeded; 4 threat\(s\) \(2 high, 2 low\)/);
     expect(failing.stderr).toContain("2 threat(s) at or above high");
     expect(recorded.filter((r) => r.url === `/api/v1/batches/${BATCH_ID}`).length).toBe(2);
-    const passing = await runCli(["submit", ".", "--server", url, "--token", "s3cret", "--project", "payments", "--fail-on", "critical"], { cwd, env });
+    const passing = await runCli(
+      ["submit", ".", "--server", url, "--token", "s3cret", "--project", "payments", "--fail-on", "critical"],
+      { cwd, env },
+    );
     expect(passing.code).toBe(0);
   });
 
   it("exits 3 when an analysis failed, naming the file and the error", async () => {
     scenario.analysisStatuses = ["succeeded", "failed"];
-    const run = await runCli(["submit", ".", "--server", url, "--token", "s3cret", "--project", "payments", "--wait"], { cwd, env });
+    const run = await runCli(["submit", ".", "--server", url, "--token", "s3cret", "--project", "payments", "--wait"], {
+      cwd,
+      env,
+    });
     expect(run.code).toBe(3);
     expect(run.stdout).toContain("failed file1.yaml: template/parse-failed bad YAML at line 3");
   });
 
   it("explains API errors by code, and servers that are not Threatline", async () => {
-    const unauth = await runCli(["submit", ".", "--server", url, "--token", "wrong", "--project", "payments"], { cwd, env });
+    const unauth = await runCli(["submit", ".", "--server", url, "--token", "wrong", "--project", "payments"], {
+      cwd,
+      env,
+    });
     expect(unauth.code).toBe(2);
     expect(unauth.stderr).toContain("Sign in or send an API token. [auth/unauthenticated]");
     expect(unauth.stderr).toContain("Pass a token with --token or THREATLINE_TOKEN.");
-    scenario.failNextWith = { status: 503, body: JSON.stringify({ error: { code: "queue/unavailable", message: "Redis is unreachable." } }) };
-    const down = await runCli(["submit", ".", "--server", url, "--token", "s3cret", "--project", "payments"], { cwd, env });
+    scenario.failNextWith = {
+      status: 503,
+      body: JSON.stringify({ error: { code: "queue/unavailable", message: "Redis is unreachable." } }),
+    };
+    const down = await runCli(["submit", ".", "--server", url, "--token", "s3cret", "--project", "payments"], {
+      cwd,
+      env,
+    });
     expect(down.code).toBe(2);
     expect(down.stderr).toContain("[queue/unavailable]");
     expect(down.stderr).toContain("nothing was submitted");
     scenario.failNextWith = { status: 502, body: "<html>Bad gateway</html>" };
-    const proxy = await runCli(["export", "--project", PROJECT.id, "--format", "csv", "--server", url, "--token", "s3cret"], { cwd, env });
+    const proxy = await runCli(
+      ["export", "--project", PROJECT.id, "--format", "csv", "--server", url, "--token", "s3cret"],
+      { cwd, env },
+    );
     expect(proxy.code).toBe(2);
     expect(proxy.stderr).toContain("answered 502 Bad Gateway without a Threatline error [http/502]");
   });
 
   it("exports a project to --output", async () => {
     const file = path.join(out, "project.csv");
-    const run = await runCli(["export", "--project", PROJECT.id, "--format", "csv", "--output", file, "--server", url, "--token", "s3cret"], { cwd });
+    const run = await runCli(
+      ["export", "--project", PROJECT.id, "--format", "csv", "--output", file, "--server", url, "--token", "s3cret"],
+      { cwd },
+    );
     expect(run.code).toBe(0);
     expect(readFileSync(file, "utf8")).toBe("fingerprint,category\r\nfp,Tampering\r\n");
     expect(recorded.map((r) => r.url)).toEqual([`/api/v1/projects/${PROJECT.id}/export?format=csv`]);
-    const wrong = await runCli(["export", "--project", PROJECT.id, "--format", "sarif", "--server", url, "--token", "s3cret"], { cwd });
+    const wrong = await runCli(
+      ["export", "--project", PROJECT.id, "--format", "sarif", "--server", url, "--token", "s3cret"],
+      { cwd },
+    );
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain("[export/unsupported-format]");
   });

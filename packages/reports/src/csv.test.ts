@@ -52,10 +52,11 @@ describe("CSV export", () => {
   it("defuses cells a spreadsheet would run as formulas", () => {
     const rows = parseCsv(renderCsv(sampleInput()));
     const titles = rows.map((r) => r[CSV_COLUMNS.indexOf("title")]!);
-    expect(titles).toContain("'=HYPERLINK(\"http://evil\") SSH open to 0.0.0.0/0");
+    expect(titles).toContain('\'=HYPERLINK("http://evil") SSH open to 0.0.0.0/0');
     expect(rows.map((r) => r[CSV_COLUMNS.indexOf("remediations")])).toContain("'-cmd|' /C calc'!A0");
     for (const cell of rows.flat()) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
-    for (const bad of ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"]) expect(csvCell(bad).replace(/^"/, "")).toMatch(/^'/);
+    for (const bad of ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
+      expect(csvCell(bad).replace(/^"/, "")).toMatch(/^'/);
     expect(csvCell("plain")).toBe("plain");
     expect(csvCell('a "b"')).toBe('"a ""b"""');
   });

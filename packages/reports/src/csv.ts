@@ -47,7 +47,8 @@ export function renderCsv(input: Pick<ReportInput, "threats" | "triage">): strin
   for (const threat of input.threats) {
     const triage = input.triage[threat.fingerprint];
     const resources: Array<ResourceRef | null> = threat.resources.length > 0 ? threat.resources : [null];
-    for (const resource of resources) lines.push(row(threatRow(threat, resource, triageStatusOf(input, threat), triage)));
+    for (const resource of resources)
+      lines.push(row(threatRow(threat, resource, triageStatusOf(input, threat), triage)));
   }
   return `${lines.join("\r\n")}\r\n`;
 }
@@ -73,7 +74,9 @@ function threatRow(
     resource?.type ?? null,
     resource?.file ?? threat.evidence[0]?.file ?? null,
     resource?.line ?? null,
-    threat.evidence.map((e) => `${e.file}${e.line === null ? "" : `:${e.line}`}${e.path ? ` ${e.path}` : ""}`).join("; "),
+    threat.evidence
+      .map((e) => `${e.file}${e.line === null ? "" : `:${e.line}`}${e.path ? ` ${e.path}` : ""}`)
+      .join("; "),
     threat.remediations.map((r) => r.text).join(" | "),
     threat.references.cwe.join(" "),
     status,

@@ -8,7 +8,15 @@ import { renderSarif } from "./sarif.ts";
 import { renderThreatComposer } from "./threat-composer.ts";
 
 /** Every export format, as the API's `?format=` and the CLI's `--format` spell them. */
-export const EXPORT_FORMATS = ["json", "prototype-json", "csv", "markdown", "sarif", "threat-composer", "html"] as const;
+export const EXPORT_FORMATS = [
+  "json",
+  "prototype-json",
+  "csv",
+  "markdown",
+  "sarif",
+  "threat-composer",
+  "html",
+] as const;
 export const ExportFormatSchema = z.enum(EXPORT_FORMATS);
 export type ExportFormat = z.infer<typeof ExportFormatSchema>;
 
@@ -20,12 +28,32 @@ export interface ExportFormatInfo {
 }
 
 export const EXPORT_FORMAT_INFO: Record<ExportFormat, ExportFormatInfo> = {
-  json: { label: "Threatline JSON", mediaType: "application/json; charset=utf-8", extension: "json", render: renderFullJson },
-  "prototype-json": { label: "Prototype JSON", mediaType: "application/json; charset=utf-8", extension: "json", render: renderPrototypeJson },
+  json: {
+    label: "Threatline JSON",
+    mediaType: "application/json; charset=utf-8",
+    extension: "json",
+    render: renderFullJson,
+  },
+  "prototype-json": {
+    label: "Prototype JSON",
+    mediaType: "application/json; charset=utf-8",
+    extension: "json",
+    render: renderPrototypeJson,
+  },
   csv: { label: "CSV", mediaType: "text/csv; charset=utf-8", extension: "csv", render: renderCsv },
   markdown: { label: "Markdown", mediaType: "text/markdown; charset=utf-8", extension: "md", render: renderMarkdown },
-  sarif: { label: "SARIF 2.1.0", mediaType: "application/sarif+json; charset=utf-8", extension: "sarif", render: renderSarif },
-  "threat-composer": { label: "AWS Threat Composer", mediaType: "application/json; charset=utf-8", extension: "tc.json", render: renderThreatComposer },
+  sarif: {
+    label: "SARIF 2.1.0",
+    mediaType: "application/sarif+json; charset=utf-8",
+    extension: "sarif",
+    render: renderSarif,
+  },
+  "threat-composer": {
+    label: "AWS Threat Composer",
+    mediaType: "application/json; charset=utf-8",
+    extension: "tc.json",
+    render: renderThreatComposer,
+  },
   html: { label: "HTML report", mediaType: "text/html; charset=utf-8", extension: "html", render: renderHtml },
 };
 
@@ -35,7 +63,10 @@ export function renderReport(format: ExportFormat, input: ReportInput): string {
 }
 
 /** A download name that says what it holds: `threatline-payments-project-2026-11-26.sarif`. */
-export function exportFileName(format: ExportFormat, input: Pick<ReportInput, "project" | "scope" | "generatedAt">): string {
+export function exportFileName(
+  format: ExportFormat,
+  input: Pick<ReportInput, "project" | "scope" | "generatedAt">,
+): string {
   const slug = (input.project?.name ?? "")
     .toLowerCase()
     .normalize("NFKD")

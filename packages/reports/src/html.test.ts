@@ -13,7 +13,10 @@ describe("HTML report", () => {
     const hostile = renderHtml({
       ...input,
       files: [{ path: '"><img src=x onerror=alert(1)>.yaml', format: null, resources: 0 }],
-      threats: input.threats.map((t) => ({ ...t, remediations: [{ text: "</li><script>x()</script>", fix: "</code></pre><iframe src=//evil>" }] })),
+      threats: input.threats.map((t) => ({
+        ...t,
+        remediations: [{ text: "</li><script>x()</script>", fix: "</code></pre><iframe src=//evil>" }],
+      })),
     });
     expect(hostile).not.toMatch(/<(img|iframe|script)\b/i);
     expect(hostile).toContain("&#34;&#62;&#60;img src=x onerror=alert(1)&#62;.yaml");
@@ -24,7 +27,10 @@ describe("HTML report", () => {
     expect(html).not.toMatch(/(src|href)\s*=\s*["']?(https?:)?\/\//i);
     expect(html).not.toMatch(/url\(\s*["']?(https?:)?\/\//i);
     // Besides the SVG namespace (an identifier, never fetched) the only URL is the one in a threat's title, as text.
-    expect([...html.matchAll(/https?:\/\/[^\s"'<&]+/g)].map((m) => m[0])).toEqual(["http://www.w3.org/2000/svg", "http://evil"]);
+    expect([...html.matchAll(/https?:\/\/[^\s"'<&]+/g)].map((m) => m[0])).toEqual([
+      "http://www.w3.org/2000/svg",
+      "http://evil",
+    ]);
     expect(html).toContain("default-src 'none'");
   });
 
@@ -35,9 +41,11 @@ describe("HTML report", () => {
 
   it("draws one bar segment per STRIDE × severity with threats, sized by count", () => {
     const svg = strideSeverityChart(input.threats);
-    const segments = [...svg.matchAll(/<rect x="([\d.]+)" y="\d+" width="([\d.]+)"[^>]*data-category="(\w+)" data-severity="(\w+)" data-count="(\d+)"/g)].map(
-      (m) => ({ width: Number(m[2]), category: m[3], severity: m[4], count: Number(m[5]) }),
-    );
+    const segments = [
+      ...svg.matchAll(
+        /<rect x="([\d.]+)" y="\d+" width="([\d.]+)"[^>]*data-category="(\w+)" data-severity="(\w+)" data-count="(\d+)"/g,
+      ),
+    ].map((m) => ({ width: Number(m[2]), category: m[3], severity: m[4], count: Number(m[5]) }));
     expect(segments.map((s) => [s.category, s.severity, s.count])).toEqual([
       ["Spoofing", "medium", 1],
       ["InformationDisclosure", "critical", 1],

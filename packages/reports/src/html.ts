@@ -84,7 +84,9 @@ function threatBlock(threat: Threat, input: ReportInput): string {
   const triage = input.triage[threat.fingerprint];
   const rows: string[] = [];
   rows.push(`<dt>Score</dt><dd>${threat.score} (likelihood ${threat.likelihood} × impact ${threat.impact})</dd>`);
-  rows.push(`<dt>Triage</dt><dd>${h(triageStatusOf(input, threat).replace("_", " "))}${triage?.owner ? ` · ${h(triage.owner)}` : ""}${triage?.expiresAt ? ` · until ${h(triage.expiresAt)}` : ""}${triage?.note ? ` — ${h(triage.note)}` : ""}</dd>`);
+  rows.push(
+    `<dt>Triage</dt><dd>${h(triageStatusOf(input, threat).replace("_", " "))}${triage?.owner ? ` · ${h(triage.owner)}` : ""}${triage?.expiresAt ? ` · until ${h(triage.expiresAt)}` : ""}${triage?.note ? ` — ${h(triage.note)}` : ""}</dd>`,
+  );
   rows.push(`<dt>Source</dt><dd>${h(threat.source)}${threat.ruleId ? ` · <code>${h(threat.ruleId)}</code>` : ""}</dd>`);
   if (threat.resources.length > 0) {
     rows.push(
@@ -92,7 +94,9 @@ function threatBlock(threat: Threat, input: ReportInput): string {
     );
   }
   if (threat.evidence.length > 0) {
-    rows.push(`<dt>Evidence</dt><dd>${threat.evidence.map((e) => `${h(e.file)}${e.line ? `:${e.line}` : ""}${e.path ? ` <code>${h(e.path)}</code>` : ""}`).join("<br>")}</dd>`);
+    rows.push(
+      `<dt>Evidence</dt><dd>${threat.evidence.map((e) => `${h(e.file)}${e.line ? `:${e.line}` : ""}${e.path ? ` <code>${h(e.path)}</code>` : ""}`).join("<br>")}</dd>`,
+    );
   }
   const refs = [...threat.references.cwe, ...threat.references.capec, ...threat.references.attack];
   if (refs.length > 0) rows.push(`<dt>References</dt><dd>${refs.map(h).join(", ")}</dd>`);
@@ -125,7 +129,9 @@ export function renderHtml(input: ReportInput): string {
   ]
     .map(([label, value]) => `<div class="card"><span class="muted">${h(String(label))}</span><b>${value}</b></div>`)
     .join("");
-  const legend = SEVERITIES.map((s) => `<span><i style="background:${SEVERITY_COLORS[s]}"></i>${SEVERITY_LABELS[s]}</span>`).join("");
+  const legend = SEVERITIES.map(
+    (s) => `<span><i style="background:${SEVERITY_COLORS[s]}"></i>${SEVERITY_LABELS[s]}</span>`,
+  ).join("");
   const files = input.files
     .map(
       (f) =>
@@ -134,7 +140,10 @@ export function renderHtml(input: ReportInput): string {
     .join("");
   const sections = threatsByCategory(input.threats)
     .filter(([, list]) => list.length > 0)
-    .map(([category, list]) => `<section><h2>${h(STRIDE_LABELS[category])} (${list.length})</h2>${list.map((t) => threatBlock(t, input)).join("")}</section>`)
+    .map(
+      ([category, list]) =>
+        `<section><h2>${h(STRIDE_LABELS[category])} (${list.length})</h2>${list.map((t) => threatBlock(t, input)).join("")}</section>`,
+    )
     .join("");
   return `<!doctype html>
 <html lang="en">

@@ -22,7 +22,13 @@ describe("prototype JSON import", () => {
     expect(back.format).toBe("prototype-json");
     const model = toPrototypeModel(input.threats);
     const expected = Object.entries(model).flatMap(([category, threats]) =>
-      Object.entries(threats).map(([title, t]) => ({ category, title, description: t.description, priority: t.priority, remediations: t.remediations })),
+      Object.entries(threats).map(([title, t]) => ({
+        category,
+        title,
+        description: t.description,
+        priority: t.priority,
+        remediations: t.remediations,
+      })),
     );
     expect(
       back.threats.map((t) => ({
@@ -38,10 +44,23 @@ describe("prototype JSON import", () => {
       expect(t.source).toBe("import");
       expect(t.resources).toEqual([]);
       expect(t.evidence).toEqual([{ file: "prototype.json", line: null, path: `${t.category}.${t.title}` }]);
-      expect(t.fingerprint).toBe(threatFingerprint({ category: t.category, ruleId: null, title: t.title, file: "prototype.json", resourceId: "" }));
+      expect(t.fingerprint).toBe(
+        threatFingerprint({
+          category: t.category,
+          ruleId: null,
+          title: t.title,
+          file: "prototype.json",
+          resourceId: "",
+        }),
+      );
     }
     expect(renderPrototypeJson(back)).toBe(
-      renderPrototypeJson({ threats: input.threats.map((t) => ({ ...t, severity: t.severity === "critical" ? "high" : t.severity === "info" ? "low" : t.severity })) }),
+      renderPrototypeJson({
+        threats: input.threats.map((t) => ({
+          ...t,
+          severity: t.severity === "critical" ? "high" : t.severity === "info" ? "low" : t.severity,
+        })),
+      }),
     );
   });
 
@@ -61,16 +80,27 @@ describe("prototype JSON import", () => {
   });
 
   it("points SARIF at the imported document, so code scanning gets a location for every imported threat", () => {
-    const back = importPrototypeJson({ Spoofing: { "Weak auth": { priority: "High" } } }, { sourceName: "imports/old.json" });
-    const log = toSarif({ tool: { name: "threatline", version: "0.1.0" }, threats: back.threats }) as { runs: Array<{ results: Array<{ locations: unknown[] }> }> };
-    expect(log.runs[0]!.results[0]!.locations).toEqual([{ physicalLocation: { artifactLocation: { uri: "imports/old.json" }, region: { startLine: 1 } } }]);
+    const back = importPrototypeJson(
+      { Spoofing: { "Weak auth": { priority: "High" } } },
+      { sourceName: "imports/old.json" },
+    );
+    const log = toSarif({ tool: { name: "threatline", version: "0.1.0" }, threats: back.threats }) as {
+      runs: Array<{ results: Array<{ locations: unknown[] }> }>;
+    };
+    expect(log.runs[0]!.results[0]!.locations).toEqual([
+      { physicalLocation: { artifactLocation: { uri: "imports/old.json" }, region: { startLine: 1 } } },
+    ]);
     expect(sarifErrors(log)).toEqual([]);
   });
 
   it("rejects unknown categories and priorities with import/invalid", () => {
     expect(codeOf(() => importPrototypeJson({ Phishing: {} }, { sourceName: "x" }))).toBe("import/invalid");
-    expect(codeOf(() => importPrototypeJson({ Spoofing: { a: { priority: "urgent" } } }, { sourceName: "x" }))).toBe("import/invalid");
-    expect(codeOf(() => importPrototypeJson({ Spoofing: { a: { remediations: "one" } } }, { sourceName: "x" }))).toBe("import/invalid");
+    expect(codeOf(() => importPrototypeJson({ Spoofing: { a: { priority: "urgent" } } }, { sourceName: "x" }))).toBe(
+      "import/invalid",
+    );
+    expect(codeOf(() => importPrototypeJson({ Spoofing: { a: { remediations: "one" } } }, { sourceName: "x" }))).toBe(
+      "import/invalid",
+    );
     expect(codeOf(() => importPrototypeJson([], { sourceName: "x" }))).toBe("import/invalid");
   });
 });
@@ -88,7 +118,8 @@ describe("Threat Composer import", () => {
         threatAction: "replay checkout requests",
         threatImpact: "double charges",
         impactedAssets: ["checkout API"],
-        statement: "An external threat actor with a stolen session token can replay checkout requests, which leads to double charges",
+        statement:
+          "An external threat actor with a stolen session token can replay checkout requests, which leads to double charges",
         metadata: [
           { key: "STRIDE", value: ["S", "T"] },
           { key: "Priority", value: "High" },
@@ -99,7 +130,9 @@ describe("Threat Composer import", () => {
       { id: "6a1f0c3e-0000-4000-8000-000000000003", numericId: 3, statement: "Something vague" },
     ],
     mitigations: [{ id: "6a1f0c3e-0000-4000-8000-0000000000aa", numericId: 1, content: "Bind tokens to the client" }],
-    mitigationLinks: [{ mitigationId: "6a1f0c3e-0000-4000-8000-0000000000aa", linkedId: "6a1f0c3e-0000-4000-8000-000000000001" }],
+    mitigationLinks: [
+      { mitigationId: "6a1f0c3e-0000-4000-8000-0000000000aa", linkedId: "6a1f0c3e-0000-4000-8000-000000000001" },
+    ],
   };
 
   it("maps statements, STRIDE letters, priorities, assets, linked mitigations and statuses", () => {
@@ -114,7 +147,12 @@ describe("Threat Composer import", () => {
       resources: [{ id: "checkout API", type: "asset", file: "shop.tc.json", line: null }],
       source: "import",
     });
-    expect(vague).toMatchObject({ category: "Tampering", title: "Something vague", severity: "medium", evidence: [{ file: "shop.tc.json", line: null, path: "threats[1]" }] });
+    expect(vague).toMatchObject({
+      category: "Tampering",
+      title: "Something vague",
+      severity: "medium",
+      evidence: [{ file: "shop.tc.json", line: null, path: "threats[1]" }],
+    });
     expect(vague2!.title).toBe("Something vague (2)");
     expect(new Set(result.threats.map((t) => t.fingerprint)).size).toBe(3);
     expect(result.triage[replay!.fingerprint]?.status).toBe("false_positive");
@@ -132,6 +170,8 @@ describe("Threat Composer import", () => {
     expect(detectImportFormat({ Spoofing: {} })).toBe("prototype-json");
     expect(codeOf(() => detectImportFormat({ hello: "world" }))).toBe("import/invalid");
     expect(codeOf(() => detectImportFormat("text"))).toBe("import/invalid");
-    expect(codeOf(() => importThreatComposer({ schema: 1, threats: [{ numericId: 1 }] }, { sourceName: "x" }))).toBe("import/invalid");
+    expect(codeOf(() => importThreatComposer({ schema: 1, threats: [{ numericId: 1 }] }, { sourceName: "x" }))).toBe(
+      "import/invalid",
+    );
   });
 });

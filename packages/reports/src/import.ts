@@ -68,7 +68,13 @@ function toThreats(drafts: Draft[], sourceName: string): Threat[] {
     let title = d.title;
     let fingerprint = "";
     for (let n = 2; ; n += 1) {
-      fingerprint = threatFingerprint({ category: d.category, ruleId: null, title, file: sourceName, resourceId: d.resources[0]?.id ?? "" });
+      fingerprint = threatFingerprint({
+        category: d.category,
+        ruleId: null,
+        title,
+        file: sourceName,
+        resourceId: d.resources[0]?.id ?? "",
+      });
       if (!seen.has(fingerprint)) break;
       title = `${d.title} (${n})`;
     }
@@ -113,15 +119,18 @@ function prototypeSeverity(priority: string, where: string): Severity {
 
 /** Reads the prototype's download (`{ Category: { title: { description, priority, remediations } } }`). */
 export function importPrototypeJson(value: unknown, options: ImportOptions): ImportResult {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw invalid("Expected an object keyed by STRIDE category.");
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw invalid("Expected an object keyed by STRIDE category.");
   const drafts: Draft[] = [];
   for (const [key, threats] of Object.entries(value)) {
     const category = parseStrideCategory(key);
     if (!category) throw invalid(`Unknown STRIDE category '${key}'.`);
-    if (typeof threats !== "object" || threats === null || Array.isArray(threats)) throw invalid(`'${key}' must map threat titles to threats.`);
+    if (typeof threats !== "object" || threats === null || Array.isArray(threats))
+      throw invalid(`'${key}' must map threat titles to threats.`);
     for (const [title, raw] of Object.entries(threats as Record<string, unknown>)) {
       const parsed = PrototypeThreatSchema.safeParse(raw);
-      if (!parsed.success) throw invalid(`Threat '${title}' in '${key}' is not a prototype threat.`, z.treeifyError(parsed.error));
+      if (!parsed.success)
+        throw invalid(`Threat '${title}' in '${key}' is not a prototype threat.`, z.treeifyError(parsed.error));
       if (title.trim().length === 0) throw invalid(`A threat in '${key}' has an empty title.`);
       drafts.push({
         category,
@@ -134,7 +143,13 @@ export function importPrototypeJson(value: unknown, options: ImportOptions): Imp
       });
     }
   }
-  return { format: "prototype-json", threats: toThreats(drafts, options.sourceName), triage: {}, warnings: [], name: null };
+  return {
+    format: "prototype-json",
+    threats: toThreats(drafts, options.sourceName),
+    triage: {},
+    warnings: [],
+    name: null,
+  };
 }
 
 const TcMetadataSchema = z.object({ key: z.string(), value: z.union([z.string(), z.array(z.string())]) });
@@ -186,7 +201,9 @@ export function importThreatComposer(value: unknown, options: ImportOptions): Im
     const title = (split?.[1] ?? t.threatAction ?? t.statement ?? "").trim() || `Threat ${t.numericId ?? index + 1}`;
     const description = split?.[2] ?? (commentText || t.statement || "");
     const stride = meta(t.metadata, "STRIDE");
-    const letters = (Array.isArray(stride) ? stride : typeof stride === "string" ? [stride] : []).map((s) => s.trim().toUpperCase());
+    const letters = (Array.isArray(stride) ? stride : typeof stride === "string" ? [stride] : []).map((s) =>
+      s.trim().toUpperCase(),
+    );
     let category = letters.map((l) => CATEGORY_BY_LETTER[l]).find((c): c is StrideCategory => c !== undefined);
     if (!category) {
       category = "Tampering";
@@ -194,24 +211,42 @@ export function importThreatComposer(value: unknown, options: ImportOptions): Im
     } else if (letters.length > 1) {
       warnings.push(`${label} has several STRIDE categories (${letters.join(", ")}); imported as ${category}.`);
     }
-    const ownSeverity = ours ? t.tags?.find((tag): tag is Severity => (SEVERITIES as readonly string[]).includes(tag)) : undefined;
+    const ownSeverity = ours
+      ? t.tags?.find((tag): tag is Severity => (SEVERITIES as readonly string[]).includes(tag))
+      : undefined;
     const priority = meta(t.metadata, "Priority");
     let severity: Severity;
     if (ownSeverity) severity = ownSeverity;
-    else if (typeof priority === "string" && ["high", "medium", "low"].includes(priority.toLowerCase())) severity = priority.toLowerCase() as Severity;
+    else if (typeof priority === "string" && ["high", "medium", "low"].includes(priority.toLowerCase()))
+      severity = priority.toLowerCase() as Severity;
     else {
       severity = "medium";
       warnings.push(`${label} has no priority; imported as medium.`);
     }
-    if (t.status === "threatResolved") resolved.set(index, { status: "mitigated", owner: null, expiresAt: null, note: "Resolved in Threat Composer" });
-    if (t.status === "threatResolvedNotUseful") resolved.set(index, { status: "false_positive", owner: null, expiresAt: null, note: "Not useful in Threat Composer" });
+    if (t.status === "threatResolved")
+      resolved.set(index, { status: "mitigated", owner: null, expiresAt: null, note: "Resolved in Threat Composer" });
+    if (t.status === "threatResolvedNotUseful")
+      resolved.set(index, {
+        status: "false_positive",
+        owner: null,
+        expiresAt: null,
+        note: "Not useful in Threat Composer",
+      });
     return {
       category,
       title,
       description,
       severity,
-      remediations: doc.mitigationLinks.filter((l) => l.linkedId === t.id).map((l) => mitigationById.get(l.mitigationId) ?? "").filter(Boolean),
-      resources: [...new Set(t.impactedAssets ?? [])].map((id) => ({ id, type: "asset", file: options.sourceName, line: null })),
+      remediations: doc.mitigationLinks
+        .filter((l) => l.linkedId === t.id)
+        .map((l) => mitigationById.get(l.mitigationId) ?? "")
+        .filter(Boolean),
+      resources: [...new Set(t.impactedAssets ?? [])].map((id) => ({
+        id,
+        type: "asset",
+        file: options.sourceName,
+        line: null,
+      })),
       at: `threats[${index}]`,
     };
   });
@@ -223,9 +258,14 @@ export function importThreatComposer(value: unknown, options: ImportOptions): Im
 
 /** Tells a Threat Composer export (it has a numeric `schema`) from a prototype download (category keys). */
 export function detectImportFormat(value: unknown): ImportFormat {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw invalid("An import must be a JSON object.");
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw invalid("An import must be a JSON object.");
   const record = value as Record<string, unknown>;
-  if (typeof record.schema === "number" && ("threats" in record || "mitigations" in record || "applicationInfo" in record)) return "threat-composer";
+  if (
+    typeof record.schema === "number" &&
+    ("threats" in record || "mitigations" in record || "applicationInfo" in record)
+  )
+    return "threat-composer";
   const keys = Object.keys(record);
   if (keys.length > 0 && keys.every((k) => parseStrideCategory(k) !== undefined)) return "prototype-json";
   throw invalid("Unrecognised import: expected a Threatline prototype JSON download or an AWS Threat Composer export.");
@@ -233,5 +273,7 @@ export function detectImportFormat(value: unknown): ImportFormat {
 
 /** Imports either format, detected from the content. */
 export function importThreats(value: unknown, options: ImportOptions): ImportResult {
-  return detectImportFormat(value) === "threat-composer" ? importThreatComposer(value, options) : importPrototypeJson(value, options);
+  return detectImportFormat(value) === "threat-composer"
+    ? importThreatComposer(value, options)
+    : importPrototypeJson(value, options);
 }

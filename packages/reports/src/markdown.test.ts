@@ -13,9 +13,12 @@ describe("Markdown export", () => {
   });
 
   it("groups threats by category in STRIDE order with evidence and remediations", () => {
-    const order = ["## Spoofing (1)", "## Information disclosure (2)", "## Denial of service (3)", "## Elevation of privilege (1)"].map((h) =>
-      text.indexOf(h),
-    );
+    const order = [
+      "## Spoofing (1)",
+      "## Information disclosure (2)",
+      "## Denial of service (3)",
+      "## Elevation of privilege (1)",
+    ].map((h) => text.indexOf(h));
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(text).not.toContain("## Tampering");
@@ -24,7 +27,9 @@ describe("Markdown export", () => {
   });
 
   it("puts fix snippets in fenced blocks that their content cannot close", () => {
-    expect(text).toContain("  ```yaml\n  PublicAccessBlockConfiguration:\n    BlockPublicAcls: true\n    RestrictPublicBuckets: true\n  ```\n");
+    expect(text).toContain(
+      "  ```yaml\n  PublicAccessBlockConfiguration:\n    BlockPublicAcls: true\n    RestrictPublicBuckets: true\n  ```\n",
+    );
     expect(text).toContain('  ````hcl\n  cidr_blocks = ["10.0.0.0/8"] # ``` fenced\n  ````\n');
   });
 

@@ -35,12 +35,14 @@ function threatSection(threat: Threat, input: ReportInput): string[] {
   if (threat.description) out.push(md(threat.description), "");
   if (threat.resources.length > 0) {
     out.push("**Resources**", "");
-    for (const r of threat.resources) out.push(`- \`${r.id.replaceAll("`", "")}\` (${md(r.type)}) in ${md(location(r.file, r.line))}`);
+    for (const r of threat.resources)
+      out.push(`- \`${r.id.replaceAll("`", "")}\` (${md(r.type)}) in ${md(location(r.file, r.line))}`);
     out.push("");
   }
   if (threat.evidence.length > 0) {
     out.push("**Evidence**", "");
-    for (const e of threat.evidence) out.push(`- ${md(location(e.file, e.line))}${e.path ? ` — \`${e.path.replaceAll("`", "")}\`` : ""}`);
+    for (const e of threat.evidence)
+      out.push(`- ${md(location(e.file, e.line))}${e.path ? ` — \`${e.path.replaceAll("`", "")}\`` : ""}`);
     out.push("");
   }
   const refs = [...threat.references.cwe, ...threat.references.capec, ...threat.references.attack];
@@ -82,7 +84,9 @@ export function renderMarkdown(input: ReportInput): string {
   if (input.files.length > 0) {
     out.push("## Files", "", "| File | Format | Resources | Status |", "|---|---|---:|---|");
     for (const f of input.files) {
-      const status = f.error ? `${f.status ?? "error"}: ${md(f.error.code)} — ${md(f.error.message)}` : (f.status ?? "ok");
+      const status = f.error
+        ? `${f.status ?? "error"}: ${md(f.error.code)} — ${md(f.error.message)}`
+        : (f.status ?? "ok");
       out.push(`| ${md(f.path)} | ${md(f.format ?? "—")} | ${f.resources} | ${status} |`);
     }
     out.push("");
@@ -94,5 +98,8 @@ export function renderMarkdown(input: ReportInput): string {
     for (const threat of threats) out.push(...threatSection(threat, input));
   }
   if (input.threats.length === 0) out.push("No threats found.", "");
-  return `${out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd()}\n`;
+  return `${out
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trimEnd()}\n`;
 }

@@ -32,7 +32,9 @@ export function prototypePriority(severity: Severity): PrototypePriority {
  */
 export function toPrototypeModel(threats: readonly Threat[]): PrototypeModel {
   // Null-prototype buckets: a threat titled `__proto__` is a key like any other.
-  const model = Object.fromEntries(STRIDE_CATEGORIES.map((c) => [c, Object.create(null) as Record<string, PrototypeThreat>])) as PrototypeModel;
+  const model = Object.fromEntries(
+    STRIDE_CATEGORIES.map((c) => [c, Object.create(null) as Record<string, PrototypeThreat>]),
+  ) as PrototypeModel;
   for (const threat of threats) {
     const bucket = model[threat.category];
     let title = threat.title;

@@ -21,7 +21,12 @@ describe("full JSON export", () => {
   });
 
   it("validates against the published JSON Schema", () => {
-    const schema = JSON.parse(readFileSync(fileURLToPath(new URL("../../../docs/schemas/threatline-report.v1.schema.json", import.meta.url)), "utf8")) as object;
+    const schema = JSON.parse(
+      readFileSync(
+        fileURLToPath(new URL("../../../docs/schemas/threatline-report.v1.schema.json", import.meta.url)),
+        "utf8",
+      ),
+    ) as object;
     const ajv = new Ajv2020({ allErrors: true, strict: false });
     const validate = ajv.compile(schema);
     const report = JSON.parse(renderFullJson(sampleInput())) as Record<string, unknown>;

@@ -5,7 +5,12 @@ import { renderSarif, sarifRuleId, toSarif } from "./sarif.ts";
 
 interface Log {
   runs: Array<{
-    tool: { driver: { name: string; rules: Array<{ id: string; properties: { tags: string[]; "security-severity": string } }> } };
+    tool: {
+      driver: {
+        name: string;
+        rules: Array<{ id: string; properties: { tags: string[]; "security-severity": string } }>;
+      };
+    };
     results: Array<{
       ruleId: string;
       ruleIndex: number;
@@ -36,7 +41,12 @@ describe("SARIF export", () => {
     expect(run.tool.driver.name).toBe("Threatline");
     const ids = run.tool.driver.rules.map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(ids).toEqual(["aws.s3.public-read", "aws.ec2.sg-open-ssh", sarifRuleId(input.threats[3]!), "k8s.workload.no-limits"]);
+    expect(ids).toEqual([
+      "aws.s3.public-read",
+      "aws.ec2.sg-open-ssh",
+      sarifRuleId(input.threats[3]!),
+      "k8s.workload.no-limits",
+    ]);
     expect(run.results).toHaveLength(input.threats.length);
     for (const r of run.results) {
       expect(run.tool.driver.rules[r.ruleIndex]!.id).toBe(r.ruleId);
@@ -53,7 +63,10 @@ describe("SARIF export", () => {
 
   it("writes relative, encoded artifact URIs with start lines ≥ 1 and our fingerprint", () => {
     const first = run.results[0]!;
-    expect(first.locations![0]!.physicalLocation).toEqual({ artifactLocation: { uri: "infra/app%20stack.yaml" }, region: { startLine: 14 } });
+    expect(first.locations![0]!.physicalLocation).toEqual({
+      artifactLocation: { uri: "infra/app%20stack.yaml" },
+      region: { startLine: 14 },
+    });
     const k8s = run.results[4]!;
     expect(k8s.locations![0]!.physicalLocation.region.startLine).toBe(1);
     expect(first.partialFingerprints).toEqual({ "threatlineFingerprint/v1": input.threats[0]!.fingerprint });
@@ -63,6 +76,8 @@ describe("SARIF export", () => {
   it("gives model threats a synthetic, stable rule id", () => {
     const id = sarifRuleId(input.threats[3]!);
     expect(id).toBe("threatline.model.Spoofing.caf-login-script-alert-1-script-spoofable");
-    expect(toSarif({ ...input, threats: [input.threats[3]!] })).toEqual(toSarif({ ...input, threats: [input.threats[3]!] }));
+    expect(toSarif({ ...input, threats: [input.threats[3]!] })).toEqual(
+      toSarif({ ...input, threats: [input.threats[3]!] }),
+    );
   });
 });

@@ -62,12 +62,16 @@ function locations(threat: Threat): SarifLocation[] {
     const key = `${file}\u0000${startLine}`;
     if (seen.has(key) || out.length >= 10) return;
     seen.add(key);
-    const loc: SarifLocation = { physicalLocation: { artifactLocation: { uri: artifactUri(file) }, region: { startLine } } };
-    if (resourceId) loc.logicalLocations = [{ name: resourceId, fullyQualifiedName: `${file}#${resourceId}`, kind: "resource" }];
+    const loc: SarifLocation = {
+      physicalLocation: { artifactLocation: { uri: artifactUri(file) }, region: { startLine } },
+    };
+    if (resourceId)
+      loc.logicalLocations = [{ name: resourceId, fullyQualifiedName: `${file}#${resourceId}`, kind: "resource" }];
     out.push(loc);
   };
   const primary = threat.resources[0];
-  for (const e of threat.evidence) add(e.file, e.line ?? primary?.line ?? null, primary && primary.file === e.file ? primary.id : undefined);
+  for (const e of threat.evidence)
+    add(e.file, e.line ?? primary?.line ?? null, primary && primary.file === e.file ? primary.id : undefined);
   for (const r of threat.resources) add(r.file, r.line, r.id);
   return out;
 }
@@ -109,7 +113,16 @@ export function toSarif(input: Pick<ReportInput, "threats" | "tool">): Record<st
       defaultConfiguration: { level: sarifLevel(worst.severity) },
       properties: {
         // SARIF requires unique tags; "Spoofing" is both the category and its label.
-        tags: [...new Set(["security", "threat-model", "STRIDE", worst.category, STRIDE_LABELS[worst.category], ...worst.references.cwe.map((c) => `external/cwe/${c.toLowerCase()}`)])],
+        tags: [
+          ...new Set([
+            "security",
+            "threat-model",
+            "STRIDE",
+            worst.category,
+            STRIDE_LABELS[worst.category],
+            ...worst.references.cwe.map((c) => `external/cwe/${c.toLowerCase()}`),
+          ]),
+        ],
         "security-severity": SECURITY_SEVERITY[worst.severity],
         precision: worst.source === "rule" || worst.source === "rule+llm" ? "high" : "medium",
         "problem.severity": sarifLevel(worst.severity) === "note" ? "recommendation" : sarifLevel(worst.severity),
@@ -142,7 +155,14 @@ export function toSarif(input: Pick<ReportInput, "threats" | "tool">): Record<st
     version: "2.1.0",
     runs: [
       {
-        tool: { driver: { name: "Threatline", semanticVersion: input.tool.version, version: input.tool.version, rules: descriptors } },
+        tool: {
+          driver: {
+            name: "Threatline",
+            semanticVersion: input.tool.version,
+            version: input.tool.version,
+            rules: descriptors,
+          },
+        },
         columnKind: "utf16CodeUnits",
         results,
       },

@@ -11,7 +11,8 @@ export const PUBLISHED_SCHEMAS: Record<string, () => Record<string, unknown>> = 
       ScanReportSchema.meta({
         $id: "https://threatline.dev/schemas/threatline-scan-report.v1.schema.json",
         title: "Threatline scan report",
-        description: "The output of `threatline scan --format json`: the files scanned, their STRIDE threats with evidence, and a summary.",
+        description:
+          "The output of `threatline scan --format json`: the files scanned, their STRIDE threats with evidence, and a summary.",
       }),
       { io: "output" },
     ),

@@ -4,7 +4,9 @@ import { readFixture, sampleInput } from "../test/helpers.ts";
 import { importThreats } from "./import.ts";
 import { renderThreatComposer, toThreatComposer } from "./threat-composer.ts";
 
-const validate = new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFixture("threat-composer-v1.schema.json")) as object);
+const validate = new Ajv({ allErrors: true, strict: false }).compile(
+  JSON.parse(readFixture("threat-composer-v1.schema.json")) as object,
+);
 
 describe("Threat Composer export", () => {
   const input = sampleInput();
@@ -59,8 +61,24 @@ describe("Threat Composer export", () => {
     expect(back.format).toBe("threat-composer");
     expect(back.warnings).toEqual([]);
     expect(back.name).toBe("Payments <prod>");
-    expect(back.threats.map((t) => ({ c: t.category, t: t.title, d: t.description, s: t.severity, r: t.remediations.map((x) => x.text), a: t.resources.map((x) => x.id) }))).toEqual(
-      input.threats.map((t) => ({ c: t.category, t: t.title, d: t.description, s: t.severity, r: t.remediations.map((x) => x.text), a: t.resources.map((x) => x.id) })),
+    expect(
+      back.threats.map((t) => ({
+        c: t.category,
+        t: t.title,
+        d: t.description,
+        s: t.severity,
+        r: t.remediations.map((x) => x.text),
+        a: t.resources.map((x) => x.id),
+      })),
+    ).toEqual(
+      input.threats.map((t) => ({
+        c: t.category,
+        t: t.title,
+        d: t.description,
+        s: t.severity,
+        r: t.remediations.map((x) => x.text),
+        a: t.resources.map((x) => x.id),
+      })),
     );
     expect(back.threats.every((t) => t.source === "import")).toBe(true);
     expect(Object.values(back.triage)).toEqual([expect.objectContaining({ status: "mitigated" })]);

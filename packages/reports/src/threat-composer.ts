@@ -123,10 +123,17 @@ export function toThreatComposer(input: ReportInput): ThreatComposerDocument {
       let mitigation = mitigations.get(content);
       if (!mitigation) {
         const n = mitigations.size + 1;
-        mitigation = { id: stableUuid(`mitigation:${content}`), numericId: n, displayOrder: n, content, status: "mitigationIdentified" };
+        mitigation = {
+          id: stableUuid(`mitigation:${content}`),
+          numericId: n,
+          displayOrder: n,
+          content,
+          status: "mitigationIdentified",
+        };
         mitigations.set(content, mitigation);
       }
-      if (!links.some((l) => l.mitigationId === mitigation.id && l.linkedId === id)) links.push({ mitigationId: mitigation.id, linkedId: id });
+      if (!links.some((l) => l.mitigationId === mitigation.id && l.linkedId === id))
+        links.push({ mitigationId: mitigation.id, linkedId: id });
     }
     return {
       id,

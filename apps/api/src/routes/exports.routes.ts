@@ -4,12 +4,34 @@ import { IdParamSchema } from "@threatline/domain";
 import type { ApiDeps } from "../deps.ts";
 import { input, validate } from "../middleware/validate.ts";
 import { actorOf } from "../auth/middleware.ts";
-import { analysisReport, batchReport, parseExportFormat, projectReport, renderExport } from "../services/exports.service.ts";
+import {
+  analysisReport,
+  batchReport,
+  parseExportFormat,
+  projectReport,
+  renderExport,
+} from "../services/exports.service.ts";
 import { importIntoProject } from "../services/imports.service.ts";
+import { audit } from "../services/audit.service.ts";
+import type { ReportInput } from "@threatline/reports";
 
 // The format is checked by the service so that an unknown one answers `export/unsupported-format`.
 const exportQuery = { params: IdParamSchema, query: z.object({ format: z.string().max(40).optional() }) };
 const importQuery = { params: IdParamSchema, query: z.object({ filename: z.string().max(255).optional() }) };
+
+/** Exports are reads, but a whole threat model leaving the system is worth a trace. */
+async function auditExport(db: ApiDeps["db"], res: Response, format: string, report: ReportInput): Promise<void> {
+  await audit(
+    { db, actor: actorOf(res) },
+    "report.export",
+    {
+      type: report.scope.kind,
+      id: "id" in report.scope ? report.scope.id : null,
+      projectId: report.project?.id ?? undefined,
+    },
+    { format, threats: report.threats.length },
+  );
+}
 
 function sendExport(res: Response, file: ReturnType<typeof renderExport>): void {
   res.setHeader("Content-Type", file.contentType);
@@ -28,23 +50,39 @@ export function exportRoutes({ db }: ApiDeps): Router {
   router.get("/analyses/:id/export", validate(exportQuery), async (_req, res) => {
     const { params, query } = input(res, exportQuery);
     const format = parseExportFormat(query.format);
-    sendExport(res, renderExport(format, await analysisReport(db, actorOf(res), params.id, new Date())));
+    const report = await analysisReport(db, actorOf(res), params.id, new Date());
+    await auditExport(db, res, format, report);
+    sendExport(res, renderExport(format, report));
   });
   router.get("/batches/:id/export", validate(exportQuery), async (_req, res) => {
     const { params, query } = input(res, exportQuery);
     const format = parseExportFormat(query.format);
-    sendExport(res, renderExport(format, await batchReport(db, actorOf(res), params.id, new Date())));
+    const report = await batchReport(db, actorOf(res), params.id, new Date());
+    await auditExport(db, res, format, report);
+    sendExport(res, renderExport(format, report));
   });
   router.get("/projects/:id/export", validate(exportQuery), async (_req, res) => {
     const { params, query } = input(res, exportQuery);
     const format = parseExportFormat(query.format);
-    sendExport(res, renderExport(format, await projectReport(db, actorOf(res), params.id, new Date())));
+    const report = await projectReport(db, actorOf(res), params.id, new Date());
+    await auditExport(db, res, format, report);
+    sendExport(res, renderExport(format, report));
   });
   router.post("/projects/:id/imports", validate(importQuery), async (req, res) => {
     const { params, query } = input(res, importQuery);
     // The body is the imported document itself (already parsed by express.json); its shape is checked by the importer.
     const body: unknown = req.body;
-    res.status(201).json(await importIntoProject(db, actorOf(res), params.id, body, { filename: query.filename, now: new Date() }));
+    const outcome = await importIntoProject(db, actorOf(res), params.id, body, {
+      filename: query.filename,
+      now: new Date(),
+    });
+    await audit(
+      { db, actor: actorOf(res) },
+      "analysis.import",
+      { type: "analysis", id: outcome.analysisId, projectId: params.id },
+      { format: outcome.format, path: outcome.path, threats: outcome.threatCount },
+    );
+    res.status(201).json(outcome);
   });
   return router;
 }

@@ -28,10 +28,17 @@ export interface ExportFile {
 export function parseExportFormat(value: string | undefined): ExportFormat {
   const format = (value ?? "json").toLowerCase();
   if ((EXPORT_FORMATS as readonly string[]).includes(format)) return format as ExportFormat;
-  throw new AppError("export/unsupported-format", `Unknown export format "${value}". Use one of: ${EXPORT_FORMATS.join(", ")}.`);
+  throw new AppError(
+    "export/unsupported-format",
+    `Unknown export format "${value}". Use one of: ${EXPORT_FORMATS.join(", ")}.`,
+  );
 }
 
-async function triageOf(db: Db, projectId: string, fingerprints: readonly string[]): Promise<Record<string, TriageEntry>> {
+async function triageOf(
+  db: Db,
+  projectId: string,
+  fingerprints: readonly string[],
+): Promise<Record<string, TriageEntry>> {
   if (fingerprints.length === 0) return {};
   const rows = await db.triage.findMany({ where: { projectId, fingerprint: { in: [...new Set(fingerprints)] } } });
   return Object.fromEntries(
@@ -82,14 +89,24 @@ async function buildInput(
     project: { id: project.id, name: project.name },
     files: analyses.map(toReportFile),
     threats,
-    triage: await triageOf(db, project.id, threats.map((t) => t.fingerprint)),
+    triage: await triageOf(
+      db,
+      project.id,
+      threats.map((t) => t.fingerprint),
+    ),
   };
 }
 
 /** The report of one analysis: its template and threats, with the project's triage decisions. */
 export async function analysisReport(db: Db, actor: Actor, id: string, now: Date): Promise<ReportInput> {
   const row = await getAnalysisRow(db, actor, id);
-  return buildInput(db, row.project, { kind: "analysis", id }, [{ ...row, path: row.templateVersion.template.path }], now);
+  return buildInput(
+    db,
+    row.project,
+    { kind: "analysis", id },
+    [{ ...row, path: row.templateVersion.template.path }],
+    now,
+  );
 }
 
 /** The report of one batch: every analysis of the submission. */
@@ -130,5 +147,9 @@ export async function projectReport(db: Db, actor: Actor, id: string, now: Date)
 
 /** Renders a report as a download. */
 export function renderExport(format: ExportFormat, input: ReportInput): ExportFile {
-  return { body: renderReport(format, input), contentType: EXPORT_FORMAT_INFO[format].mediaType, filename: exportFileName(format, input) };
+  return {
+    body: renderReport(format, input),
+    contentType: EXPORT_FORMAT_INFO[format].mediaType,
+    filename: exportFileName(format, input),
+  };
 }

@@ -52,7 +52,10 @@ export async function importIntoProject(
 
   return db.$transaction(
     async (tx) => {
-      await tx.blob.createMany({ data: [{ sha256, content, size: Buffer.byteLength(content, "utf8") }], skipDuplicates: true });
+      await tx.blob.createMany({
+        data: [{ sha256, content, size: Buffer.byteLength(content, "utf8") }],
+        skipDuplicates: true,
+      });
       const template = await tx.template.upsert({
         where: { projectId_path: { projectId: project.id, path } },
         create: { projectId: project.id, path },
@@ -63,7 +66,9 @@ export async function importIntoProject(
         create: { templateId: template.id, sha256 },
         update: {},
       });
-      const batch = await tx.batch.create({ data: { projectId: project.id, createdById: actor.userId, source: "import", fileCount: 1 } });
+      const batch = await tx.batch.create({
+        data: { projectId: project.id, createdById: actor.userId, source: "import", fileCount: 1 },
+      });
       const analysis = await tx.analysis.create({
         data: {
           projectId: project.id,

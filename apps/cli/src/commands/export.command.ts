@@ -31,9 +31,12 @@ export function registerExport(program: Command): void {
       const kind = targets[0]!;
       const client = clientFrom(options);
       const collection = { analysis: "analyses", batch: "batches", project: "projects" }[kind];
-      const file = await client.download(`/${collection}/${encodeURIComponent(options[kind]!)}/export?format=${encodeURIComponent(options.format)}`);
+      const file = await client.download(
+        `/${collection}/${encodeURIComponent(options[kind]!)}/export?format=${encodeURIComponent(options.format)}`,
+      );
       await writeOutput(file.body, options.output, process.cwd());
-      if (options.output !== undefined) process.stderr.write(`Wrote ${file.body.byteLength} bytes (${file.contentType}) to ${options.output}\n`);
+      if (options.output !== undefined)
+        process.stderr.write(`Wrote ${file.body.byteLength} bytes (${file.contentType}) to ${options.output}\n`);
     });
   usageErrorsExit2(command);
 }

@@ -29,7 +29,10 @@ export function registerScan(program: Command): void {
     .argument("<paths...>", "files or folders (folders are walked; node_modules, .git and .terraform are skipped)")
     .addOption(new Option("-f, --format <format>", "output format").choices(SCAN_FORMATS).default("text"))
     .option("-o, --output <file>", "write the report to FILE instead of stdout")
-    .option("--fail-on <severity>", "exit 1 when a threat at or above SEVERITY is found (critical, high, medium, low, info)")
+    .option(
+      "--fail-on <severity>",
+      "exit 1 when a threat at or above SEVERITY is found (critical, high, medium, low, info)",
+    )
     .action(async (paths: string[], options: ScanOptions) => {
       process.exitCode = await scan(paths, options);
     });
@@ -40,7 +43,10 @@ async function scan(paths: string[], options: ScanOptions): Promise<number> {
   const cwd = process.cwd();
   const threshold = options.failOn === undefined ? undefined : parseSeverity(options.failOn);
   const found = await findTemplateFiles(paths, cwd);
-  if (found.length === 0) throw new UsageError(`No template files (${[".yaml", ".yml", ".json", ".tf", ".template"].join(", ")}) found in ${paths.join(", ")}.`);
+  if (found.length === 0)
+    throw new UsageError(
+      `No template files (${[".yaml", ".yml", ".json", ".tf", ".template"].join(", ")}) found in ${paths.join(", ")}.`,
+    );
   const files = await readTemplateFiles(found, cwd);
 
   let bar: cliProgress.SingleBar | undefined;
@@ -58,7 +64,10 @@ async function scan(paths: string[], options: ScanOptions): Promise<number> {
 
   let content: string;
   if (options.format === "text") {
-    content = renderScanText(report, options.output === undefined && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
+    content = renderScanText(
+      report,
+      options.output === undefined && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+    );
   } else if (options.format === "json") {
     content = `${JSON.stringify(report, null, 2)}\n`;
   } else {
@@ -66,7 +75,9 @@ async function scan(paths: string[], options: ScanOptions): Promise<number> {
   }
   await writeOutput(content, options.output, cwd);
   if (options.output !== undefined) {
-    process.stderr.write(`Wrote ${report.threats.length} threat(s) from ${report.files.length} file(s) to ${options.output}\n`);
+    process.stderr.write(
+      `Wrote ${report.threats.length} threat(s) from ${report.files.length} file(s) to ${options.output}\n`,
+    );
   }
 
   if (threshold !== undefined) {

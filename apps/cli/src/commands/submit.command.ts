@@ -53,7 +53,9 @@ export function registerSubmit(program: Command): void {
 
 async function findOrCreateProject(client: ApiClient, name: string): Promise<ProjectDto> {
   const find = async () =>
-    (await client.json<{ items: ProjectDto[] }>("GET", `/projects?name=${encodeURIComponent(name)}`)).items.find((p) => p.name === name);
+    (await client.json<{ items: ProjectDto[] }>("GET", `/projects?name=${encodeURIComponent(name)}`)).items.find(
+      (p) => p.name === name,
+    );
   const existing = await find();
   if (existing) return existing;
   try {
@@ -72,7 +74,12 @@ async function waitForBatch(client: ApiClient, batchId: string, total: number): 
   const bar =
     process.stderr.isTTY && total > 1
       ? new cliProgress.SingleBar(
-          { stream: process.stderr, format: "Analysing {bar} {value}/{total} {status}", hideCursor: true, clearOnComplete: true },
+          {
+            stream: process.stderr,
+            format: "Analysing {bar} {value}/{total} {status}",
+            hideCursor: true,
+            clearOnComplete: true,
+          },
           cliProgress.Presets.shades_classic,
         )
       : undefined;
@@ -81,7 +88,11 @@ async function waitForBatch(client: ApiClient, batchId: string, total: number): 
     for (;;) {
       const batch = await client.json<BatchDto>("GET", `/batches/${batchId}`);
       const done = batch.analyses.filter((a) => isFinalStatus(a.status)).length;
-      bar?.update(done, { status: Object.entries(batch.counts).map(([s, n]) => `${s}:${n}`).join(" ") });
+      bar?.update(done, {
+        status: Object.entries(batch.counts)
+          .map(([s, n]) => `${s}:${n}`)
+          .join(" "),
+      });
       if (done === batch.analyses.length) return batch;
       await new Promise((r) => setTimeout(r, pollInterval()));
     }
@@ -93,7 +104,10 @@ async function waitForBatch(client: ApiClient, batchId: string, total: number): 
 async function threatsOf(client: ApiClient, analysisId: string): Promise<Threat[]> {
   const all: Threat[] = [];
   for (let offset = 0; ; offset += 500) {
-    const page = await client.json<{ total: number; items: Threat[] }>("GET", `/analyses/${analysisId}/threats?limit=500&offset=${offset}`);
+    const page = await client.json<{ total: number; items: Threat[] }>(
+      "GET",
+      `/analyses/${analysisId}/threats?limit=500&offset=${offset}`,
+    );
     all.push(...page.items);
     if (page.items.length === 0 || all.length >= page.total) return all;
   }
@@ -126,12 +140,17 @@ async function submit(paths: string[], options: SubmitOptions): Promise<number> 
   const failed = batch.analyses.filter((a) => a.status === "failed");
   const finished = batch.analyses.filter((a) => a.status === "succeeded" || a.status === "partial");
   const threats = (await Promise.all(finished.map((a) => threatsOf(client, a.id)))).flat();
-  const bySeverity = SEVERITIES.map((s) => [s, threats.filter((t) => t.severity === s).length] as const).filter(([, n]) => n > 0);
+  const bySeverity = SEVERITIES.map((s) => [s, threats.filter((t) => t.severity === s).length] as const).filter(
+    ([, n]) => n > 0,
+  );
   process.stdout.write(
-    `Batch ${batch.status}: ${Object.entries(batch.counts).map(([s, n]) => `${n} ${s}`).join(", ")}; ` +
+    `Batch ${batch.status}: ${Object.entries(batch.counts)
+      .map(([s, n]) => `${n} ${s}`)
+      .join(", ")}; ` +
       `${threats.length} threat(s)${bySeverity.length > 0 ? ` (${bySeverity.map(([s, n]) => `${n} ${s}`).join(", ")})` : ""}\n`,
   );
-  for (const a of failed) process.stdout.write(`  ${c.red("failed")} ${a.path}: ${a.errorCode ?? "error"} ${a.errorMessage ?? ""}\n`);
+  for (const a of failed)
+    process.stdout.write(`  ${c.red("failed")} ${a.path}: ${a.errorCode ?? "error"} ${a.errorMessage ?? ""}\n`);
 
   if (threshold !== undefined) {
     const count = atOrAbove(threats, threshold);

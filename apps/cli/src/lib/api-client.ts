@@ -63,7 +63,8 @@ export class ApiClient {
     } catch {
       throw new UsageError(`--server must be an http(s) URL, not '${options.server}'.`);
     }
-    if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`--server must be an http(s) URL, not '${options.server}'.`);
+    if (url.protocol !== "http:" && url.protocol !== "https:")
+      throw new UsageError(`--server must be an http(s) URL, not '${options.server}'.`);
     this.base = `${url.origin}${url.pathname.replace(/\/+$/, "")}/api/v1`;
     this.token = options.token || undefined;
   }
@@ -74,7 +75,11 @@ export class ApiClient {
     if (body !== undefined) headers["content-type"] = "application/json";
     let res: Response;
     try {
-      res = await fetch(`${this.base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      res = await fetch(`${this.base}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
     } catch (error) {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       throw new Error(`Cannot reach ${this.base}: ${cause?.code ?? cause?.message ?? String(error)}.`);
@@ -91,7 +96,11 @@ export class ApiClient {
     } catch {
       // Not our envelope: a proxy's page, or not a Threatline server at all.
     }
-    return new ApiError(`http/${res.status}`, `The server answered ${res.status} ${res.statusText} without a Threatline error`, res.status);
+    return new ApiError(
+      `http/${res.status}`,
+      `The server answered ${res.status} ${res.statusText} without a Threatline error`,
+      res.status,
+    );
   }
 
   /** Calls an endpoint and parses its JSON answer. */
@@ -119,5 +128,8 @@ export interface ServerOptions {
 }
 
 export function clientFrom(options: ServerOptions): ApiClient {
-  return new ApiClient({ server: options.server ?? process.env.THREATLINE_SERVER, token: options.token ?? process.env.THREATLINE_TOKEN });
+  return new ApiClient({
+    server: options.server ?? process.env.THREATLINE_SERVER,
+    token: options.token ?? process.env.THREATLINE_TOKEN,
+  });
 }

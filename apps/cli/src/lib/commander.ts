@@ -1,7 +1,12 @@
 import { CommanderError, type Command } from "commander";
 
 /** Commander codes that are not errors (help and version output). */
-const NOT_ERRORS = new Set(["commander.helpDisplayed", "commander.help", "commander.version", "commander.executeSubCommandAsync"]);
+const NOT_ERRORS = new Set([
+  "commander.helpDisplayed",
+  "commander.help",
+  "commander.version",
+  "commander.executeSubCommandAsync",
+]);
 
 /**
  * Makes a command's usage errors (unknown option, missing argument, invalid choice) exit 2, the CLI's

@@ -78,7 +78,9 @@ export async function readTemplateFiles(files: readonly string[], cwd: string): 
       try {
         out[index] = { path: displayPath(file, cwd), content: await readFile(file, "utf8") };
       } catch (error) {
-        throw new UsageError(`Cannot read '${displayPath(file, cwd)}': ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
+        throw new UsageError(
+          `Cannot read '${displayPath(file, cwd)}': ${(error as NodeJS.ErrnoException).code ?? String(error)}.`,
+        );
       }
     }
   };

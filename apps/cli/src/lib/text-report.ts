@@ -1,4 +1,11 @@
-import { SEVERITIES, STRIDE_CATEGORIES, STRIDE_LABELS, type ScanReport, type Severity, type Threat } from "@threatline/domain";
+import {
+  SEVERITIES,
+  STRIDE_CATEGORIES,
+  STRIDE_LABELS,
+  type ScanReport,
+  type Severity,
+  type Threat,
+} from "@threatline/domain";
 import pc from "picocolors";
 
 type Colors = ReturnType<typeof pc.createColors>;
