@@ -15,6 +15,20 @@ function connectionPassword(url: string): string | undefined {
   return m?.[1];
 }
 
+/**
+ * Published sample credentials, exactly (the AWS documentation's example key pair, jwt.io's sample token):
+ * they appear in docs and examples everywhere and grant nothing.
+ */
+const SAMPLES = new Set([
+  "AKIAIOSFODNN7EXAMPLE",
+  "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+  "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+]);
+
+function isSample(value: string): boolean {
+  return SAMPLES.has(value);
+}
+
 function runPatterns(text: string, patterns: readonly ValuePattern[]): Hit[] {
   const hits: Hit[] = [];
   const input = text.length > MAX_SCAN ? text.slice(0, MAX_SCAN) : text;
@@ -22,7 +36,7 @@ function runPatterns(text: string, patterns: readonly ValuePattern[]): Hit[] {
     pattern.regex.lastIndex = 0;
     for (const match of input.matchAll(pattern.regex)) {
       const value = match[pattern.group];
-      if (!value) continue;
+      if (!value || isSample(value)) continue;
       if (pattern.kind === "connection-string") {
         const password = connectionPassword(value);
         if (password === undefined || isPlaceholder(password) || password.length < 3) continue;
@@ -65,7 +79,7 @@ function keyValueHits(text: string): Hit[] {
     const value = (m[4] ?? "").trim();
     // Unquoted after `=` is an HCL expression (`random_password.db.result`), not a literal.
     if (!quote && (separator === "=" || EXPRESSION.test(value))) continue;
-    if (!isSecretKey(key) || isPlaceholder(value)) continue;
+    if (!isSecretKey(key) || isPlaceholder(value) || isSample(value)) continue;
     hits.push({ kind: kindForKey(key, value), value, index: m.index + m[0].indexOf(value) });
   }
   return hits;
@@ -163,7 +177,7 @@ export function detectInNodes(nodes: readonly GraphNode[], files: readonly Sourc
       for (const hit of shaped) add(hit.kind, hit.value);
       // Annotations such as `nginx.ingress.kubernetes.io/auth-secret: basic-auth` name a Secret object.
       const namesObject = /(^|\.)(annotations|labels)\./.test(leaf.path) && /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(leaf.value);
-      if (shaped.length === 0 && !namesObject && leaf.key && isSecretKey(leaf.key) && !isPlaceholder(leaf.value) && !leaf.value.includes("\n")) {
+      if (shaped.length === 0 && !namesObject && leaf.key && isSecretKey(leaf.key) && !isPlaceholder(leaf.value) && !isSample(leaf.value) && !leaf.value.includes("\n")) {
         add(kindForKey(leaf.key, leaf.value), leaf.value);
       }
     }

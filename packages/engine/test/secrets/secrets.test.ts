@@ -67,6 +67,11 @@ describe("secret detection", () => {
     expect(detectInText({ path: "x.yaml", content: env }).map((s) => s.value)).toEqual(["abc123xyz", "quoted-secret"]);
   });
 
+  it("ignores published sample credentials", () => {
+    const content = "aws_access_key_id: AKIAIOSFODNN7EXAMPLE\naws_secret_access_key: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\nexample: eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c\n";
+    expect(detectInText({ path: "docs.yaml", content })).toEqual([]);
+  });
+
   it("does not take annotations that name a Secret object for secrets", async () => {
     const content = "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n  annotations:\n    nginx.ingress.kubernetes.io/auth-secret: basic-auth\n    example.com/api-token: Zt9-Qx2-Lm8-Kp4\nspec: {}\n";
     const { graph } = await buildGraph([{ path: "i.yaml", content }]);
