@@ -17,10 +17,10 @@ describe("Threatline in Chromium", () => {
   const dialogs: string[] = [];
   let projectUrl = "";
 
-  const shot = async (name: string) => {
+  const shot = async (name: string, fullPage = true) => {
     // Lets chart animations settle so the pictures show finished charts; nothing is asserted on time.
     await page.waitForTimeout(1200);
-    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
   };
   const riskOn = async (testid: string) => Number((await page.getByTestId(testid).locator(".n-statistic-value__content").innerText()).replace(/,/g, ""));
 
@@ -178,6 +178,13 @@ describe("Threatline in Chromium", () => {
       await shot(name);
     }
     expect(await page.getByTestId("llm-mode").innerText()).toBe("rules only");
+    // One threat opened: evidence lines from the template and the fix with its copy button.
+    await page.goto(`${app.url}/analyses/${v2.analyses[0]!.id}?severity=critical`);
+    const card = page.locator("[data-fingerprint]").first();
+    await card.getByText("Evidence").click();
+    await card.getByText(/^Remediation/).click();
+    await card.locator(".hit").first().waitFor();
+    await shot("analysis-threat", false);
 
     await page.goto(`${app.url}/projects/${payments.id}?tab=templates`);
     await page.locator(".n-collapse-item", { hasText: "infra/network.tf" }).click();
