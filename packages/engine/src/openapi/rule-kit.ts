@@ -16,6 +16,6 @@ function referenceLinks(refs: Rule["references"]): string {
 export function defineRule(spec: RuleSpec): Rule {
   const { why, ...rule } = spec;
   const body = rule.description.replaceAll("{resource}", "the resource");
-  const docs = `## ${rule.id}: ${rule.title}\n\n${why ?? body.charAt(0).toUpperCase() + body.slice(1)}\n\n**Category:** ${rule.category}. **Likelihood** ${rule.likelihood}/5, **impact** ${rule.impact}/5 (likelihood rises when the resource is reachable from the internet).\n\n**Remediation:** ${rule.remediation.text}${referenceLinks(rule.references)}`;
+  const docs = `## ${rule.id}: ${rule.title}\n\n${why ?? body.charAt(0).toUpperCase() + body.slice(1)}\n\n**Category:** ${rule.category}. **Likelihood** ${rule.likelihood}/5, **impact** ${rule.impact}/5 before adjustments (several rules raise likelihood when the resource is reachable from the internet).\n\n**Remediation:** ${rule.remediation.text}${referenceLinks(rule.references)}`;
   return { ...rule, docs };
 }
