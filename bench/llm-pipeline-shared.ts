@@ -15,6 +15,8 @@ export interface WorkerSetup {
   tpm: number;
   windowMs: number;
   concurrency: number;
+  /** `LLM_RESERVE_OUTPUT`. */
+  reserve: "max" | "adaptive";
   /** Longest limiter wait while calls are in flight. */
   pollMs: number;
   /** JSON file with the prepared templates. */

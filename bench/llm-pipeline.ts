@@ -38,6 +38,7 @@ const { values } = parseArgs({
     templates: { type: "string", default: "300" },
     concurrency: { type: "string", default: "8" },
     workers: { type: "string", default: "2,4" },
+    reserve: { type: "string", default: "max,adaptive" },
     "no-baseline": { type: "boolean", default: false },
     output: { type: "string", default: join(root, "bench/results/llm-pipeline.md") },
   },
@@ -125,13 +126,13 @@ function metrics(label: string, stats: FakeStats, started: number, ended: number
   };
 }
 
-async function runWorkers(label: string, workers: number, prefix: string): Promise<{ m: RunMetrics; results: JobResult[] }> {
+async function runWorkers(label: string, workers: number, prefix: string, reserve: "max" | "adaptive"): Promise<{ m: RunMetrics; results: JobResult[] }> {
   fake.reset();
   const queueKey = `${prefix}:queue`;
   await redis.del(queueKey);
   await redis.rpush(queueKey, ...templates.map((_, i) => String(i)));
   const results: JobResult[] = [];
-  const setup: WorkerSetup = { redisUrl: REDIS_URL, queueKey, prefix, fakeUrl: fake.url, tpm: LIMITER_TPM, windowMs: WINDOW, concurrency: CONCURRENCY, pollMs: Number(values["poll-ms"]), corpusFile };
+  const setup: WorkerSetup = { redisUrl: REDIS_URL, queueKey, prefix, fakeUrl: fake.url, tpm: LIMITER_TPM, windowMs: WINDOW, concurrency: CONCURRENCY, reserve, pollMs: Number(values["poll-ms"]), corpusFile };
   const children = Array.from({ length: workers }, () => fork(join(root, "bench/llm-pipeline-worker.ts"), [], { execArgv: ["--import", "tsx"], env: process.env }));
   const exits = children.map((child) => {
     child.on("message", (r: JobResult | "ready") => {
@@ -184,12 +185,15 @@ async function baseline(): Promise<RunMetrics> {
 const runs: RunMetrics[] = [];
 let lastResults: JobResult[] = [];
 let cacheRun: RunMetrics | null = null;
-for (const n of WORKERS) {
-  const prefix = `bench-llm-${randomBytes(4).toString("hex")}`;
-  const { m, results } = await runWorkers(`${n} workers × ${CONCURRENCY} jobs`, n, prefix);
-  runs.push(m);
-  lastResults = results;
-  if (n === WORKERS.at(-1)) cacheRun = (await runWorkers(`${n} workers, same 300 again (cache)`, n, prefix)).m;
+const RESERVES = values.reserve.split(",") as Array<"max" | "adaptive">;
+for (const reserve of RESERVES) {
+  for (const n of WORKERS) {
+    const prefix = `bench-llm-${randomBytes(4).toString("hex")}`;
+    const { m, results } = await runWorkers(`${n} workers × ${CONCURRENCY} jobs, reserve ${reserve}`, n, prefix, reserve);
+    runs.push(m);
+    lastResults = results;
+    if (n === WORKERS.at(-1) && reserve === RESERVES.at(-1)) cacheRun = (await runWorkers(`${n} workers, same ${COUNT} again (cache)`, n, prefix, reserve)).m;
+  }
 }
 const base = values["no-baseline"] ? null : await baseline();
 
@@ -209,7 +213,7 @@ const lines = [
   "",
   `The engine (parse, graph, rules) ran once in the coordinator (${(engineMs / 1000).toFixed(1)} s for all templates) so that the runs measure the LLM step; each worker still redacts, compacts, chunks, calls, validates, grounds, merges and caches. The clock starts once all worker processes are loaded.`,
   "",
-  `Fake Bedrock: quota ${TPM.toLocaleString("en")} tokens (input + 5 × output, Claude 4-class) per window, window ${WINDOW} ms instead of 60 s (time scaled ${(60_000 / WINDOW).toFixed(0)}×, so latencies are relatively ${(60_000 / WINDOW).toFixed(0)}× heavier than in production), latency ${values["latency-ms"]} ms + ${values["latency-per-token-ms"]} ms per output token, answers of up to 20 threats. Limiter quota ${LIMITER_TPM.toLocaleString("en")} (${pct(LIMITER_TPM / TPM)} of the fake's), LLM_MAX_TOKENS 4096 reserved × 5 at admission.`,
+  `Fake Bedrock: quota ${TPM.toLocaleString("en")} tokens (input + 5 × output, Claude 4-class) per window, window ${WINDOW} ms instead of 60 s (time scaled ${(60_000 / WINDOW).toFixed(0)}×, so latencies are relatively ${(60_000 / WINDOW).toFixed(0)}× heavier than in production), latency ${values["latency-ms"]} ms + ${values["latency-per-token-ms"]} ms per output token, answers of up to 20 threats. Limiter quota ${LIMITER_TPM.toLocaleString("en")} (${pct(LIMITER_TPM / TPM)} of the fake's), LLM_MAX_TOKENS 4096; output reserved at admission × 5: \`max\` = 4096 tokens, \`adaptive\` = 1.25 × p90 of output tokens per resource over the process's last 50 answers × resources sent, capped at 4096 (LLM_RESERVE_OUTPUT); limiter poll ${values["poll-ms"]} ms while calls are in flight.`,
   "",
   "Quota-bound minimum = served quota tokens ÷ quota rate. Strict minimum = the same minus the first full window (the quota starts full). Steady utilisation = quota tokens in the fixed windows wholly inside the run ÷ quota.",
   "",

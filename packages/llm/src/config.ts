@@ -45,6 +45,14 @@ const EnvSchema = z.object({
   LLM_PROMPT_VERSION: z.preprocess((v) => (v === "" || v === undefined ? "stride-v1" : v), z.string().regex(/^[a-z0-9][a-z0-9._-]*$/)),
   /** Attempts inside the AWS SDK for one call; kept at 1 so that the queue, which knows the quota, does the retrying. */
   LLM_SDK_MAX_ATTEMPTS: num(1).pipe(z.number().int().min(1).max(5)),
+  /**
+   * How much output to reserve quota for before a call: `max` (default) reserves maxTokens × weight, so a
+   * window can never be over-committed; `adaptive` reserves, per resource sent, 1.25 × the 90th percentile of
+   * the output per resource of this process's last 50 answers (capped at maxTokens), which keeps far less
+   * quota idle while calls are in flight, at the risk of a brief over-commit when an answer is unusually long
+   * (settling corrects it).
+   */
+  LLM_RESERVE_OUTPUT: z.preprocess((v) => (v === "" || v === undefined ? "max" : v), z.enum(["max", "adaptive"])),
   /** How long to wait after the provider itself said 429, when it gives no hint. */
   LLM_THROTTLE_RETRY_MS: num(5_000).pipe(z.number().int()),
 });
@@ -67,6 +75,7 @@ export interface LlmConfig {
   promptVersion: string;
   sdkMaxAttempts: number;
   throttleRetryMs: number;
+  reserveOutput: "max" | "adaptive";
 }
 
 /**
@@ -124,5 +133,6 @@ export function loadLlmConfig(env: NodeJS.ProcessEnv): LlmConfig | null {
     promptVersion: e.LLM_PROMPT_VERSION,
     sdkMaxAttempts: e.LLM_SDK_MAX_ATTEMPTS,
     throttleRetryMs: e.LLM_THROTTLE_RETRY_MS,
+    reserveOutput: e.LLM_RESERVE_OUTPUT,
   };
 }

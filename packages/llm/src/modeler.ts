@@ -111,6 +111,15 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
     ...(deps.limiterWindowMs ? { windowMs: deps.limiterWindowMs } : {}),
     ...(deps.limiterPollMs ? { pollMs: deps.limiterPollMs } : {}),
   });
+  // Output tokens per resource of recent answers: answers grow with the part of the graph they cover.
+  const recentRatios: number[] = [];
+  /** Output tokens to reserve quota for; see `LLM_RESERVE_OUTPUT`. */
+  function outputReservation(resources: number): number {
+    if (config.reserveOutput === "max" || recentRatios.length < 10) return config.maxTokens;
+    const sorted = [...recentRatios].sort((a, b) => a - b);
+    const p90 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.9))]!;
+    return Math.min(config.maxTokens, Math.ceil(p90 * Math.max(1, resources) * 1.25) + 256);
+  }
   const price = priceFor(config.prices, provider.model);
   if (!price) logger?.warn("No price for the model; costs will read 0", { model: provider.model });
 
@@ -156,7 +165,7 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
 
     for (let attempt = 0; attempt < 2; attempt += 1) {
       const inputEstimate = attempt === 0 ? firstEstimate : firstEstimate + seams.estimateTokens(JSON.stringify(messages.slice(1)));
-      const admission = await limiter.acquire(inputEstimate + config.maxTokens * config.outputTokenWeight);
+      const admission = await limiter.acquire(inputEstimate + outputReservation(chunk.nodeIds.length) * config.outputTokenWeight);
       if (!admission.admitted) throw new LlmThrottledError(admission.retryAfterMs);
 
       let response;
@@ -182,6 +191,10 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
       stats.latencyMs += Date.now() - started;
       const u = response.usage;
       await limiter.settle(admission.id, u.inputTokens + u.cacheReadTokens + u.cacheWriteTokens + config.outputTokenWeight * u.outputTokens);
+      if (response.stopReason !== "max_tokens") {
+        recentRatios.push(u.outputTokens / Math.max(1, chunk.nodeIds.length));
+        if (recentRatios.length > 50) recentRatios.shift();
+      }
       usage.inputTokens += u.inputTokens;
       usage.outputTokens += u.outputTokens;
       usage.cacheReadTokens += u.cacheReadTokens;
