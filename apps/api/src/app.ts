@@ -10,7 +10,7 @@ import { healthRoutes } from "./routes/health.routes.ts";
 import { projectRoutes } from "./routes/projects.routes.ts";
 import { submissionRoutes } from "./routes/submissions.routes.ts";
 import { analysisRoutes } from "./routes/analyses.routes.ts";
-import { authenticate, ensureDefaultTeam } from "./auth/middleware.ts";
+import { authenticate, authSettings, ensureDefaultTeam } from "./auth/middleware.ts";
 import { authRoutes } from "./routes/auth.routes.ts";
 import { tokenRoutes } from "./routes/tokens.routes.ts";
 import { teamRoutes } from "./routes/teams.routes.ts";
@@ -20,12 +20,13 @@ import { dashboardRoutes } from "./routes/dashboard.routes.ts";
 import { templateRoutes } from "./routes/templates.routes.ts";
 import { trendRoutes } from "./routes/trends.routes.ts";
 import { triageRoutes } from "./routes/triage.routes.ts";
+import { exportRoutes } from "./routes/exports.routes.ts";
 import { mountObservability, queueDashboardRoutes } from "./observability/index.ts";
 
 /** Routers mounted under /api/v1 besides the core ones; features add theirs here. */
 export type RouteFactory = (deps: ApiDeps) => Router;
 export const FEATURE_ROUTES: RouteFactory[] = [];
-FEATURE_ROUTES.push(dashboardRoutes, templateRoutes, trendRoutes, triageRoutes);
+FEATURE_ROUTES.push(dashboardRoutes, templateRoutes, trendRoutes, triageRoutes, exportRoutes);
 
 /**
  * Builds the Express app without listening: main.ts listens, tests drive it with supertest. The API lives
@@ -34,7 +35,7 @@ FEATURE_ROUTES.push(dashboardRoutes, templateRoutes, trendRoutes, triageRoutes);
 export async function createApp(deps: ApiDeps): Promise<Express> {
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", "loopback");
+  app.set("trust proxy", authSettings(deps.config).TRUST_PROXY);
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -75,6 +76,8 @@ export async function createApp(deps: ApiDeps): Promise<Express> {
   // Before any body parser: unauthenticated requests are refused without reading their bodies.
   api.use(authenticate(deps));
   api.use(submissionRoutes(deps));
+  // Imports carry a whole threat model document; every other JSON body is small.
+  api.post("/projects/:id/imports", express.json({ limit: deps.config.MAX_FILE_BYTES }));
   api.use(express.json({ limit: "1mb" }));
   api.use(authRoutes(deps), tokenRoutes(deps), teamRoutes(deps), userRoutes(deps), auditRoutes(deps));
   api.use(projectRoutes(deps));

@@ -25,6 +25,18 @@ export const AuthConfigSchema = z.object({
    * proxy's X-Forwarded-Proto). Set `true` behind a TLS-terminating proxy that is not on loopback.
    */
   COOKIE_SECURE: z.enum(["auto", "true", "false"]).default("auto"),
+  /**
+   * Which proxies' X-Forwarded-For / X-Forwarded-Proto to believe (Express "trust proxy"): `loopback` (default),
+   * a comma-separated list of addresses/CIDRs or `loopback`/`linklocal`/`uniquelocal`, a hop count, or `false`.
+   * Behind a reverse proxy on another host this must name it: otherwise every client shares the proxy's address
+   * and the per-IP login limit locks everyone out together.
+   */
+  TRUST_PROXY: z
+    // Also takes its own parsed output, since the auth code re-reads settings from an already parsed config.
+    .union([z.number().int().min(0), z.literal(false), z.string()])
+    .default("loopback")
+    .transform((v): string | number | false => (typeof v !== "string" ? v : v === "false" ? false : /^\d+$/.test(v) ? Number(v) : v))
+    .refine((v) => v !== "true", "true would trust any client's X-Forwarded-For; name the proxies"),
   /** Failed logins in a row after which an account is locked. */
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
   /** How long a locked account stays locked, in minutes. */

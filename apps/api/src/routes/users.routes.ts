@@ -3,7 +3,7 @@ import { IdParamSchema } from "@threatline/domain";
 import type { ApiDeps } from "../deps.ts";
 import { input, validate } from "../middleware/validate.ts";
 import { actorOf } from "../auth/middleware.ts";
-import { createUser, CreateUserSchema, listUsers, unlockUser } from "../services/users.service.ts";
+import { createUser, CreateUserSchema, deleteUser, listUsers, unlockUser } from "../services/users.service.ts";
 
 const create = { body: CreateUserSchema };
 const byId = { params: IdParamSchema };
@@ -19,6 +19,10 @@ export function userRoutes({ db }: ApiDeps): Router {
   });
   router.post("/users/:id/unlock", validate(byId), async (_req, res) => {
     res.json(await unlockUser(db, actorOf(res), input(res, byId).params.id));
+  });
+  router.delete("/users/:id", validate(byId), async (_req, res) => {
+    await deleteUser(db, actorOf(res), input(res, byId).params.id);
+    res.status(204).end();
   });
   return router;
 }

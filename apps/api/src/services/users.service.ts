@@ -77,3 +77,17 @@ export async function unlockUser(db: Db, actor: Actor, userId: string): Promise<
   await audit({ db, actor }, "user.unlock", { type: "user", id: userId });
   return toDto(user);
 }
+
+/**
+ * Deletes a user (instance administrators only), with their sessions, tokens and memberships; their audit
+ * events stay. Not oneself, and never the last administrator.
+ */
+export async function deleteUser(db: Db, actor: Actor, userId: string): Promise<void> {
+  requireInstanceAdmin(actor);
+  if (userId === actor.userId) throw new AppError("request/invalid", "You cannot delete yourself.");
+  const user = await db.user.findUnique({ where: { id: userId } });
+  if (!user) throw new AppError("request/not-found", "No such user.");
+  if (user.isAdmin && (await db.user.count({ where: { isAdmin: true } })) <= 1) throw new AppError("request/invalid", "Threatline keeps at least one administrator.");
+  await db.user.delete({ where: { id: userId } });
+  await audit({ db, actor }, "user.delete", { type: "user", id: userId }, { email: user.email });
+}

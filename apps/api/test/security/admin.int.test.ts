@@ -65,6 +65,12 @@ describe("teams, roles and the audit log", () => {
     const project = (await request(h.api).post("/api/v1/projects").set(bearer(erinToken)).send({ name: "erin's", teamId: team.id }).expect(201)).body as ProjectDto;
     await request(h.api).delete(`/api/v1/teams/${team.id}/members/${erin.id}`).set(asDana).expect(204);
     await request(h.api).get(`/api/v1/projects/${project.id}`).set(bearer(erinToken)).expect(404);
+
+    // Deleting a user ends every credential of theirs; an admin cannot delete themselves.
+    await request(h.api).get("/api/v1/tokens").set(bearer(erinToken)).expect(200);
+    await request(h.app).delete(`/api/v1/users/${erin.id}`).expect(204);
+    expect(code(await request(h.api).get("/api/v1/tokens").set(bearer(erinToken)).expect(401))).toBe("auth/unauthenticated");
+    expect(code(await request(h.app).delete(`/api/v1/users/${h.admin.id}`).expect(400))).toBe("request/invalid");
   });
 
   it("keeps at least one admin in every team", async () => {
