@@ -10,7 +10,9 @@ import type { LlmConfig } from "./config.ts";
 import { LlmThrottledError } from "./errors.ts";
 import { createThreatModeler, type ThreatModelRequest } from "./modeler.ts";
 import { loadPrompt } from "./prompts.ts";
-import { ProviderError } from "./providers/types.ts";
+import { RedisRateLimiter } from "./limiter.ts";
+import { BedrockProvider } from "./providers/bedrock.provider.ts";
+import { type LlmProvider, ProviderError } from "./providers/types.ts";
 
 const SECRET_PASSWORD = "Sup3rS3cretP4ssw0rd!";
 const SECRET_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
@@ -180,6 +182,37 @@ describe("threat modeler against the fake, with the real SDK and Redis", () => {
     expect(throttledByLimiter).toBeGreaterThan(0);
     expect(fake.stats().throttled).toBe(0);
     expect(fake.stats().converse).toBe(24);
+  });
+
+  it("reserves maxTokens × weight by default, and far less in adaptive mode once it has seen answers", async () => {
+    const reservations = async (reserveOutput: "max" | "adaptive") => {
+      const prefix = testPrefix();
+      const config = bedrockConfig(fake.url, { maxTokens: 2000, tpm: 50_000_000, reserveOutput });
+      const inner = new BedrockProvider(config);
+      const probe = new RedisRateLimiter(redis, { prefix, model: config.model, tpm: config.tpm, rpm: 0 });
+      const seen: number[] = [];
+      let settled = 0;
+      const provider: LlmProvider = {
+        name: inner.name,
+        model: inner.model,
+        async complete(req) {
+          seen.push((await probe.used()) - settled);
+          return inner.complete(req);
+        },
+      };
+      const m = createThreatModeler({ config, redis, cache: new MemoryLlmCache(), limiterPrefix: prefix, provider });
+      for (let i = 0; i < 12; i += 1) {
+        await m.model(request());
+        settled = await probe.used();
+      }
+      inner.close();
+      return seen;
+    };
+    const max = await reservations("max");
+    const adaptive = await reservations("adaptive");
+    expect(max.every((r) => r > 2000 * 5)).toBe(true);
+    expect(adaptive[0]).toBeGreaterThan(2000 * 5);
+    expect(adaptive.at(-1)!).toBeLessThan(max.at(-1)! / 2);
   });
 
   it("throws a plain (retryable) error on 503, 500 and dropped connections", async () => {
