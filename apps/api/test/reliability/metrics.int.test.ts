@@ -45,4 +45,12 @@ describe("observability", () => {
     const queues = await request(h.app).get("/api/v1/admin/queues/api/queues").expect(200);
     expect(JSON.stringify(queues.body)).toContain('"name":"analysis"');
   });
+
+  it("keeps the queue dashboard from non-administrators and anonymous callers", async () => {
+    const editor = await h.createUser({ teams: { [h.defaultTeamId]: "editor" } });
+    const token = await h.tokenFor(editor.id);
+    await request(h.api).get("/api/v1/admin/queues").set("authorization", `Bearer ${token}`).expect(403);
+    await request(h.api).get("/api/v1/admin/queues/api/queues").set("authorization", `Bearer ${token}`).expect(403);
+    await request(h.api).get("/api/v1/admin/queues").expect(401);
+  });
 });
