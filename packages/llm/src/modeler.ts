@@ -54,10 +54,11 @@ export interface ThreatModeler {
   close?(): void;
 }
 
+/** Pino's argument order (fields first, then the message), which `console` also prints sensibly. */
 export interface Logger {
-  info(message: string, meta?: Record<string, unknown>): void;
-  warn(message: string, meta?: Record<string, unknown>): void;
-  error(message: string, meta?: Record<string, unknown>): void;
+  info(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+  error(fields: Record<string, unknown>, message: string): void;
 }
 
 export interface ThreatModelerDeps {
@@ -121,7 +122,7 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
     return Math.min(config.maxTokens, Math.ceil(p90 * Math.max(1, resources) * 1.25) + 256);
   }
   const price = priceFor(config.prices, provider.model);
-  if (!price) logger?.warn("No price for the model; costs will read 0", { model: provider.model });
+  if (!price) logger?.warn({ model: provider.model }, "No price for the model; costs will read 0");
 
   // A throttled job comes back soon, often to this process: keep its prepared prompt so that waiting costs
   // a Redis round trip, not another redaction and compaction.
@@ -205,7 +206,7 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
       if (parsed.success) return { kind: "ok", items: parsed.data.threats };
 
       const issues = response.toolInput === null ? "- the answer did not call record_threats" : describeIssues(parsed.error);
-      logger?.warn("Model answer failed validation", { part, attempt, issues });
+      logger?.warn({ part, attempt, issues }, "Model answer failed validation");
       if (attempt === 1) return { kind: "invalid", message: `The model's answer is not a valid threat list:\n${issues}` };
       const toolUseId = response.toolUseId ?? "repair-0";
       const sent = response.toolInput !== null && typeof response.toolInput === "object" && !Array.isArray(response.toolInput) ? response.toolInput : { value: response.toolInput };
@@ -285,7 +286,7 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
         } else if (result.kind === "truncated") {
           const halves = item.depth < MAX_SPLIT_DEPTH ? splitChunk(redacted, item.chunk) : null;
           if (halves) {
-            logger?.info("Answer cut at maxTokens; splitting the part in two", { analysisId: req.analysisId, nodes: item.chunk.nodeIds.length });
+            logger?.info({ analysisId: req.analysisId, nodes: item.chunk.nodeIds.length }, "Answer cut at maxTokens; splitting the part in two");
             work.unshift(...halves.map((chunk, i) => ({ chunk, part: item.part, key: item.key ? `${item.key}:${i === 0 ? "a" : "b"}` : `${key}:s${item.depth}${i === 0 ? "a" : "b"}`, depth: item.depth + 1 })));
           } else {
             failures.push({ code: "llm/truncated", message: `The model's answer for ${item.chunk.nodeIds.length} resource(s) was cut at ${config.maxTokens} output tokens.` });
@@ -298,15 +299,15 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
         }
       }
 
-      if (ungrounded > 0) logger?.warn("Model named resources that do not exist", { analysisId: req.analysisId, ungrounded, mode: config.ungrounded });
+      if (ungrounded > 0) logger?.warn({ analysisId: req.analysisId, ungrounded, mode: config.ungrounded }, "Model named resources that do not exist");
       const threats = mergeThreats(req.ruleThreats, modelThreats);
       const base = { threats, ungroundedCount: ungrounded, chunks: chunks.length };
       if (failures.length > 0) {
-        logger?.warn("LLM part of the analysis is partial", { analysisId: req.analysisId, failures: failures.map((f) => f.code) });
+        logger?.warn({ analysisId: req.analysisId, failures: failures.map((f) => f.code) }, "LLM part of the analysis is partial");
         return outcome({ ...base, status: "partial", error: failures[0]! }, prompt.hash);
       }
       await cache.set(key, { model: provider.model, promptHash: prompt.hash, threats: modelThreats, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens });
-      logger?.info("LLM threats merged", { analysisId: req.analysisId, model: provider.model, calls: stats.calls, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens });
+      logger?.info({ analysisId: req.analysisId, model: provider.model, calls: stats.calls, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens }, "LLM threats merged");
       return outcome({ ...base, status: "succeeded" }, prompt.hash);
     },
   };
