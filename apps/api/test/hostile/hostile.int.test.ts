@@ -3,15 +3,11 @@ import type { AddressInfo } from "node:net";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isFinalStatus, type BatchDto, type ProjectDto, type SubmissionResult } from "@threatline/domain";
-import { FEATURE_ROUTES } from "../../src/app.ts";
-import { exportRoutes } from "../../src/routes/exports.routes.ts";
 import { createHarness, type Harness } from "../harness.ts";
 import { CFN_BUCKET, K8S_DEPLOYMENT } from "../fixtures.ts";
 import { waitFor } from "../../../../test/support.ts";
 import * as corpus from "./corpus.ts";
 
-// Exports are not in app.ts's FEATURE_ROUTES yet (their own test adds them the same way).
-if (!FEATURE_ROUTES.includes(exportRoutes)) FEATURE_ROUTES.push(exportRoutes);
 
 const MB = 1024 * 1024;
 type Res = request.Response;

@@ -9,13 +9,9 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ProjectDto, SubmissionResult } from "@threatline/domain";
 import { sha256Hex } from "../../src/auth/crypto.ts";
-import { FEATURE_ROUTES } from "../../src/app.ts";
-import { exportRoutes } from "../../src/routes/exports.routes.ts";
 import { createHarness, TEST_ADMIN_PASSWORD, type Harness, type TestSession } from "../harness.ts";
 import { CFN_BUCKET } from "../fixtures.ts";
 
-// Exports are not in app.ts's FEATURE_ROUTES yet (their own test adds them the same way).
-if (!FEATURE_ROUTES.includes(exportRoutes)) FEATURE_ROUTES.push(exportRoutes);
 
 const code = (res: request.Response) => (res.body as { error?: { code?: string } }).error?.code;
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });

@@ -1,15 +1,11 @@
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SubmissionResult } from "@threatline/domain";
-import { FEATURE_ROUTES } from "../../src/app.ts";
-import { exportRoutes } from "../../src/routes/exports.routes.ts";
 import { createHarness, type Harness, type TestSession } from "../harness.ts";
 import { CFN_BUCKET } from "../fixtures.ts";
 import { waitFor } from "../../../../test/support.ts";
 import { fillPath, mountedRoutes, type MountedRoute } from "./routes.ts";
 
-// Exports are not in app.ts's FEATURE_ROUTES yet (its own test adds them the same way); once they are, this is a no-op.
-if (!FEATURE_ROUTES.includes(exportRoutes)) FEATURE_ROUTES.push(exportRoutes);
 
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 const PUBLIC = new Set(["POST /api/v1/auth/login", "GET /api/v1/auth/session", "GET /healthz", "GET /readyz", "GET /metrics"]);
