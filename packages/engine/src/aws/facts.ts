@@ -3,6 +3,7 @@ import type { Exposure, GraphEdge, GraphNode } from "../graph/types.ts";
 import { SPEC_BY_KIND } from "./kinds/index.ts";
 import { isPublicPrincipal, statements } from "./policy.ts";
 import { describePorts, worldIngress } from "./ports.ts";
+import { pushTo } from "./values.ts";
 
 const INSTANCE_LIKE = new Set([
   "aws.ec2.instance",
@@ -46,7 +47,7 @@ export function publicAcl(node: GraphNode): boolean {
 export const awsFacts: FactDeriver = (nodes, edges) => {
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const out = new Map<string, GraphEdge[]>();
-  for (const e of edges) out.set(e.from, [...(out.get(e.from) ?? []), e]);
+  for (const e of edges) pushTo(out, e.from, e);
   const targets = (id: string, kind: string): GraphNode[] =>
     (out.get(id) ?? [])
       .filter((e) => e.kind === kind)

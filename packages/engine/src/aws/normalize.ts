@@ -2,7 +2,7 @@ import type { EdgeKind, GraphEdge, GraphNode } from "../graph/types.ts";
 import { SPEC_BY_KIND, SPEC_BY_TYPE, otherKind } from "./kinds/index.ts";
 import type { InlinePolicy } from "./kinds/identity.ts";
 import { privilegeOf, statements, type Statement } from "./policy.ts";
-import { list, type RawResource } from "./values.ts";
+import { list, pushTo, type RawResource } from "./values.ts";
 
 /**
  * Turns parsed resources into graph nodes with AWS kinds and normalized attrs, folds companion resources into
@@ -104,12 +104,12 @@ class Linker {
     edges: GraphEdge[],
   ) {
     for (const e of edges) this.index(e);
-    for (const n of nodes) this.byKind.set(n.kind, [...(this.byKind.get(n.kind) ?? []), n]);
+    for (const n of nodes) pushTo(this.byKind, n.kind, n);
   }
 
   private index(e: GraphEdge): void {
-    this.out.set(e.from, [...(this.out.get(e.from) ?? []), e]);
-    this.in.set(e.to, [...(this.in.get(e.to) ?? []), e]);
+    pushTo(this.out, e.from, e);
+    pushTo(this.in, e.to, e);
   }
 
   private add(from: string, to: string, kind: EdgeKind, via?: string): void {

@@ -142,7 +142,7 @@ class TemplateParser {
         line: this.doc.lineOf(["Resources", id]) ?? null,
         body: toBody(properties) as Record<string, unknown>,
         properties: written,
-        propertyLines: this.lines(id, entry),
+        propertyLines: this.lines(id),
         ...(condition ? { multiplicity: "conditional" as const } : {}),
       });
       this.collectRefs(id, entry.Properties, "Properties", 0);
@@ -161,21 +161,8 @@ class TemplateParser {
   }
 
   /** Lines of every property path of a resource, relative to it (`Properties.BucketName`). */
-  private lines(id: string, entry: Record<string, unknown>): Record<string, number> {
-    const lines: Record<string, number> = {};
-    let count = 0;
-    const walk = (value: unknown, path: string[], depth: number): void => {
-      if (count >= MAX_LINES_PER_RESOURCE || depth > 12) return;
-      const line = this.doc.lineOf(["Resources", id, ...path]);
-      if (line !== undefined) {
-        lines[path.join(".")] = line;
-        count += 1;
-      }
-      if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, String(i)], depth + 1));
-      else if (isRecord(value)) for (const [k, v] of Object.entries(value)) walk(v, [...path, k], depth + 1);
-    };
-    for (const [k, v] of Object.entries(entry)) walk(v, [k], 0);
-    return lines;
+  private lines(id: string): Record<string, number> {
+    return this.doc.linesUnder(["Resources", id], { maxEntries: MAX_LINES_PER_RESOURCE, maxDepth: 12 });
   }
 
   /** References to other resources: `Ref`, `Fn::GetAtt` and `${…}` in `Fn::Sub`. */

@@ -1,6 +1,6 @@
 import { edgeKindFor } from "../aws/edges.ts";
 import { buildAwsGraph } from "../aws/normalize.ts";
-import { isRecord, list, type RawResource } from "../aws/values.ts";
+import { isRecord, list, pushTo, type RawResource } from "../aws/values.ts";
 import { loadStructured } from "../core/index.ts";
 import type { EngineLimits, FormatHandler, ParsedPart } from "../formats/types.ts";
 import type { FileReport, GraphEdge, SourceFile } from "../graph/types.ts";
@@ -118,7 +118,7 @@ function parsePlan(
   const instances = new Map<string, string[]>();
   for (const r of resources) {
     const base = baseAddress(r.id);
-    instances.set(base, [...(instances.get(base) ?? []), r.id]);
+    pushTo(instances, base, r.id);
   }
   const edges: GraphEdge[] = [];
   const configuration = isRecord(json.configuration) ? json.configuration : {};

@@ -3,6 +3,7 @@ import type { RuleContext } from "../../rules/types.ts";
 import { publicAcl, publicPolicy } from "../facts.ts";
 import { INSTANCE_KINDS } from "../kinds/network.ts";
 import { describePorts, opensPort, worldIngress } from "../ports.ts";
+import { pushTo } from "../values.ts";
 import { awsRule } from "./define.ts";
 
 const edgeCache = new WeakMap<ResourceGraph, Map<string, GraphEdge[]>>();
@@ -11,7 +12,7 @@ function edgesFrom(ctx: RuleContext, id: string): GraphEdge[] {
   let index = edgeCache.get(ctx.graph);
   if (!index) {
     index = new Map();
-    for (const e of ctx.graph.edges) index.set(e.from, [...(index.get(e.from) ?? []), e]);
+    for (const e of ctx.graph.edges) pushTo(index, e.from, e);
     edgeCache.set(ctx.graph, index);
   }
   return index.get(id) ?? [];

@@ -2,6 +2,7 @@ import { STRIDE_LABELS, type StrideCategory } from "@threatline/domain";
 import type { GraphNode, ResourceGraph, SecretFinding } from "../../graph/types.ts";
 import type { Finding, Rule, RuleContext } from "../../rules/types.ts";
 import { pathOf } from "../kinds/index.ts";
+import { pushTo } from "../values.ts";
 
 /** What a rule's test says about one node: evidence paths, and optionally specifics. */
 export interface Hit {
@@ -39,7 +40,7 @@ export function nodesOf(ctx: RuleContext, kinds: readonly string[]): GraphNode[]
   let index = byKindCache.get(ctx.graph);
   if (!index) {
     index = new Map();
-    for (const node of ctx.graph.nodes) index.set(node.kind, [...(index.get(node.kind) ?? []), node]);
+    for (const node of ctx.graph.nodes) pushTo(index, node.kind, node);
     byKindCache.set(ctx.graph, index);
   }
   return kinds.flatMap((k) => index.get(k) ?? []);
@@ -57,7 +58,7 @@ export function secretsIn(ctx: RuleContext, node: GraphNode, where: RegExp): Sec
   let index = secretCache.get(ctx.graph);
   if (!index) {
     index = new Map();
-    for (const s of ctx.graph.facts.secrets) if (s.nodeId) index.set(s.nodeId, [...(index.get(s.nodeId) ?? []), s]);
+    for (const s of ctx.graph.facts.secrets) if (s.nodeId) pushTo(index, s.nodeId, s);
     secretCache.set(ctx.graph, index);
   }
   return (index.get(node.id) ?? []).filter((s) => where.test(s.path) && s.file === node.file);
