@@ -44,6 +44,8 @@ export async function createApp(deps: ApiDeps): Promise<Express> {
           scriptSrc: ["'self'"],
           styleSrc: ["'self'", "'unsafe-inline'"],
           imgSrc: ["'self'", "data:", "blob:"],
+          // Helmet's default also allows fonts from any https: origin; the SPA bundles its own.
+          fontSrc: ["'self'", "data:"],
           connectSrc: ["'self'"],
           objectSrc: ["'none'"],
           frameAncestors: ["'none'"],

@@ -193,6 +193,8 @@ describe("sign-in, sessions, CSRF and API tokens", () => {
     expect(csp).toMatch(/script-src 'self'(;|$)/);
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).toContain("object-src 'none'");
+    expect(csp).toMatch(/font-src 'self' data:(;|$)/);
+    expect(csp).not.toMatch(/https:|unsafe-eval/);
     expect(res.headers["x-content-type-options"]).toBe("nosniff");
   });
 
