@@ -206,3 +206,63 @@ describe("dashboard, project detail, triage and settings endpoints", () => {
     expect(d.projects.map((x) => x.id)).not.toContain(otherProjectId);
   });
 });
+
+describe("a project with 10,000 current threats", () => {
+  let h: Harness;
+  let projectId: string;
+
+  beforeAll(async () => {
+    h = await createHarness();
+    const { db } = h.database;
+    const team = await db.team.findFirstOrThrow({ where: { name: "Default" } });
+    projectId = (await db.project.create({ data: { teamId: team.id, name: "big" } })).id;
+    const blob = await db.blob.create({ data: { sha256: "b".repeat(64), content: "x", size: 1 } });
+    const template = await db.template.create({ data: { projectId, path: "big.yaml" } });
+    const version = await db.templateVersion.create({ data: { templateId: template.id, sha256: blob.sha256 } });
+    const analysis = await db.analysis.create({
+      data: { projectId, templateVersionId: version.id, status: "succeeded", engineVersion: "test", finishedAt: new Date(), threatCount: 10_000 },
+    });
+    const severities = ["critical", "high", "medium", "low", "info"] as const;
+    await db.threat.createMany({
+      data: Array.from({ length: 10_000 }, (_, i) => ({
+        analysisId: analysis.id,
+        projectId,
+        fingerprint: `fp-${String(i).padStart(5, "0")}`,
+        ruleId: "TL-TEST",
+        category: "Tampering" as const,
+        title: `Threat ${i}`,
+        description: "",
+        severity: severities[i % 5]!,
+        likelihood: 1 + (i % 5),
+        impact: 1 + (i % 5),
+        score: (1 + (i % 5)) ** 2,
+        resources: [{ id: `res-${i % 100}`, type: "t", file: "big.yaml", line: 1 }],
+        evidence: [],
+        remediations: [],
+        references: { cwe: [], capec: [], attack: [] },
+        source: "rule",
+      })),
+    });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it("pages, filters and bulk-triages on the server", async () => {
+    const page = (await request(h.app).get(`/api/v1/projects/${projectId}/threats?limit=50&offset=9950&sort=title&order=asc`).expect(200)).body as { total: number; items: CurrentThreatDto[] };
+    expect(page.total).toBe(10_000);
+    expect(page.items).toHaveLength(50);
+    const titles = page.items.map((t) => t.title);
+    expect(titles).toEqual([...titles].sort());
+
+    const res = (await request(h.app).get(`/api/v1/projects/${projectId}/threats?resource=res-7&limit=500`).expect(200)).body as { total: number };
+    expect(res.total).toBe(100);
+
+    const fingerprints = Array.from({ length: 1000 }, (_, i) => `fp-${String(i).padStart(5, "0")}`);
+    await request(h.app).post(`/api/v1/projects/${projectId}/triage`).send({ fingerprints, decision: { status: "false_positive", note: "generated" } }).expect(200);
+    const open = (await request(h.app).get(`/api/v1/projects/${projectId}/threats?triage=open&limit=1`).expect(200)).body as { total: number };
+    expect(open.total).toBe(9_000);
+    const d = (await request(h.app).get("/api/v1/dashboard").expect(200)).body as DashboardDto;
+    expect(d.heatmap.reduce((s, c) => s + c.count, 0)).toBe(9_000);
+  });
+});
