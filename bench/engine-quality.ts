@@ -84,7 +84,16 @@ async function main(): Promise<void> {
   for (const f of pool.slice(0, 20)) await analyze([f]);
   const started = performance.now();
   let threatsTotal = 0;
-  for (const f of pool) threatsTotal += (await analyze([f])).threats.length;
+  const perFormat = new Map<string, { files: number; ms: number }>();
+  for (const f of pool) {
+    const t0 = performance.now();
+    threatsTotal += (await analyze([f])).threats.length;
+    const format = f.path.split("/")[1] ?? "?";
+    const entry = perFormat.get(format) ?? { files: 0, ms: 0 };
+    entry.files += 1;
+    entry.ms += performance.now() - t0;
+    perFormat.set(format, entry);
+  }
   const seconds = (performance.now() - started) / 1000;
   const bytes = pool.reduce((n, f) => n + f.content.length, 0);
 
@@ -123,6 +132,9 @@ async function main(): Promise<void> {
   }
   lines.push("", "## Throughput", "");
   lines.push(`${pool.length} files (${(bytes / 1024).toFixed(0)} KiB, the corpus repeated with new paths and comments), analysed one file per call as the worker does: **${(pool.length / seconds).toFixed(0)} files/s** (${seconds.toFixed(2)} s, ${threatsTotal} threats; load average ${loadavg().map((l) => l.toFixed(1)).join(" / ")} while it ran, so compare runs on a quiet machine).`, "");
+  lines.push("| format | files | files/s |", "|---|---|---|");
+  for (const [format, { files, ms }] of [...perFormat].sort()) lines.push(`| ${format} | ${files} | ${(files / (ms / 1000)).toFixed(0)} |`);
+  lines.push("");
   writeFileSync(resultFile, `${lines.join("\n")}\n`);
   process.stdout.write(`${lines.join("\n")}\n`);
 }
