@@ -31,9 +31,9 @@ export function statements(document: unknown): Statement[] {
       else if (isRecord(principal)) {
         for (const [key, value] of Object.entries(principal)) {
           for (const p of list(value)) {
-            if (typeof p !== "string") continue;
-            if (key === "Federated") federated.push(p);
-            principals.push(p);
+            // A provider the template computes (`!Sub …:oidc-provider/…`) is still a web identity provider.
+            if (key === "Federated") federated.push(typeof p === "string" ? p : "?");
+            if (typeof p === "string") principals.push(p);
           }
         }
       }

@@ -607,9 +607,15 @@ export const EDGE_RULES = [
     },
     cwe: ["CWE-284"],
     exposedBoost: 0,
-    test: (node) => {
+    test: (node, ctx) => {
+      // An origin whose domain references a bucket of the template is an S3 origin, however it is written.
+      const bucketOrigins = new Set(
+        ctx.graph.edges
+          .filter((e) => e.from === node.id && ctx.byId.get(e.to)?.kind === "aws.s3.bucket" && e.via !== undefined)
+          .map((e) => e.via!),
+      );
       const bad = ((node.attrs.origins as Array<{ s3: boolean; oac: boolean; path: string }>) ?? []).filter(
-        (o) => o.s3 && !o.oac,
+        (o) => (o.s3 || [...bucketOrigins].some((via) => via.startsWith(`${o.path}.`))) && !o.oac,
       );
       return bad.length > 0 && { paths: bad.map((o) => o.path) };
     },

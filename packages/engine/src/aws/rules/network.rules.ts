@@ -37,12 +37,23 @@ const REMOTE_PORTS: Record<number, string> = {
   10250: "kubelet",
 };
 
+function databasePorts(rule: PortRule): string[] {
+  return Object.entries(DATABASE_PORTS)
+    .filter(([port]) => opensPort(rule, Number(port)))
+    .map(([port, name]) => `${port} (${name})`);
+}
+
 /** World-open ingress rules of a group matching `pick`, as evidence. */
-function worldRules(node: GraphNode, ctx: RuleContext, pick: (r: PortRule) => boolean): Hit[] {
+function worldRules(
+  node: GraphNode,
+  ctx: RuleContext,
+  pick: (r: PortRule) => boolean,
+  more?: (r: PortRule) => string,
+): Hit[] {
   const rules = ((node.attrs.ingress as PortRule[] | undefined) ?? []).filter((r) => isWorld(r.cidr) && pick(r));
   return rules.map((r) => ({
     paths: [r.via ? at(node, "ingress") : r.path],
-    detail: `${node.id} allows ${describePorts(r)} (${r.protocol === "-1" ? "all protocols" : typeof r.protocol === "string" ? r.protocol : "?"}) from ${typeof r.cidr === "string" ? r.cidr : "?"}.`,
+    detail: `${node.id} allows ${describePorts(r)} (${r.protocol === "-1" ? "all protocols" : typeof r.protocol === "string" ? r.protocol : "?"}) from ${typeof r.cidr === "string" ? r.cidr : "?"}.${more ? ` ${more(r)}` : ""}`,
     related: r.via ? [ctx.byId.get(r.via)].filter((n): n is GraphNode => n !== undefined) : [],
   }));
 }
@@ -109,16 +120,9 @@ export const NETWORK_RULES = [
       worldRules(
         node,
         ctx,
-        (r) => !opensEverything(r) && Object.keys(DATABASE_PORTS).some((p) => opensPort(r, Number(p))),
-      ).map((h) => ({
-        ...h,
-        detail: `${h.detail ?? ""} Exposed database ports: ${Object.entries(DATABASE_PORTS)
-          .filter(([p]) =>
-            ((node.attrs.ingress as PortRule[]) ?? []).some((r) => isWorld(r.cidr) && opensPort(r, Number(p))),
-          )
-          .map(([p, n]) => `${p} (${n})`)
-          .join(", ")}.`,
-      })),
+        (r) => !opensEverything(r) && databasePorts(r).length > 0,
+        (r) => `Database ports: ${databasePorts(r).join(", ")}.`,
+      ),
   }),
   awsRule({
     id: "TL-AWS-SG-004",
@@ -175,7 +179,7 @@ export const NETWORK_RULES = [
     impact: 3,
     kinds: SG,
     description:
-      "Security group {resource} opens a range of ports to the internet, exposing whatever listens on any of them.",
+      "Security group {resource} opens a range of more than 10 ports to the internet, exposing whatever listens on any of them.",
     remediation: "Open individual ports, not ranges.",
     fix: {
       cloudformation:
@@ -185,7 +189,7 @@ export const NETWORK_RULES = [
     },
     cwe: ["CWE-284"],
     attack: ["T1046"],
-    test: (node, ctx) => worldRules(node, ctx, (r) => !opensEverything(r) && portCount(r) > 1),
+    test: (node, ctx) => worldRules(node, ctx, (r) => !opensEverything(r) && portCount(r) > 10),
   }),
   awsRule({
     id: "TL-AWS-SG-007",

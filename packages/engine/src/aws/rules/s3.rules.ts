@@ -245,8 +245,8 @@ export const S3_RULES = [
     attack: ["T1530"],
     test: (node, ctx) => {
       if (node.attrs.logging === true) return null;
-      // A bucket that receives other buckets' logs is the log bucket itself.
-      if (ctx.in(node.id, "logs-to").length > 0) return null;
+      // A bucket that receives other buckets' access logs is the log bucket itself (logging it would loop).
+      if (ctx.in(node.id, "logs-to").some((n) => n.kind === "aws.s3.bucket")) return null;
       return { paths: [at(node, "logging")] };
     },
   }),
