@@ -15,7 +15,7 @@ export interface WorkerSetup {
   tpm: number;
   windowMs: number;
   concurrency: number;
-  /** `LLM_RESERVE_OUTPUT`. */
+  /** `LLM_RESERVATION`. */
   reserve: "max" | "adaptive";
   /** Longest limiter wait while calls are in flight. */
   pollMs: number;

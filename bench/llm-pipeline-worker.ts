@@ -32,7 +32,7 @@ async function run(setup: WorkerSetup): Promise<void> {
     AWS_REGION: "us-east-1",
     LLM_TPM: String(setup.tpm),
     LLM_MAX_INPUT_TOKENS: "60000",
-    LLM_RESERVE_OUTPUT: setup.reserve,
+    LLM_RESERVATION: setup.reserve,
   })!;
   const modeler = createThreatModeler({ config, redis, cache: new RedisLlmCache(redis, setup.prefix), limiterPrefix: setup.prefix, limiterWindowMs: setup.windowMs, limiterPollMs: setup.pollMs });
   process.send?.("ready");

@@ -46,13 +46,14 @@ const EnvSchema = z.object({
   /** Attempts inside the AWS SDK for one call; kept at 1 so that the queue, which knows the quota, does the retrying. */
   LLM_SDK_MAX_ATTEMPTS: num(1).pipe(z.number().int().min(1).max(5)),
   /**
-   * How much output to reserve quota for before a call: `max` (default) reserves maxTokens × weight, so a
-   * window can never be over-committed; `adaptive` reserves, per resource sent, 1.25 × the 90th percentile of
-   * the output per resource of this process's last 50 answers (capped at maxTokens), which keeps far less
+   * How much quota to reserve before a call. `max` (default): the input estimate + maxTokens × weight, so a
+   * window can never be over-committed. `adaptive`: the input estimate scaled by the 90th percentile of
+   * billed ÷ estimated input of this process's last 50 calls (× 1.1, never above the estimate), and, per
+   * resource sent, 1.25 × the 90th percentile of output per resource (capped at maxTokens). It keeps far less
    * quota idle while calls are in flight, at the risk of a brief over-commit when an answer is unusually long
    * (settling corrects it).
    */
-  LLM_RESERVE_OUTPUT: z.preprocess((v) => (v === "" || v === undefined ? "max" : v), z.enum(["max", "adaptive"])),
+  LLM_RESERVATION: z.preprocess((v) => (v === "" || v === undefined ? "max" : v), z.enum(["max", "adaptive"])),
   /** How long to wait after the provider itself said 429, when it gives no hint. */
   LLM_THROTTLE_RETRY_MS: num(5_000).pipe(z.number().int()),
 });
@@ -75,7 +76,7 @@ export interface LlmConfig {
   promptVersion: string;
   sdkMaxAttempts: number;
   throttleRetryMs: number;
-  reserveOutput: "max" | "adaptive";
+  reservation: "max" | "adaptive";
 }
 
 /**
@@ -133,6 +134,6 @@ export function loadLlmConfig(env: NodeJS.ProcessEnv): LlmConfig | null {
     promptVersion: e.LLM_PROMPT_VERSION,
     sdkMaxAttempts: e.LLM_SDK_MAX_ATTEMPTS,
     throttleRetryMs: e.LLM_THROTTLE_RETRY_MS,
-    reserveOutput: e.LLM_RESERVE_OUTPUT,
+    reservation: e.LLM_RESERVATION,
   };
 }

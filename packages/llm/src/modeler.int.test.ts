@@ -185,9 +185,9 @@ describe("threat modeler against the fake, with the real SDK and Redis", () => {
   });
 
   it("reserves maxTokens × weight by default, and far less in adaptive mode once it has seen answers", async () => {
-    const reservations = async (reserveOutput: "max" | "adaptive") => {
+    const reservations = async (reservation: "max" | "adaptive") => {
       const prefix = testPrefix();
-      const config = bedrockConfig(fake.url, { maxTokens: 2000, tpm: 50_000_000, reserveOutput });
+      const config = bedrockConfig(fake.url, { maxTokens: 2000, tpm: 50_000_000, reservation });
       const inner = new BedrockProvider(config);
       const probe = new RedisRateLimiter(redis, { prefix, model: config.model, tpm: config.tpm, rpm: 0 });
       const seen: number[] = [];

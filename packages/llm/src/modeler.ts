@@ -112,14 +112,19 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
     ...(deps.limiterWindowMs ? { windowMs: deps.limiterWindowMs } : {}),
     ...(deps.limiterPollMs ? { pollMs: deps.limiterPollMs } : {}),
   });
-  // Output tokens per resource of recent answers: answers grow with the part of the graph they cover.
+  // Output tokens per resource of recent answers (answers grow with the part of the graph they cover), and
+  // billed ÷ estimated input tokens (the estimate is a heuristic; the provider's tokenizer is the truth).
   const recentRatios: number[] = [];
-  /** Output tokens to reserve quota for; see `LLM_RESERVE_OUTPUT`. */
+  const inputRatios: number[] = [];
+  const p90 = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * 0.9))]!;
+  function inputReservation(estimate: number): number {
+    if (config.reservation === "max" || inputRatios.length < 10) return estimate;
+    return Math.ceil(estimate * Math.min(1, p90(inputRatios) * 1.1));
+  }
+  /** Output tokens to reserve quota for; see `LLM_RESERVATION`. */
   function outputReservation(resources: number): number {
-    if (config.reserveOutput === "max" || recentRatios.length < 10) return config.maxTokens;
-    const sorted = [...recentRatios].sort((a, b) => a - b);
-    const p90 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.9))]!;
-    return Math.min(config.maxTokens, Math.ceil(p90 * Math.max(1, resources) * 1.25) + 256);
+    if (config.reservation === "max" || recentRatios.length < 10) return config.maxTokens;
+    return Math.min(config.maxTokens, Math.ceil(p90(recentRatios) * Math.max(1, resources) * 1.25) + 256);
   }
   const price = priceFor(config.prices, provider.model);
   if (!price) logger?.warn({ model: provider.model }, "No price for the model; costs will read 0");
@@ -166,7 +171,7 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
 
     for (let attempt = 0; attempt < 2; attempt += 1) {
       const inputEstimate = attempt === 0 ? firstEstimate : firstEstimate + seams.estimateTokens(JSON.stringify(messages.slice(1)));
-      const admission = await limiter.acquire(inputEstimate + outputReservation(chunk.nodeIds.length) * config.outputTokenWeight);
+      const admission = await limiter.acquire(inputReservation(inputEstimate) + outputReservation(chunk.nodeIds.length) * config.outputTokenWeight);
       if (!admission.admitted) throw new LlmThrottledError(admission.retryAfterMs);
 
       let response;
@@ -192,6 +197,10 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
       stats.latencyMs += Date.now() - started;
       const u = response.usage;
       await limiter.settle(admission.id, u.inputTokens + u.cacheReadTokens + u.cacheWriteTokens + config.outputTokenWeight * u.outputTokens);
+      if (attempt === 0 && inputEstimate > 0) {
+        inputRatios.push((u.inputTokens + u.cacheReadTokens + u.cacheWriteTokens) / inputEstimate);
+        if (inputRatios.length > 50) inputRatios.shift();
+      }
       if (response.stopReason !== "max_tokens") {
         recentRatios.push(u.outputTokens / Math.max(1, chunk.nodeIds.length));
         if (recentRatios.length > 50) recentRatios.shift();
