@@ -65,6 +65,8 @@ export async function login(db: Db, settings: AuthSettings, email: string, passw
   }
   if (user.failedLogins > 0 || user.lockedUntil) await db.user.update({ where: { id: user.id }, data: { failedLogins: 0, lockedUntil: null } });
 
+  // Expired sessions are otherwise only removed when presented; sweep this user's on each sign-in.
+  await db.session.deleteMany({ where: { userId: user.id, expiresAt: { lte: now } } });
   const sessionToken = randomSecret(32);
   const csrfToken = randomSecret(32);
   const expiresAt = idleDeadline(settings, now, now);
