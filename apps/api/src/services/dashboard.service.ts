@@ -151,23 +151,15 @@ async function heatmap(db: Db, analysisIds: string[]): Promise<DashboardDto["hea
 
 /**
  * Per week: fingerprints present in an analysis and not in the previous finished analysis of the same
- * template (new), and the other way round (resolved). The first analysis of a template counts all new.
+ * template (new), and the other way round (resolved); the first analysis of a template counts all new. The
+ * worker stores both counts on each analysis when it persists it, so this is a sum over an index.
  */
 async function weeklyChurn(db: Db, projectIds: string[], since: Date): Promise<DashboardDto["weekly"]> {
   if (projectIds.length === 0) return [];
   const rows = await db.$queryRaw<Array<{ week: Date; new: bigint; resolved: bigint }>>`
-    WITH fa AS (
-      SELECT a.id, a."finishedAt",
-             LAG(a.id) OVER (PARTITION BY tv."templateId" ORDER BY a."finishedAt", a.id) AS prev
-      FROM "Analysis" a JOIN "TemplateVersion" tv ON tv.id = a."templateVersionId"
-      WHERE a."projectId" = ANY(${projectIds}::uuid[]) AND a.status IN ('succeeded', 'partial')
-    )
-    SELECT date_trunc('week', fa."finishedAt") AS week,
-      sum((SELECT count(*) FROM "Threat" t WHERE t."analysisId" = fa.id
-           AND NOT EXISTS (SELECT 1 FROM "Threat" p WHERE p."analysisId" = fa.prev AND p.fingerprint = t.fingerprint)))::bigint AS new,
-      sum((SELECT count(*) FROM "Threat" p WHERE p."analysisId" = fa.prev
-           AND NOT EXISTS (SELECT 1 FROM "Threat" t WHERE t."analysisId" = fa.id AND t.fingerprint = p.fingerprint)))::bigint AS resolved
-    FROM fa WHERE fa."finishedAt" >= ${since}
+    SELECT date_trunc('week', "finishedAt") AS week, sum("newThreatCount")::bigint AS new, sum("resolvedThreatCount")::bigint AS resolved
+    FROM "Analysis"
+    WHERE "projectId" = ANY(${projectIds}::uuid[]) AND status IN ('succeeded', 'partial') AND "finishedAt" >= ${since}
     GROUP BY 1 ORDER BY 1`;
   return rows.map((r) => ({ week: dayKey(r.week), new: Number(r.new), resolved: Number(r.resolved) }));
 }

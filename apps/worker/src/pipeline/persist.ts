@@ -1,5 +1,5 @@
 import { type AnalysisStatus, type Threat, countBySeverity, riskScore } from "@threatline/domain";
-import { type Db, refreshProjectRisk } from "@threatline/db";
+import { type Db, type Prisma, refreshProjectRisk } from "@threatline/db";
 
 export interface AnalysisOutcome {
   status: Extract<AnalysisStatus, "succeeded" | "partial" | "failed">;
@@ -23,6 +23,7 @@ export async function persistOutcome(db: Db, analysisId: string, projectId: stri
   const finishedAt = new Date();
   await db.$transaction(
     async (tx) => {
+      const churn = await threatChurn(tx, analysisId, outcome.threats);
       await tx.threat.deleteMany({ where: { analysisId } });
       if (outcome.threats.length > 0) {
         await tx.threat.createMany({
@@ -65,6 +66,8 @@ export async function persistOutcome(db: Db, analysisId: string, projectId: stri
           llmCacheHit: outcome.cacheHit,
           ungroundedCount: outcome.ungroundedCount,
           threatCount: outcome.threats.length,
+          newThreatCount: churn.new,
+          resolvedThreatCount: churn.resolved,
           riskScore: riskScore(outcome.threats),
           severityCounts: countBySeverity(outcome.threats),
           errorCode: outcome.error?.code ?? null,
@@ -77,4 +80,27 @@ export async function persistOutcome(db: Db, analysisId: string, projectId: stri
     },
     { timeout: 60_000, maxWait: 15_000 },
   );
+}
+
+/**
+ * New and resolved threats against the previous finished analysis of the same template, by fingerprint, kept
+ * on the analysis so that "new vs resolved per week" is a sum rather than a comparison of every pair of runs.
+ */
+async function threatChurn(tx: Prisma.TransactionClient, analysisId: string, threats: Threat[]): Promise<{ new: number; resolved: number }> {
+  const self = await tx.analysis.findUniqueOrThrow({ where: { id: analysisId }, select: { templateVersion: { select: { templateId: true } } } });
+  const previous = await tx.analysis.findFirst({
+    where: {
+      id: { not: analysisId },
+      status: { in: ["succeeded", "partial"] },
+      templateVersion: { templateId: self.templateVersion.templateId },
+    },
+    orderBy: [{ finishedAt: "desc" }, { id: "desc" }],
+    select: { threats: { select: { fingerprint: true } } },
+  });
+  const before = new Set(previous?.threats.map((t) => t.fingerprint) ?? []);
+  const now = new Set(threats.map((t) => t.fingerprint));
+  return {
+    new: [...now].filter((f) => !before.has(f)).length,
+    resolved: [...before].filter((f) => !now.has(f)).length,
+  };
 }
