@@ -15,7 +15,7 @@ import { BedrockProvider } from "./providers/bedrock.provider.ts";
 import { type LlmProvider, ProviderError } from "./providers/types.ts";
 
 const SECRET_PASSWORD = "Sup3rS3cretP4ssw0rd!";
-const SECRET_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+const SECRET_KEY = "q8Vz3kR2mN7pL4xT9wB1cJ6hF0dS5gY2aE8uI3oK";
 const K8S = `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -134,7 +134,7 @@ describe("threat modeler against the fake, with the real SDK and Redis", () => {
     expect(prompts).toHaveLength(1);
     expect(prompts[0]).toContain("Deployment/prod/api");
     expect(prompts[0]).toContain("REDACTED");
-    for (const secret of [SECRET_PASSWORD, SECRET_KEY, "wJalrXUtnFEMI"]) expect(prompts[0]).not.toContain(secret);
+    for (const secret of [SECRET_PASSWORD, SECRET_KEY, "q8Vz3kR2mN7p"]) expect(prompts[0]).not.toContain(secret);
   });
 
   it("turns Bedrock 429s and model-not-ready into LlmThrottledError, and gives the reservation back", async () => {
