@@ -103,7 +103,8 @@ export function loadStructured(text: string, options: LoadOptions = {}): LoadRes
     docs = parseAllDocuments(text, {
       lineCounter,
       customTags: options.customTags ?? [],
-      uniqueKeys: options.uniqueKeys ?? true,
+      // `yaml` checks key uniqueness pairwise (quadratic in a map's size); `measure` does it with a set.
+      uniqueKeys: false,
       merge: true,
       prettyErrors: true,
     }) as Document.Parsed[];
@@ -124,7 +125,18 @@ export function loadStructured(text: string, options: LoadOptions = {}): LoadRes
         error: { code: "template/parse-failed", message: firstLine(syntax.message), line: at.line, column: at.column },
       };
     }
-    const shape = measure(doc.contents);
+    const shape = measure(doc.contents, options.uniqueKeys ?? true);
+    if (shape.duplicate) {
+      const at = position(shape.duplicate.offset);
+      return {
+        ok: false,
+        error: {
+          code: "template/parse-failed",
+          message: `Map keys must be unique ("${shape.duplicate.key}" appears twice).`,
+          ...at,
+        },
+      };
+    }
     if (shape.depth > maxDepth) {
       return {
         ok: false,
@@ -237,11 +249,19 @@ function roughDepth(text: string): number {
   return worst + flowWorst;
 }
 
-/** Nesting depth and alias count, walked without recursion and without expanding aliases. */
-function measure(root: unknown): { depth: number; aliases: number; deepest?: number } {
+interface Shape {
+  depth: number;
+  aliases: number;
+  deepest?: number;
+  duplicate?: { key: string; offset: number };
+}
+
+/** Nesting depth, alias count and the first duplicate key, walked without recursion and without expanding aliases. */
+function measure(root: unknown, uniqueKeys: boolean): Shape {
   let depth = 0;
   let aliases = 0;
   let deepest: number | undefined;
+  let duplicate: Shape["duplicate"];
   const stack: Array<[unknown, number]> = [[root, 0]];
   while (stack.length > 0) {
     const [node, level] = stack.pop()!;
@@ -253,16 +273,25 @@ function measure(root: unknown): { depth: number; aliases: number; deepest?: num
         depth = inner;
         deepest = nodeStart(node);
       }
+      const seen = uniqueKeys && isMap(node) && !duplicate ? new Set<string>() : undefined;
       for (const item of node.items) {
         if (isPair(item)) {
           stack.push([item.key, inner], [item.value, inner]);
+          const key = seen ? keyString(item.key) : undefined;
+          if (seen && key !== undefined && key !== "<<") {
+            if (seen.has(key)) duplicate ??= { key, offset: nodeStart(item.key) ?? 0 };
+            seen.add(key);
+          }
         } else {
           stack.push([item, inner]);
         }
       }
     }
   }
-  return deepest === undefined ? { depth, aliases } : { depth, aliases, deepest };
+  const shape: Shape = { depth, aliases };
+  if (deepest !== undefined) shape.deepest = deepest;
+  if (duplicate) shape.duplicate = duplicate;
+  return shape;
 }
 
 function nodeStart(node: unknown): number | undefined {

@@ -122,3 +122,24 @@ describe("loadStructured", () => {
     expect(load("# only a comment\n")).toHaveLength(0);
   });
 });
+
+describe("duplicate keys", () => {
+  it("are refused with the position of the second key", () => {
+    expect(loadStructured("a: 1\nb:\n  c: 1\n  c: 2\n")).toMatchObject({
+      ok: false,
+      error: { code: "template/parse-failed", line: 4, column: 3 },
+    });
+    expect(loadStructured('{"a": 1, "a": 2}').ok).toBe(false);
+  });
+
+  it("can be allowed", () => {
+    const result = loadStructured("a: 1\na: 2\n", { uniqueKeys: false });
+    expect(result.ok).toBe(true);
+  });
+
+  it("are found in linear time in a map of 20,000 keys", () => {
+    const text = Array.from({ length: 20_000 }, (_, i) => `k${i}: ${i}`).join("\n");
+    const result = loadStructured(`${text}\nk7: again\n`);
+    expect(result).toMatchObject({ ok: false, error: { line: 20_001 } });
+  });
+});

@@ -1,4 +1,4 @@
-import type { GraphEdge, GraphNode, ResourceGraph } from "../../graph/types.ts";
+import type { Exposure, GraphEdge, GraphNode, ResourceGraph } from "../../graph/types.ts";
 import type { RuleContext } from "../../rules/types.ts";
 import { publicAcl, publicPolicy } from "../facts.ts";
 import { INSTANCE_KINDS } from "../kinds/network.ts";
@@ -16,6 +16,19 @@ function edgesFrom(ctx: RuleContext, id: string): GraphEdge[] {
     edgeCache.set(ctx.graph, index);
   }
   return index.get(id) ?? [];
+}
+
+const exposureCache = new WeakMap<ResourceGraph, Map<string, Exposure>>();
+
+/** A node's exposure (entry point first), indexed once per graph. */
+function exposureOf(ctx: RuleContext, id: string): Exposure | undefined {
+  let index = exposureCache.get(ctx.graph);
+  if (!index) {
+    index = new Map();
+    for (const e of ctx.graph.facts.exposures) if (!index.has(e.nodeId)) index.set(e.nodeId, e);
+    exposureCache.set(ctx.graph, index);
+  }
+  return index.get(id);
 }
 
 /** Property paths on `node` of its edges of one kind (where the attachment is written). */
@@ -166,7 +179,7 @@ export const COMBO_RULES = [
     exposedBoost: 0,
     test: (node, ctx) => {
       if (!unencrypted(node)) return null;
-      const exposure = ctx.graph.facts.exposures.find((e) => e.nodeId === node.id);
+      const exposure = exposureOf(ctx, node.id);
       if (exposure) {
         return {
           paths: [""],
@@ -183,7 +196,7 @@ export const COMBO_RULES = [
         .filter((n) => edgesFrom(ctx, n.id).some((e) => e.to === node.id && !NOT_DATA_EDGES.has(e.kind)));
       const front = fronts[0];
       if (!front) return null;
-      const path = ctx.graph.facts.exposures.find((e) => e.nodeId === front.id)?.path ?? [front.id];
+      const path = exposureOf(ctx, front.id)?.path ?? [front.id];
       return {
         paths: [""],
         related: [
@@ -286,7 +299,7 @@ export const COMBO_RULES = [
       if (!ctx.isExposed(node.id)) return null;
       const admins = rolesBehind(ctx, node).filter((r) => r.attrs.admin === true);
       if (node.attrs.admin !== true && admins.length === 0) return null;
-      const exposure = ctx.graph.facts.exposures.find((e) => e.nodeId === node.id);
+      const exposure = exposureOf(ctx, node.id);
       return {
         paths: [...viaPaths(ctx, node, "iam-role"), ...["Properties.Policies"].filter((p) => p in node.propertyLines)],
         related: admins,
