@@ -118,6 +118,15 @@ export async function seedLarge(databaseUrl: string, o: SeedOptions = LARGE): Pr
        FROM (SELECT DISTINCT ON ("projectId") "projectId", "riskScore", "threatCount", at FROM "RiskSnapshot" ORDER BY "projectId", at DESC) s
        WHERE s."projectId" = p.id`,
     );
+    // Each template's current analysis, as the worker keeps it (refreshProjectRisk).
+    await client.query(
+      `UPDATE "Template" t SET "currentAnalysisId" = latest.id
+       FROM (SELECT DISTINCT ON (tv."templateId") tv."templateId", a.id
+             FROM "Analysis" a JOIN "TemplateVersion" tv ON tv.id = a."templateVersionId"
+             WHERE a.status IN ('succeeded', 'partial')
+             ORDER BY tv."templateId", a."finishedAt" DESC NULLS LAST, a.id DESC) latest
+       WHERE t.id = latest."templateId"`,
+    );
     await client.query("COMMIT");
     // VACUUM, not only ANALYZE: freshly bulk-loaded rows have no visibility map, so index-only scans fall back to
     // the heap (the weekly-churn query ran 10× slower before it). Production tables get this from autovacuum.

@@ -222,6 +222,8 @@ describe("a project with 10,000 current threats", () => {
     const analysis = await db.analysis.create({
       data: { projectId, templateVersionId: version.id, status: "succeeded", engineVersion: "test", finishedAt: new Date(), threatCount: 10_000 },
     });
+    // As the worker does when it persists an analysis: the template's current analysis is this one.
+    await db.template.update({ where: { id: template.id }, data: { currentAnalysisId: analysis.id } });
     const severities = ["critical", "high", "medium", "low", "info"] as const;
     await db.threat.createMany({
       data: Array.from({ length: 10_000 }, (_, i) => ({

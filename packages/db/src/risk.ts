@@ -10,7 +10,8 @@ export interface ProjectRisk {
 }
 
 /**
- * A project's current risk: the threats of the latest finished analysis of every template, less those
+ * A project's current risk: the threats of the latest finished analysis of every template (the template's
+ * `currentAnalysisId`, which this moves to `analysisId` when that analysis finished), less those
  * triaged as accepted, mitigated or false positive (the risk formula is in @threatline/domain `riskScore`).
  * Takes the project's row lock so that concurrent workers finishing analyses of one project serialize here
  * and the last writer sees every commit before it.
@@ -20,12 +21,17 @@ export async function refreshProjectRisk(tx: Tx, projectId: string, analysisId: 
   // keys of the threats it inserted), and FOR UPDATE conflicts with other writers' KEY SHARE locks, so two
   // workers finishing analyses of one project deadlocked (40P01). NO KEY UPDATE still serializes refreshers.
   await tx.$queryRaw`SELECT id FROM "Project" WHERE id = ${projectId}::uuid FOR NO KEY UPDATE`;
+  if (analysisId) {
+    // The analysis just finished, so it is its template's latest finished one (failed runs do not count).
+    await tx.$executeRaw`
+      UPDATE "Template" SET "currentAnalysisId" = a.id
+      FROM "Analysis" a JOIN "TemplateVersion" tv ON tv.id = a."templateVersionId"
+      WHERE a.id = ${analysisId}::uuid AND a.status IN ('succeeded', 'partial') AND "Template".id = tv."templateId"`;
+  }
   const rows = await tx.$queryRaw<Array<{ severity: string; n: bigint; score: number | null }>>`
     WITH latest AS (
-      SELECT DISTINCT ON (tv."templateId") a.id
-      FROM "Analysis" a JOIN "TemplateVersion" tv ON tv.id = a."templateVersionId"
-      WHERE a."projectId" = ${projectId}::uuid AND a.status IN ('succeeded', 'partial')
-      ORDER BY tv."templateId", a."finishedAt" DESC NULLS LAST, a.id DESC
+      SELECT "currentAnalysisId" AS id FROM "Template"
+      WHERE "projectId" = ${projectId}::uuid AND "currentAnalysisId" IS NOT NULL
     )
     SELECT t.severity::text AS severity, count(*) AS n, sum(t.score) AS score
     FROM "Threat" t

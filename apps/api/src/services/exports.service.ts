@@ -14,6 +14,7 @@ import {
 import { type Actor } from "../auth/context.ts";
 import { getAnalysisRow, getBatch, toThreat } from "./analyses.service.ts";
 import { getProjectFor } from "./projects.service.ts";
+import { currentAnalyses } from "./templates.service.ts";
 
 const pkg = createRequire(import.meta.url)("../../package.json") as { version: string };
 
@@ -130,11 +131,7 @@ export async function batchReport(db: Db, actor: Actor, id: string, now: Date): 
  */
 export async function projectReport(db: Db, actor: Actor, id: string, now: Date): Promise<ReportInput> {
   const project = await getProjectFor(db, actor, id);
-  const latest = await db.$queryRaw<Array<{ id: string }>>`
-    SELECT DISTINCT ON (tv."templateId") a.id
-    FROM "Analysis" a JOIN "TemplateVersion" tv ON tv.id = a."templateVersionId"
-    WHERE a."projectId" = ${project.id}::uuid AND a.status IN ('succeeded', 'partial')
-    ORDER BY tv."templateId", a."finishedAt" DESC NULLS LAST, a.id DESC`;
+  const latest = await currentAnalyses(db, [project.id]);
   const analyses = await db.analysis.findMany({
     where: { id: { in: latest.map((l) => l.id) } },
     include: { templateVersion: { include: { template: true } } },

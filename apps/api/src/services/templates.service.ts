@@ -20,13 +20,12 @@ type Tx = Prisma.TransactionClient | Db;
  */
 export async function currentAnalyses(db: Tx, projectIds: string[]): Promise<Array<{ id: string; templateId: string; projectId: string; path: string }>> {
   if (projectIds.length === 0) return [];
+  // Each template points at its latest finished analysis (kept by refreshProjectRisk in @threatline/db).
   return db.$queryRaw<Array<{ id: string; templateId: string; projectId: string; path: string }>>`
-    SELECT DISTINCT ON (tv."templateId") a.id, tv."templateId" AS "templateId", a."projectId" AS "projectId", t.path
-    FROM "Analysis" a
-    JOIN "TemplateVersion" tv ON tv.id = a."templateVersionId"
-    JOIN "Template" t ON t.id = tv."templateId"
-    WHERE a."projectId" = ANY(${projectIds}::uuid[]) AND a.status IN ('succeeded', 'partial')
-    ORDER BY tv."templateId", a."finishedAt" DESC NULLS LAST, a.id DESC`;
+    SELECT t."currentAnalysisId" AS id, t.id AS "templateId", t."projectId" AS "projectId", t.path
+    FROM "Template" t
+    WHERE t."projectId" = ANY(${projectIds}::uuid[]) AND t."currentAnalysisId" IS NOT NULL
+    ORDER BY t.id`;
 }
 
 /** A project's templates with every version and the analyses of each version, newest first. */
