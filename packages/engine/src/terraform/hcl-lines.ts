@@ -285,19 +285,18 @@ function join(prefix: string, name: string): string {
   return prefix === "" ? name : `${prefix}.${name}`;
 }
 
-/** Top-level blocks of an HCL file with their lines. */
-export function scanHcl(text: string): HclBlock[] {
-  return new Walker(tokenize(text)).blocks();
-}
-
-/** The deepest bracket nesting outside strings and comments, checked before the parser sees the file. */
-export function hclDepth(text: string): number {
+/**
+ * Top-level blocks of an HCL file with their lines, and the deepest bracket nesting outside strings and
+ * comments. Blocks are only walked when the nesting is within `maxDepth` (the walk recurses per level).
+ */
+export function scanHcl(text: string, maxDepth: number): { depth: number; blocks: HclBlock[] } {
+  const tokens = tokenize(text);
   let depth = 0;
   let worst = 0;
-  for (const t of tokenize(text)) {
+  for (const t of tokens) {
     if (t.type !== "punct") continue;
     if (t.text === "{" || t.text === "[" || t.text === "(") worst = Math.max(worst, ++depth);
     else if (t.text === "}" || t.text === "]" || t.text === ")") depth = Math.max(0, depth - 1);
   }
-  return worst;
+  return { depth: worst, blocks: worst > maxDepth ? [] : new Walker(tokens).blocks() };
 }

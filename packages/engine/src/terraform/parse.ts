@@ -5,7 +5,7 @@ import { isRecord, list, type RawResource } from "../aws/values.ts";
 import type { EngineLimits, FormatHandler, ParsedPart } from "../formats/types.ts";
 import type { FileReport, GraphEdge, SourceFile } from "../graph/types.ts";
 import { type Bound, type Scope, collectCalls, references, resolveTree, unresolvedBound } from "./evaluate.ts";
-import { type HclBlock, hclDepth, scanHcl } from "./hcl-lines.ts";
+import { type HclBlock, scanHcl } from "./hcl-lines.ts";
 import { policyDocument } from "./policy-document.ts";
 
 const BLOCK_START = /^\s*(resource|data|module|variable|output|provider)\s+"[^"\n]+"(\s+"[^"\n]+")?\s*\{/m;
@@ -105,7 +105,8 @@ async function parseTerraform(files: SourceFile[], limits: EngineLimits): Promis
   const reports = new Map<string, FileReport>();
   const loaded: LoadedFile[] = [];
   for (const file of files) {
-    if (hclDepth(file.content) > limits.maxDepth) {
+    const scan = scanHcl(file.content, limits.maxDepth);
+    if (scan.depth > limits.maxDepth) {
       reports.set(file.path, {
         path: file.path,
         format: "terraform",
@@ -116,7 +117,7 @@ async function parseTerraform(files: SourceFile[], limits: EngineLimits): Promis
     }
     try {
       const json = (await parseHcl(file.path, file.content)) as unknown;
-      loaded.push({ file, json: isRecord(json) ? json : {}, blocks: scanHcl(file.content) });
+      loaded.push({ file, json: isRecord(json) ? json : {}, blocks: scan.blocks });
     } catch (error) {
       reports.set(file.path, { path: file.path, format: "terraform", resources: 0, error: hclError(file, error) });
     }
