@@ -12,6 +12,7 @@ export const routes: RouteRecordRaw[] = [
   { path: "/submit", name: "submit", component: () => import("./views/SubmitView.vue"), meta: { title: "Submit" } },
   { path: "/batches", name: "batches", component: () => import("./views/BatchesView.vue"), meta: { title: "Batches" } },
   { path: "/batches/:id", name: "batch", component: () => import("./views/SubmitView.vue"), props: true, meta: { title: "Batch" } },
+  { path: "/audit", name: "audit", component: () => import("./views/AuditView.vue"), meta: { title: "Audit" } },
   { path: "/login", name: "login", component: () => import("./views/LoginView.vue"), meta: { title: "Sign in", public: true } },
   { path: "/settings", name: "settings", component: () => import("./views/SettingsView.vue"), meta: { title: "Settings" } },
   { path: "/:rest(.*)*", name: "not-found", component: () => import("./views/NotFoundView.vue"), meta: { title: "Not found" } },

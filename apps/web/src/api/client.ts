@@ -28,6 +28,59 @@ export interface SessionDto {
   csrfToken?: string | null;
 }
 
+/** What an API token may do; the team role still caps it. */
+export const TOKEN_SCOPES = ["read", "submit", "triage", "admin"] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
+/** One of the caller's API tokens as `GET /tokens` answers it (never its value). */
+export interface ApiTokenDto {
+  id: string;
+  name: string;
+  /** The first characters, to tell tokens apart. */
+  prefix: string;
+  teamId: string | null;
+  scopes: string[];
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+  revokedAt: string | null;
+}
+
+/** `POST /tokens`: the new token with its value, shown this once. */
+export type CreatedTokenDto = ApiTokenDto & { token: string };
+
+export interface CreateTokenInput {
+  name: string;
+  scopes: TokenScope[];
+  /** Limits the token to one team; omitted: every team of the user. */
+  teamId?: string;
+  /** Omitted: the token never expires. */
+  expiresInDays?: number;
+}
+
+/** `GET /audit` filters; `action` is exact, or a prefix ending in `.` or `*`. */
+export interface AuditQuery {
+  action?: string;
+  /** A user id or an e-mail. */
+  actor?: string;
+  teamId?: string;
+  /** ISO date-times with an offset. */
+  from?: string;
+  to?: string;
+  limit?: number;
+}
+
+export interface AuditEventDto {
+  id: string;
+  at: string;
+  action: string;
+  actor: { userId: string | null; email: string | null; tokenId: string | null };
+  teamId: string | null;
+  target: { type: string | null; id: string | null };
+  details: unknown;
+  ip: string | null;
+}
+
 /** A threat of one analysis as `GET /analyses/:id/threats` answers it. */
 export type AnalysisThreatDto = Omit<CurrentThreatDto, "path" | "triageOwner" | "triageExpiresAt" | "triageNote">;
 
@@ -96,6 +149,10 @@ export function createApi(http: Http, events: BatchEventSource = browserBatchEve
       fingerprints.length === 1
         ? http<TriageResultDto>("PUT", `/projects/${projectId}/triage/${encodeURIComponent(fingerprints[0]!)}`, { json: decision })
         : http<TriageResultDto>("POST", `/projects/${projectId}/triage`, { json: { fingerprints, decision } }),
+    listTokens: () => http<{ items: ApiTokenDto[] }>("GET", "/tokens").then((r) => r.items),
+    createToken: (input: CreateTokenInput) => http<CreatedTokenDto>("POST", "/tokens", { json: input }),
+    revokeToken: (id: string) => http<ApiTokenDto>("DELETE", `/tokens/${encodeURIComponent(id)}`),
+    listAudit: (query: AuditQuery) => http<{ items: AuditEventDto[] }>("GET", "/audit", { query: { ...query } }).then((r) => r.items),
     llmSettings: () => http<LlmSettingsDto>("GET", "/settings/llm"),
     importDocument: (projectId: string, filename: string, document: unknown) =>
       http<unknown>("POST", `/projects/${projectId}/imports`, { query: { filename }, json: document }),
