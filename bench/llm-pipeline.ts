@@ -3,13 +3,13 @@
  * the same 300 Kubernetes templates (2k–40k raw tokens) through the engine and the threat modeler — real
  * Bedrock provider, real AWS SDK, real shared Redis limiter and cache — against the fake Bedrock with a
  * token quota and latency. Time is scaled: the quota window is `--window-ms` instead of 60 s, with the
- * quota per window unchanged, so a run takes about a minute. Measures quota utilisation, share of 429s and
+ * quota per window unchanged, so a run takes two to three minutes. Measures quota utilisation, share of 429s and
  * completion time against the quota-bound minimum, for 2 and 4 workers; a re-run of the same templates with
  * the shared cache (no model call expected); and a one-call-at-a-time baseline like the original prototype
  * (raw template in the prompt, no limiter, SDK default retries).
  *
  * Run: `npx tsx bench/llm-pipeline.ts` (needs Redis at REDIS_URL or 127.0.0.1:6379; writes
- * bench/results/llm-pipeline.md). Options: --tpm 600000 --window-ms 6000 --latency-ms 200
+ * bench/results/llm-pipeline.md). Options: --tpm 600000 --window-ms 15000 --latency-ms 200
  * --latency-per-token-ms 0.5 --templates 300 --concurrency 8 --workers 2,4 --no-baseline
  */
 import { fork } from "node:child_process";
@@ -31,7 +31,7 @@ const { values } = parseArgs({
   options: {
     tpm: { type: "string", default: "600000" },
     "limiter-share": { type: "string", default: "0.97" },
-    "window-ms": { type: "string", default: "6000" },
+    "window-ms": { type: "string", default: "15000" },
     "latency-ms": { type: "string", default: "200" },
     "latency-per-token-ms": { type: "string", default: "0.5" },
     "poll-ms": { type: "string", default: "200" },
