@@ -11,10 +11,10 @@ export default defineConfig({
   migrations: { path: "prisma/migrations" },
   experimental: { adapter: true },
   engine: "js",
-  adapter: async () => {
+  adapter: () => {
     const url = process.env.DATABASE_URL;
     if (!url) throw new Error("DATABASE_URL is required for migrations");
     // A short idle timeout lets the CLI exit as soon as it is done instead of holding the pool open for 10 s.
-    return new PrismaPg({ connectionString: url, idleTimeoutMillis: 100 });
+    return Promise.resolve(new PrismaPg({ connectionString: url, idleTimeoutMillis: 100 }));
   },
 });

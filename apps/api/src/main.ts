@@ -9,7 +9,7 @@ import { serve } from "./serve.ts";
 // The standalone API (scale-out). `npm start` runs API, worker and SPA in one process instead (apps/server).
 const config = loadConfig(ApiConfigSchema.extend({ DATABASE_URL: z.url() }));
 const logger = createLogger(config.LOG_LEVEL, "api");
-const { deps, close } = await buildApiDeps(config, logger);
-await bootstrapAccounts(deps.db, config);
-const app = await createApp(deps);
-await serve(app, config, logger, close);
+const api = await buildApiDeps(config, logger);
+await bootstrapAccounts(api.deps.db, config);
+const app = await createApp(api.deps);
+await serve(app, config, logger, () => api.close());

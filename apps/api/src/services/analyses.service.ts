@@ -9,7 +9,7 @@ import {
   type ThreatQuery,
   isFinalStatus,
 } from "@threatline/domain";
-import { Prisma, type Db } from "@threatline/db";
+import type { Prisma, Db } from "@threatline/db";
 import { type Actor, readableTeams, requireRole } from "../auth/context.ts";
 
 const analysisInclude = { templateVersion: { include: { template: true } }, project: true } as const;
