@@ -4,3 +4,4 @@ export { startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded.ts";
 export { Prisma } from "./generated/client.ts";
 export type * from "./generated/client.ts";
 export { refreshProjectRisk, type ProjectRisk } from "./risk.ts";
+export { threatRows } from "./threats.ts";

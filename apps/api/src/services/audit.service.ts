@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { AuditEventDto } from "@threatline/domain";
 import { AppError } from "@threatline/domain";
 import type { Db, Prisma } from "@threatline/db";
 import { type Actor, atLeast } from "../auth/context.ts";
@@ -65,16 +66,6 @@ export const AuditQuerySchema = z.object({
 });
 export type AuditQuery = z.infer<typeof AuditQuerySchema>;
 
-export interface AuditEventDto {
-  id: string;
-  at: string;
-  action: string;
-  actor: { userId: string | null; email: string | null; tokenId: string | null };
-  teamId: string | null;
-  target: { type: string | null; id: string | null };
-  details: unknown;
-  ip: string | null;
-}
 
 /**
  * Audit events, newest first. An instance administrator reads every event; a team administrator reads the

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { AppError, countBySeverity, riskScore, type Threat } from "@threatline/domain";
-import { type Db, refreshProjectRisk } from "@threatline/db";
+import { type Db, refreshProjectRisk, threatRows } from "@threatline/db";
 import { ENGINE_VERSION } from "@threatline/engine";
 import { importThreats, type ImportFormat } from "@threatline/reports";
 import type { Actor } from "../auth/context.ts";
@@ -85,26 +85,7 @@ export async function importIntoProject(
           severityCounts: countBySeverity(threats),
         },
       });
-      await tx.threat.createMany({
-        data: threats.map((t) => ({
-          analysisId: analysis.id,
-          projectId: project.id,
-          fingerprint: t.fingerprint,
-          ruleId: t.ruleId,
-          category: t.category,
-          title: t.title,
-          description: t.description,
-          severity: t.severity,
-          likelihood: t.likelihood,
-          impact: t.impact,
-          score: t.score,
-          resources: t.resources,
-          evidence: t.evidence,
-          remediations: t.remediations,
-          references: t.references,
-          source: t.source,
-        })),
-      });
+      await tx.threat.createMany({ data: threatRows(threats, analysis.id, project.id) });
       const decisions = Object.entries(result.triage);
       if (decisions.length > 0) {
         await tx.triage.createMany({

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { ApiTokenDto } from "@threatline/domain";
 import { AppError } from "@threatline/domain";
 import type { Db } from "@threatline/db";
 import type { Actor } from "../auth/context.ts";
@@ -16,18 +17,6 @@ export const CreateTokenSchema = z.object({
 });
 export type CreateTokenInput = z.infer<typeof CreateTokenSchema>;
 
-export interface ApiTokenDto {
-  id: string;
-  name: string;
-  /** The first characters, to tell tokens apart. */
-  prefix: string;
-  teamId: string | null;
-  scopes: string[];
-  createdAt: string;
-  lastUsedAt: string | null;
-  expiresAt: string | null;
-  revokedAt: string | null;
-}
 
 type TokenRow = { id: string; name: string; prefix: string; teamId: string | null; scopes: string[]; createdAt: Date; lastUsedAt: Date | null; expiresAt: Date | null; revokedAt: Date | null };
 

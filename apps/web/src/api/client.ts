@@ -18,6 +18,8 @@ import type {
   TriageResultDto,
 } from "@threatline/domain";
 import { apiUrl, createFetchHttp, type Http } from "./http.ts";
+import type { ApiTokenDto, AuditEventDto, CreatedTokenDto, TokenScope } from "@threatline/domain";
+export { TOKEN_SCOPES, type ApiTokenDto, type AuditEventDto, type CreatedTokenDto, type TokenScope } from "@threatline/domain";
 
 /** `GET /auth/session`: who is signed in, and the CSRF token of a browser session. */
 export interface SessionDto {
@@ -28,26 +30,8 @@ export interface SessionDto {
   csrfToken?: string | null;
 }
 
-/** What an API token may do; the team role still caps it. */
-export const TOKEN_SCOPES = ["read", "submit", "triage", "admin"] as const;
-export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
-/** One of the caller's API tokens as `GET /tokens` answers it (never its value). */
-export interface ApiTokenDto {
-  id: string;
-  name: string;
-  /** The first characters, to tell tokens apart. */
-  prefix: string;
-  teamId: string | null;
-  scopes: string[];
-  createdAt: string;
-  lastUsedAt: string | null;
-  expiresAt: string | null;
-  revokedAt: string | null;
-}
 
-/** `POST /tokens`: the new token with its value, shown this once. */
-export type CreatedTokenDto = ApiTokenDto & { token: string };
 
 export interface CreateTokenInput {
   name: string;
@@ -70,16 +54,6 @@ export interface AuditQuery {
   limit?: number;
 }
 
-export interface AuditEventDto {
-  id: string;
-  at: string;
-  action: string;
-  actor: { userId: string | null; email: string | null; tokenId: string | null };
-  teamId: string | null;
-  target: { type: string | null; id: string | null };
-  details: unknown;
-  ip: string | null;
-}
 
 /** A threat of one analysis as `GET /analyses/:id/threats` answers it. */
 export type AnalysisThreatDto = Omit<CurrentThreatDto, "path" | "triageOwner" | "triageExpiresAt" | "triageNote">;

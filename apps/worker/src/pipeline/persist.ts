@@ -1,5 +1,5 @@
 import { type AnalysisStatus, type Threat, countBySeverity, riskScore } from "@threatline/domain";
-import { type Db, type Prisma, refreshProjectRisk } from "@threatline/db";
+import { type Db, type Prisma, refreshProjectRisk, threatRows } from "@threatline/db";
 
 export interface AnalysisOutcome {
   status: Extract<AnalysisStatus, "succeeded" | "partial" | "failed">;
@@ -27,24 +27,7 @@ export async function persistOutcome(db: Db, analysisId: string, projectId: stri
       await tx.threat.deleteMany({ where: { analysisId } });
       if (outcome.threats.length > 0) {
         await tx.threat.createMany({
-          data: outcome.threats.map((t) => ({
-            analysisId,
-            projectId,
-            fingerprint: t.fingerprint,
-            ruleId: t.ruleId,
-            category: t.category,
-            title: t.title,
-            description: t.description,
-            severity: t.severity,
-            likelihood: t.likelihood,
-            impact: t.impact,
-            score: t.score,
-            resources: t.resources,
-            evidence: t.evidence,
-            remediations: t.remediations,
-            references: t.references,
-            source: t.source,
-          })),
+          data: threatRows(outcome.threats, analysisId, projectId),
           skipDuplicates: true,
         });
       }
