@@ -4,13 +4,26 @@ import { IdParamSchema } from "@threatline/domain";
 import type { ApiDeps } from "../deps.ts";
 import { input, validate } from "../middleware/validate.ts";
 import { actorOf } from "../auth/middleware.ts";
-import { addMember, AddMemberSchema, changeRole, ChangeRoleSchema, createTeam, CreateTeamSchema, listMembers, listTeams, removeMember } from "../services/teams.service.ts";
+import {
+  addMember,
+  AddMemberSchema,
+  BudgetSchema,
+  changeRole,
+  ChangeRoleSchema,
+  createTeam,
+  CreateTeamSchema,
+  listMembers,
+  listTeams,
+  removeMember,
+  setBudget,
+} from "../services/teams.service.ts";
 
 const create = { body: CreateTeamSchema };
 const byId = { params: IdParamSchema };
 const add = { params: IdParamSchema, body: AddMemberSchema };
 const member = { params: IdParamSchema.extend({ userId: z.uuid() }) };
 const role = { params: member.params, body: ChangeRoleSchema };
+const budget = { params: IdParamSchema, body: BudgetSchema };
 
 /** Teams and their members. Creating teams needs an instance admin; membership changes need the team's admin role. */
 export function teamRoutes({ db }: ApiDeps): Router {
@@ -31,6 +44,10 @@ export function teamRoutes({ db }: ApiDeps): Router {
   router.patch("/teams/:id/members/:userId", validate(role), async (_req, res) => {
     const { params, body } = input(res, role);
     res.json(await changeRole(db, actorOf(res), params.id, params.userId, body.role));
+  });
+  router.put("/teams/:id/budget", validate(budget), async (_req, res) => {
+    const { params, body } = input(res, budget);
+    res.json(await setBudget(db, actorOf(res), params.id, body.llmBudgetUsd));
   });
   router.delete("/teams/:id/members/:userId", validate(member), async (_req, res) => {
     const { params } = input(res, member);

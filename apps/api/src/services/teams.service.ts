@@ -8,6 +8,8 @@ import { normaliseEmail } from "./auth.service.ts";
 export const CreateTeamSchema = z.object({ name: z.string().trim().min(1).max(100) });
 export const AddMemberSchema = z.object({ email: z.email().max(320), role: RoleSchema });
 export const ChangeRoleSchema = z.object({ role: RoleSchema });
+/** A team's monthly LLM budget in USD; null for none. When spent, analyses run the rules only. */
+export const BudgetSchema = z.object({ llmBudgetUsd: z.number().min(0).max(1_000_000_000).nullable() });
 
 export interface TeamDto {
   id: string;
@@ -103,4 +105,12 @@ export async function removeMember(db: Db, actor: Actor, teamId: string, userId:
     await tx.membership.delete({ where: { userId_teamId: { userId, teamId } } });
   });
   await audit({ db, actor }, "team.member.remove", { type: "user", id: userId, teamId });
+}
+
+/** Sets a team's monthly LLM budget (team admins); the worker checks it before every model call. */
+export async function setBudget(db: Db, actor: Actor, teamId: string, llmBudgetUsd: number | null): Promise<{ teamId: string; llmBudgetUsd: number | null }> {
+  await existingTeam(db, actor, teamId);
+  const team = await db.team.update({ where: { id: teamId }, data: { llmBudgetUsd } });
+  await audit({ db, actor }, "team.budget", { type: "team", id: teamId, teamId }, { llmBudgetUsd });
+  return { teamId, llmBudgetUsd: team.llmBudgetUsd === null ? null : Number(team.llmBudgetUsd) };
 }

@@ -91,6 +91,7 @@ describe("object-level authorization on every mounted route", () => {
       "POST /api/v1/projects/:id/triage": { fingerprints: [ids.fingerprint], decision },
       "POST /api/v1/teams/:id/members": { email: "nobody@threatline.test", role: "admin" },
       "PATCH /api/v1/teams/:id/members/:userId": { role: "viewer" },
+      "PUT /api/v1/teams/:id/budget": { llmBudgetUsd: 0 },
       "POST /api/v1/teams": { name: "intruders" },
       "POST /api/v1/users": { email: "new@threatline.test", password: "a long enough password" },
       "POST /api/v1/tokens": { name: "t", scopes: ["read"], teamId: teamB },

@@ -2,6 +2,7 @@ import { type Job, UnrecoverableError, Worker } from "bullmq";
 import { type AnalysisEvent, type AnalysisStatus, type ErrorCode } from "@threatline/domain";
 import { analyze, type AnalyzeResult } from "@threatline/engine";
 import { EngineTimeoutError } from "../pipeline/engine-pool.ts";
+import { teamBudgetExhausted } from "../pipeline/budget.ts";
 import { JOB_PAYLOADS, publishEvent } from "@threatline/queue";
 import type { WorkerDeps } from "../deps.ts";
 import { loadAnalysis, type LoadedAnalysis } from "../pipeline/load.ts";
@@ -115,6 +116,7 @@ async function runPipeline(deps: WorkerDeps, analysis: LoadedAnalysis, lastAttem
       graph: result.graph,
       ruleThreats: result.threats,
       force: analysis.force,
+      budgetExhausted: await teamBudgetExhausted(deps.db, analysis.teamId),
     });
   } catch (error) {
     // Transient model failures are retried by the queue; once retries are spent, the rule threats still stand.
