@@ -1,15 +1,14 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- the fixtures are untyped documents, mutated in place by each case */
 import { describe, expect, it } from "vitest";
 import { analyze } from "../../src/index.ts";
+import { ruleCaseTests, ruleIdsOf, type RuleCaseSuite } from "../rule-cases.ts";
 import { KUBERNETES_RULES } from "../../src/kubernetes/rules.ts";
 import { cleanManifests, manifests, pod } from "./bases.ts";
 
 type Doc = Record<string, any>;
 
-async function ruleIds(docs: Doc[]): Promise<string[]> {
-  const { threats, files } = await analyze([{ path: "k8s.yaml", content: manifests(docs) }]);
-  expect(files[0]?.error).toBeUndefined();
-  return [...new Set(threats.map((t) => t.ruleId ?? ""))].sort();
+function ruleIds(docs: Doc[]): Promise<string[]> {
+  return ruleIdsOf(suite, docs);
 }
 
 const find = (docs: Doc[], kind: string): Doc => docs.find((d) => d.kind === kind)!;
@@ -90,6 +89,8 @@ const CASES: Record<string, { positive: (d: Doc[]) => void; negative?: (d: Doc[]
   "TL-K8S-NET-004": { positive: (d) => (find(d, "Service").spec.externalIPs = ["198.51.100.7"]) },
 };
 
+const suite: RuleCaseSuite<Doc[]> = { path: "k8s.yaml", clean: cleanManifests, render: manifests, cases: CASES };
+
 describe("Kubernetes rules", () => {
   it("has a case for every rule and at least 20 rules", () => {
     expect(KUBERNETES_RULES.length).toBeGreaterThanOrEqual(20);
@@ -100,28 +101,7 @@ describe("Kubernetes rules", () => {
     expect(await ruleIds(cleanManifests())).toEqual([]);
   });
 
-  for (const [id, c] of Object.entries(CASES)) {
-    it(`${id} fires on its positive fixture, naming the resource, with evidence lines inside the file`, async () => {
-      const docs = cleanManifests();
-      c.positive(docs);
-      expect(await ruleIds(docs)).toContain(id);
-      const text = manifests(docs);
-      const { threats } = await analyze([{ path: "k8s.yaml", content: text }]);
-      const lineCount = text.split("\n").length;
-      for (const t of threats.filter((x) => x.ruleId === id)) {
-        expect(t.description).toContain(t.resources[0]!.id);
-        for (const e of t.evidence) {
-          expect(e.line).toBeGreaterThan(0);
-          expect(e.line).toBeLessThanOrEqual(lineCount);
-        }
-      }
-    });
-    it(`${id} stays silent on its negative fixture`, async () => {
-      const docs = cleanManifests();
-      c.negative?.(docs);
-      expect(await ruleIds(docs)).not.toContain(id);
-    });
-  }
+  ruleCaseTests(suite);
 
   it("raises likelihood for a workload exposed through a LoadBalancer and points evidence at the property", async () => {
     const docs = cleanManifests().filter((d) => d.kind !== "Ingress");

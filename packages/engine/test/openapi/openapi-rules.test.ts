@@ -1,15 +1,14 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- the fixtures are untyped documents, mutated in place by each case */
 import { describe, expect, it } from "vitest";
 import { analyze } from "../../src/index.ts";
+import { ruleCaseTests, ruleIdsOf, type RuleCaseSuite } from "../rule-cases.ts";
 import { OPENAPI_RULES } from "../../src/openapi/rules.ts";
 import { cleanApi, yaml } from "./bases.ts";
 
 type Doc = Record<string, any>;
 
-async function ruleIds(doc: Doc): Promise<string[]> {
-  const { threats, files } = await analyze([{ path: "api.yaml", content: yaml(doc) }]);
-  expect(files[0]?.error).toBeUndefined();
-  return [...new Set(threats.map((t) => t.ruleId ?? ""))].sort();
+function ruleIds(doc: Doc): Promise<string[]> {
+  return ruleIdsOf(suite, doc);
 }
 
 const errors = { "401": { description: "x" }, "403": { description: "x" }, "429": { description: "x" } };
@@ -110,6 +109,8 @@ const CASES: Record<string, { positive: (d: Doc) => void; negative?: (d: Doc) =>
   },
 };
 
+const suite: RuleCaseSuite<Doc> = { path: "api.yaml", clean: cleanApi, render: yaml, cases: CASES };
+
 describe("OpenAPI rules", () => {
   it("has a case for every rule and at least 18 rules", () => {
     expect(OPENAPI_RULES.length).toBeGreaterThanOrEqual(18);
@@ -120,28 +121,7 @@ describe("OpenAPI rules", () => {
     expect(await ruleIds(cleanApi())).toEqual([]);
   });
 
-  for (const [id, c] of Object.entries(CASES)) {
-    it(`${id} fires on its positive fixture, naming the resource, with evidence lines inside the file`, async () => {
-      const doc = cleanApi();
-      c.positive(doc);
-      expect(await ruleIds(doc)).toContain(id);
-      const text = yaml(doc);
-      const { threats } = await analyze([{ path: "api.yaml", content: text }]);
-      const lineCount = text.split("\n").length;
-      for (const t of threats.filter((x) => x.ruleId === id)) {
-        expect(t.description).toContain(t.resources[0]!.id);
-        for (const e of t.evidence) {
-          expect(e.line).toBeGreaterThan(0);
-          expect(e.line).toBeLessThanOrEqual(lineCount);
-        }
-      }
-    });
-    it(`${id} stays silent on its negative fixture`, async () => {
-      const doc = cleanApi();
-      c.negative?.(doc);
-      expect(await ruleIds(doc)).not.toContain(id);
-    });
-  }
+  ruleCaseTests(suite);
 
   it("raises likelihood of unauthenticated writes served on the internet and points evidence at the override", async () => {
     const doc = cleanApi();
