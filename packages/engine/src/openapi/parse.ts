@@ -154,16 +154,8 @@ function schemaFields(ctx: Ctx, schema: unknown, at: Path, prefix: string, out: 
   if (prefix) {
     const field: SchemaField = { name: prefix };
     if (type) field.type = type;
-    const format = str(s.format);
-    if (format) field.format = format;
-    const maxLength = num(s.maxLength);
-    if (maxLength !== undefined) field.maxLength = maxLength;
-    const maxItems = num(s.maxItems);
-    if (maxItems !== undefined) field.maxItems = maxItems;
-    const maximum = num(s.maximum);
-    if (maximum !== undefined) field.maximum = maximum;
+    copyBounds(field, s);
     if (Array.isArray(s.enum) || s.const !== undefined) field.enum = true;
-    if (typeof s.pattern === "string") field.pattern = true;
     if (s.readOnly === true) field.readOnly = true;
     if (s.writeOnly === true) field.writeOnly = true;
     const line = lineOf(ctx, r.path);
@@ -204,16 +196,8 @@ function parameterOf(ctx: Ctx, raw: unknown, at: Path): { param: ApiParameter; s
   const param: ApiParameter = { name, in: where, required: p.required === true || where === "path" };
   const type = str(s.type);
   if (type) param.type = type;
-  const format = str(s.format);
-  if (format) param.format = format;
-  const maxLength = num(s.maxLength);
-  if (maxLength !== undefined) param.maxLength = maxLength;
-  const maxItems = num(s.maxItems);
-  if (maxItems !== undefined) param.maxItems = maxItems;
-  const maximum = num(s.maximum);
-  if (maximum !== undefined) param.maximum = maximum;
+  copyBounds(param, s);
   if (Array.isArray(s.enum)) param.enum = true;
-  if (typeof s.pattern === "string") param.pattern = true;
   const line = lineOf(ctx, at) ?? lineOf(ctx, r.path);
   if (line !== undefined) param.line = line;
   return { param, schema: p.schema, schemaPath: [...r.path, "schema"] };
@@ -530,3 +514,19 @@ export const openApiHandler: FormatHandler = {
   detect: (file) => looksLikeOpenApi(file.content),
   parse: parseOpenApi,
 };
+
+/** The schema keywords that bound a value (what the unbounded-input rules read), copied where present. */
+function copyBounds(
+  target: { format?: string; maxLength?: number; maxItems?: number; maximum?: number; pattern?: boolean },
+  s: Record<string, unknown>,
+): void {
+  const format = str(s.format);
+  if (format) target.format = format;
+  const maxLength = num(s.maxLength);
+  if (maxLength !== undefined) target.maxLength = maxLength;
+  const maxItems = num(s.maxItems);
+  if (maxItems !== undefined) target.maxItems = maxItems;
+  const maximum = num(s.maximum);
+  if (maximum !== undefined) target.maximum = maximum;
+  if (typeof s.pattern === "string") target.pattern = true;
+}
