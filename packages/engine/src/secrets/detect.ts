@@ -63,8 +63,13 @@ function lineAt(text: string, index: number): number {
   return line;
 }
 
-/** `key: value`, `"key": "value",` and `key = "value"` on one line, for keys that name secrets. */
-const KEY_VALUE = /^[ \t]*-?[ \t]*["']?([A-Za-z0-9_.-]{1,100})["']?[ \t]*([:=])[ \t]*(["']?)([^\s"'#|>!{[&*][^"'\n]{0,300}?)\3[ \t]*,?(?:[ \t]+#.*)?[ \t]*$/gm;
+/**
+ * `key: value`, `"key": "value",` and `key = "value"` on one line, for keys that name secrets. A key may be
+ * namespaced (`token.actions.githubusercontent.com:aud: sts.amazonaws.com`, an IAM condition key): the longest
+ * key that a separator follows wins, so its first part is not read as the key and the rest as the value. The
+ * parts cannot hold colons, so trying shorter keys backtracks at most a few steps.
+ */
+const KEY_VALUE = /^[ \t]*-?[ \t]*["']?([A-Za-z0-9_.-]{1,100}(?::[A-Za-z0-9_.-]{1,100}){0,4})["']?[ \t]*([:=])[ \t]*(["']?)([^\s"'#|>!{[&*][^"'\n]{0,300}?)\3[ \t]*,?(?:[ \t]+#.*)?[ \t]*$/gm;
 /** Unquoted HCL and shell values that are expressions, not literals. */
 const EXPRESSION = /^(var|local|module|data|each|count|self|path|terraform)\.|^[a-z_]+\(|^(true|false|null)$/;
 

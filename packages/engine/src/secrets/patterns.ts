@@ -73,8 +73,14 @@ const NOT_SECRET_SUFFIXES = [
   "volume", "env", "label", "labels", "annotations", "string_wo", "wo_version", "placement", "arns",
 ];
 
-/** Whether a property key names a secret value (`MasterUserPassword`, `DB_PASSWORD`, `apiKey`). */
+/**
+ * Whether a property key names a secret value (`MasterUserPassword`, `DB_PASSWORD`, `apiKey`). A namespaced key
+ * (`token.actions.githubusercontent.com:aud`, `aws:TokenIssueTime`: IAM condition keys, OIDC claims) is judged by
+ * its last part only: its prefix names an issuer or a service, not the value.
+ */
 export function isSecretKey(key: string): boolean {
+  const colon = key.lastIndexOf(":");
+  if (colon >= 0) return colon < key.length - 1 && isSecretKey(key.slice(colon + 1));
   const norm = key.toLowerCase().replace(/[^a-z0-9]/g, "");
   if (!SECRET_WORDS.some((w) => norm.includes(w))) return false;
   const lower = key.toLowerCase();

@@ -38,6 +38,9 @@ describe("secret detection", () => {
   it("tells secret keys and literal values from names, references and placeholders", () => {
     for (const key of ["MasterUserPassword", "DB_PASSWORD", "apiKey", "client_secret", "authToken", "passphrase"]) expect(isSecretKey(key)).toBe(true);
     for (const key of ["SecretArn", "passwordLength", "secretName", "tokenUrl", "KmsKeyId", "secretKeyRef", "PasswordPolicy", "description"]) expect(isSecretKey(key)).toBe(false);
+    // Namespaced keys (IAM condition keys, OIDC claims) are judged by their last part, not by their issuer.
+    for (const key of ["token.actions.githubusercontent.com:aud", "token.actions.githubusercontent.com:sub", "aws:SecureTransport", "secret:"]) expect(isSecretKey(key)).toBe(false);
+    for (const key of ["vendor.example.com:api_key", "custom:password"]) expect(isSecretKey(key)).toBe(true);
     for (const v of ["${DB_PASSWORD}", "{{resolve:secretsmanager:db:SecretString:pw}}", "$(cat /run/pw)", "<password>", "changeme", "REPLACE_ME", "***", "arn:aws:secretsmanager:eu-west-1:1:secret:x", "abc"]) expect(isPlaceholder(v)).toBe(true);
     for (const v of ["Wq9!xLm2#Pv7", "hunter2hunter2", "s3cr3t-value"]) expect(isPlaceholder(v)).toBe(false);
   });
@@ -65,6 +68,25 @@ describe("secret detection", () => {
     expect(detectInText({ path: "main.tf", content: tf }).map((s) => [s.kind, s.value, s.line])).toEqual([["password", "S3cr3t-Literal!", 3]]);
     const env = "DB_PASSWORD=abc123xyz\nclient_secret: 'quoted-secret'\ntoken: ${TOKEN}\n";
     expect(detectInText({ path: "x.yaml", content: env }).map((s) => s.value)).toEqual(["abc123xyz", "quoted-secret"]);
+  });
+
+  it("finds nothing in the no-false-positive fixtures (look-alikes that are not secrets)", async () => {
+    const dir = join(fixtures, "secrets/no-false-positives");
+    const files = filesUnder(dir, dir);
+    expect(files.length).toBeGreaterThanOrEqual(3);
+    const { graph } = await buildGraph(files);
+    expect(graph.nodes.length).toBeGreaterThan(0);
+    expect(graph.facts.secrets).toEqual([]);
+    for (const file of files) expect(detectInText(file), file.path).toEqual([]);
+  });
+
+  it("reads a namespaced key as one key in text, and keeps colon-separated secrets", () => {
+    const content = 'Condition:\n  "token.actions.githubusercontent.com:aud": sts.amazonaws.com\n  token.actions.githubusercontent.com:sub: repo:acme/app:*\nvendor.example.com:api_key: Zt9-Qx2-Lm8-Kp4\ndb_password:"Wq9!xLm2#Pv7"\nsmtp.password:Hx8-qQ2-zz9\n';
+    expect(detectInText({ path: "x.yaml", content }).map((s) => [s.value, s.line])).toEqual([
+      ["Zt9-Qx2-Lm8-Kp4", 4],
+      ["Wq9!xLm2#Pv7", 5],
+      ["Hx8-qQ2-zz9", 6],
+    ]);
   });
 
   it("ignores published sample credentials", () => {
