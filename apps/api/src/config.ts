@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MetricsTokenSchema } from "@threatline/queue";
 
 const MB = 1024 * 1024;
 
@@ -72,6 +73,10 @@ export const ApiConfigSchema = AuthConfigSchema.extend({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Directory of the built SPA to serve; empty to serve none. */
   WEB_DIST: z.string().optional(),
+  /** Bearer token `/metrics` requires; unset: `/metrics` is open (a warning at start in production). */
+  METRICS_TOKEN: MetricsTokenSchema,
+  /** `production` turns on the warnings meant for deployments (an open `/metrics`). */
+  NODE_ENV: z.string().optional(),
 });
 export type ApiConfig = z.infer<typeof ApiConfigSchema>;
 

@@ -1,5 +1,6 @@
 import { pino } from "pino";
 import { z } from "zod";
+import { MetricsTokenSchema, warnIfMetricsOpen } from "@threatline/queue";
 import { WorkerConfigSchema } from "./config.ts";
 import { bootWorker } from "./bootstrap.ts";
 import { serveWorkerMetrics } from "./observability/metrics.ts";
@@ -10,6 +11,10 @@ const StandaloneWorkerSchema = WorkerConfigSchema.extend({
   WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /** Interface for `/metrics`; loopback unless a scraper elsewhere needs it (containers: 0.0.0.0). */
   WORKER_METRICS_HOST: z.string().default("127.0.0.1"),
+  /** Bearer token this worker's `/metrics` requires (the same setting as the API's); unset: open. */
+  METRICS_TOKEN: MetricsTokenSchema,
+  /** `production` turns on the warnings meant for deployments (an open `/metrics`). */
+  NODE_ENV: z.string().optional(),
   /**
    * Job lock duration in ms: a job whose worker died (SIGKILL, OOM, lost host) goes back to the queue after
    * about this long. Shorter recovers sooner but must stay well above the longest event-loop stall.
@@ -27,7 +32,10 @@ if (!parsed.success) {
 }
 const config = parsed.data;
 const logger = pino({ name: "worker", level: config.LOG_LEVEL });
-const metrics = config.WORKER_METRICS_PORT ? await serveWorkerMetrics(config.WORKER_METRICS_PORT, config.WORKER_METRICS_HOST, logger) : undefined;
+if (config.WORKER_METRICS_PORT) warnIfMetricsOpen(config, logger, "worker");
+const metrics = config.WORKER_METRICS_PORT
+  ? await serveWorkerMetrics({ port: config.WORKER_METRICS_PORT, host: config.WORKER_METRICS_HOST, token: config.METRICS_TOKEN }, logger)
+  : undefined;
 const running = bootWorker(config, logger, { lockDurationMs: config.WORKER_LOCK_DURATION_MS });
 
 let stopping = false;

@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   "auth/locked": 423,
   "auth/csrf": 403,
   "auth/rate-limited": 429,
+  "metrics/unauthenticated": 401,
   "project/not-found": 404,
   "project/name-taken": 409,
   "batch/not-found": 404,

@@ -1,3 +1,4 @@
 export * from "./names.ts";
 export * from "./factory.ts";
 export * from "./events.ts";
+export * from "./metrics-auth.ts";

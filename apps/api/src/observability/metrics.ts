@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from "express";
 import { Router } from "express";
 import type { Queue } from "bullmq";
 import { collectDefaultMetrics, Gauge, Histogram, register, type Registry } from "prom-client";
+import { checkMetricsAccess, metricsRefusal } from "@threatline/queue";
 
 /**
  * One Prometheus registry per process (prom-client's default one): the one-process server runs the API and a
@@ -81,10 +82,16 @@ export function httpMetrics() {
   };
 }
 
-/** `GET /metrics` in the Prometheus text format. */
-export function metricsRoutes(): Router {
+/** `GET /metrics` in the Prometheus text format; with a token, only for requests that carry it. */
+export function metricsRoutes(token?: string): Router {
   const router = Router();
-  router.get("/metrics", async (_req, res) => {
+  router.get("/metrics", async (req, res) => {
+    const access = checkMetricsAccess(req.headers.authorization, token);
+    if (access === "missing" || access === "wrong") {
+      const refusal = metricsRefusal(access);
+      res.status(refusal.status).set(refusal.headers).json(refusal.body);
+      return;
+    }
     res.setHeader("Content-Type", registry.contentType);
     res.send(await registry.metrics());
   });

@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { Job, Worker } from "bullmq";
 import { collectDefaultMetrics, Counter, Histogram, register, type Registry } from "prom-client";
 import type { Logger } from "pino";
+import { checkMetricsAccess, metricsRefusal } from "@threatline/queue";
 import type { LlmStage } from "../deps.ts";
 
 /**
@@ -116,11 +117,22 @@ export function instrumentLlm(llm: LlmStage): LlmStage {
   };
 }
 
-/** Serves `GET /metrics` for a standalone worker process on loopback (or `host`). */
-export async function serveWorkerMetrics(port: number, host: string, logger: Logger): Promise<Server> {
+/**
+ * Serves `GET /metrics` (and `/healthz`) for a standalone worker process on loopback (or `host`); with a
+ * token, `/metrics` answers only requests that carry it as a bearer token.
+ */
+export async function serveWorkerMetrics(options: { port: number; host: string; token?: string | undefined }, logger: Logger): Promise<Server> {
   ensureDefaultMetrics();
   const server = createServer((req, res) => {
-    if (req.method === "GET" && req.url === "/metrics") {
+    const path = (req.url ?? "").split("?")[0];
+    if (req.method === "GET" && path === "/metrics") {
+      const access = checkMetricsAccess(req.headers.authorization, options.token);
+      if (access === "missing" || access === "wrong") {
+        const refusal = metricsRefusal(access);
+        res.writeHead(refusal.status, { ...refusal.headers, "Content-Type": "application/json; charset=utf-8" });
+        res.end(JSON.stringify(refusal.body));
+        return;
+      }
       registry.metrics().then(
         (body) => {
           res.writeHead(200, { "Content-Type": registry.contentType });
@@ -133,10 +145,11 @@ export async function serveWorkerMetrics(port: number, host: string, logger: Log
       );
       return;
     }
-    res.writeHead(req.url === "/healthz" ? 200 : 404, { "Content-Type": "text/plain" });
-    res.end(req.url === "/healthz" ? "ok\n" : "not found\n");
+    res.writeHead(path === "/healthz" ? 200 : 404, { "Content-Type": "text/plain" });
+    res.end(path === "/healthz" ? "ok\n" : "not found\n");
   });
-  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(port, host, resolve));
-  logger.info({ port, host }, "worker metrics on /metrics");
+  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(options.port, options.host, resolve));
+  const address = server.address();
+  logger.info({ port: typeof address === "object" && address ? address.port : options.port, host: options.host, token: Boolean(options.token) }, "worker metrics on /metrics");
   return server;
 }
