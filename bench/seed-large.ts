@@ -127,6 +127,39 @@ export async function seedLarge(databaseUrl: string, o: SeedOptions = LARGE): Pr
              ORDER BY tv."templateId", a."finishedAt" DESC NULLS LAST, a.id DESC) latest
        WHERE t.id = latest."templateId"`,
     );
+    // The dashboard's aggregates, as the dashboard_aggregates migration backfills them (refreshProjectRisk keeps
+    // them afterwards): open current threats per (category, severity), each project's riskiest resources, and the
+    // closing risk of each day.
+    await client.query(`
+      INSERT INTO "ProjectThreatCell" ("projectId", "category", "severity", "threatCount", "riskScore")
+      SELECT tp."projectId", t.category, t.severity, count(*), sum(t.score)
+      FROM "Template" tp JOIN "Threat" t ON t."analysisId" = tp."currentAnalysisId"
+      WHERE NOT EXISTS (
+        SELECT 1 FROM "Triage" tr
+        WHERE tr."projectId" = t."projectId" AND tr.fingerprint = t.fingerprint AND tr.status IN ('accepted', 'mitigated', 'false_positive')
+      )
+      GROUP BY 1, 2, 3`);
+    await client.query(`
+      INSERT INTO "ProjectRiskyResource" ("projectId", "rank", "resourceId", "resourceType", "file", "threatCount", "riskScore", "worstSeverity")
+      SELECT "projectId", "rank", id, type, file, n, score, worst FROM (
+        SELECT g.*, row_number() OVER (PARTITION BY g."projectId" ORDER BY g.score DESC, g.n DESC, g.id, g.type, g.file) AS "rank"
+        FROM (
+          SELECT tp."projectId", coalesce(r->>'id', '') AS id, coalesce(r->>'type', '') AS type, coalesce(r->>'file', '') AS file,
+                 count(*)::int AS n, sum(t.score) AS score, min(t.severity) AS worst
+          FROM "Template" tp JOIN "Threat" t ON t."analysisId" = tp."currentAnalysisId" CROSS JOIN LATERAL jsonb_array_elements(t.resources) r
+          WHERE NOT EXISTS (
+            SELECT 1 FROM "Triage" tr
+            WHERE tr."projectId" = t."projectId" AND tr.fingerprint = t.fingerprint AND tr.status IN ('accepted', 'mitigated', 'false_positive')
+          )
+          GROUP BY 1, 2, 3, 4
+        ) g
+      ) ranked
+      WHERE "rank" <= 10`);
+    await client.query(`
+      INSERT INTO "ProjectRiskDay" ("projectId", "day", "at", "riskScore", "threatCount")
+      SELECT DISTINCT ON (s."projectId", s.at::date) s."projectId", s.at::date, s.at, s."riskScore", s."threatCount"
+      FROM "RiskSnapshot" s
+      ORDER BY s."projectId", s.at::date, s.at DESC, s.id DESC`);
     await client.query("COMMIT");
     // VACUUM, not only ANALYZE: freshly bulk-loaded rows have no visibility map, so index-only scans fall back to
     // the heap (the weekly-churn query ran 10× slower before it). Production tables get this from autovacuum.

@@ -3,5 +3,5 @@ export { isUpToDate, migrateDatabase } from "./migrate.ts";
 export { startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded.ts";
 export { Prisma } from "./generated/client.ts";
 export type * from "./generated/client.ts";
-export { refreshProjectRisk, type ProjectRisk } from "./risk.ts";
+export { RISKY_RESOURCES_KEPT, refreshCurrentAggregates, refreshProjectRisk, type ProjectRisk } from "./risk.ts";
 export { threatRows } from "./threats.ts";

@@ -9,18 +9,29 @@ export interface ProjectRisk {
   severityCounts: Record<string, number>;
 }
 
+/** How many of its riskiest resources each project keeps in `ProjectRiskyResource`: the dashboard shows 10. */
+export const RISKY_RESOURCES_KEPT = 10;
+
 /**
  * A project's current risk: the threats of the latest finished analysis of every template (the template's
  * `currentAnalysisId`, which this moves to `analysisId` when that analysis finished), less those
  * triaged as accepted, mitigated or false positive (the risk formula is in @threatline/domain `riskScore`).
+ *
+ * Everything the dashboard reads about current threats is rewritten here from the same rows, in the caller's
+ * transaction: the (category, severity) cells (the project's risk is their sum), the riskiest resources, and
+ * the day's closing risk. Every change to current threats or triage goes through this function, so the
+ * aggregates cannot drift from the threats.
+ *
  * Takes the project's row lock so that concurrent workers finishing analyses of one project serialize here
- * and the last writer sees every commit before it.
+ * and the last writer sees every commit before it. `now` (default: the time the lock was granted) stamps the
+ * snapshot; tests pass it to spread history over days.
  */
-export async function refreshProjectRisk(tx: Tx, projectId: string, analysisId: string | null): Promise<ProjectRisk> {
+export async function refreshProjectRisk(tx: Tx, projectId: string, analysisId: string | null, options: { now?: Date } = {}): Promise<ProjectRisk> {
   // NO KEY UPDATE, not UPDATE: the caller's transaction already holds a KEY SHARE lock on this row (the foreign
   // keys of the threats it inserted), and FOR UPDATE conflicts with other writers' KEY SHARE locks, so two
   // workers finishing analyses of one project deadlocked (40P01). NO KEY UPDATE still serializes refreshers.
   await tx.$queryRaw`SELECT id FROM "Project" WHERE id = ${projectId}::uuid FOR NO KEY UPDATE`;
+  const now = options.now ?? new Date();
   if (analysisId) {
     // The analysis just finished, so it is its template's latest finished one (failed runs do not count).
     await tx.$executeRaw`
@@ -28,20 +39,11 @@ export async function refreshProjectRisk(tx: Tx, projectId: string, analysisId: 
       FROM "Analysis" a JOIN "TemplateVersion" tv ON tv.id = a."templateVersionId"
       WHERE a.id = ${analysisId}::uuid AND a.status IN ('succeeded', 'partial') AND "Template".id = tv."templateId"`;
   }
+  await refreshCurrentAggregates(tx, projectId);
   const rows = await tx.$queryRaw<Array<{ severity: string; n: bigint; score: number | null }>>`
-    WITH latest AS (
-      SELECT "currentAnalysisId" AS id FROM "Template"
-      WHERE "projectId" = ${projectId}::uuid AND "currentAnalysisId" IS NOT NULL
-    )
-    SELECT t.severity::text AS severity, count(*) AS n, sum(t.score) AS score
-    FROM "Threat" t
-    WHERE t."analysisId" IN (SELECT id FROM latest)
-      AND NOT EXISTS (
-        SELECT 1 FROM "Triage" tr
-        WHERE tr."projectId" = t."projectId" AND tr.fingerprint = t.fingerprint
-          AND tr.status IN ('accepted', 'mitigated', 'false_positive')
-      )
-    GROUP BY t.severity`;
+    SELECT severity::text AS severity, sum("threatCount")::bigint AS n, sum("riskScore") AS score
+    FROM "ProjectThreatCell" WHERE "projectId" = ${projectId}::uuid
+    GROUP BY severity`;
   const severityCounts: Record<string, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
   let riskScore = 0;
   let threatCount = 0;
@@ -50,11 +52,51 @@ export async function refreshProjectRisk(tx: Tx, projectId: string, analysisId: 
     threatCount += Number(row.n);
     riskScore += row.score ?? 0;
   }
-  const now = new Date();
   await tx.project.update({
     where: { id: projectId },
     data: { riskScore, threatCount, ...(analysisId ? { lastAnalyzedAt: now } : {}) },
   });
   await tx.riskSnapshot.create({ data: { projectId, analysisId, at: now, riskScore, threatCount, severityCounts } });
+  // The day's row carries its latest snapshot; an older one (a clock step back) does not replace it.
+  await tx.$executeRaw`
+    INSERT INTO "ProjectRiskDay" ("projectId", day, at, "riskScore", "threatCount")
+    VALUES (${projectId}::uuid, ${now.toISOString().slice(0, 10)}::date, ${now}, ${riskScore}, ${threatCount})
+    ON CONFLICT ("projectId", day) DO UPDATE SET at = EXCLUDED.at, "riskScore" = EXCLUDED."riskScore", "threatCount" = EXCLUDED."threatCount"
+    WHERE "ProjectRiskDay".at <= EXCLUDED.at`;
   return { riskScore, threatCount, severityCounts };
+}
+
+/**
+ * Rewrites a project's `ProjectThreatCell` and `ProjectRiskyResource` rows from its open current threats (the
+ * statements are the per-project form of the backfill in the `dashboard_aggregates` migration). The caller holds
+ * the project's lock (`refreshProjectRisk`) or owns the database (seeding).
+ */
+export async function refreshCurrentAggregates(tx: Tx, projectId: string): Promise<void> {
+  await tx.$executeRaw`DELETE FROM "ProjectThreatCell" WHERE "projectId" = ${projectId}::uuid`;
+  await tx.$executeRaw`
+    INSERT INTO "ProjectThreatCell" ("projectId", category, severity, "threatCount", "riskScore")
+    SELECT tp."projectId", t.category, t.severity, count(*), sum(t.score)
+    FROM "Template" tp JOIN "Threat" t ON t."analysisId" = tp."currentAnalysisId"
+    WHERE tp."projectId" = ${projectId}::uuid AND NOT EXISTS (
+      SELECT 1 FROM "Triage" tr
+      WHERE tr."projectId" = t."projectId" AND tr.fingerprint = t.fingerprint AND tr.status IN ('accepted', 'mitigated', 'false_positive')
+    )
+    GROUP BY 1, 2, 3`;
+  await tx.$executeRaw`DELETE FROM "ProjectRiskyResource" WHERE "projectId" = ${projectId}::uuid`;
+  // Ties are broken by the resource's id, type and file so that the rows kept, and the dashboard, are deterministic.
+  await tx.$executeRaw`
+    INSERT INTO "ProjectRiskyResource" ("projectId", rank, "resourceId", "resourceType", file, "threatCount", "riskScore", "worstSeverity")
+    SELECT ${projectId}::uuid, row_number() OVER (ORDER BY score DESC, n DESC, id, type, file), id, type, file, n, score, worst
+    FROM (
+      SELECT coalesce(r->>'id', '') AS id, coalesce(r->>'type', '') AS type, coalesce(r->>'file', '') AS file,
+             count(*)::int AS n, sum(t.score) AS score, min(t.severity) AS worst
+      FROM "Template" tp JOIN "Threat" t ON t."analysisId" = tp."currentAnalysisId" CROSS JOIN LATERAL jsonb_array_elements(t.resources) r
+      WHERE tp."projectId" = ${projectId}::uuid AND NOT EXISTS (
+        SELECT 1 FROM "Triage" tr
+        WHERE tr."projectId" = t."projectId" AND tr.fingerprint = t.fingerprint AND tr.status IN ('accepted', 'mitigated', 'false_positive')
+      )
+      GROUP BY 1, 2, 3
+    ) g
+    ORDER BY score DESC, n DESC, id, type, file
+    LIMIT ${RISKY_RESOURCES_KEPT}`;
 }
