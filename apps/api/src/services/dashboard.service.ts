@@ -1,5 +1,6 @@
 import type { Queue } from "bullmq";
 import {
+  type AnalysisStatus,
   SEVERITIES,
   STRIDE_CATEGORIES,
   type DashboardDto,
@@ -10,7 +11,6 @@ import {
 import type { Db } from "@threatline/db";
 import type { LlmConfig } from "@threatline/llm";
 import { type Actor, readableTeams } from "../auth/context.ts";
-import { currentAnalyses } from "./templates.service.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -43,7 +43,9 @@ export function endOfDaySeries(days: string[], snapshots: Array<{ at: Date; risk
 
 /**
  * Everything the team dashboard draws, over the projects the actor can read, in one answer: the charts
- * share the same window and the same notion of "current threats".
+ * share the same window and the same notion of "current threats". Current-threat figures (heatmap, riskiest
+ * resources) and the per-project series are read from the aggregates `refreshProjectRisk` keeps in
+ * @threatline/db, never from the threats themselves, so the cost does not grow with the history.
  */
 export async function getDashboard(db: Db, queue: Queue, actor: Actor, days: number, now = new Date()): Promise<DashboardDto> {
   const teamIds = readableTeams(actor);
@@ -52,21 +54,9 @@ export async function getDashboard(db: Db, queue: Queue, actor: Actor, days: num
   const window = windowDays(now, days);
   const since = new Date(`${window[0]}T00:00:00.000Z`);
 
-  const [snapshots, anchors, current, recent, queueCounts, spend] = await Promise.all([
-    db.riskSnapshot.findMany({ where: { projectId: { in: projectIds }, at: { gte: since } }, orderBy: { at: "asc" }, select: { projectId: true, at: true, riskScore: true } }),
-    projectIds.length
-      ? db.$queryRaw<Array<{ projectId: string; riskScore: number }>>`
-          SELECT DISTINCT ON ("projectId") "projectId", "riskScore" FROM "RiskSnapshot"
-          WHERE "projectId" = ANY(${projectIds}::uuid[]) AND at < ${since}
-          ORDER BY "projectId", at DESC`
-      : Promise.resolve([]),
-    currentAnalyses(db, projectIds),
-    db.analysis.findMany({
-      where: { projectId: { in: projectIds } },
-      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      take: 10,
-      include: { project: { select: { name: true } }, templateVersion: { select: { template: { select: { path: true } } } } },
-    }),
+  const [series, recent, queueCounts, spend, heat, weekly, resources] = await Promise.all([
+    riskSeries(db, projectIds, window),
+    recentAnalyses(db, projectIds),
     queue.getJobCounts("waiting", "active", "delayed", "failed", "completed", "prioritized").catch(() => null),
     projectIds.length
       ? db.$queryRaw<Array<{ day: Date; cost: string; input: bigint; output: bigint }>>`
@@ -76,38 +66,27 @@ export async function getDashboard(db: Db, queue: Queue, actor: Actor, days: num
           WHERE "projectId" = ANY(${projectIds}::uuid[]) AND "finishedAt" >= ${since}
           GROUP BY 1 ORDER BY 1`
       : Promise.resolve([]),
+    heatmap(db, projectIds),
+    weeklyChurn(db, projectIds, since),
+    riskiestResources(db, projectIds),
   ]);
 
-  const anchorOf = new Map(anchors.map((a) => [a.projectId, a.riskScore]));
-  const snapshotsOf = new Map<string, Array<{ at: Date; riskScore: number }>>();
-  for (const s of snapshots) {
-    const list = snapshotsOf.get(s.projectId) ?? [];
-    list.push(s);
-    snapshotsOf.set(s.projectId, list);
-  }
   const rows = projects.map((p) => ({
     id: p.id,
     name: p.name,
     riskScore: p.riskScore,
     threatCount: p.threatCount,
     lastAnalyzedAt: p.lastAnalyzedAt?.toISOString() ?? null,
-    spark: endOfDaySeries(window, snapshotsOf.get(p.id) ?? [], anchorOf.get(p.id) ?? 0),
+    spark: series.get(p.id) ?? window.map(() => 0),
   }));
-  const series = window.map((day, i) => ({ day, riskScore: rows.reduce((sum, r) => sum + (r.spark[i] ?? 0), 0) }));
-
-  const currentIds = current.map((c) => c.id);
-  const [heat, weekly, resources] = await Promise.all([
-    heatmap(db, currentIds),
-    weeklyChurn(db, projectIds, since),
-    riskiestResources(db, currentIds),
-  ]);
+  const teamSeries = window.map((day, i) => ({ day, riskScore: rows.reduce((sum, r) => sum + (r.spark[i] ?? 0), 0) }));
   const nameOf = new Map(projects.map((p) => [p.id, p.name]));
 
   const spendByDay = new Map(spend.map((s) => [dayKey(s.day), s]));
   return {
     generatedAt: now.toISOString(),
     days,
-    teamRisk: { current: projects.reduce((sum, p) => sum + p.riskScore, 0), series },
+    teamRisk: { current: projects.reduce((sum, p) => sum + p.riskScore, 0), series: teamSeries },
     projects: rows,
     heatmap: heat,
     weekly,
@@ -115,8 +94,8 @@ export async function getDashboard(db: Db, queue: Queue, actor: Actor, days: num
     recentAnalyses: recent.map((a) => ({
       id: a.id,
       projectId: a.projectId,
-      projectName: a.project.name,
-      path: a.templateVersion.template.path,
+      projectName: a.projectName,
+      path: a.path,
       status: a.status,
       threatCount: a.threatCount,
       riskScore: a.riskScore,
@@ -134,16 +113,55 @@ export async function getDashboard(db: Db, queue: Queue, actor: Actor, days: num
   };
 }
 
-const OPEN_ONLY = `NOT EXISTS (SELECT 1 FROM "Triage" tr WHERE tr."projectId" = t."projectId" AND tr.fingerprint = t.fingerprint AND tr.status IN ('accepted', 'mitigated', 'false_positive'))`;
+/**
+ * Each project's risk at the end of every day of the window, from its closing risk per day
+ * (`ProjectRiskDay`, the last snapshot of each day) and the last day before the window, carried forward.
+ * One row per project with the window's days as arrays, so the cost is per project, not per snapshot.
+ */
+async function riskSeries(db: Db, projectIds: string[], window: string[]): Promise<Map<string, number[]>> {
+  if (projectIds.length === 0) return new Map();
+  const rows = await db.$queryRaw<Array<{ projectId: string; anchor: number | null; days: string[] | null; risks: number[] | null }>>`
+    SELECT p.id AS "projectId", before."riskScore" AS anchor, inside.days, inside.risks
+    FROM unnest(${projectIds}::uuid[]) AS p(id)
+    LEFT JOIN LATERAL (
+      SELECT d."riskScore" FROM "ProjectRiskDay" d WHERE d."projectId" = p.id AND d.day < ${window[0]}::date ORDER BY d.day DESC LIMIT 1
+    ) before ON true
+    LEFT JOIN LATERAL (
+      SELECT array_agg(to_char(d.day, 'YYYY-MM-DD') ORDER BY d.day) AS days, array_agg(d."riskScore" ORDER BY d.day) AS risks
+      FROM "ProjectRiskDay" d WHERE d."projectId" = p.id AND d.day >= ${window[0]}::date
+    ) inside ON true`;
+  return new Map(
+    rows.map((r) => {
+      const closes = (r.days ?? []).map((day, i) => ({ at: new Date(`${day}T00:00:00.000Z`), riskScore: r.risks?.[i] ?? 0 }));
+      return [r.projectId, endOfDaySeries(window, closes, r.anchor ?? 0)];
+    }),
+  );
+}
+
+/** The 10 latest analyses across the projects: the 10 latest of each project (an index range each), then the best of those. */
+async function recentAnalyses(db: Db, projectIds: string[]) {
+  if (projectIds.length === 0) return [];
+  return db.$queryRaw<
+    Array<{ id: string; projectId: string; projectName: string; path: string; status: AnalysisStatus; threatCount: number; riskScore: number; createdAt: Date; finishedAt: Date | null }>
+  >`
+    SELECT a.id, a."projectId", p.name AS "projectName", tp.path, a.status::text AS status, a."threatCount", a."riskScore", a."createdAt", a."finishedAt"
+    FROM unnest(${projectIds}::uuid[]) AS pid(id)
+    CROSS JOIN LATERAL (
+      SELECT * FROM "Analysis" WHERE "projectId" = pid.id ORDER BY "createdAt" DESC, id DESC LIMIT 10
+    ) a
+    JOIN "Project" p ON p.id = a."projectId"
+    JOIN "TemplateVersion" tv ON tv.id = a."templateVersionId"
+    JOIN "Template" tp ON tp.id = tv."templateId"
+    ORDER BY a."createdAt" DESC, a.id DESC
+    LIMIT 10`;
+}
 
 /** Open current threats per STRIDE category and severity, every cell present (zeros included). */
-async function heatmap(db: Db, analysisIds: string[]): Promise<DashboardDto["heatmap"]> {
-  const rows = analysisIds.length
-    ? await db.$queryRawUnsafe<Array<{ category: StrideCategory; severity: Severity; n: bigint }>>(
-        `SELECT t.category::text AS category, t.severity::text AS severity, count(*) AS n FROM "Threat" t
-         WHERE t."analysisId" = ANY($1::uuid[]) AND ${OPEN_ONLY} GROUP BY 1, 2`,
-        analysisIds,
-      )
+async function heatmap(db: Db, projectIds: string[]): Promise<DashboardDto["heatmap"]> {
+  const rows = projectIds.length
+    ? await db.$queryRaw<Array<{ category: StrideCategory; severity: Severity; n: bigint }>>`
+        SELECT category::text AS category, severity::text AS severity, sum("threatCount")::bigint AS n
+        FROM "ProjectThreatCell" WHERE "projectId" = ANY(${projectIds}::uuid[]) GROUP BY 1, 2`
     : [];
   const count = new Map(rows.map((r) => [`${r.category}/${r.severity}`, Number(r.n)]));
   return STRIDE_CATEGORIES.flatMap((category) => SEVERITIES.map((severity) => ({ category, severity, count: count.get(`${category}/${severity}`) ?? 0 })));
@@ -164,17 +182,17 @@ async function weeklyChurn(db: Db, projectIds: string[], since: Date): Promise<D
   return rows.map((r) => ({ week: dayKey(r.week), new: Number(r.new), resolved: Number(r.resolved) }));
 }
 
-/** Resources carrying the most open current risk, across projects. */
-async function riskiestResources(db: Db, analysisIds: string[]) {
-  if (analysisIds.length === 0) return [];
-  const rows = await db.$queryRawUnsafe<Array<{ projectId: string; id: string; type: string; file: string; n: bigint; score: number; worst: Severity }>>(
-    `SELECT t."projectId" AS "projectId", r->>'id' AS id, coalesce(r->>'type', '') AS type, coalesce(r->>'file', '') AS file,
-            count(*) AS n, sum(t.score) AS score, min(t.severity)::text AS worst
-     FROM "Threat" t CROSS JOIN LATERAL jsonb_array_elements(t.resources) r
-     WHERE t."analysisId" = ANY($1::uuid[]) AND ${OPEN_ONLY}
-     GROUP BY 1, 2, 3, 4 ORDER BY score DESC, n DESC LIMIT 10`,
-    analysisIds,
-  );
+/**
+ * Resources carrying the most open current risk, across projects: the best 10 of each project's kept
+ * riskiest (`ProjectRiskyResource`), ties broken as each project ranked them.
+ */
+async function riskiestResources(db: Db, projectIds: string[]) {
+  if (projectIds.length === 0) return [];
+  const rows = await db.$queryRaw<Array<{ projectId: string; id: string; type: string; file: string; n: number; score: number; worst: Severity }>>`
+    SELECT "projectId", "resourceId" AS id, "resourceType" AS type, file, "threatCount" AS n, "riskScore" AS score, "worstSeverity"::text AS worst
+    FROM "ProjectRiskyResource" WHERE "projectId" = ANY(${projectIds}::uuid[])
+    ORDER BY "riskScore" DESC, "threatCount" DESC, "projectId", rank
+    LIMIT 10`;
   return rows.map((r) => ({ projectId: r.projectId, resourceId: r.id, resourceType: r.type, file: r.file, threatCount: Number(r.n), riskScore: r.score, worstSeverity: r.worst }));
 }
 
