@@ -72,10 +72,21 @@ describe("exports and imports over the API, on PostgreSQL and Redis", () => {
   });
 
   it("exports a batch as CSV with a row per threat and resource", async () => {
-    const res = await request(h.app).get(`/api/v1/batches/${batchId}/export?format=csv`).buffer(true).expect(200);
+    const res = await request(h.app)
+      .get(`/api/v1/batches/${batchId}/export?format=csv`)
+      .buffer(true)
+      .parse((stream, done) => {
+        const chunks: Buffer[] = [];
+        stream.on("data", (c: Buffer) => chunks.push(c));
+        stream.on("end", () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
     expect(res.headers["content-type"]).toBe("text/csv; charset=utf-8");
     expect(res.headers["content-disposition"]).toContain('.csv"');
-    const lines = text(res).trimEnd().split("\r\n");
+    // The bytes as downloaded start with the UTF-8 byte order mark Excel needs to read the file as UTF-8.
+    const bytes = res.body as Buffer;
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = new TextDecoder("utf-8").decode(bytes).trimEnd().split("\r\n");
     expect(lines[0]).toMatch(/^fingerprint,category,severity/);
     const total = [...threatCounts.values()].reduce((a, b) => a + b, 0);
     expect(lines.length - 1).toBeGreaterThanOrEqual(total);

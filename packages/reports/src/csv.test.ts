@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { sampleInput } from "../test/helpers.ts";
-import { CSV_COLUMNS, csvCell, renderCsv } from "./csv.ts";
+import { CSV_COLUMNS, csvCell, renderCsv, UTF8_BOM } from "./csv.ts";
 
 /** A small RFC 4180 reader, so the test checks what a spreadsheet would see, not our own string building. */
 function parseCsv(text: string): string[][] {
+  expect(text.startsWith(UTF8_BOM)).toBe(true);
+  text = text.slice(UTF8_BOM.length);
   const rows: string[][] = [];
   let row: string[] = [];
   let cell = "";
@@ -62,6 +64,31 @@ describe("CSV export", () => {
   });
 
   it("writes a header only when there are no threats", () => {
-    expect(renderCsv({ threats: [], triage: {} })).toBe(`${CSV_COLUMNS.join(",")}\r\n`);
+    expect(renderCsv({ threats: [], triage: {} })).toBe(`\uFEFF${CSV_COLUMNS.join(",")}\r\n`);
+  });
+
+  it("starts with a UTF-8 byte order mark, so non-ASCII text survives a spreadsheet's round trip", () => {
+    const [threat] = sampleInput().threats;
+    const title = "Zugriff für Käufer";
+    const owner = "zoë@exämple.de";
+    const input = {
+      threats: [{ ...threat!, title, description: "Ångström — 東京 — =not a formula", resources: [] }],
+      triage: { [threat!.fingerprint]: { status: "accepted" as const, owner, note: "=HYPERLINK(\"x\")", expiresAt: null, updatedAt: "2026-11-26T10:00:00.000Z" } },
+    };
+    const bytes = Buffer.from(renderCsv(input), "utf8");
+    // What Excel sniffs: EF BB BF, then the header.
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(bytes.subarray(3, 3 + "fingerprint".length).toString("latin1")).toBe("fingerprint");
+    // A UTF-8 reader drops the mark (TextDecoder does by default, as spreadsheets do) and gets the text back.
+    const decoded = new TextDecoder("utf-8").decode(bytes);
+    expect(decoded.startsWith("fingerprint,")).toBe(true);
+    const rows = parseCsv(UTF8_BOM + decoded);
+    const col = (name: (typeof CSV_COLUMNS)[number]) => CSV_COLUMNS.indexOf(name);
+    expect(rows[1]![col("title")]).toBe(title);
+    expect(rows[1]![col("triage_owner")]).toBe(owner);
+    expect(rows[1]![col("description")]).toBe("Ångström — 東京 — =not a formula");
+    // The mark changes nothing about formula defusing: it sits before the header, never inside a cell.
+    expect(rows[1]![col("triage_note")]).toBe("'=HYPERLINK(\"x\")");
+    expect(renderCsv(input).match(/\uFEFF/g)).toHaveLength(1);
   });
 });

@@ -41,9 +41,19 @@ function row(cells: Array<string | number | null | undefined>): string {
   return cells.map(csvCell).join(",");
 }
 
-/** CSV with one row per threat × resource (a threat without resources gets one row), CRLF line ends. */
+/**
+ * The UTF-8 byte order mark. Excel reads a CSV file without it in the machine's ANSI code page, so "für" comes
+ * out as "fÃ¼r"; with it, Excel, LibreOffice, Sheets and Numbers all read UTF-8. Readers that do not expect it
+ * (Python's `utf-8` codec, `cut`) see it glued to the first header name, which is `fingerprint` and never data.
+ */
+export const UTF8_BOM = "\uFEFF";
+
+/**
+ * CSV with one row per threat × resource (a threat without resources gets one row), CRLF line ends, led by a
+ * UTF-8 byte order mark so that spreadsheets read non-ASCII text right.
+ */
 export function renderCsv(input: Pick<ReportInput, "threats" | "triage">): string {
-  const lines = [row([...CSV_COLUMNS])];
+  const lines = [UTF8_BOM + row([...CSV_COLUMNS])];
   for (const threat of input.threats) {
     const triage = input.triage[threat.fingerprint];
     const resources: Array<ResourceRef | null> = threat.resources.length > 0 ? threat.resources : [null];
