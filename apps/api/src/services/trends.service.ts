@@ -8,29 +8,30 @@ const DAY_MS = 86_400_000;
 
 /**
  * A project's risk over time from its snapshots (one per finished analysis and per triage change). Points
- * written by an analysis carry its id and path, so charts can put a marker per analysis.
+ * written by an analysis carry its id and path, so charts can put a marker per analysis. One query: the last
+ * snapshot before the window (it anchors the line at the window's left edge) and the window's snapshots, each
+ * joined to its analysis's template path.
  */
 export async function projectTrend(db: Db, actor: Actor, projectId: string, days: number, now = new Date()): Promise<RiskPoint[]> {
   await getProjectFor(db, actor, projectId);
   const since = new Date(now.getTime() - days * DAY_MS);
-  const [before, rows] = await Promise.all([
-    // The last point before the window anchors the line at its left edge.
-    db.riskSnapshot.findFirst({ where: { projectId, at: { lt: since } }, orderBy: { at: "desc" } }),
-    db.riskSnapshot.findMany({ where: { projectId, at: { gte: since } }, orderBy: { at: "asc" }, take: 5000 }),
-  ]);
-  const snapshots = before ? [{ ...before, at: since, analysisId: null }, ...rows] : rows;
-  const analysisIds = snapshots.map((s) => s.analysisId).filter((id): id is string => id !== null);
-  const analyses = await db.analysis.findMany({
-    where: { id: { in: analysisIds } },
-    select: { id: true, templateVersion: { select: { template: { select: { path: true } } } } },
-  });
-  const pathOf = new Map(analyses.map((a) => [a.id, a.templateVersion.template.path]));
-  return snapshots.map((s) => ({
-    at: s.at.toISOString(),
+  const rows = await db.$queryRaw<Array<{ anchor: boolean; at: Date; riskScore: number; threatCount: number; analysisId: string | null; path: string | null }>>`
+    (SELECT true AS anchor, s.at, s."riskScore", s."threatCount", NULL::uuid AS "analysisId", NULL::text AS path
+     FROM "RiskSnapshot" s WHERE s."projectId" = ${projectId}::uuid AND s.at < ${since} ORDER BY s.at DESC LIMIT 1)
+    UNION ALL
+    (SELECT false, s.at, s."riskScore", s."threatCount", s."analysisId", tp.path
+     FROM "RiskSnapshot" s
+     LEFT JOIN "Analysis" a ON a.id = s."analysisId"
+     LEFT JOIN "TemplateVersion" tv ON tv.id = a."templateVersionId"
+     LEFT JOIN "Template" tp ON tp.id = tv."templateId"
+     WHERE s."projectId" = ${projectId}::uuid AND s.at >= ${since} ORDER BY s.at LIMIT 5000)
+    ORDER BY anchor DESC, at`;
+  return rows.map((s) => ({
+    at: (s.anchor ? since : s.at).toISOString(),
     riskScore: s.riskScore,
     threatCount: s.threatCount,
     analysisId: s.analysisId,
-    path: s.analysisId ? (pathOf.get(s.analysisId) ?? null) : null,
+    path: s.path,
   }));
 }
 
