@@ -89,7 +89,27 @@ async function recompute(h: Harness, projectIds: string[], now: Date) {
       return [id, endOfDaySeries(window, mine.filter((s) => s.at >= since), before?.riskScore ?? 0)];
     }),
   );
+  // Spend counts every analysis finished in the window; churn, the succeeded and partial ones, by ISO week.
+  const finished = await db.analysis.findMany({ where: { projectId: { in: projectIds }, finishedAt: { gte: since } } });
+  const spend = window.map((day) => {
+    const mine = finished.filter((a) => a.finishedAt!.toISOString().slice(0, 10) === day);
+    return {
+      day,
+      costUsd: Math.round(mine.reduce((s, a) => s + Number(a.costUsd) * 1_000_000, 0)) / 1_000_000,
+      inputTokens: mine.reduce((s, a) => s + a.inputTokens, 0),
+      outputTokens: mine.reduce((s, a) => s + a.outputTokens, 0),
+    };
+  });
+  const weekly = new Map<string, { week: string; new: number; resolved: number }>();
+  for (const a of finished.filter((x) => x.status === "succeeded" || x.status === "partial").sort((x, y) => x.finishedAt!.getTime() - y.finishedAt!.getTime())) {
+    const day = new Date(`${a.finishedAt!.toISOString().slice(0, 10)}T00:00:00.000Z`);
+    const week = new Date(day.getTime() - ((day.getUTCDay() + 6) % 7) * DAY_MS).toISOString().slice(0, 10);
+    const w = weekly.get(week) ?? { week, new: 0, resolved: 0 };
+    weekly.set(week, { week, new: w.new + a.newThreatCount, resolved: w.resolved + a.resolvedThreatCount });
+  }
   return {
+    spend,
+    weekly: [...weekly.values()],
     heatmap: STRIDE_CATEGORIES.flatMap((category) => SEVERITIES.map((severity) => ({ category, severity, count: heat.get(`${category}/${severity}`) ?? 0 }))),
     risk,
     resources: [...resources.values()].sort((a, b) => b.riskScore - a.riskScore || b.threatCount - a.threatCount),
@@ -168,7 +188,14 @@ describe("dashboard aggregates agree with a recomputation from the threats", () 
       provider: "rules",
       model: null,
       promptHash: null,
-      usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, latencyMs: null, costUsd: 0 },
+      usage: {
+        inputTokens: Math.floor(random() * 5000),
+        outputTokens: Math.floor(random() * 900),
+        cacheReadTokens: 0,
+        cacheWriteTokens: 0,
+        latencyMs: null,
+        costUsd: Math.round(random() * 50_000) / 1_000_000,
+      },
       cacheHit: false,
       ungroundedCount: 0,
       error: status === "failed" ? { code: "analysis/failed", message: "failed on purpose" } : null,
@@ -197,6 +224,8 @@ describe("dashboard aggregates agree with a recomputation from the threats", () 
       const want = await recompute(h, ids, now);
       expect(d.projects.map((p) => p.id).sort(), who).toEqual([...ids].sort());
       expect(d.heatmap, who).toEqual(want.heatmap);
+      expect(d.weekly, who).toEqual(want.weekly);
+      expect(d.llmSpend.days.map((x) => ({ ...x, costUsd: Math.round(x.costUsd * 1_000_000) / 1_000_000 })), who).toEqual(want.spend);
       for (const p of d.projects) {
         const r = want.risk.get(p.id) ?? { riskScore: 0, threatCount: 0 };
         expect(p.riskScore, `${who}: risk of ${p.name}`).toBeCloseTo(r.riskScore, 6);

@@ -54,20 +54,12 @@ export async function getDashboard(db: Db, queue: Queue, actor: Actor, days: num
   const window = windowDays(now, days);
   const since = new Date(`${window[0]}T00:00:00.000Z`);
 
-  const [series, recent, queueCounts, spend, heat, weekly, resources] = await Promise.all([
+  const [series, recent, queueCounts, spend, heat, resources] = await Promise.all([
     riskSeries(db, projectIds, window),
     recentAnalyses(db, projectIds),
     queue.getJobCounts("waiting", "active", "delayed", "failed", "completed", "prioritized").catch(() => null),
-    projectIds.length
-      ? db.$queryRaw<Array<{ day: Date; cost: string; input: bigint; output: bigint }>>`
-          SELECT date_trunc('day', "finishedAt") AS day, sum("costUsd")::text AS cost,
-                 sum("inputTokens")::bigint AS input, sum("outputTokens")::bigint AS output
-          FROM "Analysis"
-          WHERE "projectId" = ANY(${projectIds}::uuid[]) AND "finishedAt" >= ${since}
-          GROUP BY 1 ORDER BY 1`
-      : Promise.resolve([]),
+    finishedPerDay(db, projectIds, since),
     heatmap(db, projectIds),
-    weeklyChurn(db, projectIds, since),
     riskiestResources(db, projectIds),
   ]);
 
@@ -89,7 +81,7 @@ export async function getDashboard(db: Db, queue: Queue, actor: Actor, days: num
     teamRisk: { current: projects.reduce((sum, p) => sum + p.riskScore, 0), series: teamSeries },
     projects: rows,
     heatmap: heat,
-    weekly,
+    weekly: weeklyChurn(spend),
     riskiestResources: resources.map((r) => ({ ...r, projectName: nameOf.get(r.projectId) ?? "" })),
     recentAnalyses: recent.map((a) => ({
       id: a.id,
@@ -168,18 +160,44 @@ async function heatmap(db: Db, projectIds: string[]): Promise<DashboardDto["heat
 }
 
 /**
+ * LLM spend and churn of the analyses finished in the window, per UTC day, in one pass over
+ * Analysis(projectId, finishedAt): spend counts every finished analysis, churn only succeeded and partial ones.
+ */
+async function finishedPerDay(db: Db, projectIds: string[], since: Date) {
+  if (projectIds.length === 0) return [];
+  return db.$queryRaw<Array<{ day: Date; cost: string; input: bigint; output: bigint; new: bigint; resolved: bigint; finished: bigint }>>`
+    SELECT date_trunc('day', "finishedAt") AS day, sum("costUsd")::text AS cost,
+           sum("inputTokens")::bigint AS input, sum("outputTokens")::bigint AS output,
+           coalesce(sum("newThreatCount") FILTER (WHERE status IN ('succeeded', 'partial')), 0)::bigint AS new,
+           coalesce(sum("resolvedThreatCount") FILTER (WHERE status IN ('succeeded', 'partial')), 0)::bigint AS resolved,
+           count(*) FILTER (WHERE status IN ('succeeded', 'partial')) AS finished
+    FROM "Analysis"
+    WHERE "projectId" = ANY(${projectIds}::uuid[]) AND "finishedAt" >= ${since}
+    GROUP BY 1 ORDER BY 1`;
+}
+
+/** The Monday (UTC) starting the ISO week of a day, as PostgreSQL's `date_trunc('week', ...)`. */
+export function weekOf(day: Date): string {
+  return dayKey(new Date(day.getTime() - ((day.getUTCDay() + 6) % 7) * DAY_MS));
+}
+
+/**
  * Per week: fingerprints present in an analysis and not in the previous finished analysis of the same
  * template (new), and the other way round (resolved); the first analysis of a template counts all new. The
- * worker stores both counts on each analysis when it persists it, so this is a sum over an index.
+ * worker stores both counts on each analysis when it persists it, so this sums the days of `finishedPerDay`.
+ * A week is listed when a succeeded or partial analysis finished in it.
  */
-async function weeklyChurn(db: Db, projectIds: string[], since: Date): Promise<DashboardDto["weekly"]> {
-  if (projectIds.length === 0) return [];
-  const rows = await db.$queryRaw<Array<{ week: Date; new: bigint; resolved: bigint }>>`
-    SELECT date_trunc('week', "finishedAt") AS week, sum("newThreatCount")::bigint AS new, sum("resolvedThreatCount")::bigint AS resolved
-    FROM "Analysis"
-    WHERE "projectId" = ANY(${projectIds}::uuid[]) AND status IN ('succeeded', 'partial') AND "finishedAt" >= ${since}
-    GROUP BY 1 ORDER BY 1`;
-  return rows.map((r) => ({ week: dayKey(r.week), new: Number(r.new), resolved: Number(r.resolved) }));
+function weeklyChurn(days: Array<{ day: Date; new: bigint; resolved: bigint; finished: bigint }>): DashboardDto["weekly"] {
+  const weeks = new Map<string, { week: string; new: number; resolved: number }>();
+  for (const d of days) {
+    if (Number(d.finished) === 0) continue;
+    const week = weekOf(d.day);
+    const w = weeks.get(week) ?? { week, new: 0, resolved: 0 };
+    w.new += Number(d.new);
+    w.resolved += Number(d.resolved);
+    weeks.set(week, w);
+  }
+  return [...weeks.values()];
 }
 
 /**
