@@ -2,14 +2,19 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";
+import express from "express";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FullReportSchema } from "@threatline/reports";
-import type { ProjectDto } from "@threatline/domain";
+import type { ProjectDto, SubmissionResult } from "@threatline/domain";
 import { FEATURE_ROUTES } from "../../api/src/app.ts";
 import { exportRoutes } from "../../api/src/routes/exports.routes.ts";
 import { createHarness, type Harness } from "../../api/test/harness.ts";
+import { waitFor } from "../../../test/support.ts";
 import { sarifErrors } from "../../../packages/reports/test/sarif-validator.ts";
+import type { RunningWorker } from "../../worker/src/runtime.ts";
+import { ApiClient } from "../src/lib/api-client.ts";
+import { watchBatch, type BatchProgress } from "../src/lib/batch-watch.ts";
 import { makeWorkspace, runCli } from "./helpers.ts";
 
 if (!FEATURE_ROUTES.includes(exportRoutes)) FEATURE_ROUTES.push(exportRoutes);
@@ -23,11 +28,34 @@ describe(
     let url: string;
     let cwd: string;
 
+    /** What the CLI asked for, and how the proxy in front of the API treats the batch event stream. */
+    const seen: string[] = [];
+    let streamMode: "pass" | "bad-gateway" | "cut" | "silent" = "pass";
+    let worker: RunningWorker;
+
     beforeAll(async () => {
       h = await createHarness();
-      h.startWorker();
+      worker = h.startWorker();
+      // The real API behind a stand-in for what sits between a CI runner and a server: it records the requests
+      // and, when told, breaks the event stream the way proxies do.
+      const front = express();
+      front.use((req, res, next) => {
+        seen.push(`${req.method} ${req.path}`);
+        if (!req.path.endsWith("/events") || streamMode === "pass") return next();
+        if (streamMode === "bad-gateway") {
+          res.status(502).type("html").send("<html><body>502 Bad Gateway</body></html>");
+        } else if (streamMode === "cut") {
+          res.writeHead(200, { "content-type": "text/event-stream" });
+          res.write(": hello\n\n");
+          setTimeout(() => res.socket?.destroy(), 50);
+        } else {
+          res.writeHead(200, { "content-type": "text/event-stream" });
+          res.flushHeaders();
+        }
+      });
+      front.use(h.api);
       server = await new Promise<Server>((resolve) => {
-        const s = h.api.listen(0, "127.0.0.1", () => resolve(s));
+        const s = front.listen(0, "127.0.0.1", () => resolve(s));
       });
       url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       cwd = makeWorkspace();
@@ -72,6 +100,73 @@ describe(
       expect(report.threats.length).toBeGreaterThan(0);
     });
 
+    const batchRequests = (batchId: string) => ({
+      stream: seen.filter((r) => r === `GET /api/v1/batches/${batchId}/events`).length,
+      polls: seen.filter((r) => r === `GET /api/v1/batches/${batchId}`).length,
+    });
+    const batchIdOf = (stdout: string) => /as batch ([0-9a-f-]{36})/.exec(stdout)?.[1] ?? "";
+
+    it("follows the batch live over the event stream, without polling", async () => {
+      streamMode = "pass";
+      const env = { THREATLINE_POLL_MS: "100", THREATLINE_TOKEN: h.adminToken };
+      const run = await runCli(["submit", "k8s", "api", "--server", url, "--project", "cli-live", "--wait"], { cwd, env });
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/Batch succeeded: 2 succeeded; \d+ threat\(s\)/);
+      expect(batchRequests(batchIdOf(run.stdout))).toEqual({ stream: 1, polls: 0 });
+    });
+
+    it("reports progress from the stream as each analysis finishes", async () => {
+      streamMode = "pass";
+      await worker.worker.pause();
+      const project = (await request(h.app).post("/api/v1/projects").send({ name: "cli-progress" }).expect(201)).body as ProjectDto;
+      const files = ["k8s/deploy.yaml", "api/openapi.yaml", "infra/app.yaml"].map((p) => ({ path: p, content: readFileSync(path.join(cwd, p), "utf8") }));
+      const submitted = (await request(h.app).post(`/api/v1/projects/${project.id}/submissions`).send({ files }).expect(202)).body as SubmissionResult;
+      const progress: BatchProgress[] = [];
+      const fallbacks: string[] = [];
+      const client = new ApiClient({ server: url, token: h.adminToken });
+      const watching = watchBatch(client, submitted.batchId, 3, {
+        timeoutMs: 60_000,
+        pollMs: 100,
+        idleMs: 30_000,
+        onProgress: (p) => progress.push(p),
+        onFallback: (reason) => fallbacks.push(reason),
+      });
+      // The snapshot arrives while nothing can finish; then the worker resumes and the stream reports each analysis.
+      await waitFor(() => progress.length > 0, 10_000, "the snapshot");
+      expect(progress[0]).toMatchObject({ done: 0, total: 3 });
+      await worker.worker.resume();
+      const batch = await watching;
+      expect(fallbacks).toEqual([]);
+      expect(batch.analyses.map((a) => a.status)).toEqual(["succeeded", "succeeded", "succeeded"]);
+      expect(progress.at(-1)).toEqual({ done: 3, total: 3, counts: { succeeded: 3 } });
+      const dones = progress.map((p) => p.done);
+      expect(dones).toEqual([...dones].sort((a, b) => a - b));
+      // Live updates, not just a snapshot and a final answer: each finish was seen on its own.
+      for (const n of [1, 2, 3]) expect(dones).toContain(n);
+      expect(batchRequests(submitted.batchId)).toEqual({ stream: 1, polls: 0 });
+    });
+
+    it("falls back to polling when a proxy refuses, cuts or stalls the stream", async () => {
+      const env = { THREATLINE_POLL_MS: "100", THREATLINE_STREAM_IDLE_MS: "1500", THREATLINE_TOKEN: h.adminToken };
+      for (const [mode, reason] of [
+        ["bad-gateway", /502 Bad Gateway without a Threatline error/],
+        ["cut", /Live progress unavailable \(/],
+        ["silent", /no data for 2 s/],
+      ] as const) {
+        streamMode = mode;
+        const run = await runCli(["submit", "k8s", "--server", url, "--project", `cli-${mode}`, "--wait"], { cwd, env });
+        expect(run.stderr, mode).toMatch(/Live progress unavailable \(.+\); checking the batch every 0\.1 s instead\./);
+        expect(run.stderr, mode).toMatch(reason);
+        expect(run.code, mode).toBe(0);
+        expect(run.stdout, mode).toMatch(/Batch succeeded: 1 succeeded/);
+        const requests = batchRequests(batchIdOf(run.stdout));
+        expect(requests.stream, mode).toBe(1);
+        expect(requests.polls, mode).toBeGreaterThan(0);
+      }
+      streamMode = "pass";
+    });
+
     it("explains the server's refusals: no token, a wrong token, a token without the submit scope", async () => {
       const env = { THREATLINE_POLL_MS: "100", THREATLINE_TOKEN: "" };
       const none = await runCli(["submit", "k8s", "--server", url, "--project", "cli-e2e"], { cwd, env });
@@ -91,6 +186,29 @@ describe(
       });
       expect(narrow.code).toBe(2);
       expect(narrow.stderr).toContain("[auth/forbidden]");
+    });
+
+    // Last: it leaves the worker paused.
+    it("gives up at --timeout with exit 4 and says what to do, whether streaming or polling", async () => {
+      await worker.worker.pause();
+      const env = { THREATLINE_POLL_MS: "100", THREATLINE_TOKEN: h.adminToken };
+      for (const mode of ["pass", "bad-gateway"] as const) {
+        streamMode = mode;
+        const started = Date.now();
+        const run = await runCli(["submit", "infra", "--server", url, "--project", `cli-timeout-${mode}`, "--wait", "--timeout", "2"], { cwd, env });
+        expect(run.code, mode).toBe(4);
+        const batchId = batchIdOf(run.stdout);
+        expect(run.stderr, mode).toContain(`Gave up waiting for batch ${batchId} after 2 s: 0 of 1 analyses finished.`);
+        expect(run.stderr, mode).toContain(`threatline export --batch ${batchId}`);
+        expect(run.stderr, mode).toContain("--timeout SECONDS");
+        expect(run.stdout, mode).not.toContain("Batch ");
+        // Gave up at the deadline, not at some later poll or heartbeat (the process start-up takes a few seconds).
+        expect(Date.now() - started, mode).toBeLessThan(30_000);
+      }
+      streamMode = "pass";
+      const usage = await runCli(["submit", "infra", "--server", url, "--project", "x", "--wait", "--timeout", "soon"], { cwd, env });
+      expect(usage.code).toBe(2);
+      expect(usage.stderr).toContain("--timeout takes a number of seconds above 0, not 'soon'.");
     });
   },
 );

@@ -1,7 +1,6 @@
 import type { Command } from "commander";
 import {
   SEVERITIES,
-  isFinalStatus,
   type BatchDto,
   type ProjectDto,
   type Severity,
@@ -11,6 +10,7 @@ import {
 import cliProgress from "cli-progress";
 import pc from "picocolors";
 import { ApiError, clientFrom, type ApiClient, type ServerOptions } from "../lib/api-client.ts";
+import { WaitTimeoutError, watchBatch } from "../lib/batch-watch.ts";
 import { usageErrorsExit2 } from "../lib/commander.ts";
 import { UsageError, findTemplateFiles, readTemplateFiles } from "../lib/files.ts";
 import { atOrAbove, parseSeverity } from "../lib/severity.ts";
@@ -20,16 +20,26 @@ interface SubmitOptions extends ServerOptions {
   wait?: boolean;
   failOn?: string;
   force?: boolean;
+  timeout: number;
 }
 
 /** Exit codes: 1 when --fail-on is met, 3 when an analysis failed (and --fail-on was not met). */
 export const EXIT_FAIL_ON = 1;
 export const EXIT_ANALYSIS_FAILED = 3;
 
-/** How often --wait asks for the batch; the env override exists for tests. */
-function pollInterval(): number {
-  const fromEnv = Number(process.env.THREATLINE_POLL_MS);
-  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 1_000;
+/** Exit code when --timeout runs out before every analysis is final (they go on on the server). */
+export const EXIT_TIMEOUT = 4;
+
+/** A positive number of milliseconds from the environment, else `fallback`; the overrides exist for tests. */
+function msFromEnv(name: string, fallback: number): number {
+  const fromEnv = Number(process.env[name]);
+  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : fallback;
+}
+
+function parseTimeout(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--timeout takes a number of seconds above 0, not '${value}'.`);
+  return seconds;
 }
 
 /** `threatline submit`: sends local files to a Threatline server for analysis, and optionally waits for the verdict. */
@@ -44,7 +54,11 @@ export function registerSubmit(program: Command): void {
     .option("--wait", "wait until every analysis is finished and print a summary")
     .option("--fail-on <severity>", "with --wait: exit 1 when a threat at or above SEVERITY is found (implies --wait)")
     .option("--force", "skip the server's LLM cache and pay for fresh answers")
-    .addHelpText("after", "\nExit codes: 0 ok, 1 --fail-on met, 2 usage or server error, 3 an analysis failed.")
+    .option("--timeout <seconds>", "with --wait: give up after this long (the analyses go on on the server)", parseTimeout, 1800)
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 ok, 1 --fail-on met, 2 usage or server error, 3 an analysis failed, 4 --timeout ran out.",
+    )
     .action(async (paths: string[], options: SubmitOptions) => {
       process.exitCode = await submit(paths, options);
     });
@@ -70,7 +84,11 @@ async function findOrCreateProject(client: ApiClient, name: string): Promise<Pro
   }
 }
 
-async function waitForBatch(client: ApiClient, batchId: string, total: number): Promise<BatchDto> {
+/**
+ * Waits for the batch with live progress from the server's event stream (polling if the stream fails), behind
+ * a progress bar when stderr is a terminal.
+ */
+async function waitForBatch(client: ApiClient, batchId: string, total: number, timeoutSeconds: number): Promise<BatchDto> {
   const bar =
     process.stderr.isTTY && total > 1
       ? new cliProgress.SingleBar(
@@ -85,17 +103,23 @@ async function waitForBatch(client: ApiClient, batchId: string, total: number): 
       : undefined;
   bar?.start(total, 0, { status: "" });
   try {
-    for (;;) {
-      const batch = await client.json<BatchDto>("GET", `/batches/${batchId}`);
-      const done = batch.analyses.filter((a) => isFinalStatus(a.status)).length;
-      bar?.update(done, {
-        status: Object.entries(batch.counts)
-          .map(([s, n]) => `${s}:${n}`)
-          .join(" "),
-      });
-      if (done === batch.analyses.length) return batch;
-      await new Promise((r) => setTimeout(r, pollInterval()));
-    }
+    return await watchBatch(client, batchId, total, {
+      timeoutMs: timeoutSeconds * 1_000,
+      pollMs: msFromEnv("THREATLINE_POLL_MS", 1_000),
+      idleMs: msFromEnv("THREATLINE_STREAM_IDLE_MS", 45_000),
+      onProgress: (progress) =>
+        bar?.update(progress.done, {
+          status: Object.entries(progress.counts)
+            .map(([s, n]) => `${s}:${n}`)
+            .join(" "),
+        }),
+      onFallback: (reason) => {
+        const note = `Live progress unavailable (${reason}); checking the batch every ${msFromEnv("THREATLINE_POLL_MS", 1_000) / 1_000} s instead.\n`;
+        if (bar) bar.stop();
+        process.stderr.write(note);
+        bar?.start(total, 0, { status: "" });
+      },
+    });
   } finally {
     bar?.stop();
   }
@@ -136,7 +160,14 @@ async function submit(paths: string[], options: SubmitOptions): Promise<number> 
   );
   if (!options.wait && threshold === undefined) return 0;
 
-  const batch = await waitForBatch(client, result.batchId, result.analyses.length);
+  let batch: BatchDto;
+  try {
+    batch = await waitForBatch(client, result.batchId, result.analyses.length, options.timeout);
+  } catch (error) {
+    if (!(error instanceof WaitTimeoutError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return EXIT_TIMEOUT;
+  }
   const failed = batch.analyses.filter((a) => a.status === "failed");
   const finished = batch.analyses.filter((a) => a.status === "succeeded" || a.status === "partial");
   const threats = (await Promise.all(finished.map((a) => threatsOf(client, a.id)))).flat();

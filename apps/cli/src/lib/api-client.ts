@@ -69,8 +69,13 @@ export class ApiClient {
     this.token = options.token || undefined;
   }
 
-  private async send(method: string, path: string, body?: unknown): Promise<Response> {
-    const headers: Record<string, string> = { accept: "application/json" };
+  private async send(
+    method: string,
+    path: string,
+    body?: unknown,
+    options: { accept?: string; signal?: AbortSignal } = {},
+  ): Promise<Response> {
+    const headers: Record<string, string> = { accept: options.accept ?? "application/json" };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (body !== undefined) headers["content-type"] = "application/json";
     let res: Response;
@@ -79,8 +84,10 @@ export class ApiClient {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
+        signal: options.signal,
       });
     } catch (error) {
+      if (options.signal?.aborted) throw error;
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       throw new Error(`Cannot reach ${this.base}: ${cause?.code ?? cause?.message ?? String(error)}.`);
     }
@@ -104,9 +111,17 @@ export class ApiClient {
   }
 
   /** Calls an endpoint and parses its JSON answer. */
-  async json<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
-    const res = await this.send(method, path, body);
+  async json<T>(method: "GET" | "POST", path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+    const res = await this.send(method, path, body, { signal });
     return (await res.json()) as T;
+  }
+
+  /**
+   * Opens a Server-Sent Events stream; the caller reads `body` and aborts `signal` to close it. Refusals come
+   * back as ApiError like any other call.
+   */
+  async stream(path: string, signal: AbortSignal): Promise<Response> {
+    return this.send("GET", path, undefined, { accept: "text/event-stream", signal });
   }
 
   /** Fetches a file the API serves as an attachment. */
