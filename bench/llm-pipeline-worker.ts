@@ -34,7 +34,7 @@ async function run(setup: WorkerSetup): Promise<void> {
     LLM_MAX_INPUT_TOKENS: "60000",
     LLM_RESERVATION: setup.reserve,
   })!;
-  const modeler = createThreatModeler({ config, redis, cache: new RedisLlmCache(redis, setup.prefix), limiterPrefix: setup.prefix, limiterWindowMs: setup.windowMs, limiterPollMs: setup.pollMs });
+  const modeler = createThreatModeler({ config, redis, cache: new RedisLlmCache(redis, setup.prefix), limiterPrefix: setup.prefix, limiterWindowMs: setup.windowMs });
   process.send?.("ready");
   await new Promise((resolve) => process.once("message", resolve));
 

@@ -1,7 +1,8 @@
 /**
  * A token bucket as Bedrock applies it: full at `capacity`, refilled continuously at `capacity` per window.
- * A call is admitted while the bucket is not empty and charged its reservation; settling corrects the
- * charge to what the call really cost, so the balance may go below zero after an expensive answer.
+ * A call is admitted while the bucket holds at least its reservation (input + maxTokens) and charged it;
+ * settling, when the call ends, corrects the charge to what the call really cost (input + k·output), so the
+ * balance may go below zero after an expensive answer.
  */
 export class TokenBucket {
   private level: number;

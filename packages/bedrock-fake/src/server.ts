@@ -225,7 +225,6 @@ export async function startFakeBedrock(initial: FakeBedrockOptions = {}): Promis
       }
       const weight = options.outputTokenWeight ?? (isClaude4Class(modelId) ? 5 : 1);
       const charged = input + weight * output;
-      tpm.adjust(reservation - charged);
       stats.inputTokens += input;
       stats.outputTokens += output;
       stats.quotaTokens += charged;
@@ -235,6 +234,8 @@ export async function startFakeBedrock(initial: FakeBedrockOptions = {}): Promis
 
       const latency = (options.latencyMs ?? 0) + (options.latencyPerOutputTokenMs ?? 0) * output + (fault === "slow" ? (options.slowMs ?? 30_000) : 0);
       await sleep(latency);
+      // Like Bedrock, the reservation holds while the model generates and is settled when the call ends.
+      tpm.adjust(reservation - charged);
       stats.served += 1;
       const content = tool
         ? [{ toolUse: { toolUseId: `tooluse_${randomUUID().replace(/-/g, "").slice(0, 22)}`, name: tool, input: toolInput } }]

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadLlmConfig } from "./config.ts";
+import { limitsFor, loadLlmConfig } from "./config.ts";
 import { costUsd, priceFor } from "./cost.ts";
 
 describe("loadLlmConfig", () => {
@@ -39,6 +39,23 @@ describe("loadLlmConfig", () => {
     expect(config.prices["llama3.1:8b"]).toEqual({ input: 0, output: 0 });
     expect(config.prices["claude-sonnet-4"]).toBeDefined();
     expect(config.ungrounded).toBe("flag");
+  });
+
+  it("resolves per-model quotas: exact id, else the longest fragment, else the defaults", () => {
+    const config = loadLlmConfig({
+      THREATLINE_LLM_PROVIDER: "bedrock",
+      LLM_TPM: "100000",
+      LLM_RPM: "50",
+      LLM_MODEL_LIMITS: '{"claude-haiku-4":{"tpm":400000},"claude-sonnet-4":{"tpm":200000,"margin":0.05},"us.anthropic.claude-sonnet-4-5-20250929-v1:0":{"rpm":10}}',
+    })!;
+    expect(config.quotaMargin).toBe(0.01);
+    expect(config.quotaWindowMs).toBe(60_000);
+    expect(limitsFor(config, "us.anthropic.claude-sonnet-4-5-20250929-v1:0")).toEqual({ tpm: 100_000, rpm: 10, outputTokenWeight: 5, quotaMargin: 0.01 });
+    expect(limitsFor(config, "global.anthropic.claude-sonnet-4-5-20250929-v1:0")).toEqual({ tpm: 200_000, rpm: 50, outputTokenWeight: 5, quotaMargin: 0.05 });
+    expect(limitsFor(config, "us.anthropic.claude-haiku-4-5-20251001-v1:0")).toMatchObject({ tpm: 400_000, rpm: 50 });
+    expect(limitsFor(config, "amazon.nova-pro-v1:0")).toEqual({ tpm: 100_000, rpm: 50, outputTokenWeight: 5, quotaMargin: 0.01 });
+    expect(() => loadLlmConfig({ THREATLINE_LLM_PROVIDER: "bedrock", LLM_MODEL_LIMITS: '{"m":{"tpm":-1}}' })).toThrow(/LLM_MODEL_LIMITS/);
+    expect(() => loadLlmConfig({ THREATLINE_LLM_PROVIDER: "bedrock", LLM_MODEL_LIMITS: '{"m":{"tmp":1}}' })).toThrow(/LLM_MODEL_LIMITS/);
   });
 
   it("names every bad key", () => {

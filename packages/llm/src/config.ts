@@ -17,7 +17,7 @@ const EnvSchema = z.object({
   AWS_REGION: optionalString,
   /** Another Bedrock runtime endpoint (a VPC endpoint, or the fake's URL for tests and demos). */
   BEDROCK_ENDPOINT: optionalString,
-  /** Most output tokens per call. Also the quota reservation, so keep it near what answers need. */
+  /** Most output tokens per call. Bedrock reserves input + this much quota while the call runs. */
   LLM_MAX_TOKENS: num(4096).pipe(z.number().int().min(256)),
   /** Sampling temperature; 0 keeps answers as repeatable as the model allows. */
   LLM_TEMPERATURE: num(0).pipe(z.number().max(1)),
@@ -46,14 +46,24 @@ const EnvSchema = z.object({
   /** Attempts inside the AWS SDK for one call; kept at 1 so that the queue, which knows the quota, does the retrying. */
   LLM_SDK_MAX_ATTEMPTS: num(1).pipe(z.number().int().min(1).max(5)),
   /**
-   * How much quota to reserve before a call. `max` (default): the input estimate + maxTokens × weight, so a
-   * window can never be over-committed. `adaptive`: the input estimate scaled by the 90th percentile of
-   * billed ÷ estimated input of this process's last 50 calls (× 1.1, never above the estimate), and, per
-   * resource sent, 1.25 × the 90th percentile of output per resource (capped at maxTokens). It keeps far less
-   * quota idle while calls are in flight, at the risk of a brief over-commit when an answer is unusually long
-   * (settling corrects it).
+   * Share of the token quota kept free beyond a call's reservation before the limiter admits it, for what the
+   * limiter cannot see (the provider's own token count and clock). Costs no throughput (the refill rate is the
+   * same), only that much of the bucket left unspent.
    */
-  LLM_RESERVATION: z.preprocess((v) => (v === "" || v === undefined ? "max" : v), z.enum(["max", "adaptive"])),
+  LLM_QUOTA_MARGIN: num(0.01).pipe(z.number().max(0.5)),
+  /** The provider's quota window: 60 000 ms (per minute). Shorter only to run benchmarks and tests in scaled time. */
+  LLM_QUOTA_WINDOW_MS: num(60_000).pipe(z.number().int().min(100)),
+  /**
+   * Longest a call waits in its worker for the shared quota when the limiter says exactly when there will be
+   * room; a longer wait gives the job back to the queue (BullMQ's rate-limit path, no attempt burnt).
+   */
+  LLM_LIMITER_MAX_WAIT_MS: num(60_000).pipe(z.number().int()),
+  /**
+   * Per-model quotas, JSON `{ "<model id or fragment>": { tpm?, rpm?, outputTokenWeight?, margin? } }`: the
+   * longest key contained in the model id wins, and what it leaves out comes from LLM_TPM, LLM_RPM,
+   * LLM_OUTPUT_TOKEN_WEIGHT and LLM_QUOTA_MARGIN.
+   */
+  LLM_MODEL_LIMITS: optionalString,
   /** How long to wait after the provider itself said 429, when it gives no hint. */
   LLM_THROTTLE_RETRY_MS: num(5_000).pipe(z.number().int()),
 });
@@ -76,7 +86,34 @@ export interface LlmConfig {
   promptVersion: string;
   sdkMaxAttempts: number;
   throttleRetryMs: number;
-  reservation: "max" | "adaptive";
+  /** Share of the token quota kept free beyond each reservation (LLM_QUOTA_MARGIN). */
+  quotaMargin: number;
+  quotaWindowMs: number;
+  limiterMaxWaitMs: number;
+  /** Per-model overrides of tpm, rpm, outputTokenWeight and quotaMargin (LLM_MODEL_LIMITS). */
+  modelLimits: ModelLimitsTable;
+}
+
+const ModelLimitsSchema = z.object({
+  tpm: z.number().int().nonnegative().optional(),
+  rpm: z.number().int().nonnegative().optional(),
+  outputTokenWeight: z.number().min(1).optional(),
+  margin: z.number().nonnegative().max(0.5).optional(),
+});
+export const ModelLimitsTableSchema = z.record(z.string(), ModelLimitsSchema.strict());
+export type ModelLimitsTable = z.infer<typeof ModelLimitsTableSchema>;
+
+/** The quota settings one model runs under: its entry of LLM_MODEL_LIMITS (exact id, else longest fragment) over the defaults. */
+export function limitsFor(config: LlmConfig, model: string): { tpm: number; rpm: number; outputTokenWeight: number; quotaMargin: number } {
+  const table = config.modelLimits;
+  const key = table[model] ? model : Object.keys(table).filter((k) => model.includes(k)).sort((a, b) => b.length - a.length)[0];
+  const entry = key ? table[key] : undefined;
+  return {
+    tpm: entry?.tpm ?? config.tpm,
+    rpm: entry?.rpm ?? config.rpm,
+    outputTokenWeight: entry?.outputTokenWeight ?? config.outputTokenWeight,
+    quotaMargin: entry?.margin ?? config.quotaMargin,
+  };
 }
 
 /**
@@ -104,6 +141,19 @@ export function loadLlmConfig(env: NodeJS.ProcessEnv): LlmConfig | null {
     const table = PriceTableSchema.safeParse(raw);
     if (!table.success) throw new Error(`Invalid LLM configuration: LLM_PRICES: ${table.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
     prices = { ...DEFAULT_PRICES, ...table.data };
+  }
+
+  let modelLimits: ModelLimitsTable = {};
+  if (e.LLM_MODEL_LIMITS) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(e.LLM_MODEL_LIMITS);
+    } catch {
+      throw new Error("Invalid LLM configuration: LLM_MODEL_LIMITS is not JSON");
+    }
+    const table = ModelLimitsTableSchema.safeParse(raw);
+    if (!table.success) throw new Error(`Invalid LLM configuration: LLM_MODEL_LIMITS: ${table.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    modelLimits = table.data;
   }
 
   let model = e.BEDROCK_MODEL_ID;
@@ -134,6 +184,9 @@ export function loadLlmConfig(env: NodeJS.ProcessEnv): LlmConfig | null {
     promptVersion: e.LLM_PROMPT_VERSION,
     sdkMaxAttempts: e.LLM_SDK_MAX_ATTEMPTS,
     throttleRetryMs: e.LLM_THROTTLE_RETRY_MS,
-    reservation: e.LLM_RESERVATION,
+    quotaMargin: e.LLM_QUOTA_MARGIN,
+    quotaWindowMs: e.LLM_QUOTA_WINDOW_MS,
+    limiterMaxWaitMs: e.LLM_LIMITER_MAX_WAIT_MS,
+    modelLimits,
   };
 }

@@ -2,155 +2,228 @@ import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 
 /**
- * A sliding-window log in Redis, one per model, shared by every worker process. Each admitted call is an
- * entry (time, tokens); a call is admitted when the entries of the last window plus its reservation stay
- * within the quota, so no window of that length ever holds more than `tpm` tokens or `rpm` requests.
- * Settling rewrites an entry's tokens to what the call really cost. Time comes from Redis (`TIME`), so
- * clocks of different machines do not matter.
+ * A token bucket in Redis, one per model, shared by every worker process, that keeps the same books as the
+ * provider's own quota (Bedrock's, and packages/bedrock-fake's): the bucket starts full at `tpm`, refills
+ * continuously at `tpm` per window, admits a call while the level covers its reservation (input + maxTokens)
+ * and takes the reservation; settling replaces it with what the provider billed (input + k·output), so the
+ * level may go below zero after expensive answers, exactly as the provider's does. Because the books match,
+ * the limiter can run the provider at its edge: it refuses what the provider would refuse, plus a small
+ * margin for the few milliseconds in which the two differ (a settlement the provider made and we have not
+ * heard of yet).
  *
- * Reservations not settled yet are also kept in a set: while some are in flight, a refused call is told to
- * come back after `pollMs` rather than when the oldest entries expire, because settling usually gives most
- * of a reservation back long before that.
+ * A refused caller is told the exact time until the level will cover its reservation and that of every
+ * caller refused before it (a FIFO waiting list in Redis), so waiters wake one after the other instead of
+ * polling, and a large call is not starved by small ones. A waiter that stops asking (a dead process) drops
+ * off the list `graceMs` after the time it was told.
  *
- * KEYS: 1 entries (zset id → admitted at), 2 amounts (hash id → tokens), 3 sum of amounts, 4 requests (zset),
- * 5 unsettled (set of ids)
- * ARGV: 1 op (acquire | settle), 2 id, 3 tokens, 4 tpm, 5 rpm, 6 window ms, 7 poll ms
- * Returns { admitted (1/0), wait ms, tokens in window, Redis time ms }.
+ * Requests per minute, when set, are a second bucket of `rpm` with the same rules. Time comes from Redis
+ * (`TIME`), so the clocks of different machines do not matter.
+ *
+ * KEYS: 1 state (hash: level, rlevel, ts), 2 waiters (zset id → first refusal ms), 3 waiter reservations
+ * (hash), 4 waiter deadlines (hash)
+ * ARGV: 1 op (acquire | settle | cancel | peek), 2 id, 3 tokens (acquire: reservation; settle: tokens given
+ * back, negative to charge more), 4 tpm, 5 rpm, 6 window ms, 7 margin tokens, 8 grace ms, 9 requests given
+ * back (settle)
+ * Returns { admitted (1/0), wait ms, level (tokens, floored), Redis time ms }.
  */
 const SCRIPT = `
 local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local cap = tonumber(ARGV[4])
+local rcap = tonumber(ARGV[5])
 local window = tonumber(ARGV[6])
-local horizon = now - window
-local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', horizon)
-local freed = 0
-for _, id in ipairs(expired) do
-  local a = redis.call('HGET', KEYS[2], id)
-  if a then freed = freed + tonumber(a) end
-  redis.call('HDEL', KEYS[2], id)
-  redis.call('SREM', KEYS[5], id)
+local s = redis.call('HMGET', KEYS[1], 'level', 'rlevel', 'ts')
+local level = tonumber(s[1]) or cap
+local rlevel = tonumber(s[2]) or rcap
+local ts = tonumber(s[3]) or now
+local dt = now - ts
+if dt < 0 then dt = 0 end
+if cap > 0 then level = math.min(cap, level + dt * cap / window) end
+if rcap > 0 then rlevel = math.min(rcap, rlevel + dt * rcap / window) end
+
+local function save()
+  redis.call('HSET', KEYS[1], 'level', tostring(level), 'rlevel', tostring(rlevel), 'ts', tostring(now))
+  -- Once the bucket would be full again, a missing key means exactly that.
+  local ttl = window
+  if cap > 0 and level < cap then ttl = ttl + math.ceil((cap - level) * window / cap) end
+  if rcap > 0 and rlevel < rcap then ttl = ttl + math.ceil((rcap - rlevel) * window / rcap) end
+  for i = 1, 4 do redis.call('PEXPIRE', KEYS[i], ttl) end
 end
-if #expired > 0 then
-  redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', horizon)
-  redis.call('DECRBY', KEYS[3], freed)
+local function leave(id)
+  redis.call('ZREM', KEYS[2], id)
+  redis.call('HDEL', KEYS[3], id)
+  redis.call('HDEL', KEYS[4], id)
 end
-redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', horizon)
-local sum = tonumber(redis.call('GET', KEYS[3]) or '0')
+
+local op = ARGV[1]
+local id = ARGV[2]
 local amount = tonumber(ARGV[3])
-
-if ARGV[1] == 'settle' then
-  local old = redis.call('HGET', KEYS[2], ARGV[2])
-  redis.call('SREM', KEYS[5], ARGV[2])
-  if old then
-    redis.call('HSET', KEYS[2], ARGV[2], amount)
-    sum = redis.call('INCRBY', KEYS[3], amount - tonumber(old))
-  end
-  return {1, 0, sum, now}
+if op == 'peek' then
+  return {1, 0, math.floor(level), math.floor(now)}
+end
+if op == 'cancel' then
+  leave(id)
+  return {1, 0, math.floor(level), math.floor(now)}
+end
+if op == 'settle' then
+  if cap > 0 then level = math.min(cap, level + amount) end
+  if rcap > 0 then rlevel = math.min(rcap, rlevel + tonumber(ARGV[9])) end
+  save()
+  return {1, 0, math.floor(level), math.floor(now)}
 end
 
-local tpm = tonumber(ARGV[4])
-local rpm = tonumber(ARGV[5])
-if tpm > 0 and amount > tpm then amount = tpm end
+-- acquire: drop waiters that stopped asking, then count the reservations of those refused before this one.
+local deadlines = redis.call('HGETALL', KEYS[4])
+for i = 1, #deadlines, 2 do
+  if tonumber(deadlines[i + 1]) < now then leave(deadlines[i]) end
+end
+local ahead = 0
+local aheadN = 0
+local queued = false
+local list = redis.call('ZRANGE', KEYS[2], 0, -1)
+for _, other in ipairs(list) do
+  if other == id then
+    queued = true
+    break
+  end
+  ahead = ahead + tonumber(redis.call('HGET', KEYS[3], other) or '0')
+  aheadN = aheadN + 1
+end
+
+local margin = tonumber(ARGV[7])
 local wait = 0
-if rpm > 0 then
-  local n = redis.call('ZCARD', KEYS[4])
-  if n >= rpm then
-    local oldest = redis.call('ZRANGE', KEYS[4], n - rpm, n - rpm, 'WITHSCORES')
-    wait = tonumber(oldest[2]) + window - now + 1
+if cap > 0 then
+  local need = math.min(ahead + math.min(amount, cap) + margin, cap)
+  if level < need then wait = (need - level) * window / cap end
+end
+if rcap > 0 then
+  local rneed = math.min(aheadN + 1, rcap)
+  if rlevel < rneed then
+    local w = (rneed - rlevel) * window / rcap
+    if w > wait then wait = w end
   end
 end
-if tpm > 0 and sum + amount > tpm then
-  local need = sum + amount - tpm
-  local entries = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
-  local released = 0
-  local tokensWait = window
-  for i = 1, #entries, 2 do
-    released = released + tonumber(redis.call('HGET', KEYS[2], entries[i]) or '0')
-    if released >= need then
-      tokensWait = tonumber(entries[i + 1]) + window - now + 1
-      break
-    end
-  end
-  local poll = tonumber(ARGV[7])
-  if poll > 0 and tokensWait > poll and redis.call('SCARD', KEYS[5]) > 0 then tokensWait = poll end
-  if tokensWait > wait then wait = tokensWait end
-end
-if wait > 0 then return {0, wait, sum, now} end
 
-redis.call('ZADD', KEYS[1], now, ARGV[2])
-redis.call('HSET', KEYS[2], ARGV[2], amount)
-sum = redis.call('INCRBY', KEYS[3], amount)
-redis.call('ZADD', KEYS[4], now, ARGV[2])
-redis.call('SADD', KEYS[5], ARGV[2])
-for i = 1, 5 do redis.call('PEXPIRE', KEYS[i], window * 2) end
-return {1, 0, sum, now}
+if wait <= 0 then
+  if cap > 0 then level = level - amount end
+  if rcap > 0 then rlevel = rlevel - 1 end
+  leave(id)
+  save()
+  return {1, 0, math.floor(level), math.floor(now)}
+end
+wait = math.ceil(wait)
+if not queued then redis.call('ZADD', KEYS[2], now, id) end
+redis.call('HSET', KEYS[3], id, amount)
+redis.call('HSET', KEYS[4], id, tostring(now + wait + tonumber(ARGV[8])))
+save()
+return {0, wait, math.floor(level), math.floor(now)}
 `;
 
 type LimiterRedis = Redis & {
-  threatlineLimiter(k1: string, k2: string, k3: string, k4: string, k5: string, op: string, id: string, tokens: number, tpm: number, rpm: number, windowMs: number, pollMs: number): Promise<[number, number, number, number]>;
+  threatlineBucket(
+    k1: string,
+    k2: string,
+    k3: string,
+    k4: string,
+    op: string,
+    id: string,
+    tokens: number,
+    tpm: number,
+    rpm: number,
+    windowMs: number,
+    margin: number,
+    graceMs: number,
+    requests: number,
+  ): Promise<[number, number, number, number]>;
 };
 
 export interface RateLimiterOptions {
   /** Key prefix, shared by every process of one deployment (tests use their own). */
   prefix: string;
   model: string;
-  /** Tokens per window; 0 = no token limit. */
+  /** The provider's token quota per window (its bucket's size and refill); 0 = no token limit. */
   tpm: number;
   /** Requests per window; 0 = no request limit. */
   rpm: number;
   /** 60 000 ms in production; shorter only to run benchmarks and tests in scaled time. */
   windowMs?: number;
-  /** Longest wait suggested while reservations are in flight (default 1 000 ms, about a short call). */
-  pollMs?: number;
+  /**
+   * Tokens kept in the bucket beyond a call's reservation before it is admitted, for the moments when the
+   * provider has settled a call and we have not (default 0). Costs no throughput: the refill rate is the same.
+   */
+  marginTokens?: number;
+  /** How long after its promised time a waiter that did not come back is dropped from the list (default 3 000 ms). */
+  graceMs?: number;
 }
 
-/** `at` is the Redis clock at admission, in ms: the time the window counts the tokens at. */
-export type Admission = { admitted: true; id: string; tokens: number; at: number } | { admitted: false; retryAfterMs: number };
+/** `at` is the Redis clock at admission, in ms; `level` the bucket's level after it. */
+export type Admission = { admitted: true; id: string; tokens: number; at: number; level: number } | { admitted: false; id: string; retryAfterMs: number; level: number };
 
 /**
  * The shared quota of one model: reserve before a call, settle after it. Never sleeps: when there is no
- * capacity it says how long to wait, and the caller (a BullMQ job) gives the slot back to the queue.
+ * capacity it says exactly how long to wait; the caller decides whether to wait (same `id`, to keep its place
+ * in line) or to give up (`cancel`).
  */
 export class RedisRateLimiter {
   private readonly redis: LimiterRedis;
-  private readonly keys: [string, string, string, string, string];
-  private readonly pollMs: number;
+  private readonly keys: [string, string, string, string];
   readonly windowMs: number;
+  private readonly marginTokens: number;
+  private readonly graceMs: number;
 
   constructor(
     redis: Redis,
     readonly options: RateLimiterOptions,
   ) {
-    if (!("threatlineLimiter" in redis)) redis.defineCommand("threatlineLimiter", { numberOfKeys: 5, lua: SCRIPT });
+    if (!("threatlineBucket" in redis)) redis.defineCommand("threatlineBucket", { numberOfKeys: 4, lua: SCRIPT });
     this.redis = redis as LimiterRedis;
     this.windowMs = options.windowMs ?? 60_000;
-    this.pollMs = options.pollMs ?? 1_000;
-    // One hash tag per model keeps the four keys on one Redis Cluster slot.
-    const base = `${options.prefix}:llm-limit:{${options.model}}`;
-    this.keys = [`${base}:entries`, `${base}:amounts`, `${base}:sum`, `${base}:requests`, `${base}:unsettled`];
+    this.marginTokens = Math.max(0, Math.ceil(options.marginTokens ?? 0));
+    this.graceMs = options.graceMs ?? 3_000;
+    // One hash tag per model keeps the keys on one Redis Cluster slot.
+    const base = `${options.prefix}:llm-bucket:{${options.model}}`;
+    this.keys = [`${base}:state`, `${base}:waiters`, `${base}:reserved`, `${base}:deadlines`];
   }
 
   get enabled(): boolean {
     return this.options.tpm > 0 || this.options.rpm > 0;
   }
 
-  /** Reserves `tokens` (and one request) now, or says how long until there is room. */
-  async acquire(tokens: number): Promise<Admission> {
-    const id = randomUUID();
-    if (!this.enabled) return { admitted: true, id, tokens, at: Date.now() };
-    const [admitted, wait, , at] = await this.redis.threatlineLimiter(...this.keys, "acquire", id, Math.ceil(tokens), this.options.tpm, this.options.rpm, this.windowMs, this.pollMs);
-    return admitted === 1 ? { admitted: true, id, tokens: Math.min(Math.ceil(tokens), this.options.tpm || Infinity), at } : { admitted: false, retryAfterMs: Math.max(1, wait) };
+  private run(op: string, id: string, tokens: number, requests = 0): Promise<[number, number, number, number]> {
+    return this.redis.threatlineBucket(...this.keys, op, id, tokens, this.options.tpm, this.options.rpm, this.windowMs, this.marginTokens, this.graceMs, requests);
   }
 
-  /** Replaces a reservation by what the call really cost (0 when the provider served nothing). */
-  async settle(id: string, tokens: number): Promise<void> {
+  /**
+   * Takes `tokens` (and one request) from the bucket now, or says how long until the level will cover them and
+   * the reservations of earlier waiters. Pass the `id` of a refused admission to keep its place in line.
+   */
+  async acquire(tokens: number, id: string = randomUUID()): Promise<Admission> {
+    const amount = Math.max(0, Math.ceil(tokens));
+    if (!this.enabled) return { admitted: true, id, tokens: amount, at: Date.now(), level: Infinity };
+    const [admitted, wait, level, at] = await this.run("acquire", id, amount);
+    return admitted === 1 ? { admitted: true, id, tokens: amount, at, level } : { admitted: false, id, retryAfterMs: Math.max(1, wait), level };
+  }
+
+  /**
+   * Replaces an admission's reservation by what the provider billed for it: input + k·output, or 0 when it
+   * served nothing (a 429 or a refused request, whose request is given back too).
+   */
+  async settle(admission: { tokens: number }, billedTokens: number, options: { served?: boolean } = {}): Promise<void> {
     if (!this.enabled) return;
-    await this.redis.threatlineLimiter(...this.keys, "settle", id, Math.max(0, Math.ceil(tokens)), this.options.tpm, this.options.rpm, this.windowMs, this.pollMs);
+    const served = options.served ?? true;
+    await this.run("settle", "-", admission.tokens - Math.max(0, Math.ceil(billedTokens)), served ? 0 : 1);
   }
 
-  /** Tokens currently counted in the window (after expiring old entries). */
-  async used(): Promise<number> {
-    const [, , sum] = await this.redis.threatlineLimiter(...this.keys, "settle", "-", 0, this.options.tpm, this.options.rpm, this.windowMs, this.pollMs);
-    return sum;
+  /** Leaves the waiting list (a refused caller that will not come back). */
+  async cancel(id: string): Promise<void> {
+    if (!this.enabled) return;
+    await this.run("cancel", id, 0);
+  }
+
+  /** The bucket's level now, in tokens (negative after answers that cost more than reserved). */
+  async level(): Promise<number> {
+    if (!this.enabled) return Infinity;
+    const [, , level] = await this.run("peek", "-", 0);
+    return level;
   }
 }

@@ -148,71 +148,81 @@ describe("threat modeler against the fake, with the real SDK and Redis", () => {
     await expect(m.model(request())).rejects.toBeInstanceOf(LlmThrottledError);
   });
 
-  it("answers LlmThrottledError from the shared limiter before calling the model when the quota is spent", async () => {
+  it("answers LlmThrottledError from the shared limiter before calling the model when the wait is longer than the in-process limit", async () => {
     const prefix = testPrefix();
-    const config = bedrockConfig(fake.url, { maxTokens: 2000, tpm: 15_000 });
+    const config = bedrockConfig(fake.url, { maxTokens: 2000, tpm: 4_000, limiterMaxWaitMs: 1_000 });
     const one = createThreatModeler({ config, redis, cache: new MemoryLlmCache(), limiterPrefix: prefix });
     const two = createThreatModeler({ config, redis, cache: new MemoryLlmCache(), limiterPrefix: prefix });
     await one.model(request());
     const error = await two.model(request()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LlmThrottledError);
-    expect((error as LlmThrottledError).retryAfterMs).toBeGreaterThan(0);
+    // 4 000 tokens a minute: the second call's reservation is many seconds away, beyond the 1 s allowed in-process.
+    expect((error as LlmThrottledError).retryAfterMs).toBeGreaterThan(1_000);
     expect(fake.stats().converse).toBe(1);
   });
 
-  it("with the limiter below the fake's quota, a burst of analyses gets no 429 at all", async () => {
+  it("with the limiter at the fake's own quota, a burst of analyses waits in-process as told and gets no 429 at all", async () => {
     const windowMs = 2_000;
-    fake.configure({ tpm: 40_000, windowMs });
+    fake.configure({ tpm: 40_000, windowMs, latencyMs: 30 });
     fake.reset();
-    const m = modeler({ tpm: 32_000, maxTokens: 1000 }, new MemoryLlmCache(), windowMs);
-    let throttledByLimiter = 0;
-    const run = async () => {
-      for (;;) {
-        try {
-          return await m.model(request());
-        } catch (error) {
-          if (!(error instanceof LlmThrottledError)) throw error;
-          throttledByLimiter += 1;
-          await new Promise((r) => setTimeout(r, error.retryAfterMs));
-        }
-      }
-    };
-    const outcomes = await Promise.all(Array.from({ length: 24 }, run));
-    expect(outcomes.every((o) => o.status === "succeeded")).toBe(true);
-    expect(throttledByLimiter).toBeGreaterThan(0);
-    expect(fake.stats().throttled).toBe(0);
-    expect(fake.stats().converse).toBe(24);
+    const prefix = testPrefix();
+    const config = bedrockConfig(fake.url, { tpm: 40_000, maxTokens: 1000, quotaWindowMs: windowMs });
+    // Three "worker processes" (modelers on their own connections) sharing one limiter.
+    const conns = [new Redis(redisUrl()), new Redis(redisUrl()), new Redis(redisUrl())];
+    const modelers = conns.map((conn) => createThreatModeler({ config, redis: conn, cache: new MemoryLlmCache(), limiterPrefix: prefix }));
+    try {
+      const started = Date.now();
+      const outcomes = await Promise.all(Array.from({ length: 30 }, (_, i) => modelers[i % 3]!.model(request())));
+      const elapsed = Date.now() - started;
+      expect(outcomes.every((o) => o.status === "succeeded")).toBe(true);
+      expect(outcomes.reduce((s, o) => s + (o.quotaWaits ?? 0), 0)).toBeGreaterThan(0);
+      const stats = fake.stats();
+      expect(stats.throttled).toBe(0);
+      expect(stats.converse).toBe(30);
+      // And the quota was used: the run took little more than the bucket's own bound.
+      const bound = (Math.max(0, stats.quotaTokens - 40_000) / 40_000) * windowMs;
+      expect(bound).toBeGreaterThan(1_000);
+      expect(elapsed).toBeLessThan(bound * 1.5 + 500);
+    } finally {
+      for (const conn of conns) conn.disconnect();
+      fake.configure({ latencyMs: 0 });
+    }
   });
 
-  it("reserves maxTokens × weight by default, and far less in adaptive mode once it has seen answers", async () => {
-    const reservations = async (reservation: "max" | "adaptive") => {
-      const prefix = testPrefix();
-      const config = bedrockConfig(fake.url, { maxTokens: 2000, tpm: 50_000_000, reservation });
-      const inner = new BedrockProvider(config);
-      const probe = new RedisRateLimiter(redis, { prefix, model: config.model, tpm: config.tpm, rpm: 0 });
-      const seen: number[] = [];
-      let settled = 0;
-      const provider: LlmProvider = {
-        name: inner.name,
-        model: inner.model,
-        async complete(req) {
-          seen.push((await probe.used()) - settled);
-          return inner.complete(req);
-        },
-      };
-      const m = createThreatModeler({ config, redis, cache: new MemoryLlmCache(), limiterPrefix: prefix, provider });
-      for (let i = 0; i < 12; i += 1) {
-        await m.model(request());
-        settled = await probe.used();
-      }
-      inner.close();
-      return seen;
+  it("reserves the most a call can be billed (input, calibrated from billed usage, + 5 × maxTokens) and settles with the billed input + 5 × output", async () => {
+    const prefix = testPrefix();
+    // A huge bucket that refills slowly (50 M tokens per ~12 days): the probes read it without refill noise.
+    const config = bedrockConfig(fake.url, { maxTokens: 2000, tpm: 50_000_000, quotaWindowMs: 1e9 });
+    const inner = new BedrockProvider(config);
+    const probe = new RedisRateLimiter(redis, { prefix, model: config.model, tpm: config.tpm, rpm: 0, windowMs: 1e9 });
+    const reserved: number[] = [];
+    const billed: number[] = [];
+    const settledDrop: number[] = [];
+    let before = 0;
+    const provider: LlmProvider = {
+      name: inner.name,
+      model: inner.model,
+      async complete(req) {
+        reserved.push(before - (await probe.level()));
+        return inner.complete(req);
+      },
     };
-    const max = await reservations("max");
-    const adaptive = await reservations("adaptive");
-    expect(max.every((r) => r > 2000 * 5)).toBe(true);
-    expect(adaptive[0]).toBeGreaterThan(2000 * 5);
-    expect(adaptive.at(-1)!).toBeLessThan(max.at(-1)! / 2);
+    const m = createThreatModeler({ config, redis, cache: new MemoryLlmCache(), limiterPrefix: prefix, provider });
+    for (let i = 0; i < 8; i += 1) {
+      before = await probe.level();
+      const outcome = await m.model(request());
+      settledDrop.push(before - (await probe.level()));
+      billed.push(outcome.usage.inputTokens + 5 * outcome.usage.outputTokens);
+    }
+    inner.close();
+    const stats = fake.stats();
+    const billedInput = stats.inputTokens / 8;
+    // Before calibration: the engine's estimate (here not the provider's count) + 10 000; after: billed + 5% + 10 000.
+    expect(Math.abs(reserved[0]! - (billedInput + 10_000))).toBeGreaterThan(50);
+    expect(reserved.at(-1)!).toBeGreaterThanOrEqual(billedInput + 10_000);
+    expect(reserved.at(-1)!).toBeLessThanOrEqual(Math.ceil(billedInput * 1.06) + 10_000);
+    // Settled: exactly what the provider billed (input + 5 × output), whatever was reserved.
+    for (const [i, drop] of settledDrop.entries()) expect(Math.abs(drop - billed[i]!)).toBeLessThanOrEqual(10);
   });
 
   it("throws a plain (retryable) error on 503, 500 and dropped connections", async () => {

@@ -2,7 +2,7 @@ import type { ErrorCode, Threat } from "@threatline/domain";
 import { ENGINE_VERSION, type ResourceGraph, type SourceFile } from "@threatline/engine";
 import type { Redis } from "ioredis";
 import { type LlmCache, llmCacheKey, zeroUsage } from "./cache.ts";
-import type { LlmConfig } from "./config.ts";
+import { limitsFor, type LlmConfig } from "./config.ts";
 import { defaultPromptEngine, chunkGraph, type GraphChunk, type PromptEngine, splitChunk } from "./context.ts";
 import { costUsd, priceFor, type TokenUsage } from "./cost.ts";
 import { LlmThrottledError } from "./errors.ts";
@@ -44,6 +44,9 @@ export interface ThreatModelOutcome {
   error?: { code: ErrorCode; message: string };
   /** Model calls made for this outcome (repairs and split halves included). */
   calls?: number;
+  /** Times a call waited in this process for the shared quota, and for how long in all. */
+  quotaWaits?: number;
+  quotaWaitMs?: number;
   /** How many graph chunks the template was sent in. */
   chunks?: number;
 }
@@ -72,10 +75,8 @@ export interface ThreatModelerDeps {
   engine?: PromptEngine;
   /** Redis key prefix of the shared limiter; every process of a deployment must use the same. */
   limiterPrefix?: string;
-  /** The limiter's window; 60 000 ms except in scaled-time benchmarks. */
+  /** The limiter's window; `config.quotaWindowMs` (60 000 ms) unless given. */
   limiterWindowMs?: number;
-  /** Longest wait the limiter suggests while other calls are in flight (default 1 000 ms). */
-  limiterPollMs?: number;
   /** Where prompt versions live (default: the repository's `prompts/`). */
   promptsDir?: string;
 }
@@ -88,6 +89,13 @@ type ChunkResult =
 
 const MAX_SPLIT_DEPTH = 4;
 
+interface Stats {
+  calls: number;
+  latencyMs: number;
+  quotaWaits: number;
+  quotaWaitMs: number;
+}
+
 /** Creates the provider a config names; one per process, so its connection pool is shared. */
 export function createProvider(config: LlmConfig): LlmProvider & { close?(): void } {
   return config.provider === "bedrock" ? new BedrockProvider(config) : new OpenAiCompatibleProvider(config);
@@ -95,36 +103,62 @@ export function createProvider(config: LlmConfig): LlmProvider & { close?(): voi
 
 /**
  * The LLM half of an analysis: redact, compact, chunk, call the model under the shared quota, validate,
- * repair once, ground, merge with the rule threats, cache. Throws `LlmThrottledError` when there is no
- * capacity (retry later, no attempt burnt) and `ProviderError` (a plain error) on transient failures (retry
- * with backoff); permanent failures and unusable answers come back as a `partial` outcome.
+ * repair once, ground, merge with the rule threats, cache. Waits in-process for the shared quota when the wait
+ * is known and short; throws `LlmThrottledError` when the provider said 429 or the quota is further away than
+ * LLM_LIMITER_MAX_WAIT_MS (retry later, no attempt burnt) and `ProviderError` (a plain error) on transient
+ * failures (retry with backoff); permanent failures and unusable answers come back as a `partial` outcome.
  */
 export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
   const { config, cache } = deps;
   const logger = deps.logger;
   const provider = deps.provider ?? createProvider(config);
   const seams = deps.engine ?? defaultPromptEngine();
+  const limits = limitsFor(config, provider.model);
   const limiter = new RedisRateLimiter(deps.redis, {
     prefix: deps.limiterPrefix ?? "threatline",
     model: provider.model,
-    tpm: config.tpm,
-    rpm: config.rpm,
-    ...(deps.limiterWindowMs ? { windowMs: deps.limiterWindowMs } : {}),
-    ...(deps.limiterPollMs ? { pollMs: deps.limiterPollMs } : {}),
+    tpm: limits.tpm,
+    rpm: limits.rpm,
+    windowMs: deps.limiterWindowMs ?? config.quotaWindowMs,
+    marginTokens: limits.tpm * limits.quotaMargin,
   });
-  // Output tokens per resource of recent answers (answers grow with the part of the graph they cover), and
-  // billed ÷ estimated input tokens (the estimate is a heuristic; the provider's tokenizer is the truth).
-  const recentRatios: number[] = [];
+  // Billed ÷ estimated input tokens of recent calls: the estimate is a heuristic (about twice the provider's
+  // count on compact text), the provider's tokenizer is the truth, and the reservation should be what the
+  // provider itself reserves.
   const inputRatios: number[] = [];
-  const p90 = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * 0.9))]!;
+  /** The input part of a reservation: the estimate scaled by the largest recent billed ÷ estimated ratio (+5%). */
   function inputReservation(estimate: number): number {
-    if (config.reservation === "max" || inputRatios.length < 10) return estimate;
-    return Math.ceil(estimate * Math.min(1, p90(inputRatios) * 1.1));
+    if (inputRatios.length < 5) return estimate;
+    return Math.ceil(estimate * Math.max(...inputRatios) * 1.05);
   }
-  /** Output tokens to reserve quota for; see `LLM_RESERVATION`. */
-  function outputReservation(resources: number): number {
-    if (config.reservation === "max" || recentRatios.length < 10) return config.maxTokens;
-    return Math.min(config.maxTokens, Math.ceil(p90(recentRatios) * Math.max(1, resources) * 1.25) + 256);
+
+  /**
+   * Admission under the shared quota. The reservation is the most the call can be billed, input + k × maxTokens,
+   * not the provider's own (input + maxTokens): answers usually cost more than the provider reserved (5 × output
+   * > maxTokens), and when several such calls end at once the provider's level drops a few milliseconds before
+   * ours hears of it — enough for a 429 at the edge. Reserving the bound, every settlement gives back, so our
+   * level is never above the provider's. In a token bucket this costs no throughput: the excess is returned
+   * when the call ends and the refill rate is the same; it only lowers the level by what calls in flight hold.
+   * When the limiter says
+   * exactly when there will be room, the call waits here (keeping its place in line) instead of giving the
+   * job back to the queue: the wait is known and short, and a requeued job would run the engine again. Only
+   * a wait beyond LLM_LIMITER_MAX_WAIT_MS becomes an LlmThrottledError (BullMQ's rate-limit path).
+   */
+  async function admit(tokens: number, stats: { quotaWaits: number; quotaWaitMs: number }) {
+    let admission = await limiter.acquire(tokens);
+    let waited = 0;
+    while (!admission.admitted) {
+      if (admission.retryAfterMs > config.limiterMaxWaitMs || waited + admission.retryAfterMs > 4 * Math.max(config.limiterMaxWaitMs, 1)) {
+        await limiter.cancel(admission.id);
+        throw new LlmThrottledError(admission.retryAfterMs);
+      }
+      stats.quotaWaits += 1;
+      stats.quotaWaitMs += admission.retryAfterMs;
+      waited += admission.retryAfterMs;
+      await new Promise((resolve) => setTimeout(resolve, admission.retryAfterMs));
+      admission = await limiter.acquire(tokens, admission.id);
+    }
+    return admission;
   }
   const price = priceFor(config.prices, provider.model);
   if (!price) logger?.warn({ model: provider.model }, "No price for the model; costs will read 0");
@@ -165,14 +199,13 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
     return value;
   }
 
-  async function runChunk(prompt: PromptTemplate, chunk: GraphChunk, part: number, parts: number, usage: TokenUsage, stats: { calls: number; latencyMs: number }): Promise<ChunkResult> {
+  async function runChunk(prompt: PromptTemplate, chunk: GraphChunk, part: number, parts: number, usage: TokenUsage, stats: Stats): Promise<ChunkResult> {
     const { userText, tokens: firstEstimate } = render(prompt, chunk, part, parts);
     const messages: ChatMessage[] = [{ role: "user", content: [{ text: userText }] }];
 
     for (let attempt = 0; attempt < 2; attempt += 1) {
       const inputEstimate = attempt === 0 ? firstEstimate : firstEstimate + seams.estimateTokens(JSON.stringify(messages.slice(1)));
-      const admission = await limiter.acquire(inputReservation(inputEstimate) + outputReservation(chunk.nodeIds.length) * config.outputTokenWeight);
-      if (!admission.admitted) throw new LlmThrottledError(admission.retryAfterMs);
+      const admission = await admit(inputReservation(inputEstimate) + limits.outputTokenWeight * config.maxTokens, stats);
 
       let response;
       const started = Date.now();
@@ -189,21 +222,17 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
         stats.latencyMs += Date.now() - started;
         const failure = error instanceof ProviderError ? error : new ProviderError("transient", String(error), { cause: error });
         // Nothing was served on a 429 or a refused request; a transient failure may have used the input.
-        await limiter.settle(admission.id, failure.kind === "transient" ? inputEstimate : 0);
+        await limiter.settle(admission, failure.kind === "transient" ? inputEstimate : 0, { served: failure.kind === "transient" });
         if (failure.kind === "throttled") throw new LlmThrottledError(failure.retryAfterMs ?? config.throttleRetryMs, failure.message);
         if (failure.kind === "transient") throw failure;
         return { kind: "permanent", error: failure };
       }
       stats.latencyMs += Date.now() - started;
       const u = response.usage;
-      await limiter.settle(admission.id, u.inputTokens + u.cacheReadTokens + u.cacheWriteTokens + config.outputTokenWeight * u.outputTokens);
-      if (attempt === 0 && inputEstimate > 0) {
+      await limiter.settle(admission, u.inputTokens + u.cacheReadTokens + u.cacheWriteTokens + limits.outputTokenWeight * u.outputTokens);
+      if (inputEstimate > 0) {
         inputRatios.push((u.inputTokens + u.cacheReadTokens + u.cacheWriteTokens) / inputEstimate);
         if (inputRatios.length > 50) inputRatios.shift();
-      }
-      if (response.stopReason !== "max_tokens") {
-        recentRatios.push(u.outputTokens / Math.max(1, chunk.nodeIds.length));
-        if (recentRatios.length > 50) recentRatios.shift();
       }
       usage.inputTokens += u.inputTokens;
       usage.outputTokens += u.outputTokens;
@@ -238,7 +267,7 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
 
     async model(req) {
       const usage = zeroUsage();
-      const stats = { calls: 0, latencyMs: 0 };
+      const stats: Stats = { calls: 0, latencyMs: 0, quotaWaits: 0, quotaWaitMs: 0 };
       const outcome = (fields: Partial<ThreatModelOutcome> & Pick<ThreatModelOutcome, "status" | "threats">, promptHash: string | null): ThreatModelOutcome => ({
         provider: provider.name,
         model: provider.model,
@@ -247,6 +276,8 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
         cacheHit: false,
         ungroundedCount: 0,
         calls: stats.calls,
+        quotaWaits: stats.quotaWaits,
+        quotaWaitMs: stats.quotaWaitMs,
         ...fields,
       });
 
@@ -316,7 +347,7 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
         return outcome({ ...base, status: "partial", error: failures[0]! }, prompt.hash);
       }
       await cache.set(key, { model: provider.model, promptHash: prompt.hash, threats: modelThreats, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens });
-      logger?.info({ analysisId: req.analysisId, model: provider.model, calls: stats.calls, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens }, "LLM threats merged");
+      logger?.info({ analysisId: req.analysisId, model: provider.model, calls: stats.calls, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, quotaWaits: stats.quotaWaits, quotaWaitMs: stats.quotaWaitMs }, "LLM threats merged");
       return outcome({ ...base, status: "succeeded" }, prompt.hash);
     },
   };
