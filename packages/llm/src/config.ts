@@ -55,9 +55,10 @@ const EnvSchema = z.object({
   LLM_QUOTA_WINDOW_MS: num(60_000).pipe(z.number().int().min(100)),
   /**
    * Longest a call waits in its worker for the shared quota when the limiter says exactly when there will be
-   * room; a longer wait gives the job back to the queue (BullMQ's rate-limit path, no attempt burnt).
+   * room; a longer wait gives the job back to the queue (BullMQ's rate-limit path, no attempt burnt). Two
+   * windows by default: an empty bucket refills in one, plus what expensive answers overdrew.
    */
-  LLM_LIMITER_MAX_WAIT_MS: num(60_000).pipe(z.number().int()),
+  LLM_LIMITER_MAX_WAIT_MS: num(120_000).pipe(z.number().int()),
   /**
    * Per-model quotas, JSON `{ "<model id or fragment>": { tpm?, rpm?, outputTokenWeight?, margin? } }`: the
    * longest key contained in the model id wins, and what it leaves out comes from LLM_TPM, LLM_RPM,

@@ -59,7 +59,8 @@ export function analyzeTemplateProcessor(deps: WorkerDeps, getWorker: () => Work
       return { status: outcome.status, threats: outcome.threats.length };
     } catch (error) {
       if (isThrottle(error)) {
-        // Bedrock (or our shared limiter) is out of capacity: pause the whole queue instead of burning an attempt.
+        // Bedrock said 429, or the shared quota is further away than LLM_LIMITER_MAX_WAIT_MS (shorter waits
+        // happen inside the LLM step): pause the whole queue instead of burning an attempt.
         await getWorker()?.rateLimit(error.retryAfterMs);
         await deps.db.analysis.update({ where: { id: analysisId }, data: { status: "queued" } });
         throw Worker.RateLimitError();
