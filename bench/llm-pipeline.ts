@@ -1,238 +1,269 @@
 /**
- * LLM pipeline benchmark, at the limiter level: N worker processes (child processes sharing one Redis) push
- * the same 300 Kubernetes templates (2k–40k raw tokens) through the engine and the threat modeler — real
- * Bedrock provider, real AWS SDK, real shared Redis limiter and cache — against the fake Bedrock with a
- * token quota and latency. Time is scaled: the quota window is `--window-ms` instead of 60 s, with the
- * quota per window unchanged, so a run takes two to three minutes. Measures quota utilisation, share of 429s and
- * completion time against the quota-bound minimum, for 2 and 4 workers; a re-run of the same templates with
- * the shared cache (no model call expected); and a one-call-at-a-time baseline like the original prototype
- * (raw template in the prompt, no limiter, SDK default retries).
+ * LLM pipeline benchmark, end to end: 300 Kubernetes templates (2k–40k raw tokens) submitted through the real
+ * API (in this process) to N real worker processes (`node --import tsx apps/worker/src/main.ts`, BullMQ, the
+ * engine thread pool, the real Bedrock provider and AWS SDK, the shared Redis limiter, the PostgreSQL answer
+ * cache), against the fake Bedrock with a token quota and latency. Time is scaled: the quota window is
+ * `--window-ms` instead of 60 s (the workers get the same `LLM_QUOTA_WINDOW_MS`), with the quota per window
+ * unchanged. Measures, for 2 and 4 workers: quota utilisation, share of 429s, completion time against the
+ * quota-bound minimum; then the same 300 again (the cache: no model call expected); and, in the same run, a
+ * one-call-at-a-time baseline like the original prototype (raw template in the prompt, no limiter, SDK
+ * default retries) on the first `--baseline` templates, extrapolated to all of them.
  *
- * Run: `npx tsx bench/llm-pipeline.ts` (needs Redis at REDIS_URL or 127.0.0.1:6379; writes
- * bench/results/llm-pipeline.md). Options: --tpm 600000 --window-ms 15000 --latency-ms 200
- * --latency-per-token-ms 0.5 --templates 300 --concurrency 8 --workers 2,4 --no-baseline
+ * Run: `node --import tsx bench/llm-pipeline.ts` (PostgreSQL and Redis on loopback as for the integration
+ * tests; writes bench/results/llm-pipeline.md). Options: --tpm 600000 --window-ms 15000 --latency-ms 500
+ * --latency-per-token-ms 2 --templates 300 --concurrency 8 --workers 2,4 --baseline 40
  */
-import { fork } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { type FakeStats, startFakeBedrock } from "@threatline/bedrock-fake";
 import { analyze } from "@threatline/engine";
 import { BedrockProvider, loadLlmConfig, loadPrompt, TOOL_NAME } from "@threatline/llm";
-import { Redis } from "ioredis";
+import { checkBatch, finishedCount, spawnWorker, stopWorker, until, workerReady, type BatchCheck, type WorkerProcess } from "../scripts/faults/lib.ts";
+import { llmEnv } from "../scripts/faults/scenarios.ts";
+import { scriptEnv, type ScriptEnv } from "../scripts/faults/env.ts";
 import { pipelineCorpus } from "./llm-pipeline-corpus.ts";
-import type { JobResult, PreparedTemplate, WorkerSetup } from "./llm-pipeline-shared.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const { values } = parseArgs({
   options: {
     tpm: { type: "string", default: "600000" },
-    "limiter-share": { type: "string", default: "0.97" },
     "window-ms": { type: "string", default: "15000" },
-    "latency-ms": { type: "string", default: "200" },
-    "latency-per-token-ms": { type: "string", default: "0.5" },
-    "poll-ms": { type: "string", default: "200" },
+    "latency-ms": { type: "string", default: "500" },
+    "latency-per-token-ms": { type: "string", default: "2" },
+    "max-tokens": { type: "string", default: "4096" },
     templates: { type: "string", default: "300" },
     concurrency: { type: "string", default: "8" },
     workers: { type: "string", default: "2,4" },
-    reserve: { type: "string", default: "max,adaptive" },
-    "no-baseline": { type: "boolean", default: false },
+    baseline: { type: "string", default: "40" },
     output: { type: "string", default: join(root, "bench/results/llm-pipeline.md") },
   },
 });
 const TPM = Number(values.tpm);
-const LIMITER_TPM = Math.floor(TPM * Number(values["limiter-share"]));
 const WINDOW = Number(values["window-ms"]);
 const COUNT = Number(values.templates);
 const CONCURRENCY = Number(values.concurrency);
 const WORKERS = values.workers.split(",").map(Number);
+const BASELINE = Math.min(COUNT, Number(values.baseline));
+const MAX_TOKENS = Number(values["max-tokens"]);
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const RATE = TPM / WINDOW; // quota tokens per ms
+
+const deadline = setTimeout(() => {
+  process.stderr.write("llm-pipeline: 14-minute deadline passed; giving up\n");
+  process.exit(2);
+}, 14 * 60_000);
+deadline.unref();
 
 process.env.AWS_ACCESS_KEY_ID ??= "bench-fake";
 process.env.AWS_SECRET_ACCESS_KEY ??= "bench-fake";
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
 const templates = pipelineCorpus(COUNT);
-const prepared: PreparedTemplate[] = [];
-const engineStarted = Date.now();
-for (const file of templates) {
-  const { graph, threats } = await analyze([file]);
-  prepared.push({ file, graph, ruleThreats: threats });
-}
-const engineMs = Date.now() - engineStarted;
-const corpusDir = mkdtempSync(join(tmpdir(), "tl-llm-bench-"));
-const corpusFile = join(corpusDir, "corpus.json");
-writeFileSync(corpusFile, JSON.stringify(prepared));
 const rawTokens = templates.map((t) => Math.ceil(t.content.length / 4));
-
 const fake = await startFakeBedrock({
   tpm: TPM,
   windowMs: WINDOW,
   latencyMs: Number(values["latency-ms"]),
   latencyPerOutputTokenMs: Number(values["latency-per-token-ms"]),
 });
-const redis = new Redis(REDIS_URL);
+const log = (message: string) => process.stderr.write(`[llm-pipeline ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 
 interface RunMetrics {
   label: string;
+  templates: number;
   wallMs: number;
+  submitMs: number;
   calls: number;
   throttled: number;
   quotaTokens: number;
   inputTokens: number;
   outputTokens: number;
+  /** (served quota tokens − the full bucket at the start) ÷ refill rate: no client can finish sooner. */
   minMs: number;
-  strictMinMs: number;
+  /** Served quota tokens ÷ refill rate, as if the bucket started empty. */
+  naiveMinMs: number;
+  /** Served ÷ (full bucket + refill over the run): the share of what the quota let through. */
   utilisation: number;
   steadyUtilisation: number | null;
-  limiterWaits: number;
-  transientRetries: number;
-  statuses: Record<string, number>;
-  cacheHits: number;
-  maxWindow: number;
-  /** Quota tokens of each fixed window that started during the run, as a share of the quota. */
+  maxWindowShare: number;
   series: number[];
+  quotaWaits: number;
+  quotaWaitMs: number;
+  statuses: Record<string, number>;
+  check: BatchCheck | null;
+  cacheHits: number;
+  load: number;
 }
 
-function metrics(label: string, stats: FakeStats, started: number, ended: number, results: JobResult[]): RunMetrics {
+function metrics(label: string, n: number, stats: FakeStats, started: number, ended: number, submitMs: number, extra: Pick<RunMetrics, "quotaWaits" | "quotaWaitMs" | "statuses" | "check" | "cacheHits">): RunMetrics {
   const wallMs = ended - started;
-  const minMs = (stats.quotaTokens / TPM) * WINDOW;
-  // The quota starts full: the absolute floor drains one full window at once, then runs at the refill rate.
-  const strictMinMs = Math.max(0, ((stats.quotaTokens - TPM) / TPM) * WINDOW);
   const inner = stats.perWindow.filter((w) => w.start >= started && w.start + WINDOW <= ended);
-  const statuses: Record<string, number> = {};
-  for (const r of results) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
   return {
     label,
+    templates: n,
     wallMs,
+    submitMs,
     calls: stats.converse,
     throttled: stats.throttled,
     quotaTokens: stats.quotaTokens,
     inputTokens: stats.inputTokens,
     outputTokens: stats.outputTokens,
-    minMs,
-    strictMinMs,
-    utilisation: stats.quotaTokens / ((TPM * wallMs) / WINDOW),
+    minMs: Math.max(0, stats.quotaTokens - TPM) / RATE,
+    naiveMinMs: stats.quotaTokens / RATE,
+    utilisation: stats.quotaTokens / (TPM + RATE * wallMs),
     steadyUtilisation: inner.length > 0 ? inner.reduce((s, w) => s + w.quotaTokens, 0) / (inner.length * TPM) : null,
-    limiterWaits: results.reduce((s, r) => s + r.throttledWaits, 0),
-    transientRetries: results.reduce((s, r) => s + r.transientRetries, 0),
-    statuses,
-    cacheHits: results.filter((r) => r.cacheHit).length,
-    maxWindow: Math.max(0, ...stats.perWindow.map((w) => w.quotaTokens)),
+    maxWindowShare: Math.max(0, ...stats.perWindow.map((w) => w.quotaTokens)) / TPM,
     series: stats.perWindow.filter((w) => w.start + WINDOW > started && w.start < ended).map((w) => w.quotaTokens / TPM),
+    load: loadavg()[0] ?? 0,
+    ...extra,
   };
 }
 
-async function runWorkers(label: string, workers: number, prefix: string, reserve: "max" | "adaptive"): Promise<{ m: RunMetrics; results: JobResult[] }> {
-  fake.reset();
-  const queueKey = `${prefix}:queue`;
-  await redis.del(queueKey);
-  await redis.rpush(queueKey, ...templates.map((_, i) => String(i)));
-  const results: JobResult[] = [];
-  const setup: WorkerSetup = { redisUrl: REDIS_URL, queueKey, prefix, fakeUrl: fake.url, tpm: LIMITER_TPM, windowMs: WINDOW, concurrency: CONCURRENCY, reserve, pollMs: Number(values["poll-ms"]), corpusFile };
-  const children = Array.from({ length: workers }, () => fork(join(root, "bench/llm-pipeline-worker.ts"), [], { execArgv: ["--import", "tsx"], env: process.env }));
-  const exits = children.map((child) => {
-    child.on("message", (r: JobResult | "ready") => {
-      if (r !== "ready") results.push(r);
-    });
-    return new Promise<void>((resolve, reject) => child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`worker exited ${code}`)))));
-  });
-  // The clock starts when every process has loaded and connected, as a long-running worker would be.
-  await Promise.all(children.map((child) => new Promise<void>((resolve) => {
-    child.once("message", () => resolve());
-    child.send(setup);
-  })));
-  fake.reset();
-  const started = Date.now();
-  for (const child of children) child.send("go");
-  await Promise.all(exits);
-  const ended = Math.max(started, ...results.map((r) => r.doneAt));
-  if (results.length !== templates.length) throw new Error(`${label}: ${results.length}/${templates.length} results`);
-  const m = metrics(label, fake.stats(), started, ended, results);
-  process.stderr.write(`${label}: ${(m.wallMs / 1000).toFixed(1)} s, ${m.calls} calls, ${m.throttled} 429s, utilisation ${(m.utilisation * 100).toFixed(1)}%\n`);
-  return { m, results };
+/** Quota waits the workers logged with each finished LLM step. */
+function quotaWaits(workers: WorkerProcess[]): { waits: number; ms: number } {
+  let waits = 0;
+  let ms = 0;
+  for (const w of workers) {
+    for (const line of w.logs()) {
+      if (line.msg === "LLM threats merged") {
+        waits += Number(line.quotaWaits ?? 0);
+        ms += Number(line.quotaWaitMs ?? 0);
+      }
+    }
+  }
+  return { waits, ms };
 }
 
-/** The prototype: one template at a time, raw text in the prompt, no limiter, SDK default retries. */
-async function baseline(): Promise<RunMetrics> {
+async function submitAndWait(env: ScriptEnv, label: string, workers: WorkerProcess[]): Promise<RunMetrics> {
   fake.reset();
-  const config = loadLlmConfig({ THREATLINE_LLM_PROVIDER: "bedrock", BEDROCK_ENDPOINT: fake.url, AWS_REGION: "us-east-1", LLM_SDK_MAX_ATTEMPTS: "3" })!;
+  const before = quotaWaits(workers);
+  const t0 = Date.now();
+  const res = await env.submit(templates.map((t) => ({ path: t.path, content: t.content })));
+  if (res.status !== 202) throw new Error(`${label}: submission refused: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+  const started = Date.now();
+  const { batchId } = res.body as { batchId: string };
+  await until(async () => (await finishedCount(env.db, batchId)) === COUNT || undefined, 10 * 60_000, `${label}: the batch`, 250);
+  const last = await env.db.analysis.aggregate({ where: { batchId }, _max: { finishedAt: true } });
+  const ended = Math.max(started, last._max.finishedAt?.getTime() ?? Date.now());
+  const check = await checkBatch(env.db, batchId);
+  const hits = await env.db.analysis.count({ where: { batchId, llmCacheHit: true } });
+  const after = quotaWaits(workers);
+  const m = metrics(label, COUNT, fake.stats(), started, ended, started - t0, {
+    quotaWaits: after.waits - before.waits,
+    quotaWaitMs: after.ms - before.ms,
+    statuses: check.byStatus,
+    check,
+    cacheHits: hits,
+  });
+  log(`${label}: ${(m.wallMs / 1000).toFixed(1)} s (minimum ${(m.minMs / 1000).toFixed(1)} s), ${m.calls} calls, ${m.throttled} 429s, utilisation ${(m.utilisation * 100).toFixed(1)}%, ${JSON.stringify(m.statuses)}`);
+  return m;
+}
+
+async function workerRun(n: number): Promise<{ run: RunMetrics; cache: RunMetrics | null }> {
+  const env = await scriptEnv(REDIS_URL);
+  const workers: WorkerProcess[] = [];
+  try {
+    const workerEnv = llmEnv(fake, {
+      LLM_TPM: String(TPM),
+      LLM_QUOTA_WINDOW_MS: String(WINDOW),
+      LLM_LIMITER_MAX_WAIT_MS: String(2 * WINDOW),
+      LLM_MAX_TOKENS: String(MAX_TOKENS),
+      LLM_THROTTLE_RETRY_MS: "1000",
+      LLM_TIMEOUT_MS: "120000",
+    });
+    for (let i = 0; i < n; i += 1) workers.push(spawnWorker({ databaseUrl: env.databaseUrl, redisUrl: env.redisUrl, prefix: env.prefix, concurrency: CONCURRENCY, env: workerEnv }));
+    for (const w of workers) await workerReady(w, 120_000);
+    const run = await submitAndWait(env, `${n} worker processes × ${CONCURRENCY}`, workers);
+    const cache = n === WORKERS.at(-1) ? await submitAndWait(env, `${n} workers, the same ${COUNT} again`, workers) : null;
+    return { run, cache };
+  } finally {
+    for (const w of workers) await stopWorker(w);
+    await env.close();
+  }
+}
+
+/** The prototype: one template at a time, raw text in the prompt, no limiter, SDK default retries (3 attempts). */
+async function baseline(): Promise<RunMetrics> {
+  const graphs = [];
+  for (const file of templates.slice(0, BASELINE)) graphs.push((await analyze([file])).graph);
+  fake.reset();
+  const config = loadLlmConfig({ THREATLINE_LLM_PROVIDER: "bedrock", BEDROCK_ENDPOINT: fake.url, AWS_REGION: "us-east-1", LLM_SDK_MAX_ATTEMPTS: "3", LLM_MAX_TOKENS: String(MAX_TOKENS) })!;
   const provider = new BedrockProvider(config);
   const prompt = loadPrompt("stride-v1");
-  const results: JobResult[] = [];
+  const statuses: Record<string, number> = {};
   const started = Date.now();
-  for (const [index, { file, graph }] of prepared.entries()) {
-    const user = `Threat-model this template.\n<resource_ids>${JSON.stringify(graph.nodes.map((n) => n.id))}</resource_ids>\n${file.content}`;
+  for (const [index, graph] of graphs.entries()) {
+    const user = `Threat-model this template.\n<resource_ids>${JSON.stringify(graph.nodes.map((n) => n.id))}</resource_ids>\n${templates[index]!.content}`;
     let status = "succeeded";
-    let usage = { inputTokens: 0, outputTokens: 0 };
     try {
-      const response = await provider.complete({ system: prompt.system, messages: [{ role: "user", content: [{ text: user }] }], tool: { name: TOOL_NAME, description: "", inputSchema: prompt.toolSchema }, maxTokens: config.maxTokens, temperature: 0 });
-      usage = response.usage;
+      await provider.complete({ system: prompt.system, messages: [{ role: "user", content: [{ text: user }] }], tool: { name: TOOL_NAME, description: "", inputSchema: prompt.toolSchema }, maxTokens: config.maxTokens, temperature: 0 });
     } catch {
       status = "failed";
     }
-    results.push({ index, status, cacheHit: false, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, rawTokens: rawTokens[index]!, throttledWaits: 0, transientRetries: 0, calls: 1, doneAt: Date.now() });
+    statuses[status] = (statuses[status] ?? 0) + 1;
   }
   provider.close();
-  const m = metrics("baseline: 1 call at a time, raw template (prototype)", fake.stats(), started, Date.now(), results);
-  process.stderr.write(`baseline: ${(m.wallMs / 1000).toFixed(1)} s, ${m.throttled} 429s\n`);
+  const m = metrics(`baseline: 1 call at a time, raw template (prototype), first ${BASELINE}`, BASELINE, fake.stats(), started, Date.now(), 0, { quotaWaits: 0, quotaWaitMs: 0, statuses, check: null, cacheHits: 0 });
+  log(`baseline: ${(m.wallMs / 1000).toFixed(1)} s for ${BASELINE}, ${m.throttled} 429s`);
   return m;
 }
 
 const runs: RunMetrics[] = [];
-let lastResults: JobResult[] = [];
 let cacheRun: RunMetrics | null = null;
-const RESERVES = values.reserve.split(",") as Array<"max" | "adaptive">;
-for (const reserve of RESERVES) {
-  for (const n of WORKERS) {
-    const prefix = `bench-llm-${randomBytes(4).toString("hex")}`;
-    const { m, results } = await runWorkers(`${n} workers × ${CONCURRENCY} jobs, reserve ${reserve}`, n, prefix, reserve);
-    runs.push(m);
-    lastResults = results;
-    if (n === WORKERS.at(-1) && reserve === RESERVES.at(-1)) cacheRun = (await runWorkers(`${n} workers, same ${COUNT} again (cache)`, n, prefix, reserve)).m;
-  }
+for (const n of WORKERS) {
+  const { run, cache } = await workerRun(n);
+  runs.push(run);
+  if (cache) cacheRun = cache;
 }
-const base = values["no-baseline"] ? null : await baseline();
-
+const base = BASELINE > 0 ? await baseline() : null;
 await fake.close();
-redis.disconnect();
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const all = [...runs, ...(cacheRun ? [cacheRun] : []), ...(base ? [base] : [])];
 const avgRaw = rawTokens.reduce((s, t) => s + t, 0) / rawTokens.length;
-const sentPipeline = lastResults.reduce((s, r) => s + r.inputTokens, 0) / lastResults.length;
-const sentBaseline = base ? base.inputTokens / COUNT : null;
+const sentPipeline = runs.length > 0 ? runs[0]!.inputTokens / COUNT : 0;
+const sentBaseline = base ? base.inputTokens / BASELINE : null;
+const all = [...runs, ...(cacheRun ? [cacheRun] : []), ...(base ? [base] : [])];
+const scale = base ? COUNT / BASELINE : 1;
+const machine = `${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 const lines = [
-  "# LLM pipeline benchmark (limiter level)",
+  "# LLM pipeline benchmark (real worker processes)",
   "",
-  `Produced by \`npx tsx bench/llm-pipeline.ts\` on ${new Date().toISOString().slice(0, 16)}Z. ${COUNT} generated Kubernetes manifests, raw size ${Math.min(...rawTokens)}–${Math.max(...rawTokens)} tokens (chars/4, mean ${Math.round(avgRaw)}). Each worker is a separate Node process (child_process.fork) running the engine, then \`createThreatModeler\` with the real Bedrock provider (AWS SDK, maxAttempts 1), the Redis limiter and a Redis-backed \`LlmCache\`; throttling is handled as the worker's BullMQ rate-limit path does (wait \`retryAfterMs\`, no attempt burnt).`,
+  `Produced by \`node --import tsx bench/llm-pipeline.ts\` on ${new Date().toISOString().slice(0, 16)}Z, ${machine}. ${COUNT} generated Kubernetes manifests, raw size ${Math.min(...rawTokens)}–${Math.max(...rawTokens)} tokens (chars/4, mean ${Math.round(avgRaw)}), submitted in one batch through the real API (in the benchmark's process) to separate worker processes (\`apps/worker/src/main.ts\`: BullMQ, the engine's thread pool, the real Bedrock provider and AWS SDK with 1 attempt, the shared Redis limiter, the PostgreSQL answer cache), WORKER_CONCURRENCY ${CONCURRENCY}. Each worker count gets a fresh database and Redis prefix (an empty cache, a full bucket).`,
   "",
-  `The engine (parse, graph, rules) ran once in the coordinator (${(engineMs / 1000).toFixed(1)} s for all templates) so that the runs measure the LLM step; each worker still redacts, compacts, chunks, calls, validates, grounds, merges and caches. The clock starts once all worker processes are loaded.`,
+  `Fake Bedrock: a token bucket of ${TPM.toLocaleString("en")} quota tokens (input + 5 × output, Claude 4-class), refilled over a ${WINDOW} ms window instead of 60 s — **time scaled ${(60_000 / WINDOW).toFixed(0)}×**: the quota per window is a real one, latencies are ${values["latency-ms"]} ms + ${values["latency-per-token-ms"]} ms per output token (about ${((Number(values["latency-ms"]) + Number(values["latency-per-token-ms"]) * 2000) / 1000).toFixed(1)} s for a 2 000-token answer, i.e. ${(((Number(values["latency-ms"]) + Number(values["latency-per-token-ms"]) * 2000) * 60_000) / WINDOW / 1000).toFixed(0)} s in real time), answers of up to 20 threats. Workers: \`LLM_TPM\` = the fake's quota, \`LLM_QUOTA_WINDOW_MS\` = ${WINDOW}, \`LLM_MAX_TOKENS\` ${MAX_TOKENS}, default margin (1%), refused calls wait in-process up to two windows (the default's proportion).`,
   "",
-  `Fake Bedrock: quota ${TPM.toLocaleString("en")} tokens (input + 5 × output, Claude 4-class) per window, window ${WINDOW} ms instead of 60 s (time scaled ${(60_000 / WINDOW).toFixed(0)}×, so latencies are relatively ${(60_000 / WINDOW).toFixed(0)}× heavier than in production), latency ${values["latency-ms"]} ms + ${values["latency-per-token-ms"]} ms per output token, answers of up to 20 threats. Limiter quota ${LIMITER_TPM.toLocaleString("en")} (${pct(LIMITER_TPM / TPM)} of the fake's), LLM_MAX_TOKENS 4096; output reserved at admission × 5: \`max\` = 4096 tokens, \`adaptive\` = input estimate calibrated by the p90 of billed ÷ estimated input, and 1.25 × p90 of output tokens per resource × resources sent, capped at 4096 (LLM_RESERVATION); limiter poll ${values["poll-ms"]} ms while calls are in flight.`,
-  "",
-  "Quota-bound minimum = served quota tokens ÷ quota rate. Strict minimum = the same minus the first full window (the quota starts full). Steady utilisation = quota tokens in the fixed windows wholly inside the run ÷ quota.",
+  "The clock runs from the API's 202 (every job enqueued) to the last analysis's `finishedAt`; the engine, persistence and the LLM step are all inside it. Quota-bound minimum = (served quota tokens − the full bucket at the start) ÷ refill rate: no client could finish sooner. Utilisation = served quota tokens ÷ (full bucket + refill over the run), the share of what the quota let through that was used. Steady utilisation = quota tokens admitted in the fixed windows wholly inside the run ÷ quota. A fixed window may exceed 100% without any 429: the bucket starts full and refills continuously.",
   "",
   `| | ${all.map((m) => m.label).join(" | ")} |`,
   `|---|${all.map(() => "---").join("|")}|`,
   `| completion time | ${all.map((m) => sec(m.wallMs)).join(" | ")} |`,
-  `| quota-bound minimum / strict minimum | ${all.map((m) => `${sec(m.minMs)} / ${sec(m.strictMinMs)}`).join(" | ")} |`,
-  `| time ÷ minimum (÷ strict) | ${all.map((m) => (m.minMs > 0 ? `${(m.wallMs / m.minMs).toFixed(2)}× (${m.strictMinMs > 0 ? (m.wallMs / m.strictMinMs).toFixed(2) : "–"}×)` : "–")).join(" | ")} |`,
-  `| quota utilisation over the run | ${all.map((m) => pct(m.utilisation)).join(" | ")} |`,
-  `| steady utilisation (full windows) | ${all.map((m) => (m.steadyUtilisation === null ? "–" : pct(m.steadyUtilisation))).join(" | ")} |`,
-  `| busiest window ÷ quota | ${all.map((m) => pct(m.maxWindow / TPM)).join(" | ")} |`,
+  `| quota-bound minimum | ${all.map((m) => sec(m.minMs)).join(" | ")} |`,
+  `| **time ÷ minimum** (goal ≤ 1.1) | ${all.map((m) => (m.minMs > 0 ? `**${(m.wallMs / m.minMs).toFixed(2)}×**` : "–")).join(" | ")} |`,
+  `| time ÷ (served ÷ refill rate, as if the bucket started empty) | ${all.map((m) => (m.naiveMinMs > 0 ? `${(m.wallMs / m.naiveMinMs).toFixed(2)}×` : "–")).join(" | ")} |`,
+  `| **quota utilisation** (goal ≥ 90%) | ${all.map((m) => (m.calls > 0 ? `**${pct(m.utilisation)}**` : "–")).join(" | ")} |`,
+  `| steady utilisation (full windows) | ${all.map((m) => (m.steadyUtilisation === null || m.calls === 0 ? "–" : pct(m.steadyUtilisation))).join(" | ")} |`,
+  `| busiest fixed window ÷ quota | ${all.map((m) => pct(m.maxWindowShare)).join(" | ")} |`,
   `| model calls | ${all.map((m) => m.calls).join(" | ")} |`,
-  `| 429s from Bedrock (share of calls) | ${all.map((m) => `${m.throttled} (${m.calls > 0 ? pct(m.throttled / m.calls) : "–"})`).join(" | ")} |`,
-  `| limiter waits (LlmThrottledError) | ${all.map((m) => m.limiterWaits).join(" | ")} |`,
-  `| cache hits | ${all.map((m) => m.cacheHits).join(" | ")} |`,
+  `| **429s from Bedrock** (share of calls, goal < 2%) | ${all.map((m) => `**${m.throttled}** (${m.calls > 0 ? pct(m.throttled / m.calls) : "–"})`).join(" | ")} |`,
+  `| waits for the shared quota in the workers (total wait) | ${all.map((m) => (m.check ? `${m.quotaWaits} (${sec(m.quotaWaitMs)})` : "–")).join(" | ")} |`,
+  `| LLM cache hits | ${all.map((m) => (m.check ? m.cacheHits : "–")).join(" | ")} |`,
   `| outcomes | ${all.map((m) => Object.entries(m.statuses).map(([k, v]) => `${k} ${v}`).join(", ")).join(" | ")} |`,
+  `| duplicated threats / count mismatches | ${all.map((m) => (m.check ? `${m.check.duplicateThreats} / ${m.check.countMismatches.length}` : "–")).join(" | ")} |`,
   `| input / output tokens | ${all.map((m) => `${m.inputTokens.toLocaleString("en")} / ${m.outputTokens.toLocaleString("en")}`).join(" | ")} |`,
+  `| submission through the API (${COUNT} files) | ${all.map((m) => (m.check ? sec(m.submitMs) : "–")).join(" | ")} |`,
+  `| load average at the end | ${all.map((m) => m.load.toFixed(1)).join(" | ")} |`,
   "",
-  "Quota tokens per fixed window (admission time at the fake), as a share of the quota:",
+  ...(base
+    ? [
+        `Baseline: ${BASELINE} of the ${COUNT} templates were run (one call at a time is slow); for all ${COUNT} that is about ${sec(base.wallMs * scale)} against a quota-bound minimum of ${sec(Math.max(0, base.quotaTokens * scale - TPM) / RATE)} (${(base.wallMs * scale / Math.max(1, Math.max(0, base.quotaTokens * scale - TPM) / RATE)).toFixed(2)}×), ${pct((base.quotaTokens * scale) / (TPM + RATE * base.wallMs * scale))} of the quota — extrapolated linearly from the sample (the corpus is drawn from one seeded distribution).`,
+        "",
+      ]
+    : []),
+  "Quota tokens admitted per fixed window, as a share of the quota:",
   "",
   ...all.filter((m) => m.calls > 0).map((m) => `- ${m.label}: ${m.series.map((x) => `${Math.round(x * 100)}%`).join(" ")}`),
   "",
@@ -241,9 +272,10 @@ const lines = [
   `| | tokens per template (mean) |`,
   `|---|---|`,
   `| raw template (chars/4) | ${Math.round(avgRaw)} |`,
-  `| pipeline prompt (redacted compact graph + rule findings + system + tool schema, billed input) | ${Math.round(sentPipeline)} (${pct(sentPipeline / avgRaw)} of raw) |`,
-  ...(sentBaseline !== null ? [`| prototype prompt (raw template + system + tool schema, billed input) | ${Math.round(sentBaseline)} (${pct(sentBaseline / avgRaw)} of raw) |`] : []),
+  `| pipeline prompt (redacted compact graph + rule findings + system + tool schema; billed input, splits and repairs included) | ${Math.round(sentPipeline)} (${pct(sentPipeline / avgRaw)} of raw) |`,
+  ...(sentBaseline !== null ? [`| prototype prompt (raw template + system + tool schema, billed input; first ${BASELINE}, whose raw mean is ${Math.round(rawTokens.slice(0, BASELINE).reduce((s, t) => s + t, 0) / BASELINE)}) | ${Math.round(sentBaseline)} (${pct(sentBaseline / (rawTokens.slice(0, BASELINE).reduce((s, t) => s + t, 0) / BASELINE))} of raw) |`] : []),
   "",
 ];
 writeFileSync(values.output, `${lines.join("\n")}\n`);
 process.stdout.write(`${lines.join("\n")}\n`);
+process.exit(0);

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { ensurePrismaClient, ensureWebBuild, root } from "./lib.mjs";
 
 /** Files in bench/ that are benchmarks (helpers such as the seeder and the LLM pipeline's worker are not). */
-const HELPERS = new Set(["seed-large.ts", "llm-pipeline-corpus.ts", "llm-pipeline-shared.ts", "llm-pipeline-worker.ts"]);
+const HELPERS = new Set(["seed-large.ts", "llm-pipeline-corpus.ts"]);
 /** Most minutes one benchmark may run. */
 const LIMIT_MINUTES = 15;
 
