@@ -7,7 +7,8 @@
  * unchanged. Measures, for 2 and 4 workers: quota utilisation, share of 429s, completion time against the
  * quota-bound minimum; then the same 300 again (the cache: no model call expected); and, in the same run, a
  * one-call-at-a-time baseline like the original prototype (raw template in the prompt, no limiter, SDK
- * default retries) on the first `--baseline` templates, extrapolated to all of them.
+ * default retries) on the first `--baseline` templates, extrapolated to all of them. Before each timed run the
+ * workers are warmed up with a small batch (`--no-warmup` to measure cold processes).
  *
  * Run: `node --import tsx bench/llm-pipeline.ts` (PostgreSQL and Redis on loopback as for the integration
  * tests; writes bench/results/llm-pipeline.md). Options: --tpm 600000 --window-ms 15000 --latency-ms 500
@@ -21,7 +22,8 @@ import { parseArgs } from "node:util";
 import { type FakeStats, startFakeBedrock } from "@threatline/bedrock-fake";
 import { analyze } from "@threatline/engine";
 import { BedrockProvider, loadLlmConfig, loadPrompt, TOOL_NAME } from "@threatline/llm";
-import { checkBatch, finishedCount, spawnWorker, stopWorker, until, workerReady, type BatchCheck, type WorkerProcess } from "../scripts/faults/lib.ts";
+import { Redis } from "ioredis";
+import { checkBatch, finishedCount, makeTemplates, spawnWorker, stopWorker, until, workerReady, type BatchCheck, type WorkerProcess } from "../scripts/faults/lib.ts";
 import { llmEnv } from "../scripts/faults/scenarios.ts";
 import { scriptEnv, type ScriptEnv } from "../scripts/faults/env.ts";
 import { pipelineCorpus } from "./llm-pipeline-corpus.ts";
@@ -38,6 +40,7 @@ const { values } = parseArgs({
     concurrency: { type: "string", default: "8" },
     workers: { type: "string", default: "2,4" },
     baseline: { type: "string", default: "40" },
+    "no-warmup": { type: "boolean", default: false },
     output: { type: "string", default: join(root, "bench/results/llm-pipeline.md") },
   },
 });
@@ -50,6 +53,7 @@ const BASELINE = Math.min(COUNT, Number(values.baseline));
 const MAX_TOKENS = Number(values["max-tokens"]);
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const RATE = TPM / WINDOW; // quota tokens per ms
+const WARMUP = !values["no-warmup"];
 
 const deadline = setTimeout(() => {
   process.stderr.write("llm-pipeline: 14-minute deadline passed; giving up\n");
@@ -176,6 +180,7 @@ async function workerRun(n: number): Promise<{ run: RunMetrics; cache: RunMetric
     });
     for (let i = 0; i < n; i += 1) workers.push(spawnWorker({ databaseUrl: env.databaseUrl, redisUrl: env.redisUrl, prefix: env.prefix, concurrency: CONCURRENCY, env: workerEnv }));
     for (const w of workers) await workerReady(w, 120_000);
+    if (WARMUP) await warmUp(env, n);
     const run = await submitAndWait(env, `${n} worker processes × ${CONCURRENCY}`, workers);
     const cache = n === WORKERS.at(-1) ? await submitAndWait(env, `${n} workers, the same ${COUNT} again`, workers) : null;
     return { run, cache };
@@ -183,6 +188,31 @@ async function workerRun(n: number): Promise<{ run: RunMetrics; cache: RunMetric
     for (const w of workers) await stopWorker(w);
     await env.close();
   }
+}
+
+/**
+ * A long-running worker has its engine threads started (each loads the engine's sources); fresh processes
+ * spend their first tens of seconds doing that. A small batch first, then a full bucket again on both sides
+ * (the fake's reset, the limiter's keys deleted) so that the timed run starts from the same state.
+ */
+async function warmUp(env: ScriptEnv, n: number): Promise<void> {
+  const files = makeTemplates(2 * n * CONCURRENCY, `warm-${n}`);
+  const res = await env.submit(files);
+  if (res.status !== 202) throw new Error(`warm-up refused: ${res.status}`);
+  const { batchId } = res.body as { batchId: string };
+  await until(async () => (await finishedCount(env.db, batchId)) === files.length || undefined, 5 * 60_000, "the warm-up batch", 250);
+  const redis = new Redis(REDIS_URL);
+  try {
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${env.prefix}:llm:llm-bucket:*`, "COUNT", 1000);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== "0");
+  } finally {
+    redis.disconnect();
+  }
+  log(`${n} workers warmed up with ${files.length} small templates`);
 }
 
 /** The prototype: one template at a time, raw text in the prompt, no limiter, SDK default retries (3 attempts). */
@@ -232,7 +262,7 @@ const machine = `${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ${Math.rou
 const lines = [
   "# LLM pipeline benchmark (real worker processes)",
   "",
-  `Produced by \`node --import tsx bench/llm-pipeline.ts\` on ${new Date().toISOString().slice(0, 16)}Z, ${machine}. ${COUNT} generated Kubernetes manifests, raw size ${Math.min(...rawTokens)}–${Math.max(...rawTokens)} tokens (chars/4, mean ${Math.round(avgRaw)}), submitted in one batch through the real API (in the benchmark's process) to separate worker processes (\`apps/worker/src/main.ts\`: BullMQ, the engine's thread pool, the real Bedrock provider and AWS SDK with 1 attempt, the shared Redis limiter, the PostgreSQL answer cache), WORKER_CONCURRENCY ${CONCURRENCY}. Each worker count gets a fresh database and Redis prefix (an empty cache, a full bucket).`,
+  `Produced by \`node --import tsx bench/llm-pipeline.ts\` on ${new Date().toISOString().slice(0, 16)}Z, ${machine}. ${COUNT} generated Kubernetes manifests, raw size ${Math.min(...rawTokens)}–${Math.max(...rawTokens)} tokens (chars/4, mean ${Math.round(avgRaw)}), submitted in one batch through the real API (in the benchmark's process) to separate worker processes (\`apps/worker/src/main.ts\`: BullMQ, the engine's thread pool, the real Bedrock provider and AWS SDK with 1 attempt, the shared Redis limiter, the PostgreSQL answer cache), WORKER_CONCURRENCY ${CONCURRENCY}. Each worker count gets a fresh database and Redis prefix (an empty cache). ${WARMUP ? `Before the timed run the workers analyse ${2 * CONCURRENCY} small templates per worker (their engine threads start, as in a long-running deployment); then the fake's bucket and the limiter's are full again.` : "The workers are cold (no warm-up batch): their engine threads start during the timed run."}`,
   "",
   `Fake Bedrock: a token bucket of ${TPM.toLocaleString("en")} quota tokens (input + 5 × output, Claude 4-class), refilled over a ${WINDOW} ms window instead of 60 s — **time scaled ${(60_000 / WINDOW).toFixed(0)}×**: the quota per window is a real one, latencies are ${values["latency-ms"]} ms + ${values["latency-per-token-ms"]} ms per output token (about ${((Number(values["latency-ms"]) + Number(values["latency-per-token-ms"]) * 2000) / 1000).toFixed(1)} s for a 2 000-token answer, i.e. ${(((Number(values["latency-ms"]) + Number(values["latency-per-token-ms"]) * 2000) * 60_000) / WINDOW / 1000).toFixed(0)} s in real time), answers of up to 20 threats. Workers: \`LLM_TPM\` = the fake's quota, \`LLM_QUOTA_WINDOW_MS\` = ${WINDOW}, \`LLM_MAX_TOKENS\` ${MAX_TOKENS}, default margin (1%), refused calls wait in-process up to two windows (the default's proportion).`,
   "",
