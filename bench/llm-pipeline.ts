@@ -12,7 +12,7 @@
  *
  * Run: `node --import tsx bench/llm-pipeline.ts` (PostgreSQL and Redis on loopback as for the integration
  * tests; writes bench/results/llm-pipeline.md). Options: --tpm 600000 --window-ms 15000 --latency-ms 500
- * --latency-per-token-ms 2 --templates 300 --concurrency 8 --workers 2,4 --baseline 40
+ * --latency-per-token-ms 2 --templates 300 --slots 16 [--concurrency 8] --workers 2,4 --baseline 40
  */
 import { cpus, loadavg, totalmem } from "node:os";
 import { writeFileSync } from "node:fs";
@@ -37,7 +37,8 @@ const { values } = parseArgs({
     "latency-per-token-ms": { type: "string", default: "2" },
     "max-tokens": { type: "string", default: "4096" },
     templates: { type: "string", default: "300" },
-    concurrency: { type: "string", default: "8" },
+    slots: { type: "string", default: "16" },
+    concurrency: { type: "string", default: "" },
     workers: { type: "string", default: "2,4" },
     baseline: { type: "string", default: "40" },
     "no-warmup": { type: "boolean", default: false },
@@ -47,7 +48,9 @@ const { values } = parseArgs({
 const TPM = Number(values.tpm);
 const WINDOW = Number(values["window-ms"]);
 const COUNT = Number(values.templates);
-const CONCURRENCY = Number(values.concurrency);
+const SLOTS = Number(values.slots);
+/** WORKER_CONCURRENCY: `--concurrency`, else the `--slots` (jobs running at once in all) shared by the processes. */
+const concurrencyFor = (workers: number) => (values.concurrency ? Number(values.concurrency) : Math.max(1, Math.round(SLOTS / workers)));
 const WORKERS = values.workers.split(",").map(Number);
 const BASELINE = Math.min(COUNT, Number(values.baseline));
 const MAX_TOKENS = Number(values["max-tokens"]);
@@ -178,10 +181,10 @@ async function workerRun(n: number): Promise<{ run: RunMetrics; cache: RunMetric
       LLM_THROTTLE_RETRY_MS: "1000",
       LLM_TIMEOUT_MS: "120000",
     });
-    for (let i = 0; i < n; i += 1) workers.push(spawnWorker({ databaseUrl: env.databaseUrl, redisUrl: env.redisUrl, prefix: env.prefix, concurrency: CONCURRENCY, env: workerEnv }));
+    for (let i = 0; i < n; i += 1) workers.push(spawnWorker({ databaseUrl: env.databaseUrl, redisUrl: env.redisUrl, prefix: env.prefix, concurrency: concurrencyFor(n), env: workerEnv }));
     for (const w of workers) await workerReady(w, 120_000);
     if (WARMUP) await warmUp(env, n);
-    const run = await submitAndWait(env, `${n} worker processes × ${CONCURRENCY}`, workers);
+    const run = await submitAndWait(env, `${n} worker processes × ${concurrencyFor(n)} jobs`, workers);
     const cache = n === WORKERS.at(-1) ? await submitAndWait(env, `${n} workers, the same ${COUNT} again`, workers) : null;
     return { run, cache };
   } finally {
@@ -196,7 +199,7 @@ async function workerRun(n: number): Promise<{ run: RunMetrics; cache: RunMetric
  * (the fake's reset, the limiter's keys deleted) so that the timed run starts from the same state.
  */
 async function warmUp(env: ScriptEnv, n: number): Promise<void> {
-  const files = makeTemplates(2 * n * CONCURRENCY, `warm-${n}`);
+  const files = makeTemplates(2 * n * concurrencyFor(n), `warm-${n}`);
   const res = await env.submit(files);
   if (res.status !== 202) throw new Error(`warm-up refused: ${res.status}`);
   const { batchId } = res.body as { batchId: string };
@@ -262,7 +265,7 @@ const machine = `${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ${Math.rou
 const lines = [
   "# LLM pipeline benchmark (real worker processes)",
   "",
-  `Produced by \`node --import tsx bench/llm-pipeline.ts\` on ${new Date().toISOString().slice(0, 16)}Z, ${machine}. ${COUNT} generated Kubernetes manifests, raw size ${Math.min(...rawTokens)}–${Math.max(...rawTokens)} tokens (chars/4, mean ${Math.round(avgRaw)}), submitted in one batch through the real API (in the benchmark's process) to separate worker processes (\`apps/worker/src/main.ts\`: BullMQ, the engine's thread pool, the real Bedrock provider and AWS SDK with 1 attempt, the shared Redis limiter, the PostgreSQL answer cache), WORKER_CONCURRENCY ${CONCURRENCY}. Each worker count gets a fresh database and Redis prefix (an empty cache). ${WARMUP ? `Before the timed run the workers analyse ${2 * CONCURRENCY} small templates per worker (their engine threads start, as in a long-running deployment); then the fake's bucket and the limiter's are full again.` : "The workers are cold (no warm-up batch): their engine threads start during the timed run."}`,
+  `Produced by \`node --import tsx bench/llm-pipeline.ts\` on ${new Date().toISOString().slice(0, 16)}Z, ${machine}. ${COUNT} generated Kubernetes manifests, raw size ${Math.min(...rawTokens)}–${Math.max(...rawTokens)} tokens (chars/4, mean ${Math.round(avgRaw)}), submitted in one batch through the real API (in the benchmark's process) to separate worker processes (\`apps/worker/src/main.ts\`: BullMQ, the engine's thread pool, the real Bedrock provider and AWS SDK with 1 attempt, the shared Redis limiter, the PostgreSQL answer cache), WORKER_CONCURRENCY ${values.concurrency ? values.concurrency : `${SLOTS} ÷ processes (the same ${SLOTS} jobs at once in all: the quota, not the process count, sets how many are useful)`}. Each worker count gets a fresh database and Redis prefix (an empty cache). ${WARMUP ? `Before the timed run the workers analyse twice their concurrency in small templates (their engine threads start, as in a long-running deployment); then the fake's bucket and the limiter's are full again.` : "The workers are cold (no warm-up batch): their engine threads start during the timed run."}`,
   "",
   `Fake Bedrock: a token bucket of ${TPM.toLocaleString("en")} quota tokens (input + 5 × output, Claude 4-class), refilled over a ${WINDOW} ms window instead of 60 s — **time scaled ${(60_000 / WINDOW).toFixed(0)}×**: the quota per window is a real one, latencies are ${values["latency-ms"]} ms + ${values["latency-per-token-ms"]} ms per output token (about ${((Number(values["latency-ms"]) + Number(values["latency-per-token-ms"]) * 2000) / 1000).toFixed(1)} s for a 2 000-token answer, i.e. ${(((Number(values["latency-ms"]) + Number(values["latency-per-token-ms"]) * 2000) * 60_000) / WINDOW / 1000).toFixed(0)} s in real time), answers of up to 20 threats. Workers: \`LLM_TPM\` = the fake's quota, \`LLM_QUOTA_WINDOW_MS\` = ${WINDOW}, \`LLM_MAX_TOKENS\` ${MAX_TOKENS}, default margin (1%), refused calls wait in-process up to two windows (the default's proportion).`,
   "",
