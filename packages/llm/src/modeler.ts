@@ -152,10 +152,11 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
         await limiter.cancel(admission.id);
         throw new LlmThrottledError(admission.retryAfterMs);
       }
+      const wait = admission.retryAfterMs;
       stats.quotaWaits += 1;
-      stats.quotaWaitMs += admission.retryAfterMs;
-      waited += admission.retryAfterMs;
-      await new Promise((resolve) => setTimeout(resolve, admission.retryAfterMs));
+      stats.quotaWaitMs += wait;
+      waited += wait;
+      await new Promise((resolve) => setTimeout(resolve, wait));
       admission = await limiter.acquire(tokens, admission.id);
     }
     return admission;
