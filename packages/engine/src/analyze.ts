@@ -14,8 +14,7 @@ import type { Finding, Rule, RuleContext } from "./rules/types.ts";
 import { checkText, utf8Length } from "./text.ts";
 import { detectSecrets } from "./secrets/detect.ts";
 
-/** Bumped whenever parsing or rules change what an analysis finds; part of the LLM cache key. */
-export const ENGINE_VERSION = "0.1.0";
+export { ENGINE_VERSION } from "./version.ts";
 
 export interface AnalyzeOptions {
   limits?: Partial<EngineLimits>;
