@@ -52,6 +52,19 @@ function effectiveAutomount(ctx: RuleContext, node: GraphNode, w: WorkloadAttrs)
   return typeof saValue === "boolean" ? saValue : true;
 }
 
+/**
+ * Whether a workload runs as its namespace's `default` service account and no binding among the analysed
+ * manifests grants that account anything. Kubernetes gives `default` no permissions of its own, so its token
+ * opens nothing beyond API discovery: the automount threat does not apply (a named account, or a binding that
+ * names `default`, and it does).
+ */
+function usesUnboundDefaultAccount(ctx: RuleContext, node: GraphNode, w: WorkloadAttrs): boolean {
+  if (w.serviceAccountName !== "default") return false;
+  return !bindings(ctx).some(([, b]) =>
+    b.subjects.some((s) => (s.kind === "ServiceAccount" && s.name === "default" && (s.namespace ?? w.namespace) === w.namespace) || (s.kind === "Group" && (BROAD_GROUPS.has(s.name) || s.name === `system:serviceaccounts:${w.namespace}`))),
+  );
+}
+
 interface RbacRule {
   apiGroups: string[];
   resources: string[];
@@ -142,7 +155,18 @@ export const KUBERNETES_RULES: Rule[] = [
     remediation: { text: "Set `allowPrivilegeEscalation: false` on every container.", fix: { kubernetes: "securityContext:\n  allowPrivilegeEscalation: false" } },
     references: { cwe: ["CWE-269"], attack: ["T1548.001"] },
     kinds: WORKLOAD,
-    check: (ctx) => perContainer(ctx, 3, (c) => (c.allowPrivilegeEscalation === false ? undefined : c.allowPrivilegeEscalation === true ? `${c.path}.securityContext.allowPrivilegeEscalation` : c.path), (n, list) => `${n.id} allows privilege escalation in ${names(list)}.`),
+    check: (ctx) =>
+      perContainer(
+        ctx,
+        3,
+        (c) => {
+          // Kubernetes forces privilege escalation on for privileged containers and those with CAP_SYS_ADMIN:
+          // POD-001 and POD-005 report those, and `allowPrivilegeEscalation: false` would not even be accepted.
+          if (c.privileged === true || c.capabilitiesAdd.some((cap) => cap === "SYS_ADMIN" || cap === "ALL")) return undefined;
+          return c.allowPrivilegeEscalation === false ? undefined : c.allowPrivilegeEscalation === true ? `${c.path}.securityContext.allowPrivilegeEscalation` : c.path;
+        },
+        (n, list) => `${n.id} allows privilege escalation in ${names(list)}.`,
+      ),
   }),
   defineRule({
     id: "TL-K8S-POD-005",
@@ -242,6 +266,7 @@ export const KUBERNETES_RULES: Rule[] = [
     check: (ctx) =>
       workloads(ctx)
         .filter(([node, w]) => effectiveAutomount(ctx, node, w))
+        .filter(([node, w]) => w.automountServiceAccountToken === true || !usesUnboundDefaultAccount(ctx, node, w))
         .map(([node, w]) => {
           const sa = ctx.out(node.id, "references").find((n) => n.kind === "k8s.service-account");
           const bound = sa ? ctx.in(sa.id, "references").some((n) => n.kind === "k8s.rbac.binding") : false;
@@ -407,9 +432,16 @@ export const KUBERNETES_RULES: Rule[] = [
     kinds: WORKLOAD,
     check: (ctx) => {
       const covered = new Set(ctx.graph.nodes.filter((n) => n.kind === "k8s.network-policy").map((n) => String(n.attrs.namespace)));
-      return workloads(ctx)
-        .filter(([, w]) => !covered.has(w.namespace))
-        .map(([node, w]) => ({ node, paths: [""], detail: `${node.id} runs in namespace \`${w.namespace}\`, which has no NetworkPolicy among the analysed manifests.`, likelihood: bump(ctx, node, 3) }));
+      // One finding per namespace (the gap is the namespace's), on its first workload, naming the others.
+      const byNamespace = new Map<string, GraphNode[]>();
+      for (const [node, w] of workloads(ctx)) if (!covered.has(w.namespace)) byNamespace.set(w.namespace, [...(byNamespace.get(w.namespace) ?? []), node]);
+      return [...byNamespace].map(([namespace, [node, ...others]]) => ({
+        node: node!,
+        paths: [""],
+        related: others,
+        detail: `${[node!, ...others].map((n) => n.id).join(", ")} run${others.length === 0 ? "s" : ""} in namespace \`${namespace}\`, which has no NetworkPolicy among the analysed manifests.`,
+        likelihood: Math.max(...[node!, ...others].map((n) => bump(ctx, n, 3) ?? 3)),
+      }));
     },
   }),
   defineRule({

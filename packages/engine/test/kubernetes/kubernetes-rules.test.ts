@@ -23,7 +23,14 @@ const CASES: Record<string, { positive: (d: Doc[]) => void; negative?: (d: Doc[]
       pod(d).container.securityContext.runAsUser = 1000;
     },
   },
-  "TL-K8S-POD-004": { positive: (d) => delete pod(d).container.securityContext.allowPrivilegeEscalation },
+  "TL-K8S-POD-004": {
+    positive: (d) => delete pod(d).container.securityContext.allowPrivilegeEscalation,
+    // Kubernetes forces escalation on for a privileged container: POD-001 says so, this would repeat it.
+    negative: (d) => {
+      delete pod(d).container.securityContext.allowPrivilegeEscalation;
+      pod(d).container.securityContext.privileged = true;
+    },
+  },
   "TL-K8S-POD-005": {
     positive: (d) => (pod(d).container.securityContext.capabilities.add = ["NET_ADMIN"]),
     negative: (d) => (pod(d).container.securityContext.capabilities.add = ["NET_BIND_SERVICE"]),
@@ -114,6 +121,59 @@ describe("Kubernetes rules", () => {
     expect(loud.resources[0]?.id).toBe("Deployment/prod/web");
     expect(text.split("\n")[loud.evidence[0]!.line! - 1]).toContain("privileged: true");
     expect(loud.remediations[0]?.fix).toContain("privileged: false");
+  });
+
+  describe("rules that no longer fire where their threat does not apply", () => {
+    const threatsOf = async (docs: Doc[]) => (await analyze([{ path: "k.yaml", content: manifests(docs) }])).threats;
+
+    it("TL-K8S-POD-004 leaves containers with SYS_ADMIN to POD-005, and privileged ones to POD-001", async () => {
+      for (const [change, other] of [
+        [(c: Doc) => (c.securityContext.capabilities.add = ["SYS_ADMIN"]), "TL-K8S-POD-005"],
+        [(c: Doc) => (c.securityContext.privileged = true), "TL-K8S-POD-001"],
+      ] as const) {
+        const docs = cleanManifests();
+        delete pod(docs).container.securityContext.allowPrivilegeEscalation;
+        change(pod(docs).container);
+        const ids = await ruleIds(docs);
+        expect(ids).not.toContain("TL-K8S-POD-004");
+        expect(ids).toContain(other);
+      }
+    });
+
+    /** The workload on its namespace's default service account, with the token mounted by default. */
+    const onDefaultAccount = (): Doc[] => {
+      const docs = cleanManifests().filter((d) => d.kind !== "ServiceAccount" && d.kind !== "RoleBinding");
+      delete pod(docs).spec.serviceAccountName;
+      delete pod(docs).spec.automountServiceAccountToken;
+      return docs;
+    };
+
+    it("TL-K8S-POD-010 stays silent for the default service account that nothing grants rights to", async () => {
+      expect(await ruleIds(onDefaultAccount())).not.toContain("TL-K8S-POD-010");
+    });
+
+    it("TL-K8S-POD-010 still fires when the default account is bound, named explicitly with automount on, or the account is named", async () => {
+      const bound = onDefaultAccount();
+      bound.push({ apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", metadata: { name: "default-reader", namespace: "prod" }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "web-config-reader" }, subjects: [{ kind: "ServiceAccount", name: "default", namespace: "prod" }] });
+      const explicit = onDefaultAccount();
+      pod(explicit).spec.automountServiceAccountToken = true;
+      const named = onDefaultAccount();
+      pod(named).spec.serviceAccountName = "web";
+      const everyAccount = onDefaultAccount();
+      everyAccount.push({ apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding", metadata: { name: "all-sa-view" }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "view" }, subjects: [{ kind: "Group", name: "system:serviceaccounts", apiGroup: "rbac.authorization.k8s.io" }] });
+      for (const docs of [bound, explicit, named, everyAccount]) expect(await ruleIds(docs)).toContain("TL-K8S-POD-010");
+    });
+
+    it("TL-K8S-NET-002 reports a namespace without NetworkPolicy once, naming each workload in it", async () => {
+      const docs = cleanManifests().filter((d) => d.kind !== "NetworkPolicy");
+      const second = structuredClone(docs.find((d) => d.kind === "Deployment")!);
+      second.metadata.name = "worker";
+      docs.push(second);
+      const found = (await threatsOf(docs)).filter((t) => t.ruleId === "TL-K8S-NET-002");
+      expect(found).toHaveLength(1);
+      expect(found[0]!.resources.map((r) => r.id)).toEqual(["Deployment/prod/web", "Deployment/prod/worker"]);
+      expect(found[0]!.description).toContain("Deployment/prod/worker");
+    });
   });
 
   it("every rule has docs, a Kubernetes fix and references", () => {

@@ -67,8 +67,8 @@ function openGroups(ctx: RuleContext, node: GraphNode): GraphNode[] {
 export function unencrypted(node: GraphNode): boolean {
   const a = node.attrs;
   switch (node.kind) {
-    case "aws.s3.bucket":
-      return a.encryption === undefined;
+    // S3 encrypts every new object (SSE-S3) since January 2023 and it cannot be turned off: a bucket without an
+    // encryption configuration is encrypted with an AWS-owned key, which TL-AWS-S3-006 reports. Not unencrypted.
     case "aws.rds.instance":
     case "aws.rds.cluster":
       return a.member !== true && a.encrypted === false;
@@ -89,6 +89,22 @@ export function unencrypted(node: GraphNode): boolean {
       return false;
   }
 }
+
+/**
+ * A database with a public endpoint whose security groups let the internet reach its port (TL-COMBO-003), with
+ * those groups and the port; undefined otherwise.
+ */
+function databaseOpenToInternet(ctx: RuleContext, node: GraphNode): { groups: GraphNode[]; port: number | undefined } | undefined {
+  if (!DATABASE_KINDS.includes(node.kind) || node.attrs.public !== true) return undefined;
+  const engine = typeof node.attrs.engine === "string" ? node.attrs.engine : node.kind === "aws.redshift.cluster" ? "redshift" : "";
+  const port = engine === "redshift" ? 5439 : ENGINE_PORTS.find(([re]) => re.test(engine))?.[1];
+  const groups = ctx
+    .out(node.id, "security-group")
+    .filter((sg) => worldIngress(sg.attrs).some((r) => (port === undefined ? true : opensPort(r, port))));
+  return groups.length === 0 ? undefined : { groups, port };
+}
+
+const DATABASE_KINDS = ["aws.rds.instance", "aws.rds.cluster", "aws.redshift.cluster"];
 
 const ENGINE_PORTS: Array<[RegExp, number]> = [
   [/postgres/, 5432],
@@ -152,7 +168,6 @@ export const COMBO_RULES = [
     likelihood: 4,
     impact: 5,
     kinds: [
-      "aws.s3.bucket",
       "aws.rds.instance",
       "aws.rds.cluster",
       "aws.elasticache.replication-group",
@@ -180,6 +195,9 @@ export const COMBO_RULES = [
     test: (node, ctx) => {
       if (!unencrypted(node)) return null;
       const exposure = exposureOf(ctx, node.id);
+      // A database the internet reaches directly is TL-COMBO-003's finding (and RDS-001 says it is unencrypted);
+      // storage encryption changes nothing for whoever connects to its port, so this would only repeat them.
+      if (exposure && databaseOpenToInternet(ctx, node)) return null;
       if (exposure) {
         return {
           paths: [""],
@@ -213,7 +231,7 @@ export const COMBO_RULES = [
     category: "InformationDisclosure",
     likelihood: 5,
     impact: 5,
-    kinds: ["aws.rds.instance", "aws.rds.cluster", "aws.redshift.cluster"],
+    kinds: DATABASE_KINDS,
     description:
       "Database {resource} has a public endpoint and a security group that lets the internet reach its port: it is one password away from an attacker.",
     remediation: "Make the database private and allow its port only from the application tier's security group.",
@@ -228,18 +246,9 @@ export const COMBO_RULES = [
     attack: ["T1190", "T1110"],
     exposedBoost: 0,
     test: (node, ctx) => {
-      if (node.attrs.public !== true) return null;
-      const engine =
-        typeof node.attrs.engine === "string"
-          ? node.attrs.engine
-          : node.kind === "aws.redshift.cluster"
-            ? "redshift"
-            : "";
-      const port = engine === "redshift" ? 5439 : ENGINE_PORTS.find(([re]) => re.test(engine))?.[1];
-      const groups = ctx
-        .out(node.id, "security-group")
-        .filter((sg) => worldIngress(sg.attrs).some((r) => (port === undefined ? true : opensPort(r, port))));
-      if (groups.length === 0) return null;
+      const open = databaseOpenToInternet(ctx, node);
+      if (!open) return null;
+      const { groups, port } = open;
       return {
         paths: [
           ...["Properties.PubliclyAccessible", "publicly_accessible"].filter((p) => p in node.propertyLines),

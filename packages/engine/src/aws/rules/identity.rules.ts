@@ -509,7 +509,7 @@ export const IDENTITY_RULES = [
     impact: 3,
     kinds: ["aws.iam.user", "aws.iam.role"],
     description:
-      "{resource} is an IAM user or an administrator identity, and this template or module declares no CloudTrail trail; unless an organization trail exists, what it does is not recorded.",
+      "{resource} is an IAM user or an administrator identity of an account whose identities this template or module manages, and it declares no CloudTrail trail; unless an organization trail exists, what they do is kept only in the 90-day event history (management events only).",
     remediation:
       "Declare a multi-region trail with log file validation (or confirm an organization trail covers the account).",
     fix: {
@@ -521,9 +521,22 @@ export const IDENTITY_RULES = [
     cwe: ["CWE-778"],
     attack: ["T1562.008"],
     exposedBoost: 0,
-    test: (node, ctx) =>
-      (node.kind === "aws.iam.user" || node.attrs.admin === true) &&
-      nodesOf(ctx, ["aws.cloudtrail.trail"]).length === 0 && { paths: [""] },
+    test: (node, ctx) => {
+      // Trails are account-wide and live with the account's baseline, not in every application stack. A
+      // template that manages IAM users is such a baseline; one that only declares its own (even administrator)
+      // roles is not, and whether a trail exists is not knowable from it (the admin role rules report the role).
+      if (nodesOf(ctx, ["aws.cloudtrail.trail"]).length > 0) return null;
+      const users = nodesOf(ctx, ["aws.iam.user"]);
+      if (users.length === 0) return null;
+      const identities = [...users, ...nodesOf(ctx, ["aws.iam.role"]).filter((r) => r.attrs.admin === true)];
+      // One account-wide gap, one finding: on the first identity, naming the others.
+      if (identities[0] !== node) return null;
+      return {
+        paths: [""],
+        related: identities.slice(1),
+        detail: `This template manages ${identities.map((n) => n.id).join(", ")} and declares no CloudTrail trail.`,
+      };
+    },
   }),
   awsRule({
     id: "TL-AWS-CT-002",

@@ -148,6 +148,9 @@ export const S3_RULES = [
     cwe: ["CWE-284"],
     attack: ["T1530"],
     test: (node, ctx) => {
+      // The threat is that the bucket could *become* public. One that already is (a public ACL, or a policy
+      // granting "*" read or write) is reported by S3-001 to S3-004, whose fixes close it; this would repeat them.
+      if (publicAcl(node) || publicStatements(node, [...READ, ...WRITE]).length > 0) return null;
       const pab = node.attrs.publicAccessBlock as PublicAccessBlock | undefined;
       if (!pab)
         return { paths: [at(node, "publicAccessBlock")], detail: `Bucket ${node.id} declares no public access block.` };

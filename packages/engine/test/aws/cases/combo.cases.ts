@@ -91,6 +91,17 @@ const dbBehindTf = (publicly: boolean, cidr: string) =>
   }
 `);
 
+const searchOpenTf = (encrypted: boolean) =>
+  tf(`
+  resource "aws_opensearch_domain" "search" {
+    domain_name = "search"
+    encrypt_at_rest {
+      enabled = ${encrypted}
+    }
+    access_policies = jsonencode({ Statement = [{ Effect = "Allow", Principal = { AWS = "*" }, Action = "es:*", Resource = "*" }] })
+  }
+`);
+
 const appInFrontOf = (encrypted: boolean) =>
   cfn(`
   Lb:
@@ -155,15 +166,20 @@ export const COMBO_CASES: RuleCase[] = [
   {
     rule: "TL-COMBO-002",
     cfn: {
-      pos: [appInFrontOf(false), dbBehind(true, "0.0.0.0/0", false)],
-      neg: [appInFrontOf(true), dbBehind(false, "10.0.0.0/16", false)],
+      pos: [appInFrontOf(false)],
+      neg: [
+        appInFrontOf(true),
+        dbBehind(false, "10.0.0.0/16", false),
+        // Itself open to the internet: TL-COMBO-003 (and RDS-001) report it; see combo-noise.test.ts.
+        dbBehind(true, "0.0.0.0/0", false),
+      ],
     },
     tf: {
-      pos: [tf(`resource "aws_s3_bucket" "site" {\n  acl = "public-read"\n}`)],
+      pos: [searchOpenTf(false)],
       neg: [
-        tf(
-          `resource "aws_s3_bucket" "site" {\n  acl = "public-read"\n  server_side_encryption_configuration {\n    rule {\n      apply_server_side_encryption_by_default {\n        sse_algorithm = "aws:kms"\n      }\n    }\n  }\n}`,
-        ),
+        searchOpenTf(true),
+        // S3 encrypts every object since 2023 (SSE-S3, not optional): a public bucket is not an unencrypted store.
+        tf(`resource "aws_s3_bucket" "site" {\n  acl = "public-read"\n}`),
       ],
     },
   },

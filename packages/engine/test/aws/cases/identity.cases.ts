@@ -434,12 +434,16 @@ export const IDENTITY_CASES: RuleCase[] = [
     tf: {
       pos: [
         tf(
-          `resource "aws_iam_role" "admin" {\n  assume_role_policy  = "{}"\n  managed_policy_arns = ["arn:aws:iam::aws:policy/AdministratorAccess"]\n}`,
+          `resource "aws_iam_user" "ops" {\n  name = "ops"\n}\nresource "aws_iam_role" "admin" {\n  assume_role_policy  = "{}"\n  managed_policy_arns = ["arn:aws:iam::aws:policy/AdministratorAccess"]\n}`,
         ),
       ],
       neg: [
         tf(
-          `resource "aws_iam_role" "admin" {\n  assume_role_policy  = "{}"\n  managed_policy_arns = ["arn:aws:iam::aws:policy/AdministratorAccess"]\n}\nresource "aws_cloudtrail" "t" {\n  name           = "t"\n  s3_bucket_name = "trail"\n}`,
+          `resource "aws_iam_user" "ops" {\n  name = "ops"\n}\nresource "aws_iam_role" "admin" {\n  assume_role_policy  = "{}"\n  managed_policy_arns = ["arn:aws:iam::aws:policy/AdministratorAccess"]\n}\nresource "aws_cloudtrail" "t" {\n  name           = "t"\n  s3_bucket_name = "trail"\n}`,
+        ),
+        // An application stack's own administrator role: trails live with the account baseline, not here.
+        tf(
+          `resource "aws_iam_role" "admin" {\n  assume_role_policy  = "{}"\n  managed_policy_arns = ["arn:aws:iam::aws:policy/AdministratorAccess"]\n}`,
         ),
       ],
     },

@@ -178,7 +178,8 @@ export const S3_CASES: RuleCase[] = [
           "PublicAccessBlockConfiguration:\n  BlockPublicAcls: false\n  IgnorePublicAcls: true\n  BlockPublicPolicy: true\n  RestrictPublicBuckets: true",
         ),
       ],
-      neg: [secureBucketCfn],
+      // Already public: S3-001 reports it (see rule-overlap.test.ts).
+      neg: [secureBucketCfn, bucketCfn("AccessControl: PublicRead")],
     },
     tf: { pos: [tf(`resource "aws_s3_bucket" "data" {\n  bucket = "data"\n}`)], neg: [secureBucketTf] },
   },
