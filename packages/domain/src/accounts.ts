@@ -1,5 +1,7 @@
 /** Account-related shapes the API answers and the SPA reads. */
 
+import type { Role } from "./analysis.ts";
+
 /** What an API token may do; the token owner's team role still caps it. */
 export const TOKEN_SCOPES = ["read", "submit", "triage", "admin"] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
@@ -31,4 +33,51 @@ export interface AuditEventDto {
   target: { type: string | null; id: string | null };
   details: unknown;
   ip: string | null;
+}
+
+/** Passwords are at least this long (and at most PASSWORD_MAX); the API enforces it, the SPA says it up front. */
+export const PASSWORD_MIN = 12;
+export const PASSWORD_MAX = 256;
+
+/** A user account as `GET /users` answers it (instance administrators only). */
+export interface UserDto {
+  id: string;
+  email: string;
+  name: string;
+  isAdmin: boolean;
+  /** Locked by failed sign-ins until an administrator unlocks it (or the lock runs out). */
+  locked: boolean;
+  createdAt: string;
+}
+
+/** `POST /users`: the administrator chooses the first password and hands it over. */
+export interface CreateUserInput {
+  email: string;
+  name?: string;
+  password: string;
+  isAdmin?: boolean;
+}
+
+/** A team as `GET /teams` answers it. */
+export interface TeamDto {
+  id: string;
+  name: string;
+  /** The caller's role; null for an instance administrator who is not a member. */
+  role: Role | null;
+  createdAt: string;
+}
+
+/** A member of a team as `GET /teams/:id/members` answers it. */
+export interface MemberDto {
+  userId: string;
+  email: string;
+  name: string;
+  role: Role;
+  since: string;
+}
+
+/** `PUT /teams/:id/budget`: a team's monthly LLM budget in USD, null for none. */
+export interface TeamBudgetDto {
+  teamId: string;
+  llmBudgetUsd: number | null;
 }

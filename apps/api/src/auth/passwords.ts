@@ -6,9 +6,8 @@ import { hash, verify } from "@node-rs/argon2";
  */
 const OPTIONS = { algorithm: 2 /* Algorithm.Argon2id: a const enum, unreadable under verbatimModuleSyntax */, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
-/** Password length bounds: long enough to resist guessing, short enough that hashing stays cheap. */
-export const PASSWORD_MIN = 12;
-export const PASSWORD_MAX = 256;
+/** Password length bounds (long enough to resist guessing, short enough that hashing stays cheap) are shared with the SPA. */
+export { PASSWORD_MAX, PASSWORD_MIN } from "@threatline/domain";
 
 export async function hashPassword(password: string): Promise<string> {
   return hash(password, OPTIONS);

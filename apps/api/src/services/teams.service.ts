@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AppError, RoleSchema, type Role } from "@threatline/domain";
+import { AppError, RoleSchema, type MemberDto, type Role, type TeamBudgetDto, type TeamDto } from "@threatline/domain";
 import { Prisma, type Db } from "@threatline/db";
 import { type Actor, requireRole } from "../auth/context.ts";
 import { audit } from "./audit.service.ts";
@@ -10,22 +10,6 @@ export const AddMemberSchema = z.object({ email: z.email().max(320), role: RoleS
 export const ChangeRoleSchema = z.object({ role: RoleSchema });
 /** A team's monthly LLM budget in USD; null for none. When spent, analyses run the rules only. */
 export const BudgetSchema = z.object({ llmBudgetUsd: z.number().min(0).max(1_000_000_000).nullable() });
-
-export interface TeamDto {
-  id: string;
-  name: string;
-  /** The caller's role; null for an instance administrator who is not a member. */
-  role: Role | null;
-  createdAt: string;
-}
-
-export interface MemberDto {
-  userId: string;
-  email: string;
-  name: string;
-  role: Role;
-  since: string;
-}
 
 const teamNotFound = () => new AppError("request/not-found", "No such team.");
 
@@ -108,7 +92,7 @@ export async function removeMember(db: Db, actor: Actor, teamId: string, userId:
 }
 
 /** Sets a team's monthly LLM budget (team admins); the worker checks it before every model call. */
-export async function setBudget(db: Db, actor: Actor, teamId: string, llmBudgetUsd: number | null): Promise<{ teamId: string; llmBudgetUsd: number | null }> {
+export async function setBudget(db: Db, actor: Actor, teamId: string, llmBudgetUsd: number | null): Promise<TeamBudgetDto> {
   await existingTeam(db, actor, teamId);
   const team = await db.team.update({ where: { id: teamId }, data: { llmBudgetUsd } });
   await audit({ db, actor }, "team.budget", { type: "team", id: teamId, teamId }, { llmBudgetUsd });

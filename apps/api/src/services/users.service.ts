@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AppError } from "@threatline/domain";
+import { AppError, type UserDto } from "@threatline/domain";
 import { Prisma, type Db } from "@threatline/db";
 import type { Actor } from "../auth/context.ts";
 import { hashPassword, PASSWORD_MAX, PASSWORD_MIN, verifyPassword } from "../auth/passwords.ts";
@@ -15,15 +15,6 @@ export const CreateUserSchema = z.object({
   isAdmin: z.boolean().default(false),
 });
 export const ChangePasswordSchema = z.object({ currentPassword: z.string().max(PASSWORD_MAX), newPassword: Password });
-
-export interface UserDto {
-  id: string;
-  email: string;
-  name: string;
-  isAdmin: boolean;
-  locked: boolean;
-  createdAt: string;
-}
 
 function toDto(u: { id: string; email: string; name: string; isAdmin: boolean; lockedUntil: Date | null; createdAt: Date }, now = new Date()): UserDto {
   return { id: u.id, email: u.email, name: u.name, isAdmin: u.isAdmin, locked: !!u.lockedUntil && u.lockedUntil > now, createdAt: u.createdAt.toISOString() };
