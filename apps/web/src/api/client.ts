@@ -18,8 +18,20 @@ import type {
   TriageResultDto,
 } from "@threatline/domain";
 import { apiUrl, createFetchHttp, type Http } from "./http.ts";
-import type { ApiTokenDto, AuditEventDto, CreatedTokenDto, TokenScope } from "@threatline/domain";
-export { TOKEN_SCOPES, type ApiTokenDto, type AuditEventDto, type CreatedTokenDto, type TokenScope } from "@threatline/domain";
+import type { ApiTokenDto, AuditEventDto, CreatedTokenDto, CreateUserInput, MemberDto, Role, TeamBudgetDto, TeamDto, TokenScope, UserDto } from "@threatline/domain";
+export {
+  TOKEN_SCOPES,
+  type ApiTokenDto,
+  type AuditEventDto,
+  type CreatedTokenDto,
+  type CreateUserInput,
+  type MemberDto,
+  type Role,
+  type TeamBudgetDto,
+  type TeamDto,
+  type TokenScope,
+  type UserDto,
+} from "@threatline/domain";
 
 /** `GET /auth/session`: who is signed in, and the CSRF token of a browser session. */
 export interface SessionDto {
@@ -127,6 +139,18 @@ export function createApi(http: Http, events: BatchEventSource = browserBatchEve
     createToken: (input: CreateTokenInput) => http<CreatedTokenDto>("POST", "/tokens", { json: input }),
     revokeToken: (id: string) => http<ApiTokenDto>("DELETE", `/tokens/${encodeURIComponent(id)}`),
     listAudit: (query: AuditQuery) => http<{ items: AuditEventDto[] }>("GET", "/audit", { query: { ...query } }).then((r) => r.items),
+    listUsers: () => http<{ items: UserDto[] }>("GET", "/users").then((r) => r.items),
+    createUser: (input: CreateUserInput) => http<UserDto>("POST", "/users", { json: input }),
+    unlockUser: (id: string) => http<UserDto>("POST", `/users/${encodeURIComponent(id)}/unlock`),
+    deleteUser: (id: string) => http<undefined>("DELETE", `/users/${encodeURIComponent(id)}`),
+    listTeams: () => http<{ items: TeamDto[] }>("GET", "/teams").then((r) => r.items),
+    createTeam: (name: string) => http<TeamDto>("POST", "/teams", { json: { name } }),
+    listMembers: (teamId: string) => http<{ items: MemberDto[] }>("GET", `/teams/${encodeURIComponent(teamId)}/members`).then((r) => r.items),
+    addMember: (teamId: string, email: string, role: Role) => http<MemberDto>("POST", `/teams/${encodeURIComponent(teamId)}/members`, { json: { email, role } }),
+    changeRole: (teamId: string, userId: string, role: Role) =>
+      http<MemberDto>("PATCH", `/teams/${encodeURIComponent(teamId)}/members/${encodeURIComponent(userId)}`, { json: { role } }),
+    removeMember: (teamId: string, userId: string) => http<undefined>("DELETE", `/teams/${encodeURIComponent(teamId)}/members/${encodeURIComponent(userId)}`),
+    setBudget: (teamId: string, llmBudgetUsd: number | null) => http<TeamBudgetDto>("PUT", `/teams/${encodeURIComponent(teamId)}/budget`, { json: { llmBudgetUsd } }),
     llmSettings: () => http<LlmSettingsDto>("GET", "/settings/llm"),
     importDocument: (projectId: string, filename: string, document: unknown) =>
       http<unknown>("POST", `/projects/${projectId}/imports`, { query: { filename }, json: document }),

@@ -27,7 +27,7 @@ export interface RequestOptions {
 }
 
 /** The one door to the server. Auth (cookies, CSRF header) is added here and nowhere else. */
-export type Http = <T>(method: "GET" | "POST" | "PUT" | "DELETE", path: string, options?: RequestOptions) => Promise<T>;
+export type Http = <T>(method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE", path: string, options?: RequestOptions) => Promise<T>;
 
 export const API_BASE = "/api/v1";
 

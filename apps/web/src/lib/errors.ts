@@ -22,7 +22,16 @@ const TEXTS: Partial<Record<ApiError["code"], Text>> = {
   "archive/too-large": tooLarge,
   "project/name-taken": () => ({ title: "That name is taken", hint: "Pick another project name." }),
   "analysis/not-retryable": (e) => ({ title: "Cannot re-run yet", hint: e.message }),
+  "request/invalid": (e) => ({ title: "Not accepted", hint: e.message }),
+  "request/not-found": (e) => ({ title: "Not found", hint: e.message }),
+  "auth/rate-limited": () => ({ title: "Too many attempts", hint: "Wait a minute, then try again." }),
 };
+
+/** One line for a toast or an inline alert: the title and what to do. */
+export function errorLine(error: Pick<ApiError, "code" | "message">): string {
+  const { title, hint } = errorText(error);
+  return `${title}: ${hint}`;
+}
 
 /** What to tell people about an API error, chosen by its code; the server's message is the detail. */
 export function errorText(error: Pick<ApiError, "code" | "message">): { title: string; hint: string } {

@@ -1,0 +1,101 @@
+import { defineStore } from "pinia";
+import { ref } from "vue";
+import { useApi, type MemberDto, type Role, type TeamDto } from "../api/client.ts";
+import { asyncState } from "./async.ts";
+
+const byEmail = (a: MemberDto, b: MemberDto) => a.email.localeCompare(b.email);
+
+/** Teams the caller can see, and the members of the one team being managed. */
+export const useTeamsStore = defineStore("teams", () => {
+  const items = ref<TeamDto[]>([]);
+  const selectedId = ref<string | null>(null);
+  const members = ref<MemberDto[]>([]);
+  const listing = asyncState();
+  const creating = asyncState();
+  const memberList = asyncState();
+  const adding = asyncState();
+  /** Role changes and removals: one row action at a time, its refusal shown as a message. */
+  const acting = asyncState();
+
+  async function load() {
+    const result = await listing.run(() => useApi().listTeams());
+    if (!result) return;
+    items.value = result;
+    if (selectedId.value && !result.some((t) => t.id === selectedId.value)) {
+      selectedId.value = null;
+      members.value = [];
+    }
+  }
+
+  async function create(name: string): Promise<TeamDto | null> {
+    const team = await creating.run(() => useApi().createTeam(name));
+    if (!team) return null;
+    items.value = [...items.value, team].sort((a, b) => a.name.localeCompare(b.name));
+    return team;
+  }
+
+  /** Opens one team's members; a later selection wins over an earlier answer. */
+  async function select(teamId: string | null) {
+    selectedId.value = teamId;
+    members.value = [];
+    if (!teamId) return;
+    const result = await memberList.run(() => useApi().listMembers(teamId));
+    if (result && selectedId.value === teamId) members.value = [...result].sort(byEmail);
+  }
+
+  function upsert(member: MemberDto) {
+    members.value = [...members.value.filter((m) => m.userId !== member.userId), member].sort(byEmail);
+  }
+
+  async function addMember(email: string, role: Role): Promise<MemberDto | null> {
+    const teamId = selectedId.value;
+    if (!teamId) return null;
+    const member = await adding.run(() => useApi().addMember(teamId, email, role));
+    if (!member) return null;
+    if (selectedId.value === teamId) upsert(member);
+    return member;
+  }
+
+  async function changeRole(userId: string, role: Role): Promise<boolean> {
+    const teamId = selectedId.value;
+    if (!teamId) return false;
+    const member = await acting.run(() => useApi().changeRole(teamId, userId, role));
+    if (!member) return false;
+    if (selectedId.value === teamId) upsert(member);
+    return true;
+  }
+
+  async function removeMember(userId: string): Promise<boolean> {
+    const teamId = selectedId.value;
+    if (!teamId) return false;
+    const done = await acting.run(async () => {
+      await useApi().removeMember(teamId, userId);
+      return true;
+    });
+    if (!done) return false;
+    if (selectedId.value === teamId) members.value = members.value.filter((m) => m.userId !== userId);
+    return true;
+  }
+
+  return {
+    items,
+    selectedId,
+    members,
+    loading: listing.loading,
+    error: listing.error,
+    creating: creating.loading,
+    createError: creating.error,
+    membersLoading: memberList.loading,
+    membersError: memberList.error,
+    adding: adding.loading,
+    addError: adding.error,
+    acting: acting.loading,
+    actionError: acting.error,
+    load,
+    create,
+    select,
+    addMember,
+    changeRole,
+    removeMember,
+  };
+});
