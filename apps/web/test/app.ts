@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
 import { pino } from "pino";
 import { ServerConfigSchema, startServer } from "../../server/src/server.ts";
 import { createTestDatabase, redisUrl, testPrefix } from "../../../test/support.ts";
@@ -59,4 +60,29 @@ export async function apiClient(baseUrl: string) {
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
     return (text ? JSON.parse(text) : undefined) as T;
   };
+}
+
+/** The Chromium every browser test drives (installed by the system, never downloaded). */
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}
+
+/** A page that records script errors, so a test can assert the app raised none. */
+export async function openPage(browser: Browser, viewport = { width: 1400, height: 900 }): Promise<{ page: Page; pageErrors: string[] }> {
+  const page = await browser.newPage({ viewport });
+  const pageErrors: string[] = [];
+  page.on("pageerror", (e) => pageErrors.push(e.message));
+  return { page, pageErrors };
+}
+
+/** Signs in through the login form as the administrator (or the account given). */
+export async function signIn(page: Page, baseUrl: string, account: { email: string; password: string } = ADMIN): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByTestId("login-email").locator("input").fill(account.email);
+  await page.getByTestId("login-password").locator("input").fill(account.password);
+  await page.getByTestId("login-submit").click();
+  await page.waitForURL((url) => !url.pathname.startsWith("/login"));
 }

@@ -1,9 +1,9 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN, apiClient, startTestApp } from "./app.ts";
+import { ADMIN, apiClient, launchBrowser, openPage, startTestApp } from "./app.ts";
 
 const FIXTURES = resolve(import.meta.dirname, "fixtures");
 /** Screenshots land here for people to look at; SCREENSHOT_DIR=docs/screenshots refreshes the README's. */
@@ -13,7 +13,7 @@ describe("Threatline in Chromium", () => {
   let app: { url: string; close(): Promise<void> };
   let browser: Browser;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
   const dialogs: string[] = [];
   let projectUrl = "";
 
@@ -27,12 +27,8 @@ describe("Threatline in Chromium", () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     app = await startTestApp();
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on("pageerror", (e) => pageErrors.push(e.message));
+    browser = await launchBrowser();
+    ({ page, pageErrors } = await openPage(browser));
     page.on("dialog", (d) => {
       dialogs.push(d.message());
       void d.dismiss();
