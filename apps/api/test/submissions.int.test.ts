@@ -61,6 +61,20 @@ describe("submissions, end to end on PostgreSQL and Redis", () => {
     const body = threats.body as { total: number; items: Array<{ resources: Array<{ id: string; file: string }> }> };
     expect(body.total).toBeGreaterThan(0);
     expect(body.items[0]!.resources[0]).toMatchObject({ id: "AppBucket", file: "cfn/app.yaml" });
+
+    // What the Analysis view asks for: counts for its chart, then pages filtered, sorted and paged by the server.
+    const base = `/api/v1/analyses/${analyses[0]!.id}`;
+    const summary = (await request(h.app).get(`${base}/threat-summary`).expect(200)).body as { cells: Array<{ count: number }>; resources: string[] };
+    expect(summary.cells.reduce((n, c) => n + c.count, 0)).toBe(body.total);
+    expect(summary.resources).toContain("AppBucket");
+    const ascending = ((await request(h.app).get(`${base}/threats?sort=score&order=asc&limit=500`).expect(200)).body as { items: Array<{ score: number }> }).items.map((t) => t.score);
+    expect(ascending).toHaveLength(body.total);
+    expect(ascending).toEqual([...ascending].sort((x, y) => x - y));
+    const bucket = (await request(h.app).get(`${base}/threats?resource=AppBucket`).expect(200)).body as typeof body;
+    expect(bucket.total).toBeGreaterThan(0);
+    for (const t of bucket.items) expect(t.resources.map((r) => r.id)).toContain("AppBucket");
+    const nothing = (await request(h.app).get(`${base}/threats?resource=NoSuchResource`).expect(200)).body as typeof body;
+    expect(nothing.total).toBe(0);
   });
 
   it("stores the same content once, however often it is submitted", async () => {

@@ -3,6 +3,7 @@ import { AnalysisStatusSchema, TriageStatusSchema } from "./analysis.ts";
 import { SeveritySchema } from "./severity.ts";
 import { StrideCategorySchema } from "./stride.ts";
 import { ThreatSourceSchema } from "./threat.ts";
+import { THREAT_SORTS } from "./views.ts";
 
 /** Request and response shapes of the HTTP API, shared by the API, the SPA and the CLI. */
 
@@ -116,7 +117,19 @@ export const ThreatQuerySchema = z.object({
   source: ThreatSourceSchema.optional(),
   triage: TriageStatusSchema.optional(),
   q: z.string().max(200).optional(),
+  /** Exact resource id, as for a project's current threats. */
+  resource: z.string().max(300).optional(),
+  sort: z.enum(THREAT_SORTS).default("score"),
+  order: z.enum(["asc", "desc"]).default("desc"),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   offset: z.coerce.number().int().min(0).default(0),
 });
 export type ThreatQuery = z.infer<typeof ThreatQuerySchema>;
+
+/** `GET /analyses/:id/threat-summary`: what the Analysis view's chart and resource picker need, without the threats. */
+export interface ThreatSummaryDto {
+  /** Threats per STRIDE category and severity (cells with no threat left out). */
+  cells: Array<{ category: z.infer<typeof StrideCategorySchema>; severity: z.infer<typeof SeveritySchema>; count: number }>;
+  /** Distinct resource ids, sorted; at most 1,000. */
+  resources: string[];
+}

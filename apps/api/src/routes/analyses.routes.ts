@@ -8,6 +8,7 @@ import {
   cancelBatch,
   getAnalysis,
   getBatch,
+  analysisThreatSummary,
   listAnalysisThreats,
   listBatches,
   retryAnalysis,
@@ -97,6 +98,9 @@ export function analysisRoutes(deps: ApiDeps): Router {
   router.get("/analyses/:id/threats", validate(threats), async (_req, res) => {
     const { params, query } = input(res, threats);
     res.json(await listAnalysisThreats(db, actorOf(res), params.id, query));
+  });
+  router.get("/analyses/:id/threat-summary", validate(byId), async (_req, res) => {
+    res.json(await analysisThreatSummary(db, actorOf(res), input(res, byId).params.id));
   });
   router.post("/analyses/:id/retry", validate(retry), async (_req, res) => {
     const { params, body } = input(res, retry);

@@ -7,10 +7,12 @@ import {
   type StatusCounts,
   type Threat,
   type ThreatQuery,
+  type ThreatSummaryDto,
   isFinalStatus,
 } from "@threatline/domain";
 import type { Prisma, Db } from "@threatline/db";
 import { type Actor, readableTeams, requireRole } from "../auth/context.ts";
+import { THREAT_ORDER } from "../lib/threat-order.ts";
 
 const analysisInclude = { templateVersion: { include: { template: true } }, project: true } as const;
 type AnalysisRow = Prisma.AnalysisGetPayload<{ include: typeof analysisInclude }>;
@@ -94,7 +96,10 @@ export async function listAnalysisThreats(db: Db, actor: Actor, id: string, quer
     ...(query.category ? { category: query.category } : {}),
     ...(query.severity ? { severity: query.severity } : {}),
     ...(query.source ? { source: query.source } : {}),
-    ...(query.q ? { OR: [{ title: { contains: query.q, mode: "insensitive" } }, { description: { contains: query.q, mode: "insensitive" } }] } : {}),
+    ...(query.resource ? { resources: { array_contains: [{ id: query.resource }] } } : {}),
+    ...(query.q
+      ? { OR: [{ title: { contains: query.q, mode: "insensitive" } }, { description: { contains: query.q, mode: "insensitive" } }, { ruleId: { contains: query.q, mode: "insensitive" } }] }
+      : {}),
   };
   if (query.triage) {
     const matching = triage.filter((t) => t.status === query.triage).map((t) => t.fingerprint);
@@ -102,11 +107,27 @@ export async function listAnalysisThreats(db: Db, actor: Actor, id: string, quer
   }
   const [total, rows] = await Promise.all([
     db.threat.count({ where }),
-    db.threat.findMany({ where, orderBy: [{ score: "desc" }, { fingerprint: "asc" }], take: query.limit, skip: query.offset }),
+    db.threat.findMany({ where, orderBy: [...THREAT_ORDER[query.sort](query.order), { fingerprint: "asc" }], take: query.limit, skip: query.offset }),
   ]);
   return {
     total,
     items: rows.map((r) => ({ ...toThreat(r), id: r.id, analysisId: r.analysisId, triage: triageByFp.get(r.fingerprint) ?? "open" })),
+  };
+}
+
+/**
+ * Counts per STRIDE category and severity and the distinct resource ids of one analysis' threats, so the
+ * Analysis view draws its chart and resource picker without loading every threat.
+ */
+export async function analysisThreatSummary(db: Db, actor: Actor, id: string): Promise<ThreatSummaryDto> {
+  await getAnalysisRow(db, actor, id);
+  const [groups, resources] = await Promise.all([
+    db.threat.groupBy({ by: ["category", "severity"], where: { analysisId: id }, _count: { _all: true } }),
+    db.$queryRaw<Array<{ id: string }>>`SELECT DISTINCT r->>'id' AS id FROM "Threat" t, jsonb_array_elements(t.resources) r WHERE t."analysisId" = ${id}::uuid AND r->>'id' IS NOT NULL ORDER BY 1 LIMIT 1000`,
+  ]);
+  return {
+    cells: groups.map((g) => ({ category: g.category, severity: g.severity, count: g._count._all })),
+    resources: resources.map((r) => r.id),
   };
 }
 

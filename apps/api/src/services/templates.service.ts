@@ -9,6 +9,7 @@ import {
 } from "@threatline/domain";
 import { type Prisma, type Db } from "@threatline/db";
 import type { Actor } from "../auth/context.ts";
+import { THREAT_ORDER } from "../lib/threat-order.ts";
 import { getAnalysisRow, toThreat } from "./analyses.service.ts";
 import { getProjectFor } from "./projects.service.ts";
 
@@ -82,16 +83,6 @@ export async function listTemplates(db: Db, actor: Actor, projectId: string): Pr
   });
 }
 
-const ORDER: Record<CurrentThreatQuery["sort"], (dir: Prisma.SortOrder) => Prisma.ThreatOrderByWithRelationInput[]> = {
-  score: (dir) => [{ score: dir }],
-  // The enum is declared worst first, so ascending enum order is descending severity.
-  severity: (dir) => [{ severity: dir === "desc" ? "asc" : "desc" }, { score: dir }],
-  category: (dir) => [{ category: dir }, { score: "desc" }],
-  title: (dir) => [{ title: dir }],
-  // Resources are JSON; the first evidence file and the title order them well enough and use plain columns.
-  resource: (dir) => [{ title: dir }],
-};
-
 /**
  * A project's current threats (latest finished analysis of each template) with their triage, filtered,
  * sorted and paginated in the database so a project with tens of thousands of threats pages quickly.
@@ -120,7 +111,7 @@ export async function listCurrentThreats(db: Db, actor: Actor, projectId: string
   }
   const [total, rows] = await Promise.all([
     db.threat.count({ where }),
-    db.threat.findMany({ where, orderBy: [...ORDER[query.sort](query.order), { id: "asc" }], take: query.limit, skip: query.offset }),
+    db.threat.findMany({ where, orderBy: [...THREAT_ORDER[query.sort](query.order), { id: "asc" }], take: query.limit, skip: query.offset }),
   ]);
   return {
     total,
