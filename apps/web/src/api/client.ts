@@ -13,6 +13,7 @@ import type {
   TemplateSummary,
   ThreatDiffDto,
   ThreatQuery,
+  ThreatSummaryDto,
   TriageDecision,
   TriageDto,
   TriageResultDto,
@@ -105,7 +106,7 @@ export function createApi(http: Http, events: BatchEventSource = browserBatchEve
     logout: () => http<undefined>("POST", "/auth/logout"),
     listProjects: () => http<{ items: ProjectDto[] }>("GET", "/projects").then((r) => r.items),
     getProject: (id: string) => http<ProjectDto>("GET", `/projects/${id}`),
-    createProject: (input: { name: string; description?: string }) => http<ProjectDto>("POST", "/projects", { json: input }),
+    createProject: (input: { name: string; description?: string; teamId?: string }) => http<ProjectDto>("POST", "/projects", { json: input }),
     submit(projectId: string, files: UploadFile[], force = false) {
       const form = new FormData();
       form.set("source", "web");
@@ -122,6 +123,7 @@ export function createApi(http: Http, events: BatchEventSource = browserBatchEve
     batchEvents: events,
     getAnalysis: (id: string) => http<AnalysisDto>("GET", `/analyses/${id}`),
     analysisThreats: (id: string, query: Filters<ThreatQuery>) => http<Page<AnalysisThreatDto>>("GET", `/analyses/${id}/threats`, { query }),
+    analysisThreatSummary: (id: string) => http<ThreatSummaryDto>("GET", `/analyses/${id}/threat-summary`),
     analysisSource: (id: string) => http<AnalysisSourceDto>("GET", `/analyses/${id}/source`),
     retryAnalysis: (id: string, force: boolean) => http<AnalysisDto>("POST", `/analyses/${id}/retry`, { json: { force } }),
     dashboard: (days = 30) => http<DashboardDto>("GET", "/dashboard", { query: { days } }),

@@ -1,61 +1,66 @@
 import { defineStore } from "pinia";
-import { computed, ref } from "vue";
-import { isFinalStatus, type AnalysisDto, type AnalysisSourceDto, type TriageStatus } from "@threatline/domain";
+import { ref } from "vue";
+import { isFinalStatus, type AnalysisDto, type AnalysisSourceDto, type ThreatSummaryDto, type TriageStatus } from "@threatline/domain";
 import { useApi, type AnalysisThreatDto } from "../api/client.ts";
+import { filtersToApi, type ThreatFilters } from "../lib/query.ts";
 import { asyncState } from "./async.ts";
 import { useTriageStore } from "./triage.store.ts";
 
-/** Threats of one file fit in memory; past this many the view says so instead of loading more. */
-export const MAX_ANALYSIS_THREATS = 5000;
-const PAGE = 500;
-
-/** One analysis, all its threats (for in-memory filtering) and its source file (for evidence lines). */
+/**
+ * One analysis, one page of its threats (filtered, sorted and paged by the server, so an analysis of ten thousand
+ * threats costs one page), the counts its chart draws, and its source file (for evidence lines).
+ */
 export const useAnalysisStore = defineStore("analysis", () => {
   const analysis = ref<AnalysisDto | null>(null);
+  const summary = ref<ThreatSummaryDto>({ cells: [], resources: [] });
+  /** The page of threats matching the filters. */
   const threats = ref<AnalysisThreatDto[]>([]);
+  /** How many threats match the filters. */
   const total = ref(0);
   const source = ref<AnalysisSourceDto | null>(null);
   const state = asyncState();
+  const threatState = asyncState();
   const sourceState = asyncState();
   const retrying = asyncState();
   let stopWatching: (() => void) | undefined;
+  let lastQuery: { id: string; filters: ThreatFilters } | undefined;
 
   const triage = useTriageStore();
   triage.onDecided((projectId, result) => {
     if (analysis.value?.projectId !== projectId) return;
     const status = new Map(result.updated.map((u) => [u.fingerprint, u.status]));
     threats.value = threats.value.map((t) => (status.has(t.fingerprint) ? { ...t, triage: status.get(t.fingerprint) as TriageStatus } : t));
+    // Under a triage filter the page no longer matches it: ask again rather than guess.
+    if (lastQuery?.filters.triage) void loadThreats(lastQuery.id, lastQuery.filters);
   });
-
-  async function fetchThreats(id: string) {
-    const api = useApi();
-    const items: AnalysisThreatDto[] = [];
-    let count = 0;
-    do {
-      const page = await api.analysisThreats(id, { limit: PAGE, offset: items.length });
-      count = page.total;
-      items.push(...page.items);
-      if (page.items.length === 0) break;
-    } while (items.length < count && items.length < MAX_ANALYSIS_THREATS);
-    return { items, count };
-  }
 
   async function load(id: string) {
     if (analysis.value?.id !== id) {
       analysis.value = null;
+      summary.value = { cells: [], resources: [] };
       threats.value = [];
+      total.value = 0;
       source.value = null;
     }
     const result = await state.run(async () => {
       const api = useApi();
-      const [a, t] = await Promise.all([api.getAnalysis(id), fetchThreats(id)]);
-      return { a, t };
+      const [a, s] = await Promise.all([api.getAnalysis(id), api.analysisThreatSummary(id)]);
+      return { a, s };
     });
     if (!result) return;
     analysis.value = result.a;
-    threats.value = result.t.items;
-    total.value = result.t.count;
+    summary.value = result.s;
     if (!isFinalStatus(result.a.status)) watchUntilFinal(result.a);
+  }
+
+  /** One page of threats for the filters; the latest call wins. */
+  async function loadThreats(id: string, filters: ThreatFilters) {
+    lastQuery = { id, filters };
+    const page = await threatState.run(() => useApi().analysisThreats(id, filtersToApi(filters)));
+    if (page) {
+      threats.value = page.items;
+      total.value = page.total;
+    }
   }
 
   async function loadSource() {
@@ -88,6 +93,7 @@ export const useAnalysisStore = defineStore("analysis", () => {
     stopWatching?.();
     stopWatching = undefined;
     await load(id);
+    if (lastQuery?.id === id) await loadThreats(id, lastQuery.filters);
   }
 
   /** Runs the analysis again; `force` skips the model cache. */
@@ -106,21 +112,22 @@ export const useAnalysisStore = defineStore("analysis", () => {
     stopWatching = undefined;
   }
 
-  const truncated = computed(() => total.value > threats.value.length);
-
   return {
     analysis,
+    summary,
     threats,
     total,
-    truncated,
     source,
     loading: state.loading,
     error: state.error,
+    threatsLoading: threatState.loading,
+    threatsError: threatState.error,
     sourceLoading: sourceState.loading,
     sourceError: sourceState.error,
     retrying: retrying.loading,
     retryError: retrying.error,
     load,
+    loadThreats,
     loadSource,
     retry,
     dispose,
