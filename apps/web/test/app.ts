@@ -19,7 +19,7 @@ export function ensureWebBuild(): void {
  * The real one-process app (API, worker, SPA) on a random port, a fresh database and a Redis prefix of its
  * own, with an administrator whose password the test knows.
  */
-export async function startTestApp(): Promise<{ url: string; close(): Promise<void> }> {
+export async function startTestApp(): Promise<{ url: string; databaseUrl: string; close(): Promise<void> }> {
   ensureWebBuild();
   const database = await createTestDatabase();
   const config = ServerConfigSchema.parse({
@@ -37,6 +37,7 @@ export async function startTestApp(): Promise<{ url: string; close(): Promise<vo
   const running = await startServer(config, pino({ level: config.LOG_LEVEL }));
   return {
     url: running.url,
+    databaseUrl: database.url,
     async close() {
       await running.close();
       await database.drop();

@@ -1,10 +1,18 @@
+import { mkdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import pg from "pg";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiClient, launchBrowser, openPage, signIn, startTestApp } from "./app.ts";
 
+const FIXTURES = resolve(import.meta.dirname, "fixtures");
+/** Screenshots land here for people to look at; SCREENSHOT_DIR=docs/screenshots refreshes the README's. */
+const SHOTS = process.env.SCREENSHOT_DIR ? resolve(process.env.SCREENSHOT_DIR) : join(tmpdir(), "threatline-e2e-shots");
+
 /** Settings as an administrator runs a team: accounts, teams, roles and the LLM budget, against the real API. */
 describe("Settings in Chromium: users, teams and budgets", () => {
-  let app: { url: string; close(): Promise<void> };
+  let app: Awaited<ReturnType<typeof startTestApp>>;
   let browser: Browser;
   let page: Page;
   let pageErrors: string[] = [];
@@ -140,6 +148,58 @@ describe("Settings in Chromium: users, teams and budgets", () => {
     await expect.poll(() => userRow(DANA.email).count()).toBe(0);
     // The administrator cannot delete themselves: no button on their own row.
     expect(await page.getByRole("button", { name: "Delete admin@threatline.test" }).count()).toBe(0);
+  });
+
+  it("lets a member of two teams pick the team of a new project", async () => {
+    const api = await apiClient(app.url);
+    const teams = await api<{ items: Array<{ id: string; name: string }> }>("GET", "/teams");
+    await page.goto(`${app.url}/projects`);
+    await page.getByTestId("project-team").click();
+    await pick(/^payments$/);
+    await page.getByTestId("project-name").locator("input").fill("ledger");
+    await page.getByRole("button", { name: "Create", exact: true }).click();
+    await page.waitForURL(/\/projects\/[0-9a-f-]{36}$/);
+    const created = await api<{ teamId: string }>("GET", `/projects/${page.url().split("/").pop()}`);
+    expect(created.teamId).toBe(teams.items.find((t) => t.name === "payments")!.id);
+  });
+
+  it("renders Settings with realistic data, in light and dark", async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    const api = await apiClient(app.url);
+    // A month's model spend on the Default team, against a budget: the bar shows how much is left.
+    const teams = await api<{ items: Array<{ id: string; name: string }> }>("GET", "/teams");
+    const payments = teams.items.find((t) => t.name === "payments")!;
+    const defaultTeam = teams.items.find((t) => t.name === "Default")!;
+    // The admin is in two teams now: a new project names its team.
+    const project = await api<{ id: string }>("POST", "/projects", { name: "payments-api", teamId: defaultTeam.id });
+    const sent = await api<{ batchId: string }>("POST", `/projects/${project.id}/submissions`, { files: [{ path: "infra/network.tf", content: readFileSync(join(FIXTURES, "network.tf"), "utf8") }] });
+    for (;;) {
+      const b = await api<{ analyses: Array<{ status: string }> }>("GET", `/batches/${sent.batchId}`);
+      if (b.analyses.every((a) => ["succeeded", "partial", "failed"].includes(a.status))) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const db = new pg.Client({ connectionString: app.databaseUrl });
+    await db.connect();
+    await db.query(`UPDATE "Analysis" SET "costUsd" = 18.4 WHERE "projectId" = $1`, [project.id]);
+    await db.end();
+    await api("PUT", `/teams/${defaultTeam.id}/budget`, { llmBudgetUsd: 25 });
+    for (const [email, role] of [
+      ["priya@threatline.test", "editor"],
+      ["sam@threatline.test", "viewer"],
+    ] as const) {
+      await api("POST", "/users", { email, name: email.split("@")[0]!.replace(/^./, (c) => c.toUpperCase()), password: "a long first password" });
+      await api("POST", `/teams/${payments.id}/members`, { email, role });
+    }
+    await page.goto(`${app.url}/settings`);
+    await page.getByRole("button", { name: "Manage members of payments" }).click();
+    await memberRow("priya@threatline.test").waitFor();
+    expect(await page.getByTestId("budget-Default").getByRole("progressbar").getAttribute("aria-valuenow")).toBe("73.6");
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: join(SHOTS, "settings-admin.png"), fullPage: true });
+    await page.getByTestId("theme-toggle").click();
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: join(SHOTS, "settings-admin-dark.png"), fullPage: true });
+    await page.getByTestId("theme-toggle").click();
   });
 
   it("raised no script errors", () => {

@@ -21,8 +21,8 @@ export const useProjectsStore = defineStore("projects", () => {
   }
 
   /** Creates a project and adds it to the list; undefined (with `creating.error` set) when refused. */
-  async function create(name: string, description = ""): Promise<ProjectDto | undefined> {
-    const project = await creating.run(() => useApi().createProject({ name, description }));
+  async function create(name: string, description = "", teamId?: string | null): Promise<ProjectDto | undefined> {
+    const project = await creating.run(() => useApi().createProject({ name, description, ...(teamId ? { teamId } : {}) }));
     if (project) items.value = [...items.value, project].sort((a, b) => a.name.localeCompare(b.name));
     return project;
   }
