@@ -76,6 +76,31 @@ describe("RedisRateLimiter (a token bucket with the provider's books)", () => {
     expect((await limiter.acquire(1_000, small.id)).admitted).toBe(true);
   });
 
+  it("wakes a waiter as soon as another process settles a call with tokens to give back", async () => {
+    const prefix = testPrefix();
+    // 1 000 tokens a minute: a refill-only wait would be tens of seconds.
+    const here = new RedisRateLimiter(a, { prefix, model: "m", tpm: 1_000, rpm: 0 });
+    const there = new RedisRateLimiter(b, { prefix, model: "m", tpm: 1_000, rpm: 0 });
+    try {
+      const call = await there.acquire(1_000);
+      if (!call.admitted) throw new Error("expected an admission");
+      const refused = await here.acquire(500);
+      if (refused.admitted) throw new Error("expected a refusal");
+      expect(refused.retryAfterMs).toBeGreaterThan(25_000);
+      const started = Date.now();
+      const woken = here.waitForRoom(refused.retryAfterMs);
+      await sleep(100);
+      // The call cost 300 of its 1 000: 700 come back, enough for the waiter.
+      await there.settle(call, 300);
+      await woken;
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect((await here.acquire(500, refused.id)).admitted).toBe(true);
+    } finally {
+      here.close();
+      there.close();
+    }
+  });
+
   it("drops a waiter that never came back after its grace, so it blocks nobody for long", async () => {
     const limiter = new RedisRateLimiter(a, { prefix: testPrefix(), model: "m", tpm: 10_000, rpm: 0, windowMs: 1_000, graceMs: 50 });
     expect((await limiter.acquire(10_000)).admitted).toBe(true);

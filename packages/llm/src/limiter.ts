@@ -13,8 +13,9 @@ import type { Redis } from "ioredis";
  *
  * A refused caller is told the exact time until the level will cover its reservation and that of every
  * caller refused before it (a FIFO waiting list in Redis), so waiters wake one after the other instead of
- * polling, and a large call is not starved by small ones. A waiter that stops asking (a dead process) drops
- * off the list `graceMs` after the time it was told.
+ * polling, and a large call is not starved by small ones. That time counts the refill only; a settlement that
+ * gives tokens back is published, so waiters can ask again at once (`waitForRoom`). A waiter that stops asking
+ * (a dead process) drops off the list `graceMs` after the time it was told.
  *
  * Requests per minute, when set, are a second bucket of `rpm` with the same rules. Time comes from Redis
  * (`TIME`), so the clocks of different machines do not matter.
@@ -23,7 +24,7 @@ import type { Redis } from "ioredis";
  * (hash), 4 waiter deadlines (hash)
  * ARGV: 1 op (acquire | settle | cancel | peek), 2 id, 3 tokens (acquire: reservation; settle: tokens given
  * back, negative to charge more), 4 tpm, 5 rpm, 6 window ms, 7 margin tokens, 8 grace ms, 9 requests given
- * back (settle)
+ * back (settle), 10 channel told of every settlement that gave tokens back
  * Returns { admitted (1/0), wait ms, level (tokens, floored), Redis time ms }.
  */
 const SCRIPT = `
@@ -69,6 +70,7 @@ if op == 'settle' then
   if cap > 0 then level = math.min(cap, level + amount) end
   if rcap > 0 then rlevel = math.min(rcap, rlevel + tonumber(ARGV[9])) end
   save()
+  if amount > 0 or tonumber(ARGV[9]) > 0 then redis.call('PUBLISH', ARGV[10], '1') end
   return {1, 0, math.floor(level), math.floor(now)}
 end
 
@@ -134,6 +136,7 @@ type LimiterRedis = Redis & {
     margin: number,
     graceMs: number,
     requests: number,
+    channel: string,
   ): Promise<[number, number, number, number]>;
 };
 
@@ -167,6 +170,9 @@ export type Admission = { admitted: true; id: string; tokens: number; at: number
 export class RedisRateLimiter {
   private readonly redis: LimiterRedis;
   private readonly keys: [string, string, string, string];
+  private readonly channel: string;
+  private subscriber: Redis | undefined;
+  private readonly wakers = new Set<() => void>();
   readonly windowMs: number;
   private readonly marginTokens: number;
   private readonly graceMs: number;
@@ -183,6 +189,7 @@ export class RedisRateLimiter {
     // One hash tag per model keeps the keys on one Redis Cluster slot.
     const base = `${options.prefix}:llm-bucket:{${options.model}}`;
     this.keys = [`${base}:state`, `${base}:waiters`, `${base}:reserved`, `${base}:deadlines`];
+    this.channel = `${base}:settled`;
   }
 
   get enabled(): boolean {
@@ -190,7 +197,41 @@ export class RedisRateLimiter {
   }
 
   private run(op: string, id: string, tokens: number, requests = 0): Promise<[number, number, number, number]> {
-    return this.redis.threatlineBucket(...this.keys, op, id, tokens, this.options.tpm, this.options.rpm, this.windowMs, this.marginTokens, this.graceMs, requests);
+    return this.redis.threatlineBucket(...this.keys, op, id, tokens, this.options.tpm, this.options.rpm, this.windowMs, this.marginTokens, this.graceMs, requests, this.channel);
+  }
+
+  /**
+   * Sleeps until `ms` have passed or, sooner, until some process settles a call with tokens to give back (the
+   * time a refused caller was told counts the refill only). Subscribes on first use, on a connection of its own.
+   */
+  async waitForRoom(ms: number): Promise<void> {
+    if (!this.subscriber) {
+      const subscriber = this.redis.duplicate();
+      this.subscriber = subscriber;
+      subscriber.on("error", () => undefined);
+      subscriber.on("message", () => {
+        const wake = [...this.wakers];
+        this.wakers.clear();
+        for (const w of wake) w();
+      });
+      await subscriber.subscribe(this.channel).catch(() => undefined);
+    }
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wakers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakers.add(done);
+    });
+  }
+
+  /** Closes the subscription `waitForRoom` opened. */
+  close(): void {
+    this.subscriber?.disconnect();
+    this.subscriber = undefined;
+    for (const w of [...this.wakers]) w();
   }
 
   /**

@@ -184,6 +184,7 @@ describe("threat modeler against the fake, with the real SDK and Redis", () => {
       expect(bound).toBeGreaterThan(1_000);
       expect(elapsed).toBeLessThan(bound * 1.5 + 500);
     } finally {
+      for (const m of modelers) m.close?.();
       for (const conn of conns) conn.disconnect();
       fake.configure({ latencyMs: 0 });
     }

@@ -140,8 +140,9 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
    * level is never above the provider's. In a token bucket this costs no throughput: the excess is returned
    * when the call ends and the refill rate is the same; it only lowers the level by what calls in flight hold.
    * When the limiter says
-   * exactly when there will be room, the call waits here (keeping its place in line) instead of giving the
-   * job back to the queue: the wait is known and short, and a requeued job would run the engine again. Only
+   * exactly when there will be room, the call waits here (keeping its place in line, woken early when a call
+   * settles and gives tokens back) instead of giving the job back to the queue: the wait is known and short,
+   * and a requeued job would run the engine again. Only
    * a wait beyond LLM_LIMITER_MAX_WAIT_MS becomes an LlmThrottledError (BullMQ's rate-limit path).
    */
   async function admit(tokens: number, stats: { quotaWaits: number; quotaWaitMs: number }) {
@@ -152,11 +153,13 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
         await limiter.cancel(admission.id);
         throw new LlmThrottledError(admission.retryAfterMs);
       }
-      const wait = admission.retryAfterMs;
+      const started = Date.now();
       stats.quotaWaits += 1;
-      stats.quotaWaitMs += wait;
-      waited += wait;
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      // Until the time the limiter gave, or sooner when a call somewhere settles and gives tokens back.
+      await limiter.waitForRoom(admission.retryAfterMs);
+      const slept = Date.now() - started;
+      stats.quotaWaitMs += slept;
+      waited += slept;
       admission = await limiter.acquire(tokens, admission.id);
     }
     return admission;
@@ -263,6 +266,7 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
 
   return {
     close() {
+      limiter.close();
       (provider as { close?(): void }).close?.();
     },
 
