@@ -90,6 +90,19 @@ describe("fake Bedrock", () => {
     expect(fake.stats().throttled).toBe(1);
   });
 
+  it("holds input + maxTokens while a call runs and settles to input + 5 × output when it ends, as Bedrock does", async () => {
+    // A 10 000-token bucket that refills over an hour: no refill to speak of during the test.
+    fake = await startFakeBedrock({ tpm: 10_000, windowMs: 3_600_000, latencyMs: 400 });
+    const slow = post(fake, converseBody(["A"], 6000));
+    await new Promise((r) => setTimeout(r, 100));
+    // While the first call holds its 6 000 + input, a 5 000 reservation does not fit.
+    expect((await post(fake, converseBody(["A"], 5000))).status).toBe(429);
+    const first = await slow;
+    expect(first.status).toBe(200);
+    // Settled to input + 5 × output (a few hundred tokens): now it fits.
+    expect((await post(fake, converseBody(["A"], 5000))).status).toBe(200);
+  });
+
   it("charges output tokens five times for Claude 4-class ids", async () => {
     fake = await startFakeBedrock();
     const { json } = await post(fake, converseBody(["A"]));
