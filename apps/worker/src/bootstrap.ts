@@ -10,7 +10,7 @@ import { PostgresLlmCache } from "./pipeline/llm-cache.ts";
 import { instrumentLlm } from "./observability/metrics.ts";
 
 /** The configured LLM (THREATLINE_LLM_PROVIDER and friends, see packages/llm/src/config.ts), or null for rules only. */
-function llmFromEnv(db: Db, redis: Redis, prefix: string, logger: Logger): LlmStage | null {
+function llmFromEnv(db: Db, redis: Redis, prefix: string, logger: Logger): (LlmStage & { close?(): void }) | null {
   const config = loadLlmConfig(process.env);
   if (!config) return null;
   return createThreatModeler({ config, redis, cache: new PostgresLlmCache(db), logger, limiterPrefix: `${prefix}:llm` });
@@ -30,7 +30,9 @@ export function bootWorker(config: WorkerConfig, logger: Logger, options: BootOp
   const ownDb = options.db === undefined;
   const db = options.db ?? createDb({ url: config.DATABASE_URL, poolSize: config.WORKER_CONCURRENCY + 2 });
   const redis = workerConnection(config.REDIS_URL);
-  const built = options.llm !== undefined ? options.llm : llmFromEnv(db, redis, config.REDIS_PREFIX, logger);
+  // The modeler built here is ours to close (its limiter holds a Redis subscriber); one passed in is the caller's.
+  const owned = options.llm === undefined ? llmFromEnv(db, redis, config.REDIS_PREFIX, logger) : null;
+  const built = options.llm !== undefined ? options.llm : owned;
   const llm = built ? instrumentLlm(built) : null;
   const queueConnection = producerConnection(config.REDIS_URL, { maxRetriesPerRequest: null, enableOfflineQueue: true });
   for (const conn of [redis, queueConnection]) conn.on("error", (err) => logger.debug({ err }, "redis connection error"));
@@ -48,6 +50,7 @@ export function bootWorker(config: WorkerConfig, logger: Logger, options: BootOp
     async close() {
       await running.close();
       await queue.close();
+      owned?.close?.();
       redis.disconnect();
       if (ownDb) await db.$disconnect();
     },
