@@ -110,7 +110,8 @@ describe("Accessibility in Chromium", () => {
         if (!el || el === document.body) return { tag: "body", html: "", name: "", visible: false, inTable: false };
         const cs = getComputedStyle(el);
         const ring = (cs.outlineStyle !== "none" && parseFloat(cs.outlineWidth) > 0) || (cs.boxShadow && cs.boxShadow !== "none");
-        const name = el.getAttribute("aria-label") || el.textContent.trim().slice(0, 60) || el.getAttribute("title") || "";
+        const labelledBy = (el.getAttribute("aria-labelledby") || "").split(" ").map((id) => document.getElementById(id)?.textContent.trim() || "").join(" ").trim();
+        const name = el.getAttribute("aria-label") || labelledBy || el.textContent.trim().slice(0, 60) || el.getAttribute("title") || "";
         return { tag: el.tagName.toLowerCase(), html: el.outerHTML.slice(0, 160), name, visible: !!ring, inTable: !!el.closest(".n-data-table") };
       })()`);
       seen.push(f as Focused);

@@ -30,8 +30,9 @@ describe("Settings in Chromium: users, teams and budgets", () => {
   });
 
   const userRow = (email: string) => page.getByTestId("users-table").locator(".n-data-table-tr", { hasText: email });
-  /** Picks an option of the select menu that is open (closed menus stay in the DOM, hidden). */
-  const pick = (text: RegExp) => page.locator(".n-base-select-option").filter({ hasText: text, visible: true }).click();
+  /** Picks an option of the select menu that is open (closed menus stay in the DOM hidden, or fade out for a moment). */
+  const pick = (text: RegExp) =>
+    page.locator(".n-base-select-menu:not([class*='transition-leave']) .n-base-select-option").filter({ hasText: text, visible: true }).click();
   const memberRow = (email: string) => page.getByTestId("members-table").locator(".n-data-table-tr", { hasText: email });
 
   it("creates a user with a first password the administrator hands over", async () => {

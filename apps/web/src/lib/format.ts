@@ -1,10 +1,10 @@
 import { STRIDE_LABELS, type AnalysisStatus, type Severity, type StrideCategory, type TriageStatus } from "@threatline/domain";
 
-/** Severity colours, readable on light and dark backgrounds alike. */
+/** Severity colours, readable on light and dark backgrounds alike, and white text on them meets WCAG AA (4.5:1). */
 export const SEVERITY_COLORS: Record<Severity, string> = {
   critical: "#b91c1c",
-  high: "#ea580c",
-  medium: "#ca8a04",
+  high: "#c2410c",
+  medium: "#a16207",
   low: "#2563eb",
   info: "#64748b",
 };
