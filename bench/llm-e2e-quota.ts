@@ -1,9 +1,11 @@
 // End to end: several real worker processes (node --import tsx apps/worker/src/main.ts, the real Bedrock provider
 // and SDK) share one LLM_TPM quota through the Redis limiter, against the fake Bedrock enforcing the same quota
-// per minute. Submits a batch through the real API and reads the fake's per-minute counters: the quota must
-// never be overshot (no 429s, no window above the quota) while the backlog keeps it busy. Real time (60 s
-// windows), so it takes 2–3 minutes; bounded at 8.
-//   node --import tsx bench/llm-e2e-quota.ts [--workers 3] [--files 80] [--tpm 40000]
+// per minute. Submits a batch through the real API and reads the fake's per-minute counters. Bedrock's quota is a
+// token bucket that starts full and refills at TPM per minute (the fake's too, and the limiter mirrors it), so the
+// quota is overshot when the fake answers 429 or when the tokens served since the start exceed one full bucket plus
+// the refill since; a clock-minute window may legitimately hold more than TPM (the first drains the full bucket).
+// Real time (60 s windows): about 5 minutes with the defaults; bounded at 10.
+//   node --import tsx bench/llm-e2e-quota.ts [--workers 3] [--files 60] [--tpm 40000]
 import { cpus, totalmem } from "node:os";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -19,14 +21,14 @@ const arg = (name: string, fallback: number) => {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const WORKERS = arg("workers", 3);
-const FILES = arg("files", 80);
+const FILES = arg("files", 60);
 const TPM = arg("tpm", 40_000);
 const MAX_TOKENS = 1_024;
 
 const deadline = setTimeout(() => {
-  process.stderr.write("llm-e2e-quota: 8-minute deadline passed; giving up\n");
+  process.stderr.write("llm-e2e-quota: 10-minute deadline passed; giving up\n");
   process.exit(2);
-}, 8 * 60_000);
+}, 10 * 60_000);
 deadline.unref();
 
 const env = await scriptEnv(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
@@ -49,7 +51,7 @@ try {
   if (res.status !== 202) throw new Error(`submission refused: ${res.status}`);
   const { batchId } = res.body as { batchId: string };
   const started = Date.now();
-  const allDone = await until(async () => (await finishedCount(env.db, batchId)) === FILES || undefined, 6 * 60_000, "the batch", 500).then(
+  const allDone = await until(async () => (await finishedCount(env.db, batchId)) === FILES || undefined, 8 * 60_000, "the batch", 500).then(
     () => true,
     () => false,
   );
@@ -59,6 +61,18 @@ try {
   const windows = stats.perWindow;
   const full = windows.slice(1, -1); // the first and last windows are partly idle
   const peak = Math.max(...windows.map((w) => w.quotaTokens));
+  // The bucket's envelope: by the end of each clock-minute window, at most one full bucket plus the refill since the
+  // submission (an upper bound on the first call's time, so the check is, by seconds, lenient).
+  let cumulative = 0;
+  let worstEnvelope = 0;
+  for (const w of windows) {
+    cumulative += w.quotaTokens;
+    const end = Math.min(w.start + 60_000, Date.now());
+    const envelope = TPM + (TPM * Math.max(0, end - started)) / 60_000;
+    worstEnvelope = Math.max(worstEnvelope, cumulative / envelope);
+  }
+  const served = windows.reduce((sum, w) => sum + w.quotaTokens, 0);
+  const minimum = Math.max(0, (served - TPM) / TPM) * 60;
   const utilisation = full.length ? full.reduce((s, w) => s + w.quotaTokens, 0) / (full.length * TPM) : NaN;
   const machine = `${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   const md = `# LLM quota shared by worker processes, end to end
@@ -72,7 +86,11 @@ Reproduce: \`node --import tsx bench/llm-e2e-quota.ts --workers ${WORKERS} --fil
 
 - Batch ${allDone ? "finished" : "NOT finished"} in ${seconds.toFixed(0)} s: ${statuses.map((s) => `${s._count._all} ${s.status}`).join(", ")}.
 - Converse requests ${stats.converse}, served ${stats.served}, **429s ${stats.throttled}**.
-- Peak window ${peak.toLocaleString("en")} quota tokens = **${((peak / TPM) * 100).toFixed(0)}% of the quota** (must stay ≤ 100%).
+- Tokens served since the start, at the end of each window, against the bucket's envelope (one full bucket + the
+  refill since the submission): at most **${(worstEnvelope * 100).toFixed(0)}%** (must stay ≤ 100%). Busiest clock-minute window
+  ${peak.toLocaleString("en")} quota tokens = ${((peak / TPM) * 100).toFixed(0)}% of TPM (the first window drains the full bucket).
+- Quota-bound minimum (served − one full bucket, at TPM): ${minimum.toFixed(0)} s; the batch took ${(seconds / Math.max(minimum, 1)).toFixed(2)}× that
+  (it includes the engine's and the workers' start-up work).
 - Utilisation of the full windows (first and last excluded): ${Number.isNaN(utilisation) ? "n/a (the run fitted in fewer than three windows)" : `${(utilisation * 100).toFixed(0)}%`}.
 
 | window start (UTC) | quota tokens | % of quota | requests | 429s |
