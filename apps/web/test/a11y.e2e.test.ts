@@ -100,6 +100,20 @@ describe("Accessibility in Chromium", () => {
     });
   }
 
+  it("dark theme: no WCAG 2 A/AA violations on the main views", async () => {
+    await page.goto(`${app.url}/`);
+    await page.getByTestId("theme-toggle").click();
+    try {
+      for (const [name, path, ready] of views.filter(([n]) => ["dashboard", "project threats", "analysis", "settings"].includes(n))) {
+        await page.goto(`${app.url}${path()}`);
+        await page.locator(ready).first().waitFor();
+        expect(describeViolations(await axe()), name).toEqual([]);
+      }
+    } finally {
+      await page.getByTestId("theme-toggle").click();
+    }
+  });
+
   /** Presses Tab until `wanted` matches the focused element (or gives up), recording what got focus. */
   async function tabUntil(wanted: (f: Focused) => boolean, max = 150): Promise<Focused[]> {
     const seen: Focused[] = [];
