@@ -100,7 +100,8 @@ export async function seedLarge(databaseUrl: string, o: SeedOptions = LARGE): Pr
               ($3::text[])[1 + (k - 1) % 10]::"Severity", 1 + k % 5, 1 + (k * 3) % 5, (1 + k % 5) * (1 + (k * 3) % 5),
               jsonb_build_array(jsonb_build_object('id', 'Bucket', 'type', 'AWS::S3::Bucket', 'file', tv.path, 'line', 4)),
               jsonb_build_array(jsonb_build_object('file', tv.path, 'line', 4, 'text', 'Type: AWS::S3::Bucket')),
-              jsonb_build_array(jsonb_build_object('text', 'Block public access.')), '[]'::jsonb,
+              jsonb_build_array(jsonb_build_object('text', 'Block public access.')),
+              '{"cwe": ["CWE-284"], "capec": [], "attack": []}'::jsonb,
               CASE WHEN k % 3 = 0 THEN 'rule+llm' ELSE 'rule' END, a.at
        FROM seed_an a JOIN seed_tv tv ON tv.id = a."templateVersionId" CROSS JOIN generate_series(1, $1::int) k`,
       [o.threats, categories, severities],
