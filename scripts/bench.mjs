@@ -23,7 +23,7 @@ const benches = readdirSync(join(root, "bench"))
   .sort();
 
 ensurePrismaClient();
-if (benches.some((f) => f.startsWith("web-bundle"))) ensureWebBuild();
+if (benches.some((f) => f.startsWith("web-"))) ensureWebBuild();
 mkdirSync(join(root, "bench", "results"), { recursive: true });
 
 const rows = [];
