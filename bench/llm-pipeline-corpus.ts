@@ -1,16 +1,6 @@
+import { seededRandom } from "@threatline/domain";
 import { estimateTokens, type SourceFile } from "@threatline/engine";
 
-/** mulberry32, so the 300 templates are the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function deployment(name: string, ns: string, r: () => number): string {
   const containers = 1 + Math.floor(r() * 3);
@@ -47,7 +37,7 @@ function configMap(name: string, ns: string, r: () => number): string {
  * config maps, so both the graph and the raw text grow with the size.
  */
 export function pipelineCorpus(count: number, minTokens = 2_000, maxTokens = 40_000, seed = 42): SourceFile[] {
-  const r = random(seed);
+  const r = seededRandom(seed); // the same 300 templates on every run
   const files: SourceFile[] = [];
   for (let i = 0; i < count; i += 1) {
     const target = Math.exp(Math.log(minTokens) + r() * (Math.log(maxTokens) - Math.log(minTokens)));

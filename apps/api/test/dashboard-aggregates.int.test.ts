@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   SEVERITIES,
   STRIDE_CATEGORIES,
+  seededRandom,
   type DashboardDto,
   type Severity,
   type Threat,
@@ -16,17 +17,6 @@ import { endOfDaySeries, windowDays } from "../src/services/dashboard.service.ts
 import { decideTriage } from "../src/services/triage.service.ts";
 import { createHarness, type Harness } from "./harness.ts";
 
-/** Deterministic pseudo-random numbers (mulberry32), so a failing sequence can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const DAYS = 14;
 const DAY_MS = 86_400_000;
@@ -248,7 +238,7 @@ describe("dashboard aggregates agree with a recomputation from the threats", () 
   }
 
   it.each([1, 2, 3])("random analyses, re-analyses, failures and triage (seed %i)", async (seed) => {
-    const random = prng(seed);
+    const random = seededRandom(seed);
     for (let step = 0; step < 24; step++) {
       const f = fixtures[Math.floor(random() * fixtures.length)]!;
       const roll = random();

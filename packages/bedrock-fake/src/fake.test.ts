@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { TokenBucket } from "./bucket.ts";
-import { parseFaults, pickFault, seededRandom } from "./faults.ts";
+import { seededRandom } from "@threatline/domain";
+import { parseFaults, pickFault } from "./faults.ts";
 import { type FakeBedrock, startFakeBedrock } from "./server.ts";
 
 const MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1:0";

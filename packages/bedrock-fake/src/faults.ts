@@ -51,17 +51,6 @@ export function parseFaults(spec: string | undefined): FaultPlan {
   return plan;
 }
 
-/** mulberry32: small, seeded and good enough to draw fault dice reproducibly. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The fault for the n-th request, if any: scripted numbers win over rates. */
 export function pickFault(plan: FaultPlan, requestNumber: number, random: () => number): FaultKind | null {

@@ -3,7 +3,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { type ConverseBody, estimateTokens, fakeThreats, inputTokensOf, requestTexts } from "./answer.ts";
 import { TokenBucket } from "./bucket.ts";
-import { type FaultKind, type FaultPlan, parseFaults, pickFault, seededRandom } from "./faults.ts";
+import { seededRandom } from "@threatline/domain";
+import { type FaultKind, type FaultPlan, parseFaults, pickFault } from "./faults.ts";
 
 export interface FakeBedrockOptions {
   /** 0 (default) picks a free port. */

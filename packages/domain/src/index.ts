@@ -4,6 +4,7 @@ export * from "./api.ts";
 export * from "./errors.ts";
 export * from "./fingerprint.ts";
 export * from "./formats.ts";
+export * from "./random.ts";
 export * from "./risk.ts";
 export * from "./severity.ts";
 export * from "./stride.ts";
