@@ -1,6 +1,7 @@
 // Seeds a database with a large history: 50 projects, 10,000 analyses and 100,000 threats (plus their templates,
 // versions, batches and risk snapshots) over the last 90 days, in a few set-based SQL statements.
 //   node --import tsx bench/seed-large.ts <database-url>            (the database must be migrated)
+import { readFileSync } from "node:fs";
 import pg from "pg";
 
 export interface SeedOptions {
@@ -28,6 +29,15 @@ export interface SeedResult {
  * Bulk-inserts the history into the default team (the team the API's bootstrap administrator belongs to).
  * Everything is generated in SQL (generate_series), so 100,000 threats take seconds, not minutes.
  */
+/** The backfill part of the dashboard_aggregates migration (between its "-- Backfill" comment and its COMMIT). */
+function aggregatesBackfill(): string {
+  const sql = readFileSync(new URL("../packages/db/prisma/migrations/20261203070833_dashboard_aggregates/migration.sql", import.meta.url), "utf8");
+  const from = sql.indexOf("-- Backfill");
+  const to = sql.lastIndexOf("COMMIT;");
+  if (from < 0 || to < from) throw new Error("dashboard_aggregates migration: backfill section not found");
+  return sql.slice(from, to);
+}
+
 export async function seedLarge(databaseUrl: string, o: SeedOptions = LARGE): Promise<SeedResult> {
   const started = Date.now();
   const client = new pg.Client({ connectionString: databaseUrl });
@@ -128,39 +138,10 @@ export async function seedLarge(databaseUrl: string, o: SeedOptions = LARGE): Pr
              ORDER BY tv."templateId", a."finishedAt" DESC NULLS LAST, a.id DESC) latest
        WHERE t.id = latest."templateId"`,
     );
-    // The dashboard's aggregates, as the dashboard_aggregates migration backfills them (refreshProjectRisk keeps
-    // them afterwards): open current threats per (category, severity), each project's riskiest resources, and the
-    // closing risk of each day.
-    await client.query(`
-      INSERT INTO "ProjectThreatCell" ("projectId", "category", "severity", "threatCount", "riskScore")
-      SELECT tp."projectId", t.category, t.severity, count(*), sum(t.score)
-      FROM "Template" tp JOIN "Threat" t ON t."analysisId" = tp."currentAnalysisId"
-      WHERE NOT EXISTS (
-        SELECT 1 FROM "Triage" tr
-        WHERE tr."projectId" = t."projectId" AND tr.fingerprint = t.fingerprint AND tr.status IN ('accepted', 'mitigated', 'false_positive')
-      )
-      GROUP BY 1, 2, 3`);
-    await client.query(`
-      INSERT INTO "ProjectRiskyResource" ("projectId", "rank", "resourceId", "resourceType", "file", "threatCount", "riskScore", "worstSeverity")
-      SELECT "projectId", "rank", id, type, file, n, score, worst FROM (
-        SELECT g.*, row_number() OVER (PARTITION BY g."projectId" ORDER BY g.score DESC, g.n DESC, g.id, g.type, g.file) AS "rank"
-        FROM (
-          SELECT tp."projectId", coalesce(r->>'id', '') AS id, coalesce(r->>'type', '') AS type, coalesce(r->>'file', '') AS file,
-                 count(*)::int AS n, sum(t.score) AS score, min(t.severity) AS worst
-          FROM "Template" tp JOIN "Threat" t ON t."analysisId" = tp."currentAnalysisId" CROSS JOIN LATERAL jsonb_array_elements(t.resources) r
-          WHERE NOT EXISTS (
-            SELECT 1 FROM "Triage" tr
-            WHERE tr."projectId" = t."projectId" AND tr.fingerprint = t.fingerprint AND tr.status IN ('accepted', 'mitigated', 'false_positive')
-          )
-          GROUP BY 1, 2, 3, 4
-        ) g
-      ) ranked
-      WHERE "rank" <= 10`);
-    await client.query(`
-      INSERT INTO "ProjectRiskDay" ("projectId", "day", "at", "riskScore", "threatCount")
-      SELECT DISTINCT ON (s."projectId", s.at::date) s."projectId", s.at::date, s.at, s."riskScore", s."threatCount"
-      FROM "RiskSnapshot" s
-      ORDER BY s."projectId", s.at::date, s.at DESC, s.id DESC`);
+    // The dashboard's aggregates (open current threats per category and severity, each project's riskiest
+    // resources, the closing risk of each day), filled by the very statements the migration backfills them with;
+    // refreshProjectRisk keeps them afterwards.
+    await client.query(aggregatesBackfill());
     await client.query("COMMIT");
     // VACUUM, not only ANALYZE: freshly bulk-loaded rows have no visibility map, so index-only scans fall back to
     // the heap (the weekly-churn query ran 10× slower before it). Production tables get this from autovacuum.
