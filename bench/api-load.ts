@@ -10,7 +10,6 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
-import pg from "pg";
 import { pino } from "pino";
 import { createDb, migrateDatabase } from "@threatline/db";
 import { createApp } from "../apps/api/src/app.ts";
@@ -19,6 +18,7 @@ import { ApiConfigSchema } from "../apps/api/src/config.ts";
 import { bootstrapAccounts } from "../apps/api/src/auth/bootstrap-accounts.ts";
 import { newTokenValue } from "../apps/api/src/services/tokens.service.ts";
 import { seedLarge } from "./seed-large.ts";
+import { throwawayDatabase } from "../scripts/faults/env.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const arg = (name: string, fallback: number) => {
@@ -72,12 +72,8 @@ const deadline = setTimeout(() => {
 }, 10 * 60_000);
 deadline.unref();
 
-const name = `threatline_bench_${randomBytes(5).toString("hex")}`;
-const admin = new pg.Client({ connectionString: ADMIN_URL });
-await admin.connect();
-await admin.query(`CREATE DATABASE "${name}"`);
-await admin.end();
-const databaseUrl = ADMIN_URL.replace(/\/[^/?]+(\?|$)/, `/${name}$1`);
+const database = await throwawayDatabase(ADMIN_URL, "threatline_bench");
+const databaseUrl = database.url;
 let server: Server | undefined;
 let closeDeps: (() => Promise<void>) | undefined;
 try {
@@ -181,9 +177,6 @@ ${table}
   server?.closeAllConnections();
   server?.close();
   await closeDeps?.().catch(() => undefined);
-  const dropper = new pg.Client({ connectionString: ADMIN_URL });
-  await dropper.connect();
-  await dropper.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await dropper.end();
+  await database.drop();
 }
 process.exit(0);

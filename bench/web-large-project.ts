@@ -16,6 +16,7 @@ import { migrateDatabase } from "@threatline/db";
 import { ServerConfigSchema, startServer } from "../apps/server/src/server.ts";
 import { ADMIN, ensureWebBuild, launchBrowser, signIn, WEB_DIST } from "../apps/web/test/app.ts";
 import { seedLarge } from "./seed-large.ts";
+import { throwawayDatabase } from "../scripts/faults/env.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const arg = (name: string, fallback: number) => {
@@ -112,12 +113,8 @@ const pickOption = (page: Page, text: RegExp) =>
   page.locator(".n-base-select-menu:not([class*='transition-leave']) .n-base-select-option").filter({ hasText: text, visible: true }).click();
 
 ensureWebBuild();
-const name = `threatline_bench_${randomBytes(5).toString("hex")}`;
-const admin = new pg.Client({ connectionString: ADMIN_URL });
-await admin.connect();
-await admin.query(`CREATE DATABASE "${name}"`);
-await admin.end();
-const databaseUrl = ADMIN_URL.replace(/\/[^/?]+(\?|$)/, `/${name}$1`);
+const database = await throwawayDatabase(ADMIN_URL, "threatline_bench");
+const databaseUrl = database.url;
 let close: (() => Promise<void>) | undefined;
 try {
   await migrateDatabase(databaseUrl);
@@ -238,10 +235,7 @@ but that was the seed: seed-large stored threat references as \`[]\`, the threat
   process.stdout.write(md);
 } finally {
   await close?.().catch(() => undefined);
-  const drop = new pg.Client({ connectionString: ADMIN_URL });
-  await drop.connect();
-  await drop.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await drop.end();
+  await database.drop();
 }
 // The worker's Redis connections can outlive a clean close by a few seconds; the results are written.
 process.exit(process.exitCode ?? 0);

@@ -13,6 +13,31 @@ import type { FaultEnv } from "./scenarios.ts";
 
 const ADMIN_URL = process.env.FAULT_PG_ADMIN_URL ?? process.env.TEST_PG_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
+/** An empty database on the machine's PostgreSQL for a script or benchmark, and how to drop it afterwards. */
+export interface ThrowawayDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** Creates `<prefix>_<random>` next to the admin URL's database (not migrated: the caller migrates or restores). */
+export async function throwawayDatabase(adminUrl: string, prefix: string): Promise<ThrowawayDatabase> {
+  const name = `${prefix}_${randomBytes(5).toString("hex")}`;
+  const sql = async (statement: string) => {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await sql(`CREATE DATABASE "${name}"`);
+  return {
+    url: adminUrl.replace(/\/[^/?]+(\?|$)/, `/${name}$1`),
+    drop: () => sql(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+  };
+}
+
 export interface ScriptEnv extends FaultEnv {
   close(): Promise<void>;
 }
@@ -23,12 +48,8 @@ export interface ScriptEnv extends FaultEnv {
  */
 export async function scriptEnv(redisUrl: string, options: { databaseAdminUrl?: string } = {}): Promise<ScriptEnv> {
   const adminUrl = options.databaseAdminUrl ?? ADMIN_URL;
-  const name = `threatline_fault_${randomBytes(5).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const databaseUrl = adminUrl.replace(/\/[^/?]+(\?|$)/, `/${name}$1`);
+  const database = await throwawayDatabase(adminUrl, "threatline_fault");
+  const databaseUrl = database.url;
   await migrateDatabase(databaseUrl);
   const prefix = `tl-fault-${randomBytes(4).toString("hex")}`;
   const logger = pino({ level: process.env.LOG_LEVEL ?? "silent" });
@@ -67,10 +88,7 @@ export async function scriptEnv(redisUrl: string, options: { databaseAdminUrl?: 
       await bounded(deps.queue.obliterate({ force: true }));
       await bounded(built.close());
       await db.$disconnect();
-      const dropper = new pg.Client({ connectionString: adminUrl });
-      await dropper.connect();
-      await dropper.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await dropper.end();
+      await database.drop();
     },
   };
 }
