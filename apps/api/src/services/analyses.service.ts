@@ -12,7 +12,7 @@ import {
 } from "@threatline/domain";
 import type { Prisma, Db } from "@threatline/db";
 import { type Actor, readableTeams, requireRole } from "../auth/context.ts";
-import { THREAT_ORDER } from "../lib/threat-order.ts";
+import { THREAT_ORDER, threatFilters, triageFilter } from "../lib/threat-order.ts";
 
 const analysisInclude = { templateVersion: { include: { template: true } }, project: true } as const;
 type AnalysisRow = Prisma.AnalysisGetPayload<{ include: typeof analysisInclude }>;
@@ -93,18 +93,9 @@ export async function listAnalysisThreats(db: Db, actor: Actor, id: string, quer
   const triageByFp = new Map(triage.map((t) => [t.fingerprint, t.status as string]));
   const where: Prisma.ThreatWhereInput = {
     analysisId: id,
-    ...(query.category ? { category: query.category } : {}),
-    ...(query.severity ? { severity: query.severity } : {}),
-    ...(query.source ? { source: query.source } : {}),
-    ...(query.resource ? { resources: { array_contains: [{ id: query.resource }] } } : {}),
-    ...(query.q
-      ? { OR: [{ title: { contains: query.q, mode: "insensitive" } }, { description: { contains: query.q, mode: "insensitive" } }, { ruleId: { contains: query.q, mode: "insensitive" } }] }
-      : {}),
+    ...threatFilters(query),
   };
-  if (query.triage) {
-    const matching = triage.filter((t) => t.status === query.triage).map((t) => t.fingerprint);
-    where.fingerprint = query.triage === "open" ? { notIn: triage.filter((t) => t.status !== "open").map((t) => t.fingerprint) } : { in: matching };
-  }
+  if (query.triage) where.fingerprint = triageFilter(triage, query.triage);
   const [total, rows] = await Promise.all([
     db.threat.count({ where }),
     db.threat.findMany({ where, orderBy: [...THREAT_ORDER[query.sort](query.order), { fingerprint: "asc" }], take: query.limit, skip: query.offset }),

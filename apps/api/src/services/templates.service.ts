@@ -9,7 +9,7 @@ import {
 } from "@threatline/domain";
 import { type Prisma, type Db } from "@threatline/db";
 import type { Actor } from "../auth/context.ts";
-import { THREAT_ORDER } from "../lib/threat-order.ts";
+import { THREAT_ORDER, threatFilters, triageFilter } from "../lib/threat-order.ts";
 import { getAnalysisRow, toThreat } from "./analyses.service.ts";
 import { getProjectFor } from "./projects.service.ts";
 
@@ -94,21 +94,11 @@ export async function listCurrentThreats(db: Db, actor: Actor, projectId: string
   const where: Prisma.ThreatWhereInput = {
     projectId,
     analysisId: { in: current.map((c) => c.id) },
-    ...(query.category ? { category: query.category } : {}),
-    ...(query.severity ? { severity: query.severity } : {}),
-    ...(query.source ? { source: query.source } : {}),
-    ...(query.resource ? { resources: { array_contains: [{ id: query.resource }] } } : {}),
-    ...(query.q
-      ? { OR: [{ title: { contains: query.q, mode: "insensitive" } }, { description: { contains: query.q, mode: "insensitive" } }, { ruleId: { contains: query.q, mode: "insensitive" } }] }
-      : {}),
+    ...threatFilters(query),
   };
   const triage = await db.triage.findMany({ where: { projectId } });
   const triageByFp = new Map(triage.map((t) => [t.fingerprint, t]));
-  if (query.triage === "open") {
-    where.fingerprint = { notIn: triage.filter((t) => t.status !== "open").map((t) => t.fingerprint) };
-  } else if (query.triage) {
-    where.fingerprint = { in: triage.filter((t) => t.status === query.triage).map((t) => t.fingerprint) };
-  }
+  if (query.triage) where.fingerprint = triageFilter(triage, query.triage);
   const [total, rows] = await Promise.all([
     db.threat.count({ where }),
     db.threat.findMany({ where, orderBy: [...THREAT_ORDER[query.sort](query.order), { id: "asc" }], take: query.limit, skip: query.offset }),
