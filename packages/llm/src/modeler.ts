@@ -139,11 +139,10 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
    * ours hears of it — enough for a 429 at the edge. Reserving the bound, every settlement gives back, so our
    * level is never above the provider's. In a token bucket this costs no throughput: the excess is returned
    * when the call ends and the refill rate is the same; it only lowers the level by what calls in flight hold.
-   * When the limiter says
-   * exactly when there will be room, the call waits here (keeping its place in line, woken early when a call
-   * settles and gives tokens back) instead of giving the job back to the queue: the wait is known and short,
-   * and a requeued job would run the engine again. Only
-   * a wait beyond LLM_LIMITER_MAX_WAIT_MS becomes an LlmThrottledError (BullMQ's rate-limit path).
+   * When the limiter says exactly when there will be room, the call waits here (keeping its place in line, woken
+   * early when a call settles and gives tokens back) instead of giving the job back to the queue: the wait is
+   * known and short, and a requeued job would run the engine again. Only a wait beyond LLM_LIMITER_MAX_WAIT_MS
+   * becomes an LlmThrottledError (BullMQ's rate-limit path).
    */
   async function admit(tokens: number, stats: { quotaWaits: number; quotaWaitMs: number }) {
     let admission = await limiter.acquire(tokens);

@@ -47,22 +47,22 @@ export const useTeamsStore = defineStore("teams", () => {
     members.value = [...members.value.filter((m) => m.userId !== member.userId), member].sort(byEmail);
   }
 
-  async function addMember(email: string, role: Role): Promise<MemberDto | null> {
+  /** Runs a member change on the selected team; its answer updates the list if that team is still the one shown. */
+  async function changeMember(state: ReturnType<typeof asyncState>, call: (teamId: string) => Promise<MemberDto>): Promise<MemberDto | null> {
     const teamId = selectedId.value;
     if (!teamId) return null;
-    const member = await adding.run(() => useApi().addMember(teamId, email, role));
+    const member = await state.run(() => call(teamId));
     if (!member) return null;
     if (selectedId.value === teamId) upsert(member);
     return member;
   }
 
+  function addMember(email: string, role: Role): Promise<MemberDto | null> {
+    return changeMember(adding, (teamId) => useApi().addMember(teamId, email, role));
+  }
+
   async function changeRole(userId: string, role: Role): Promise<boolean> {
-    const teamId = selectedId.value;
-    if (!teamId) return false;
-    const member = await acting.run(() => useApi().changeRole(teamId, userId, role));
-    if (!member) return false;
-    if (selectedId.value === teamId) upsert(member);
-    return true;
+    return (await changeMember(acting, (teamId) => useApi().changeRole(teamId, userId, role))) !== null;
   }
 
   async function removeMember(userId: string): Promise<boolean> {
