@@ -49,7 +49,12 @@ interface Row {
 }
 
 /** Drives one endpoint; autocannon's histogram has no p95, so every response time is kept and ranked here. */
-async function drive(base: string, token: string, t: { method: "GET" | "POST"; path: string; body?: string }, connections: number) {
+async function drive(
+  base: string,
+  token: string,
+  t: { method: "GET" | "POST"; path: string; body?: string },
+  connections: number,
+) {
   const times: number[] = [];
   const instance = autocannon({
     url: `${base}${t.path}`,
@@ -62,8 +67,17 @@ async function drive(base: string, token: string, t: { method: "GET" | "POST"; p
   void instance.on("response", (_client: unknown, _status: number, _bytes: number, ms: number) => times.push(ms));
   const result = await instance;
   times.sort((a, b) => a - b);
-  const pct = (q: number) => Math.round((times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? NaN) * 10) / 10;
-  return { requests: result.requests.total, rps: Math.round(result.requests.average), p50: pct(0.5), p95: pct(0.95), p99: pct(0.99), non2xx: result.non2xx, errors: result.errors };
+  const pct = (q: number) =>
+    Math.round((times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? NaN) * 10) / 10;
+  return {
+    requests: result.requests.total,
+    rps: Math.round(result.requests.average),
+    p50: pct(0.5),
+    p95: pct(0.95),
+    p99: pct(0.99),
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
 }
 
 const deadline = setTimeout(() => {
@@ -83,7 +97,14 @@ try {
 
   const token = newTokenValue();
   const prefix = `tl-bench-${randomBytes(4).toString("hex")}`;
-  const config = ApiConfigSchema.parse({ DATABASE_URL: databaseUrl, REDIS_URL, REDIS_PREFIX: prefix, THREATLINE_BOOTSTRAP_TOKEN: token, THREATLINE_ADMIN_PASSWORD: randomBytes(12).toString("hex"), LOG_LEVEL: "silent" });
+  const config = ApiConfigSchema.parse({
+    DATABASE_URL: databaseUrl,
+    REDIS_URL,
+    REDIS_PREFIX: prefix,
+    THREATLINE_BOOTSTRAP_TOKEN: token,
+    THREATLINE_ADMIN_PASSWORD: randomBytes(12).toString("hex"),
+    LOG_LEVEL: "silent",
+  });
   const db = createDb({ url: databaseUrl, poolSize: 10 });
   await bootstrapAccounts(db, config, () => undefined);
   const built = await buildApiDeps({ ...config, DATABASE_URL: databaseUrl }, pino({ level: "silent" }), db);
@@ -103,16 +124,27 @@ try {
   // Pick real ids from the seeded history: the largest project, one of its batches and analyses.
   const project = await db.project.findFirstOrThrow({ where: { name: "bench-001" } });
   const batch = await db.batch.findFirstOrThrow({ where: { projectId: project.id }, orderBy: { createdAt: "desc" } });
-  const analysis = await db.analysis.findFirstOrThrow({ where: { projectId: project.id }, orderBy: { createdAt: "desc" } });
+  const analysis = await db.analysis.findFirstOrThrow({
+    where: { projectId: project.id },
+    orderBy: { createdAt: "desc" },
+  });
   const submission = JSON.stringify({
-    files: Array.from({ length: 5 }, (_, i) => ({ path: `load/f${i}.yaml`, content: `AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  B${i}:\n    Type: AWS::S3::Bucket\n` })),
+    files: Array.from({ length: 5 }, (_, i) => ({
+      path: `load/f${i}.yaml`,
+      content: `AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  B${i}:\n    Type: AWS::S3::Bucket\n`,
+    })),
     source: "api",
   });
 
   const targets: Array<{ name: string; method: "GET" | "POST"; path: string; goal: string; body?: string }> = [
     { name: "dashboard (30 days)", method: "GET", path: "/api/v1/dashboard?days=30", goal: "p95 <= 100 ms" },
     { name: "dashboard (90 days)", method: "GET", path: "/api/v1/dashboard?days=90", goal: "p95 <= 100 ms" },
-    { name: "project trend (90 days)", method: "GET", path: `/api/v1/projects/${project.id}/trend?days=90`, goal: "p95 <= 100 ms" },
+    {
+      name: "project trend (90 days)",
+      method: "GET",
+      path: `/api/v1/projects/${project.id}/trend?days=90`,
+      goal: "p95 <= 100 ms",
+    },
     { name: "project timeline", method: "GET", path: `/api/v1/projects/${project.id}/timeline`, goal: "" },
     { name: "projects list", method: "GET", path: "/api/v1/projects", goal: "" },
     { name: "project", method: "GET", path: `/api/v1/projects/${project.id}`, goal: "" },
@@ -120,11 +152,21 @@ try {
     { name: "batch", method: "GET", path: `/api/v1/batches/${batch.id}`, goal: "" },
     { name: "analysis", method: "GET", path: `/api/v1/analyses/${analysis.id}`, goal: "" },
     { name: "analysis threats", method: "GET", path: `/api/v1/analyses/${analysis.id}/threats`, goal: "" },
-    { name: "submission (5 files)", method: "POST", path: `/api/v1/projects/${project.id}/submissions`, goal: "", body: submission },
+    {
+      name: "submission (5 files)",
+      method: "POST",
+      path: `/api/v1/projects/${project.id}/submissions`,
+      goal: "",
+      body: submission,
+    },
   ];
   const rows: Row[] = [];
   for (const t of targets) {
-    const check = await fetch(`${base}${t.path}`, { method: t.method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: t.body });
+    const check = await fetch(`${base}${t.path}`, {
+      method: t.method,
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: t.body,
+    });
     if (check.status >= 300) throw new Error(`${t.name}: ${check.status} ${await check.text()}`);
     // Two runs per endpoint: one connection gives the latency of a request on its own (the p95 goal); N
     // connections give throughput (latency then mostly measures queueing in one Node process).
@@ -145,7 +187,9 @@ try {
       errors: alone.errors + loaded.errors,
     };
     rows.push(row);
-    process.stdout.write(`${row.name.padEnd(28)} alone: p50 ${row.p50} ms  p95 ${row.p95} ms  p99 ${row.p99} ms | ${CONNECTIONS} conns: ${row.rps} req/s, p95 ${row.loadedP95} ms | non2xx ${row.non2xx}\n`);
+    process.stdout.write(
+      `${row.name.padEnd(28)} alone: p50 ${row.p50} ms  p95 ${row.p95} ms  p99 ${row.p99} ms | ${CONNECTIONS} conns: ${row.rps} req/s, p95 ${row.loadedP95} ms | non2xx ${row.non2xx}\n`,
+    );
   }
 
   const machine = `${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
@@ -171,7 +215,10 @@ ${table}
 `;
   mkdirSync(join(here, "results"), { recursive: true });
   writeFileSync(join(here, "results", "api-load.md"), md);
-  writeFileSync(join(here, "results", "api-load.json"), `${JSON.stringify({ machine, seeded, seconds: SECONDS, connections: CONNECTIONS, rows }, null, 2)}\n`);
+  writeFileSync(
+    join(here, "results", "api-load.json"),
+    `${JSON.stringify({ machine, seeded, seconds: SECONDS, connections: CONNECTIONS, rows }, null, 2)}\n`,
+  );
   process.stdout.write(`\nwrote bench/results/api-load.md\n`);
 } finally {
   server?.closeAllConnections();

@@ -34,7 +34,9 @@ function corpus(): SourceFile[] {
  * style, with the standard labels and checksum annotation Helm charts add to every object.
  */
 function largeKubernetes(files: readonly SourceFile[]): SourceFile {
-  const docs = files.filter((f) => f.path.startsWith("kubernetes/")).flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJS() as Record<string, any> | null));
+  const docs = files
+    .filter((f) => f.path.startsWith("kubernetes/"))
+    .flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJS() as Record<string, any> | null));
   const out: string[] = [];
   for (let i = 0; i < 10; i++) {
     for (const doc of docs) {
@@ -42,10 +44,24 @@ function largeKubernetes(files: readonly SourceFile[]): SourceFile {
       const copy = structuredClone(doc);
       const meta = (copy.metadata ??= {});
       if (meta.namespace) meta.namespace = `${String(meta.namespace)}-${i}`;
-      meta.labels = { ...meta.labels, "app.kubernetes.io/name": meta.name, "app.kubernetes.io/instance": `release-${i}`, "app.kubernetes.io/version": "1.16.0", "app.kubernetes.io/managed-by": "Helm", "helm.sh/chart": `platform-0.${i}.2` };
-      meta.annotations = { ...meta.annotations, "meta.helm.sh/release-name": `release-${i}`, "meta.helm.sh/release-namespace": meta.namespace ?? "default" };
+      meta.labels = {
+        ...meta.labels,
+        "app.kubernetes.io/name": meta.name,
+        "app.kubernetes.io/instance": `release-${i}`,
+        "app.kubernetes.io/version": "1.16.0",
+        "app.kubernetes.io/managed-by": "Helm",
+        "helm.sh/chart": `platform-0.${i}.2`,
+      };
+      meta.annotations = {
+        ...meta.annotations,
+        "meta.helm.sh/release-name": `release-${i}`,
+        "meta.helm.sh/release-namespace": meta.namespace ?? "default",
+      };
       const template = copy.spec?.template ?? copy.spec?.jobTemplate?.spec?.template;
-      if (template?.metadata) template.metadata.annotations = { "checksum/config": "9f2b4c1d0e7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c" };
+      if (template?.metadata)
+        template.metadata.annotations = {
+          "checksum/config": "9f2b4c1d0e7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c",
+        };
       out.push(`# Source: platform/templates/${String(copy.kind).toLowerCase()}.yaml\n${stringify(copy)}`);
     }
   }
@@ -53,7 +69,20 @@ function largeKubernetes(files: readonly SourceFile[]): SourceFile {
 }
 
 function largeOpenApi(): SourceFile {
-  const resources = ["users", "orders", "invoices", "products", "carts", "payments", "shipments", "reviews", "coupons", "stores", "teams", "webhooks"];
+  const resources = [
+    "users",
+    "orders",
+    "invoices",
+    "products",
+    "carts",
+    "payments",
+    "shipments",
+    "reviews",
+    "coupons",
+    "stores",
+    "teams",
+    "webhooks",
+  ];
   const paths: string[] = [];
   for (const r of resources) {
     for (const suffix of ["", "/{id}"]) {
@@ -63,21 +92,33 @@ function largeOpenApi(): SourceFile {
         paths.push(`      operationId: ${method}${r}${suffix ? "ById" : ""}`);
         paths.push(`      summary: ${method.toUpperCase()} ${r}`);
         paths.push(`      description: |`);
-        paths.push(`        ${method === "get" ? "Returns" : "Changes"} ${r}. This endpoint is part of the public API and is documented for partners.`);
-        paths.push(`        Pagination follows the usual cursor conventions; see the developer guide for details and examples.`);
+        paths.push(
+          `        ${method === "get" ? "Returns" : "Changes"} ${r}. This endpoint is part of the public API and is documented for partners.`,
+        );
+        paths.push(
+          `        Pagination follows the usual cursor conventions; see the developer guide for details and examples.`,
+        );
         paths.push(`      tags: [${r}]`);
-        if (suffix) paths.push(`      parameters:\n        - { name: id, in: path, required: true, description: The ${r} id, schema: { type: string, format: uuid } }`);
+        if (suffix)
+          paths.push(
+            `      parameters:\n        - { name: id, in: path, required: true, description: The ${r} id, schema: { type: string, format: uuid } }`,
+          );
         if (method !== "get" && method !== "delete") {
-          paths.push(`      requestBody:\n        content:\n          application/json:\n            schema: { $ref: "#/components/schemas/${r}" }`);
+          paths.push(
+            `      requestBody:\n        content:\n          application/json:\n            schema: { $ref: "#/components/schemas/${r}" }`,
+          );
         }
         paths.push(`      responses:`);
-        paths.push(`        "200":\n          description: OK\n          content:\n            application/json:\n              schema: { $ref: "#/components/schemas/${r}" }\n              example: { id: "7b0c2c5e-4c8f-4a51-9a9c-2f3c6d6f1a11", name: "Example ${r}", createdAt: "2024-05-01T10:00:00Z" }`);
+        paths.push(
+          `        "200":\n          description: OK\n          content:\n            application/json:\n              schema: { $ref: "#/components/schemas/${r}" }\n              example: { id: "7b0c2c5e-4c8f-4a51-9a9c-2f3c6d6f1a11", name: "Example ${r}", createdAt: "2024-05-01T10:00:00Z" }`,
+        );
         paths.push(`        "401": { description: Not authenticated }\n        "404": { description: Not found }`);
       }
     }
   }
   const schemas = resources.map(
-    (r) => `    ${r}:\n      type: object\n      description: A ${r} record as stored by the service.\n      properties:\n        id: { type: string, format: uuid, readOnly: true, description: Identifier }\n        name: { type: string, maxLength: 200, description: Display name }\n        createdAt: { type: string, format: date-time, readOnly: true }\n        notes: { type: string, description: Free text }\n        items: { type: array, items: { type: string, maxLength: 40 } }`,
+    (r) =>
+      `    ${r}:\n      type: object\n      description: A ${r} record as stored by the service.\n      properties:\n        id: { type: string, format: uuid, readOnly: true, description: Identifier }\n        name: { type: string, maxLength: 200, description: Display name }\n        createdAt: { type: string, format: date-time, readOnly: true }\n        notes: { type: string, description: Free text }\n        items: { type: array, items: { type: string, maxLength: 40 } }`,
   );
   const content = `openapi: 3.0.3\ninfo:\n  title: Commerce platform\n  version: "7.3.0"\n  description: The public commerce API.\n  contact: { name: API team, email: api@example.com }\nservers:\n  - url: https://api.example.com/v7\nsecurity:\n  - bearer: []\npaths:\n${paths.join("\n")}\ncomponents:\n  securitySchemes:\n    bearer: { type: http, scheme: bearer }\n  schemas:\n${schemas.join("\n")}\n`;
   return { path: "large/commerce-openapi.yaml", content };
@@ -102,7 +143,9 @@ async function main(): Promise<void> {
     compactTotal += compact.tokens;
     rawReal += realRaw;
     compactReal += realCompact;
-    rows.push(`| \`${file.path}\` | ${reports[0]?.resources ?? 0} | ${raw} (${realRaw}) | ${bare} | ${compact.tokens} (${realCompact}) | ${((compact.tokens / raw) * 100).toFixed(0)}% |`);
+    rows.push(
+      `| \`${file.path}\` | ${reports[0]?.resources ?? 0} | ${raw} (${realRaw}) | ${bare} | ${compact.tokens} (${realCompact}) | ${((compact.tokens / raw) * 100).toFixed(0)}% |`,
+    );
   }
   const lines = [
     "# Compact graph size",

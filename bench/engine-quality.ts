@@ -34,7 +34,11 @@ function loadCorpus(): Case[] {
       const expectedPath = join(dir, `${stem}.expected.json`);
       if (!existsSync(expectedPath)) continue;
       const expected = (JSON.parse(readFileSync(expectedPath, "utf8")) as { ruleIds: string[] }).ruleIds;
-      cases.push({ format, file: { path: `${format}/${name}`, content: readFileSync(join(dir, name), "utf8") }, expected: [...new Set(expected)].sort() });
+      cases.push({
+        format,
+        file: { path: `${format}/${name}`, content: readFileSync(join(dir, name), "utf8") },
+        expected: [...new Set(expected)].sort(),
+      });
     }
   }
   return cases;
@@ -99,14 +103,21 @@ async function main(): Promise<void> {
 
   const lines: string[] = [];
   lines.push("# Engine quality", "");
-  lines.push(`Engine ${ENGINE_VERSION}, ${RULES.length} rules, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}.`);
-  lines.push("Produced by `npx tsx bench/engine-quality.ts`; corpus in `bench/corpus/<format>/` with `<name>.expected.json`.", "");
+  lines.push(
+    `Engine ${ENGINE_VERSION}, ${RULES.length} rules, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}.`,
+  );
+  lines.push(
+    "Produced by `npx tsx bench/engine-quality.ts`; corpus in `bench/corpus/<format>/` with `<name>.expected.json`.",
+    "",
+  );
   lines.push(
     "Caveat: the OpenAPI and Kubernetes files were written by the engineer who wrote their rules (each vulnerable file targets a few rules and is otherwise hardened), except the `*-upstream` files, which are published examples labelled with what a reviewer would flag. Read recall here as a regression check of the rules, not as an estimate of recall on templates in the wild.",
     "",
   );
   lines.push("## Recall and false positives per format", "");
-  lines.push("| format | files (clean) | expected rule hits | found | recall | false positives | FP on clean files | parse errors |");
+  lines.push(
+    "| format | files (clean) | expected rule hits | found | recall | false positives | FP on clean files | parse errors |",
+  );
   lines.push("|---|---|---|---|---|---|---|---|");
   let allExpected = 0;
   let allMissed = 0;
@@ -120,20 +131,33 @@ async function main(): Promise<void> {
     allMissed += missed;
     allFp += fp;
     const recall = expected === 0 ? "n/a" : `${(((expected - missed) / expected) * 100).toFixed(1)}%`;
-    lines.push(`| ${format} | ${list.length} (${list.filter((r) => r.clean).length}) | ${expected} | ${expected - missed} | ${recall} | ${fp} | ${cleanFp} | ${list.filter((r) => r.error).length} |`);
+    lines.push(
+      `| ${format} | ${list.length} (${list.filter((r) => r.clean).length}) | ${expected} | ${expected - missed} | ${recall} | ${fp} | ${cleanFp} | ${list.filter((r) => r.error).length} |`,
+    );
   }
-  lines.push(`| **all** | ${cases.length} | ${allExpected} | ${allExpected - allMissed} | ${allExpected === 0 ? "n/a" : `${(((allExpected - allMissed) / allExpected) * 100).toFixed(1)}%`} | ${allFp} | | |`, "");
+  lines.push(
+    `| **all** | ${cases.length} | ${allExpected} | ${allExpected - allMissed} | ${allExpected === 0 ? "n/a" : `${(((allExpected - allMissed) / allExpected) * 100).toFixed(1)}%`} | ${allFp} | | |`,
+    "",
+  );
 
   const problems = [...results.values()].flat().filter((r) => r.missed.length > 0 || r.extra.length > 0 || r.error);
   lines.push("## Misses and false positives", "");
   if (problems.length === 0) lines.push("None.");
   for (const r of problems) {
-    lines.push(`- \`${r.path}\`${r.error ? ` error ${r.error}` : ""}${r.missed.length ? ` missed ${r.missed.join(", ")}` : ""}${r.extra.length ? ` unexpected ${r.extra.join(", ")}` : ""}`);
+    lines.push(
+      `- \`${r.path}\`${r.error ? ` error ${r.error}` : ""}${r.missed.length ? ` missed ${r.missed.join(", ")}` : ""}${r.extra.length ? ` unexpected ${r.extra.join(", ")}` : ""}`,
+    );
   }
   lines.push("", "## Throughput", "");
-  lines.push(`${pool.length} files (${(bytes / 1024).toFixed(0)} KiB, the corpus repeated with new paths and comments), analysed one file per call as the worker does: **${(pool.length / seconds).toFixed(0)} files/s** (${seconds.toFixed(2)} s, ${threatsTotal} threats; load average ${loadavg().map((l) => l.toFixed(1)).join(" / ")} while it ran, so compare runs on a quiet machine).`, "");
+  lines.push(
+    `${pool.length} files (${(bytes / 1024).toFixed(0)} KiB, the corpus repeated with new paths and comments), analysed one file per call as the worker does: **${(pool.length / seconds).toFixed(0)} files/s** (${seconds.toFixed(2)} s, ${threatsTotal} threats; load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" / ")} while it ran, so compare runs on a quiet machine).`,
+    "",
+  );
   lines.push("| format | files | files/s |", "|---|---|---|");
-  for (const [format, { files, ms }] of [...perFormat].sort()) lines.push(`| ${format} | ${files} | ${(files / (ms / 1000)).toFixed(0)} |`);
+  for (const [format, { files, ms }] of [...perFormat].sort())
+    lines.push(`| ${format} | ${files} | ${(files / (ms / 1000)).toFixed(0)} |`);
   lines.push("");
   writeFileSync(resultFile, `${lines.join("\n")}\n`);
   process.stdout.write(`${lines.join("\n")}\n`);

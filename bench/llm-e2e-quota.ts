@@ -11,7 +11,15 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startFakeBedrock } from "@threatline/bedrock-fake";
-import { finishedCount, makeTemplates, spawnWorker, stopWorker, until, workerReady, type WorkerProcess } from "../scripts/faults/lib.ts";
+import {
+  finishedCount,
+  makeTemplates,
+  spawnWorker,
+  stopWorker,
+  until,
+  workerReady,
+  type WorkerProcess,
+} from "../scripts/faults/lib.ts";
 import { llmEnv } from "../scripts/faults/scenarios.ts";
 import { scriptEnv } from "../scripts/faults/env.ts";
 
@@ -51,7 +59,12 @@ try {
   if (res.status !== 202) throw new Error(`submission refused: ${res.status}`);
   const { batchId } = res.body as { batchId: string };
   const started = Date.now();
-  const allDone = await until(async () => (await finishedCount(env.db, batchId)) === FILES || undefined, 8 * 60_000, "the batch", 500).then(
+  const allDone = await until(
+    async () => (await finishedCount(env.db, batchId)) === FILES || undefined,
+    8 * 60_000,
+    "the batch",
+    500,
+  ).then(
     () => true,
     () => false,
   );

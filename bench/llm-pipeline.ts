@@ -23,7 +23,17 @@ import { type FakeStats, startFakeBedrock } from "@threatline/bedrock-fake";
 import { analyze } from "@threatline/engine";
 import { BedrockProvider, loadLlmConfig, loadPrompt, TOOL_NAME } from "@threatline/llm";
 import { Redis } from "ioredis";
-import { checkBatch, finishedCount, makeTemplates, spawnWorker, stopWorker, until, workerReady, type BatchCheck, type WorkerProcess } from "../scripts/faults/lib.ts";
+import {
+  checkBatch,
+  finishedCount,
+  makeTemplates,
+  spawnWorker,
+  stopWorker,
+  until,
+  workerReady,
+  type BatchCheck,
+  type WorkerProcess,
+} from "../scripts/faults/lib.ts";
 import { llmEnv } from "../scripts/faults/scenarios.ts";
 import { scriptEnv, type ScriptEnv } from "../scripts/faults/env.ts";
 import { pipelineCorpus } from "./llm-pipeline-corpus.ts";
@@ -50,7 +60,8 @@ const WINDOW = Number(values["window-ms"]);
 const COUNT = Number(values.templates);
 const SLOTS = Number(values.slots);
 /** WORKER_CONCURRENCY: `--concurrency`, else the `--slots` (jobs running at once in all) shared by the processes. */
-const concurrencyFor = (workers: number) => (values.concurrency ? Number(values.concurrency) : Math.max(1, Math.round(SLOTS / workers)));
+const concurrencyFor = (workers: number) =>
+  values.concurrency ? Number(values.concurrency) : Math.max(1, Math.round(SLOTS / workers));
 const WORKERS = values.workers.split(",").map(Number);
 const BASELINE = Math.min(COUNT, Number(values.baseline));
 const MAX_TOKENS = Number(values["max-tokens"]);
@@ -76,7 +87,8 @@ const fake = await startFakeBedrock({
   latencyMs: Number(values["latency-ms"]),
   latencyPerOutputTokenMs: Number(values["latency-per-token-ms"]),
 });
-const log = (message: string) => process.stderr.write(`[llm-pipeline ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+const log = (message: string) =>
+  process.stderr.write(`[llm-pipeline ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 
 interface RunMetrics {
   label: string;
@@ -105,7 +117,15 @@ interface RunMetrics {
   load: number;
 }
 
-function metrics(label: string, n: number, stats: FakeStats, started: number, ended: number, submitMs: number, extra: Pick<RunMetrics, "quotaWaits" | "quotaWaitMs" | "statuses" | "check" | "cacheHits">): RunMetrics {
+function metrics(
+  label: string,
+  n: number,
+  stats: FakeStats,
+  started: number,
+  ended: number,
+  submitMs: number,
+  extra: Pick<RunMetrics, "quotaWaits" | "quotaWaitMs" | "statuses" | "check" | "cacheHits">,
+): RunMetrics {
   const wallMs = ended - started;
   const inner = stats.perWindow.filter((w) => w.start >= started && w.start + WINDOW <= ended);
   return {
@@ -123,7 +143,9 @@ function metrics(label: string, n: number, stats: FakeStats, started: number, en
     utilisation: stats.quotaTokens / (TPM + RATE * wallMs),
     steadyUtilisation: inner.length > 0 ? inner.reduce((s, w) => s + w.quotaTokens, 0) / (inner.length * TPM) : null,
     maxWindowShare: Math.max(0, ...stats.perWindow.map((w) => w.quotaTokens)) / TPM,
-    series: stats.perWindow.filter((w) => w.start + WINDOW > started && w.start < ended).map((w) => w.quotaTokens / TPM),
+    series: stats.perWindow
+      .filter((w) => w.start + WINDOW > started && w.start < ended)
+      .map((w) => w.quotaTokens / TPM),
     load: loadavg()[0] ?? 0,
     ...extra,
   };
@@ -149,10 +171,16 @@ async function submitAndWait(env: ScriptEnv, label: string, workers: WorkerProce
   const before = quotaWaits(workers);
   const t0 = Date.now();
   const res = await env.submit(templates.map((t) => ({ path: t.path, content: t.content })));
-  if (res.status !== 202) throw new Error(`${label}: submission refused: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+  if (res.status !== 202)
+    throw new Error(`${label}: submission refused: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
   const started = Date.now();
   const { batchId } = res.body as { batchId: string };
-  await until(async () => (await finishedCount(env.db, batchId)) === COUNT || undefined, 10 * 60_000, `${label}: the batch`, 250);
+  await until(
+    async () => (await finishedCount(env.db, batchId)) === COUNT || undefined,
+    10 * 60_000,
+    `${label}: the batch`,
+    250,
+  );
   const last = await env.db.analysis.aggregate({ where: { batchId }, _max: { finishedAt: true } });
   const ended = Math.max(started, last._max.finishedAt?.getTime() ?? Date.now());
   const check = await checkBatch(env.db, batchId);
@@ -165,7 +193,9 @@ async function submitAndWait(env: ScriptEnv, label: string, workers: WorkerProce
     check,
     cacheHits: hits,
   });
-  log(`${label}: ${(m.wallMs / 1000).toFixed(1)} s (minimum ${(m.minMs / 1000).toFixed(1)} s), ${m.calls} calls, ${m.throttled} 429s, utilisation ${(m.utilisation * 100).toFixed(1)}%, ${JSON.stringify(m.statuses)}`);
+  log(
+    `${label}: ${(m.wallMs / 1000).toFixed(1)} s (minimum ${(m.minMs / 1000).toFixed(1)} s), ${m.calls} calls, ${m.throttled} 429s, utilisation ${(m.utilisation * 100).toFixed(1)}%, ${JSON.stringify(m.statuses)}`,
+  );
   return m;
 }
 
@@ -181,11 +211,21 @@ async function workerRun(n: number): Promise<{ run: RunMetrics; cache: RunMetric
       LLM_THROTTLE_RETRY_MS: "1000",
       LLM_TIMEOUT_MS: "120000",
     });
-    for (let i = 0; i < n; i += 1) workers.push(spawnWorker({ databaseUrl: env.databaseUrl, redisUrl: env.redisUrl, prefix: env.prefix, concurrency: concurrencyFor(n), env: workerEnv }));
+    for (let i = 0; i < n; i += 1)
+      workers.push(
+        spawnWorker({
+          databaseUrl: env.databaseUrl,
+          redisUrl: env.redisUrl,
+          prefix: env.prefix,
+          concurrency: concurrencyFor(n),
+          env: workerEnv,
+        }),
+      );
     for (const w of workers) await workerReady(w, 120_000);
     if (WARMUP) await warmUp(env, n);
     const run = await submitAndWait(env, `${n} worker processes × ${concurrencyFor(n)} jobs`, workers);
-    const cache = n === WORKERS.at(-1) ? await submitAndWait(env, `${n} workers, the same ${COUNT} again`, workers) : null;
+    const cache =
+      n === WORKERS.at(-1) ? await submitAndWait(env, `${n} workers, the same ${COUNT} again`, workers) : null;
     return { run, cache };
   } finally {
     for (const w of workers) await stopWorker(w);
@@ -203,7 +243,12 @@ async function warmUp(env: ScriptEnv, n: number): Promise<void> {
   const res = await env.submit(files);
   if (res.status !== 202) throw new Error(`warm-up refused: ${res.status}`);
   const { batchId } = res.body as { batchId: string };
-  await until(async () => (await finishedCount(env.db, batchId)) === files.length || undefined, 5 * 60_000, "the warm-up batch", 250);
+  await until(
+    async () => (await finishedCount(env.db, batchId)) === files.length || undefined,
+    5 * 60_000,
+    "the warm-up batch",
+    250,
+  );
   const redis = new Redis(REDIS_URL);
   try {
     let cursor = "0";
@@ -223,7 +268,13 @@ async function baseline(): Promise<RunMetrics> {
   const graphs = [];
   for (const file of templates.slice(0, BASELINE)) graphs.push((await analyze([file])).graph);
   fake.reset();
-  const config = loadLlmConfig({ THREATLINE_LLM_PROVIDER: "bedrock", BEDROCK_ENDPOINT: fake.url, AWS_REGION: "us-east-1", LLM_SDK_MAX_ATTEMPTS: "3", LLM_MAX_TOKENS: String(MAX_TOKENS) })!;
+  const config = loadLlmConfig({
+    THREATLINE_LLM_PROVIDER: "bedrock",
+    BEDROCK_ENDPOINT: fake.url,
+    AWS_REGION: "us-east-1",
+    LLM_SDK_MAX_ATTEMPTS: "3",
+    LLM_MAX_TOKENS: String(MAX_TOKENS),
+  })!;
   const provider = new BedrockProvider(config);
   const prompt = loadPrompt("stride-v1");
   const statuses: Record<string, number> = {};
@@ -232,14 +283,28 @@ async function baseline(): Promise<RunMetrics> {
     const user = `Threat-model this template.\n<resource_ids>${JSON.stringify(graph.nodes.map((n) => n.id))}</resource_ids>\n${templates[index]!.content}`;
     let status = "succeeded";
     try {
-      await provider.complete({ system: prompt.system, messages: [{ role: "user", content: [{ text: user }] }], tool: { name: TOOL_NAME, description: "", inputSchema: prompt.toolSchema }, maxTokens: config.maxTokens, temperature: 0 });
+      await provider.complete({
+        system: prompt.system,
+        messages: [{ role: "user", content: [{ text: user }] }],
+        tool: { name: TOOL_NAME, description: "", inputSchema: prompt.toolSchema },
+        maxTokens: config.maxTokens,
+        temperature: 0,
+      });
     } catch {
       status = "failed";
     }
     statuses[status] = (statuses[status] ?? 0) + 1;
   }
   provider.close();
-  const m = metrics(`baseline: 1 call at a time, raw template (prototype), first ${BASELINE}`, BASELINE, fake.stats(), started, Date.now(), 0, { quotaWaits: 0, quotaWaitMs: 0, statuses, check: null, cacheHits: 0 });
+  const m = metrics(
+    `baseline: 1 call at a time, raw template (prototype), first ${BASELINE}`,
+    BASELINE,
+    fake.stats(),
+    started,
+    Date.now(),
+    0,
+    { quotaWaits: 0, quotaWaitMs: 0, statuses, check: null, cacheHits: 0 },
+  );
   log(`baseline: ${(m.wallMs / 1000).toFixed(1)} s for ${BASELINE}, ${m.throttled} 429s`);
   return m;
 }
@@ -284,7 +349,13 @@ const lines = [
   `| **429s from Bedrock** (share of calls, goal < 2%) | ${all.map((m) => `**${m.throttled}** (${m.calls > 0 ? pct(m.throttled / m.calls) : "–"})`).join(" | ")} |`,
   `| waits for the shared quota in the workers (total wait) | ${all.map((m) => (m.check ? `${m.quotaWaits} (${sec(m.quotaWaitMs)})` : "–")).join(" | ")} |`,
   `| LLM cache hits | ${all.map((m) => (m.check ? m.cacheHits : "–")).join(" | ")} |`,
-  `| outcomes | ${all.map((m) => Object.entries(m.statuses).map(([k, v]) => `${k} ${v}`).join(", ")).join(" | ")} |`,
+  `| outcomes | ${all
+    .map((m) =>
+      Object.entries(m.statuses)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", "),
+    )
+    .join(" | ")} |`,
   `| duplicated threats / count mismatches | ${all.map((m) => (m.check ? `${m.check.duplicateThreats} / ${m.check.countMismatches.length}` : "–")).join(" | ")} |`,
   `| input / output tokens | ${all.map((m) => `${m.inputTokens.toLocaleString("en")} / ${m.outputTokens.toLocaleString("en")}`).join(" | ")} |`,
   `| submission through the API (${COUNT} files) | ${all.map((m) => (m.check ? sec(m.submitMs) : "–")).join(" | ")} |`,
@@ -292,13 +363,15 @@ const lines = [
   "",
   ...(base
     ? [
-        `Baseline: ${BASELINE} of the ${COUNT} templates were run (one call at a time is slow); for all ${COUNT} that is about ${sec(base.wallMs * scale)} against a quota-bound minimum of ${sec(Math.max(0, base.quotaTokens * scale - TPM) / RATE)} (${(base.wallMs * scale / Math.max(1, Math.max(0, base.quotaTokens * scale - TPM) / RATE)).toFixed(2)}×), ${pct((base.quotaTokens * scale) / (TPM + RATE * base.wallMs * scale))} of the quota — extrapolated linearly from the sample (the corpus is drawn from one seeded distribution).`,
+        `Baseline: ${BASELINE} of the ${COUNT} templates were run (one call at a time is slow); for all ${COUNT} that is about ${sec(base.wallMs * scale)} against a quota-bound minimum of ${sec(Math.max(0, base.quotaTokens * scale - TPM) / RATE)} (${((base.wallMs * scale) / Math.max(1, Math.max(0, base.quotaTokens * scale - TPM) / RATE)).toFixed(2)}×), ${pct((base.quotaTokens * scale) / (TPM + RATE * base.wallMs * scale))} of the quota — extrapolated linearly from the sample (the corpus is drawn from one seeded distribution).`,
         "",
       ]
     : []),
   "Quota tokens admitted per fixed window, as a share of the quota:",
   "",
-  ...all.filter((m) => m.calls > 0).map((m) => `- ${m.label}: ${m.series.map((x) => `${Math.round(x * 100)}%`).join(" ")}`),
+  ...all
+    .filter((m) => m.calls > 0)
+    .map((m) => `- ${m.label}: ${m.series.map((x) => `${Math.round(x * 100)}%`).join(" ")}`),
   "",
   "## Tokens sent per template",
   "",
@@ -306,7 +379,11 @@ const lines = [
   `|---|---|`,
   `| raw template (chars/4) | ${Math.round(avgRaw)} |`,
   `| pipeline prompt (redacted compact graph + rule findings + system + tool schema; billed input, splits and repairs included) | ${Math.round(sentPipeline)} (${pct(sentPipeline / avgRaw)} of raw) |`,
-  ...(sentBaseline !== null ? [`| prototype prompt (raw template + system + tool schema, billed input; first ${BASELINE}, whose raw mean is ${Math.round(rawTokens.slice(0, BASELINE).reduce((s, t) => s + t, 0) / BASELINE)}) | ${Math.round(sentBaseline)} (${pct(sentBaseline / (rawTokens.slice(0, BASELINE).reduce((s, t) => s + t, 0) / BASELINE))} of raw) |`] : []),
+  ...(sentBaseline !== null
+    ? [
+        `| prototype prompt (raw template + system + tool schema, billed input; first ${BASELINE}, whose raw mean is ${Math.round(rawTokens.slice(0, BASELINE).reduce((s, t) => s + t, 0) / BASELINE)}) | ${Math.round(sentBaseline)} (${pct(sentBaseline / (rawTokens.slice(0, BASELINE).reduce((s, t) => s + t, 0) / BASELINE))} of raw) |`,
+      ]
+    : []),
   "",
 ];
 writeFileSync(values.output, `${lines.join("\n")}\n`);

@@ -31,7 +31,10 @@ export interface SeedResult {
  */
 /** The backfill part of the dashboard_aggregates migration (between its "-- Backfill" comment and its COMMIT). */
 function aggregatesBackfill(): string {
-  const sql = readFileSync(new URL("../packages/db/prisma/migrations/20261203070833_dashboard_aggregates/migration.sql", import.meta.url), "utf8");
+  const sql = readFileSync(
+    new URL("../packages/db/prisma/migrations/20261203070833_dashboard_aggregates/migration.sql", import.meta.url),
+    "utf8",
+  );
   const from = sql.indexOf("-- Backfill");
   const to = sql.lastIndexOf("COMMIT;");
   if (from < 0 || to < from) throw new Error("dashboard_aggregates migration: backfill section not found");
@@ -75,13 +78,17 @@ export async function seedLarge(databaseUrl: string, o: SeedOptions = LARGE): Pr
       `INSERT INTO "Blob" (sha256, content, size, "createdAt")
        SELECT sha256, 'AWSTemplateFormatVersion: "2010-09-09"' || E'\\n# ' || path || ' v' || v || E'\\nResources:\\n  Bucket:\\n    Type: AWS::S3::Bucket\\n', 90, at FROM seed_tv`,
     );
-    await client.query(`INSERT INTO "TemplateVersion" (id, "templateId", sha256, "createdAt") SELECT id, "templateId", sha256, at FROM seed_tv`);
+    await client.query(
+      `INSERT INTO "TemplateVersion" (id, "templateId", sha256, "createdAt") SELECT id, "templateId", sha256, at FROM seed_tv`,
+    );
     // One batch per (project, version round): each batch holds every template of the project once.
     await client.query(
       `CREATE TEMP TABLE seed_batch ON COMMIT DROP AS
        SELECT gen_random_uuid() AS id, "projectId", v, min(at) AS at, count(*) AS n FROM seed_tv GROUP BY "projectId", v`,
     );
-    await client.query(`INSERT INTO "Batch" (id, "projectId", source, "fileCount", "createdAt") SELECT id, "projectId", 'api', n, at FROM seed_batch`);
+    await client.query(
+      `INSERT INTO "Batch" (id, "projectId", source, "fileCount", "createdAt") SELECT id, "projectId", 'api', n, at FROM seed_batch`,
+    );
     await client.query(
       `CREATE TEMP TABLE seed_an ON COMMIT DROP AS
        SELECT gen_random_uuid() AS id, tv."projectId", b.id AS "batchId", tv.id AS "templateVersionId", tv.at,
@@ -100,7 +107,14 @@ export async function seedLarge(databaseUrl: string, o: SeedOptions = LARGE): Pr
        FROM seed_an`,
       [o.threats],
     );
-    const categories = ["Spoofing", "Tampering", "Repudiation", "InformationDisclosure", "DenialOfService", "ElevationOfPrivilege"];
+    const categories = [
+      "Spoofing",
+      "Tampering",
+      "Repudiation",
+      "InformationDisclosure",
+      "DenialOfService",
+      "ElevationOfPrivilege",
+    ];
     const severities = ["critical", "high", "high", "medium", "medium", "medium", "low", "low", "info", "info"];
     await client.query(
       `INSERT INTO "Threat" (id, "analysisId", "projectId", fingerprint, "ruleId", category, title, description, severity, likelihood, impact, score,
@@ -150,7 +164,12 @@ export async function seedLarge(databaseUrl: string, o: SeedOptions = LARGE): Pr
       `SELECT (SELECT count(*) FROM "Project") AS p, (SELECT count(*) FROM "Analysis") AS a, (SELECT count(*) FROM "Threat") AS t`,
     );
     const row = counts.rows[0]!;
-    return { projects: Number(row.p), analyses: Number(row.a), threats: Number(row.t), seconds: (Date.now() - started) / 1_000 };
+    return {
+      projects: Number(row.p),
+      analyses: Number(row.a),
+      threats: Number(row.t),
+      seconds: (Date.now() - started) / 1_000,
+    };
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined);
     throw error;

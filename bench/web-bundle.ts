@@ -44,14 +44,19 @@ function closure(key: string, seen = new Set<string>()): Set<string> {
   return seen;
 }
 const kb = (bytes: number) => (bytes / 1024).toFixed(1);
-const total = (files: Iterable<string>) => [...files].filter((f) => f.endsWith(".js")).reduce((s, f) => s + gzipSize(f), 0);
+const total = (files: Iterable<string>) =>
+  [...files].filter((f) => f.endsWith(".js")).reduce((s, f) => s + gzipSize(f), 0);
 
 const [entryKey, entry] = Object.entries(manifest).find(([, c]) => c.isEntry)!;
 const first = closure(entryKey);
 const firstBytes = total(first);
 const routes = (entry.dynamicImports ?? []).map((key) => {
   const files = closure(key, new Set(first));
-  return { route: manifest[key]?.src?.replace(/^src\/views\//, "") ?? key, bytes: total(files), own: total([...files].filter((f) => !first.has(f))) };
+  return {
+    route: manifest[key]?.src?.replace(/^src\/views\//, "") ?? key,
+    bytes: total(files),
+    own: total([...files].filter((f) => !first.has(f))),
+  };
 });
 routes.sort((a, b) => b.bytes - a.bytes);
 // Charts load after their view has rendered (an async component); their chunk is sized on its own.

@@ -43,8 +43,11 @@ const r0 = (x: number) => Math.round(x);
 /** Milliseconds since navigation start at the first animation frame where `selector` matches. */
 async function firstRender(page: Page, url: string, selector: string): Promise<number> {
   await page.goto(url, { waitUntil: "commit" });
-  const handle = await page.waitForFunction((sel) => (document.querySelector(sel) ? performance.now() : 0), selector, { polling: "raf", timeout: 60_000 });
-  return (await handle.jsonValue());
+  const handle = await page.waitForFunction((sel) => (document.querySelector(sel) ? performance.now() : 0), selector, {
+    polling: "raf",
+    timeout: 60_000,
+  });
+  return await handle.jsonValue();
 }
 
 /**
@@ -58,15 +61,23 @@ async function clickRoundTrip(page: Page, click: () => Promise<void>, done: stri
     document.addEventListener("click", () => { window.__t0 = performance.now(); }, { capture: true, once: true });
   })()`);
   await click();
-  const handle = await page.waitForFunction(`(() => { const t0 = window.__t0; return t0 !== undefined && (${done}) ? performance.now() - t0 : 0; })()`, undefined, {
-    polling: "raf",
-    timeout: 60_000,
-  });
+  const handle = await page.waitForFunction(
+    `(() => { const t0 = window.__t0; return t0 !== undefined && (${done}) ? performance.now() - t0 : 0; })()`,
+    undefined,
+    {
+      polling: "raf",
+      timeout: 60_000,
+    },
+  );
   return (await handle.jsonValue()) as number;
 }
 
 /** Scrolls an element (or the page) to its end, a fixed step per frame; frame times say whether it stutters. */
-async function scrollThrough(page: Page, selector: string | null, step = 200): Promise<{ frames: number; meanMs: number; p95Ms: number; maxMs: number; longFrames: number; px: number }> {
+async function scrollThrough(
+  page: Page,
+  selector: string | null,
+  step = 200,
+): Promise<{ frames: number; meanMs: number; p95Ms: number; maxMs: number; longFrames: number; px: number }> {
   // A string, not a function: tsx keeps function names with a helper the page does not have.
   const script = `new Promise((resolve) => {
     let el = document.scrollingElement;
@@ -110,7 +121,10 @@ async function heapMb(page: Page): Promise<number> {
 
 /** Picks an option of the select menu that is open. */
 const pickOption = (page: Page, text: RegExp) =>
-  page.locator(".n-base-select-menu:not([class*='transition-leave']) .n-base-select-option").filter({ hasText: text, visible: true }).click();
+  page
+    .locator(".n-base-select-menu:not([class*='transition-leave']) .n-base-select-option")
+    .filter({ hasText: text, visible: true })
+    .click();
 
 ensureWebBuild();
 const database = await throwawayDatabase(ADMIN_URL, "threatline_bench");
@@ -122,7 +136,9 @@ try {
   process.stdout.write(`seeded ${JSON.stringify(seeded)}\n`);
   const ids = new pg.Client({ connectionString: databaseUrl });
   await ids.connect();
-  const { rows } = await ids.query<{ project: string; analysis: string }>(`SELECT p.id AS project, a.id AS analysis FROM "Project" p JOIN "Analysis" a ON a."projectId" = p.id LIMIT 1`);
+  const { rows } = await ids.query<{ project: string; analysis: string }>(
+    `SELECT p.id AS project, a.id AS analysis FROM "Project" p JOIN "Analysis" a ON a."projectId" = p.id LIMIT 1`,
+  );
   await ids.end();
   const { project, analysis } = rows[0]!;
 
@@ -158,7 +174,10 @@ try {
   for (let i = 0; i < RUNS; i++) projectFirst.push(await firstRender(page, projectUrl, rowsSel));
   const totalText = await page.locator(".n-pagination-prefix").innerText();
   const projectRows = await page.locator(rowsSel).count();
-  const projectScroll = await scrollThrough(page, ".n-data-table-base-table-body, .n-data-table-base-table-body .v-vl, .n-scrollbar-container");
+  const projectScroll = await scrollThrough(
+    page,
+    ".n-data-table-base-table-body, .n-data-table-base-table-body .v-vl, .n-scrollbar-container",
+  );
   const prefixIs = (re: string) => `${re}.test(document.querySelector('.n-pagination-prefix')?.textContent ?? '')`;
   const projectFilter: number[] = [];
   const projectPage: number[] = [];
@@ -169,7 +188,11 @@ try {
     projectFilter.push(await clickRoundTrip(page, () => pickOption(page, /^high$/), prefixIs("/^2,?000 threats/")));
     // The next page of the filtered list: one more server round trip.
     projectPage.push(
-      await clickRoundTrip(page, () => page.locator(".n-pagination-item", { hasText: /^2$/ }).first().click(), `(document.querySelector('${rowsSel}')?.textContent ?? '') !== window.__before`),
+      await clickRoundTrip(
+        page,
+        () => page.locator(".n-pagination-item", { hasText: /^2$/ }).first().click(),
+        `(document.querySelector('${rowsSel}')?.textContent ?? '') !== window.__before`,
+      ),
     );
   }
   const projectHeap = await heapMb(page);
@@ -187,14 +210,19 @@ try {
     await page.locator("[data-fingerprint]").first().waitFor();
     await page.getByTestId("filter-severity").click();
     analysisFilter.push(
-      await clickRoundTrip(page, () => pickOption(page, /^high$/), `/^2,?000 of/.test(document.querySelector('[data-testid=threat-count]')?.textContent ?? '') && [...document.querySelectorAll('[data-fingerprint]')].every((c) => c.querySelector('.n-card-header .n-tag')?.textContent.trim() === 'high')`),
+      await clickRoundTrip(
+        page,
+        () => pickOption(page, /^high$/),
+        `/^2,?000 of/.test(document.querySelector('[data-testid=threat-count]')?.textContent ?? '') && [...document.querySelectorAll('[data-fingerprint]')].every((c) => c.querySelector('.n-card-header .n-tag')?.textContent.trim() === 'high')`,
+      ),
     );
   }
   const analysisHeap = await heapMb(page);
 
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? "CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, Chromium ${browser.version()}, load average ${loadavg()[0]!.toFixed(1)} at the end`;
   const fmt = (xs: number[]) => `${r0(median(xs))} (${xs.map(r0).join(", ")})`;
-  const scrollRow = (s: typeof projectScroll) => `${s.frames} frames over ${r0(s.px)} px; frame mean ${s.meanMs.toFixed(1)} ms, p95 ${s.p95Ms.toFixed(1)} ms, max ${r0(s.maxMs)} ms; ${s.longFrames} frames > 50 ms`;
+  const scrollRow = (s: typeof projectScroll) =>
+    `${s.frames} frames over ${r0(s.px)} px; frame mean ${s.meanMs.toFixed(1)} ms, p95 ${s.p95Ms.toFixed(1)} ms, max ${r0(s.maxMs)} ms; ${s.longFrames} frames > 50 ms`;
   const md = `# SPA with a 10,000-threat project
 
 Generated by \`node --import tsx bench/web-large-project.ts --runs ${RUNS}\` on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC.

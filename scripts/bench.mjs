@@ -30,11 +30,21 @@ const rows = [];
 for (const file of benches) {
   process.stdout.write(`\n==> bench/${file}\n`);
   const started = Date.now();
-  const result = spawnSync(process.execPath, ["--import", "tsx", join("bench", file)], { cwd: root, stdio: "inherit", timeout: LIMIT_MINUTES * 60_000 });
+  const result = spawnSync(process.execPath, ["--import", "tsx", join("bench", file)], {
+    cwd: root,
+    stdio: "inherit",
+    timeout: LIMIT_MINUTES * 60_000,
+  });
   const seconds = ((Date.now() - started) / 1000).toFixed(0);
-  const status = result.error ? `error: ${result.error.message}` : result.status === 0 ? "ok" : `exit ${result.status ?? result.signal}`;
+  const status = result.error
+    ? `error: ${result.error.message}`
+    : result.status === 0
+      ? "ok"
+      : `exit ${result.status ?? result.signal}`;
   const md = file.replace(/(\.bench)?\.ts$/, ".md");
-  rows.push(`| \`bench/${file}\` | ${status} | ${seconds} s | ${existsSync(join(root, "bench", "results", md)) ? `[${md}](${md})` : "—"} |`);
+  rows.push(
+    `| \`bench/${file}\` | ${status} | ${seconds} s | ${existsSync(join(root, "bench", "results", md)) ? `[${md}](${md})` : "—"} |`,
+  );
 }
 
 const machine = `${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;

@@ -40,7 +40,11 @@ export function ensureWebBuild() {
   const web = join(root, "apps/web");
   if (!existsSync(join(web, "index.html"))) return;
   const built = join(web, "dist/index.html");
-  const sources = Math.max(newest(join(web, "src")), newest(join(root, "packages/domain/src")), newest(join(root, "packages/reports/src")));
+  const sources = Math.max(
+    newest(join(web, "src")),
+    newest(join(root, "packages/domain/src")),
+    newest(join(root, "packages/reports/src")),
+  );
   if (!existsSync(built) || statSync(built).mtimeMs < sources) {
     console.log("Building the web app…");
     run("npm", ["run", "build", "-w", "@threatline/web"]);

@@ -9,10 +9,14 @@ ensurePrismaClient();
 const children = [];
 if (dev) {
   children.push(spawn("npm", ["run", "dev", "-w", "@threatline/web"], { cwd: root, stdio: "inherit" }));
-  children.push(spawn(process.execPath, ["--import", "tsx", "--watch", "apps/server/src/main.ts"], { cwd: root, stdio: "inherit" }));
+  children.push(
+    spawn(process.execPath, ["--import", "tsx", "--watch", "apps/server/src/main.ts"], { cwd: root, stdio: "inherit" }),
+  );
 } else {
   ensureWebBuild();
-  children.push(spawn(process.execPath, ["--import", "tsx", "apps/server/src/main.ts"], { cwd: root, stdio: "inherit" }));
+  children.push(
+    spawn(process.execPath, ["--import", "tsx", "apps/server/src/main.ts"], { cwd: root, stdio: "inherit" }),
+  );
 }
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => children.forEach((c) => c.kill(signal)));

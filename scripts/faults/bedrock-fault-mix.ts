@@ -17,5 +17,9 @@ await runScript(
       await env.close();
     }
   },
-  (r) => r.check.total === files && Object.keys(r.check.byStatus).every((s) => s === "succeeded" || s === "partial") && r.check.unexplained.length === 0 && r.check.duplicateThreats === 0,
+  (r) =>
+    r.check.total === files &&
+    Object.keys(r.check.byStatus).every((s) => s === "succeeded" || s === "partial") &&
+    r.check.unexplained.length === 0 &&
+    r.check.duplicateThreats === 0,
 );

@@ -11,7 +11,8 @@ import { bootstrapAccounts } from "../../apps/api/src/auth/bootstrap-accounts.ts
 import { newTokenValue } from "../../apps/api/src/services/tokens.service.ts";
 import type { FaultEnv } from "./scenarios.ts";
 
-const ADMIN_URL = process.env.FAULT_PG_ADMIN_URL ?? process.env.TEST_PG_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const ADMIN_URL =
+  process.env.FAULT_PG_ADMIN_URL ?? process.env.TEST_PG_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
 /** An empty database on the machine's PostgreSQL for a script or benchmark, and how to drop it afterwards. */
 export interface ThrowawayDatabase {
@@ -54,7 +55,13 @@ export async function scriptEnv(redisUrl: string, options: { databaseAdminUrl?: 
   const prefix = `tl-fault-${randomBytes(4).toString("hex")}`;
   const logger = pino({ level: process.env.LOG_LEVEL ?? "silent" });
   const token = newTokenValue();
-  const config = ApiConfigSchema.parse({ DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, THREATLINE_BOOTSTRAP_TOKEN: token, THREATLINE_ADMIN_PASSWORD: randomBytes(12).toString("hex") });
+  const config = ApiConfigSchema.parse({
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: prefix,
+    THREATLINE_BOOTSTRAP_TOKEN: token,
+    THREATLINE_ADMIN_PASSWORD: randomBytes(12).toString("hex"),
+  });
   const db = createDb({ url: databaseUrl, poolSize: 5 });
   await bootstrapAccounts(db, config);
   const built = await buildApiDeps({ ...config, DATABASE_URL: databaseUrl }, logger, db);
@@ -84,7 +91,8 @@ export async function scriptEnv(redisUrl: string, options: { databaseAdminUrl?: 
     },
     log: (message) => process.stdout.write(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${message}\n`),
     async close() {
-      const bounded = (work: Promise<unknown>) => Promise.race([work.catch(() => undefined), new Promise((r) => setTimeout(r, 3_000))]);
+      const bounded = (work: Promise<unknown>) =>
+        Promise.race([work.catch(() => undefined), new Promise((r) => setTimeout(r, 3_000))]);
       await bounded(deps.queue.obliterate({ force: true }));
       await bounded(built.close());
       await db.$disconnect();
@@ -94,7 +102,12 @@ export async function scriptEnv(redisUrl: string, options: { databaseAdminUrl?: 
 }
 
 /** Runs a fault script's body with a hard deadline, prints its report as JSON, exits 0 when `ok` says so. */
-export async function runScript<R>(name: string, deadlineMs: number, body: () => Promise<R>, ok: (report: R) => boolean): Promise<void> {
+export async function runScript<R>(
+  name: string,
+  deadlineMs: number,
+  body: () => Promise<R>,
+  ok: (report: R) => boolean,
+): Promise<void> {
   const timer = setTimeout(() => {
     process.stderr.write(`${name}: deadline of ${deadlineMs} ms passed; giving up\n`);
     process.exit(2);
@@ -106,7 +119,9 @@ export async function runScript<R>(name: string, deadlineMs: number, body: () =>
     process.stdout.write(`${JSON.stringify({ scenario: name, passed, report }, null, 2)}\n`);
     process.exit(passed ? 0 : 1);
   } catch (error) {
-    process.stderr.write(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(1);
   }
 }

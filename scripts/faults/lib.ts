@@ -11,7 +11,12 @@ import type { Db } from "@threatline/db";
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 /** Polls `check` until it returns a value (not undefined/false); throws after `timeoutMs`. Every wait is bounded. */
-export async function until<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number, what: string, everyMs = 100): Promise<T> {
+export async function until<T>(
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs: number,
+  what: string,
+  everyMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -111,7 +116,13 @@ export function spawnWorker(options: WorkerProcessOptions): WorkerProcess {
 
 /** Waits until a spawned worker logs that it started (its Redis and database connections are up). */
 export async function workerReady(worker: WorkerProcess, timeoutMs = 30_000): Promise<void> {
-  await until(() => worker.output().includes('"msg":"worker started"') || (worker.child.exitCode !== null && Promise.reject(new Error(`worker exited early:\n${worker.output()}`))), timeoutMs, "the worker to start");
+  await until(
+    () =>
+      worker.output().includes('"msg":"worker started"') ||
+      (worker.child.exitCode !== null && Promise.reject(new Error(`worker exited early:\n${worker.output()}`))),
+    timeoutMs,
+    "the worker to start",
+  );
 }
 
 /** Stops a worker process if it is still running (bounded: SIGKILL after `graceMs`). */
@@ -144,7 +155,12 @@ export async function privateRedis(port?: number): Promise<PrivateRedis> {
   const url = `redis://127.0.0.1:${p}`;
   let child: ChildProcess | undefined;
   const answers = async () => {
-    const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 500 });
+    const client = new Redis(url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      connectTimeout: 500,
+    });
     client.on("error", () => undefined);
     try {
       await client.connect();
@@ -161,11 +177,30 @@ export async function privateRedis(port?: number): Promise<PrivateRedis> {
     async start() {
       child = spawn(
         "redis-server",
-        ["--port", String(p), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "yes", "--appendfsync", "always", "--maxmemory-policy", "noeviction"],
+        [
+          "--port",
+          String(p),
+          "--bind",
+          "127.0.0.1",
+          "--dir",
+          dir,
+          "--save",
+          "",
+          "--appendonly",
+          "yes",
+          "--appendfsync",
+          "always",
+          "--maxmemory-policy",
+          "noeviction",
+        ],
         { stdio: "ignore" },
       );
       const started = child;
-      await until(async () => (started.exitCode !== null ? Promise.reject(new Error("redis-server exited")) : await answers()), 10_000, `redis-server on ${p}`);
+      await until(
+        async () => (started.exitCode !== null ? Promise.reject(new Error("redis-server exited")) : await answers()),
+        10_000,
+        `redis-server on ${p}`,
+      );
     },
     async stop() {
       const running = child;
@@ -222,14 +257,25 @@ export interface BatchCheck {
 
 /** Reads back a batch and checks the exactly-once properties. */
 export async function checkBatch(db: Db, batchId: string): Promise<BatchCheck> {
-  const analyses = await db.analysis.findMany({ where: { batchId }, select: { id: true, status: true, threatCount: true, errorCode: true } });
-  const counts = await db.threat.groupBy({ by: ["analysisId"], where: { analysisId: { in: analyses.map((a) => a.id) } }, _count: { _all: true } });
+  const analyses = await db.analysis.findMany({
+    where: { batchId },
+    select: { id: true, status: true, threatCount: true, errorCode: true },
+  });
+  const counts = await db.threat.groupBy({
+    by: ["analysisId"],
+    where: { analysisId: { in: analyses.map((a) => a.id) } },
+    _count: { _all: true },
+  });
   const threatsOf = new Map(counts.map((c) => [c.analysisId, c._count._all]));
   const dup = await db.$queryRaw<Array<{ n: bigint }>>`
     SELECT count(*) AS n FROM (
       SELECT t."analysisId", t.fingerprint FROM "Threat" t JOIN "Analysis" a ON a.id = t."analysisId"
       WHERE a."batchId" = ${batchId}::uuid GROUP BY 1, 2 HAVING count(*) > 1) d`;
-  const snapshots = await db.riskSnapshot.groupBy({ by: ["analysisId"], where: { analysisId: { in: analyses.map((a) => a.id) } }, _count: { _all: true } });
+  const snapshots = await db.riskSnapshot.groupBy({
+    by: ["analysisId"],
+    where: { analysisId: { in: analyses.map((a) => a.id) } },
+    _count: { _all: true },
+  });
   const snapshotsOf = new Map(snapshots.map((s) => [s.analysisId, s._count._all]));
   const byStatus: Record<string, number> = {};
   for (const a of analyses) byStatus[a.status] = (byStatus[a.status] ?? 0) + 1;
@@ -238,8 +284,12 @@ export async function checkBatch(db: Db, batchId: string): Promise<BatchCheck> {
     byStatus,
     countMismatches: analyses.filter((a) => (threatsOf.get(a.id) ?? 0) !== a.threatCount).map((a) => a.id),
     duplicateThreats: Number(dup[0]?.n ?? 0),
-    notPersistedOnce: analyses.filter((a) => a.status !== "failed" && (snapshotsOf.get(a.id) ?? 0) !== 1).map((a) => a.id),
-    unexplained: analyses.filter((a) => (a.status === "partial" || a.status === "failed") && !a.errorCode).map((a) => a.id),
+    notPersistedOnce: analyses
+      .filter((a) => a.status !== "failed" && (snapshotsOf.get(a.id) ?? 0) !== 1)
+      .map((a) => a.id),
+    unexplained: analyses
+      .filter((a) => (a.status === "partial" || a.status === "failed") && !a.errorCode)
+      .map((a) => a.id),
     threats: [...threatsOf.values()].reduce((s, n) => s + n, 0),
   };
 }
@@ -282,7 +332,21 @@ export async function privatePostgres(): Promise<PrivatePostgres> {
   const port = await freePort();
   await asPostgres([`${bin}/initdb`, "-D", `${dir}/data`, "-A", "trust", "-U", "postgres", "--no-sync"]);
   const ctl = (action: string) =>
-    asPostgres([`${bin}/pg_ctl`, "-D", `${dir}/data`, "-l", `${dir}/log`, "-w", "-t", "30", "-m", "fast", "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, action]);
+    asPostgres([
+      `${bin}/pg_ctl`,
+      "-D",
+      `${dir}/data`,
+      "-l",
+      `${dir}/log`,
+      "-w",
+      "-t",
+      "30",
+      "-m",
+      "fast",
+      "-o",
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+      action,
+    ]);
   await ctl("start");
   return {
     adminUrl: `postgresql://postgres@127.0.0.1:${port}/postgres`,

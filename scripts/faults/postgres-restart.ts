@@ -21,5 +21,10 @@ await runScript(
       await pg.destroy();
     }
   },
-  (r) => r.check.total === files && r.check.byStatus.succeeded === files && r.check.duplicateThreats === 0 && r.check.countMismatches.length === 0 && r.check.notPersistedOnce.length === 0,
+  (r) =>
+    r.check.total === files &&
+    r.check.byStatus.succeeded === files &&
+    r.check.duplicateThreats === 0 &&
+    r.check.countMismatches.length === 0 &&
+    r.check.notPersistedOnce.length === 0,
 );

@@ -15,7 +15,13 @@ await runScript(
     const redis = await privateRedis();
     const env = await scriptEnv(redis.url);
     try {
-      return await redisOutageScenario(env, redis, { files, outageMs, concurrency: 4, llmLatencyMs: 300, timeoutMs: 300_000 });
+      return await redisOutageScenario(env, redis, {
+        files,
+        outageMs,
+        concurrency: 4,
+        llmLatencyMs: 300,
+        timeoutMs: 300_000,
+      });
     } finally {
       await redis.start().catch(() => undefined);
       await env.close();
@@ -25,6 +31,12 @@ await runScript(
   (r) =>
     r.duringOutage.length > 0 &&
     r.duringOutage.every((x) => x.status === 503 && x.code === "queue/unavailable") &&
-    r.checks.every((c) => Object.keys(c.byStatus).join() === "succeeded" && c.duplicateThreats === 0 && c.countMismatches.length === 0 && c.notPersistedOnce.length === 0) &&
+    r.checks.every(
+      (c) =>
+        Object.keys(c.byStatus).join() === "succeeded" &&
+        c.duplicateThreats === 0 &&
+        c.countMismatches.length === 0 &&
+        c.notPersistedOnce.length === 0,
+    ) &&
     r.checks.reduce((s, c) => s + c.total, 0) === r.accepted,
 );

@@ -1,6 +1,17 @@
 import type { Db } from "@threatline/db";
 import { startFakeBedrock, type FakeBedrock } from "@threatline/bedrock-fake";
-import { checkBatch, finishedCount, makeTemplates, sleep, spawnWorker, stopWorker, until, workerReady, type BatchCheck, type WorkerProcess } from "./lib.ts";
+import {
+  checkBatch,
+  finishedCount,
+  makeTemplates,
+  sleep,
+  spawnWorker,
+  stopWorker,
+  until,
+  workerReady,
+  type BatchCheck,
+  type WorkerProcess,
+} from "./lib.ts";
 
 /** What a scenario needs: a migrated database, a Redis, a key prefix, and the API to submit through. */
 export interface FaultEnv {
@@ -29,7 +40,10 @@ export function llmEnv(fake: FakeBedrock, extra: Record<string, string> = {}): R
   };
 }
 
-async function submitBatch(env: FaultEnv, files: Array<{ path: string; content: string }>): Promise<{ batchId: string; ids: string[] }> {
+async function submitBatch(
+  env: FaultEnv,
+  files: Array<{ path: string; content: string }>,
+): Promise<{ batchId: string; ids: string[] }> {
   const res = await env.submit(files);
   if (res.status !== 202) throw new Error(`submission refused: ${res.status} ${JSON.stringify(res.body)}`);
   const body = res.body as { batchId: string; analyses: Array<{ id: string }> };
@@ -38,7 +52,18 @@ async function submitBatch(env: FaultEnv, files: Array<{ path: string; content: 
 
 /** Failed attempts the workers logged (a deadlock or a lost connection shows here even when a retry then succeeds). */
 function attemptErrors(workers: WorkerProcess[]): string[] {
-  return workers.flatMap((w) => w.logs().filter((l) => l.msg === "analysis attempt failed").map((l) => String((l.err as { message?: string } | undefined)?.message ?? "").trim().split("\n").pop() ?? ""));
+  return workers.flatMap((w) =>
+    w
+      .logs()
+      .filter((l) => l.msg === "analysis attempt failed")
+      .map(
+        (l) =>
+          String((l.err as { message?: string } | undefined)?.message ?? "")
+            .trim()
+            .split("\n")
+            .pop() ?? "",
+      ),
+  );
 }
 
 async function runningIds(db: Db, batchId: string): Promise<string[]> {
@@ -60,30 +85,64 @@ export interface CrashReport {
  * SIGKILL a worker in the middle of a batch, start another: every analysis ends exactly once (stalled-job
  * recovery re-delivers the killed worker's jobs once their locks expire; the processor replaces, never adds).
  */
-export async function sigkillScenario(env: FaultEnv, options: { files: number; concurrency?: number; llmLatencyMs?: number; lockMs?: number; timeoutMs?: number }): Promise<CrashReport> {
+export async function sigkillScenario(
+  env: FaultEnv,
+  options: { files: number; concurrency?: number; llmLatencyMs?: number; lockMs?: number; timeoutMs?: number },
+): Promise<CrashReport> {
   const fake = await startFakeBedrock({ latencyMs: options.llmLatencyMs ?? 400 });
   const workerEnv = { ...llmEnv(fake), WORKER_LOCK_DURATION_MS: String(options.lockMs ?? 4_000) };
   const workers: WorkerProcess[] = [];
   try {
-    const a = spawnWorker({ databaseUrl: env.databaseUrl, redisUrl: env.redisUrl, prefix: env.prefix, concurrency: options.concurrency ?? 4, env: workerEnv });
+    const a = spawnWorker({
+      databaseUrl: env.databaseUrl,
+      redisUrl: env.redisUrl,
+      prefix: env.prefix,
+      concurrency: options.concurrency ?? 4,
+      env: workerEnv,
+    });
     workers.push(a);
     await workerReady(a);
     const { batchId } = await submitBatch(env, makeTemplates(options.files, "kill"));
     const threshold = Math.max(2, Math.floor(options.files / 6));
-    await until(async () => (await finishedCount(env.db, batchId)) >= threshold && (await runningIds(env.db, batchId)).length > 0, 60_000, `${threshold} analyses finished with more running`, 20);
+    await until(
+      async () => (await finishedCount(env.db, batchId)) >= threshold && (await runningIds(env.db, batchId)).length > 0,
+      60_000,
+      `${threshold} analyses finished with more running`,
+      20,
+    );
     const inFlight = await runningIds(env.db, batchId);
     const finishedAtKill = await finishedCount(env.db, batchId);
     a.child.kill("SIGKILL");
     const killedAt = Date.now();
     await a.exited;
-    env.log(`SIGKILL worker ${a.pid} with ${inFlight.length} analyses running and ${finishedAtKill}/${options.files} finished`);
-    const b = spawnWorker({ databaseUrl: env.databaseUrl, redisUrl: env.redisUrl, prefix: env.prefix, concurrency: options.concurrency ?? 4, env: workerEnv });
+    env.log(
+      `SIGKILL worker ${a.pid} with ${inFlight.length} analyses running and ${finishedAtKill}/${options.files} finished`,
+    );
+    const b = spawnWorker({
+      databaseUrl: env.databaseUrl,
+      redisUrl: env.redisUrl,
+      prefix: env.prefix,
+      concurrency: options.concurrency ?? 4,
+      env: workerEnv,
+    });
     workers.push(b);
-    await until(async () => (await finishedCount(env.db, batchId)) === options.files, options.timeoutMs ?? 120_000, "every analysis to finish after the kill", 200);
+    await until(
+      async () => (await finishedCount(env.db, batchId)) === options.files,
+      options.timeoutMs ?? 120_000,
+      "every analysis to finish after the kill",
+      200,
+    );
     const recoveryMs = Date.now() - killedAt;
     // Leave a moment for a straggling duplicate delivery to show up in the checks, if there were one.
     await sleep(500);
-    return { files: options.files, inFlightAtKill: inFlight.length, finishedAtKill, check: await checkBatch(env.db, batchId), recoveryMs, attemptErrors: attemptErrors(workers) };
+    return {
+      files: options.files,
+      inFlightAtKill: inFlight.length,
+      finishedAtKill,
+      check: await checkBatch(env.db, batchId),
+      recoveryMs,
+      attemptErrors: attemptErrors(workers),
+    };
   } finally {
     for (const w of workers) await stopWorker(w);
     await fake.close();
@@ -102,16 +161,30 @@ export interface DrainReport {
 }
 
 /** SIGTERM a worker mid-batch: it finishes its running jobs, takes no new ones, exits 0; another worker does the rest. */
-export async function sigtermScenario(env: FaultEnv, options: { files: number; concurrency?: number; llmLatencyMs?: number; timeoutMs?: number }): Promise<DrainReport> {
+export async function sigtermScenario(
+  env: FaultEnv,
+  options: { files: number; concurrency?: number; llmLatencyMs?: number; timeoutMs?: number },
+): Promise<DrainReport> {
   const fake = await startFakeBedrock({ latencyMs: options.llmLatencyMs ?? 600 });
   const workerEnv = llmEnv(fake);
   const workers: WorkerProcess[] = [];
   try {
-    const a = spawnWorker({ databaseUrl: env.databaseUrl, redisUrl: env.redisUrl, prefix: env.prefix, concurrency: options.concurrency ?? 3, env: workerEnv });
+    const a = spawnWorker({
+      databaseUrl: env.databaseUrl,
+      redisUrl: env.redisUrl,
+      prefix: env.prefix,
+      concurrency: options.concurrency ?? 3,
+      env: workerEnv,
+    });
     workers.push(a);
     await workerReady(a);
     const { batchId } = await submitBatch(env, makeTemplates(options.files, "term"));
-    await until(async () => (await finishedCount(env.db, batchId)) >= 1 && (await runningIds(env.db, batchId)).length > 0, 60_000, "analyses running", 20);
+    await until(
+      async () => (await finishedCount(env.db, batchId)) >= 1 && (await runningIds(env.db, batchId)).length > 0,
+      60_000,
+      "analyses running",
+      20,
+    );
     const inFlight = await runningIds(env.db, batchId);
     const termAt = Date.now();
     a.child.kill("SIGTERM");
@@ -119,11 +192,32 @@ export async function sigtermScenario(env: FaultEnv, options: { files: number; c
     const drainMs = Date.now() - termAt;
     const after = await env.db.analysis.findMany({ where: { id: { in: inFlight } }, select: { status: true } });
     const finishedByDrain = after.filter((x) => x.status !== "queued" && x.status !== "running").length;
-    env.log(`SIGTERM worker ${a.pid}: ${finishedByDrain}/${inFlight.length} running analyses finished while draining (${drainMs} ms), exit ${exit.code}`);
-    const b = spawnWorker({ databaseUrl: env.databaseUrl, redisUrl: env.redisUrl, prefix: env.prefix, concurrency: options.concurrency ?? 3, env: workerEnv });
+    env.log(
+      `SIGTERM worker ${a.pid}: ${finishedByDrain}/${inFlight.length} running analyses finished while draining (${drainMs} ms), exit ${exit.code}`,
+    );
+    const b = spawnWorker({
+      databaseUrl: env.databaseUrl,
+      redisUrl: env.redisUrl,
+      prefix: env.prefix,
+      concurrency: options.concurrency ?? 3,
+      env: workerEnv,
+    });
     workers.push(b);
-    await until(async () => (await finishedCount(env.db, batchId)) === options.files, options.timeoutMs ?? 120_000, "every analysis to finish", 200);
-    return { files: options.files, inFlightAtTerm: inFlight.length, finishedByDrain, exitCode: exit.code, drainMs, check: await checkBatch(env.db, batchId), attemptErrors: attemptErrors(workers) };
+    await until(
+      async () => (await finishedCount(env.db, batchId)) === options.files,
+      options.timeoutMs ?? 120_000,
+      "every analysis to finish",
+      200,
+    );
+    return {
+      files: options.files,
+      inFlightAtTerm: inFlight.length,
+      finishedByDrain,
+      exitCode: exit.code,
+      drainMs,
+      check: await checkBatch(env.db, batchId),
+      attemptErrors: attemptErrors(workers),
+    };
   } finally {
     for (const w of workers) await stopWorker(w);
     await fake.close();
@@ -153,7 +247,13 @@ export async function redisOutageScenario(
   const fake = await startFakeBedrock({ latencyMs: options.llmLatencyMs ?? 300 });
   const workers: WorkerProcess[] = [];
   try {
-    const a = spawnWorker({ databaseUrl: env.databaseUrl, redisUrl: env.redisUrl, prefix: env.prefix, concurrency: options.concurrency ?? 2, env: llmEnv(fake) });
+    const a = spawnWorker({
+      databaseUrl: env.databaseUrl,
+      redisUrl: env.redisUrl,
+      prefix: env.prefix,
+      concurrency: options.concurrency ?? 2,
+      env: llmEnv(fake),
+    });
     workers.push(a);
     await workerReady(a);
     const first = await submitBatch(env, makeTemplates(options.files, "before"));
@@ -173,10 +273,15 @@ export async function redisOutageScenario(
     await redis.start();
     const upAt = Date.now();
     env.log(`Redis back after ${upAt - downAt} ms; ${duringOutage.length} submissions tried meanwhile`);
-    const second = await until(async () => {
-      const res = await env.submit(makeTemplates(Math.max(1, Math.floor(options.files / 3)), "after"));
-      return res.status === 202 ? (res.body as { batchId: string; analyses: unknown[] }) : undefined;
-    }, 30_000, "the API to accept submissions again", 250);
+    const second = await until(
+      async () => {
+        const res = await env.submit(makeTemplates(Math.max(1, Math.floor(options.files / 3)), "after"));
+        return res.status === 202 ? (res.body as { batchId: string; analyses: unknown[] }) : undefined;
+      },
+      30_000,
+      "the API to accept submissions again",
+      250,
+    );
     const apiBackMs = Date.now() - upAt;
     const batches = [
       { id: first.batchId, n: options.files },
@@ -209,18 +314,32 @@ export interface FaultMixReport {
 }
 
 /** A fake Bedrock answering with a mix of 429/503/500/cut/malformed: every analysis ends succeeded or partial, with reasons. */
-export async function faultMixScenario(env: FaultEnv, options: { files: number; faults?: string; workers?: number; timeoutMs?: number }): Promise<FaultMixReport> {
+export async function faultMixScenario(
+  env: FaultEnv,
+  options: { files: number; faults?: string; workers?: number; timeoutMs?: number },
+): Promise<FaultMixReport> {
   const faults = options.faults ?? "429:0.08,503:0.08,500:0.08,cut:0.08,malformed:0.08";
   const fake = await startFakeBedrock({ latencyMs: 50, faults, seed: 7 });
   const workers: WorkerProcess[] = [];
   try {
     for (let i = 0; i < (options.workers ?? 2); i++) {
-      const w = spawnWorker({ databaseUrl: env.databaseUrl, redisUrl: env.redisUrl, prefix: env.prefix, concurrency: 3, env: llmEnv(fake) });
+      const w = spawnWorker({
+        databaseUrl: env.databaseUrl,
+        redisUrl: env.redisUrl,
+        prefix: env.prefix,
+        concurrency: 3,
+        env: llmEnv(fake),
+      });
       workers.push(w);
     }
     for (const w of workers) await workerReady(w);
     const { batchId } = await submitBatch(env, makeTemplates(options.files, "mix"));
-    await until(async () => (await finishedCount(env.db, batchId)) === options.files, options.timeoutMs ?? 150_000, "every analysis to finish", 250);
+    await until(
+      async () => (await finishedCount(env.db, batchId)) === options.files,
+      options.timeoutMs ?? 150_000,
+      "every analysis to finish",
+      250,
+    );
     const rows = await env.db.analysis.groupBy({ by: ["errorCode"], where: { batchId }, _count: { _all: true } });
     const stats = fake.stats();
     return {
@@ -253,7 +372,13 @@ export async function postgresRestartScenario(
   const fake = await startFakeBedrock({ latencyMs: options.llmLatencyMs ?? 300 });
   const workers: WorkerProcess[] = [];
   try {
-    const a = spawnWorker({ databaseUrl: env.databaseUrl, redisUrl: env.redisUrl, prefix: env.prefix, concurrency: options.concurrency ?? 4, env: llmEnv(fake) });
+    const a = spawnWorker({
+      databaseUrl: env.databaseUrl,
+      redisUrl: env.redisUrl,
+      prefix: env.prefix,
+      concurrency: options.concurrency ?? 4,
+      env: llmEnv(fake),
+    });
     workers.push(a);
     await workerReady(a);
     const { batchId } = await submitBatch(env, makeTemplates(options.files, "pg"));
@@ -266,8 +391,19 @@ export async function postgresRestartScenario(
     await pg.start();
     const downMs = Date.now() - downAt;
     env.log(`PostgreSQL back after ${downMs} ms`);
-    await until(async () => (await finishedCount(env.db, batchId).catch(() => 0)) === options.files, options.timeoutMs ?? 180_000, "every analysis to finish", 500);
-    return { files: options.files, finishedAtStop, downMs, check: await checkBatch(env.db, batchId), attemptErrors: attemptErrors(workers) };
+    await until(
+      async () => (await finishedCount(env.db, batchId).catch(() => 0)) === options.files,
+      options.timeoutMs ?? 180_000,
+      "every analysis to finish",
+      500,
+    );
+    return {
+      files: options.files,
+      finishedAtStop,
+      downMs,
+      check: await checkBatch(env.db, batchId),
+      attemptErrors: attemptErrors(workers),
+    };
   } finally {
     for (const w of workers) await stopWorker(w);
     await fake.close();

@@ -11,10 +11,22 @@ await runScript(
   async () => {
     const env = await scriptEnv(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
     try {
-      return await sigkillScenario(env, { files, concurrency: 4, llmLatencyMs: 300, lockMs: 5_000, timeoutMs: 300_000 });
+      return await sigkillScenario(env, {
+        files,
+        concurrency: 4,
+        llmLatencyMs: 300,
+        lockMs: 5_000,
+        timeoutMs: 300_000,
+      });
     } finally {
       await env.close();
     }
   },
-  (r) => r.check.total === files && r.check.byStatus.succeeded === files && r.check.duplicateThreats === 0 && r.check.countMismatches.length === 0 && r.check.notPersistedOnce.length === 0 && r.attemptErrors.length === 0,
+  (r) =>
+    r.check.total === files &&
+    r.check.byStatus.succeeded === files &&
+    r.check.duplicateThreats === 0 &&
+    r.check.countMismatches.length === 0 &&
+    r.check.notPersistedOnce.length === 0 &&
+    r.attemptErrors.length === 0,
 );

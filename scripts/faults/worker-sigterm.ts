@@ -16,5 +16,10 @@ await runScript(
       await env.close();
     }
   },
-  (r) => r.exitCode === 0 && r.finishedByDrain === r.inFlightAtTerm && r.check.byStatus.succeeded === files && r.check.duplicateThreats === 0 && r.attemptErrors.length === 0,
+  (r) =>
+    r.exitCode === 0 &&
+    r.finishedByDrain === r.inFlightAtTerm &&
+    r.check.byStatus.succeeded === files &&
+    r.check.duplicateThreats === 0 &&
+    r.attemptErrors.length === 0,
 );

@@ -16,11 +16,22 @@ export const AuthConfigSchema = z.object({
    * An API token to provision for the first administrator (all scopes, every team of theirs), for automation.
    * Only its sha256 is stored. Must look like a Threatline token: `tl_` and at least 32 URL-safe characters.
    */
-  THREATLINE_BOOTSTRAP_TOKEN: z.string().regex(/^tl_[A-Za-z0-9_-]{32,200}$/, "must be tl_ followed by at least 32 URL-safe characters").optional(),
+  THREATLINE_BOOTSTRAP_TOKEN: z
+    .string()
+    .regex(/^tl_[A-Za-z0-9_-]{32,200}$/, "must be tl_ followed by at least 32 URL-safe characters")
+    .optional(),
   /** A browser session ends this many hours after login, however active. */
-  SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(12),
   /** A browser session ends after this many minutes without a request. */
-  SESSION_IDLE_MINUTES: z.coerce.number().positive().max(24 * 60).default(60),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .positive()
+    .max(24 * 60)
+    .default(60),
   /**
    * Whether the session cookie is `Secure`. `auto`: when the request came over HTTPS (directly or via a trusted
    * proxy's X-Forwarded-Proto). Set `true` behind a TLS-terminating proxy that is not on loopback.
@@ -36,16 +47,26 @@ export const AuthConfigSchema = z.object({
     // Also takes its own parsed output, since the auth code re-reads settings from an already parsed config.
     .union([z.number().int().min(0), z.literal(false), z.string()])
     .default("loopback")
-    .transform((v): string | number | false => (typeof v !== "string" ? v : v === "false" ? false : /^\d+$/.test(v) ? Number(v) : v))
+    .transform((v): string | number | false =>
+      typeof v !== "string" ? v : v === "false" ? false : /^\d+$/.test(v) ? Number(v) : v,
+    )
     .refine((v) => v !== "true", "true would trust any client's X-Forwarded-For; name the proxies"),
   /** Failed logins in a row after which an account is locked. */
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
   /** How long a locked account stays locked, in minutes. */
-  LOGIN_LOCK_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
+  LOGIN_LOCK_MINUTES: z.coerce
+    .number()
+    .positive()
+    .max(24 * 60)
+    .default(15),
   /** Failed logins allowed from one IP address per window, across all accounts (password spraying). */
   LOGIN_IP_MAX_FAILURES: z.coerce.number().int().min(1).max(10_000).default(20),
   /** The per-IP window, in minutes. */
-  LOGIN_IP_WINDOW_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
+  LOGIN_IP_WINDOW_MINUTES: z.coerce
+    .number()
+    .positive()
+    .max(24 * 60)
+    .default(15),
 });
 export type AuthConfig = z.infer<typeof AuthConfigSchema>;
 
@@ -64,11 +85,19 @@ export const ApiConfigSchema = AuthConfigSchema.extend({
   /** Where the embedded database and a self-started Redis keep their data. */
   DATA_DIR: z.string().default("./.data"),
   /** Largest template file accepted, in bytes. */
-  MAX_FILE_BYTES: z.coerce.number().int().positive().default(5 * MB),
+  MAX_FILE_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(5 * MB),
   /** Most files in one submission. */
   MAX_FILES: z.coerce.number().int().positive().default(500),
   /** Largest request body of a submission (all files together, or the zip), in bytes. */
-  MAX_SUBMISSION_BYTES: z.coerce.number().int().positive().default(50 * MB),
+  MAX_SUBMISSION_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(50 * MB),
   /** Log level: fatal, error, warn, info, debug, trace or silent. */
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Directory of the built SPA to serve; empty to serve none. */

@@ -6,11 +6,19 @@ import type { Logger } from "./lib/logger.ts";
  * Listens, and on SIGINT/SIGTERM stops accepting connections, lets requests in flight finish (SSE streams are
  * cut), then runs `cleanup`.
  */
-export async function serve(app: Express, config: { PORT: number; HOST: string }, logger: Logger, cleanup: () => Promise<void>): Promise<Server> {
+export async function serve(
+  app: Express,
+  config: { PORT: number; HOST: string },
+  logger: Logger,
+  cleanup: () => Promise<void>,
+): Promise<Server> {
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, (error?: Error) => (error ? reject(error) : resolve(s)));
   });
-  logger.info({ url: `http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${config.PORT}` }, "Threatline API listening");
+  logger.info(
+    { url: `http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${config.PORT}` },
+    "Threatline API listening",
+  );
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

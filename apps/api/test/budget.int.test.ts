@@ -11,15 +11,37 @@ function recordingLlm(seen: boolean[]): LlmStage {
   return {
     model(req) {
       seen.push(req.budgetExhausted ?? false);
-      const usage = { inputTokens: 100, outputTokens: 10, cacheReadTokens: 0, cacheWriteTokens: 0, latencyMs: 1, costUsd: 0.5 };
+      const usage = {
+        inputTokens: 100,
+        outputTokens: 10,
+        cacheReadTokens: 0,
+        cacheWriteTokens: 0,
+        latencyMs: 1,
+        costUsd: 0.5,
+      };
       if (req.budgetExhausted) {
         return Promise.resolve({
-          status: "skipped" as const, threats: req.ruleThreats, provider: "bedrock", model: "m", promptHash: null,
-          usage: { ...usage, inputTokens: 0, outputTokens: 0, costUsd: 0 }, cacheHit: false, ungroundedCount: 0,
+          status: "skipped" as const,
+          threats: req.ruleThreats,
+          provider: "bedrock",
+          model: "m",
+          promptHash: null,
+          usage: { ...usage, inputTokens: 0, outputTokens: 0, costUsd: 0 },
+          cacheHit: false,
+          ungroundedCount: 0,
           error: { code: "llm/budget-exhausted" as const, message: "spent" },
         });
       }
-      return Promise.resolve({ status: "succeeded" as const, threats: req.ruleThreats, provider: "bedrock", model: "m", promptHash: "p", usage, cacheHit: false, ungroundedCount: 0 });
+      return Promise.resolve({
+        status: "succeeded" as const,
+        threats: req.ruleThreats,
+        provider: "bedrock",
+        model: "m",
+        promptHash: "p",
+        usage,
+        cacheHit: false,
+        ungroundedCount: 0,
+      });
     },
   };
 }
@@ -32,7 +54,10 @@ describe("a team's monthly LLM budget", () => {
 
   beforeAll(async () => {
     h = await createHarness();
-    const project = (await request(h.app).post("/api/v1/projects").send({ name: "budgeted" }).expect(201)).body as { id: string; teamId: string };
+    const project = (await request(h.app).post("/api/v1/projects").send({ name: "budgeted" }).expect(201)).body as {
+      id: string;
+      teamId: string;
+    };
     projectId = project.id;
     teamId = project.teamId;
     h.startWorker({ llm: recordingLlm(seen) });
@@ -42,12 +67,21 @@ describe("a team's monthly LLM budget", () => {
   });
 
   async function analyse(content: string) {
-    const { analyses } = (await request(h.app).post(`/api/v1/projects/${projectId}/submissions`).send({ files: [{ path: "b.yaml", content }] }).expect(202)).body as SubmissionResult;
+    const { analyses } = (
+      await request(h.app)
+        .post(`/api/v1/projects/${projectId}/submissions`)
+        .send({ files: [{ path: "b.yaml", content }] })
+        .expect(202)
+    ).body as SubmissionResult;
     const id = analyses[0]!.id;
-    return waitFor(async () => {
-      const a = await h.database.db.analysis.findUniqueOrThrow({ where: { id } });
-      return a.status === "succeeded" ? a : undefined;
-    }, 30_000, "analysis");
+    return waitFor(
+      async () => {
+        const a = await h.database.db.analysis.findUniqueOrThrow({ where: { id } });
+        return a.status === "succeeded" ? a : undefined;
+      },
+      30_000,
+      "analysis",
+    );
   }
 
   it("calls the model while the budget lasts, then runs rules only and says why", async () => {

@@ -17,7 +17,6 @@ import { endOfDaySeries, windowDays } from "../src/services/dashboard.service.ts
 import { decideTriage } from "../src/services/triage.service.ts";
 import { createHarness, type Harness } from "./harness.ts";
 
-
 const DAYS = 14;
 const DAY_MS = 86_400_000;
 const CLOSED: ReadonlySet<TriageStatus> = new Set(["accepted", "mitigated", "false_positive"]);
@@ -40,28 +39,48 @@ async function recompute(h: Harness, projectIds: string[], now: Date) {
     where: { projectId: { in: projectIds }, status: { in: ["succeeded", "partial"] } },
     select: { id: true, finishedAt: true, templateVersion: { select: { templateId: true } } },
   });
-  const latest = new Map<string, { id: string; finishedAt: Date; }>();
+  const latest = new Map<string, { id: string; finishedAt: Date }>();
   for (const a of analyses) {
     const seen = latest.get(a.templateVersion.templateId);
     const at = a.finishedAt!;
-    if (!seen || at > seen.finishedAt || (at.getTime() === seen.finishedAt.getTime() && a.id > seen.id)) latest.set(a.templateVersion.templateId, { id: a.id, finishedAt: at });
+    if (!seen || at > seen.finishedAt || (at.getTime() === seen.finishedAt.getTime() && a.id > seen.id))
+      latest.set(a.templateVersion.templateId, { id: a.id, finishedAt: at });
   }
   const triage = await db.triage.findMany({ where: { projectId: { in: projectIds } } });
   const closed = new Set(triage.filter((t) => CLOSED.has(t.status)).map((t) => `${t.projectId}/${t.fingerprint}`));
-  const threats = (await db.threat.findMany({ where: { analysisId: { in: [...latest.values()].map((l) => l.id) } } })).filter(
-    (t) => !closed.has(`${t.projectId}/${t.fingerprint}`),
-  );
+  const threats = (
+    await db.threat.findMany({ where: { analysisId: { in: [...latest.values()].map((l) => l.id) } } })
+  ).filter((t) => !closed.has(`${t.projectId}/${t.fingerprint}`));
 
   const heat = new Map<string, number>();
   const risk = new Map<string, { riskScore: number; threatCount: number }>();
-  const resources = new Map<string, { projectId: string; resourceId: string; resourceType: string; file: string; threatCount: number; riskScore: number; worstSeverity: Severity }>();
+  const resources = new Map<
+    string,
+    {
+      projectId: string;
+      resourceId: string;
+      resourceType: string;
+      file: string;
+      threatCount: number;
+      riskScore: number;
+      worstSeverity: Severity;
+    }
+  >();
   for (const t of threats) {
     heat.set(`${t.category}/${t.severity}`, (heat.get(`${t.category}/${t.severity}`) ?? 0) + 1);
     const r = risk.get(t.projectId) ?? { riskScore: 0, threatCount: 0 };
     risk.set(t.projectId, { riskScore: r.riskScore + t.score, threatCount: r.threatCount + 1 });
     for (const ref of t.resources as Array<{ id: string; type: string; file: string }>) {
       const key = JSON.stringify([t.projectId, ref.id, ref.type, ref.file]);
-      const row = resources.get(key) ?? { projectId: t.projectId, resourceId: ref.id, resourceType: ref.type, file: ref.file, threatCount: 0, riskScore: 0, worstSeverity: "info" as Severity };
+      const row = resources.get(key) ?? {
+        projectId: t.projectId,
+        resourceId: ref.id,
+        resourceType: ref.type,
+        file: ref.file,
+        threatCount: 0,
+        riskScore: 0,
+        worstSeverity: "info" as Severity,
+      };
       row.threatCount += 1;
       row.riskScore += t.score;
       if (SEVERITIES.indexOf(t.severity) < SEVERITIES.indexOf(row.worstSeverity)) row.worstSeverity = t.severity;
@@ -71,12 +90,22 @@ async function recompute(h: Harness, projectIds: string[], now: Date) {
 
   const window = windowDays(now, DAYS);
   const since = new Date(`${window[0]}T00:00:00.000Z`);
-  const snapshots = await db.riskSnapshot.findMany({ where: { projectId: { in: projectIds } }, orderBy: { at: "asc" } });
+  const snapshots = await db.riskSnapshot.findMany({
+    where: { projectId: { in: projectIds } },
+    orderBy: { at: "asc" },
+  });
   const sparks = new Map(
     projectIds.map((id) => {
       const mine = snapshots.filter((s) => s.projectId === id);
       const before = mine.filter((s) => s.at < since).at(-1);
-      return [id, endOfDaySeries(window, mine.filter((s) => s.at >= since), before?.riskScore ?? 0)];
+      return [
+        id,
+        endOfDaySeries(
+          window,
+          mine.filter((s) => s.at >= since),
+          before?.riskScore ?? 0,
+        ),
+      ];
     }),
   );
   // Spend counts every analysis finished in the window; churn, the succeeded and partial ones, by ISO week.
@@ -91,7 +120,9 @@ async function recompute(h: Harness, projectIds: string[], now: Date) {
     };
   });
   const weekly = new Map<string, { week: string; new: number; resolved: number }>();
-  for (const a of finished.filter((x) => x.status === "succeeded" || x.status === "partial").sort((x, y) => x.finishedAt!.getTime() - y.finishedAt!.getTime())) {
+  for (const a of finished
+    .filter((x) => x.status === "succeeded" || x.status === "partial")
+    .sort((x, y) => x.finishedAt!.getTime() - y.finishedAt!.getTime())) {
     const day = new Date(`${a.finishedAt!.toISOString().slice(0, 10)}T00:00:00.000Z`);
     const week = new Date(day.getTime() - ((day.getUTCDay() + 6) % 7) * DAY_MS).toISOString().slice(0, 10);
     const w = weekly.get(week) ?? { week, new: 0, resolved: 0 };
@@ -100,7 +131,9 @@ async function recompute(h: Harness, projectIds: string[], now: Date) {
   return {
     spend,
     weekly: [...weekly.values()],
-    heatmap: STRIDE_CATEGORIES.flatMap((category) => SEVERITIES.map((severity) => ({ category, severity, count: heat.get(`${category}/${severity}`) ?? 0 }))),
+    heatmap: STRIDE_CATEGORIES.flatMap((category) =>
+      SEVERITIES.map((severity) => ({ category, severity, count: heat.get(`${category}/${severity}`) ?? 0 })),
+    ),
     risk,
     resources: [...resources.values()].sort((a, b) => b.riskScore - a.riskScore || b.threatCount - a.threatCount),
     sparks,
@@ -117,15 +150,28 @@ describe("dashboard aggregates agree with a recomputation from the threats", () 
     h = await createHarness();
     const db = h.database.db;
     const otherTeam = await h.createTeam("Elsewhere");
-    for (const [teamId, name] of [[h.defaultTeamId, "alpha"], [h.defaultTeamId, "bravo"], [otherTeam, "charlie"]] as const) {
+    for (const [teamId, name] of [
+      [h.defaultTeamId, "alpha"],
+      [h.defaultTeamId, "bravo"],
+      [otherTeam, "charlie"],
+    ] as const) {
       const project = await db.project.create({ data: { teamId, name } });
       const templates = [];
-      for (const path of ["a/main.yaml", "b/net.tf", "c/api.yaml"]) templates.push(await db.template.create({ data: { projectId: project.id, path } }));
+      for (const path of ["a/main.yaml", "b/net.tf", "c/api.yaml"])
+        templates.push(await db.template.create({ data: { projectId: project.id, path } }));
       fixtures.push({ projectId: project.id, teamId, templates: templates.map((t) => ({ id: t.id, path: t.path })) });
     }
     const user = await h.createUser({ teams: { [h.defaultTeamId]: "viewer", [otherTeam]: "viewer" } });
     bothToken = await h.tokenFor(user.id, { scopes: ["read"] });
-    adminOfBoth = { userId: null, tokenId: null, isAdmin: true, teams: new Map([[h.defaultTeamId, "admin"], [otherTeam, "admin"]]) };
+    adminOfBoth = {
+      userId: null,
+      tokenId: null,
+      isAdmin: true,
+      teams: new Map([
+        [h.defaultTeamId, "admin"],
+        [otherTeam, "admin"],
+      ]),
+    };
   });
   afterAll(async () => {
     await h.close();
@@ -137,7 +183,9 @@ describe("dashboard aggregates agree with a recomputation from the threats", () 
     const sha256 = randomBytes(32).toString("hex");
     await db.blob.create({ data: { sha256, content: sha256, size: 64 } });
     const version = await db.templateVersion.create({ data: { templateId: template.id, sha256 } });
-    const analysis = await db.analysis.create({ data: { projectId: f.projectId, templateVersionId: version.id, status: "running", engineVersion: "test" } });
+    const analysis = await db.analysis.create({
+      data: { projectId: f.projectId, templateVersionId: version.id, status: "running", engineVersion: "test" },
+    });
     const roll = random();
     const status = roll < 0.6 ? "succeeded" : roll < 0.8 ? "partial" : "failed";
     const threats: Threat[] = [];
@@ -194,12 +242,19 @@ describe("dashboard aggregates agree with a recomputation from the threats", () 
   }
 
   async function triage(random: () => number, f: Fixture) {
-    const known = await h.database.db.threat.findMany({ where: { projectId: f.projectId }, distinct: ["fingerprint"], select: { fingerprint: true } });
+    const known = await h.database.db.threat.findMany({
+      where: { projectId: f.projectId },
+      distinct: ["fingerprint"],
+      select: { fingerprint: true },
+    });
     const picked = known.filter(() => random() < 0.3).map((k) => k.fingerprint);
     if (picked.length === 0) return;
     const statuses = ["open", "accepted", "mitigated", "false_positive"] as const;
     const status = statuses[Math.floor(random() * statuses.length)]!;
-    const decision = status === "accepted" ? { status, owner: "ana", expiresAt: "2099-01-01T00:00:00Z", note: "" } : { status, note: "" };
+    const decision =
+      status === "accepted"
+        ? { status, owner: "ana", expiresAt: "2099-01-01T00:00:00Z", note: "" }
+        : { status, note: "" };
     await decideTriage(h.database.db, adminOfBoth, f.projectId, picked, decision);
   }
 
@@ -215,7 +270,10 @@ describe("dashboard aggregates agree with a recomputation from the threats", () 
       expect(d.projects.map((p) => p.id).sort(), who).toEqual([...ids].sort());
       expect(d.heatmap, who).toEqual(want.heatmap);
       expect(d.weekly, who).toEqual(want.weekly);
-      expect(d.llmSpend.days.map((x) => ({ ...x, costUsd: Math.round(x.costUsd * 1_000_000) / 1_000_000 })), who).toEqual(want.spend);
+      expect(
+        d.llmSpend.days.map((x) => ({ ...x, costUsd: Math.round(x.costUsd * 1_000_000) / 1_000_000 })),
+        who,
+      ).toEqual(want.spend);
       for (const p of d.projects) {
         const r = want.risk.get(p.id) ?? { riskScore: 0, threatCount: 0 };
         expect(p.riskScore, `${who}: risk of ${p.name}`).toBeCloseTo(r.riskScore, 6);
@@ -225,30 +283,43 @@ describe("dashboard aggregates agree with a recomputation from the threats", () 
         p.spark.forEach((v, i) => expect(v, `${who}: ${p.name} on day ${i}`).toBeCloseTo(spark[i]!, 6));
       }
       d.teamRisk.series.forEach((point, i) =>
-        expect(point.riskScore, `${who}: team risk on ${point.day}`).toBeCloseTo(ids.reduce((s, id) => s + want.sparks.get(id)![i]!, 0), 6),
+        expect(point.riskScore, `${who}: team risk on ${point.day}`).toBeCloseTo(
+          ids.reduce((s, id) => s + want.sparks.get(id)![i]!, 0),
+          6,
+        ),
       );
       // Riskiest resources: a best 10 by (risk, threat count); which of several tied rows fill the last places is
       // the database's choice, so the list is checked as "every row is real, distinct, and the ranks match".
       const got = d.riskiestResources.map(({ projectName: _name, ...r }) => r);
       const top = want.resources.slice(0, 10);
-      expect(got.map((r) => [r.riskScore, r.threatCount]), who).toEqual(top.map((r) => [r.riskScore, r.threatCount]));
+      expect(
+        got.map((r) => [r.riskScore, r.threatCount]),
+        who,
+      ).toEqual(top.map((r) => [r.riskScore, r.threatCount]));
       for (const r of got) expect(want.resources, who).toContainEqual(r);
       expect(new Set(got.map((r) => JSON.stringify(r))).size).toBe(got.length);
     }
   }
 
-  it.each([1, 2, 3])("random analyses, re-analyses, failures and triage (seed %i)", async (seed) => {
-    const random = seededRandom(seed);
-    for (let step = 0; step < 24; step++) {
-      const f = fixtures[Math.floor(random() * fixtures.length)]!;
-      const roll = random();
-      if (roll < 0.55) await analyse(random, f, f.templates[Math.floor(random() * f.templates.length)]!);
-      else if (roll < 0.8) await triage(random, f);
-      // A refresh stamped in the past (as a clock stepping back, or history before the window): the day rows
-      // must still close each day on its latest snapshot.
-      else await refreshProjectRisk(h.database.db, f.projectId, null, { now: new Date(Date.now() - Math.floor(random() * (DAYS + 6)) * DAY_MS - Math.floor(random() * DAY_MS)) });
-      if (step % 4 === 3) await check(new Date());
-    }
-    await check(new Date());
-  }, 120_000);
+  it.each([1, 2, 3])(
+    "random analyses, re-analyses, failures and triage (seed %i)",
+    async (seed) => {
+      const random = seededRandom(seed);
+      for (let step = 0; step < 24; step++) {
+        const f = fixtures[Math.floor(random() * fixtures.length)]!;
+        const roll = random();
+        if (roll < 0.55) await analyse(random, f, f.templates[Math.floor(random() * f.templates.length)]!);
+        else if (roll < 0.8) await triage(random, f);
+        // A refresh stamped in the past (as a clock stepping back, or history before the window): the day rows
+        // must still close each day on its latest snapshot.
+        else
+          await refreshProjectRisk(h.database.db, f.projectId, null, {
+            now: new Date(Date.now() - Math.floor(random() * (DAYS + 6)) * DAY_MS - Math.floor(random() * DAY_MS)),
+          });
+        if (step % 4 === 3) await check(new Date());
+      }
+      await check(new Date());
+    },
+    120_000,
+  );
 });

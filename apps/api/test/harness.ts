@@ -63,7 +63,9 @@ export interface Harness {
  * The real app on a database of its own and a Redis prefix of its own, as main.ts would build it, plus
  * workers on demand. Everything is real: PostgreSQL, Redis, BullMQ.
  */
-export async function createHarness(options: { redisUrl?: string; config?: Partial<ApiDeps["config"]>; logger?: Logger } = {}): Promise<Harness> {
+export async function createHarness(
+  options: { redisUrl?: string; config?: Partial<ApiDeps["config"]>; logger?: Logger } = {},
+): Promise<Harness> {
   const database = await createTestDatabase();
   const prefix = testPrefix();
   const url = options.redisUrl ?? redisUrl();
@@ -77,7 +79,14 @@ export async function createHarness(options: { redisUrl?: string; config?: Parti
   const subscriber = producerConnection(redisUrl(), { maxRetriesPerRequest: null, enableOfflineQueue: true });
   const events = await EventHub.start(subscriber, prefix);
   const deps: ApiDeps = {
-    config: { MAX_FILE_BYTES: 5 * 1024 * 1024, MAX_FILES: 500, MAX_SUBMISSION_BYTES: 50 * 1024 * 1024, WEB_DIST: undefined, REDIS_PREFIX: prefix, ...options.config },
+    config: {
+      MAX_FILE_BYTES: 5 * 1024 * 1024,
+      MAX_FILES: 500,
+      MAX_SUBMISSION_BYTES: 50 * 1024 * 1024,
+      WEB_DIST: undefined,
+      REDIS_PREFIX: prefix,
+      ...options.config,
+    },
     db: database.db,
     queue,
     redis,
@@ -85,13 +94,18 @@ export async function createHarness(options: { redisUrl?: string; config?: Parti
     logger,
   };
   const adminToken = newTokenValue();
-  await bootstrapAccounts(database.db, { THREATLINE_ADMIN_EMAIL: TEST_ADMIN_EMAIL, THREATLINE_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, THREATLINE_BOOTSTRAP_TOKEN: adminToken });
+  await bootstrapAccounts(database.db, {
+    THREATLINE_ADMIN_EMAIL: TEST_ADMIN_EMAIL,
+    THREATLINE_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
+    THREATLINE_BOOTSTRAP_TOKEN: adminToken,
+  });
   const defaultTeamId = await ensureDefaultTeam(database.db);
   const admin = await database.db.user.findUniqueOrThrow({ where: { email: TEST_ADMIN_EMAIL } });
   const api = await createApp(deps);
   const app = express();
   app.use((req, _res, next) => {
-    if (req.headers.authorization === undefined && req.headers.cookie === undefined) req.headers.authorization = `Bearer ${adminToken}`;
+    if (req.headers.authorization === undefined && req.headers.cookie === undefined)
+      req.headers.authorization = `Bearer ${adminToken}`;
     next();
   });
   app.use(api);
@@ -120,7 +134,17 @@ export async function createHarness(options: { redisUrl?: string; config?: Parti
     },
     async tokenFor(userId, { scopes = ["read", "submit", "triage", "admin"], teamId, expiresAt } = {}) {
       const token = newTokenValue();
-      await database.db.apiToken.create({ data: { userId, teamId: teamId ?? null, name: "test", prefix: token.slice(0, 10), tokenHash: sha256Hex(token), scopes, expiresAt: expiresAt ?? null } });
+      await database.db.apiToken.create({
+        data: {
+          userId,
+          teamId: teamId ?? null,
+          name: "test",
+          prefix: token.slice(0, 10),
+          tokenHash: sha256Hex(token),
+          scopes,
+          expiresAt: expiresAt ?? null,
+        },
+      });
       return token;
     },
     async login(user) {
@@ -140,14 +164,21 @@ export async function createHarness(options: { redisUrl?: string; config?: Parti
         workerConnection(redisUrl()),
         { concurrency, reconcileIntervalMs: 60_000 },
       );
-      workers.push({ worker: running.worker, close: async () => { await running.close(); workerRedis.disconnect(); } });
+      workers.push({
+        worker: running.worker,
+        close: async () => {
+          await running.close();
+          workerRedis.disconnect();
+        },
+      });
       return running;
     },
     async close() {
       for (const w of workers) await w.close();
       await events.close();
       // With an unreachable Redis these would wait forever: bound them.
-      const bounded = (work: Promise<unknown>) => Promise.race([work.catch(() => undefined), new Promise((r) => setTimeout(r, 2_000))]);
+      const bounded = (work: Promise<unknown>) =>
+        Promise.race([work.catch(() => undefined), new Promise((r) => setTimeout(r, 2_000))]);
       await bounded(queue.obliterate({ force: true }));
       await bounded(queue.close());
       redis.disconnect();
@@ -157,7 +188,11 @@ export async function createHarness(options: { redisUrl?: string; config?: Parti
 }
 
 /** Reads a Server-Sent Events stream until `until` says stop; returns the events as { event, data }. */
-export async function readSse(url: string, until: (events: Array<{ event: string; data: unknown }>) => boolean, timeoutMs = 30_000): Promise<Array<{ event: string; data: unknown }>> {
+export async function readSse(
+  url: string,
+  until: (events: Array<{ event: string; data: unknown }>) => boolean,
+  timeoutMs = 30_000,
+): Promise<Array<{ event: string; data: unknown }>> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   const events: Array<{ event: string; data: unknown }> = [];

@@ -17,11 +17,20 @@ describe("reconciler", () => {
   });
 
   it("re-enqueues an analysis that PostgreSQL holds as queued but Redis lost", async () => {
-    const project = (await request(h.app).post("/api/v1/projects").send({ name: "lost" }).expect(201)).body as { id: string };
-    const { analyses } = (await request(h.app)
-      .post(`/api/v1/projects/${project.id}/submissions`)
-      .send({ files: [{ path: "lost.yaml", content: CFN_BUCKET }, { path: "kept.yaml", content: CFN_BUCKET + "# v2\n" }] })
-      .expect(202)).body as SubmissionResult;
+    const project = (await request(h.app).post("/api/v1/projects").send({ name: "lost" }).expect(201)).body as {
+      id: string;
+    };
+    const { analyses } = (
+      await request(h.app)
+        .post(`/api/v1/projects/${project.id}/submissions`)
+        .send({
+          files: [
+            { path: "lost.yaml", content: CFN_BUCKET },
+            { path: "kept.yaml", content: CFN_BUCKET + "# v2\n" },
+          ],
+        })
+        .expect(202)
+    ).body as SubmissionResult;
     const [lost, kept] = analyses as [SubmissionResult["analyses"][0], SubmissionResult["analyses"][0]];
 
     // Redis loses one job (as after a restart without persistence).
@@ -36,7 +45,11 @@ describe("reconciler", () => {
 
     h.startWorker();
     for (const a of [lost, kept]) {
-      await waitFor(async () => (await h.database.db.analysis.findUniqueOrThrow({ where: { id: a.id } })).status === "succeeded", 30_000, a.path);
+      await waitFor(
+        async () => (await h.database.db.analysis.findUniqueOrThrow({ where: { id: a.id } })).status === "succeeded",
+        30_000,
+        a.path,
+      );
     }
   });
 });

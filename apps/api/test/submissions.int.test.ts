@@ -39,12 +39,18 @@ describe("submissions, end to end on PostgreSQL and Redis", () => {
     });
     const port = (server.address() as AddressInfo).port;
     try {
-      const stream = readSse(`http://127.0.0.1:${port}/api/v1/batches/${batchId}/events`, (events) => events.some((e) => e.event === "done"));
+      const stream = readSse(`http://127.0.0.1:${port}/api/v1/batches/${batchId}/events`, (events) =>
+        events.some((e) => e.event === "done"),
+      );
       h.startWorker();
       const events = await stream;
       expect(events[0]?.event).toBe("snapshot");
-      const finals = events.filter((e) => e.event === "analysis" && isFinalStatus((e.data as { status: "queued" }).status));
-      expect(new Set(finals.map((e) => (e.data as { analysisId: string }).analysisId))).toEqual(new Set(analyses.map((a) => a.id)));
+      const finals = events.filter(
+        (e) => e.event === "analysis" && isFinalStatus((e.data as { status: "queued" }).status),
+      );
+      expect(new Set(finals.map((e) => (e.data as { analysisId: string }).analysisId))).toEqual(
+        new Set(analyses.map((a) => a.id)),
+      );
       const done = events.at(-1)!;
       expect(done.event).toBe("done");
       expect((done.data as BatchDto).status).toBe("succeeded");
@@ -64,30 +70,45 @@ describe("submissions, end to end on PostgreSQL and Redis", () => {
 
     // What the Analysis view asks for: counts for its chart, then pages filtered, sorted and paged by the server.
     const base = `/api/v1/analyses/${analyses[0]!.id}`;
-    const summary = (await request(h.app).get(`${base}/threat-summary`).expect(200)).body as { cells: Array<{ count: number }>; resources: string[] };
+    const summary = (await request(h.app).get(`${base}/threat-summary`).expect(200)).body as {
+      cells: Array<{ count: number }>;
+      resources: string[];
+    };
     expect(summary.cells.reduce((n, c) => n + c.count, 0)).toBe(body.total);
     expect(summary.resources).toContain("AppBucket");
-    const ascending = ((await request(h.app).get(`${base}/threats?sort=score&order=asc&limit=500`).expect(200)).body as { items: Array<{ score: number }> }).items.map((t) => t.score);
+    const ascending = (
+      (await request(h.app).get(`${base}/threats?sort=score&order=asc&limit=500`).expect(200)).body as {
+        items: Array<{ score: number }>;
+      }
+    ).items.map((t) => t.score);
     expect(ascending).toHaveLength(body.total);
     expect(ascending).toEqual([...ascending].sort((x, y) => x - y));
     const bucket = (await request(h.app).get(`${base}/threats?resource=AppBucket`).expect(200)).body as typeof body;
     expect(bucket.total).toBeGreaterThan(0);
     for (const t of bucket.items) expect(t.resources.map((r) => r.id)).toContain("AppBucket");
-    const nothing = (await request(h.app).get(`${base}/threats?resource=NoSuchResource`).expect(200)).body as typeof body;
+    const nothing = (await request(h.app).get(`${base}/threats?resource=NoSuchResource`).expect(200))
+      .body as typeof body;
     expect(nothing.total).toBe(0);
   });
 
   it("stores the same content once, however often it is submitted", async () => {
     const content = `${CFN_BUCKET}# dedup\n`;
     const files = [{ path: "dup/a.yaml", content }];
-    const first = (await request(h.app).post(`/api/v1/projects/${projectId}/submissions`).send({ files }).expect(202)).body as SubmissionResult;
-    const second = (await request(h.app).post(`/api/v1/projects/${projectId}/submissions`).send({ files }).expect(202)).body as SubmissionResult;
+    const first = (await request(h.app).post(`/api/v1/projects/${projectId}/submissions`).send({ files }).expect(202))
+      .body as SubmissionResult;
+    const second = (await request(h.app).post(`/api/v1/projects/${projectId}/submissions`).send({ files }).expect(202))
+      .body as SubmissionResult;
     expect(second.analyses[0]!.templateVersionId).toBe(first.analyses[0]!.templateVersionId);
     expect(second.analyses[0]!.deduplicated).toBe(true);
     expect(second.analyses[0]!.id).not.toBe(first.analyses[0]!.id);
     // The same bytes under another path are still one blob.
-    await request(h.app).post(`/api/v1/projects/${projectId}/submissions`).send({ files: [{ path: "dup/b.yaml", content }] }).expect(202);
-    const { sha256 } = (await h.database.db.templateVersion.findUniqueOrThrow({ where: { id: first.analyses[0]!.templateVersionId } }));
+    await request(h.app)
+      .post(`/api/v1/projects/${projectId}/submissions`)
+      .send({ files: [{ path: "dup/b.yaml", content }] })
+      .expect(202);
+    const { sha256 } = await h.database.db.templateVersion.findUniqueOrThrow({
+      where: { id: first.analyses[0]!.templateVersionId },
+    });
     expect(await h.database.db.blob.count({ where: { sha256 } })).toBe(1);
     expect(await h.database.db.templateVersion.count({ where: { sha256 } })).toBe(2);
   });
@@ -96,42 +117,75 @@ describe("submissions, end to end on PostgreSQL and Redis", () => {
     const before = await h.database.db.analysis.count();
     const dupPaths = await request(h.app)
       .post(`/api/v1/projects/${projectId}/submissions`)
-      .send({ files: [{ path: "a.yaml", content: "x" }, { path: "a.yaml", content: "y" }] })
+      .send({
+        files: [
+          { path: "a.yaml", content: "x" },
+          { path: "a.yaml", content: "y" },
+        ],
+      })
       .expect(400);
     expect(dupPaths.body).toMatchObject({ error: { code: "request/invalid" } });
-    const traversal = await request(h.app).post(`/api/v1/projects/${projectId}/submissions`).send({ files: [{ path: "../etc/passwd", content: "x" }] }).expect(400);
+    const traversal = await request(h.app)
+      .post(`/api/v1/projects/${projectId}/submissions`)
+      .send({ files: [{ path: "../etc/passwd", content: "x" }] })
+      .expect(400);
     expect(traversal.body.error.code).toBe("request/invalid");
-    const binary = await request(h.app).post(`/api/v1/projects/${projectId}/submissions`).send({ files: [{ path: "a.bin", content: "ab\u0000cd" }] }).expect(422);
+    const binary = await request(h.app)
+      .post(`/api/v1/projects/${projectId}/submissions`)
+      .send({ files: [{ path: "a.bin", content: "ab\u0000cd" }] })
+      .expect(422);
     expect(binary.body.error.code).toBe("template/not-text");
-    const badJson = await request(h.app).post(`/api/v1/projects/${projectId}/submissions`).set("content-type", "application/json").send("{nope").expect(400);
+    const badJson = await request(h.app)
+      .post(`/api/v1/projects/${projectId}/submissions`)
+      .set("content-type", "application/json")
+      .send("{nope")
+      .expect(400);
     expect(badJson.body.error.code).toBe("request/invalid");
-    const unknown = await request(h.app).post(`/api/v1/projects/00000000-0000-7000-8000-000000000000/submissions`).send({ files: [{ path: "a.yaml", content: "x" }] }).expect(404);
+    const unknown = await request(h.app)
+      .post(`/api/v1/projects/00000000-0000-7000-8000-000000000000/submissions`)
+      .send({ files: [{ path: "a.yaml", content: "x" }] })
+      .expect(404);
     expect(unknown.body.error.code).toBe("project/not-found");
     expect(await h.database.db.analysis.count()).toBe(before);
   });
 
   it("accepts multipart uploads, including a zip, and refuses unsafe archive paths", async () => {
     const { zipSync, strToU8 } = await import("fflate");
-    const zip = Buffer.from(zipSync({ "stack/app.yaml": strToU8(CFN_BUCKET), "stack/k8s.yaml": strToU8(K8S_DEPLOYMENT) }));
+    const zip = Buffer.from(
+      zipSync({ "stack/app.yaml": strToU8(CFN_BUCKET), "stack/k8s.yaml": strToU8(K8S_DEPLOYMENT) }),
+    );
     const res = await request(h.app)
       .post(`/api/v1/projects/${projectId}/submissions`)
       .attach("files", Buffer.from(OPENAPI_USERS), "users.yaml")
       .attach("files", zip, "bundle.zip")
       .expect(202);
-    expect((res.body as SubmissionResult).analyses.map((a) => a.path).sort()).toEqual(["stack/app.yaml", "stack/k8s.yaml", "users.yaml"]);
+    expect((res.body as SubmissionResult).analyses.map((a) => a.path).sort()).toEqual([
+      "stack/app.yaml",
+      "stack/k8s.yaml",
+      "users.yaml",
+    ]);
 
     const evil = Buffer.from(zipSync({ "../../evil.yaml": strToU8(CFN_BUCKET) }));
-    const refused = await request(h.app).post(`/api/v1/projects/${projectId}/submissions`).attach("files", evil, "evil.zip").expect(400);
+    const refused = await request(h.app)
+      .post(`/api/v1/projects/${projectId}/submissions`)
+      .attach("files", evil, "evil.zip")
+      .expect(400);
     expect(refused.body.error.code).toBe("archive/unsafe-path");
   });
 
   it("leaves one set of threats when the processor runs twice for one analysis", async () => {
-    const { analyses } = (await request(h.app)
-      .post(`/api/v1/projects/${projectId}/submissions`)
-      .send({ files: [{ path: "twice/app.yaml", content: CFN_BUCKET }] })
-      .expect(202)).body as SubmissionResult;
+    const { analyses } = (
+      await request(h.app)
+        .post(`/api/v1/projects/${projectId}/submissions`)
+        .send({ files: [{ path: "twice/app.yaml", content: CFN_BUCKET }] })
+        .expect(202)
+    ).body as SubmissionResult;
     const id = analyses[0]!.id;
-    await waitFor(async () => (await h.database.db.analysis.findUniqueOrThrow({ where: { id } })).status === "succeeded", 30_000, "first run");
+    await waitFor(
+      async () => (await h.database.db.analysis.findUniqueOrThrow({ where: { id } })).status === "succeeded",
+      30_000,
+      "first run",
+    );
     const firstCount = await h.database.db.threat.count({ where: { analysisId: id } });
     expect(firstCount).toBeGreaterThan(0);
 
@@ -140,7 +194,11 @@ describe("submissions, end to end on PostgreSQL and Redis", () => {
     const job = await h.deps.queue.getJob(id);
     await job?.remove();
     await h.deps.queue.add("analyze-template", { analysisId: id }, { jobId: id });
-    await waitFor(async () => (await h.database.db.analysis.findUniqueOrThrow({ where: { id } })).status === "succeeded", 30_000, "second run");
+    await waitFor(
+      async () => (await h.database.db.analysis.findUniqueOrThrow({ where: { id } })).status === "succeeded",
+      30_000,
+      "second run",
+    );
     expect(await h.database.db.threat.count({ where: { analysisId: id } })).toBe(firstCount);
   });
 });

@@ -20,7 +20,8 @@ async function collect(chunks: string[]): Promise<{ events: SseEvent[]; chunks: 
 
 describe("readSse", () => {
   it("reads named events, joins data lines, skips heartbeats, whatever the chunking and line ends", async () => {
-    const text = ': keep-alive\n\nevent: snapshot\ndata: {"a":1}\n\nevent: analysis\r\ndata: line one\r\ndata: line two\r\n\r\ndata:plain\r\r: bye\n\n';
+    const text =
+      ': keep-alive\n\nevent: snapshot\ndata: {"a":1}\n\nevent: analysis\r\ndata: line one\r\ndata: line two\r\n\r\ndata:plain\r\r: bye\n\n';
     const whole = await collect([text]);
     expect(whole.events).toEqual([
       { event: "snapshot", data: '{"a":1}' },

@@ -109,7 +109,10 @@ describe(
     it("follows the batch live over the event stream, without polling", async () => {
       streamMode = "pass";
       const env = { THREATLINE_POLL_MS: "100", THREATLINE_TOKEN: h.adminToken };
-      const run = await runCli(["submit", "k8s", "api", "--server", url, "--project", "cli-live", "--wait"], { cwd, env });
+      const run = await runCli(["submit", "k8s", "api", "--server", url, "--project", "cli-live", "--wait"], {
+        cwd,
+        env,
+      });
       expect(run.stderr).toBe("");
       expect(run.code).toBe(0);
       expect(run.stdout).toMatch(/Batch succeeded: 2 succeeded; \d+ threat\(s\)/);
@@ -119,9 +122,15 @@ describe(
     it("reports progress from the stream as each analysis finishes", async () => {
       streamMode = "pass";
       await worker.worker.pause();
-      const project = (await request(h.app).post("/api/v1/projects").send({ name: "cli-progress" }).expect(201)).body as ProjectDto;
-      const files = ["k8s/deploy.yaml", "api/openapi.yaml", "infra/app.yaml"].map((p) => ({ path: p, content: readFileSync(path.join(cwd, p), "utf8") }));
-      const submitted = (await request(h.app).post(`/api/v1/projects/${project.id}/submissions`).send({ files }).expect(202)).body as SubmissionResult;
+      const project = (await request(h.app).post("/api/v1/projects").send({ name: "cli-progress" }).expect(201))
+        .body as ProjectDto;
+      const files = ["k8s/deploy.yaml", "api/openapi.yaml", "infra/app.yaml"].map((p) => ({
+        path: p,
+        content: readFileSync(path.join(cwd, p), "utf8"),
+      }));
+      const submitted = (
+        await request(h.app).post(`/api/v1/projects/${project.id}/submissions`).send({ files }).expect(202)
+      ).body as SubmissionResult;
       const progress: BatchProgress[] = [];
       const fallbacks: string[] = [];
       const client = new ApiClient({ server: url, token: h.adminToken });
@@ -155,7 +164,10 @@ describe(
         ["silent", /no data for 2 s/],
       ] as const) {
         streamMode = mode;
-        const run = await runCli(["submit", "k8s", "--server", url, "--project", `cli-${mode}`, "--wait"], { cwd, env });
+        const run = await runCli(["submit", "k8s", "--server", url, "--project", `cli-${mode}`, "--wait"], {
+          cwd,
+          env,
+        });
         expect(run.stderr, mode).toMatch(/Live progress unavailable \(.+\); checking the batch every 0\.1 s instead\./);
         expect(run.stderr, mode).toMatch(reason);
         expect(run.code, mode).toBe(0);
@@ -195,7 +207,10 @@ describe(
       for (const mode of ["pass", "bad-gateway"] as const) {
         streamMode = mode;
         const started = Date.now();
-        const run = await runCli(["submit", "infra", "--server", url, "--project", `cli-timeout-${mode}`, "--wait", "--timeout", "2"], { cwd, env });
+        const run = await runCli(
+          ["submit", "infra", "--server", url, "--project", `cli-timeout-${mode}`, "--wait", "--timeout", "2"],
+          { cwd, env },
+        );
         expect(run.code, mode).toBe(4);
         const batchId = batchIdOf(run.stdout);
         expect(run.stderr, mode).toContain(`Gave up waiting for batch ${batchId} after 2 s: 0 of 1 analyses finished.`);
@@ -206,7 +221,10 @@ describe(
         expect(Date.now() - started, mode).toBeLessThan(30_000);
       }
       streamMode = "pass";
-      const usage = await runCli(["submit", "infra", "--server", url, "--project", "x", "--wait", "--timeout", "soon"], { cwd, env });
+      const usage = await runCli(
+        ["submit", "infra", "--server", url, "--project", "x", "--wait", "--timeout", "soon"],
+        { cwd, env },
+      );
       expect(usage.code).toBe(2);
       expect(usage.stderr).toContain("--timeout takes a number of seconds above 0, not 'soon'.");
     });

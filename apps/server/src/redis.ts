@@ -4,7 +4,12 @@ import { resolve } from "node:path";
 import { Redis } from "ioredis";
 
 async function answers(url: string): Promise<boolean> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1_500 });
+  const client = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: 1_500,
+  });
   client.on("error", () => undefined);
   try {
     await client.connect();
@@ -39,7 +44,10 @@ export interface LocalRedis {
 export async function ensureRedis(configured: string | undefined, dataDir: string): Promise<LocalRedis> {
   const url = configured ?? "redis://127.0.0.1:6379";
   if (await answers(url)) return { url, stop: () => undefined };
-  if (configured) throw new Error(`Redis at ${configured} does not answer. Start it, or unset REDIS_URL to let Threatline start a local one.`);
+  if (configured)
+    throw new Error(
+      `Redis at ${configured} does not answer. Start it, or unset REDIS_URL to let Threatline start a local one.`,
+    );
   if (!onPath("redis-server")) {
     throw new Error(
       "Threatline needs Redis and none answers at 127.0.0.1:6379.\n" +
@@ -53,12 +61,26 @@ export async function ensureRedis(configured: string | undefined, dataDir: strin
   mkdirSync(dir, { recursive: true });
   const child: ChildProcess = spawn(
     "redis-server",
-    ["--port", "6379", "--bind", "127.0.0.1", "--dir", dir, "--appendonly", "yes", "--save", "", "--maxmemory-policy", "noeviction"],
+    [
+      "--port",
+      "6379",
+      "--bind",
+      "127.0.0.1",
+      "--dir",
+      dir,
+      "--appendonly",
+      "yes",
+      "--save",
+      "",
+      "--maxmemory-policy",
+      "noeviction",
+    ],
     { stdio: "ignore" },
   );
   const deadline = Date.now() + 10_000;
   while (!(await answers(url))) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error("redis-server did not start; run it yourself or set REDIS_URL.");
+    if (child.exitCode !== null || Date.now() > deadline)
+      throw new Error("redis-server did not start; run it yourself or set REDIS_URL.");
     await new Promise((r) => setTimeout(r, 100));
   }
   return { url, stop: () => child.kill("SIGTERM") };

@@ -24,7 +24,10 @@ export const ServerConfigSchema = ApiConfigSchema.extend({
   RECONCILE_INTERVAL_SECONDS: WorkerConfigSchema.shape.RECONCILE_INTERVAL_SECONDS,
   ENGINE_TIMEOUT_SECONDS: WorkerConfigSchema.shape.ENGINE_TIMEOUT_SECONDS,
   /** Apply pending database migrations at start. */
-  MIGRATE_ON_START: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+  MIGRATE_ON_START: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((v) => v === "true"),
 });
 export type ServerConfig = z.infer<typeof ServerConfigSchema>;
 
@@ -39,7 +42,10 @@ export interface RunningServer {
  * DATABASE_URL an embedded PostgreSQL (PGlite) is served on loopback; with no REDIS_URL the local Redis is
  * used or started.
  */
-export async function startServer(config: ServerConfig, logger: Logger = pino({ level: config.LOG_LEVEL })): Promise<RunningServer> {
+export async function startServer(
+  config: ServerConfig,
+  logger: Logger = pino({ level: config.LOG_LEVEL }),
+): Promise<RunningServer> {
   const dataDir = resolve(config.DATA_DIR);
   let embedded: EmbeddedPostgres | undefined;
   let databaseUrl = config.DATABASE_URL;
@@ -62,7 +68,11 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
   await bootstrapAccounts(db, config);
 
   const webDist = config.WEB_DIST ?? join(repoRoot, "apps", "web", "dist");
-  const api = await buildApiDeps({ ...config, DATABASE_URL: databaseUrl, REDIS_URL: redis.url, WEB_DIST: webDist }, logger, db);
+  const api = await buildApiDeps(
+    { ...config, DATABASE_URL: databaseUrl, REDIS_URL: redis.url, WEB_DIST: webDist },
+    logger,
+    db,
+  );
   const worker = bootWorker(
     {
       DATABASE_URL: databaseUrl,

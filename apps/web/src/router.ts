@@ -5,17 +5,61 @@ import { useSessionStore } from "./stores/session.store.ts";
 /** Every view is its own chunk: the first load carries the shell and the page it opens on. */
 export const routes: RouteRecordRaw[] = [
   { path: "/", name: "dashboard", component: () => import("./views/DashboardView.vue"), meta: { title: "Dashboard" } },
-  { path: "/projects", name: "projects", component: () => import("./views/ProjectsView.vue"), meta: { title: "Projects" } },
-  { path: "/projects/:id", name: "project", component: () => import("./views/ProjectView.vue"), props: true, meta: { title: "Project" } },
-  { path: "/projects/:id/triage", name: "triage", component: () => import("./views/TriageView.vue"), props: true, meta: { title: "Triage" } },
-  { path: "/analyses/:id", name: "analysis", component: () => import("./views/AnalysisView.vue"), props: true, meta: { title: "Analysis" } },
+  {
+    path: "/projects",
+    name: "projects",
+    component: () => import("./views/ProjectsView.vue"),
+    meta: { title: "Projects" },
+  },
+  {
+    path: "/projects/:id",
+    name: "project",
+    component: () => import("./views/ProjectView.vue"),
+    props: true,
+    meta: { title: "Project" },
+  },
+  {
+    path: "/projects/:id/triage",
+    name: "triage",
+    component: () => import("./views/TriageView.vue"),
+    props: true,
+    meta: { title: "Triage" },
+  },
+  {
+    path: "/analyses/:id",
+    name: "analysis",
+    component: () => import("./views/AnalysisView.vue"),
+    props: true,
+    meta: { title: "Analysis" },
+  },
   { path: "/submit", name: "submit", component: () => import("./views/SubmitView.vue"), meta: { title: "Submit" } },
   { path: "/batches", name: "batches", component: () => import("./views/BatchesView.vue"), meta: { title: "Batches" } },
-  { path: "/batches/:id", name: "batch", component: () => import("./views/SubmitView.vue"), props: true, meta: { title: "Batch" } },
+  {
+    path: "/batches/:id",
+    name: "batch",
+    component: () => import("./views/SubmitView.vue"),
+    props: true,
+    meta: { title: "Batch" },
+  },
   { path: "/audit", name: "audit", component: () => import("./views/AuditView.vue"), meta: { title: "Audit" } },
-  { path: "/login", name: "login", component: () => import("./views/LoginView.vue"), meta: { title: "Sign in", public: true } },
-  { path: "/settings", name: "settings", component: () => import("./views/SettingsView.vue"), meta: { title: "Settings" } },
-  { path: "/:rest(.*)*", name: "not-found", component: () => import("./views/NotFoundView.vue"), meta: { title: "Not found" } },
+  {
+    path: "/login",
+    name: "login",
+    component: () => import("./views/LoginView.vue"),
+    meta: { title: "Sign in", public: true },
+  },
+  {
+    path: "/settings",
+    name: "settings",
+    component: () => import("./views/SettingsView.vue"),
+    meta: { title: "Settings" },
+  },
+  {
+    path: "/:rest(.*)*",
+    name: "not-found",
+    component: () => import("./views/NotFoundView.vue"),
+    meta: { title: "Not found" },
+  },
 ];
 
 export const router = createRouter({ history: createWebHistory(), routes });

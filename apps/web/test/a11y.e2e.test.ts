@@ -39,15 +39,22 @@ describe("Accessibility in Chromium", () => {
   beforeAll(async () => {
     app = await startTestApp();
     const api = await apiClient(app.url);
-    const project = await api<{ id: string }>("POST", "/projects", { name: "storefront", description: "Checkout and orders" });
+    const project = await api<{ id: string }>("POST", "/projects", {
+      name: "storefront",
+      description: "Checkout and orders",
+    });
     projectId = project.id;
     const read = (name: string) => readFileSync(join(FIXTURES, name), "utf8");
-    const sent = await api<{ batchId: string; analyses: Array<{ id: string }> }>("POST", `/projects/${projectId}/submissions`, {
-      files: [
-        { path: "k8s/checkout.yaml", content: read("checkout.k8s.yaml") },
-        { path: "infra/network.tf", content: read("network.tf") },
-      ],
-    });
+    const sent = await api<{ batchId: string; analyses: Array<{ id: string }> }>(
+      "POST",
+      `/projects/${projectId}/submissions`,
+      {
+        files: [
+          { path: "k8s/checkout.yaml", content: read("checkout.k8s.yaml") },
+          { path: "infra/network.tf", content: read("network.tf") },
+        ],
+      },
+    );
     batchId = sent.batchId;
     analysisId = sent.analyses[0]!.id;
     for (;;) {
@@ -67,7 +74,9 @@ describe("Accessibility in Chromium", () => {
 
   async function axe(): Promise<Violation[]> {
     await page.addScriptTag({ content: AXE });
-    const result = await page.evaluate(`axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] }, resultTypes: ["violations"] })`);
+    const result = await page.evaluate(
+      `axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] }, resultTypes: ["violations"] })`,
+    );
     return (result as { violations: Violation[] }).violations;
   }
   /**
@@ -76,7 +85,15 @@ describe("Accessibility in Chromium", () => {
    */
   const known = (v: Violation) => v.id === "aria-required-attr" && v.nodes.every((n) => /n-card-header/.test(n.html));
   const describeViolations = (vs: Violation[]) =>
-    vs.filter((v) => !known(v)).map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 4).map((n) => `${n.html.slice(0, 160)} ${(n.failureSummary ?? "").replace(/\s+/g, " ").slice(0, 160)}`).join(" | ")}`);
+    vs
+      .filter((v) => !known(v))
+      .map(
+        (v) =>
+          `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+            .slice(0, 4)
+            .map((n) => `${n.html.slice(0, 160)} ${(n.failureSummary ?? "").replace(/\s+/g, " ").slice(0, 160)}`)
+            .join(" | ")}`,
+      );
 
   const views: Array<[string, () => string, string]> = [
     ["dashboard", () => "/", "canvas"],
@@ -104,7 +121,9 @@ describe("Accessibility in Chromium", () => {
     await page.goto(`${app.url}/`);
     await page.getByTestId("theme-toggle").click();
     try {
-      for (const [name, path, ready] of views.filter(([n]) => ["dashboard", "project threats", "analysis", "settings"].includes(n))) {
+      for (const [name, path, ready] of views.filter(([n]) =>
+        ["dashboard", "project threats", "analysis", "settings"].includes(n),
+      )) {
         await page.goto(`${app.url}${path()}`);
         await page.locator(ready).first().waitFor();
         expect(describeViolations(await axe()), name).toEqual([]);
@@ -162,15 +181,23 @@ describe("Accessibility in Chromium", () => {
       const seen = await tabUntil(() => false, 60);
       const focused = seen.filter((f) => f.tag !== "body");
       expect(focused.length, path).toBeGreaterThan(10);
-      expect(focused.filter((f) => !f.name).map((f) => f.html), `${path}: focusable without a name`).toEqual([]);
-      expect(focused.filter((f) => !f.visible).map((f) => f.html), `${path}: focus not visible`).toEqual([]);
+      expect(
+        focused.filter((f) => !f.name).map((f) => f.html),
+        `${path}: focusable without a name`,
+      ).toEqual([]);
+      expect(
+        focused.filter((f) => !f.visible).map((f) => f.html),
+        `${path}: focus not visible`,
+      ).toEqual([]);
     }
   });
 
   it("reaches the Delete action of a user row by Tab", async () => {
     const api = await apiClient(app.url);
     // (A retried run finds the account made by the first try.)
-    await api("POST", "/users", { email: "kim@threatline.test", password: "a long first password" }).catch(() => undefined);
+    await api("POST", "/users", { email: "kim@threatline.test", password: "a long first password" }).catch(
+      () => undefined,
+    );
     await page.goto(`${app.url}/settings`);
     await page.locator("[data-testid=users-card] .n-data-table-tr", { hasText: "kim@threatline.test" }).waitFor();
     await page.locator("body").click({ position: { x: 5, y: 5 } });

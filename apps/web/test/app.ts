@@ -12,7 +12,10 @@ export const ADMIN = { email: "admin@threatline.test", password: "correct horse 
 /** Builds the SPA once if there is no build to serve. */
 export function ensureWebBuild(): void {
   if (existsSync(join(WEB_DIST, "index.html")) && !process.env.REBUILD_WEB) return;
-  execFileSync("npm", ["run", "build", "-w", "@threatline/web"], { cwd: resolve(import.meta.dirname, "..", "..", ".."), stdio: "ignore" });
+  execFileSync("npm", ["run", "build", "-w", "@threatline/web"], {
+    cwd: resolve(import.meta.dirname, "..", "..", ".."),
+    stdio: "ignore",
+  });
 }
 
 /**
@@ -47,14 +50,22 @@ export async function startTestApp(): Promise<{ url: string; databaseUrl: string
 
 /** A signed-in API client (session cookie + CSRF token), for seeding data the way the SPA would. */
 export async function apiClient(baseUrl: string) {
-  const login = await fetch(`${baseUrl}/api/v1/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(ADMIN) });
+  const login = await fetch(`${baseUrl}/api/v1/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(ADMIN),
+  });
   if (!login.ok) throw new Error(`login failed: ${login.status} ${await login.text()}`);
   const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0]!;
   const { csrfToken } = (await login.json()) as { csrfToken: string };
   return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const res = await fetch(`${baseUrl}/api/v1${path}`, {
       method,
-      headers: { cookie, "x-csrf-token": csrfToken, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      headers: {
+        cookie,
+        "x-csrf-token": csrfToken,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -67,12 +78,24 @@ export async function apiClient(baseUrl: string) {
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
 }
 
 /** A page that records script errors, so a test can assert the app raised none. */
-export async function openPage(browser: Browser, viewport = { width: 1400, height: 900 }): Promise<{ page: Page; pageErrors: string[] }> {
+export async function openPage(
+  browser: Browser,
+  viewport = { width: 1400, height: 900 },
+): Promise<{ page: Page; pageErrors: string[] }> {
   const page = await browser.newPage({ viewport });
   const pageErrors: string[] = [];
   page.on("pageerror", (e) => pageErrors.push(e.message));
@@ -80,7 +103,11 @@ export async function openPage(browser: Browser, viewport = { width: 1400, heigh
 }
 
 /** Signs in through the login form as the administrator (or the account given). */
-export async function signIn(page: Page, baseUrl: string, account: { email: string; password: string } = ADMIN): Promise<void> {
+export async function signIn(
+  page: Page,
+  baseUrl: string,
+  account: { email: string; password: string } = ADMIN,
+): Promise<void> {
   await page.goto(`${baseUrl}/login`);
   await page.getByTestId("login-email").locator("input").fill(account.email);
   await page.getByTestId("login-password").locator("input").fill(account.password);

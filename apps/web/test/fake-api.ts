@@ -29,5 +29,14 @@ export function fakeApi(methods: Partial<Api>) {
 export function batch(id: string, analyses: BatchDto["analyses"], projectId = "p1"): BatchDto {
   const counts: BatchDto["counts"] = {};
   for (const a of analyses) counts[a.status] = (counts[a.status] ?? 0) + 1;
-  return { id, projectId, source: "web", fileCount: analyses.length, createdAt: "2026-11-26T10:00:00.000Z", status: "running", counts, analyses };
+  return {
+    id,
+    projectId,
+    source: "web",
+    fileCount: analyses.length,
+    createdAt: "2026-11-26T10:00:00.000Z",
+    status: "running",
+    counts,
+    analyses,
+  };
 }

@@ -22,7 +22,8 @@ describe("Threatline in Chromium", () => {
     await page.waitForTimeout(1200);
     await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
   };
-  const riskOn = async (testid: string) => Number((await page.getByTestId(testid).locator(".n-statistic-value__content").innerText()).replace(/,/g, ""));
+  const riskOn = async (testid: string) =>
+    Number((await page.getByTestId(testid).locator(".n-statistic-value__content").innerText()).replace(/,/g, ""));
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -56,14 +57,18 @@ describe("Threatline in Chromium", () => {
     await page.getByTestId("new-project").locator("input").fill("storefront");
     await page.getByTestId("create-project").click();
     await expect.poll(() => page.getByTestId("project-select").innerText()).toContain("storefront");
-    await page.getByTestId("file-input").setInputFiles([join(FIXTURES, "checkout.k8s.yaml"), join(FIXTURES, "orders.openapi.yaml")]);
+    await page
+      .getByTestId("file-input")
+      .setInputFiles([join(FIXTURES, "checkout.k8s.yaml"), join(FIXTURES, "orders.openapi.yaml")]);
     await expect.poll(() => page.getByTestId("submit").innerText()).toContain("2 file");
     await page.getByTestId("submit").click();
     await page.waitForURL(/\/batches\/[0-9a-f-]{36}$/);
     await page.getByTestId("batch-finished").waitFor({ timeout: 60_000 });
     expect(streams.length).toBeGreaterThan(0);
     for (const path of ["checkout.k8s.yaml", "orders.openapi.yaml"]) {
-      await expect.poll(() => page.getByTestId(`progress-${path}`).locator("[data-status]").getAttribute("data-status")).toBe("succeeded");
+      await expect
+        .poll(() => page.getByTestId(`progress-${path}`).locator("[data-status]").getAttribute("data-status"))
+        .toBe("succeeded");
     }
     await shot("submit-progress");
   });
@@ -87,7 +92,8 @@ describe("Threatline in Chromium", () => {
     await expect.poll(() => cards.count()).toBeLessThan(all);
     const high = await cards.count();
     expect(high).toBeGreaterThan(0);
-    for (const tag of await page.locator("[data-fingerprint] .n-card-header .n-tag").first().allInnerTexts()) expect(tag).toBe("high");
+    for (const tag of await page.locator("[data-fingerprint] .n-card-header .n-tag").first().allInnerTexts())
+      expect(tag).toBe("high");
 
     // The filter is in the URL: a reload shows the same list.
     await page.reload();
@@ -142,12 +148,18 @@ describe("Threatline in Chromium", () => {
     const read = (name: string) => readFileSync(join(FIXTURES, name), "utf8");
     const waitBatch = async (batchId: string) => {
       for (;;) {
-        const b = await api<{ status: string; analyses: Array<{ id: string; status: string }> }>("GET", `/batches/${batchId}`);
+        const b = await api<{ status: string; analyses: Array<{ id: string; status: string }> }>(
+          "GET",
+          `/batches/${batchId}`,
+        );
         if (b.analyses.every((a) => ["succeeded", "partial", "failed", "canceled"].includes(a.status))) return b;
         await new Promise((r) => setTimeout(r, 100));
       }
     };
-    const payments = await api<{ id: string }>("POST", "/projects", { name: "payments", description: "Ledger, card processing and the payments API" });
+    const payments = await api<{ id: string }>("POST", "/projects", {
+      name: "payments",
+      description: "Ledger, card processing and the payments API",
+    });
     const v1 = await api<{ batchId: string }>("POST", `/projects/${payments.id}/submissions`, {
       files: [
         { path: "infra/network.tf", content: read("network.tf") },
@@ -156,8 +168,14 @@ describe("Threatline in Chromium", () => {
     });
     await waitBatch(v1.batchId);
     // A second version that closes the database to the internet: some threats resolve.
-    const fixed = read("network.tf").replace("publicly_accessible = true", "publicly_accessible = false").replace("storage_encrypted   = false", "storage_encrypted   = true");
-    const v2 = await api<{ batchId: string; analyses: Array<{ id: string }> }>("POST", `/projects/${payments.id}/submissions`, { files: [{ path: "infra/network.tf", content: fixed }] });
+    const fixed = read("network.tf")
+      .replace("publicly_accessible = true", "publicly_accessible = false")
+      .replace("storage_encrypted   = false", "storage_encrypted   = true");
+    const v2 = await api<{ batchId: string; analyses: Array<{ id: string }> }>(
+      "POST",
+      `/projects/${payments.id}/submissions`,
+      { files: [{ path: "infra/network.tf", content: fixed }] },
+    );
     await waitBatch(v2.batchId);
 
     const views: Array<[string, string, string]> = [
@@ -214,7 +232,11 @@ paths:
       responses:
         "204": { description: "<b>gone</b>" }
 `;
-    const { batchId, analyses } = await api<{ batchId: string; analyses: Array<{ id: string }> }>("POST", `/projects/${project.id}/submissions`, { files: [{ path: "evil/<svg onload=alert(1)>.yaml", content: spec }] });
+    const { batchId, analyses } = await api<{ batchId: string; analyses: Array<{ id: string }> }>(
+      "POST",
+      `/projects/${project.id}/submissions`,
+      { files: [{ path: "evil/<svg onload=alert(1)>.yaml", content: spec }] },
+    );
     await page.goto(`${app.url}/batches/${batchId}`);
     await page.getByTestId("batch-finished").waitFor({ timeout: 60_000 });
     await page.goto(`${app.url}/analyses/${analyses[0]!.id}`);

@@ -32,8 +32,12 @@ describe("Settings in Chromium: users, teams and budgets", () => {
   const userRow = (email: string) => page.getByTestId("users-table").locator(".n-data-table-tr", { hasText: email });
   /** Picks an option of the select menu that is open (closed menus stay in the DOM hidden, or fade out for a moment). */
   const pick = (text: RegExp) =>
-    page.locator(".n-base-select-menu:not([class*='transition-leave']) .n-base-select-option").filter({ hasText: text, visible: true }).click();
-  const memberRow = (email: string) => page.getByTestId("members-table").locator(".n-data-table-tr", { hasText: email });
+    page
+      .locator(".n-base-select-menu:not([class*='transition-leave']) .n-base-select-option")
+      .filter({ hasText: text, visible: true })
+      .click();
+  const memberRow = (email: string) =>
+    page.getByTestId("members-table").locator(".n-data-table-tr", { hasText: email });
 
   it("creates a user with a first password the administrator hands over", async () => {
     await page.goto(`${app.url}/settings`);
@@ -89,7 +93,11 @@ describe("Settings in Chromium: users, teams and budgets", () => {
 
     // It all persisted: the page reloaded shows the same members and roles.
     await page.reload();
-    await page.getByTestId("teams-table").locator(".n-data-table-tr", { hasText: "payments" }).getByRole("button", { name: "Manage members of payments" }).click();
+    await page
+      .getByTestId("teams-table")
+      .locator(".n-data-table-tr", { hasText: "payments" })
+      .getByRole("button", { name: "Manage members of payments" })
+      .click();
     await memberRow(DANA.email).waitFor();
     expect(await page.getByTestId(`role-${DANA.email}`).innerText()).toContain("editor");
   });
@@ -132,7 +140,11 @@ describe("Settings in Chromium: users, teams and budgets", () => {
 
   it("unlocks a locked account and deletes one after confirming", async () => {
     for (let i = 0; i < 5; i++) {
-      await fetch(`${app.url}/api/v1/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: DANA.email, password: "wrong password, again" }) });
+      await fetch(`${app.url}/api/v1/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email: DANA.email, password: "wrong password, again" }),
+      });
     }
     await page.reload();
     await userRow(DANA.email).waitFor();
@@ -173,7 +185,9 @@ describe("Settings in Chromium: users, teams and budgets", () => {
     const defaultTeam = teams.items.find((t) => t.name === "Default")!;
     // The admin is in two teams now: a new project names its team.
     const project = await api<{ id: string }>("POST", "/projects", { name: "payments-api", teamId: defaultTeam.id });
-    const sent = await api<{ batchId: string }>("POST", `/projects/${project.id}/submissions`, { files: [{ path: "infra/network.tf", content: readFileSync(join(FIXTURES, "network.tf"), "utf8") }] });
+    const sent = await api<{ batchId: string }>("POST", `/projects/${project.id}/submissions`, {
+      files: [{ path: "infra/network.tf", content: readFileSync(join(FIXTURES, "network.tf"), "utf8") }],
+    });
     for (;;) {
       const b = await api<{ analyses: Array<{ status: string }> }>("GET", `/batches/${sent.batchId}`);
       if (b.analyses.every((a) => ["succeeded", "partial", "failed"].includes(a.status))) break;
@@ -188,13 +202,19 @@ describe("Settings in Chromium: users, teams and budgets", () => {
       ["priya@threatline.test", "editor"],
       ["sam@threatline.test", "viewer"],
     ] as const) {
-      await api("POST", "/users", { email, name: email.split("@")[0]!.replace(/^./, (c) => c.toUpperCase()), password: "a long first password" });
+      await api("POST", "/users", {
+        email,
+        name: email.split("@")[0]!.replace(/^./, (c) => c.toUpperCase()),
+        password: "a long first password",
+      });
       await api("POST", `/teams/${payments.id}/members`, { email, role });
     }
     await page.goto(`${app.url}/settings`);
     await page.getByRole("button", { name: "Manage members of payments" }).click();
     await memberRow("priya@threatline.test").waitFor();
-    expect(await page.getByTestId("budget-Default").getByRole("progressbar").getAttribute("aria-valuenow")).toBe("73.6");
+    expect(await page.getByTestId("budget-Default").getByRole("progressbar").getAttribute("aria-valuenow")).toBe(
+      "73.6",
+    );
     await page.waitForTimeout(500);
     await page.screenshot({ path: join(SHOTS, "settings-admin.png"), fullPage: true });
     await page.getByTestId("theme-toggle").click();

@@ -33,7 +33,10 @@ describe("Submit in Chromium: folders and zips", () => {
     writeFileSync(join(repo, "k8s", "checkout.yaml"), read("checkout.k8s.yaml"));
     writeFileSync(
       join(dir, "bundle.zip"),
-      zipSync({ "stack/storefront.cfn.yaml": strToU8(read("storefront.cfn.yaml")), "api/orders.openapi.yaml": strToU8(read("orders.openapi.yaml")) }),
+      zipSync({
+        "stack/storefront.cfn.yaml": strToU8(read("storefront.cfn.yaml")),
+        "api/orders.openapi.yaml": strToU8(read("orders.openapi.yaml")),
+      }),
     );
 
     app = await startTestApp();
@@ -114,7 +117,10 @@ describe("Submit in Chromium: folders and zips", () => {
     await page.getByRole("button", { name: "Choose files…" }).click();
     await (await chooser).setFiles(join(dir, "bundle.zip"));
     await expect.poll(picked).toEqual(["bundle.zip"]);
-    expect(await submitAndFinish()).toEqual({ "api/orders.openapi.yaml": "succeeded", "stack/storefront.cfn.yaml": "succeeded" });
+    expect(await submitAndFinish()).toEqual({
+      "api/orders.openapi.yaml": "succeeded",
+      "stack/storefront.cfn.yaml": "succeeded",
+    });
 
     await page.goto(`${app.url}/submit?project=${projectId}`);
     await page.getByTestId("submit").waitFor();

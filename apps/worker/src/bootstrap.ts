@@ -13,7 +13,13 @@ import { instrumentLlm } from "./observability/metrics.ts";
 function llmFromEnv(db: Db, redis: Redis, prefix: string, logger: Logger): (LlmStage & { close?(): void }) | null {
   const config = loadLlmConfig(process.env);
   if (!config) return null;
-  return createThreatModeler({ config, redis, cache: new PostgresLlmCache(db), logger, limiterPrefix: `${prefix}:llm` });
+  return createThreatModeler({
+    config,
+    redis,
+    cache: new PostgresLlmCache(db),
+    logger,
+    limiterPrefix: `${prefix}:llm`,
+  });
 }
 
 export interface BootOptions {
@@ -34,8 +40,12 @@ export function bootWorker(config: WorkerConfig, logger: Logger, options: BootOp
   const owned = options.llm === undefined ? llmFromEnv(db, redis, config.REDIS_PREFIX, logger) : null;
   const built = options.llm !== undefined ? options.llm : owned;
   const llm = built ? instrumentLlm(built) : null;
-  const queueConnection = producerConnection(config.REDIS_URL, { maxRetriesPerRequest: null, enableOfflineQueue: true });
-  for (const conn of [redis, queueConnection]) conn.on("error", (err) => logger.debug({ err }, "redis connection error"));
+  const queueConnection = producerConnection(config.REDIS_URL, {
+    maxRetriesPerRequest: null,
+    enableOfflineQueue: true,
+  });
+  for (const conn of [redis, queueConnection])
+    conn.on("error", (err) => logger.debug({ err }, "redis connection error"));
   const queue = createQueue(QUEUE_NAMES.analysis, queueConnection, config.REDIS_PREFIX);
   const deps: WorkerDeps = { db, redis, queue, prefix: config.REDIS_PREFIX, llm, logger };
   const running = startWorker(deps, workerConnection(config.REDIS_URL), {

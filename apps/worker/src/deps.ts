@@ -24,7 +24,14 @@ export interface LlmStage {
     provider: string;
     model: string | null;
     promptHash: string | null;
-    usage: { inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number; latencyMs: number; costUsd: number };
+    usage: {
+      inputTokens: number;
+      outputTokens: number;
+      cacheReadTokens: number;
+      cacheWriteTokens: number;
+      latencyMs: number;
+      costUsd: number;
+    };
     cacheHit: boolean;
     ungroundedCount: number;
     error?: { code: ErrorCode; message: string };

@@ -27,14 +27,19 @@ const StandaloneWorkerSchema = WorkerConfigSchema.extend({
 // A standalone worker process (scale-out): run as many as the machine and the LLM quota allow.
 const parsed = StandaloneWorkerSchema.safeParse(process.env);
 if (!parsed.success) {
-  process.stderr.write(`Threatline worker cannot start: invalid settings\n${parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n")}\n`);
+  process.stderr.write(
+    `Threatline worker cannot start: invalid settings\n${parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n")}\n`,
+  );
   process.exit(78);
 }
 const config = parsed.data;
 const logger = pino({ name: "worker", level: config.LOG_LEVEL });
 if (config.WORKER_METRICS_PORT) warnIfMetricsOpen(config, logger, "worker");
 const metrics = config.WORKER_METRICS_PORT
-  ? await serveWorkerMetrics({ port: config.WORKER_METRICS_PORT, host: config.WORKER_METRICS_HOST, token: config.METRICS_TOKEN }, logger)
+  ? await serveWorkerMetrics(
+      { port: config.WORKER_METRICS_PORT, host: config.WORKER_METRICS_HOST, token: config.METRICS_TOKEN },
+      logger,
+    )
   : undefined;
 const running = bootWorker(config, logger, { lockDurationMs: config.WORKER_LOCK_DURATION_MS });
 

@@ -15,7 +15,12 @@ export interface ReconcileOptions {
  * holds as queued or running but for which Redis has no live job (Redis lost them, or the enqueue after the
  * commit failed) and enqueues them again. Returns how many it re-enqueued.
  */
-export async function reconcileOnce(db: Db, queue: Queue, logger: Logger, options: ReconcileOptions = { olderThanMs: 60_000, batchSize: 500 }): Promise<number> {
+export async function reconcileOnce(
+  db: Db,
+  queue: Queue,
+  logger: Logger,
+  options: ReconcileOptions = { olderThanMs: 60_000, batchSize: 500 },
+): Promise<number> {
   const stale = await db.analysis.findMany({
     where: { status: { in: ["queued", "running"] }, createdAt: { lt: new Date(Date.now() - options.olderThanMs) } },
     select: { id: true, status: true },
@@ -26,9 +31,17 @@ export async function reconcileOnce(db: Db, queue: Queue, logger: Logger, option
   for (const analysis of stale) {
     const job = await queue.getJob(analysis.id);
     const state = job ? await job.getState() : "missing";
-    if (state === "waiting" || state === "active" || state === "delayed" || state === "prioritized" || state === "waiting-children") continue;
+    if (
+      state === "waiting" ||
+      state === "active" ||
+      state === "delayed" ||
+      state === "prioritized" ||
+      state === "waiting-children"
+    )
+      continue;
     if (job) await job.remove().catch(() => undefined);
-    if (analysis.status === "running") await db.analysis.update({ where: { id: analysis.id }, data: { status: "queued" } });
+    if (analysis.status === "running")
+      await db.analysis.update({ where: { id: analysis.id }, data: { status: "queued" } });
     await queue.add("analyze-template", { analysisId: analysis.id }, { jobId: analysis.id });
     requeued += 1;
   }
@@ -37,7 +50,14 @@ export async function reconcileOnce(db: Db, queue: Queue, logger: Logger, option
 }
 
 /** Runs `reconcileOnce` every interval, in one worker process at a time (a Redis lock). */
-export function startReconciler(db: Db, queue: Queue, redis: Redis, prefix: string, logger: Logger, intervalMs: number): () => void {
+export function startReconciler(
+  db: Db,
+  queue: Queue,
+  redis: Redis,
+  prefix: string,
+  logger: Logger,
+  intervalMs: number,
+): () => void {
   const lockKey = `${prefix}:reconciler-lock`;
   let running = false;
   const timer = setInterval(() => {

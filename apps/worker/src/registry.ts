@@ -10,7 +10,9 @@ export const PROCESSORS: Record<JobName, (deps: WorkerDeps, getWorker: () => Wor
 
 /** Dispatches a job of the analysis queue to its processor by name. */
 export function dispatcher(deps: WorkerDeps, getWorker: () => Worker | undefined): Processor {
-  const processors = Object.fromEntries(Object.entries(PROCESSORS).map(([name, make]) => [name, make(deps, getWorker)])) as Record<string, Processor>;
+  const processors = Object.fromEntries(
+    Object.entries(PROCESSORS).map(([name, make]) => [name, make(deps, getWorker)]),
+  ) as Record<string, Processor>;
   return async (job, token, signal) => {
     const processor = processors[job.name];
     if (!processor) throw new Error(`No processor for job ${job.name}`);

@@ -25,7 +25,9 @@ export function startWorker(
     lockDurationMs?: number;
   },
 ): RunningWorker {
-  const pool = baseDeps.engine ? undefined : new EnginePool({ threads: options.concurrency, timeoutMs: options.engineTimeoutMs ?? 60_000 });
+  const pool = baseDeps.engine
+    ? undefined
+    : new EnginePool({ threads: options.concurrency, timeoutMs: options.engineTimeoutMs ?? 60_000 });
   const deps: WorkerDeps = { ...baseDeps, engine: baseDeps.engine ?? pool };
   // The processor needs the worker (for rate limiting) and the worker needs the processor: late-bound.
   let worker: Worker | undefined = undefined;
@@ -35,11 +37,20 @@ export function startWorker(
     concurrency: options.concurrency,
     // A job whose worker died is picked up again after the lock expires; twice at most before it fails.
     maxStalledCount: 2,
-    ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs, stalledInterval: options.lockDurationMs } : {}),
+    ...(options.lockDurationMs
+      ? { lockDuration: options.lockDurationMs, stalledInterval: options.lockDurationMs }
+      : {}),
   });
   worker.on("error", (err) => deps.logger.error({ err }, "worker error"));
   instrumentWorker(worker);
-  const stopReconciler = startReconciler(deps.db, deps.queue, deps.redis, deps.prefix, deps.logger, options.reconcileIntervalMs);
+  const stopReconciler = startReconciler(
+    deps.db,
+    deps.queue,
+    deps.redis,
+    deps.prefix,
+    deps.logger,
+    options.reconcileIntervalMs,
+  );
   return {
     worker,
     async close() {

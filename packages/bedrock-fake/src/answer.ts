@@ -14,7 +14,8 @@ export function requestTexts(body: ConverseBody): string[] {
     for (const block of message.content ?? []) {
       if (typeof block.text === "string") texts.push(block.text);
       if (block.toolUse) texts.push(JSON.stringify(block.toolUse.input ?? null));
-      if (block.toolResult) for (const c of block.toolResult.content ?? []) if (typeof c.text === "string") texts.push(c.text);
+      if (block.toolResult)
+        for (const c of block.toolResult.content ?? []) if (typeof c.text === "string") texts.push(c.text);
     }
   }
   return texts;
@@ -85,7 +86,10 @@ export function fakeThreats(body: ConverseBody, options: FakeAnswerOptions): Arr
   const ids = Array.isArray(idsValue) ? idsValue.filter((v): v is string => typeof v === "string") : [];
   const rulesValue = parseJsonBlock(prompt, "rule_findings");
   const findings = Array.isArray(rulesValue) ? (rulesValue as Array<Record<string, unknown>>) : [];
-  const pad = options.padding > 0 ? ` ${"Context detail. ".repeat(Math.ceil(options.padding / 16)).slice(0, options.padding)}` : "";
+  const pad =
+    options.padding > 0
+      ? ` ${"Context detail. ".repeat(Math.ceil(options.padding / 16)).slice(0, options.padding)}`
+      : "";
 
   const threats: Array<Record<string, unknown>> = [];
   for (const id of ids) {

@@ -9,9 +9,21 @@ const MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1:0";
 function converseBody(ids: string[], maxTokens = 2000, findings: unknown[] = []) {
   return {
     system: [{ text: "system" }],
-    messages: [{ role: "user", content: [{ text: `<template_data><resource_ids>${JSON.stringify(ids)}</resource_ids><rule_findings>${JSON.stringify(findings)}</rule_findings></template_data>` }] }],
+    messages: [
+      {
+        role: "user",
+        content: [
+          {
+            text: `<template_data><resource_ids>${JSON.stringify(ids)}</resource_ids><rule_findings>${JSON.stringify(findings)}</rule_findings></template_data>`,
+          },
+        ],
+      },
+    ],
     inferenceConfig: { maxTokens },
-    toolConfig: { tools: [{ toolSpec: { name: "record_threats", inputSchema: { json: { type: "object" } } } }], toolChoice: { tool: { name: "record_threats" } } },
+    toolConfig: {
+      tools: [{ toolSpec: { name: "record_threats", inputSchema: { json: { type: "object" } } } }],
+      toolChoice: { tool: { name: "record_threats" } },
+    },
   };
 }
 
@@ -19,11 +31,23 @@ interface ConverseJson {
   message?: string;
   stopReason: string;
   usage: { inputTokens: number; outputTokens: number };
-  output: { message: { content: Array<{ toolUse: { input: { threats: Array<{ category: string; title: string; resourceIds: string[]; ruleId: string | null }> } } }> } };
+  output: {
+    message: {
+      content: Array<{
+        toolUse: {
+          input: { threats: Array<{ category: string; title: string; resourceIds: string[]; ruleId: string | null }> };
+        };
+      }>;
+    };
+  };
 }
 
 async function post(fake: FakeBedrock, body: unknown, model = MODEL) {
-  const res = await fetch(`${fake.url}/model/${encodeURIComponent(model)}/converse`, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
+  const res = await fetch(`${fake.url}/model/${encodeURIComponent(model)}/converse`, {
+    method: "POST",
+    body: JSON.stringify(body),
+    headers: { "content-type": "application/json" },
+  });
   return { status: res.status, type: res.headers.get("x-amzn-errortype"), json: (await res.json()) as ConverseJson };
 }
 
@@ -68,8 +92,18 @@ describe("fake Bedrock", () => {
 
   it("answers a forced tool call with threats about the named resources, marked as fake, and deterministic usage", async () => {
     fake = await startFakeBedrock({ ungrounded: 1 });
-    const a = await post(fake, converseBody(["AppBucket", "AppRole"], 4000, [{ ruleId: "TL-1", category: "Tampering", title: "t", resourceId: "AppBucket" }]));
-    const b = await post(fake, converseBody(["AppBucket", "AppRole"], 4000, [{ ruleId: "TL-1", category: "Tampering", title: "t", resourceId: "AppBucket" }]));
+    const a = await post(
+      fake,
+      converseBody(["AppBucket", "AppRole"], 4000, [
+        { ruleId: "TL-1", category: "Tampering", title: "t", resourceId: "AppBucket" },
+      ]),
+    );
+    const b = await post(
+      fake,
+      converseBody(["AppBucket", "AppRole"], 4000, [
+        { ruleId: "TL-1", category: "Tampering", title: "t", resourceId: "AppBucket" },
+      ]),
+    );
     expect(a.status).toBe(200);
     expect(a.json.stopReason).toBe("tool_use");
     const threats = a.json.output.message.content[0]!.toolUse.input.threats;
@@ -140,9 +174,15 @@ describe("fake Bedrock", () => {
 
   it("counts tokens, records prompts on demand, and takes new config over HTTP", async () => {
     fake = await startFakeBedrock();
-    const res = await fetch(`${fake.url}/model/${encodeURIComponent(MODEL)}/count-tokens`, { method: "POST", body: JSON.stringify({ input: { converse: converseBody(["A"]) } }) });
+    const res = await fetch(`${fake.url}/model/${encodeURIComponent(MODEL)}/count-tokens`, {
+      method: "POST",
+      body: JSON.stringify({ input: { converse: converseBody(["A"]) } }),
+    });
     expect(((await res.json()) as { inputTokens: number }).inputTokens).toBeGreaterThan(0);
-    await fetch(`${fake.url}/__fake/config`, { method: "POST", body: JSON.stringify({ recordPrompts: true, faults: "424@1" }) });
+    await fetch(`${fake.url}/__fake/config`, {
+      method: "POST",
+      body: JSON.stringify({ recordPrompts: true, faults: "424@1" }),
+    });
     await fetch(`${fake.url}/__fake/reset`, { method: "POST" });
     const r = await post(fake, converseBody(["SecretHolder"]));
     expect(r.status).toBe(424);

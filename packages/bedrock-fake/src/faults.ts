@@ -51,7 +51,6 @@ export function parseFaults(spec: string | undefined): FaultPlan {
   return plan;
 }
 
-
 /** The fault for the n-th request, if any: scripted numbers win over rates. */
 export function pickFault(plan: FaultPlan, requestNumber: number, random: () => number): FaultKind | null {
   const scripted = plan.at.get(requestNumber);

@@ -34,12 +34,16 @@ const fake = await startFakeBedrock({
   windowMs: num("window-ms", values["window-ms"]) || 60_000,
   latencyMs: num("latency-ms", values["latency-ms"]),
   latencyPerOutputTokenMs: num("latency-per-token-ms", values["latency-per-token-ms"]),
-  ...(values["output-weight"] !== undefined ? { outputTokenWeight: num("output-weight", values["output-weight"]) } : {}),
+  ...(values["output-weight"] !== undefined
+    ? { outputTokenWeight: num("output-weight", values["output-weight"]) }
+    : {}),
   faults: values.faults,
   seed: num("seed", values.seed),
   ungrounded: num("ungrounded", values.ungrounded),
 });
-process.stdout.write(`fake Bedrock runtime listening on ${fake.url} (BEDROCK_ENDPOINT=${fake.url}); stats at ${fake.url}/__fake/stats\n`);
+process.stdout.write(
+  `fake Bedrock runtime listening on ${fake.url} (BEDROCK_ENDPOINT=${fake.url}); stats at ${fake.url}/__fake/stats\n`,
+);
 
 const stop = () => {
   void fake.close().then(() => process.exit(0));

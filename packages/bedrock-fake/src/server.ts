@@ -117,7 +117,12 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
 
 function sendError(res: ServerResponse, kind: string, message?: string): void {
   const error = ERRORS[kind] ?? ERRORS["400"]!;
-  sendJson(res, error.status, { message: message ?? error.message }, { "x-amzn-errortype": `${error.type}:http://internal.amazon.com/coral/com.amazon.bedrock/` });
+  sendJson(
+    res,
+    error.status,
+    { message: message ?? error.message },
+    { "x-amzn-errortype": `${error.type}:http://internal.amazon.com/coral/com.amazon.bedrock/` },
+  );
 }
 
 /**
@@ -221,7 +226,10 @@ export async function startFakeBedrock(initial: FakeBedrockOptions = {}): Promis
           keep.push(threat);
         }
         toolInput = { threats: keep };
-        output = Math.min(maxTokens, fault === "cut" ? Math.max(estimateTokens(JSON.stringify(toolInput)), 1) : maxTokens);
+        output = Math.min(
+          maxTokens,
+          fault === "cut" ? Math.max(estimateTokens(JSON.stringify(toolInput)), 1) : maxTokens,
+        );
         stopReason = "max_tokens";
       }
       const weight = options.outputTokenWeight ?? (isClaude4Class(modelId) ? 5 : 1);
@@ -233,18 +241,35 @@ export async function startFakeBedrock(initial: FakeBedrockOptions = {}): Promis
       window.quotaTokens += charged;
       window.requests += 1;
 
-      const latency = (options.latencyMs ?? 0) + (options.latencyPerOutputTokenMs ?? 0) * output + (fault === "slow" ? (options.slowMs ?? 30_000) : 0);
+      const latency =
+        (options.latencyMs ?? 0) +
+        (options.latencyPerOutputTokenMs ?? 0) * output +
+        (fault === "slow" ? (options.slowMs ?? 30_000) : 0);
       await sleep(latency);
       // Like Bedrock, the reservation holds while the model generates and is settled when the call ends.
       tpm.adjust(reservation - charged);
       stats.served += 1;
       const content = tool
-        ? [{ toolUse: { toolUseId: `tooluse_${randomUUID().replace(/-/g, "").slice(0, 22)}`, name: tool, input: toolInput } }]
+        ? [
+            {
+              toolUse: {
+                toolUseId: `tooluse_${randomUUID().replace(/-/g, "").slice(0, 22)}`,
+                name: tool,
+                input: toolInput,
+              },
+            },
+          ]
         : [{ text: "[fake] This fake only answers forced tool calls with content." }];
       sendJson(res, 200, {
         output: { message: { role: "assistant", content } },
         stopReason,
-        usage: { inputTokens: input, outputTokens: output, totalTokens: input + output, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 },
+        usage: {
+          inputTokens: input,
+          outputTokens: output,
+          totalTokens: input + output,
+          cacheReadInputTokens: 0,
+          cacheWriteInputTokens: 0,
+        },
         metrics: { latencyMs: Math.round(latency) },
       });
     } finally {
@@ -278,7 +303,8 @@ export async function startFakeBedrock(initial: FakeBedrockOptions = {}): Promis
       return sendJson(res, 200, { ok: true });
     }
     const route = /^\/model\/([^/]+)\/(converse|count-tokens)$/.exec(url.pathname);
-    if (req.method !== "POST" || !route) return sendError(res, "400", `Unknown operation ${req.method} ${url.pathname}`);
+    if (req.method !== "POST" || !route)
+      return sendError(res, "400", `Unknown operation ${req.method} ${url.pathname}`);
     const modelId = decodeURIComponent(route[1]!);
     if (route[2] === "count-tokens") {
       stats.countTokens += 1;

@@ -21,16 +21,30 @@ const hasMigrations = existsSync(migrationsDir) && readdirSync(migrationsDir).so
 
 let from = ["--from-empty"];
 if (hasMigrations) {
-  const previous = execFileSync("git", ["show", "HEAD:packages/db/prisma/schema.prisma"], { cwd: pkgDir, encoding: "utf8" });
+  const previous = execFileSync("git", ["show", "HEAD:packages/db/prisma/schema.prisma"], {
+    cwd: pkgDir,
+    encoding: "utf8",
+  });
   const tmp = join(mkdtempSync(join(tmpdir(), "threatline-schema-")), "schema.prisma");
   writeFileSync(tmp, previous);
   from = ["--from-schema-datamodel", tmp];
 }
 // The WebAssembly schema engine opens its adapter even for a diff, so it needs a database it can reach.
-const env = { ...process.env, DATABASE_URL: process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres" };
+const env = {
+  ...process.env,
+  DATABASE_URL: process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres",
+};
 const diff = spawnSync(
   process.execPath,
-  [join(pkgDir, "scripts", "prisma.mjs"), "migrate", "diff", ...from, "--to-schema-datamodel", "prisma/schema.prisma", "--script"],
+  [
+    join(pkgDir, "scripts", "prisma.mjs"),
+    "migrate",
+    "diff",
+    ...from,
+    "--to-schema-datamodel",
+    "prisma/schema.prisma",
+    "--script",
+  ],
   { cwd: pkgDir, env, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] },
 );
 if (diff.status !== 0) process.exit(diff.status ?? 1);

@@ -9,9 +9,13 @@ const pkgDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 const env = { ...process.env };
 env.DATABASE_URL ??= "postgresql://placeholder@127.0.0.1:5432/placeholder";
 env.PRISMA_HIDE_UPDATE_MESSAGE = "1";
-const result = spawnSync(process.execPath, [join(pkgDir, "..", "..", "node_modules", "prisma", "build", "index.js"), ...process.argv.slice(2)], {
-  cwd: pkgDir,
-  env,
-  stdio: "inherit",
-});
+const result = spawnSync(
+  process.execPath,
+  [join(pkgDir, "..", "..", "node_modules", "prisma", "build", "index.js"), ...process.argv.slice(2)],
+  {
+    cwd: pkgDir,
+    env,
+    stdio: "inherit",
+  },
+);
 process.exit(result.status ?? 1);

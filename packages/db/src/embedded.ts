@@ -13,7 +13,11 @@ export interface EmbeddedPostgres {
  * database server and the rest of the code cannot tell the difference. One process only: PGlite is a
  * single-connection database, so it suits the one-process quick start, not scale-out.
  */
-export async function startEmbeddedPostgres(options: { dataDir: string; port: number; host?: string }): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port: number;
+  host?: string;
+}): Promise<EmbeddedPostgres> {
   mkdirSync(options.dataDir, { recursive: true });
   const db = await PGlite.create(options.dataDir);
   const host = options.host ?? "127.0.0.1";

@@ -26,7 +26,12 @@ export const RISKY_RESOURCES_KEPT = 10;
  * and the last writer sees every commit before it. `now` (default: the time the lock was granted) stamps the
  * snapshot; tests pass it to spread history over days.
  */
-export async function refreshProjectRisk(tx: Tx, projectId: string, analysisId: string | null, options: { now?: Date } = {}): Promise<ProjectRisk> {
+export async function refreshProjectRisk(
+  tx: Tx,
+  projectId: string,
+  analysisId: string | null,
+  options: { now?: Date } = {},
+): Promise<ProjectRisk> {
   // NO KEY UPDATE, not UPDATE: the caller's transaction already holds a KEY SHARE lock on this row (the foreign
   // keys of the threats it inserted), and FOR UPDATE conflicts with other writers' KEY SHARE locks, so two
   // workers finishing analyses of one project deadlocked (40P01). NO KEY UPDATE still serializes refreshers.

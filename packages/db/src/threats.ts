@@ -2,7 +2,11 @@ import type { Threat } from "@threatline/domain";
 import type { Prisma } from "./generated/client.ts";
 
 /** A threat as a row of the Threat table, for `createMany` (the worker's results and imports alike). */
-export function threatRows(threats: readonly Threat[], analysisId: string, projectId: string): Prisma.ThreatCreateManyInput[] {
+export function threatRows(
+  threats: readonly Threat[],
+  analysisId: string,
+  projectId: string,
+): Prisma.ThreatCreateManyInput[] {
   return threats.map((t) => ({
     analysisId,
     projectId,

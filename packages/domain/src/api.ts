@@ -42,7 +42,9 @@ export type JsonSubmission = z.infer<typeof JsonSubmissionSchema>;
 
 export const SubmissionResultSchema = z.object({
   batchId: z.uuid(),
-  analyses: z.array(z.object({ id: z.uuid(), path: z.string(), templateVersionId: z.uuid(), deduplicated: z.boolean() })),
+  analyses: z.array(
+    z.object({ id: z.uuid(), path: z.string(), templateVersionId: z.uuid(), deduplicated: z.boolean() }),
+  ),
 });
 export type SubmissionResult = z.infer<typeof SubmissionResultSchema>;
 
@@ -96,7 +98,9 @@ export interface BatchDto {
   createdAt: string;
   status: "queued" | "running" | "succeeded" | "partial" | "failed";
   counts: StatusCounts;
-  analyses: Array<Pick<AnalysisDto, "id" | "path" | "status" | "format" | "threatCount" | "errorCode" | "errorMessage">>;
+  analyses: Array<
+    Pick<AnalysisDto, "id" | "path" | "status" | "format" | "threatCount" | "errorCode" | "errorMessage">
+  >;
 }
 
 /** One Server-Sent Event on `GET /batches/:id/events`. */
@@ -129,7 +133,11 @@ export type ThreatQuery = z.infer<typeof ThreatQuerySchema>;
 /** `GET /analyses/:id/threat-summary`: what the Analysis view's chart and resource picker need, without the threats. */
 export interface ThreatSummaryDto {
   /** Threats per STRIDE category and severity (cells with no threat left out). */
-  cells: Array<{ category: z.infer<typeof StrideCategorySchema>; severity: z.infer<typeof SeveritySchema>; count: number }>;
+  cells: Array<{
+    category: z.infer<typeof StrideCategorySchema>;
+    severity: z.infer<typeof SeveritySchema>;
+    count: number;
+  }>;
   /** Distinct resource ids, sorted; at most 1,000. */
   resources: string[];
 }

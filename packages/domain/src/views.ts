@@ -62,7 +62,10 @@ export interface DashboardDto {
   recentAnalyses: RecentAnalysis[];
   /** BullMQ job counts; null when Redis does not answer. */
   queue: Record<string, number> | null;
-  llmSpend: { totalUsd: number; days: Array<{ day: string; costUsd: number; inputTokens: number; outputTokens: number }> };
+  llmSpend: {
+    totalUsd: number;
+    days: Array<{ day: string; costUsd: number; inputTokens: number; outputTokens: number }>;
+  };
 }
 
 export interface TemplateVersionSummary {
@@ -70,7 +73,14 @@ export interface TemplateVersionSummary {
   sha256: string;
   size: number;
   createdAt: string;
-  analyses: Array<{ id: string; status: AnalysisStatus; threatCount: number; riskScore: number; createdAt: string; finishedAt: string | null }>;
+  analyses: Array<{
+    id: string;
+    status: AnalysisStatus;
+    threatCount: number;
+    riskScore: number;
+    createdAt: string;
+    finishedAt: string | null;
+  }>;
 }
 
 export interface TemplateSummary {
@@ -134,7 +144,8 @@ export const TriageDecisionSchema = z
   .superRefine((d, ctx) => {
     if (d.status !== "accepted") return;
     if (!d.owner) ctx.addIssue({ code: "custom", path: ["owner"], message: "accepting a risk needs an owner" });
-    if (!d.expiresAt) ctx.addIssue({ code: "custom", path: ["expiresAt"], message: "accepting a risk needs an expiry date" });
+    if (!d.expiresAt)
+      ctx.addIssue({ code: "custom", path: ["expiresAt"], message: "accepting a risk needs an expiry date" });
   });
 export type TriageDecision = z.infer<typeof TriageDecisionSchema>;
 

@@ -1,10 +1,4 @@
-import {
-  type Threat,
-  clampRating,
-  severityFromScore,
-  threatFingerprint,
-  threatScore,
-} from "@threatline/domain";
+import { type Threat, clampRating, severityFromScore, threatFingerprint, threatScore } from "@threatline/domain";
 import { deriveFacts } from "./graph/derive.ts";
 import type { FileReport, GraphEdge, GraphNode, ResourceGraph, SecretFinding, SourceFile } from "./graph/types.ts";
 import { FORMAT_HANDLERS } from "./formats/index.ts";
@@ -121,7 +115,13 @@ export function findingToThreat(rule: Rule, finding: Finding): Threat {
   const involved = [node, ...(finding.related ?? [])];
   const paths = finding.paths.length > 0 ? finding.paths : [""];
   return {
-    fingerprint: threatFingerprint({ category: rule.category, ruleId: rule.id, title: rule.title, file: node.file, resourceId: node.id }),
+    fingerprint: threatFingerprint({
+      category: rule.category,
+      ruleId: rule.id,
+      title: rule.title,
+      file: node.file,
+      resourceId: node.id,
+    }),
     ruleId: rule.id,
     category: rule.category,
     title: rule.title,
@@ -133,7 +133,11 @@ export function findingToThreat(rule: Rule, finding: Finding): Threat {
     resources: involved.map((n) => ({ id: n.id, type: n.type, file: n.file, line: n.line })),
     evidence: paths.map((path) => ({ file: node.file, line: node.propertyLines[path] ?? node.line, path })),
     remediations: [fix ? { text: rule.remediation.text, fix } : { text: rule.remediation.text }],
-    references: { cwe: rule.references.cwe ?? [], capec: rule.references.capec ?? [], attack: rule.references.attack ?? [] },
+    references: {
+      cwe: rule.references.cwe ?? [],
+      capec: rule.references.capec ?? [],
+      attack: rule.references.attack ?? [],
+    },
     source: "rule",
   };
 }

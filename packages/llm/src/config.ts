@@ -2,7 +2,8 @@ import { z } from "zod";
 import { DEFAULT_PRICES, PriceTableSchema, type PriceTable } from "./cost.ts";
 
 const optionalString = z.preprocess((v) => (v === "" ? undefined : v), z.string().optional());
-const num = (fallback: number) => z.preprocess((v) => (v === "" || v === undefined ? fallback : v), z.coerce.number().nonnegative());
+const num = (fallback: number) =>
+  z.preprocess((v) => (v === "" || v === undefined ? fallback : v), z.coerce.number().nonnegative());
 
 /**
  * The LLM settings, read from the environment. Every key is optional; with no provider the analysis runs
@@ -10,9 +11,15 @@ const num = (fallback: number) => z.preprocess((v) => (v === "" || v === undefin
  */
 const EnvSchema = z.object({
   /** `bedrock`, `openai-compatible`, or unset for rules only. */
-  THREATLINE_LLM_PROVIDER: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["bedrock", "openai-compatible"]).optional()),
+  THREATLINE_LLM_PROVIDER: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.enum(["bedrock", "openai-compatible"]).optional(),
+  ),
   /** Bedrock model or inference-profile id; Claude 4.x needs an inference profile (`us.anthropic.…`). */
-  BEDROCK_MODEL_ID: z.preprocess((v) => (v === "" || v === undefined ? "us.anthropic.claude-sonnet-4-5-20250929-v1:0" : v), z.string()),
+  BEDROCK_MODEL_ID: z.preprocess(
+    (v) => (v === "" || v === undefined ? "us.anthropic.claude-sonnet-4-5-20250929-v1:0" : v),
+    z.string(),
+  ),
   /** AWS region of the Bedrock runtime endpoint; the SDK's default chain is used when unset. */
   AWS_REGION: optionalString,
   /** Another Bedrock runtime endpoint (a VPC endpoint, or the fake's URL for tests and demos). */
@@ -42,7 +49,10 @@ const EnvSchema = z.object({
   /** Graph text budget per call; larger templates are split along the graph into several calls. */
   LLM_MAX_INPUT_TOKENS: num(60_000).pipe(z.number().int().min(500)),
   /** The prompt version, a folder of `prompts/`. */
-  LLM_PROMPT_VERSION: z.preprocess((v) => (v === "" || v === undefined ? "stride-v1" : v), z.string().regex(/^[a-z0-9][a-z0-9._-]*$/)),
+  LLM_PROMPT_VERSION: z.preprocess(
+    (v) => (v === "" || v === undefined ? "stride-v1" : v),
+    z.string().regex(/^[a-z0-9][a-z0-9._-]*$/),
+  ),
   /** Attempts inside the AWS SDK for one call; kept at 1 so that the queue, which knows the quota, does the retrying. */
   LLM_SDK_MAX_ATTEMPTS: num(1).pipe(z.number().int().min(1).max(5)),
   /**
@@ -105,9 +115,16 @@ export const ModelLimitsTableSchema = z.record(z.string(), ModelLimitsSchema.str
 export type ModelLimitsTable = z.infer<typeof ModelLimitsTableSchema>;
 
 /** The quota settings one model runs under: its entry of LLM_MODEL_LIMITS (exact id, else longest fragment) over the defaults. */
-export function limitsFor(config: LlmConfig, model: string): { tpm: number; rpm: number; outputTokenWeight: number; quotaMargin: number } {
+export function limitsFor(
+  config: LlmConfig,
+  model: string,
+): { tpm: number; rpm: number; outputTokenWeight: number; quotaMargin: number } {
   const table = config.modelLimits;
-  const key = table[model] ? model : Object.keys(table).filter((k) => model.includes(k)).sort((a, b) => b.length - a.length)[0];
+  const key = table[model]
+    ? model
+    : Object.keys(table)
+        .filter((k) => model.includes(k))
+        .sort((a, b) => b.length - a.length)[0];
   const entry = key ? table[key] : undefined;
   return {
     tpm: entry?.tpm ?? config.tpm,
@@ -140,7 +157,10 @@ export function loadLlmConfig(env: NodeJS.ProcessEnv): LlmConfig | null {
       throw new Error("Invalid LLM configuration: LLM_PRICES is not JSON");
     }
     const table = PriceTableSchema.safeParse(raw);
-    if (!table.success) throw new Error(`Invalid LLM configuration: LLM_PRICES: ${table.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    if (!table.success)
+      throw new Error(
+        `Invalid LLM configuration: LLM_PRICES: ${table.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+      );
     prices = { ...DEFAULT_PRICES, ...table.data };
   }
 
@@ -153,7 +173,10 @@ export function loadLlmConfig(env: NodeJS.ProcessEnv): LlmConfig | null {
       throw new Error("Invalid LLM configuration: LLM_MODEL_LIMITS is not JSON");
     }
     const table = ModelLimitsTableSchema.safeParse(raw);
-    if (!table.success) throw new Error(`Invalid LLM configuration: LLM_MODEL_LIMITS: ${table.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    if (!table.success)
+      throw new Error(
+        `Invalid LLM configuration: LLM_MODEL_LIMITS: ${table.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+      );
     modelLimits = table.data;
   }
 

@@ -5,7 +5,9 @@ import { chunkGraph, defaultPromptEngine, splitChunk } from "./context.ts";
 import { inertJson, inertText, loadPrompt, renderTemplate } from "./prompts.ts";
 
 describe("chunkGraph", () => {
-  const nodes = Array.from({ length: 40 }, (_, i) => node(`Bucket${i}`, { properties: { Policy: "x".repeat(400) }, attrs: { policy: "y".repeat(150) } }));
+  const nodes = Array.from({ length: 40 }, (_, i) =>
+    node(`Bucket${i}`, { properties: { Policy: "x".repeat(400) }, attrs: { policy: "y".repeat(150) } }),
+  );
   const edges: GraphEdge[] = nodes.slice(1).map((n, i) => ({ from: n.id, to: nodes[i]!.id, kind: "references" }));
   const graph = graphOf(nodes, edges);
   const rules = [ruleThreat("TL-1", nodes[0]!), ruleThreat("TL-2", nodes[39]!)];

@@ -1,5 +1,13 @@
 import type { Threat } from "@threatline/domain";
-import { compactGraph, estimateTokens, redact, type GraphEdge, type GraphNode, type ResourceGraph, type SourceFile } from "@threatline/engine";
+import {
+  compactGraph,
+  estimateTokens,
+  redact,
+  type GraphEdge,
+  type GraphNode,
+  type ResourceGraph,
+  type SourceFile,
+} from "@threatline/engine";
 
 /** The engine functions the prompt is built with (injectable so tests can pin them). */
 export interface PromptEngine {
@@ -50,7 +58,11 @@ function connectedOrder(graph: ResourceGraph): GraphNode[] {
 }
 
 /** The subgraph of some nodes: their edges (either end inside) and the facts about them. */
-export function subgraph(graph: ResourceGraph, nodes: readonly GraphNode[], ruleThreats: readonly Threat[]): GraphChunk {
+export function subgraph(
+  graph: ResourceGraph,
+  nodes: readonly GraphNode[],
+  ruleThreats: readonly Threat[],
+): GraphChunk {
   const ids = new Set(nodes.map((n) => n.id));
   const edges: GraphEdge[] = graph.edges.filter((e) => ids.has(e.from) || ids.has(e.to));
   return {
@@ -73,7 +85,12 @@ export function subgraph(graph: ResourceGraph, nodes: readonly GraphNode[], rule
  * Splits a graph into chunks whose compact text fits `budget` tokens, along references. A single node
  * larger than the budget still gets a chunk of its own (compaction already cut its long strings).
  */
-export function chunkGraph(graph: ResourceGraph, ruleThreats: readonly Threat[], budget: number, seams: PromptEngine): GraphChunk[] {
+export function chunkGraph(
+  graph: ResourceGraph,
+  ruleThreats: readonly Threat[],
+  budget: number,
+  seams: PromptEngine,
+): GraphChunk[] {
   const whole = seams.compactGraph(graph, { ruleThreats });
   if (whole.tokens <= budget || graph.nodes.length <= 1) return [subgraph(graph, graph.nodes, ruleThreats)];
   const chunks: GraphChunk[] = [];
@@ -98,5 +115,8 @@ export function splitChunk(graph: ResourceGraph, chunk: GraphChunk): [GraphChunk
   if (chunk.nodeIds.length < 2) return null;
   const nodes = chunk.graph.nodes;
   const half = Math.ceil(nodes.length / 2);
-  return [subgraph(graph, nodes.slice(0, half), chunk.ruleThreats), subgraph(graph, nodes.slice(half), chunk.ruleThreats)];
+  return [
+    subgraph(graph, nodes.slice(0, half), chunk.ruleThreats),
+    subgraph(graph, nodes.slice(half), chunk.ruleThreats),
+  ];
 }

@@ -32,10 +32,14 @@ describe("model evaluation against the fake", () => {
     writeFileSync(join(dir, "b.yaml"), POD.replace("web", "api"));
     writeFileSync(join(dir, "b.expected.json"), JSON.stringify({ ruleIds: [] }));
     const cases = loadEvalCorpus([dir], dir);
-    const summary = await runEval(cases, parseEvalSpec(`bedrock:us.anthropic.claude-haiku-4-5-20251001-v1:0@${fake.url}`), {
-      env: { AWS_REGION: "us-east-1" },
-      concurrency: 1,
-    });
+    const summary = await runEval(
+      cases,
+      parseEvalSpec(`bedrock:us.anthropic.claude-haiku-4-5-20251001-v1:0@${fake.url}`),
+      {
+        env: { AWS_REGION: "us-east-1" },
+        concurrency: 1,
+      },
+    );
     const stats = fake.stats();
     expect(summary.failed).toBe(0);
     expect(stats.converse).toBe(3);

@@ -20,14 +20,21 @@ spec:
 describe("parseEvalSpec", () => {
   it("reads rules, Bedrock model ids with colons, endpoints and prompt versions", () => {
     expect(parseEvalSpec("rules")).toEqual({ label: "rules", provider: "rules" });
-    expect(parseEvalSpec("bedrock:us.anthropic.claude-haiku-4-5-20251001-v1:0@http://127.0.0.1:4010#stride-v1")).toMatchObject({
+    expect(
+      parseEvalSpec("bedrock:us.anthropic.claude-haiku-4-5-20251001-v1:0@http://127.0.0.1:4010#stride-v1"),
+    ).toMatchObject({
       provider: "bedrock",
       model: "us.anthropic.claude-haiku-4-5-20251001-v1:0",
       endpoint: "http://127.0.0.1:4010",
       promptVersion: "stride-v1",
     });
-    expect(parseEvalSpec("bedrock:us.anthropic.claude-sonnet-4-5-20250929-v1:0")).toMatchObject({ model: "us.anthropic.claude-sonnet-4-5-20250929-v1:0" });
-    expect(parseEvalSpec("openai:llama3.1:8b@http://localhost:11434/v1")).toMatchObject({ provider: "openai-compatible", model: "llama3.1:8b" });
+    expect(parseEvalSpec("bedrock:us.anthropic.claude-sonnet-4-5-20250929-v1:0")).toMatchObject({
+      model: "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+    });
+    expect(parseEvalSpec("openai:llama3.1:8b@http://localhost:11434/v1")).toMatchObject({
+      provider: "openai-compatible",
+      model: "llama3.1:8b",
+    });
     expect(() => parseEvalSpec("openai:llama3")).toThrow(/base url/);
     expect(() => parseEvalSpec("gemini:pro")).toThrow(/Bad --config/);
   });
@@ -38,7 +45,10 @@ describe("rules-only evaluation", () => {
     const dir = mkdtempSync(join(tmpdir(), "tl-eval-"));
     mkdirSync(join(dir, "kubernetes"));
     writeFileSync(join(dir, "kubernetes", "web.yaml"), K8S);
-    writeFileSync(join(dir, "kubernetes", "web.expected.json"), JSON.stringify({ ruleIds: ["TL-K8S-POD-001", "TL-NOT-A-RULE"] }));
+    writeFileSync(
+      join(dir, "kubernetes", "web.expected.json"),
+      JSON.stringify({ ruleIds: ["TL-K8S-POD-001", "TL-NOT-A-RULE"] }),
+    );
     writeFileSync(join(dir, "kubernetes", "unlabelled.yaml"), K8S);
     const cases = loadEvalCorpus([dir], dir);
     expect(cases.map((c) => c.file.path)).toEqual(["kubernetes/web.yaml"]);

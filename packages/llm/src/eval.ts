@@ -24,7 +24,8 @@ export function loadEvalCorpus(paths: readonly string[], cwd = process.cwd()): E
   const visit = (path: string) => {
     const stat = statSync(path);
     if (stat.isDirectory()) {
-      for (const name of readdirSync(path).sort()) if (!name.startsWith(".") && name !== "node_modules") visit(join(path, name));
+      for (const name of readdirSync(path).sort())
+        if (!name.startsWith(".") && name !== "node_modules") visit(join(path, name));
       return;
     }
     const name = basename(path);
@@ -33,7 +34,10 @@ export function loadEvalCorpus(paths: readonly string[], cwd = process.cwd()): E
     if (!existsSync(expectedPath)) return;
     const expected = (JSON.parse(readFileSync(expectedPath, "utf8")) as { ruleIds?: unknown }).ruleIds;
     if (!Array.isArray(expected)) throw new Error(`${expectedPath}: expected { "ruleIds": [...] }`);
-    cases.push({ file: { path: relative(cwd, path).replace(/\\/g, "/"), content: readFileSync(path, "utf8") }, expected: [...new Set(expected.map(String))].sort() });
+    cases.push({
+      file: { path: relative(cwd, path).replace(/\\/g, "/"), content: readFileSync(path, "utf8") },
+      expected: [...new Set(expected.map(String))].sort(),
+    });
   };
   for (const p of paths) visit(p);
   return cases;
@@ -55,10 +59,19 @@ export interface EvalSpec {
 export function parseEvalSpec(text: string): EvalSpec {
   if (text === "rules") return { label: "rules", provider: "rules" };
   const match = /^(bedrock|openai):([^@#]+)(?:@([^#]+))?(?:#([a-z0-9._-]+))?$/.exec(text);
-  if (!match) throw new Error(`Bad --config "${text}": use rules, bedrock:<model>[@<endpoint>][#<prompt>] or openai:<model>@<base url>[#<prompt>]`);
+  if (!match)
+    throw new Error(
+      `Bad --config "${text}": use rules, bedrock:<model>[@<endpoint>][#<prompt>] or openai:<model>@<base url>[#<prompt>]`,
+    );
   const provider = match[1] === "openai" ? "openai-compatible" : "bedrock";
   if (provider === "openai-compatible" && !match[3]) throw new Error(`--config ${text}: openai needs @<base url>`);
-  return { label: text, provider, model: match[2]!, ...(match[3] ? { endpoint: match[3] } : {}), ...(match[4] ? { promptVersion: match[4] } : {}) };
+  return {
+    label: text,
+    provider,
+    model: match[2]!,
+    ...(match[3] ? { endpoint: match[3] } : {}),
+    ...(match[4] ? { promptVersion: match[4] } : {}),
+  };
 }
 
 export interface EvalFileResult {
@@ -125,7 +138,8 @@ async function modelWithRetries(modeler: ThreatModeler, args: Parameters<ThreatM
     try {
       return await modeler.model(args);
     } catch (error) {
-      const retryable = error instanceof LlmThrottledError || (error instanceof ProviderError && error.kind === "transient");
+      const retryable =
+        error instanceof LlmThrottledError || (error instanceof ProviderError && error.kind === "transient");
       if (!retryable || attempt >= attempts) throw error;
       const wait = error instanceof LlmThrottledError ? error.retryAfterMs : 500 * 2 ** attempt;
       await new Promise((r) => setTimeout(r, wait));
@@ -139,7 +153,11 @@ async function modelWithRetries(modeler: ThreatModeler, args: Parameters<ThreatM
  * ids; model-only threats carry no rule id, so they are counted apart and matched to the expected findings
  * by STRIDE category only (a loose upper bound of what the model alone would catch).
  */
-export async function runEval(cases: readonly EvalCase[], spec: EvalSpec, options: EvalOptions = {}): Promise<EvalSummary> {
+export async function runEval(
+  cases: readonly EvalCase[],
+  spec: EvalSpec,
+  options: EvalOptions = {},
+): Promise<EvalSummary> {
   const started = Date.now();
   let modeler: ThreatModeler | null = null;
   let redis: Redis | null = null;
@@ -156,8 +174,16 @@ export async function runEval(cases: readonly EvalCase[], spec: EvalSpec, option
     env.LLM_TPM = String(options.tpm ?? 0);
     const config = loadLlmConfig(env)!;
     // The limiter only talks to Redis when a quota is set; a lazy client never connects otherwise.
-    redis = new Redis(options.redisUrl ?? env.REDIS_URL ?? "redis://127.0.0.1:6379", { lazyConnect: true, maxRetriesPerRequest: 1 });
-    modeler = createThreatModeler({ config, redis, cache: new MemoryLlmCache(), limiterPrefix: `threatline-eval-${process.pid}` });
+    redis = new Redis(options.redisUrl ?? env.REDIS_URL ?? "redis://127.0.0.1:6379", {
+      lazyConnect: true,
+      maxRetriesPerRequest: 1,
+    });
+    modeler = createThreatModeler({
+      config,
+      redis,
+      cache: new MemoryLlmCache(),
+      limiterPrefix: `threatline-eval-${process.pid}`,
+    });
   }
 
   const results: EvalFileResult[] = new Array<EvalFileResult>(cases.length);
@@ -184,7 +210,14 @@ export async function runEval(cases: readonly EvalCase[], spec: EvalSpec, option
         try {
           const outcome = await modelWithRetries(
             modeler,
-            { analysisId: `eval-${index}`, contentHash: sha256Hex(c.file.content), files: [c.file], graph: analysis.graph, ruleThreats: analysis.threats, force: true },
+            {
+              analysisId: `eval-${index}`,
+              contentHash: sha256Hex(c.file.content),
+              files: [c.file],
+              graph: analysis.graph,
+              ruleThreats: analysis.threats,
+              force: true,
+            },
             options.maxAttempts ?? 5,
           );
           threats = outcome.threats;
@@ -236,7 +269,10 @@ export async function runEval(cases: readonly EvalCase[], spec: EvalSpec, option
     falsePositives: results.reduce((s, r) => s + r.extraRuleIds.length, 0),
     modelThreatsOnClean: results.filter((r) => r.expected.length === 0).reduce((s, r) => s + r.modelThreats, 0),
     modelThreats: results.reduce((s, r) => s + r.modelThreats, 0),
-    modelCategoryRecall: spec.provider === "rules" || expected === 0 ? null : results.reduce((s, r) => s + r.modelCategoryHits, 0) / expected,
+    modelCategoryRecall:
+      spec.provider === "rules" || expected === 0
+        ? null
+        : results.reduce((s, r) => s + r.modelCategoryHits, 0) / expected,
     partial: results.filter((r) => r.status === "partial").length,
     failed: results.filter((r) => r.status === "failed" || r.status === "engine-error").length,
     ungrounded: results.reduce((s, r) => s + r.ungrounded, 0),
@@ -259,7 +295,10 @@ export function renderEvalTable(summaries: readonly EvalSummary[]): string {
     ["false positives (rule ids)", (s) => String(s.falsePositives)],
     ["model-only threats", (s) => String(s.modelThreats)],
     ["model threats on clean files", (s) => String(s.modelThreatsOnClean)],
-    ["model category recall (loose)", (s) => (s.modelCategoryRecall === null ? "–" : `${(s.modelCategoryRecall * 100).toFixed(1)}%`)],
+    [
+      "model category recall (loose)",
+      (s) => (s.modelCategoryRecall === null ? "–" : `${(s.modelCategoryRecall * 100).toFixed(1)}%`),
+    ],
     ["ungrounded (dropped)", (s) => String(s.ungrounded)],
     ["partial / failed files", (s) => `${s.partial} / ${s.failed}`],
     ["input tokens", (s) => String(s.inputTokens)],

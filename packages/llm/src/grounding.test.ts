@@ -4,7 +4,12 @@ import { groundThreats, mergeThreats, similarTitles } from "./grounding.ts";
 import type { ModelThreat } from "./schema.ts";
 
 const bucket = node("AppBucket");
-const role = node("AppRole", { type: "AWS::IAM::Role", kind: "aws.iam.role", line: 30, propertyLines: { "Properties.Policies": 33 } });
+const role = node("AppRole", {
+  type: "AWS::IAM::Role",
+  kind: "aws.iam.role",
+  line: 30,
+  propertyLines: { "Properties.Policies": 33 },
+});
 const graph = graphOf([bucket, role]);
 
 function item(resourceIds: string[], extra: Partial<ModelThreat> = {}): ModelThreat {
@@ -23,7 +28,11 @@ function item(resourceIds: string[], extra: Partial<ModelThreat> = {}): ModelThr
 
 describe("groundThreats", () => {
   it("keeps threats about existing resources and computes evidence, score and fingerprint", () => {
-    const { threats, ungrounded } = groundThreats([item(["AppRole", "AppBucket"], { evidencePaths: ["Properties.Policies"] })], graph, "drop");
+    const { threats, ungrounded } = groundThreats(
+      [item(["AppRole", "AppBucket"], { evidencePaths: ["Properties.Policies"] })],
+      graph,
+      "drop",
+    );
     expect(ungrounded).toBe(0);
     expect(threats).toHaveLength(1);
     const t = threats[0]!;
@@ -40,7 +49,11 @@ describe("groundThreats", () => {
   });
 
   it("drops a threat naming any resource the graph does not have, and counts it", () => {
-    const { threats, ungrounded } = groundThreats([item(["AppRole"]), item(["GhostQueue"], { title: "Ghost" }), item(["AppRole", "Nope"], { title: "Half ghost" })], graph, "drop");
+    const { threats, ungrounded } = groundThreats(
+      [item(["AppRole"]), item(["GhostQueue"], { title: "Ghost" }), item(["AppRole", "Nope"], { title: "Half ghost" })],
+      graph,
+      "drop",
+    );
     expect(threats.map((t) => t.title)).toEqual(["Role can read every bucket"]);
     expect(ungrounded).toBe(2);
   });
@@ -53,19 +66,37 @@ describe("groundThreats", () => {
   });
 
   it("recomputes severity from likelihood × impact instead of trusting the model", () => {
-    const { threats } = groundThreats([item(["AppRole"], { severity: "critical", likelihood: 1, impact: 2 })], graph, "drop");
+    const { threats } = groundThreats(
+      [item(["AppRole"], { severity: "critical", likelihood: 1, impact: 2 })],
+      graph,
+      "drop",
+    );
     expect(threats[0]!.severity).toBe("info");
   });
 
   it("does not let the model borrow a rule id the rules did not report", () => {
-    const known = groundThreats([item(["AppBucket"], { ruleId: "TL-AWS-S3-001" })], graph, "drop", new Set(["TL-AWS-S3-001"]));
-    const invented = groundThreats([item(["AppBucket"], { ruleId: "TL-MADE-UP" })], graph, "drop", new Set(["TL-AWS-S3-001"]));
+    const known = groundThreats(
+      [item(["AppBucket"], { ruleId: "TL-AWS-S3-001" })],
+      graph,
+      "drop",
+      new Set(["TL-AWS-S3-001"]),
+    );
+    const invented = groundThreats(
+      [item(["AppBucket"], { ruleId: "TL-MADE-UP" })],
+      graph,
+      "drop",
+      new Set(["TL-AWS-S3-001"]),
+    );
     expect(known.threats[0]!.ruleId).toBe("TL-AWS-S3-001");
     expect(invented.threats[0]!.ruleId).toBeNull();
   });
 
   it("dedupes model threats with the same fingerprint", () => {
-    const { threats } = groundThreats([item(["AppRole"]), item(["AppRole"], { title: "Role can read every bucket!" })], graph, "drop");
+    const { threats } = groundThreats(
+      [item(["AppRole"]), item(["AppRole"], { title: "Role can read every bucket!" })],
+      graph,
+      "drop",
+    );
     expect(threats).toHaveLength(1);
   });
 });
@@ -75,7 +106,19 @@ describe("mergeThreats", () => {
 
   it("keeps every rule threat, unchanged in rating, when the model annotates it with a lower severity", () => {
     const [model] = groundThreats(
-      [item(["AppBucket"], { ruleId: "TL-AWS-S3-001", category: "InformationDisclosure", title: "Public bucket", severity: "info", likelihood: 1, impact: 1, description: "Anyone can list uploads.", remediations: [{ text: "Block public access." }], references: { cwe: ["CWE-200"] } })],
+      [
+        item(["AppBucket"], {
+          ruleId: "TL-AWS-S3-001",
+          category: "InformationDisclosure",
+          title: "Public bucket",
+          severity: "info",
+          likelihood: 1,
+          impact: 1,
+          description: "Anyone can list uploads.",
+          remediations: [{ text: "Block public access." }],
+          references: { cwe: ["CWE-200"] },
+        }),
+      ],
       graph,
       "drop",
       new Set(["TL-AWS-S3-001"]),
@@ -84,7 +127,14 @@ describe("mergeThreats", () => {
     expect(merged).toHaveLength(1);
     const m = merged[0]!;
     expect(m.source).toBe("rule+llm");
-    expect([m.fingerprint, m.title, m.severity, m.likelihood, m.impact, m.score]).toEqual([rule.fingerprint, rule.title, rule.severity, rule.likelihood, rule.impact, rule.score]);
+    expect([m.fingerprint, m.title, m.severity, m.likelihood, m.impact, m.score]).toEqual([
+      rule.fingerprint,
+      rule.title,
+      rule.severity,
+      rule.likelihood,
+      rule.impact,
+      rule.score,
+    ]);
     expect(m.description).toContain("Rule description.");
     expect(m.description).toContain("Anyone can list uploads.");
     expect(m.remediations.map((r) => r.text)).toEqual(["Rule remediation.", "Block public access."]);
@@ -92,14 +142,21 @@ describe("mergeThreats", () => {
   });
 
   it("matches by category, primary resource and similar title when the model gives no rule id", () => {
-    const [model] = groundThreats([item(["AppBucket"], { category: "InformationDisclosure", title: "The S3 bucket is public" })], graph, "drop").threats;
+    const [model] = groundThreats(
+      [item(["AppBucket"], { category: "InformationDisclosure", title: "The S3 bucket is public" })],
+      graph,
+      "drop",
+    ).threats;
     const merged = mergeThreats([rule], [model!]);
     expect(merged.map((t) => t.source)).toEqual(["rule+llm"]);
   });
 
   it("adds model threats that match nothing, after the rule threats, worst first", () => {
     const models = groundThreats(
-      [item(["AppRole"], { title: "Low one", likelihood: 1, impact: 2 }), item(["AppBucket"], { category: "Tampering", title: "Uploads can be overwritten", likelihood: 4, impact: 5 })],
+      [
+        item(["AppRole"], { title: "Low one", likelihood: 1, impact: 2 }),
+        item(["AppBucket"], { category: "Tampering", title: "Uploads can be overwritten", likelihood: 4, impact: 5 }),
+      ],
       graph,
       "drop",
     ).threats;

@@ -42,7 +42,9 @@ export function groundThreats(
     }
     const resources: ResourceRef[] = ids.map((id) => {
       const node = byId.get(id);
-      return node ? { id, type: node.type, file: node.file, line: node.line } : { id, type: "unknown", file: "", line: null };
+      return node
+        ? { id, type: node.type, file: node.file, line: node.line }
+        : { id, type: "unknown", file: "", line: null };
     });
     const primary = resources[0]!;
     const primaryNode = byId.get(primary.id);
@@ -55,9 +57,18 @@ export function groundThreats(
     // A rule id the model invents must not borrow a rule's identity.
     const ruleId = item.ruleId && ruleIds.has(item.ruleId) ? item.ruleId : null;
     const score = threatScore(item.likelihood, item.impact);
-    const note = missing.length > 0 ? `Unverified: the model named resources not found in the template (${missing.join(", ")}).\n\n` : "";
+    const note =
+      missing.length > 0
+        ? `Unverified: the model named resources not found in the template (${missing.join(", ")}).\n\n`
+        : "";
     const threat: Threat = {
-      fingerprint: threatFingerprint({ category: item.category, ruleId, title: item.title, file: primary.file, resourceId: primary.id }),
+      fingerprint: threatFingerprint({
+        category: item.category,
+        ruleId,
+        title: item.title,
+        file: primary.file,
+        resourceId: primary.id,
+      }),
       ruleId,
       category: item.category,
       title: item.title.trim(),
@@ -69,7 +80,11 @@ export function groundThreats(
       resources,
       evidence,
       remediations: item.remediations.map((r) => (r.fix ? { text: r.text, fix: r.fix } : { text: r.text })),
-      references: { cwe: item.references?.cwe ?? [], capec: item.references?.capec ?? [], attack: item.references?.attack ?? [] },
+      references: {
+        cwe: item.references?.cwe ?? [],
+        capec: item.references?.capec ?? [],
+        attack: item.references?.attack ?? [],
+      },
       source: "llm",
     };
     if (seen.has(threat.fingerprint)) continue;
@@ -80,7 +95,11 @@ export function groundThreats(
 }
 
 function words(title: string): Set<string> {
-  return new Set(normalizeTitle(title).split(" ").filter((w) => w.length > 2));
+  return new Set(
+    normalizeTitle(title)
+      .split(" ")
+      .filter((w) => w.length > 2),
+  );
 }
 
 /** Titles that share most of their words name the same threat ("Public bucket" / "Bucket is public"). */
@@ -119,12 +138,14 @@ export function mergeThreats(ruleThreats: readonly Threat[], modelThreats: reado
     if (target) {
       if (target.source === "rule") target.source = "rule+llm";
       const extra = model.description.trim();
-      if (extra && !target.description.includes(extra)) target.description = `${target.description}\n\nModel analysis: ${extra}`;
+      if (extra && !target.description.includes(extra))
+        target.description = `${target.description}\n\nModel analysis: ${extra}`;
       for (const remediation of model.remediations) {
         if (!target.remediations.some((r) => r.text === remediation.text)) target.remediations.push(remediation);
       }
       for (const key of ["cwe", "capec", "attack"] as const) {
-        for (const ref of model.references[key]) if (!target.references[key].includes(ref)) target.references[key].push(ref);
+        for (const ref of model.references[key])
+          if (!target.references[key].includes(ref)) target.references[key].push(ref);
       }
       continue;
     }

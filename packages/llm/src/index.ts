@@ -16,7 +16,17 @@ export {
 } from "./modeler.ts";
 export { loadPrompt, PROMPTS_DIR, type PromptTemplate } from "./prompts.ts";
 export { ModelThreatListSchema, ModelThreatSchema, TOOL_NAME, toolInputSchema, type ModelThreat } from "./schema.ts";
-export { loadEvalCorpus, parseEvalSpec, renderEvalTable, runEval, type EvalCase, type EvalFileResult, type EvalOptions, type EvalSpec, type EvalSummary } from "./eval.ts";
+export {
+  loadEvalCorpus,
+  parseEvalSpec,
+  renderEvalTable,
+  runEval,
+  type EvalCase,
+  type EvalFileResult,
+  type EvalOptions,
+  type EvalSpec,
+  type EvalSummary,
+} from "./eval.ts";
 export { defaultPromptEngine, chunkGraph, type PromptEngine } from "./context.ts";
 export { BedrockProvider } from "./providers/bedrock.provider.ts";
 export { OpenAiCompatibleProvider } from "./providers/openai.provider.ts";

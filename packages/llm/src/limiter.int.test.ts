@@ -20,7 +20,13 @@ describe("RedisRateLimiter (a token bucket with the provider's books)", () => {
 
   it("starts full, admits while the level covers the reservation plus the margin, and says exactly how long to wait", async () => {
     // 60 000 tokens a minute: one token a millisecond, so waits read as token counts.
-    const limiter = new RedisRateLimiter(a, { prefix: testPrefix(), model: "m", tpm: 60_000, rpm: 0, marginTokens: 1_000 });
+    const limiter = new RedisRateLimiter(a, {
+      prefix: testPrefix(),
+      model: "m",
+      tpm: 60_000,
+      rpm: 0,
+      marginTokens: 1_000,
+    });
     const first = await limiter.acquire(50_000);
     expect(first).toMatchObject({ admitted: true, tokens: 50_000 });
     const second = await limiter.acquire(20_000);
@@ -102,7 +108,14 @@ describe("RedisRateLimiter (a token bucket with the provider's books)", () => {
   });
 
   it("drops a waiter that never came back after its grace, so it blocks nobody for long", async () => {
-    const limiter = new RedisRateLimiter(a, { prefix: testPrefix(), model: "m", tpm: 10_000, rpm: 0, windowMs: 1_000, graceMs: 50 });
+    const limiter = new RedisRateLimiter(a, {
+      prefix: testPrefix(),
+      model: "m",
+      tpm: 10_000,
+      rpm: 0,
+      windowMs: 1_000,
+      graceMs: 50,
+    });
     expect((await limiter.acquire(10_000)).admitted).toBe(true);
     const ghost = await limiter.acquire(9_000);
     expect(ghost.admitted).toBe(false);
@@ -152,7 +165,14 @@ describe("RedisRateLimiter (a token bucket with the provider's books)", () => {
     let billedTotal = 0;
     let calls = 0;
     const client = async (redis: Redis, seed: number) => {
-      const limiter = new RedisRateLimiter(redis, { prefix, model: "shared-model", tpm, rpm: 0, windowMs, marginTokens: 200 });
+      const limiter = new RedisRateLimiter(redis, {
+        prefix,
+        model: "shared-model",
+        tpm,
+        rpm: 0,
+        windowMs,
+        marginTokens: 200,
+      });
       let x = seed;
       const deadline = Date.now() + 2_500;
       const inFlight: Array<Promise<void>> = [];

@@ -160,7 +160,9 @@ export interface RateLimiterOptions {
 }
 
 /** `at` is the Redis clock at admission, in ms; `level` the bucket's level after it. */
-export type Admission = { admitted: true; id: string; tokens: number; at: number; level: number } | { admitted: false; id: string; retryAfterMs: number; level: number };
+export type Admission =
+  | { admitted: true; id: string; tokens: number; at: number; level: number }
+  | { admitted: false; id: string; retryAfterMs: number; level: number };
 
 /**
  * The shared quota of one model: reserve before a call, settle after it. Never sleeps: when there is no
@@ -197,7 +199,19 @@ export class RedisRateLimiter {
   }
 
   private run(op: string, id: string, tokens: number, requests = 0): Promise<[number, number, number, number]> {
-    return this.redis.threatlineBucket(...this.keys, op, id, tokens, this.options.tpm, this.options.rpm, this.windowMs, this.marginTokens, this.graceMs, requests, this.channel);
+    return this.redis.threatlineBucket(
+      ...this.keys,
+      op,
+      id,
+      tokens,
+      this.options.tpm,
+      this.options.rpm,
+      this.windowMs,
+      this.marginTokens,
+      this.graceMs,
+      requests,
+      this.channel,
+    );
   }
 
   /**
@@ -242,7 +256,9 @@ export class RedisRateLimiter {
     const amount = Math.max(0, Math.ceil(tokens));
     if (!this.enabled) return { admitted: true, id, tokens: amount, at: Date.now(), level: Infinity };
     const [admitted, wait, level, at] = await this.run("acquire", id, amount);
-    return admitted === 1 ? { admitted: true, id, tokens: amount, at, level } : { admitted: false, id, retryAfterMs: Math.max(1, wait), level };
+    return admitted === 1
+      ? { admitted: true, id, tokens: amount, at, level }
+      : { admitted: false, id, retryAfterMs: Math.max(1, wait), level };
   }
 
   /**

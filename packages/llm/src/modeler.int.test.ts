@@ -45,7 +45,15 @@ let fake: FakeBedrock;
 let redis: Redis;
 
 function request(overrides: Partial<ThreatModelRequest> = {}): ThreatModelRequest {
-  return { analysisId: "a1", contentHash: `hash-${Math.random()}`, files, graph, ruleThreats: rules, force: false, ...overrides };
+  return {
+    analysisId: "a1",
+    contentHash: `hash-${Math.random()}`,
+    files,
+    graph,
+    ruleThreats: rules,
+    force: false,
+    ...overrides,
+  };
 }
 
 function modeler(overrides: Partial<LlmConfig> = {}, cache = new MemoryLlmCache(), windowMs?: number) {
@@ -72,7 +80,16 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  fake.configure({ faults: "", ungrounded: 0, tpm: 0, rpm: 0, windowMs: 60_000, slowMs: 30_000, padding: 0, maxThreats: 20 });
+  fake.configure({
+    faults: "",
+    ungrounded: 0,
+    tpm: 0,
+    rpm: 0,
+    windowMs: 60_000,
+    slowMs: 30_000,
+    padding: 0,
+    maxThreats: 20,
+  });
   fake.reset();
 });
 
@@ -128,7 +145,9 @@ describe("threat modeler against the fake, with the real SDK and Redis", () => {
     const analysis = await analyze(k8sFiles);
     expect(analysis.graph.facts.secrets.length).toBeGreaterThanOrEqual(2);
     expect(JSON.stringify(analysis.graph)).toContain(SECRET_PASSWORD);
-    const outcome = await modeler().model(request({ files: k8sFiles, graph: analysis.graph, ruleThreats: analysis.threats }));
+    const outcome = await modeler().model(
+      request({ files: k8sFiles, graph: analysis.graph, ruleThreats: analysis.threats }),
+    );
     expect(outcome.status).toBe("succeeded");
     const prompts = fake.stats().prompts;
     expect(prompts).toHaveLength(1);
@@ -169,7 +188,9 @@ describe("threat modeler against the fake, with the real SDK and Redis", () => {
     const config = bedrockConfig(fake.url, { tpm: 40_000, maxTokens: 1000, quotaWindowMs: windowMs });
     // Three "worker processes" (modelers on their own connections) sharing one limiter.
     const conns = [new Redis(redisUrl()), new Redis(redisUrl()), new Redis(redisUrl())];
-    const modelers = conns.map((conn) => createThreatModeler({ config, redis: conn, cache: new MemoryLlmCache(), limiterPrefix: prefix }));
+    const modelers = conns.map((conn) =>
+      createThreatModeler({ config, redis: conn, cache: new MemoryLlmCache(), limiterPrefix: prefix }),
+    );
     try {
       const started = Date.now();
       const outcomes = await Promise.all(Array.from({ length: 30 }, (_, i) => modelers[i % 3]!.model(request())));
@@ -230,7 +251,9 @@ describe("threat modeler against the fake, with the real SDK and Redis", () => {
     for (const fault of ["503@1", "500@1", "drop@1"]) {
       fake.configure({ faults: fault });
       fake.reset();
-      const error = await modeler().model(request()).catch((e: unknown) => e);
+      const error = await modeler()
+        .model(request())
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ProviderError);
       expect(error).not.toBeInstanceOf(LlmThrottledError);
       expect((error as ProviderError).kind).toBe("transient");
@@ -239,7 +262,9 @@ describe("threat modeler against the fake, with the real SDK and Redis", () => {
 
   it("gives up on a slow answer at the timeout instead of hanging", async () => {
     fake.configure({ faults: "slow@1", slowMs: 20_000 });
-    const error = await modeler({ timeoutMs: 300 }).model(request()).catch((e: unknown) => e);
+    const error = await modeler({ timeoutMs: 300 })
+      .model(request())
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderError);
     expect((error as ProviderError).kind).toBe("transient");
   });
@@ -276,7 +301,12 @@ describe("threat modeler against the fake, with the real SDK and Redis", () => {
     const outcome = await modeler().model(request());
     expect(outcome.status).toBe("succeeded");
     expect(outcome.calls).toBe(3);
-    expect(outcome.threats.filter((t) => t.source === "llm").map((t) => t.resources[0]!.id).sort()).toEqual(["AppBucket", "AppRole", "JobsQueue"]);
+    expect(
+      outcome.threats
+        .filter((t) => t.source === "llm")
+        .map((t) => t.resources[0]!.id)
+        .sort(),
+    ).toEqual(["AppBucket", "AppRole", "JobsQueue"]);
   });
 
   it("ends partial with llm/truncated when a single resource's answer is cut", async () => {
@@ -289,7 +319,9 @@ describe("threat modeler against the fake, with the real SDK and Redis", () => {
   });
 
   it("splits a template over the token budget along the graph, and a retried job pays only for the parts left", async () => {
-    const big = graphOf(Array.from({ length: 12 }, (_, i) => node(`Bucket${i}`, { attrs: { policy: "p".repeat(300) } })));
+    const big = graphOf(
+      Array.from({ length: 12 }, (_, i) => node(`Bucket${i}`, { attrs: { policy: "p".repeat(300) } })),
+    );
     const cache = new MemoryLlmCache();
     const m = modeler({ maxInputTokens: 500 }, cache);
     fake.configure({ faults: "429@3" });

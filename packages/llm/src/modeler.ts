@@ -148,7 +148,10 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
     let admission = await limiter.acquire(tokens);
     let waited = 0;
     while (!admission.admitted) {
-      if (admission.retryAfterMs > config.limiterMaxWaitMs || waited + admission.retryAfterMs > 4 * Math.max(config.limiterMaxWaitMs, 1)) {
+      if (
+        admission.retryAfterMs > config.limiterMaxWaitMs ||
+        waited + admission.retryAfterMs > 4 * Math.max(config.limiterMaxWaitMs, 1)
+      ) {
         await limiter.cancel(admission.id);
         throw new LlmThrottledError(admission.retryAfterMs);
       }
@@ -182,13 +185,24 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
     return value;
   }
 
-  function render(prompt: PromptTemplate, chunk: GraphChunk, part: number, parts: number): { userText: string; tokens: number } {
+  function render(
+    prompt: PromptTemplate,
+    chunk: GraphChunk,
+    part: number,
+    parts: number,
+  ): { userText: string; tokens: number } {
     const hit = rendered.get(chunk);
     if (hit) return hit;
     // Rule findings go in their own structured block (the model annotates them by ruleId), not twice.
     const compact = seams.compactGraph(chunk.graph, {});
     const formats = [...new Set(chunk.graph.nodes.map((n) => n.format))].join(", ") || "unknown";
-    const findings = chunk.ruleThreats.map((t) => ({ ruleId: t.ruleId, category: t.category, severity: t.severity, title: t.title, resourceId: t.resources[0]?.id ?? null }));
+    const findings = chunk.ruleThreats.map((t) => ({
+      ruleId: t.ruleId,
+      category: t.category,
+      severity: t.severity,
+      title: t.title,
+      resourceId: t.resources[0]?.id ?? null,
+    }));
     const userText = renderTemplate(prompt.user, {
       part: String(part),
       parts: String(parts),
@@ -197,18 +211,35 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
       graph: inertText(compact.text.trimEnd()),
       ruleFindings: inertJson(findings),
     });
-    const value = { userText, tokens: seams.estimateTokens(prompt.system) + seams.estimateTokens(userText) + seams.estimateTokens(JSON.stringify(prompt.toolSchema)) };
+    const value = {
+      userText,
+      tokens:
+        seams.estimateTokens(prompt.system) +
+        seams.estimateTokens(userText) +
+        seams.estimateTokens(JSON.stringify(prompt.toolSchema)),
+    };
     rendered.set(chunk, value);
     return value;
   }
 
-  async function runChunk(prompt: PromptTemplate, chunk: GraphChunk, part: number, parts: number, usage: TokenUsage, stats: Stats): Promise<ChunkResult> {
+  async function runChunk(
+    prompt: PromptTemplate,
+    chunk: GraphChunk,
+    part: number,
+    parts: number,
+    usage: TokenUsage,
+    stats: Stats,
+  ): Promise<ChunkResult> {
     const { userText, tokens: firstEstimate } = render(prompt, chunk, part, parts);
     const messages: ChatMessage[] = [{ role: "user", content: [{ text: userText }] }];
 
     for (let attempt = 0; attempt < 2; attempt += 1) {
-      const inputEstimate = attempt === 0 ? firstEstimate : firstEstimate + seams.estimateTokens(JSON.stringify(messages.slice(1)));
-      const admission = await admit(inputReservation(inputEstimate) + limits.outputTokenWeight * config.maxTokens, stats);
+      const inputEstimate =
+        attempt === 0 ? firstEstimate : firstEstimate + seams.estimateTokens(JSON.stringify(messages.slice(1)));
+      const admission = await admit(
+        inputReservation(inputEstimate) + limits.outputTokenWeight * config.maxTokens,
+        stats,
+      );
 
       let response;
       const started = Date.now();
@@ -223,16 +254,23 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
         });
       } catch (error) {
         stats.latencyMs += Date.now() - started;
-        const failure = error instanceof ProviderError ? error : new ProviderError("transient", String(error), { cause: error });
+        const failure =
+          error instanceof ProviderError ? error : new ProviderError("transient", String(error), { cause: error });
         // Nothing was served on a 429 or a refused request; a transient failure may have used the input.
-        await limiter.settle(admission, failure.kind === "transient" ? inputEstimate : 0, { served: failure.kind === "transient" });
-        if (failure.kind === "throttled") throw new LlmThrottledError(failure.retryAfterMs ?? config.throttleRetryMs, failure.message);
+        await limiter.settle(admission, failure.kind === "transient" ? inputEstimate : 0, {
+          served: failure.kind === "transient",
+        });
+        if (failure.kind === "throttled")
+          throw new LlmThrottledError(failure.retryAfterMs ?? config.throttleRetryMs, failure.message);
         if (failure.kind === "transient") throw failure;
         return { kind: "permanent", error: failure };
       }
       stats.latencyMs += Date.now() - started;
       const u = response.usage;
-      await limiter.settle(admission, u.inputTokens + u.cacheReadTokens + u.cacheWriteTokens + limits.outputTokenWeight * u.outputTokens);
+      await limiter.settle(
+        admission,
+        u.inputTokens + u.cacheReadTokens + u.cacheWriteTokens + limits.outputTokenWeight * u.outputTokens,
+      );
       if (inputEstimate > 0) {
         inputRatios.push((u.inputTokens + u.cacheReadTokens + u.cacheWriteTokens) / inputEstimate);
         if (inputRatios.length > 50) inputRatios.shift();
@@ -246,16 +284,27 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
       const parsed = ModelThreatListSchema.safeParse(response.toolInput);
       if (parsed.success) return { kind: "ok", items: parsed.data.threats };
 
-      const issues = response.toolInput === null ? "- the answer did not call record_threats" : describeIssues(parsed.error);
+      const issues =
+        response.toolInput === null ? "- the answer did not call record_threats" : describeIssues(parsed.error);
       logger?.warn({ part, attempt, issues }, "Model answer failed validation");
-      if (attempt === 1) return { kind: "invalid", message: `The model's answer is not a valid threat list:\n${issues}` };
+      if (attempt === 1)
+        return { kind: "invalid", message: `The model's answer is not a valid threat list:\n${issues}` };
       const toolUseId = response.toolUseId ?? "repair-0";
-      const sent = response.toolInput !== null && typeof response.toolInput === "object" && !Array.isArray(response.toolInput) ? response.toolInput : { value: response.toolInput };
+      const sent =
+        response.toolInput !== null && typeof response.toolInput === "object" && !Array.isArray(response.toolInput)
+          ? response.toolInput
+          : { value: response.toolInput };
       messages.push({ role: "assistant", content: [{ toolUse: { id: toolUseId, name: TOOL_NAME, input: sent } }] });
       messages.push({
         role: "user",
         content: [
-          { toolResult: { id: toolUseId, isError: true, text: `The input does not match the tool's schema:\n${issues}` } },
+          {
+            toolResult: {
+              id: toolUseId,
+              isError: true,
+              text: `The input does not match the tool's schema:\n${issues}`,
+            },
+          },
           { text: "Call record_threats again with the whole, corrected list." },
         ],
       });
@@ -272,7 +321,10 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
     async model(req) {
       const usage = zeroUsage();
       const stats: Stats = { calls: 0, latencyMs: 0, quotaWaits: 0, quotaWaitMs: 0 };
-      const outcome = (fields: Partial<ThreatModelOutcome> & Pick<ThreatModelOutcome, "status" | "threats">, promptHash: string | null): ThreatModelOutcome => ({
+      const outcome = (
+        fields: Partial<ThreatModelOutcome> & Pick<ThreatModelOutcome, "status" | "threats">,
+        promptHash: string | null,
+      ): ThreatModelOutcome => ({
         provider: provider.name,
         model: provider.model,
         promptHash,
@@ -286,13 +338,29 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
       });
 
       if (req.budgetExhausted) {
-        return outcome({ status: "skipped", threats: req.ruleThreats, error: { code: "llm/budget-exhausted", message: "The team's LLM budget is spent; rules only." } }, null);
+        return outcome(
+          {
+            status: "skipped",
+            threats: req.ruleThreats,
+            error: { code: "llm/budget-exhausted", message: "The team's LLM budget is spent; rules only." },
+          },
+          null,
+        );
       }
       const prompt = loadPrompt(config.promptVersion, deps.promptsDir);
-      const key = llmCacheKey({ contentHash: req.contentHash, promptHash: prompt.hash, model: provider.model, engineVersion: ENGINE_VERSION });
+      const key = llmCacheKey({
+        contentHash: req.contentHash,
+        promptHash: prompt.hash,
+        model: provider.model,
+        engineVersion: ENGINE_VERSION,
+      });
       if (!req.force) {
         const hit = await cache.get(key);
-        if (hit) return outcome({ status: "succeeded", threats: mergeThreats(req.ruleThreats, hit.threats), cacheHit: true }, prompt.hash);
+        if (hit)
+          return outcome(
+            { status: "succeeded", threats: mergeThreats(req.ruleThreats, hit.threats), cacheHit: true },
+            prompt.hash,
+          );
       }
 
       const { redacted, chunks } = prepare(req, prompt);
@@ -300,7 +368,12 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
       const modelThreats: Threat[] = [];
       const failures: Array<{ code: ErrorCode; message: string }> = [];
       let ungrounded = 0;
-      const work = chunks.map((chunk, i) => ({ chunk, part: i + 1, key: chunks.length > 1 ? `${key}:${i + 1}/${chunks.length}` : null, depth: 0 }));
+      const work = chunks.map((chunk, i) => ({
+        chunk,
+        part: i + 1,
+        key: chunks.length > 1 ? `${key}:${i + 1}/${chunks.length}` : null,
+        depth: 0,
+      }));
 
       while (work.length > 0) {
         const item = work.shift()!;
@@ -330,10 +403,23 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
         } else if (result.kind === "truncated") {
           const halves = item.depth < MAX_SPLIT_DEPTH ? splitChunk(redacted, item.chunk) : null;
           if (halves) {
-            logger?.info({ analysisId: req.analysisId, nodes: item.chunk.nodeIds.length }, "Answer cut at maxTokens; splitting the part in two");
-            work.unshift(...halves.map((chunk, i) => ({ chunk, part: item.part, key: item.key ? `${item.key}:${i === 0 ? "a" : "b"}` : `${key}:s${item.depth}${i === 0 ? "a" : "b"}`, depth: item.depth + 1 })));
+            logger?.info(
+              { analysisId: req.analysisId, nodes: item.chunk.nodeIds.length },
+              "Answer cut at maxTokens; splitting the part in two",
+            );
+            work.unshift(
+              ...halves.map((chunk, i) => ({
+                chunk,
+                part: item.part,
+                key: item.key ? `${item.key}:${i === 0 ? "a" : "b"}` : `${key}:s${item.depth}${i === 0 ? "a" : "b"}`,
+                depth: item.depth + 1,
+              })),
+            );
           } else {
-            failures.push({ code: "llm/truncated", message: `The model's answer for ${item.chunk.nodeIds.length} resource(s) was cut at ${config.maxTokens} output tokens.` });
+            failures.push({
+              code: "llm/truncated",
+              message: `The model's answer for ${item.chunk.nodeIds.length} resource(s) was cut at ${config.maxTokens} output tokens.`,
+            });
           }
         } else if (result.kind === "invalid") {
           failures.push({ code: "llm/invalid-output", message: result.message });
@@ -343,15 +429,39 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
         }
       }
 
-      if (ungrounded > 0) logger?.warn({ analysisId: req.analysisId, ungrounded, mode: config.ungrounded }, "Model named resources that do not exist");
+      if (ungrounded > 0)
+        logger?.warn(
+          { analysisId: req.analysisId, ungrounded, mode: config.ungrounded },
+          "Model named resources that do not exist",
+        );
       const threats = mergeThreats(req.ruleThreats, modelThreats);
       const base = { threats, ungroundedCount: ungrounded, chunks: chunks.length };
       if (failures.length > 0) {
-        logger?.warn({ analysisId: req.analysisId, failures: failures.map((f) => f.code) }, "LLM part of the analysis is partial");
+        logger?.warn(
+          { analysisId: req.analysisId, failures: failures.map((f) => f.code) },
+          "LLM part of the analysis is partial",
+        );
         return outcome({ ...base, status: "partial", error: failures[0]! }, prompt.hash);
       }
-      await cache.set(key, { model: provider.model, promptHash: prompt.hash, threats: modelThreats, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens });
-      logger?.info({ analysisId: req.analysisId, model: provider.model, calls: stats.calls, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, quotaWaits: stats.quotaWaits, quotaWaitMs: stats.quotaWaitMs }, "LLM threats merged");
+      await cache.set(key, {
+        model: provider.model,
+        promptHash: prompt.hash,
+        threats: modelThreats,
+        inputTokens: usage.inputTokens,
+        outputTokens: usage.outputTokens,
+      });
+      logger?.info(
+        {
+          analysisId: req.analysisId,
+          model: provider.model,
+          calls: stats.calls,
+          inputTokens: usage.inputTokens,
+          outputTokens: usage.outputTokens,
+          quotaWaits: stats.quotaWaits,
+          quotaWaitMs: stats.quotaWaitMs,
+        },
+        "LLM threats merged",
+      );
       return outcome({ ...base, status: "succeeded" }, prompt.hash);
     },
   };

@@ -4,7 +4,8 @@ import { RatingSchema, SeveritySchema, StrideCategorySchema } from "@threatline/
 /** The name of the one tool the model is forced to call. */
 export const TOOL_NAME = "record_threats";
 
-export const TOOL_DESCRIPTION = "Records the STRIDE threats found in the template. Call it exactly once with every threat.";
+export const TOOL_DESCRIPTION =
+  "Records the STRIDE threats found in the template. Call it exactly once with every threat.";
 
 /**
  * One threat as the model reports it. Deliberately smaller than `Threat`: fingerprints, scores, evidence
@@ -58,7 +59,10 @@ export type ModelThreatList = z.infer<typeof ModelThreatListSchema>;
 
 /** The tool's input schema, generated from the zod schema so that the two can never drift apart. */
 export function toolInputSchema(): Record<string, unknown> {
-  const { $schema: _ignored, ...schema } = z.toJSONSchema(ModelThreatListSchema, { io: "input" }) as Record<string, unknown>;
+  const { $schema: _ignored, ...schema } = z.toJSONSchema(ModelThreatListSchema, { io: "input" }) as Record<
+    string,
+    unknown
+  >;
   return schema;
 }
 

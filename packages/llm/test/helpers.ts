@@ -18,12 +18,23 @@ export function node(id: string, extra: Partial<GraphNode> = {}): GraphNode {
   };
 }
 
-export function graphOf(nodes: GraphNode[], edges: GraphEdge[] = [], secrets: ResourceGraph["facts"]["secrets"] = []): ResourceGraph {
+export function graphOf(
+  nodes: GraphNode[],
+  edges: GraphEdge[] = [],
+  secrets: ResourceGraph["facts"]["secrets"] = [],
+): ResourceGraph {
   return { nodes, edges, facts: { exposures: [], dataStores: [], identities: [], secrets } };
 }
 
 /** A rule threat as the engine makes them. */
-export function ruleThreat(ruleId: string, resource: GraphNode, category: StrideCategory = "InformationDisclosure", title = "Bucket is public", likelihood = 4, impact = 4): Threat {
+export function ruleThreat(
+  ruleId: string,
+  resource: GraphNode,
+  category: StrideCategory = "InformationDisclosure",
+  title = "Bucket is public",
+  likelihood = 4,
+  impact = 4,
+): Threat {
   const score = likelihood * impact;
   return {
     fingerprint: threatFingerprint({ category, ruleId, title, file: resource.file, resourceId: resource.id }),
@@ -45,7 +56,11 @@ export function ruleThreat(ruleId: string, resource: GraphNode, category: Stride
 
 /** A Bedrock config pointed at an endpoint (the fake), with overrides. */
 export function bedrockConfig(endpoint: string, overrides: Partial<LlmConfig> = {}): LlmConfig {
-  const config = loadLlmConfig({ THREATLINE_LLM_PROVIDER: "bedrock", BEDROCK_ENDPOINT: endpoint, AWS_REGION: "us-east-1" });
+  const config = loadLlmConfig({
+    THREATLINE_LLM_PROVIDER: "bedrock",
+    BEDROCK_ENDPOINT: endpoint,
+    AWS_REGION: "us-east-1",
+  });
   if (!config) throw new Error("config expected");
   return { ...config, ...overrides };
 }

@@ -47,9 +47,15 @@ export function createQueue(name: QueueName, connection: ConnectionOptions, pref
 }
 
 /** Validates the payload, then adds the job; the job id is the record's id, so adding twice is a no-op. */
-export async function enqueue<N extends JobName>(queue: Queue, name: N, payload: JobPayload<N>, jobId: string): Promise<void> {
+export async function enqueue<N extends JobName>(
+  queue: Queue,
+  name: N,
+  payload: JobPayload<N>,
+  jobId: string,
+): Promise<void> {
   const data = JOB_PAYLOADS[name].parse(payload);
-  if (queue.name !== JOB_QUEUE[name]) throw new Error(`Job ${name} belongs on queue ${JOB_QUEUE[name]}, not ${queue.name}`);
+  if (queue.name !== JOB_QUEUE[name])
+    throw new Error(`Job ${name} belongs on queue ${JOB_QUEUE[name]}, not ${queue.name}`);
   await queue.add(name, data, { jobId });
 }
 

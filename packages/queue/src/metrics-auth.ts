@@ -31,7 +31,11 @@ export function checkMetricsAccess(authorization: string | undefined, token: str
 }
 
 /** The refusal of a `/metrics` request: 401, the API's error envelope, and a Bearer challenge. */
-export function metricsRefusal(access: "missing" | "wrong"): { status: 401; headers: Record<string, string>; body: ErrorEnvelope } {
+export function metricsRefusal(access: "missing" | "wrong"): {
+  status: 401;
+  headers: Record<string, string>;
+  body: ErrorEnvelope;
+} {
   const message =
     access === "missing"
       ? "/metrics needs the metrics token: send Authorization: Bearer <METRICS_TOKEN>."

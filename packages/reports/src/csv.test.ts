@@ -73,7 +73,15 @@ describe("CSV export", () => {
     const owner = "zoë@exämple.de";
     const input = {
       threats: [{ ...threat!, title, description: "Ångström — 東京 — =not a formula", resources: [] }],
-      triage: { [threat!.fingerprint]: { status: "accepted" as const, owner, note: "=HYPERLINK(\"x\")", expiresAt: null, updatedAt: "2026-11-26T10:00:00.000Z" } },
+      triage: {
+        [threat!.fingerprint]: {
+          status: "accepted" as const,
+          owner,
+          note: '=HYPERLINK("x")',
+          expiresAt: null,
+          updatedAt: "2026-11-26T10:00:00.000Z",
+        },
+      },
     };
     const bytes = Buffer.from(renderCsv(input), "utf8");
     // What Excel sniffs: EF BB BF, then the header.
@@ -88,7 +96,7 @@ describe("CSV export", () => {
     expect(rows[1]![col("triage_owner")]).toBe(owner);
     expect(rows[1]![col("description")]).toBe("Ångström — 東京 — =not a formula");
     // The mark changes nothing about formula defusing: it sits before the header, never inside a cell.
-    expect(rows[1]![col("triage_note")]).toBe("'=HYPERLINK(\"x\")");
+    expect(rows[1]![col("triage_note")]).toBe('\'=HYPERLINK("x")');
     expect(renderCsv(input).match(/\uFEFF/g)).toHaveLength(1);
   });
 });

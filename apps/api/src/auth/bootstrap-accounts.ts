@@ -31,13 +31,24 @@ export async function bootstrapAccounts(
     const generated = config.THREATLINE_ADMIN_PASSWORD ? null : randomSecret(18);
     const passwordHash = await hashPassword(config.THREATLINE_ADMIN_PASSWORD ?? generated!);
     const created = await db.user
-      .create({ data: { email, name: "Administrator", isAdmin: true, passwordHash, memberships: { create: { teamId, role: "admin" } } } })
+      .create({
+        data: {
+          email,
+          name: "Administrator",
+          isAdmin: true,
+          passwordHash,
+          memberships: { create: { teamId, role: "admin" } },
+        },
+      })
       .catch(() => null); // another process won the race
     if (created) {
       result.createdAdmin = { email, generatedPassword: generated };
       await audit({ db, actor: null }, "user.bootstrap", { type: "user", id: created.id, teamId }, { email });
       // Printed, not logged: log pipelines keep lines forever, and this password must be seen once and changed.
-      if (generated) print(`\nThreatline first run: administrator created.\n  e-mail:   ${email}\n  password: ${generated}\nSign in and change it; it is not shown again.\n\n`);
+      if (generated)
+        print(
+          `\nThreatline first run: administrator created.\n  e-mail:   ${email}\n  password: ${generated}\nSign in and change it; it is not shown again.\n\n`,
+        );
     }
   }
   if (config.THREATLINE_BOOTSTRAP_TOKEN) {
@@ -46,7 +57,15 @@ export async function bootstrapAccounts(
       const owner = await db.user.findFirst({ where: { isAdmin: true }, orderBy: { createdAt: "asc" } });
       if (owner) {
         const token = await db.apiToken
-          .create({ data: { userId: owner.id, name: "bootstrap", prefix: config.THREATLINE_BOOTSTRAP_TOKEN.slice(0, 10), tokenHash, scopes: [...SCOPES] } })
+          .create({
+            data: {
+              userId: owner.id,
+              name: "bootstrap",
+              prefix: config.THREATLINE_BOOTSTRAP_TOKEN.slice(0, 10),
+              tokenHash,
+              scopes: [...SCOPES],
+            },
+          })
           .catch(() => null);
         if (token) {
           result.provisionedToken = true;

@@ -10,8 +10,15 @@ export interface LoginLimiter {
   fail(ip: string): Promise<void>;
 }
 
-export function createLoginLimiter(redis: Redis, prefix: string, settings: Pick<AuthConfig, "LOGIN_IP_MAX_FAILURES" | "LOGIN_IP_WINDOW_MINUTES">): LoginLimiter {
-  const options = { points: settings.LOGIN_IP_MAX_FAILURES, duration: Math.ceil(settings.LOGIN_IP_WINDOW_MINUTES * 60) };
+export function createLoginLimiter(
+  redis: Redis,
+  prefix: string,
+  settings: Pick<AuthConfig, "LOGIN_IP_MAX_FAILURES" | "LOGIN_IP_WINDOW_MINUTES">,
+): LoginLimiter {
+  const options = {
+    points: settings.LOGIN_IP_MAX_FAILURES,
+    duration: Math.ceil(settings.LOGIN_IP_WINDOW_MINUTES * 60),
+  };
   const limiter = new RateLimiterRedis({
     ...options,
     storeClient: redis,
@@ -27,7 +34,9 @@ export function createLoginLimiter(redis: Redis, prefix: string, settings: Pick<
     },
     async fail(ip) {
       // consume() rejects with a RateLimiterRes once the points are spent: that is expected, not an error.
-      await limiter.consume(ip).catch((rejection: RateLimiterRes | Error) => (rejection instanceof Error ? undefined : rejection));
+      await limiter
+        .consume(ip)
+        .catch((rejection: RateLimiterRes | Error) => (rejection instanceof Error ? undefined : rejection));
     },
   };
 }

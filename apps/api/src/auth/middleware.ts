@@ -38,7 +38,9 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** Auth settings with their defaults applied. */
 export function authSettings(config: ApiDeps["config"]): AuthConfig {
-  return AuthConfigSchema.parse(Object.fromEntries(Object.keys(AuthConfigSchema.shape).map((k) => [k, (config as Record<string, unknown>)[k]])));
+  return AuthConfigSchema.parse(
+    Object.fromEntries(Object.keys(AuthConfigSchema.shape).map((k) => [k, (config as Record<string, unknown>)[k]])),
+  );
 }
 
 function readCookie(req: Request, name: string): string | undefined {
@@ -68,7 +70,12 @@ export function setSessionCookie(req: Request, res: Response, settings: AuthConf
 }
 
 export function clearSessionCookie(req: Request, res: Response, settings: AuthConfig): void {
-  res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: "strict", secure: cookieSecure(req, settings.COOKIE_SECURE), path: "/api" });
+  res.clearCookie(SESSION_COOKIE, {
+    httpOnly: true,
+    sameSite: "strict",
+    secure: cookieSecure(req, settings.COOKIE_SECURE),
+    path: "/api",
+  });
 }
 
 /**
@@ -87,10 +94,12 @@ export function authenticate(deps: ApiDeps) {
     if (authorization !== undefined) {
       const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
       principal = match?.[1] ? await resolveApiToken(deps.db, match[1], ip) : null;
-      if (!principal && !isPublic) throw new AppError("auth/unauthenticated", "The API token is invalid, expired or revoked.");
+      if (!principal && !isPublic)
+        throw new AppError("auth/unauthenticated", "The API token is invalid, expired or revoked.");
       if (principal?.credential.kind === "token") {
         const need = requiredScope(req.method, req.path);
-        if (!principal.credential.scopes.includes(need)) throw new AppError("auth/forbidden", `This API token lacks the "${need}" scope.`);
+        if (!principal.credential.scopes.includes(need))
+          throw new AppError("auth/forbidden", `This API token lacks the "${need}" scope.`);
       }
     } else {
       const cookie = readCookie(req, SESSION_COOKIE);
@@ -101,7 +110,10 @@ export function authenticate(deps: ApiDeps) {
       if (principal?.credential.kind === "session" && !SAFE_METHODS.has(req.method) && !isPublic) {
         const sent = req.headers[CSRF_HEADER];
         if (typeof sent !== "string" || !safeEqual(sent, principal.credential.csrfToken)) {
-          throw new AppError("auth/csrf", "Missing or wrong X-CSRF-Token header (read it from GET /api/v1/auth/session).");
+          throw new AppError(
+            "auth/csrf",
+            "Missing or wrong X-CSRF-Token header (read it from GET /api/v1/auth/session).",
+          );
         }
       }
     }

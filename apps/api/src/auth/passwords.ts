@@ -4,7 +4,12 @@ import { hash, verify } from "@node-rs/argon2";
  * Argon2id with OWASP's recommended floor (19 MiB, 2 passes, 1 lane). Parameters are stored in the hash, so
  * raising them later only affects new hashes.
  */
-const OPTIONS = { algorithm: 2 /* Algorithm.Argon2id: a const enum, unreadable under verbatimModuleSyntax */, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+const OPTIONS = {
+  algorithm: 2 /* Algorithm.Argon2id: a const enum, unreadable under verbatimModuleSyntax */,
+  memoryCost: 19_456,
+  timeCost: 2,
+  parallelism: 1,
+} as const;
 
 /** Password length bounds (long enough to resist guessing, short enough that hashing stays cheap) are shared with the SPA. */
 export { PASSWORD_MAX, PASSWORD_MIN } from "@threatline/domain";

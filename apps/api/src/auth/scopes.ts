@@ -16,7 +16,11 @@ export function requiredScope(method: string, path: string): Scope {
   if (SAFE.has(m)) {
     return /^\/(audit|users)(\/|$)/.test(path) ? "admin" : "read";
   }
-  if (m === "POST" && /^\/(projects\/[^/]+\/(submissions|imports)|analyses\/[^/]+\/retry|batches\/[^/]+\/cancel|projects)\/?$/.test(path)) return "submit";
+  if (
+    m === "POST" &&
+    /^\/(projects\/[^/]+\/(submissions|imports)|analyses\/[^/]+\/retry|batches\/[^/]+\/cancel|projects)\/?$/.test(path)
+  )
+    return "submit";
   if ((m === "PUT" || m === "POST") && /^\/projects\/[^/]+\/triage(\/[^/]+)?\/?$/.test(path)) return "triage";
   if (m === "POST" && /^\/auth\/logout\/?$/.test(path)) return "read";
   return "admin";

@@ -52,7 +52,10 @@ export function expandArchive(buffer: Buffer, limits: ArchiveLimits): ArchiveEnt
       size += chunk.length;
       total += chunk.length;
       if (size > limits.maxFileBytes) {
-        failure = new AppError("template/too-large", `"${path.data}" in the archive is larger than ${limits.maxFileBytes} bytes.`);
+        failure = new AppError(
+          "template/too-large",
+          `"${path.data}" in the archive is larger than ${limits.maxFileBytes} bytes.`,
+        );
         file.terminate();
         return;
       }

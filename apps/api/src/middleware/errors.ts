@@ -37,7 +37,9 @@ export function errorHandler(logger: Logger) {
     }
     if (!appError) {
       logger.error({ err: error, reqId: req.id }, "unhandled error");
-      const body: ErrorEnvelope = { error: { code: "internal/error", message: "Something went wrong on our side. It has been logged." } };
+      const body: ErrorEnvelope = {
+        error: { code: "internal/error", message: "Something went wrong on our side. It has been logged." },
+      };
       res.status(500).json(body);
       return;
     }

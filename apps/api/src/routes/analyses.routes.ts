@@ -17,8 +17,13 @@ import { audit } from "../services/audit.service.ts";
 
 const byId = { params: IdParamSchema };
 const threats = { params: IdParamSchema, query: ThreatQuerySchema };
-const retry = { params: IdParamSchema, body: z.object({ force: z.boolean().default(false) }).default({ force: false }) };
-const batches = { query: z.object({ projectId: z.uuid().optional(), limit: z.coerce.number().int().min(1).max(100).default(20) }) };
+const retry = {
+  params: IdParamSchema,
+  body: z.object({ force: z.boolean().default(false) }).default({ force: false }),
+};
+const batches = {
+  query: z.object({ projectId: z.uuid().optional(), limit: z.coerce.number().int().min(1).max(100).default(20) }),
+};
 
 /** Seconds between SSE comments that keep proxies from closing an idle stream. */
 const HEARTBEAT_MS = 15_000;
@@ -35,7 +40,11 @@ export function analysisRoutes(deps: ApiDeps): Router {
   });
   router.post("/batches/:id/cancel", validate(byId), async (_req, res) => {
     const batch = await cancelBatch(db, queue, actorOf(res), input(res, byId).params.id);
-    await audit({ db, actor: actorOf(res) }, "batch.cancel", { type: "batch", id: batch.id, projectId: batch.projectId });
+    await audit({ db, actor: actorOf(res) }, "batch.cancel", {
+      type: "batch",
+      id: batch.id,
+      projectId: batch.projectId,
+    });
     res.json(batch);
   });
 
@@ -105,7 +114,12 @@ export function analysisRoutes(deps: ApiDeps): Router {
   router.post("/analyses/:id/retry", validate(retry), async (_req, res) => {
     const { params, body } = input(res, retry);
     const analysis = await retryAnalysis(db, queue, actorOf(res), params.id, body.force);
-    await audit({ db, actor: actorOf(res) }, "analysis.retry", { type: "analysis", id: analysis.id, projectId: analysis.projectId }, { force: body.force });
+    await audit(
+      { db, actor: actorOf(res) },
+      "analysis.retry",
+      { type: "analysis", id: analysis.id, projectId: analysis.projectId },
+      { force: body.force },
+    );
     res.status(202).json(analysis);
   });
   return router;

@@ -10,7 +10,9 @@ import { endSession, login, sessionView } from "../services/auth.service.ts";
 import { audit } from "../services/audit.service.ts";
 import { changePassword, ChangePasswordSchema } from "../services/users.service.ts";
 
-const loginBody = { body: z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(PASSWORD_MAX) }) };
+const loginBody = {
+  body: z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(PASSWORD_MAX) }),
+};
 const passwordBody = { body: ChangePasswordSchema };
 
 /**
@@ -30,7 +32,9 @@ export function authRoutes(deps: ApiDeps): Router {
     if (wait > 0) {
       await audit({ db, actor: null, ip }, "auth.login.rate-limited");
       res.setHeader("Retry-After", String(wait));
-      throw new AppError("auth/rate-limited", "Too many failed logins from your address. Try again later.", { retryAfterSeconds: wait });
+      throw new AppError("auth/rate-limited", "Too many failed logins from your address. Try again later.", {
+        retryAfterSeconds: wait,
+      });
     }
     const { email, password } = input(res, loginBody).body;
     try {
@@ -38,7 +42,8 @@ export function authRoutes(deps: ApiDeps): Router {
       setSessionCookie(req, res, settings, result.sessionToken);
       res.json(await sessionView(db, result.principal));
     } catch (error) {
-      if (error instanceof AppError && (error.code === "auth/invalid-credentials" || error.code === "auth/locked")) await limiter.fail(ip);
+      if (error instanceof AppError && (error.code === "auth/invalid-credentials" || error.code === "auth/locked"))
+        await limiter.fail(ip);
       throw error;
     }
   });

@@ -13,8 +13,14 @@ export function healthRoutes(deps: ApiDeps): Router {
   });
   router.get("/readyz", async (_req, res) => {
     const [database, redis] = await Promise.all([
-      within(2_000, deps.db.$queryRaw`SELECT 1`).then(() => "ok", () => "unavailable"),
-      within(2_000, deps.redis.ping()).then(() => "ok", () => "unavailable"),
+      within(2_000, deps.db.$queryRaw`SELECT 1`).then(
+        () => "ok",
+        () => "unavailable",
+      ),
+      within(2_000, deps.redis.ping()).then(
+        () => "ok",
+        () => "unavailable",
+      ),
     ]);
     const ready = database === "ok" && redis === "ok";
     res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not-ready", checks: { database, redis } });

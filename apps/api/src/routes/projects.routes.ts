@@ -18,7 +18,12 @@ export function projectRoutes({ db }: ApiDeps): Router {
   });
   router.post("/projects", validate(create), async (_req, res) => {
     const project = await createProject(db, actorOf(res), input(res, create).body);
-    await audit({ db, actor: actorOf(res) }, "project.create", { type: "project", id: project.id, teamId: project.teamId }, { name: project.name });
+    await audit(
+      { db, actor: actorOf(res) },
+      "project.create",
+      { type: "project", id: project.id, teamId: project.teamId },
+      { name: project.name },
+    );
     res.status(201).json(project);
   });
   router.get("/projects/:id", validate(get), async (_req, res) => {

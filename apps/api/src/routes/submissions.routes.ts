@@ -11,7 +11,10 @@ import { audit } from "../services/audit.service.ts";
 
 const params = { params: IdParamSchema };
 const MultipartFieldsSchema = z.object({
-  force: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+  force: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((v) => v === "true"),
   source: z.enum(["web", "cli", "api"]).default("web"),
   /** Paths of the files, in order, when the browser sends a folder (file names alone lose the folders). */
   paths: z.union([z.string(), z.array(z.string())]).optional(),
@@ -37,7 +40,12 @@ export function submissionRoutes(deps: ApiDeps): Router {
   const { MAX_FILE_BYTES, MAX_FILES, MAX_SUBMISSION_BYTES } = deps.config;
   const upload = multer({
     storage: multer.memoryStorage(),
-    limits: { fileSize: Math.max(MAX_FILE_BYTES, MAX_SUBMISSION_BYTES), files: MAX_FILES, fields: MAX_FILES + 10, fieldSize: 64 * 1024 },
+    limits: {
+      fileSize: Math.max(MAX_FILE_BYTES, MAX_SUBMISSION_BYTES),
+      files: MAX_FILES,
+      fields: MAX_FILES + 10,
+      fieldSize: 64 * 1024,
+    },
   });
   const json = express.json({ limit: MAX_SUBMISSION_BYTES });
 
@@ -47,8 +55,10 @@ export function submissionRoutes(deps: ApiDeps): Router {
   const parseBody = (req: Request, res: Response, next: NextFunction) => {
     if (req.is("multipart/form-data")) {
       const length = req.headers["content-length"];
-      if (length === undefined) return next(new AppError("request/length-required", "Send uploads with a Content-Length."));
-      if (Number(length) > multipartCap) return next(new AppError("request/too-large", `The submission is larger than ${MAX_SUBMISSION_BYTES} bytes.`));
+      if (length === undefined)
+        return next(new AppError("request/length-required", "Send uploads with a Content-Length."));
+      if (Number(length) > multipartCap)
+        return next(new AppError("request/too-large", `The submission is larger than ${MAX_SUBMISSION_BYTES} bytes.`));
       return upload.array("files", MAX_FILES)(req, res, next);
     }
     if (req.is("application/json")) return json(req, res, next);
@@ -69,9 +79,16 @@ export function submissionRoutes(deps: ApiDeps): Router {
       for (const [i, file] of uploads.entries()) {
         const name = paths[i] ?? file.originalname;
         if (isZip(file.buffer)) {
-          files.push(...expandArchive(file.buffer, { maxFiles: MAX_FILES, maxFileBytes: MAX_FILE_BYTES, maxTotalBytes: MAX_SUBMISSION_BYTES }).map((e) => ({ path: e.path, content: decode(e.data) })));
+          files.push(
+            ...expandArchive(file.buffer, {
+              maxFiles: MAX_FILES,
+              maxFileBytes: MAX_FILE_BYTES,
+              maxTotalBytes: MAX_SUBMISSION_BYTES,
+            }).map((e) => ({ path: e.path, content: decode(e.data) })),
+          );
         } else {
-          if (file.size > MAX_FILE_BYTES) throw new AppError("template/too-large", `"${name}" is larger than ${MAX_FILE_BYTES} bytes.`);
+          if (file.size > MAX_FILE_BYTES)
+            throw new AppError("template/too-large", `"${name}" is larger than ${MAX_FILE_BYTES} bytes.`);
           const path = TemplatePathSchema.safeParse(name);
           if (!path.success) throw new AppError("request/invalid", `Invalid file path "${name}".`);
           files.push({ path: path.data, content: decode(file.buffer) });
@@ -83,13 +100,27 @@ export function submissionRoutes(deps: ApiDeps): Router {
       const body = JsonSubmissionSchema.safeParse(req.body);
       if (!body.success) {
         const issue = body.error.issues[0];
-        throw new AppError("request/invalid", `Invalid body: ${issue?.path.join(".")} ${issue?.message}`, body.error.issues);
+        throw new AppError(
+          "request/invalid",
+          `Invalid body: ${issue?.path.join(".")} ${issue?.message}`,
+          body.error.issues,
+        );
       }
       ({ files, force, source } = body.data);
     }
-    const result = await submit(deps, actorOf(res), projectId, files, { force, source, maxFiles: MAX_FILES, maxFileBytes: MAX_FILE_BYTES });
+    const result = await submit(deps, actorOf(res), projectId, files, {
+      force,
+      source,
+      maxFiles: MAX_FILES,
+      maxFileBytes: MAX_FILE_BYTES,
+    });
     // Paths and counts only: template content never goes into the audit log.
-    await audit({ db: deps.db, actor: actorOf(res) }, "analysis.submit", { type: "batch", id: result.batchId, projectId }, { files: result.analyses.length, source, force, paths: result.analyses.slice(0, 20).map((a) => a.path) });
+    await audit(
+      { db: deps.db, actor: actorOf(res) },
+      "analysis.submit",
+      { type: "batch", id: result.batchId, projectId },
+      { files: result.analyses.length, source, force, paths: result.analyses.slice(0, 20).map((a) => a.path) },
+    );
     res.status(202).json(result);
   });
   return router;

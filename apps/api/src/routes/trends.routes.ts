@@ -7,7 +7,10 @@ import { actorOf } from "../auth/middleware.ts";
 import { projectTimeline, projectTrend } from "../services/trends.service.ts";
 
 const trend = { params: IdParamSchema, query: z.object({ days: z.coerce.number().int().min(1).max(730).default(90) }) };
-const timeline = { params: IdParamSchema, query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }) };
+const timeline = {
+  params: IdParamSchema,
+  query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
+};
 
 /** A project's risk over time and its analysis timeline. */
 export function trendRoutes({ db }: ApiDeps): Router {

@@ -50,7 +50,12 @@ export function toAnalysisDto(a: AnalysisRow): AnalysisDto {
 const analysisNotFound = () => new AppError("analysis/not-found", "No such analysis.");
 const batchNotFound = () => new AppError("batch/not-found", "No such batch.");
 
-export async function getAnalysisRow(db: Db, actor: Actor, id: string, need: "viewer" | "editor" = "viewer"): Promise<AnalysisRow> {
+export async function getAnalysisRow(
+  db: Db,
+  actor: Actor,
+  id: string,
+  need: "viewer" | "editor" = "viewer",
+): Promise<AnalysisRow> {
   const row = await db.analysis.findUnique({ where: { id }, include: analysisInclude });
   if (!row) throw analysisNotFound();
   requireRole(actor, row.project.teamId, need, analysisNotFound());
@@ -65,9 +70,20 @@ export async function getAnalysis(db: Db, actor: Actor, id: string): Promise<Ana
 export type ThreatDto = Threat & { id: string; analysisId: string; triage: string };
 
 export function toThreat(row: {
-  fingerprint: string; ruleId: string | null; category: Threat["category"]; title: string; description: string;
-  severity: Threat["severity"]; likelihood: number; impact: number; score: number; resources: unknown; evidence: unknown;
-  remediations: unknown; references: unknown; source: string;
+  fingerprint: string;
+  ruleId: string | null;
+  category: Threat["category"];
+  title: string;
+  description: string;
+  severity: Threat["severity"];
+  likelihood: number;
+  impact: number;
+  score: number;
+  resources: unknown;
+  evidence: unknown;
+  remediations: unknown;
+  references: unknown;
+  source: string;
 }): Threat {
   return {
     fingerprint: row.fingerprint,
@@ -87,7 +103,12 @@ export function toThreat(row: {
   };
 }
 
-export async function listAnalysisThreats(db: Db, actor: Actor, id: string, query: ThreatQuery): Promise<{ total: number; items: ThreatDto[] }> {
+export async function listAnalysisThreats(
+  db: Db,
+  actor: Actor,
+  id: string,
+  query: ThreatQuery,
+): Promise<{ total: number; items: ThreatDto[] }> {
   const analysis = await getAnalysisRow(db, actor, id);
   const triage = await db.triage.findMany({ where: { projectId: analysis.projectId } });
   const triageByFp = new Map(triage.map((t) => [t.fingerprint, t.status as string]));
@@ -98,11 +119,21 @@ export async function listAnalysisThreats(db: Db, actor: Actor, id: string, quer
   if (query.triage) where.fingerprint = triageFilter(triage, query.triage);
   const [total, rows] = await Promise.all([
     db.threat.count({ where }),
-    db.threat.findMany({ where, orderBy: [...THREAT_ORDER[query.sort](query.order), { fingerprint: "asc" }], take: query.limit, skip: query.offset }),
+    db.threat.findMany({
+      where,
+      orderBy: [...THREAT_ORDER[query.sort](query.order), { fingerprint: "asc" }],
+      take: query.limit,
+      skip: query.offset,
+    }),
   ]);
   return {
     total,
-    items: rows.map((r) => ({ ...toThreat(r), id: r.id, analysisId: r.analysisId, triage: triageByFp.get(r.fingerprint) ?? "open" })),
+    items: rows.map((r) => ({
+      ...toThreat(r),
+      id: r.id,
+      analysisId: r.analysisId,
+      triage: triageByFp.get(r.fingerprint) ?? "open",
+    })),
   };
 }
 
@@ -114,7 +145,9 @@ export async function analysisThreatSummary(db: Db, actor: Actor, id: string): P
   await getAnalysisRow(db, actor, id);
   const [groups, resources] = await Promise.all([
     db.threat.groupBy({ by: ["category", "severity"], where: { analysisId: id }, _count: { _all: true } }),
-    db.$queryRaw<Array<{ id: string }>>`SELECT DISTINCT r->>'id' AS id FROM "Threat" t, jsonb_array_elements(t.resources) r WHERE t."analysisId" = ${id}::uuid AND r->>'id' IS NOT NULL ORDER BY 1 LIMIT 1000`,
+    db.$queryRaw<
+      Array<{ id: string }>
+    >`SELECT DISTINCT r->>'id' AS id FROM "Threat" t, jsonb_array_elements(t.resources) r WHERE t."analysisId" = ${id}::uuid AND r->>'id' IS NOT NULL ORDER BY 1 LIMIT 1000`,
   ]);
   return {
     cells: groups.map((g) => ({ category: g.category, severity: g.severity, count: g._count._all })),
@@ -136,7 +169,10 @@ export function batchStatus(counts: StatusCounts): BatchDto["status"] {
 export async function getBatch(db: Db, actor: Actor, id: string): Promise<BatchDto> {
   const batch = await db.batch.findUnique({
     where: { id },
-    include: { project: true, analyses: { include: { templateVersion: { include: { template: true } } }, orderBy: { createdAt: "asc" } } },
+    include: {
+      project: true,
+      analyses: { include: { templateVersion: { include: { template: true } } }, orderBy: { createdAt: "asc" } },
+    },
   });
   if (!batch) throw batchNotFound();
   requireRole(actor, batch.project.teamId, "viewer", batchNotFound());
@@ -162,9 +198,16 @@ export async function getBatch(db: Db, actor: Actor, id: string): Promise<BatchD
   };
 }
 
-export async function listBatches(db: Db, actor: Actor, filter: { projectId?: string; limit: number }): Promise<BatchDto[]> {
+export async function listBatches(
+  db: Db,
+  actor: Actor,
+  filter: { projectId?: string; limit: number },
+): Promise<BatchDto[]> {
   const batches = await db.batch.findMany({
-    where: { project: { teamId: { in: readableTeams(actor) } }, ...(filter.projectId ? { projectId: filter.projectId } : {}) },
+    where: {
+      project: { teamId: { in: readableTeams(actor) } },
+      ...(filter.projectId ? { projectId: filter.projectId } : {}),
+    },
     orderBy: { createdAt: "desc" },
     take: filter.limit,
     select: { id: true },
@@ -176,14 +219,32 @@ export async function listBatches(db: Db, actor: Actor, filter: { projectId?: st
  * Puts a finished analysis back in the queue under the same id. The old job is removed first: BullMQ
  * ignores an add whose job id it still holds.
  */
-export async function retryAnalysis(db: Db, queue: Queue, actor: Actor, id: string, force: boolean): Promise<AnalysisDto> {
+export async function retryAnalysis(
+  db: Db,
+  queue: Queue,
+  actor: Actor,
+  id: string,
+  force: boolean,
+): Promise<AnalysisDto> {
   const row = await getAnalysisRow(db, actor, id, "editor");
-  if (!isFinalStatus(row.status)) throw new AppError("analysis/not-retryable", `The analysis is ${row.status}; only finished analyses can be retried.`);
+  if (!isFinalStatus(row.status))
+    throw new AppError(
+      "analysis/not-retryable",
+      `The analysis is ${row.status}; only finished analyses can be retried.`,
+    );
   const old = await queue.getJob(id);
   if (old) await old.remove();
   await db.analysis.update({
     where: { id },
-    data: { status: "queued", force, errorCode: null, errorMessage: null, startedAt: null, finishedAt: null, durationMs: null },
+    data: {
+      status: "queued",
+      force,
+      errorCode: null,
+      errorMessage: null,
+      startedAt: null,
+      finishedAt: null,
+      durationMs: null,
+    },
   });
   await queue.add("analyze-template", { analysisId: id }, { jobId: id });
   return getAnalysis(db, actor, id);
@@ -195,7 +256,10 @@ export async function cancelBatch(db: Db, queue: Queue, actor: Actor, id: string
   if (!batch) throw batchNotFound();
   requireRole(actor, batch.project.teamId, "editor", batchNotFound());
   const queued = await db.analysis.findMany({ where: { batchId: id, status: "queued" }, select: { id: true } });
-  await db.analysis.updateMany({ where: { batchId: id, status: "queued" }, data: { status: "canceled", finishedAt: new Date() } });
+  await db.analysis.updateMany({
+    where: { batchId: id, status: "queued" },
+    data: { status: "canceled", finishedAt: new Date() },
+  });
   await Promise.all(
     queued.map(async ({ id: jobId }) => {
       const job = await queue.getJob(jobId);

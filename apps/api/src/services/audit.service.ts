@@ -35,10 +35,16 @@ function boundDetails(details: Record<string, unknown>): Prisma.InputJsonValue {
  * Never pass template content in `details`: ids, paths, counts and names only. Rows are never updated or
  * deleted by the application.
  */
-export async function audit(ctx: AuditContext, action: string, target: AuditTarget | null = null, details: Record<string, unknown> = {}): Promise<void> {
+export async function audit(
+  ctx: AuditContext,
+  action: string,
+  target: AuditTarget | null = null,
+  details: Record<string, unknown> = {},
+): Promise<void> {
   let teamId = target?.teamId ?? null;
   if (!teamId && target?.projectId) {
-    teamId = (await ctx.db.project.findUnique({ where: { id: target.projectId }, select: { teamId: true } }))?.teamId ?? null;
+    teamId =
+      (await ctx.db.project.findUnique({ where: { id: target.projectId }, select: { teamId: true } }))?.teamId ?? null;
   }
   await ctx.db.auditEvent.create({
     data: {
@@ -66,14 +72,14 @@ export const AuditQuerySchema = z.object({
 });
 export type AuditQuery = z.infer<typeof AuditQuerySchema>;
 
-
 /**
  * Audit events, newest first. An instance administrator reads every event; a team administrator reads the
  * events of the teams they administer; anyone else is refused.
  */
 export async function listAuditEvents(db: Db, actor: Actor, query: AuditQuery): Promise<AuditEventDto[]> {
   const adminTeams = [...actor.teams].filter(([, role]) => atLeast(role, "admin")).map(([id]) => id);
-  if (!actor.isAdmin && adminTeams.length === 0) throw new AppError("auth/forbidden", "Reading the audit log needs the admin role.");
+  if (!actor.isAdmin && adminTeams.length === 0)
+    throw new AppError("auth/forbidden", "Reading the audit log needs the admin role.");
   if (query.teamId && !actor.isAdmin && !adminTeams.includes(query.teamId)) {
     throw new AppError("auth/forbidden", "You do not administer that team.");
   }
@@ -81,7 +87,11 @@ export async function listAuditEvents(db: Db, actor: Actor, query: AuditQuery): 
   if (query.teamId) where.teamId = query.teamId;
   else if (!actor.isAdmin) where.teamId = { in: adminTeams };
   if (query.action) {
-    const prefix = query.action.endsWith("*") ? query.action.slice(0, -1) : query.action.endsWith(".") ? query.action : null;
+    const prefix = query.action.endsWith("*")
+      ? query.action.slice(0, -1)
+      : query.action.endsWith(".")
+        ? query.action
+        : null;
     where.action = prefix === null ? query.action : { startsWith: prefix };
   }
   if (query.actor) {
@@ -91,15 +101,28 @@ export async function listAuditEvents(db: Db, actor: Actor, query: AuditQuery): 
       where.actorUserId = user?.id ?? "00000000-0000-0000-0000-000000000000";
     }
   }
-  if (query.from || query.to) where.at = { ...(query.from ? { gte: new Date(query.from) } : {}), ...(query.to ? { lte: new Date(query.to) } : {}) };
+  if (query.from || query.to)
+    where.at = {
+      ...(query.from ? { gte: new Date(query.from) } : {}),
+      ...(query.to ? { lte: new Date(query.to) } : {}),
+    };
   const rows = await db.auditEvent.findMany({ where, orderBy: [{ at: "desc" }, { id: "desc" }], take: query.limit });
   const userIds = [...new Set(rows.map((r) => r.actorUserId).filter((id): id is string => id !== null))];
-  const users = new Map((await db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, email: true } })).map((u) => [u.id, u.email]));
+  const users = new Map(
+    (await db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, email: true } })).map((u) => [
+      u.id,
+      u.email,
+    ]),
+  );
   return rows.map((r) => ({
     id: r.id,
     at: r.at.toISOString(),
     action: r.action,
-    actor: { userId: r.actorUserId, email: r.actorUserId ? (users.get(r.actorUserId) ?? null) : null, tokenId: r.actorTokenId },
+    actor: {
+      userId: r.actorUserId,
+      email: r.actorUserId ? (users.get(r.actorUserId) ?? null) : null,
+      tokenId: r.actorTokenId,
+    },
     teamId: r.teamId,
     target: { type: r.targetType, id: r.targetId },
     details: r.details,

@@ -8,7 +8,8 @@ import { roleCap, SCOPES, type Scope } from "../auth/scopes.ts";
 import { audit } from "./audit.service.ts";
 
 /** How the caller proved who they are. */
-export type Credential = { kind: "session"; sessionId: string; csrfToken: string } | { kind: "token"; tokenId: string; scopes: Scope[] };
+export type Credential =
+  { kind: "session"; sessionId: string; csrfToken: string } | { kind: "token"; tokenId: string; scopes: Scope[] };
 
 /** A resolved caller: the actor services see, plus what the auth middleware needs. */
 export interface Principal {
@@ -17,7 +18,10 @@ export interface Principal {
   user: { id: string; email: string; name: string; isAdmin: boolean };
 }
 
-type AuthSettings = Pick<AuthConfig, "SESSION_TTL_HOURS" | "SESSION_IDLE_MINUTES" | "LOGIN_MAX_FAILURES" | "LOGIN_LOCK_MINUTES">;
+type AuthSettings = Pick<
+  AuthConfig,
+  "SESSION_TTL_HOURS" | "SESSION_IDLE_MINUTES" | "LOGIN_MAX_FAILURES" | "LOGIN_LOCK_MINUTES"
+>;
 
 /** Normalised e-mail: accounts are looked up case-insensitively. */
 export function normaliseEmail(email: string): string {
@@ -41,11 +45,20 @@ export interface LoginResult {
  * (423 `auth/locked`, even with the right password, so a locked account cannot be probed). Unknown e-mails
  * and wrong passwords answer alike. Every outcome is audited.
  */
-export async function login(db: Db, settings: AuthSettings, email: string, password: string, ip: string | null, now = new Date()): Promise<LoginResult> {
+export async function login(
+  db: Db,
+  settings: AuthSettings,
+  email: string,
+  password: string,
+  ip: string | null,
+  now = new Date(),
+): Promise<LoginResult> {
   const user = await db.user.findUnique({ where: { email: normaliseEmail(email) } });
   if (user?.lockedUntil && user.lockedUntil > now) {
     await audit({ db, actor: null, ip }, "auth.login.locked", { type: "user", id: user.id });
-    throw new AppError("auth/locked", "Too many failed logins: this account is locked for a while. Try again later.", { retryAfter: user.lockedUntil.toISOString() });
+    throw new AppError("auth/locked", "Too many failed logins: this account is locked for a while. Try again later.", {
+      retryAfter: user.lockedUntil.toISOString(),
+    });
   }
   const ok = await verifyPassword(user?.passwordHash, password);
   if (!user || !ok) {
@@ -54,30 +67,45 @@ export async function login(db: Db, settings: AuthSettings, email: string, passw
       const lock = failures >= settings.LOGIN_MAX_FAILURES;
       await db.user.update({
         where: { id: user.id },
-        data: { failedLogins: lock ? 0 : failures, lockedUntil: lock ? new Date(now.getTime() + settings.LOGIN_LOCK_MINUTES * 60_000) : null },
+        data: {
+          failedLogins: lock ? 0 : failures,
+          lockedUntil: lock ? new Date(now.getTime() + settings.LOGIN_LOCK_MINUTES * 60_000) : null,
+        },
       });
-      await audit({ db, actor: null, ip }, lock ? "auth.login.lockout" : "auth.login.failed", { type: "user", id: user.id }, { failures });
+      await audit(
+        { db, actor: null, ip },
+        lock ? "auth.login.lockout" : "auth.login.failed",
+        { type: "user", id: user.id },
+        { failures },
+      );
     } else {
       // The address is not echoed into the log: it may be a password typed into the wrong field.
       await audit({ db, actor: null, ip }, "auth.login.failed", { type: "user", id: null }, { unknownUser: true });
     }
     throw new AppError("auth/invalid-credentials", "Wrong e-mail or password.");
   }
-  if (user.failedLogins > 0 || user.lockedUntil) await db.user.update({ where: { id: user.id }, data: { failedLogins: 0, lockedUntil: null } });
+  if (user.failedLogins > 0 || user.lockedUntil)
+    await db.user.update({ where: { id: user.id }, data: { failedLogins: 0, lockedUntil: null } });
 
   // Expired sessions are otherwise only removed when presented; sweep this user's on each sign-in.
   await db.session.deleteMany({ where: { userId: user.id, expiresAt: { lte: now } } });
   const sessionToken = randomSecret(32);
   const csrfToken = randomSecret(32);
   const expiresAt = idleDeadline(settings, now, now);
-  const session = await db.session.create({ data: { userId: user.id, tokenHash: sha256Hex(sessionToken), csrfToken, expiresAt, createdAt: now } });
+  const session = await db.session.create({
+    data: { userId: user.id, tokenHash: sha256Hex(sessionToken), csrfToken, expiresAt, createdAt: now },
+  });
   const actor: Actor = { userId: user.id, tokenId: null, teams: await teamsOf(db, user.id), isAdmin: user.isAdmin, ip };
   await audit({ db, actor }, "auth.login", { type: "session", id: session.id });
   return {
     sessionToken,
     csrfToken,
     expiresAt,
-    principal: { actor, credential: { kind: "session", sessionId: session.id, csrfToken }, user: { id: user.id, email: user.email, name: user.name, isAdmin: user.isAdmin } },
+    principal: {
+      actor,
+      credential: { kind: "session", sessionId: session.id, csrfToken },
+      user: { id: user.id, email: user.email, name: user.name, isAdmin: user.isAdmin },
+    },
   };
 }
 
@@ -91,7 +119,13 @@ function idleDeadline(settings: AuthSettings, createdAt: Date, now: Date): Date 
  * Resolves a session cookie. Expired sessions are deleted. The idle deadline slides forward (written at most
  * once a minute, so a busy page does not write on every request).
  */
-export async function resolveSession(db: Db, settings: AuthSettings, token: string, ip: string | null, now = new Date()): Promise<Principal | null> {
+export async function resolveSession(
+  db: Db,
+  settings: AuthSettings,
+  token: string,
+  ip: string | null,
+  now = new Date(),
+): Promise<Principal | null> {
   if (token.length < 20 || token.length > 200) return null;
   const session = await db.session.findUnique({ where: { tokenHash: sha256Hex(token) }, include: { user: true } });
   if (!session) return null;
@@ -100,7 +134,8 @@ export async function resolveSession(db: Db, settings: AuthSettings, token: stri
     return null;
   }
   const next = idleDeadline(settings, session.createdAt, now);
-  if (next.getTime() - session.expiresAt.getTime() > 60_000) await db.session.updateMany({ where: { id: session.id }, data: { expiresAt: next } });
+  if (next.getTime() - session.expiresAt.getTime() > 60_000)
+    await db.session.updateMany({ where: { id: session.id }, data: { expiresAt: next } });
   const { user } = session;
   return {
     actor: { userId: user.id, tokenId: null, teams: await teamsOf(db, user.id), isAdmin: user.isAdmin, ip },
@@ -119,7 +154,12 @@ export function isTokenShaped(value: string): boolean {
  * user's roles, limited to its team (when it names one) and capped by its scopes; it is an instance admin
  * only with the `admin` scope. `lastUsedAt` is written at most once a minute.
  */
-export async function resolveApiToken(db: Db, token: string, ip: string | null, now = new Date()): Promise<Principal | null> {
+export async function resolveApiToken(
+  db: Db,
+  token: string,
+  ip: string | null,
+  now = new Date(),
+): Promise<Principal | null> {
   if (!isTokenShaped(token)) return null;
   const row = await db.apiToken.findUnique({ where: { tokenHash: sha256Hex(token) }, include: { user: true } });
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return null;
@@ -142,8 +182,12 @@ export async function resolveApiToken(db: Db, token: string, ip: string | null, 
 
 /** Ends a session (logout). */
 export async function endSession(db: Db, principal: Principal): Promise<void> {
-  if (principal.credential.kind === "session") await db.session.deleteMany({ where: { id: principal.credential.sessionId } });
-  await audit({ db, actor: principal.actor }, "auth.logout", { type: principal.credential.kind, id: principal.credential.kind === "session" ? principal.credential.sessionId : principal.credential.tokenId });
+  if (principal.credential.kind === "session")
+    await db.session.deleteMany({ where: { id: principal.credential.sessionId } });
+  await audit({ db, actor: principal.actor }, "auth.logout", {
+    type: principal.credential.kind,
+    id: principal.credential.kind === "session" ? principal.credential.sessionId : principal.credential.tokenId,
+  });
 }
 
 export interface SessionView {

@@ -30,7 +30,11 @@ export function windowDays(now: Date, days: number): string[] {
  * Risk at the end of each day from snapshots ordered by time: the value of the last snapshot on or before
  * that day, carried forward; `initial` before the first one.
  */
-export function endOfDaySeries(days: string[], snapshots: Array<{ at: Date; riskScore: number }>, initial: number): number[] {
+export function endOfDaySeries(
+  days: string[],
+  snapshots: Array<{ at: Date; riskScore: number }>,
+  initial: number,
+): number[] {
   const out: number[] = [];
   let value = initial;
   let i = 0;
@@ -47,7 +51,13 @@ export function endOfDaySeries(days: string[], snapshots: Array<{ at: Date; risk
  * resources) and the per-project series are read from the aggregates `refreshProjectRisk` keeps in
  * @threatline/db, never from the threats themselves, so the cost does not grow with the history.
  */
-export async function getDashboard(db: Db, queue: Queue, actor: Actor, days: number, now = new Date()): Promise<DashboardDto> {
+export async function getDashboard(
+  db: Db,
+  queue: Queue,
+  actor: Actor,
+  days: number,
+  now = new Date(),
+): Promise<DashboardDto> {
   const teamIds = readableTeams(actor);
   const projects = await db.project.findMany({ where: { teamId: { in: teamIds } }, orderBy: { riskScore: "desc" } });
   const projectIds = projects.map((p) => p.id);
@@ -99,7 +109,12 @@ export async function getDashboard(db: Db, queue: Queue, actor: Actor, days: num
       totalUsd: spend.reduce((sum, s) => sum + Number(s.cost), 0),
       days: window.map((day) => {
         const s = spendByDay.get(day);
-        return { day, costUsd: s ? Number(s.cost) : 0, inputTokens: s ? Number(s.input) : 0, outputTokens: s ? Number(s.output) : 0 };
+        return {
+          day,
+          costUsd: s ? Number(s.cost) : 0,
+          inputTokens: s ? Number(s.input) : 0,
+          outputTokens: s ? Number(s.output) : 0,
+        };
       }),
     },
   };
@@ -114,7 +129,9 @@ async function riskSeries(db: Db, projectIds: string[], window: string[]): Promi
   if (projectIds.length === 0) return new Map();
   const start = new Date(`${window[0]}T00:00:00.000Z`);
   // Days come back as offsets from the window's first day: integers are far cheaper to build than date strings.
-  const rows = await db.$queryRaw<Array<{ projectId: string; anchor: number | null; offsets: number[] | null; risks: number[] | null }>>`
+  const rows = await db.$queryRaw<
+    Array<{ projectId: string; anchor: number | null; offsets: number[] | null; risks: number[] | null }>
+  >`
     SELECT p.id AS "projectId", before."riskScore" AS anchor, inside.offsets, inside.risks
     FROM unnest(${projectIds}::uuid[]) AS p(id)
     LEFT JOIN LATERAL (
@@ -126,7 +143,10 @@ async function riskSeries(db: Db, projectIds: string[], window: string[]): Promi
     ) inside ON true`;
   return new Map(
     rows.map((r) => {
-      const closes = (r.offsets ?? []).map((offset, i) => ({ at: new Date(start.getTime() + Number(offset) * DAY_MS), riskScore: r.risks?.[i] ?? 0 }));
+      const closes = (r.offsets ?? []).map((offset, i) => ({
+        at: new Date(start.getTime() + Number(offset) * DAY_MS),
+        riskScore: r.risks?.[i] ?? 0,
+      }));
       return [r.projectId, endOfDaySeries(window, closes, r.anchor ?? 0)];
     }),
   );
@@ -139,7 +159,17 @@ async function riskSeries(db: Db, projectIds: string[], window: string[]): Promi
 async function recentAnalyses(db: Db, projectIds: string[]) {
   if (projectIds.length === 0) return [];
   return db.$queryRaw<
-    Array<{ id: string; projectId: string; projectName: string; path: string; status: AnalysisStatus; threatCount: number; riskScore: number; createdAt: Date; finishedAt: Date | null }>
+    Array<{
+      id: string;
+      projectId: string;
+      projectName: string;
+      path: string;
+      status: AnalysisStatus;
+      threatCount: number;
+      riskScore: number;
+      createdAt: Date;
+      finishedAt: Date | null;
+    }>
   >`
     SELECT a.id, a."projectId", p.name AS "projectName", tp.path, a.status::text AS status, a."threatCount", a."riskScore", a."createdAt", a."finishedAt"
     FROM (
@@ -162,7 +192,9 @@ async function heatmap(db: Db, projectIds: string[]): Promise<DashboardDto["heat
         FROM "ProjectThreatCell" WHERE "projectId" = ANY(${projectIds}::uuid[]) GROUP BY 1, 2`
     : [];
   const count = new Map(rows.map((r) => [`${r.category}/${r.severity}`, Number(r.n)]));
-  return STRIDE_CATEGORIES.flatMap((category) => SEVERITIES.map((severity) => ({ category, severity, count: count.get(`${category}/${severity}`) ?? 0 })));
+  return STRIDE_CATEGORIES.flatMap((category) =>
+    SEVERITIES.map((severity) => ({ category, severity, count: count.get(`${category}/${severity}`) ?? 0 })),
+  );
 }
 
 /**
@@ -171,7 +203,9 @@ async function heatmap(db: Db, projectIds: string[]): Promise<DashboardDto["heat
  */
 async function finishedPerDay(db: Db, projectIds: string[], since: Date) {
   if (projectIds.length === 0) return [];
-  return db.$queryRaw<Array<{ day: Date; cost: string; input: bigint; output: bigint; new: bigint; resolved: bigint; finished: bigint }>>`
+  return db.$queryRaw<
+    Array<{ day: Date; cost: string; input: bigint; output: bigint; new: bigint; resolved: bigint; finished: bigint }>
+  >`
     SELECT date_trunc('day', "finishedAt") AS day, sum("costUsd")::text AS cost,
            sum("inputTokens")::bigint AS input, sum("outputTokens")::bigint AS output,
            coalesce(sum("newThreatCount") FILTER (WHERE status IN ('succeeded', 'partial')), 0)::bigint AS new,
@@ -193,7 +227,9 @@ export function weekOf(day: Date): string {
  * worker stores both counts on each analysis when it persists it, so this sums the days of `finishedPerDay`.
  * A week is listed when a succeeded or partial analysis finished in it.
  */
-function weeklyChurn(days: Array<{ day: Date; new: bigint; resolved: bigint; finished: bigint }>): DashboardDto["weekly"] {
+function weeklyChurn(
+  days: Array<{ day: Date; new: bigint; resolved: bigint; finished: bigint }>,
+): DashboardDto["weekly"] {
   const weeks = new Map<string, { week: string; new: number; resolved: number }>();
   for (const d of days) {
     if (Number(d.finished) === 0) continue;
@@ -212,23 +248,44 @@ function weeklyChurn(days: Array<{ day: Date; new: bigint; resolved: bigint; fin
  */
 async function riskiestResources(db: Db, projectIds: string[]) {
   if (projectIds.length === 0) return [];
-  const rows = await db.$queryRaw<Array<{ projectId: string; id: string; type: string; file: string; n: number; score: number; worst: Severity }>>`
+  const rows = await db.$queryRaw<
+    Array<{ projectId: string; id: string; type: string; file: string; n: number; score: number; worst: Severity }>
+  >`
     SELECT "projectId", "resourceId" AS id, "resourceType" AS type, file, "threatCount" AS n, "riskScore" AS score, "worstSeverity"::text AS worst
     FROM "ProjectRiskyResource" WHERE "projectId" = ANY(${projectIds}::uuid[])
     ORDER BY "riskScore" DESC, "threatCount" DESC, "projectId", rank
     LIMIT 10`;
-  return rows.map((r) => ({ projectId: r.projectId, resourceId: r.id, resourceType: r.type, file: r.file, threatCount: Number(r.n), riskScore: r.score, worstSeverity: r.worst }));
+  return rows.map((r) => ({
+    projectId: r.projectId,
+    resourceId: r.id,
+    resourceType: r.type,
+    file: r.file,
+    threatCount: Number(r.n),
+    riskScore: r.score,
+    worstSeverity: r.worst,
+  }));
 }
 
 /**
  * The configured model, without secrets, and each readable team's budget and spend this month.
  * `llm` is what main.ts parsed from the environment (null: rules only); `error` when it did not parse.
  */
-export async function llmSettings(db: Db, actor: Actor, llm: LlmConfig | null, error: string | null, now = new Date()): Promise<LlmSettingsDto> {
+export async function llmSettings(
+  db: Db,
+  actor: Actor,
+  llm: LlmConfig | null,
+  error: string | null,
+  now = new Date(),
+): Promise<LlmSettingsDto> {
   const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
   const teams = await db.team.findMany({ where: { id: { in: readableTeams(actor) } }, orderBy: { name: "asc" } });
   const spent = await Promise.all(
-    teams.map((t) => db.analysis.aggregate({ _sum: { costUsd: true }, where: { project: { teamId: t.id }, finishedAt: { gte: monthStart } } })),
+    teams.map((t) =>
+      db.analysis.aggregate({
+        _sum: { costUsd: true },
+        where: { project: { teamId: t.id }, finishedAt: { gte: monthStart } },
+      }),
+    ),
   );
   return {
     mode: llm ? "llm" : "rules",

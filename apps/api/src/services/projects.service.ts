@@ -18,7 +18,12 @@ export function toProjectDto(p: Project): ProjectDto {
 const projectNotFound = () => new AppError("project/not-found", "No such project.");
 
 /** Loads a project the actor may see with at least `need`; 404 otherwise. */
-export async function getProjectFor(db: Db, actor: Actor, id: string, need: "viewer" | "editor" | "admin" = "viewer"): Promise<Project> {
+export async function getProjectFor(
+  db: Db,
+  actor: Actor,
+  id: string,
+  need: "viewer" | "editor" | "admin" = "viewer",
+): Promise<Project> {
   const project = await db.project.findUnique({ where: { id } });
   if (!project) throw projectNotFound();
   requireRole(actor, project.teamId, need, projectNotFound());
@@ -51,5 +56,10 @@ export async function createProject(db: Db, actor: Actor, input: CreateProjectIn
 function defaultTeamOf(actor: Actor): string {
   const writable = [...actor.teams].filter(([, role]) => role !== "viewer").map(([id]) => id);
   if (writable.length === 1 && writable[0]) return writable[0];
-  throw new AppError("request/invalid", writable.length === 0 ? "You cannot create projects in any team." : "Name the team (teamId): you belong to several.");
+  throw new AppError(
+    "request/invalid",
+    writable.length === 0
+      ? "You cannot create projects in any team."
+      : "Name the team (teamId): you belong to several.",
+  );
 }

@@ -35,12 +35,16 @@ function sha256(text: string): string {
 function checkFiles(files: IncomingFile[], options: SubmissionOptions): void {
   if (files.length === 0) throw new AppError("request/invalid", "The submission has no files.");
   if (files.length > options.maxFiles) {
-    throw new AppError("request/too-many-files", `The submission has ${files.length} files; the limit is ${options.maxFiles}.`);
+    throw new AppError(
+      "request/too-many-files",
+      `The submission has ${files.length} files; the limit is ${options.maxFiles}.`,
+    );
   }
   const seen = new Set<string>();
   const notText: string[] = [];
   for (const file of files) {
-    if (seen.has(file.path)) throw new AppError("request/invalid", `The path "${file.path}" appears twice in the submission.`);
+    if (seen.has(file.path))
+      throw new AppError("request/invalid", `The path "${file.path}" appears twice in the submission.`);
     seen.add(file.path);
     if (Buffer.byteLength(file.content, "utf8") > options.maxFileBytes) {
       throw new AppError("template/too-large", `"${file.path}" is larger than ${options.maxFileBytes} bytes.`);
@@ -49,16 +53,26 @@ function checkFiles(files: IncomingFile[], options: SubmissionOptions): void {
     if (file.content.includes("\u0000") || file.content.includes("\uFFFD")) notText.push(file.path);
   }
   if (notText.length > 0) {
-    throw new AppError("template/not-text", `Not text (binary or invalid UTF-8): ${notText.slice(0, 5).join(", ")}${notText.length > 5 ? " …" : ""}`, { files: notText });
+    throw new AppError(
+      "template/not-text",
+      `Not text (binary or invalid UTF-8): ${notText.slice(0, 5).join(", ")}${notText.length > 5 ? " …" : ""}`,
+      { files: notText },
+    );
   }
 }
 
 /** Fails fast with 503 while Redis is down, so that nothing is half-written. */
 async function assertQueueReachable(redis: Redis): Promise<void> {
   try {
-    await Promise.race([redis.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), 1_500))]);
+    await Promise.race([
+      redis.ping(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), 1_500)),
+    ]);
   } catch {
-    throw new AppError("queue/unavailable", "The job queue (Redis) is unreachable; nothing was submitted. Try again shortly.");
+    throw new AppError(
+      "queue/unavailable",
+      "The job queue (Redis) is unreachable; nothing was submitted. Try again shortly.",
+    );
   }
 }
 
@@ -83,18 +97,34 @@ export async function submit(
     async (tx) => {
       const blobs = new Map(hashed.map((f) => [f.sha256, f]));
       await tx.blob.createMany({
-        data: [...blobs.values()].map((f) => ({ sha256: f.sha256, content: f.content, size: Buffer.byteLength(f.content, "utf8") })),
+        data: [...blobs.values()].map((f) => ({
+          sha256: f.sha256,
+          content: f.content,
+          size: Buffer.byteLength(f.content, "utf8"),
+        })),
         skipDuplicates: true,
       });
-      await tx.template.createMany({ data: hashed.map((f) => ({ projectId: project.id, path: f.path })), skipDuplicates: true });
-      const templates = await tx.template.findMany({ where: { projectId: project.id, path: { in: hashed.map((f) => f.path) } } });
+      await tx.template.createMany({
+        data: hashed.map((f) => ({ projectId: project.id, path: f.path })),
+        skipDuplicates: true,
+      });
+      const templates = await tx.template.findMany({
+        where: { projectId: project.id, path: { in: hashed.map((f) => f.path) } },
+      });
       const templateIdByPath = new Map(templates.map((t) => [t.path, t.id]));
       const wanted = hashed.map((f) => ({ templateId: templateIdByPath.get(f.path)!, sha256: f.sha256, path: f.path }));
 
-      const existing = await tx.templateVersion.findMany({ where: { OR: wanted.map(({ templateId, sha256 }) => ({ templateId, sha256 })) } });
+      const existing = await tx.templateVersion.findMany({
+        where: { OR: wanted.map(({ templateId, sha256 }) => ({ templateId, sha256 })) },
+      });
       const existed = new Set(existing.map((v) => `${v.templateId}:${v.sha256}`));
-      await tx.templateVersion.createMany({ data: wanted.map(({ templateId, sha256 }) => ({ templateId, sha256 })), skipDuplicates: true });
-      const versions = await tx.templateVersion.findMany({ where: { OR: wanted.map(({ templateId, sha256 }) => ({ templateId, sha256 })) } });
+      await tx.templateVersion.createMany({
+        data: wanted.map(({ templateId, sha256 }) => ({ templateId, sha256 })),
+        skipDuplicates: true,
+      });
+      const versions = await tx.templateVersion.findMany({
+        where: { OR: wanted.map(({ templateId, sha256 }) => ({ templateId, sha256 })) },
+      });
       const versionId = new Map(versions.map((v) => [`${v.templateId}:${v.sha256}`, v.id]));
 
       const batch = await tx.batch.create({
@@ -129,9 +159,14 @@ export async function submit(
   );
 
   try {
-    await deps.queue.addBulk(result.analyses.map((a) => ({ name: "analyze-template", data: { analysisId: a.id }, opts: { jobId: a.id } })));
+    await deps.queue.addBulk(
+      result.analyses.map((a) => ({ name: "analyze-template", data: { analysisId: a.id }, opts: { jobId: a.id } })),
+    );
   } catch (error) {
-    deps.logger.warn({ err: error, batchId: result.batchId }, "enqueue failed after commit; the reconciler will enqueue these analyses");
+    deps.logger.warn(
+      { err: error, batchId: result.batchId },
+      "enqueue failed after commit; the reconciler will enqueue these analyses",
+    );
   }
   return result;
 }

@@ -19,7 +19,10 @@ type Tx = Prisma.TransactionClient | Db;
  * The latest finished analysis of every template of the given projects: the analyses whose threats are a
  * project's current threats. Same rule as `refreshProjectRisk`, so the list and the risk agree.
  */
-export async function currentAnalyses(db: Tx, projectIds: string[]): Promise<Array<{ id: string; templateId: string; projectId: string; path: string }>> {
+export async function currentAnalyses(
+  db: Tx,
+  projectIds: string[],
+): Promise<Array<{ id: string; templateId: string; projectId: string; path: string }>> {
   if (projectIds.length === 0) return [];
   // Each template points at its latest finished analysis (kept by refreshProjectRisk in @threatline/db).
   return db.$queryRaw<Array<{ id: string; templateId: string; projectId: string; path: string }>>`
@@ -44,7 +47,15 @@ export async function listTemplates(db: Db, actor: Actor, projectId: string): Pr
             analyses: {
               orderBy: { createdAt: "desc" },
               take: 20,
-              select: { id: true, status: true, threatCount: true, riskScore: true, createdAt: true, finishedAt: true, format: true },
+              select: {
+                id: true,
+                status: true,
+                threatCount: true,
+                riskScore: true,
+                createdAt: true,
+                finishedAt: true,
+                format: true,
+              },
             },
           },
         },
@@ -87,7 +98,12 @@ export async function listTemplates(db: Db, actor: Actor, projectId: string): Pr
  * A project's current threats (latest finished analysis of each template) with their triage, filtered,
  * sorted and paginated in the database so a project with tens of thousands of threats pages quickly.
  */
-export async function listCurrentThreats(db: Db, actor: Actor, projectId: string, query: CurrentThreatQuery): Promise<{ total: number; items: CurrentThreatDto[] }> {
+export async function listCurrentThreats(
+  db: Db,
+  actor: Actor,
+  projectId: string,
+  query: CurrentThreatQuery,
+): Promise<{ total: number; items: CurrentThreatDto[] }> {
   await getProjectFor(db, actor, projectId);
   const current = await currentAnalyses(db, [projectId]);
   const pathByAnalysis = new Map(current.map((c) => [c.id, c.path]));
@@ -101,7 +117,12 @@ export async function listCurrentThreats(db: Db, actor: Actor, projectId: string
   if (query.triage) where.fingerprint = triageFilter(triage, query.triage);
   const [total, rows] = await Promise.all([
     db.threat.count({ where }),
-    db.threat.findMany({ where, orderBy: [...THREAT_ORDER[query.sort](query.order), { id: "asc" }], take: query.limit, skip: query.offset }),
+    db.threat.findMany({
+      where,
+      orderBy: [...THREAT_ORDER[query.sort](query.order), { id: "asc" }],
+      take: query.limit,
+      skip: query.offset,
+    }),
   ]);
   return {
     total,
@@ -112,7 +133,7 @@ export async function listCurrentThreats(db: Db, actor: Actor, projectId: string
         id: r.id,
         analysisId: r.analysisId,
         path: pathByAnalysis.get(r.analysisId) ?? "",
-        triage: (t?.status ?? "open"),
+        triage: t?.status ?? "open",
         triageOwner: t?.owner ?? null,
         triageExpiresAt: t?.expiresAt?.toISOString() ?? null,
         triageNote: t?.note ?? "",
@@ -127,13 +148,23 @@ const versionNotFound = () => new AppError("request/not-found", "No such templat
  * New, resolved and unchanged threats between two versions of one template, by fingerprint, comparing the
  * latest finished analysis of each version.
  */
-export async function diffVersions(db: Db, actor: Actor, projectId: string, fromId: string, toId: string): Promise<ThreatDiffDto> {
+export async function diffVersions(
+  db: Db,
+  actor: Actor,
+  projectId: string,
+  fromId: string,
+  toId: string,
+): Promise<ThreatDiffDto> {
   await getProjectFor(db, actor, projectId);
-  const versions = await db.templateVersion.findMany({ where: { id: { in: [fromId, toId] }, template: { projectId } }, include: { template: true } });
+  const versions = await db.templateVersion.findMany({
+    where: { id: { in: [fromId, toId] }, template: { projectId } },
+    include: { template: true },
+  });
   const from = versions.find((v) => v.id === fromId);
   const to = versions.find((v) => v.id === toId);
   if (!from || !to) throw versionNotFound();
-  if (from.templateId !== to.templateId) throw new AppError("request/invalid", "Both versions must belong to the same template.");
+  if (from.templateId !== to.templateId)
+    throw new AppError("request/invalid", "Both versions must belong to the same template.");
   const latest = (versionId: string) =>
     db.analysis.findFirst({
       where: { templateVersionId: versionId, status: { in: ["succeeded", "partial"] } },
@@ -143,7 +174,8 @@ export async function diffVersions(db: Db, actor: Actor, projectId: string, from
   const [a, b] = await Promise.all([latest(fromId), latest(toId)]);
   const before = new Map((a?.threats ?? []).map((t) => [t.fingerprint, toThreat(t)]));
   const after = new Map((b?.threats ?? []).map((t) => [t.fingerprint, toThreat(t)]));
-  const pick = (m: Map<string, Threat>, keep: (fp: string) => boolean) => [...m].filter(([fp]) => keep(fp)).map(([, t]) => t);
+  const pick = (m: Map<string, Threat>, keep: (fp: string) => boolean) =>
+    [...m].filter(([fp]) => keep(fp)).map(([, t]) => t);
   return {
     templateId: from.templateId,
     path: from.template.path,
@@ -159,5 +191,11 @@ export async function diffVersions(db: Db, actor: Actor, projectId: string, from
 export async function analysisSource(db: Db, actor: Actor, analysisId: string): Promise<AnalysisSourceDto> {
   const row = await getAnalysisRow(db, actor, analysisId);
   const blob = await db.blob.findUniqueOrThrow({ where: { sha256: row.templateVersion.sha256 } });
-  return { analysisId, path: row.templateVersion.template.path, format: row.format, sha256: blob.sha256, content: blob.content };
+  return {
+    analysisId,
+    path: row.templateVersion.template.path,
+    format: row.format,
+    sha256: blob.sha256,
+    content: blob.content,
+  };
 }

@@ -17,8 +17,17 @@ export const CreateTokenSchema = z.object({
 });
 export type CreateTokenInput = z.infer<typeof CreateTokenSchema>;
 
-
-type TokenRow = { id: string; name: string; prefix: string; teamId: string | null; scopes: string[]; createdAt: Date; lastUsedAt: Date | null; expiresAt: Date | null; revokedAt: Date | null };
+type TokenRow = {
+  id: string;
+  name: string;
+  prefix: string;
+  teamId: string | null;
+  scopes: string[];
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+};
 
 function toDto(t: TokenRow): ApiTokenDto {
   return {
@@ -48,9 +57,15 @@ function requireUser(actor: Actor): string {
  * Creates an API token for the caller and returns its value once; only its sha256 is stored. A token can
  * only be limited to a team the caller belongs to, and cannot do more than the caller (roles cap it at use).
  */
-export async function createToken(db: Db, actor: Actor, input: CreateTokenInput, now = new Date()): Promise<ApiTokenDto & { token: string }> {
+export async function createToken(
+  db: Db,
+  actor: Actor,
+  input: CreateTokenInput,
+  now = new Date(),
+): Promise<ApiTokenDto & { token: string }> {
   const userId = requireUser(actor);
-  if (input.teamId !== undefined && !actor.teams.has(input.teamId)) throw new AppError("request/invalid", "No such team.");
+  if (input.teamId !== undefined && !actor.teams.has(input.teamId))
+    throw new AppError("request/invalid", "No such team.");
   const token = newTokenValue();
   const row = await db.apiToken.create({
     data: {
@@ -63,7 +78,12 @@ export async function createToken(db: Db, actor: Actor, input: CreateTokenInput,
       expiresAt: input.expiresInDays ? new Date(now.getTime() + input.expiresInDays * 86_400_000) : null,
     },
   });
-  await audit({ db, actor }, "token.create", { type: "token", id: row.id, teamId: row.teamId }, { name: row.name, scopes: row.scopes, expiresAt: row.expiresAt?.toISOString() ?? null });
+  await audit(
+    { db, actor },
+    "token.create",
+    { type: "token", id: row.id, teamId: row.teamId },
+    { name: row.name, scopes: row.scopes, expiresAt: row.expiresAt?.toISOString() ?? null },
+  );
   return { ...toDto(row), token };
 }
 
@@ -80,6 +100,12 @@ export async function revokeToken(db: Db, actor: Actor, id: string, now = new Da
   const row = await db.apiToken.findUnique({ where: { id } });
   if (!row || (row.userId !== userId && !actor.isAdmin)) throw new AppError("request/not-found", "No such token.");
   const revoked = row.revokedAt ? row : await db.apiToken.update({ where: { id }, data: { revokedAt: now } });
-  if (!row.revokedAt) await audit({ db, actor }, "token.revoke", { type: "token", id, teamId: row.teamId }, { name: row.name, owner: row.userId });
+  if (!row.revokedAt)
+    await audit(
+      { db, actor },
+      "token.revoke",
+      { type: "token", id, teamId: row.teamId },
+      { name: row.name, owner: row.userId },
+    );
   return toDto(revoked);
 }

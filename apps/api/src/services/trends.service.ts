@@ -12,10 +12,25 @@ const DAY_MS = 86_400_000;
  * snapshot before the window (it anchors the line at the window's left edge) and the window's snapshots, each
  * joined to its analysis's template path.
  */
-export async function projectTrend(db: Db, actor: Actor, projectId: string, days: number, now = new Date()): Promise<RiskPoint[]> {
+export async function projectTrend(
+  db: Db,
+  actor: Actor,
+  projectId: string,
+  days: number,
+  now = new Date(),
+): Promise<RiskPoint[]> {
   await getProjectFor(db, actor, projectId);
   const since = new Date(now.getTime() - days * DAY_MS);
-  const rows = await db.$queryRaw<Array<{ anchor: boolean; at: Date; riskScore: number; threatCount: number; analysisId: string | null; path: string | null }>>`
+  const rows = await db.$queryRaw<
+    Array<{
+      anchor: boolean;
+      at: Date;
+      riskScore: number;
+      threatCount: number;
+      analysisId: string | null;
+      path: string | null;
+    }>
+  >`
     (SELECT true AS anchor, s.at, s."riskScore", s."threatCount", NULL::uuid AS "analysisId", NULL::text AS path
      FROM "RiskSnapshot" s WHERE s."projectId" = ${projectId}::uuid AND s.at < ${since} ORDER BY s.at DESC LIMIT 1)
     UNION ALL

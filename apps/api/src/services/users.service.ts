@@ -16,8 +16,18 @@ export const CreateUserSchema = z.object({
 });
 export const ChangePasswordSchema = z.object({ currentPassword: z.string().max(PASSWORD_MAX), newPassword: Password });
 
-function toDto(u: { id: string; email: string; name: string; isAdmin: boolean; lockedUntil: Date | null; createdAt: Date }, now = new Date()): UserDto {
-  return { id: u.id, email: u.email, name: u.name, isAdmin: u.isAdmin, locked: !!u.lockedUntil && u.lockedUntil > now, createdAt: u.createdAt.toISOString() };
+function toDto(
+  u: { id: string; email: string; name: string; isAdmin: boolean; lockedUntil: Date | null; createdAt: Date },
+  now = new Date(),
+): UserDto {
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    isAdmin: u.isAdmin,
+    locked: !!u.lockedUntil && u.lockedUntil > now,
+    createdAt: u.createdAt.toISOString(),
+  };
 }
 
 function requireInstanceAdmin(actor: Actor): void {
@@ -34,11 +44,24 @@ export async function listUsers(db: Db, actor: Actor): Promise<UserDto[]> {
 export async function createUser(db: Db, actor: Actor, input: z.infer<typeof CreateUserSchema>): Promise<UserDto> {
   requireInstanceAdmin(actor);
   try {
-    const user = await db.user.create({ data: { email: normaliseEmail(input.email), name: input.name, isAdmin: input.isAdmin, passwordHash: await hashPassword(input.password) } });
-    await audit({ db, actor }, "user.create", { type: "user", id: user.id }, { email: user.email, isAdmin: user.isAdmin });
+    const user = await db.user.create({
+      data: {
+        email: normaliseEmail(input.email),
+        name: input.name,
+        isAdmin: input.isAdmin,
+        passwordHash: await hashPassword(input.password),
+      },
+    });
+    await audit(
+      { db, actor },
+      "user.create",
+      { type: "user", id: user.id },
+      { email: user.email, isAdmin: user.isAdmin },
+    );
     return toDto(user);
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") throw new AppError("request/invalid", "A user with that e-mail exists.");
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")
+      throw new AppError("request/invalid", "A user with that e-mail exists.");
     throw error;
   }
 }
@@ -47,14 +70,22 @@ export async function createUser(db: Db, actor: Actor, input: z.infer<typeof Cre
  * Changes the caller's own password after checking the current one, and ends their other sessions.
  * Counts as a failed login when the current password is wrong (it is a password oracle otherwise).
  */
-export async function changePassword(db: Db, actor: Actor, input: z.infer<typeof ChangePasswordSchema>, keepSessionId: string | null): Promise<void> {
+export async function changePassword(
+  db: Db,
+  actor: Actor,
+  input: z.infer<typeof ChangePasswordSchema>,
+  keepSessionId: string | null,
+): Promise<void> {
   if (!actor.userId) throw new AppError("auth/unauthenticated", "Sign in first.");
   const user = await db.user.findUniqueOrThrow({ where: { id: actor.userId } });
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
     await audit({ db, actor }, "user.password.failed", { type: "user", id: user.id });
     throw new AppError("auth/invalid-credentials", "The current password is wrong.");
   }
-  await db.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(input.newPassword), failedLogins: 0, lockedUntil: null } });
+  await db.user.update({
+    where: { id: user.id },
+    data: { passwordHash: await hashPassword(input.newPassword), failedLogins: 0, lockedUntil: null },
+  });
   await db.session.deleteMany({ where: { userId: user.id, ...(keepSessionId ? { id: { not: keepSessionId } } : {}) } });
   await audit({ db, actor }, "user.password.change", { type: "user", id: user.id });
 }
@@ -78,7 +109,8 @@ export async function deleteUser(db: Db, actor: Actor, userId: string): Promise<
   if (userId === actor.userId) throw new AppError("request/invalid", "You cannot delete yourself.");
   const user = await db.user.findUnique({ where: { id: userId } });
   if (!user) throw new AppError("request/not-found", "No such user.");
-  if (user.isAdmin && (await db.user.count({ where: { isAdmin: true } })) <= 1) throw new AppError("request/invalid", "Threatline keeps at least one administrator.");
+  if (user.isAdmin && (await db.user.count({ where: { isAdmin: true } })) <= 1)
+    throw new AppError("request/invalid", "Threatline keeps at least one administrator.");
   await db.user.delete({ where: { id: userId } });
   await audit({ db, actor }, "user.delete", { type: "user", id: userId }, { email: user.email });
 }

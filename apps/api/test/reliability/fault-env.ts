@@ -4,7 +4,9 @@ import type { Harness } from "../harness.ts";
 
 /** A fault scenario's environment over the test harness: its database, its Redis prefix, its API. */
 export async function faultEnv(h: Harness, redisUrl: string): Promise<FaultEnv> {
-  const project = await request(h.app).post("/api/v1/projects").send({ name: `faults-${h.prefix}` });
+  const project = await request(h.app)
+    .post("/api/v1/projects")
+    .send({ name: `faults-${h.prefix}` });
   if (project.status !== 201) throw new Error(`project: ${project.status} ${JSON.stringify(project.body)}`);
   const projectId = (project.body as { id: string }).id;
   return {

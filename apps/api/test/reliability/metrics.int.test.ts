@@ -24,7 +24,12 @@ describe("observability", () => {
     const projectId = (project.body as { id: string }).id;
     const submitted = await request(h.app)
       .post(`/api/v1/projects/${projectId}/submissions`)
-      .send({ files: [{ path: "a.yaml", content: CFN_BUCKET }, { path: "b.yaml", content: `${CFN_BUCKET}\n# b` }] })
+      .send({
+        files: [
+          { path: "a.yaml", content: CFN_BUCKET },
+          { path: "b.yaml", content: `${CFN_BUCKET}\n# b` },
+        ],
+      })
       .expect(202);
     const batchId = (submitted.body as { batchId: string }).batchId;
 
@@ -32,14 +37,24 @@ describe("observability", () => {
     const before = await request(h.app).get("/metrics").expect(200);
     expect(before.headers["content-type"]).toContain("text/plain");
     expect(before.text).toMatch(/threatline_queue_jobs\{queue="analysis",state="waiting"\} 2\b/);
-    expect(before.text).toMatch(/threatline_http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/projects\/:id\/submissions",status="202"\} 1\b/);
+    expect(before.text).toMatch(
+      /threatline_http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/projects\/:id\/submissions",status="202"\} 1\b/,
+    );
 
     h.startWorker({ concurrency: 2 });
-    await waitFor(async () => (await h.database.db.analysis.count({ where: { batchId, status: "succeeded" } })) === 2, 30_000, "both analyses");
-    const after = await waitFor(async () => {
-      const res = await request(h.app).get("/metrics").expect(200);
-      return /threatline_queue_jobs\{queue="analysis",state="completed"\} 2\b/.test(res.text) ? res.text : undefined;
-    }, 10_000, "completed jobs in the queue gauge");
+    await waitFor(
+      async () => (await h.database.db.analysis.count({ where: { batchId, status: "succeeded" } })) === 2,
+      30_000,
+      "both analyses",
+    );
+    const after = await waitFor(
+      async () => {
+        const res = await request(h.app).get("/metrics").expect(200);
+        return /threatline_queue_jobs\{queue="analysis",state="completed"\} 2\b/.test(res.text) ? res.text : undefined;
+      },
+      10_000,
+      "completed jobs in the queue gauge",
+    );
     expect(after).toMatch(/threatline_jobs_total\{name="analyze-template",outcome="succeeded"\} [1-9]/);
     expect(after).toMatch(/threatline_job_duration_seconds_count\{name="analyze-template",status="succeeded"\} [1-9]/);
     expect(after).toContain("process_cpu_user_seconds_total");
@@ -66,14 +81,16 @@ function capturingLogger(): { logger: Logger; lines: Array<{ level: number; msg:
   const lines: Array<{ level: number; msg: string }> = [];
   const stream = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString("utf8").split("\n").filter(Boolean)) lines.push(JSON.parse(line) as { level: number; msg: string });
+      for (const line of chunk.toString("utf8").split("\n").filter(Boolean))
+        lines.push(JSON.parse(line) as { level: number; msg: string });
       done();
     },
   });
   return { logger: pino({ level: "info" }, stream), lines };
 }
 
-const openWarnings = (lines: Array<{ level: number; msg: string }>) => lines.filter((l) => l.level === 40 && l.msg.includes("/metrics is served without authentication"));
+const openWarnings = (lines: Array<{ level: number; msg: string }>) =>
+  lines.filter((l) => l.level === 40 && l.msg.includes("/metrics is served without authentication"));
 
 describe("/metrics with METRICS_TOKEN", () => {
   const token = "scrape-7f3Kq9Lm2Xv8Rt4Wz1";
@@ -88,10 +105,19 @@ describe("/metrics with METRICS_TOKEN", () => {
   });
 
   it("refuses a scrape without the token, with a wrong one, or with an API token: 401 metrics/unauthenticated", async () => {
-    for (const authorization of [undefined, `Bearer ${token}x`, `Bearer ${token.slice(0, -1)}`, `Bearer ${h.adminToken}`, `Basic ${Buffer.from(`x:${token}`).toString("base64")}`, token]) {
+    for (const authorization of [
+      undefined,
+      `Bearer ${token}x`,
+      `Bearer ${token.slice(0, -1)}`,
+      `Bearer ${h.adminToken}`,
+      `Basic ${Buffer.from(`x:${token}`).toString("base64")}`,
+      token,
+    ]) {
       const req = request(h.api).get("/metrics");
       const res = await (authorization === undefined ? req : req.set("authorization", authorization)).expect(401);
-      expect(res.body, String(authorization)).toEqual({ error: { code: "metrics/unauthenticated", message: expect.stringContaining("METRICS_TOKEN") as string } });
+      expect(res.body, String(authorization)).toEqual({
+        error: { code: "metrics/unauthenticated", message: expect.stringContaining("METRICS_TOKEN") as string },
+      });
       expect(res.headers["www-authenticate"]).toMatch(/^Bearer realm="metrics"/);
       expect(res.text).not.toContain("threatline_");
     }
@@ -166,7 +192,9 @@ describe("/metrics without METRICS_TOKEN in production", () => {
   it("takes METRICS_TOKEN from the environment only when it is a usable token", () => {
     expect(ServerConfigSchema.safeParse({ METRICS_TOKEN: "short" }).success).toBe(false);
     expect(ServerConfigSchema.safeParse({ METRICS_TOKEN: "has a space in it 123" }).success).toBe(false);
-    expect(ServerConfigSchema.parse({ METRICS_TOKEN: "scrape-7f3Kq9Lm2Xv8Rt4Wz1" }).METRICS_TOKEN).toBe("scrape-7f3Kq9Lm2Xv8Rt4Wz1");
+    expect(ServerConfigSchema.parse({ METRICS_TOKEN: "scrape-7f3Kq9Lm2Xv8Rt4Wz1" }).METRICS_TOKEN).toBe(
+      "scrape-7f3Kq9Lm2Xv8Rt4Wz1",
+    );
     expect(ApiConfigSchema.parse({}).METRICS_TOKEN).toBeUndefined();
   });
 });

@@ -21,7 +21,11 @@ describe("Redis outage mid-batch", () => {
   });
 
   it("answers 503 queue/unavailable meanwhile, then every accepted file completes exactly once", async () => {
-    const report = await redisOutageScenario(env, { stop: () => redis.stop(), start: () => redis.start() }, { files: 16, outageMs: 10_000, concurrency: 2, llmLatencyMs: 500 });
+    const report = await redisOutageScenario(
+      env,
+      { stop: () => redis.stop(), start: () => redis.start() },
+      { files: 16, outageMs: 10_000, concurrency: 2, llmLatencyMs: 500 },
+    );
     expect(report.duringOutage.length).toBeGreaterThan(0);
     expect(report.duringOutage.every((r) => r.status === 503 && r.code === "queue/unavailable")).toBe(true);
     expect(report.readyDuringOutage).toBe(503);

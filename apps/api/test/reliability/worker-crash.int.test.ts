@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { redisUrl } from "../../../../test/support.ts";
-import { faultMixScenario, sigkillScenario, sigtermScenario, type FaultEnv } from "../../../../scripts/faults/scenarios.ts";
+import {
+  faultMixScenario,
+  sigkillScenario,
+  sigtermScenario,
+  type FaultEnv,
+} from "../../../../scripts/faults/scenarios.ts";
 import { createHarness, type Harness } from "../harness.ts";
 import { faultEnv } from "./fault-env.ts";
 

@@ -6,9 +6,14 @@ import { CFN_BUCKET } from "../fixtures.ts";
 import { waitFor } from "../../../../test/support.ts";
 import { fillPath, mountedRoutes, type MountedRoute } from "./routes.ts";
 
-
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
-const PUBLIC = new Set(["POST /api/v1/auth/login", "GET /api/v1/auth/session", "GET /healthz", "GET /readyz", "GET /metrics"]);
+const PUBLIC = new Set([
+  "POST /api/v1/auth/login",
+  "GET /api/v1/auth/session",
+  "GET /healthz",
+  "GET /readyz",
+  "GET /metrics",
+]);
 const B_PROJECT_NAME = "bravo-secret-project";
 
 /**
@@ -36,16 +41,35 @@ describe("object-level authorization on every mounted route", () => {
     const editor = await h.createUser({ teams: { [teamB]: "editor" } });
     const teamBAdmin = await h.createUser({ teams: { [teamB]: "admin" } });
     const editorToken = await h.tokenFor(editor.id);
-    tokens = { outsider: await h.tokenFor(outsider.id), viewer: await h.tokenFor(viewer.id), readOnly: await h.tokenFor(editor.id, { scopes: ["read"] }) };
+    tokens = {
+      outsider: await h.tokenFor(outsider.id),
+      viewer: await h.tokenFor(viewer.id),
+      readOnly: await h.tokenFor(editor.id, { scopes: ["read"] }),
+    };
     editorSession = await h.login(editor);
 
     const as = (token: string) => ({ Authorization: `Bearer ${token}` });
-    const project = await request(h.api).post("/api/v1/projects").set(as(editorToken)).send({ name: B_PROJECT_NAME, teamId: teamB }).expect(201);
+    const project = await request(h.api)
+      .post("/api/v1/projects")
+      .set(as(editorToken))
+      .send({ name: B_PROJECT_NAME, teamId: teamB })
+      .expect(201);
     const projectId = (project.body as { id: string }).id;
-    const submitted = (await request(h.api).post(`/api/v1/projects/${projectId}/submissions`).set(as(editorToken)).send({ files: [{ path: "b/app.yaml", content: CFN_BUCKET }] }).expect(202)).body as SubmissionResult;
+    const submitted = (
+      await request(h.api)
+        .post(`/api/v1/projects/${projectId}/submissions`)
+        .set(as(editorToken))
+        .send({ files: [{ path: "b/app.yaml", content: CFN_BUCKET }] })
+        .expect(202)
+    ).body as SubmissionResult;
     h.startWorker();
     const analysisId = submitted.analyses[0]!.id;
-    await waitFor(async () => (await h.database.db.analysis.findUniqueOrThrow({ where: { id: analysisId } })).status === "succeeded", 30_000, "B's analysis");
+    await waitFor(
+      async () =>
+        (await h.database.db.analysis.findUniqueOrThrow({ where: { id: analysisId } })).status === "succeeded",
+      30_000,
+      "B's analysis",
+    );
     const threat = await h.database.db.threat.findFirstOrThrow({ where: { analysisId } });
     const editorTokenRow = await h.database.db.apiToken.findFirstOrThrow({ where: { userId: editor.id } });
 
@@ -61,7 +85,16 @@ describe("object-level authorization on every mounted route", () => {
       queueName: "analysis",
       templateVersion: submitted.analyses[0]!.templateVersionId,
     });
-    secrets = [projectId, analysisId, submitted.batchId, B_PROJECT_NAME, threat.fingerprint, editor.email, teamBAdmin.email, editorTokenRow.id];
+    secrets = [
+      projectId,
+      analysisId,
+      submitted.batchId,
+      B_PROJECT_NAME,
+      threat.fingerprint,
+      editor.email,
+      teamBAdmin.email,
+      editorTokenRow.id,
+    ];
     counts = async () => ({
       analyses: await h.database.db.analysis.count({ where: { projectId } }),
       batches: await h.database.db.batch.count({ where: { projectId } }),
@@ -135,7 +168,8 @@ describe("object-level authorization on every mounted route", () => {
       const key = `${route.method} ${route.path}`;
       if (PUBLIC.has(key)) continue;
       const res = await call(route, {});
-      if (res.status !== 401 || (res.body as { error?: { code?: string } }).error?.code !== "auth/unauthenticated") failures.push(`${key} → ${res.status}`);
+      if (res.status !== 401 || (res.body as { error?: { code?: string } }).error?.code !== "auth/unauthenticated")
+        failures.push(`${key} → ${res.status}`);
     }
     expect(failures).toEqual([]);
   });
@@ -161,7 +195,11 @@ describe("object-level authorization on every mounted route", () => {
         if (res.status !== 403) failures.push(`${key} → ${res.status}, want 403`);
       } else if (route.path.includes(":") && !route.path.startsWith("/api/v1/auth")) {
         if (res.status !== 404) failures.push(`${key} → ${res.status}, want 404`);
-      } else if (UNSAFE.has(route.method) && res.status < 400 && !["POST /api/v1/tokens", "POST /api/v1/auth/password"].includes(key)) {
+      } else if (
+        UNSAFE.has(route.method) &&
+        res.status < 400 &&
+        !["POST /api/v1/tokens", "POST /api/v1/auth/password"].includes(key)
+      ) {
         failures.push(`${key} → ${res.status}, want a refusal`);
       }
     }
@@ -176,9 +214,15 @@ describe("object-level authorization on every mounted route", () => {
     const failures: string[] = [];
     for (const route of routes.filter((r) => UNSAFE.has(r.method))) {
       const key = `${route.method} ${route.path}`;
-      if (route.path.startsWith("/api/v1/auth/") || key === "POST /api/v1/tokens" || route.path.startsWith("/api/v1/tokens/")) continue;
+      if (
+        route.path.startsWith("/api/v1/auth/") ||
+        key === "POST /api/v1/tokens" ||
+        route.path.startsWith("/api/v1/tokens/")
+      )
+        continue;
       const res = await call(route, viewer);
-      if (res.status !== 403 || (res.body as { error?: { code?: string } }).error?.code !== "auth/forbidden") failures.push(`${key} → ${res.status}`);
+      if (res.status !== 403 || (res.body as { error?: { code?: string } }).error?.code !== "auth/forbidden")
+        failures.push(`${key} → ${res.status}`);
     }
     expect(failures).toEqual([]);
     expect(await counts()).toEqual(before);
@@ -193,7 +237,10 @@ describe("object-level authorization on every mounted route", () => {
       if (res.status !== 403) failures.push(`${key} → ${res.status}`);
     }
     expect(failures).toEqual([]);
-    await request(h.api).get(`/api/v1/projects/${ids["projects:id"]}/threats`).set("Authorization", `Bearer ${tokens.readOnly}`).expect(200);
+    await request(h.api)
+      .get(`/api/v1/projects/${ids["projects:id"]}/threats`)
+      .set("Authorization", `Bearer ${tokens.readOnly}`)
+      .expect(200);
     expect(await counts()).toEqual(before);
   });
 
@@ -206,7 +253,8 @@ describe("object-level authorization on every mounted route", () => {
         const headers: Record<string, string> = { Cookie: editorSession.cookie };
         if (csrf) headers["X-CSRF-Token"] = csrf;
         const res = await call(route, headers);
-        if (res.status !== 403 || (res.body as { error?: { code?: string } }).error?.code !== "auth/csrf") failures.push(`${key} (${csrf ?? "none"}) → ${res.status}`);
+        if (res.status !== 403 || (res.body as { error?: { code?: string } }).error?.code !== "auth/csrf")
+          failures.push(`${key} (${csrf ?? "none"}) → ${res.status}`);
       }
     }
     expect(failures).toEqual([]);

@@ -1,7 +1,14 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { Option, type Command } from "commander";
-import { type EvalSpec, type EvalSummary, loadEvalCorpus, parseEvalSpec, renderEvalTable, runEval } from "@threatline/llm";
+import {
+  type EvalSpec,
+  type EvalSummary,
+  loadEvalCorpus,
+  parseEvalSpec,
+  renderEvalTable,
+  runEval,
+} from "@threatline/llm";
 import { usageErrorsExit2 } from "../lib/commander.ts";
 import { UsageError } from "../lib/files.ts";
 import { writeOutput } from "../lib/output.ts";
@@ -31,14 +38,18 @@ export function registerEval(program: Command): void {
   const command = program
     .command("eval")
     .description("Measure recall, false positives, tokens, cost and latency of configurations on a labelled corpus")
-    .argument("[paths...]", "corpus files or folders (<name>.<ext> with <name>.expected.json beside it)", ["bench/corpus"])
+    .argument("[paths...]", "corpus files or folders (<name>.<ext> with <name>.expected.json beside it)", [
+      "bench/corpus",
+    ])
     .option(
       "-c, --config <spec>",
       "a configuration, repeatable: rules | bedrock:<model>[@<endpoint>][#<prompt>] | openai:<model>@<base url>[#<prompt>]",
       collect,
       [],
     )
-    .addOption(new Option("-f, --format <format>", "output format").choices(["text", "markdown", "json"]).default("text"))
+    .addOption(
+      new Option("-f, --format <format>", "output format").choices(["text", "markdown", "json"]).default("text"),
+    )
     .option("-o, --output <file>", "write the result to FILE instead of stdout")
     .option("--concurrency <n>", "files analysed at once per model configuration", "4")
     .option("--tpm <n>", "shared limiter quota in tokens per minute (needs Redis); 0 = none", "0")
@@ -59,12 +70,17 @@ async function evaluate(paths: string[], options: EvalCommandOptions): Promise<n
   }
   const concurrency = Number(options.concurrency);
   const tpm = Number(options.tpm);
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError("--concurrency must be a positive integer.");
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new UsageError("--concurrency must be a positive integer.");
   if (!Number.isInteger(tpm) || tpm < 0) throw new UsageError("--tpm must be a non-negative integer.");
   const missing = paths.filter((p) => !existsSync(path.resolve(cwd, p)));
   if (missing.length > 0) throw new UsageError(`Not found: ${missing.join(", ")}.`);
-  const cases = loadEvalCorpus(paths.map((p) => path.resolve(cwd, p)), cwd);
-  if (cases.length === 0) throw new UsageError(`No labelled files (<name>.expected.json beside <name>.<ext>) in ${paths.join(", ")}.`);
+  const cases = loadEvalCorpus(
+    paths.map((p) => path.resolve(cwd, p)),
+    cwd,
+  );
+  if (cases.length === 0)
+    throw new UsageError(`No labelled files (<name>.expected.json beside <name>.<ext>) in ${paths.join(", ")}.`);
 
   // The fake accepts any signature; only a local endpoint gets these stand-in credentials, never AWS.
   const env = { ...process.env };
@@ -79,7 +95,9 @@ async function evaluate(paths: string[], options: EvalCommandOptions): Promise<n
   const summaries: EvalSummary[] = [];
   for (const spec of specs) {
     process.stderr.write(`eval: ${spec.label} on ${cases.length} files…\n`);
-    summaries.push(await runEval(cases, spec, { env, concurrency, tpm, ...(options.redis ? { redisUrl: options.redis } : {}) }));
+    summaries.push(
+      await runEval(cases, spec, { env, concurrency, tpm, ...(options.redis ? { redisUrl: options.redis } : {}) }),
+    );
   }
 
   let content: string;
@@ -93,7 +111,11 @@ async function evaluate(paths: string[], options: EvalCommandOptions): Promise<n
         if (misses.length === 0) continue;
         lines.push(`${s.spec.label}:`);
         for (const r of misses) {
-          const parts = [r.missed.length ? `missed ${r.missed.join(", ")}` : "", r.extraRuleIds.length ? `extra ${r.extraRuleIds.join(", ")}` : "", r.error ? `error ${r.error}` : ""];
+          const parts = [
+            r.missed.length ? `missed ${r.missed.join(", ")}` : "",
+            r.extraRuleIds.length ? `extra ${r.extraRuleIds.join(", ")}` : "",
+            r.error ? `error ${r.error}` : "",
+          ];
           lines.push(`  ${r.path}: ${parts.filter(Boolean).join("; ")}`);
         }
         lines.push("");

@@ -38,7 +38,8 @@ function msFromEnv(name: string, fallback: number): number {
 
 function parseTimeout(value: string): number {
   const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--timeout takes a number of seconds above 0, not '${value}'.`);
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw new UsageError(`--timeout takes a number of seconds above 0, not '${value}'.`);
   return seconds;
 }
 
@@ -54,7 +55,12 @@ export function registerSubmit(program: Command): void {
     .option("--wait", "wait until every analysis is finished and print a summary")
     .option("--fail-on <severity>", "with --wait: exit 1 when a threat at or above SEVERITY is found (implies --wait)")
     .option("--force", "skip the server's LLM cache and pay for fresh answers")
-    .option("--timeout <seconds>", "with --wait: give up after this long (the analyses go on on the server)", parseTimeout, 1800)
+    .option(
+      "--timeout <seconds>",
+      "with --wait: give up after this long (the analyses go on on the server)",
+      parseTimeout,
+      1800,
+    )
     .addHelpText(
       "after",
       "\nExit codes: 0 ok, 1 --fail-on met, 2 usage or server error, 3 an analysis failed, 4 --timeout ran out.",
@@ -88,7 +94,12 @@ async function findOrCreateProject(client: ApiClient, name: string): Promise<Pro
  * Waits for the batch with live progress from the server's event stream (polling if the stream fails), behind
  * a progress bar when stderr is a terminal.
  */
-async function waitForBatch(client: ApiClient, batchId: string, total: number, timeoutSeconds: number): Promise<BatchDto> {
+async function waitForBatch(
+  client: ApiClient,
+  batchId: string,
+  total: number,
+  timeoutSeconds: number,
+): Promise<BatchDto> {
   const bar =
     process.stderr.isTTY && total > 1
       ? new cliProgress.SingleBar(

@@ -67,7 +67,10 @@ export interface SseEvent {
  * Reads Server-Sent Events off a byte stream (the parts of the format the API uses: `event:`, `data:`, comment
  * heartbeats, blank-line dispatch, any line ending). `onBytes` hears of every chunk, heartbeats included.
  */
-export async function* readSse(body: ReadableStream<Uint8Array>, onBytes: () => void = () => undefined): AsyncGenerator<SseEvent> {
+export async function* readSse(
+  body: ReadableStream<Uint8Array>,
+  onBytes: () => void = () => undefined,
+): AsyncGenerator<SseEvent> {
   const decoder = new TextDecoder();
   let buffer = "";
   let event = "";
@@ -113,7 +116,12 @@ export async function* readSse(body: ReadableStream<Uint8Array>, onBytes: () => 
  * with the final batch) and returns the final batch. Returns undefined when the stream cannot be used (refused,
  * cut, stuck, not a stream), so the caller polls instead; `deadline` aborts it.
  */
-async function followStream(client: ApiClient, batchId: string, options: WatchOptions, deadline: AbortSignal): Promise<BatchDto | "unusable"> {
+async function followStream(
+  client: ApiClient,
+  batchId: string,
+  options: WatchOptions,
+  deadline: AbortSignal,
+): Promise<BatchDto | "unusable"> {
   const controller = new AbortController();
   const abort = () => controller.abort();
   deadline.addEventListener("abort", abort);
@@ -130,7 +138,9 @@ async function followStream(client: ApiClient, batchId: string, options: WatchOp
     touch();
     const res = await client.stream(`/batches/${encodeURIComponent(batchId)}/events`, controller.signal);
     if (!(res.headers.get("content-type") ?? "").startsWith("text/event-stream") || !res.body)
-      throw new StreamUnusable(`the server answered ${res.headers.get("content-type") ?? "without a content type"}, not an event stream`);
+      throw new StreamUnusable(
+        `the server answered ${res.headers.get("content-type") ?? "without a content type"}, not an event stream`,
+      );
     const statuses = new Map<string, AnalysisStatus>();
     for await (const message of readSse(res.body, touch)) {
       if (message.event === "snapshot" || message.event === "done") {
@@ -179,7 +189,12 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
  * by polling `GET /batches/:id` when the stream fails (an old server, a proxy that buffers or cuts it).
  * Throws WaitTimeoutError when `timeoutMs` runs out first.
  */
-export async function watchBatch(client: ApiClient, batchId: string, total: number, options: WatchOptions): Promise<BatchDto> {
+export async function watchBatch(
+  client: ApiClient,
+  batchId: string,
+  total: number,
+  options: WatchOptions,
+): Promise<BatchDto> {
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), options.timeoutMs);
   let last: BatchProgress = { done: 0, total, counts: {} };
@@ -204,7 +219,12 @@ export async function watchBatch(client: ApiClient, batchId: string, total: numb
       if (deadline.signal.aborted) throw timedOut();
       let batch: BatchDto;
       try {
-        batch = await client.json<BatchDto>("GET", `/batches/${encodeURIComponent(batchId)}`, undefined, deadline.signal);
+        batch = await client.json<BatchDto>(
+          "GET",
+          `/batches/${encodeURIComponent(batchId)}`,
+          undefined,
+          deadline.signal,
+        );
       } catch (error) {
         if (deadline.signal.aborted) throw timedOut();
         throw error;

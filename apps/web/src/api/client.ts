@@ -19,7 +19,18 @@ import type {
   TriageResultDto,
 } from "@threatline/domain";
 import { apiUrl, createFetchHttp, type Http } from "./http.ts";
-import type { ApiTokenDto, AuditEventDto, CreatedTokenDto, CreateUserInput, MemberDto, Role, TeamBudgetDto, TeamDto, TokenScope, UserDto } from "@threatline/domain";
+import type {
+  ApiTokenDto,
+  AuditEventDto,
+  CreatedTokenDto,
+  CreateUserInput,
+  MemberDto,
+  Role,
+  TeamBudgetDto,
+  TeamDto,
+  TokenScope,
+  UserDto,
+} from "@threatline/domain";
 export {
   TOKEN_SCOPES,
   type ApiTokenDto,
@@ -43,9 +54,6 @@ export interface SessionDto {
   csrfToken?: string | null;
 }
 
-
-
-
 export interface CreateTokenInput {
   name: string;
   scopes: TokenScope[];
@@ -67,7 +75,6 @@ export interface AuditQuery {
   limit?: number;
 }
 
-
 /** A threat of one analysis as `GET /analyses/:id/threats` answers it. */
 export type AnalysisThreatDto = Omit<CurrentThreatDto, "path" | "triageOwner" | "triageExpiresAt" | "triageNote">;
 
@@ -82,7 +89,15 @@ export interface UploadFile {
   file: Blob;
 }
 
-export const EXPORT_FORMATS = ["sarif", "csv", "markdown", "html", "json", "threat-composer", "prototype-json"] as const;
+export const EXPORT_FORMATS = [
+  "sarif",
+  "csv",
+  "markdown",
+  "html",
+  "json",
+  "threat-composer",
+  "prototype-json",
+] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface BatchEventHandlers {
@@ -106,7 +121,8 @@ export function createApi(http: Http, events: BatchEventSource = browserBatchEve
     logout: () => http<undefined>("POST", "/auth/logout"),
     listProjects: () => http<{ items: ProjectDto[] }>("GET", "/projects").then((r) => r.items),
     getProject: (id: string) => http<ProjectDto>("GET", `/projects/${id}`),
-    createProject: (input: { name: string; description?: string; teamId?: string }) => http<ProjectDto>("POST", "/projects", { json: input }),
+    createProject: (input: { name: string; description?: string; teamId?: string }) =>
+      http<ProjectDto>("POST", "/projects", { json: input }),
     submit(projectId: string, files: UploadFile[], force = false) {
       const form = new FormData();
       form.set("source", "web");
@@ -117,47 +133,68 @@ export function createApi(http: Http, events: BatchEventSource = browserBatchEve
       }
       return http<SubmissionResult>("POST", `/projects/${projectId}/submissions`, { form });
     },
-    listBatches: (query: { projectId?: string; limit?: number } = {}) => http<{ items: BatchDto[] }>("GET", "/batches", { query }).then((r) => r.items),
+    listBatches: (query: { projectId?: string; limit?: number } = {}) =>
+      http<{ items: BatchDto[] }>("GET", "/batches", { query }).then((r) => r.items),
     getBatch: (id: string) => http<BatchDto>("GET", `/batches/${id}`),
     cancelBatch: (id: string) => http<BatchDto>("POST", `/batches/${id}/cancel`),
     batchEvents: events,
     getAnalysis: (id: string) => http<AnalysisDto>("GET", `/analyses/${id}`),
-    analysisThreats: (id: string, query: Filters<ThreatQuery>) => http<Page<AnalysisThreatDto>>("GET", `/analyses/${id}/threats`, { query }),
+    analysisThreats: (id: string, query: Filters<ThreatQuery>) =>
+      http<Page<AnalysisThreatDto>>("GET", `/analyses/${id}/threats`, { query }),
     analysisThreatSummary: (id: string) => http<ThreatSummaryDto>("GET", `/analyses/${id}/threat-summary`),
     analysisSource: (id: string) => http<AnalysisSourceDto>("GET", `/analyses/${id}/source`),
-    retryAnalysis: (id: string, force: boolean) => http<AnalysisDto>("POST", `/analyses/${id}/retry`, { json: { force } }),
+    retryAnalysis: (id: string, force: boolean) =>
+      http<AnalysisDto>("POST", `/analyses/${id}/retry`, { json: { force } }),
     dashboard: (days = 30) => http<DashboardDto>("GET", "/dashboard", { query: { days } }),
-    templates: (projectId: string) => http<{ items: TemplateSummary[] }>("GET", `/projects/${projectId}/templates`).then((r) => r.items),
-    timeline: (projectId: string, limit = 100) => http<{ items: AnalysisDto[] }>("GET", `/projects/${projectId}/timeline`, { query: { limit } }).then((r) => r.items),
-    trend: (projectId: string, days = 90) => http<{ items: RiskPoint[] }>("GET", `/projects/${projectId}/trend`, { query: { days } }).then((r) => r.items),
-    currentThreats: (projectId: string, query: Filters<CurrentThreatQuery>) => http<Page<CurrentThreatDto>>("GET", `/projects/${projectId}/threats`, { query }),
-    diff: (projectId: string, from: string, to: string) => http<ThreatDiffDto>("GET", `/projects/${projectId}/diff`, { query: { from, to } }),
-    triage: (projectId: string) => http<{ items: TriageDto[] }>("GET", `/projects/${projectId}/triage`).then((r) => r.items),
+    templates: (projectId: string) =>
+      http<{ items: TemplateSummary[] }>("GET", `/projects/${projectId}/templates`).then((r) => r.items),
+    timeline: (projectId: string, limit = 100) =>
+      http<{ items: AnalysisDto[] }>("GET", `/projects/${projectId}/timeline`, { query: { limit } }).then(
+        (r) => r.items,
+      ),
+    trend: (projectId: string, days = 90) =>
+      http<{ items: RiskPoint[] }>("GET", `/projects/${projectId}/trend`, { query: { days } }).then((r) => r.items),
+    currentThreats: (projectId: string, query: Filters<CurrentThreatQuery>) =>
+      http<Page<CurrentThreatDto>>("GET", `/projects/${projectId}/threats`, { query }),
+    diff: (projectId: string, from: string, to: string) =>
+      http<ThreatDiffDto>("GET", `/projects/${projectId}/diff`, { query: { from, to } }),
+    triage: (projectId: string) =>
+      http<{ items: TriageDto[] }>("GET", `/projects/${projectId}/triage`).then((r) => r.items),
     decide: (projectId: string, fingerprints: string[], decision: TriageDecision) =>
       fingerprints.length === 1
-        ? http<TriageResultDto>("PUT", `/projects/${projectId}/triage/${encodeURIComponent(fingerprints[0]!)}`, { json: decision })
+        ? http<TriageResultDto>("PUT", `/projects/${projectId}/triage/${encodeURIComponent(fingerprints[0]!)}`, {
+            json: decision,
+          })
         : http<TriageResultDto>("POST", `/projects/${projectId}/triage`, { json: { fingerprints, decision } }),
     listTokens: () => http<{ items: ApiTokenDto[] }>("GET", "/tokens").then((r) => r.items),
     createToken: (input: CreateTokenInput) => http<CreatedTokenDto>("POST", "/tokens", { json: input }),
     revokeToken: (id: string) => http<ApiTokenDto>("DELETE", `/tokens/${encodeURIComponent(id)}`),
-    listAudit: (query: AuditQuery) => http<{ items: AuditEventDto[] }>("GET", "/audit", { query: { ...query } }).then((r) => r.items),
+    listAudit: (query: AuditQuery) =>
+      http<{ items: AuditEventDto[] }>("GET", "/audit", { query: { ...query } }).then((r) => r.items),
     listUsers: () => http<{ items: UserDto[] }>("GET", "/users").then((r) => r.items),
     createUser: (input: CreateUserInput) => http<UserDto>("POST", "/users", { json: input }),
     unlockUser: (id: string) => http<UserDto>("POST", `/users/${encodeURIComponent(id)}/unlock`),
     deleteUser: (id: string) => http<undefined>("DELETE", `/users/${encodeURIComponent(id)}`),
     listTeams: () => http<{ items: TeamDto[] }>("GET", "/teams").then((r) => r.items),
     createTeam: (name: string) => http<TeamDto>("POST", "/teams", { json: { name } }),
-    listMembers: (teamId: string) => http<{ items: MemberDto[] }>("GET", `/teams/${encodeURIComponent(teamId)}/members`).then((r) => r.items),
-    addMember: (teamId: string, email: string, role: Role) => http<MemberDto>("POST", `/teams/${encodeURIComponent(teamId)}/members`, { json: { email, role } }),
+    listMembers: (teamId: string) =>
+      http<{ items: MemberDto[] }>("GET", `/teams/${encodeURIComponent(teamId)}/members`).then((r) => r.items),
+    addMember: (teamId: string, email: string, role: Role) =>
+      http<MemberDto>("POST", `/teams/${encodeURIComponent(teamId)}/members`, { json: { email, role } }),
     changeRole: (teamId: string, userId: string, role: Role) =>
-      http<MemberDto>("PATCH", `/teams/${encodeURIComponent(teamId)}/members/${encodeURIComponent(userId)}`, { json: { role } }),
-    removeMember: (teamId: string, userId: string) => http<undefined>("DELETE", `/teams/${encodeURIComponent(teamId)}/members/${encodeURIComponent(userId)}`),
-    setBudget: (teamId: string, llmBudgetUsd: number | null) => http<TeamBudgetDto>("PUT", `/teams/${encodeURIComponent(teamId)}/budget`, { json: { llmBudgetUsd } }),
+      http<MemberDto>("PATCH", `/teams/${encodeURIComponent(teamId)}/members/${encodeURIComponent(userId)}`, {
+        json: { role },
+      }),
+    removeMember: (teamId: string, userId: string) =>
+      http<undefined>("DELETE", `/teams/${encodeURIComponent(teamId)}/members/${encodeURIComponent(userId)}`),
+    setBudget: (teamId: string, llmBudgetUsd: number | null) =>
+      http<TeamBudgetDto>("PUT", `/teams/${encodeURIComponent(teamId)}/budget`, { json: { llmBudgetUsd } }),
     llmSettings: () => http<LlmSettingsDto>("GET", "/settings/llm"),
     importDocument: (projectId: string, filename: string, document: unknown) =>
       http<unknown>("POST", `/projects/${projectId}/imports`, { query: { filename }, json: document }),
     /** A download link: the browser fetches it with the session's cookies. */
-    exportUrl: (kind: "analyses" | "batches" | "projects", id: string, format: ExportFormat) => apiUrl(`/${kind}/${id}/export`, { format }),
+    exportUrl: (kind: "analyses" | "batches" | "projects", id: string, format: ExportFormat) =>
+      apiUrl(`/${kind}/${id}/export`, { format }),
   };
 }
 
@@ -166,8 +203,12 @@ export type Api = ReturnType<typeof createApi>;
 /** Batch progress over Server-Sent Events. */
 export const browserBatchEvents: BatchEventSource = (batchId, handlers) => {
   const source = new EventSource(apiUrl(`/batches/${batchId}/events`), { withCredentials: true });
-  source.addEventListener("snapshot", (e) => handlers.snapshot(JSON.parse((e as MessageEvent<string>).data) as BatchDto));
-  source.addEventListener("analysis", (e) => handlers.analysis(JSON.parse((e as MessageEvent<string>).data) as AnalysisEvent));
+  source.addEventListener("snapshot", (e) =>
+    handlers.snapshot(JSON.parse((e as MessageEvent<string>).data) as BatchDto),
+  );
+  source.addEventListener("analysis", (e) =>
+    handlers.analysis(JSON.parse((e as MessageEvent<string>).data) as AnalysisEvent),
+  );
   source.addEventListener("done", (e) => {
     source.close();
     handlers.done(JSON.parse((e as MessageEvent<string>).data) as BatchDto);

@@ -17,7 +17,9 @@ describe("the fetch wrapper", () => {
   });
 
   it("builds URLs under the API base without empty parameters", () => {
-    expect(apiUrl("/projects/1/threats", { severity: "high", q: "", triage: undefined, offset: 0 })).toBe("/api/v1/projects/1/threats?severity=high&offset=0");
+    expect(apiUrl("/projects/1/threats", { severity: "high", q: "", triage: undefined, offset: 0 })).toBe(
+      "/api/v1/projects/1/threats?severity=high&offset=0",
+    );
   });
 
   it("sends JSON and the CSRF token on unsafe methods only", async () => {

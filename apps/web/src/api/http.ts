@@ -27,7 +27,11 @@ export interface RequestOptions {
 }
 
 /** The one door to the server. Auth (cookies, CSRF header) is added here and nowhere else. */
-export type Http = <T>(method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE", path: string, options?: RequestOptions) => Promise<T>;
+export type Http = <T>(
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE",
+  path: string,
+  options?: RequestOptions,
+) => Promise<T>;
 
 export const API_BASE = "/api/v1";
 
@@ -69,7 +73,13 @@ export function createFetchHttp(fetchImpl: typeof fetch = (...args) => fetch(...
     }
     let res: Response;
     try {
-      res = await fetchImpl(apiUrl(path, options.query), { method, headers, body, credentials: "same-origin", signal: options.signal });
+      res = await fetchImpl(apiUrl(path, options.query), {
+        method,
+        headers,
+        body,
+        credentials: "same-origin",
+        signal: options.signal,
+      });
     } catch (error) {
       if (error instanceof DOMException && error.name === "AbortError") throw error;
       throw new ApiError("network/offline", "The server cannot be reached.", 0);

@@ -7,7 +7,11 @@ import { useSessionStore } from "../stores/session.store.ts";
  */
 export function useProjectTeam() {
   const session = useSessionStore();
-  const options = computed(() => (session.session?.teams ?? []).filter((t) => t.role === "admin" || t.role === "editor").map((t) => ({ label: t.name, value: t.id })));
+  const options = computed(() =>
+    (session.session?.teams ?? [])
+      .filter((t) => t.role === "admin" || t.role === "editor")
+      .map((t) => ({ label: t.name, value: t.id })),
+  );
   const teamId = ref<string | null>(null);
   watch(
     options,

@@ -14,7 +14,12 @@ export function useThreatFilters() {
   function update(patch: Partial<ThreatFilters>) {
     const next: ThreatFilters = { ...filters.value, ...patch };
     if (!("page" in patch)) next.page = 1;
-    const keep = Object.fromEntries(Object.entries(route.query).filter(([k]) => !["category", "severity", "source", "triage", "resource", "q", "sort", "order", "page", "size"].includes(k)));
+    const keep = Object.fromEntries(
+      Object.entries(route.query).filter(
+        ([k]) =>
+          !["category", "severity", "source", "triage", "resource", "q", "sort", "order", "page", "size"].includes(k),
+      ),
+    );
     void router.replace({ query: { ...keep, ...filtersToQuery(next) } });
   }
 

@@ -4,7 +4,11 @@ import { accountPermissions, budgetUse, generatePassword } from "./accounts.ts";
 
 describe("account permissions", () => {
   it("lets an instance administrator manage users, create teams and run every team", () => {
-    const p = accountPermissions({ authenticated: true, user: { id: "u", email: "a@x", name: "", isAdmin: true }, teams: [] });
+    const p = accountPermissions({
+      authenticated: true,
+      user: { id: "u", email: "a@x", name: "", isAdmin: true },
+      teams: [],
+    });
     expect([p.manageUsers, p.createTeams, p.manageTeams, p.canAdminTeam("any")]).toEqual([true, true, true, true]);
   });
 
@@ -13,10 +17,18 @@ describe("account permissions", () => {
       { id: "t1", name: "a", role: "admin" },
       { id: "t2", name: "b", role: "editor" },
     ];
-    const p = accountPermissions({ authenticated: true, user: { id: "u", email: "a@x", name: "", isAdmin: false }, teams });
+    const p = accountPermissions({
+      authenticated: true,
+      user: { id: "u", email: "a@x", name: "", isAdmin: false },
+      teams,
+    });
     expect([p.manageUsers, p.createTeams, p.manageTeams]).toEqual([false, false, true]);
     expect([p.canAdminTeam("t1"), p.canAdminTeam("t2")]).toEqual([true, false]);
-    const editor = accountPermissions({ authenticated: true, user: { id: "u", email: "a@x", name: "", isAdmin: false }, teams: [teams[1]!] });
+    const editor = accountPermissions({
+      authenticated: true,
+      user: { id: "u", email: "a@x", name: "", isAdmin: false },
+      teams: [teams[1]!],
+    });
     expect(editor.manageTeams).toBe(false);
     expect(accountPermissions(null).manageTeams).toBe(false);
   });

@@ -29,7 +29,10 @@ const ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
  * A first password for a new account, handed over by the administrator: 20 characters from an alphabet
  * without look-alikes (no 0/O, 1/l/I), about 116 bits. Rejection sampling keeps every character equally likely.
  */
-export function generatePassword(length = 20, random: (bytes: Uint8Array) => Uint8Array = (b) => crypto.getRandomValues(b)): string {
+export function generatePassword(
+  length = 20,
+  random: (bytes: Uint8Array) => Uint8Array = (b) => crypto.getRandomValues(b),
+): string {
   const n = Math.max(length, PASSWORD_MIN);
   const limit = 256 - (256 % ALPHABET.length);
   let out = "";
@@ -42,7 +45,10 @@ export function generatePassword(length = 20, random: (bytes: Uint8Array) => Uin
 }
 
 /** Spend against a monthly budget, as a percentage for a progress bar (capped at 100) and a state for its colour. */
-export function budgetUse(spentUsd: number, budgetUsd: number | null): { percent: number; state: "none" | "ok" | "warning" | "spent" } {
+export function budgetUse(
+  spentUsd: number,
+  budgetUsd: number | null,
+): { percent: number; state: "none" | "ok" | "warning" | "spent" } {
   if (budgetUsd === null) return { percent: 0, state: "none" };
   if (budgetUsd <= 0 || spentUsd >= budgetUsd) return { percent: 100, state: "spent" };
   const percent = Math.min(100, Math.round((spentUsd / budgetUsd) * 1000) / 10);

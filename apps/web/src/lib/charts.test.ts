@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { RiskPoint } from "@threatline/domain";
-import { countCells, riskTrendOption, sparkPoints, spendOption, strideBarOption, strideHeatmapOption, weeklyChurnOption } from "./charts.ts";
+import {
+  countCells,
+  riskTrendOption,
+  sparkPoints,
+  spendOption,
+  strideBarOption,
+  strideHeatmapOption,
+  weeklyChurnOption,
+} from "./charts.ts";
 
 type Series = Array<{ name?: string; type: string; data: unknown[]; stack?: string }>;
 const seriesOf = (option: unknown) => (option as { series: Series }).series;
@@ -24,7 +32,9 @@ describe("chart option builders", () => {
   });
 
   it("offers a PNG export named after the chart", () => {
-    const option = riskTrendOption(points, "payments-risk") as { toolbox: { feature: { saveAsImage: { name: string } } } };
+    const option = riskTrendOption(points, "payments-risk") as {
+      toolbox: { feature: { saveAsImage: { name: string } } };
+    };
     expect(option.toolbox.feature.saveAsImage.name).toBe("threatline-payments-risk");
   });
 
@@ -62,7 +72,9 @@ describe("chart option builders", () => {
   });
 
   it("fits sparkline points in the box, highest value at the top", () => {
-    const pts = sparkPoints([0, 10, 5], 100, 20, 0).split(" ").map((p) => p.split(",").map(Number));
+    const pts = sparkPoints([0, 10, 5], 100, 20, 0)
+      .split(" ")
+      .map((p) => p.split(",").map(Number));
     expect(pts).toEqual([
       [0, 20],
       [50, 0],

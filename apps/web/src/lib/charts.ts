@@ -23,7 +23,9 @@ const GRID = { left: 48, right: 24, top: 40, bottom: 32, containLabel: true };
 /** A project's risk over time: a step line, and a marker at each point an analysis wrote. */
 export function riskTrendOption(points: readonly RiskPoint[], name = "risk-trend"): EChartsCoreOption {
   const line = points.map((p) => [p.at, p.riskScore]);
-  const markers = points.filter((p) => p.analysisId).map((p) => ({ value: [p.at, p.riskScore], analysisId: p.analysisId, path: p.path }));
+  const markers = points
+    .filter((p) => p.analysisId)
+    .map((p) => ({ value: [p.at, p.riskScore], analysisId: p.analysisId, path: p.path }));
   return {
     aria: { enabled: true },
     toolbox: toolbox(name),
@@ -34,8 +36,23 @@ export function riskTrendOption(points: readonly RiskPoint[], name = "risk-trend
     yAxis: { type: "value", min: 0 },
     dataZoom: [{ type: "inside" }],
     series: [
-      { name: "Risk", type: "line", step: "end", showSymbol: false, data: line, areaStyle: { opacity: 0.12 }, color: "#6366f1" },
-      { name: "Analysis", type: "scatter", symbolSize: 9, data: markers, color: "#0ea5e9", tooltip: { trigger: "item" } },
+      {
+        name: "Risk",
+        type: "line",
+        step: "end",
+        showSymbol: false,
+        data: line,
+        areaStyle: { opacity: 0.12 },
+        color: "#6366f1",
+      },
+      {
+        name: "Analysis",
+        type: "scatter",
+        symbolSize: 9,
+        data: markers,
+        color: "#0ea5e9",
+        tooltip: { trigger: "item" },
+      },
     ],
   };
 }
@@ -50,7 +67,16 @@ export function teamTrendOption(series: DashboardDto["teamRisk"]["series"]): ECh
     grid: GRID,
     xAxis: { type: "category", data: series.map((s) => s.day), boundaryGap: false },
     yAxis: { type: "value", min: 0 },
-    series: [{ name: "Team risk", type: "line", data: series.map((s) => s.riskScore), showSymbol: false, areaStyle: { opacity: 0.15 }, color: "#6366f1" }],
+    series: [
+      {
+        name: "Team risk",
+        type: "line",
+        data: series.map((s) => s.riskScore),
+        showSymbol: false,
+        areaStyle: { opacity: 0.15 },
+        color: "#6366f1",
+      },
+    ],
   };
 }
 
@@ -74,7 +100,9 @@ export function sparkPoints(values: readonly number[], width: number, height: nu
 }
 
 /** Threats per STRIDE category (rows) and severity (columns), with a count in every cell. */
-export function strideHeatmapOption(cells: ReadonlyArray<{ category: StrideCategory; severity: Severity; count: number }>): EChartsCoreOption {
+export function strideHeatmapOption(
+  cells: ReadonlyArray<{ category: StrideCategory; severity: Severity; count: number }>,
+): EChartsCoreOption {
   const max = Math.max(1, ...cells.map((c) => c.count));
   return {
     aria: { enabled: true },
@@ -82,8 +110,22 @@ export function strideHeatmapOption(cells: ReadonlyArray<{ category: StrideCateg
     tooltip: { position: "top" },
     grid: { left: 8, right: 24, top: 40, bottom: 64, containLabel: true },
     xAxis: { type: "category", data: [...SEVERITIES], splitArea: { show: true }, axisLabel: { interval: 0 } },
-    yAxis: { type: "category", data: STRIDE_CATEGORIES.map((c) => STRIDE_LABELS[c]), splitArea: { show: true }, inverse: true },
-    visualMap: { min: 0, max, calculable: true, orient: "horizontal", left: "center", bottom: 0, itemHeight: 160, inRange: { color: ["#eef2ff", "#a5b4fc", "#4f46e5", "#b91c1c"] } },
+    yAxis: {
+      type: "category",
+      data: STRIDE_CATEGORIES.map((c) => STRIDE_LABELS[c]),
+      splitArea: { show: true },
+      inverse: true,
+    },
+    visualMap: {
+      min: 0,
+      max,
+      calculable: true,
+      orient: "horizontal",
+      left: "center",
+      bottom: 0,
+      itemHeight: 160,
+      inRange: { color: ["#eef2ff", "#a5b4fc", "#4f46e5", "#b91c1c"] },
+    },
     series: [
       {
         name: "Open threats",
@@ -97,8 +139,12 @@ export function strideHeatmapOption(cells: ReadonlyArray<{ category: StrideCateg
 }
 
 /** Threats per STRIDE category, stacked by severity. */
-export function strideBarOption(counts: ReadonlyArray<{ category: StrideCategory; severity: Severity; count: number }>, name = "stride-severity"): EChartsCoreOption {
-  const value = (category: StrideCategory, severity: Severity) => counts.find((c) => c.category === category && c.severity === severity)?.count ?? 0;
+export function strideBarOption(
+  counts: ReadonlyArray<{ category: StrideCategory; severity: Severity; count: number }>,
+  name = "stride-severity",
+): EChartsCoreOption {
+  const value = (category: StrideCategory, severity: Severity) =>
+    counts.find((c) => c.category === category && c.severity === severity)?.count ?? 0;
   return {
     aria: { enabled: true },
     toolbox: toolbox(name),
@@ -144,13 +190,19 @@ export function spendOption(days: DashboardDto["llmSpend"]["days"]): EChartsCore
     grid: GRID,
     xAxis: { type: "category", data: days.map((d) => d.day) },
     yAxis: { type: "value", min: 0 },
-    series: [{ name: "Cost (USD)", type: "bar", color: "#0ea5e9", data: days.map((d) => Number(d.costUsd.toFixed(4))) }],
+    series: [
+      { name: "Cost (USD)", type: "bar", color: "#0ea5e9", data: days.map((d) => Number(d.costUsd.toFixed(4))) },
+    ],
   };
 }
 
 /** Counts of threats per category and severity, every cell present. */
-export function countCells(threats: ReadonlyArray<{ category: StrideCategory; severity: Severity }>): Array<{ category: StrideCategory; severity: Severity; count: number }> {
+export function countCells(
+  threats: ReadonlyArray<{ category: StrideCategory; severity: Severity }>,
+): Array<{ category: StrideCategory; severity: Severity; count: number }> {
   const map = new Map<string, number>();
   for (const t of threats) map.set(`${t.category}/${t.severity}`, (map.get(`${t.category}/${t.severity}`) ?? 0) + 1);
-  return STRIDE_CATEGORIES.flatMap((category) => SEVERITIES.map((severity) => ({ category, severity, count: map.get(`${category}/${severity}`) ?? 0 })));
+  return STRIDE_CATEGORIES.flatMap((category) =>
+    SEVERITIES.map((severity) => ({ category, severity, count: map.get(`${category}/${severity}`) ?? 0 })),
+  );
 }

@@ -2,7 +2,9 @@ import type { ApiError } from "../api/http.ts";
 
 type Text = (error: Pick<ApiError, "code" | "message">) => { title: string; hint: string };
 
-const gone = (what: string): Text => () => ({ title: `No such ${what}`, hint: "It may have been deleted, or belong to a team you are not in." });
+const gone =
+  (what: string): Text =>
+  () => ({ title: `No such ${what}`, hint: "It may have been deleted, or belong to a team you are not in." });
 const tooLarge: Text = (e) => ({ title: "Too large", hint: e.message });
 
 /** Texts for the codes people meet in the SPA; any other code shows the server's message. */
@@ -14,7 +16,10 @@ const TEXTS: Partial<Record<ApiError["code"], Text>> = {
   "auth/unauthenticated": () => ({ title: "Please sign in", hint: "Your session has ended." }),
   "auth/forbidden": (e) => ({ title: "Not allowed", hint: e.message }),
   "auth/csrf": () => ({ title: "Your session is out of date", hint: "Reload the page and try again." }),
-  "queue/unavailable": () => ({ title: "The job queue is down", hint: "Nothing was submitted. Try again in a moment." }),
+  "queue/unavailable": () => ({
+    title: "The job queue is down",
+    hint: "Nothing was submitted. Try again in a moment.",
+  }),
   "database/unavailable": () => ({ title: "The database is down", hint: "Try again in a moment." }),
   "request/too-large": tooLarge,
   "request/too-many-files": tooLarge,

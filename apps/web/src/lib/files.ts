@@ -13,7 +13,10 @@ export function isAcceptedFile(path: string): boolean {
 
 /** Paths submitted must be relative with forward slashes; drop a leading slash and `./`. */
 export function normalizePath(path: string): string {
-  return path.replace(/\\/g, "/").replace(/^\/+/, "").replace(/^(\.\/)+/, "");
+  return path
+    .replace(/\\/g, "/")
+    .replace(/^\/+/, "")
+    .replace(/^(\.\/)+/, "");
 }
 
 /**

@@ -1,4 +1,10 @@
-import { STRIDE_LABELS, type AnalysisStatus, type Severity, type StrideCategory, type TriageStatus } from "@threatline/domain";
+import {
+  STRIDE_LABELS,
+  type AnalysisStatus,
+  type Severity,
+  type StrideCategory,
+  type TriageStatus,
+} from "@threatline/domain";
 
 /** Severity colours, readable on light and dark backgrounds alike, and white text on them meets WCAG AA (4.5:1). */
 export const SEVERITY_COLORS: Record<Severity, string> = {

@@ -11,7 +11,9 @@ export interface SnippetLine {
  */
 export function snippetAround(content: string, lines: ReadonlyArray<number | null>, context = 3): SnippetLine[] {
   const all = content.split(/\r?\n/);
-  const targets = [...new Set(lines.filter((l): l is number => l !== null && l >= 1 && l <= all.length))].sort((a, b) => a - b);
+  const targets = [...new Set(lines.filter((l): l is number => l !== null && l >= 1 && l <= all.length))].sort(
+    (a, b) => a - b,
+  );
   if (targets.length === 0) return [];
   const start = Math.max(1, targets[0]! - context);
   const end = Math.min(all.length, targets.at(-1)! + context);

@@ -24,13 +24,29 @@ function threat(over: Partial<Threat> & { triage?: TriageStatus }): Threat & { t
 }
 
 const list = [
-  threat({ title: "Public bucket", category: "InformationDisclosure", severity: "critical", score: 20, resources: [{ id: "AppBucket", type: "AWS::S3::Bucket", file: "a", line: 3 }] }),
-  threat({ title: "Root container", category: "ElevationOfPrivilege", severity: "high", score: 12, triage: "accepted" }),
+  threat({
+    title: "Public bucket",
+    category: "InformationDisclosure",
+    severity: "critical",
+    score: 20,
+    resources: [{ id: "AppBucket", type: "AWS::S3::Bucket", file: "a", line: 3 }],
+  }),
+  threat({
+    title: "Root container",
+    category: "ElevationOfPrivilege",
+    severity: "high",
+    score: 12,
+    triage: "accepted",
+  }),
   threat({ title: "No limits", category: "DenialOfService", severity: "medium", score: 6, ruleId: "K8S-LIMITS" }),
 ];
 
 describe("threat grouping", () => {
   it("groups in STRIDE order, empty groups left out", () => {
-    expect(groupByStride(list).map((g) => g.category)).toEqual(["InformationDisclosure", "DenialOfService", "ElevationOfPrivilege"]);
+    expect(groupByStride(list).map((g) => g.category)).toEqual([
+      "InformationDisclosure",
+      "DenialOfService",
+      "ElevationOfPrivilege",
+    ]);
   });
 });

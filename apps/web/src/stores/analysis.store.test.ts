@@ -8,8 +8,13 @@ import { fakeApi } from "../../test/fake-api.ts";
 import { useAnalysisStore } from "./analysis.store.ts";
 import { useTriageStore } from "./triage.store.ts";
 
-const analysis = (status: AnalysisDto["status"]) => ({ id: "a1", projectId: "p1", batchId: "b1", status, path: "k8s/api.yaml", threatCount: 2 }) as AnalysisDto;
-const threats = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ({ id: `t${from + i}`, fingerprint: `f${from + i}`, triage: "open" }) as AnalysisThreatDto);
+const analysis = (status: AnalysisDto["status"]) =>
+  ({ id: "a1", projectId: "p1", batchId: "b1", status, path: "k8s/api.yaml", threatCount: 2 }) as AnalysisDto;
+const threats = (n: number, from = 0) =>
+  Array.from(
+    { length: n },
+    (_, i) => ({ id: `t${from + i}`, fingerprint: `f${from + i}`, triage: "open" }) as AnalysisThreatDto,
+  );
 const noSummary = () => Promise.resolve({ cells: [], resources: [] });
 
 describe("analysis store", () => {
@@ -20,7 +25,8 @@ describe("analysis store", () => {
     provideApi(
       fakeApi({
         getAnalysis: () => Promise.resolve(analysis("succeeded")),
-        analysisThreatSummary: () => Promise.resolve({ cells: [{ category: "Spoofing", severity: "high", count: 7000 }], resources: ["Bucket"] }),
+        analysisThreatSummary: () =>
+          Promise.resolve({ cells: [{ category: "Spoofing", severity: "high", count: 7000 }], resources: ["Bucket"] }),
         analysisThreats: (_id, q) => {
           queries.push(q);
           return Promise.resolve({ total: 10_000, items: threats(100, q.offset ?? 0) });
@@ -29,8 +35,29 @@ describe("analysis store", () => {
     );
     const store = useAnalysisStore();
     await store.load("a1");
-    await store.loadThreats("a1", { ...DEFAULT_FILTERS, severity: "high", resource: "Bucket", sort: "title", order: "asc", page: 3, pageSize: 100 });
-    expect(queries).toEqual([{ category: undefined, severity: "high", source: undefined, triage: undefined, resource: "Bucket", q: undefined, sort: "title", order: "asc", limit: 100, offset: 200 }]);
+    await store.loadThreats("a1", {
+      ...DEFAULT_FILTERS,
+      severity: "high",
+      resource: "Bucket",
+      sort: "title",
+      order: "asc",
+      page: 3,
+      pageSize: 100,
+    });
+    expect(queries).toEqual([
+      {
+        category: undefined,
+        severity: "high",
+        source: undefined,
+        triage: undefined,
+        resource: "Bucket",
+        q: undefined,
+        sort: "title",
+        order: "asc",
+        limit: 100,
+        offset: 200,
+      },
+    ]);
     expect(store.threats).toHaveLength(100);
     expect(store.threats[0]?.id).toBe("t200");
     expect(store.total).toBe(10_000);
@@ -60,7 +87,13 @@ describe("analysis store", () => {
           calls++;
           return Promise.resolve({ total: 2, items: threats(2) });
         },
-        decide: () => Promise.resolve({ updated: [{ fingerprint: "f0", status: "mitigated", owner: null, expiresAt: null, note: "", updatedAt: "" }], project: { riskScore: 1, threatCount: 1 } }),
+        decide: () =>
+          Promise.resolve({
+            updated: [
+              { fingerprint: "f0", status: "mitigated", owner: null, expiresAt: null, note: "", updatedAt: "" },
+            ],
+            project: { riskScore: 1, threatCount: 1 },
+          }),
       }).api,
     );
     const store = useAnalysisStore();
@@ -98,7 +131,12 @@ describe("analysis store", () => {
   });
 
   it("keeps the error code of a failed load", async () => {
-    provideApi(fakeApi({ getAnalysis: () => Promise.reject(new ApiError("analysis/not-found", "No such analysis.", 404)), analysisThreatSummary: noSummary }).api);
+    provideApi(
+      fakeApi({
+        getAnalysis: () => Promise.reject(new ApiError("analysis/not-found", "No such analysis.", 404)),
+        analysisThreatSummary: noSummary,
+      }).api,
+    );
     const store = useAnalysisStore();
     await store.load("nope");
     expect(store.error?.code).toBe("analysis/not-found");

@@ -1,6 +1,12 @@
 import { defineStore } from "pinia";
 import { ref } from "vue";
-import { isFinalStatus, type AnalysisDto, type AnalysisSourceDto, type ThreatSummaryDto, type TriageStatus } from "@threatline/domain";
+import {
+  isFinalStatus,
+  type AnalysisDto,
+  type AnalysisSourceDto,
+  type ThreatSummaryDto,
+  type TriageStatus,
+} from "@threatline/domain";
 import { useApi, type AnalysisThreatDto } from "../api/client.ts";
 import { filtersToApi, type ThreatFilters } from "../lib/query.ts";
 import { asyncState } from "./async.ts";
@@ -29,7 +35,9 @@ export const useAnalysisStore = defineStore("analysis", () => {
   triage.onDecided((projectId, result) => {
     if (analysis.value?.projectId !== projectId) return;
     const status = new Map(result.updated.map((u) => [u.fingerprint, u.status]));
-    threats.value = threats.value.map((t) => (status.has(t.fingerprint) ? { ...t, triage: status.get(t.fingerprint) as TriageStatus } : t));
+    threats.value = threats.value.map((t) =>
+      status.has(t.fingerprint) ? { ...t, triage: status.get(t.fingerprint) as TriageStatus } : t,
+    );
     // Under a triage filter the page no longer matches it: ask again rather than guess.
     if (lastQuery?.filters.triage) void loadThreats(lastQuery.id, lastQuery.filters);
   });
@@ -77,7 +85,8 @@ export const useAnalysisStore = defineStore("analysis", () => {
     stopWatching = useApi().batchEvents(a.batchId, {
       snapshot: (batch) => {
         const mine = batch.analyses.find((x) => x.id === a.id);
-        if (mine && isFinalStatus(mine.status) && analysis.value && !isFinalStatus(analysis.value.status)) void reloadFinal(a.id);
+        if (mine && isFinalStatus(mine.status) && analysis.value && !isFinalStatus(analysis.value.status))
+          void reloadFinal(a.id);
       },
       analysis: (event) => {
         if (event.analysisId !== a.id) return;

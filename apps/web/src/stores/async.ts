@@ -15,7 +15,9 @@ export function asyncState() {
       const result = await work();
       return mine === generation ? result : undefined;
     } catch (e) {
-      if (mine === generation) error.value = e instanceof ApiError ? e : new ApiError("internal/error", e instanceof Error ? e.message : String(e), 0);
+      if (mine === generation)
+        error.value =
+          e instanceof ApiError ? e : new ApiError("internal/error", e instanceof Error ? e.message : String(e), 0);
       return undefined;
     } finally {
       if (mine === generation) loading.value = false;

@@ -10,11 +10,38 @@ describe("batches store", () => {
   it("re-queues only the failed and canceled files of a batch", async () => {
     const retried: string[] = [];
     const before = batch("b1", [
-      { id: "a1", path: "ok.yaml", status: "succeeded", format: "kubernetes", threatCount: 3, errorCode: null, errorMessage: null },
-      { id: "a2", path: "bad.yaml", status: "failed", format: null, threatCount: 0, errorCode: "template/parse-failed", errorMessage: "x" },
-      { id: "a3", path: "late.yaml", status: "canceled", format: null, threatCount: 0, errorCode: null, errorMessage: null },
+      {
+        id: "a1",
+        path: "ok.yaml",
+        status: "succeeded",
+        format: "kubernetes",
+        threatCount: 3,
+        errorCode: null,
+        errorMessage: null,
+      },
+      {
+        id: "a2",
+        path: "bad.yaml",
+        status: "failed",
+        format: null,
+        threatCount: 0,
+        errorCode: "template/parse-failed",
+        errorMessage: "x",
+      },
+      {
+        id: "a3",
+        path: "late.yaml",
+        status: "canceled",
+        format: null,
+        threatCount: 0,
+        errorCode: null,
+        errorMessage: null,
+      },
     ]);
-    const after = { ...before, analyses: before.analyses.map((a) => (a.id === "a1" ? a : { ...a, status: "queued" as const })) };
+    const after = {
+      ...before,
+      analyses: before.analyses.map((a) => (a.id === "a1" ? a : { ...a, status: "queued" as const })),
+    };
     provideApi(
       fakeApi({
         listBatches: () => Promise.resolve([before]),

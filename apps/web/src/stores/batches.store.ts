@@ -27,5 +27,13 @@ export const useBatchesStore = defineStore("batches", () => {
     return done ? failed.length : 0;
   }
 
-  return { items, loading: state.loading, error: state.error, retrying: retrying.loading, retryError: retrying.error, load, retryFailed };
+  return {
+    items,
+    loading: state.loading,
+    error: state.error,
+    retrying: retrying.loading,
+    retryError: retrying.error,
+    load,
+    retryFailed,
+  };
 });

@@ -7,7 +7,16 @@ import { fakeApi } from "../../test/fake-api.ts";
 import { useProjectStore } from "./project.store.ts";
 import { useTriageStore } from "./triage.store.ts";
 
-const project: ProjectDto = { id: "p1", teamId: "t", name: "payments", description: "", createdAt: "", riskScore: 30, threatCount: 3, lastAnalyzedAt: null };
+const project: ProjectDto = {
+  id: "p1",
+  teamId: "t",
+  name: "payments",
+  description: "",
+  createdAt: "",
+  riskScore: 30,
+  threatCount: 3,
+  lastAnalyzedAt: null,
+};
 
 describe("project store", () => {
   beforeEach(() => setActivePinia(createPinia()));
@@ -24,7 +33,20 @@ describe("project store", () => {
     );
     const store = useProjectStore();
     await store.loadThreats("p1", { ...DEFAULT_FILTERS, severity: "high", page: 3, pageSize: 25 });
-    expect(queries).toEqual([{ category: undefined, severity: "high", source: undefined, triage: undefined, resource: undefined, q: undefined, sort: "score", order: "desc", limit: 25, offset: 50 }]);
+    expect(queries).toEqual([
+      {
+        category: undefined,
+        severity: "high",
+        source: undefined,
+        triage: undefined,
+        resource: undefined,
+        q: undefined,
+        sort: "score",
+        order: "desc",
+        limit: 25,
+        offset: 50,
+      },
+    ]);
     expect(store.threatTotal).toBe(120);
   });
 
@@ -64,7 +86,15 @@ describe("project store", () => {
   });
 
   it("ignores decisions about other projects", async () => {
-    provideApi(fakeApi({ getProject: () => Promise.resolve(project), templates: () => Promise.resolve([]), timeline: () => Promise.resolve([]), trend: () => Promise.resolve([]), decide: () => Promise.resolve({ updated: [], project: { riskScore: 1, threatCount: 1 } }) }).api);
+    provideApi(
+      fakeApi({
+        getProject: () => Promise.resolve(project),
+        templates: () => Promise.resolve([]),
+        timeline: () => Promise.resolve([]),
+        trend: () => Promise.resolve([]),
+        decide: () => Promise.resolve({ updated: [], project: { riskScore: 1, threatCount: 1 } }),
+      }).api,
+    );
     const store = useProjectStore();
     await store.load("p1");
     await useTriageStore().decide("p2", ["x"], { status: "mitigated", note: "" });

@@ -1,6 +1,13 @@
 import { defineStore } from "pinia";
 import { ref } from "vue";
-import type { AnalysisDto, CurrentThreatDto, ProjectDto, RiskPoint, TemplateSummary, ThreatDiffDto } from "@threatline/domain";
+import type {
+  AnalysisDto,
+  CurrentThreatDto,
+  ProjectDto,
+  RiskPoint,
+  TemplateSummary,
+  ThreatDiffDto,
+} from "@threatline/domain";
 import { useApi } from "../api/client.ts";
 import { filtersToApi, type ThreatFilters } from "../lib/query.ts";
 import { asyncState } from "./async.ts";
@@ -40,7 +47,12 @@ export const useProjectStore = defineStore("project", () => {
     }
     const result = await state.run(async () => {
       const api = useApi();
-      const [p, t, tl, tr] = await Promise.all([api.getProject(id), api.templates(id), api.timeline(id, 100), api.trend(id, 90)]);
+      const [p, t, tl, tr] = await Promise.all([
+        api.getProject(id),
+        api.templates(id),
+        api.timeline(id, 100),
+        api.trend(id, 90),
+      ]);
       return { p, t, tl, tr };
     });
     if (!result) return;
@@ -51,7 +63,9 @@ export const useProjectStore = defineStore("project", () => {
   }
 
   async function loadTrend(id: string) {
-    const points = await useApi().trend(id, 90).catch(() => undefined);
+    const points = await useApi()
+      .trend(id, 90)
+      .catch(() => undefined);
     if (points) trend.value = points;
   }
 

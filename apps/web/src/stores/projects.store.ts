@@ -22,7 +22,9 @@ export const useProjectsStore = defineStore("projects", () => {
 
   /** Creates a project and adds it to the list; undefined (with `creating.error` set) when refused. */
   async function create(name: string, description = "", teamId?: string | null): Promise<ProjectDto | undefined> {
-    const project = await creating.run(() => useApi().createProject({ name, description, ...(teamId ? { teamId } : {}) }));
+    const project = await creating.run(() =>
+      useApi().createProject({ name, description, ...(teamId ? { teamId } : {}) }),
+    );
     if (project) items.value = [...items.value, project].sort((a, b) => a.name.localeCompare(b.name));
     return project;
   }
@@ -42,5 +44,17 @@ export const useProjectsStore = defineStore("projects", () => {
     return result !== undefined;
   }
 
-  return { importDocument, importing: importing.loading, importError: importing.error, items, loaded, loading: list.loading, error: list.error, load, create, creating: creating.loading, createError: creating.error };
+  return {
+    importDocument,
+    importing: importing.loading,
+    importError: importing.error,
+    items,
+    loaded,
+    loading: list.loading,
+    error: list.error,
+    load,
+    create,
+    creating: creating.loading,
+    createError: creating.error,
+  };
 });

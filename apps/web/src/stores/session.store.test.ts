@@ -10,7 +10,16 @@ describe("session store", () => {
   afterEach(() => setCsrfToken(null));
 
   it("signs in and sends the session's CSRF token on the next unsafe request", async () => {
-    provideApi(fakeApi({ login: () => Promise.resolve({ authenticated: true, user: { id: "u", email: "a@b.c", name: "", isAdmin: true }, csrfToken: "csrf-1" }) }).api);
+    provideApi(
+      fakeApi({
+        login: () =>
+          Promise.resolve({
+            authenticated: true,
+            user: { id: "u", email: "a@b.c", name: "", isAdmin: true },
+            csrfToken: "csrf-1",
+          }),
+      }).api,
+    );
     const store = useSessionStore();
     expect(await store.login("a@b.c", "pw")).toBe(true);
     let sent: Record<string, string> = {};

@@ -40,7 +40,9 @@ export const useSessionStore = defineStore("session", () => {
   }
 
   async function logout() {
-    await useApi().logout().catch(() => undefined);
+    await useApi()
+      .logout()
+      .catch(() => undefined);
     apply({ authenticated: false });
   }
 
@@ -48,5 +50,15 @@ export const useSessionStore = defineStore("session", () => {
     apply({ authenticated: false });
   }
 
-  return { session, checked, error: state.error, signingIn: signingIn.loading, loginError: signingIn.error, load, login, logout, expire };
+  return {
+    session,
+    checked,
+    error: state.error,
+    signingIn: signingIn.loading,
+    loginError: signingIn.error,
+    load,
+    login,
+    logout,
+    expire,
+  };
 });

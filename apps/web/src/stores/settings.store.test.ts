@@ -31,7 +31,10 @@ describe("settings store", () => {
         llmSettings: () => Promise.resolve(settings()),
         setBudget: (teamId, llmBudgetUsd) => {
           sent.push([teamId, llmBudgetUsd]);
-          return Promise.resolve({ teamId, llmBudgetUsd: llmBudgetUsd === null ? null : Math.round(llmBudgetUsd * 100) / 100 });
+          return Promise.resolve({
+            teamId,
+            llmBudgetUsd: llmBudgetUsd === null ? null : Math.round(llmBudgetUsd * 100) / 100,
+          });
         },
       }).api,
     );
@@ -41,7 +44,10 @@ describe("settings store", () => {
     expect(store.llm?.teams.map((t) => t.budgetUsd)).toEqual([12.35, 20]);
     expect(await store.setBudget("t2", null)).toBe(true);
     expect(store.llm?.teams.map((t) => t.budgetUsd)).toEqual([12.35, null]);
-    expect(sent).toEqual([["t1", 12.345], ["t2", null]]);
+    expect(sent).toEqual([
+      ["t1", 12.345],
+      ["t2", null],
+    ]);
     expect(store.savingTeamId).toBeNull();
   });
 

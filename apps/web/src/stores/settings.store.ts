@@ -23,9 +23,22 @@ export const useSettingsStore = defineStore("settings", () => {
     const result = await saving.run(() => useApi().setBudget(teamId, budgetUsd));
     savingTeamId.value = null;
     if (!result) return false;
-    if (llm.value) llm.value = { ...llm.value, teams: llm.value.teams.map((t) => (t.id === teamId ? { ...t, budgetUsd: result.llmBudgetUsd } : t)) };
+    if (llm.value)
+      llm.value = {
+        ...llm.value,
+        teams: llm.value.teams.map((t) => (t.id === teamId ? { ...t, budgetUsd: result.llmBudgetUsd } : t)),
+      };
     return true;
   }
 
-  return { llm, loading: state.loading, error: state.error, saving: saving.loading, savingTeamId, saveError: saving.error, load, setBudget };
+  return {
+    llm,
+    loading: state.loading,
+    error: state.error,
+    saving: saving.loading,
+    savingTeamId,
+    saveError: saving.error,
+    load,
+    setBudget,
+  };
 });

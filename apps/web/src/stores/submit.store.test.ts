@@ -41,15 +41,38 @@ describe("submit store", () => {
     const stream = fake.stream("b1");
     stream.analysis({ analysisId: "a1", batchId: "b1", projectId: "p1", status: "running", at: "" });
     stream.analysis({ analysisId: "a1", batchId: "b1", projectId: "p1", status: "succeeded", threatCount: 7, at: "" });
-    stream.analysis({ analysisId: "a2", batchId: "b1", projectId: "p1", status: "failed", errorCode: "template/parse-failed", at: "" });
+    stream.analysis({
+      analysisId: "a2",
+      batchId: "b1",
+      projectId: "p1",
+      status: "failed",
+      errorCode: "template/parse-failed",
+      at: "",
+    });
     expect(store.counts).toEqual({ total: 2, done: 2, failed: 1 });
     expect(store.progress[0]).toMatchObject({ status: "succeeded", threatCount: 7 });
     expect(store.progress[1]).toMatchObject({ status: "failed", errorCode: "template/parse-failed" });
 
     stream.done(
       batch("b1", [
-        { id: "a1", path: "k8s/api.yaml", status: "succeeded", format: "kubernetes", threatCount: 7, errorCode: null, errorMessage: null },
-        { id: "a2", path: "k8s/db.yaml", status: "failed", format: null, threatCount: 0, errorCode: "template/parse-failed", errorMessage: "bad YAML at line 3" },
+        {
+          id: "a1",
+          path: "k8s/api.yaml",
+          status: "succeeded",
+          format: "kubernetes",
+          threatCount: 7,
+          errorCode: null,
+          errorMessage: null,
+        },
+        {
+          id: "a2",
+          path: "k8s/db.yaml",
+          status: "failed",
+          format: null,
+          threatCount: 0,
+          errorCode: "template/parse-failed",
+          errorMessage: "bad YAML at line 3",
+        },
       ]),
     );
     expect(store.live).toBe(false);
@@ -69,8 +92,25 @@ describe("submit store", () => {
 
   it("cancels queued files and closes the stream when stopped", async () => {
     const fake = fakeApi({
-      submit: () => Promise.resolve({ batchId: "b2", analyses: [{ id: "a1", path: "a.yaml", templateVersionId: "v", deduplicated: false }] }),
-      cancelBatch: () => Promise.resolve(batch("b2", [{ id: "a1", path: "a.yaml", status: "canceled", format: null, threatCount: 0, errorCode: null, errorMessage: null }])),
+      submit: () =>
+        Promise.resolve({
+          batchId: "b2",
+          analyses: [{ id: "a1", path: "a.yaml", templateVersionId: "v", deduplicated: false }],
+        }),
+      cancelBatch: () =>
+        Promise.resolve(
+          batch("b2", [
+            {
+              id: "a1",
+              path: "a.yaml",
+              status: "canceled",
+              format: null,
+              threatCount: 0,
+              errorCode: null,
+              errorMessage: null,
+            },
+          ]),
+        ),
     });
     provideApi(fake.api);
     const store = useSubmitStore();

@@ -47,7 +47,9 @@ export const useSubmitStore = defineStore("submit", () => {
     const byId = new Map(batch.analyses.map((a) => [a.id, a]));
     progress.value = progress.value.map((p) => {
       const a = byId.get(p.analysisId);
-      return a ? { ...p, status: a.status, threatCount: a.threatCount, errorCode: a.errorCode, errorMessage: a.errorMessage } : p;
+      return a
+        ? { ...p, status: a.status, threatCount: a.threatCount, errorCode: a.errorCode, errorMessage: a.errorMessage }
+        : p;
     });
   }
 
@@ -80,7 +82,15 @@ export const useSubmitStore = defineStore("submit", () => {
     batchId.value = id;
     if (initial) {
       projectId.value = initial.projectId;
-      progress.value = initial.analyses.map((a) => ({ analysisId: a.id, path: a.path, status: a.status, threatCount: a.threatCount, errorCode: a.errorCode, errorMessage: a.errorMessage, deduplicated: false }));
+      progress.value = initial.analyses.map((a) => ({
+        analysisId: a.id,
+        path: a.path,
+        status: a.status,
+        threatCount: a.threatCount,
+        errorCode: a.errorCode,
+        errorMessage: a.errorMessage,
+        deduplicated: false,
+      }));
     }
     live.value = true;
     streamError.value = false;
@@ -93,7 +103,12 @@ export const useSubmitStore = defineStore("submit", () => {
         streamError.value = false;
         progress.value = progress.value.map((p) =>
           p.analysisId === event.analysisId
-            ? { ...p, status: event.status, threatCount: event.threatCount ?? p.threatCount, errorCode: event.errorCode ?? null }
+            ? {
+                ...p,
+                status: event.status,
+                threatCount: event.threatCount ?? p.threatCount,
+                errorCode: event.errorCode ?? null,
+              }
             : p,
         );
       },

@@ -5,14 +5,30 @@ import { ApiError } from "../api/http.ts";
 import { fakeApi } from "../../test/fake-api.ts";
 import { useTeamsStore } from "./teams.store.ts";
 
-const team = (id: string, role: Role | null = "admin"): TeamDto => ({ id, name: id, role, createdAt: "2026-11-20T10:00:00.000Z" });
-const member = (email: string, role: Role): MemberDto => ({ userId: email.split("@")[0]!, email, name: "", role, since: "2026-11-20T10:00:00.000Z" });
+const team = (id: string, role: Role | null = "admin"): TeamDto => ({
+  id,
+  name: id,
+  role,
+  createdAt: "2026-11-20T10:00:00.000Z",
+});
+const member = (email: string, role: Role): MemberDto => ({
+  userId: email.split("@")[0]!,
+  email,
+  name: "",
+  role,
+  since: "2026-11-20T10:00:00.000Z",
+});
 
 describe("teams store", () => {
   beforeEach(() => setActivePinia(createPinia()));
 
   it("creates a team into the sorted list", async () => {
-    provideApi(fakeApi({ listTeams: () => Promise.resolve([team("alpha"), team("omega")]), createTeam: (name) => Promise.resolve(team(name)) }).api);
+    provideApi(
+      fakeApi({
+        listTeams: () => Promise.resolve([team("alpha"), team("omega")]),
+        createTeam: (name) => Promise.resolve(team(name)),
+      }).api,
+    );
     const store = useTeamsStore();
     await store.load();
     await store.create("payments");
@@ -68,7 +84,9 @@ describe("teams store", () => {
     provideApi(
       fakeApi({
         listMembers: (teamId) =>
-          teamId === "slow" ? new Promise<MemberDto[]>((resolve) => (releaseFirst = resolve)) : Promise.resolve([member("fast@x.test", "admin")]),
+          teamId === "slow"
+            ? new Promise<MemberDto[]>((resolve) => (releaseFirst = resolve))
+            : Promise.resolve([member("fast@x.test", "admin")]),
       }).api,
     );
     const store = useTeamsStore();
@@ -81,7 +99,15 @@ describe("teams store", () => {
   });
 
   it("says why a member could not be added", async () => {
-    provideApi(fakeApi({ listMembers: () => Promise.resolve([]), addMember: () => Promise.reject(new ApiError("request/not-found", "No user with that e-mail; an administrator creates users first.", 404)) }).api);
+    provideApi(
+      fakeApi({
+        listMembers: () => Promise.resolve([]),
+        addMember: () =>
+          Promise.reject(
+            new ApiError("request/not-found", "No user with that e-mail; an administrator creates users first.", 404),
+          ),
+      }).api,
+    );
     const store = useTeamsStore();
     await store.select("t1");
     expect(await store.addMember("ghost@x.test", "viewer")).toBeNull();

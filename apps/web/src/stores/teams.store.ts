@@ -48,7 +48,10 @@ export const useTeamsStore = defineStore("teams", () => {
   }
 
   /** Runs a member change on the selected team; its answer updates the list if that team is still the one shown. */
-  async function changeMember(state: ReturnType<typeof asyncState>, call: (teamId: string) => Promise<MemberDto>): Promise<MemberDto | null> {
+  async function changeMember(
+    state: ReturnType<typeof asyncState>,
+    call: (teamId: string) => Promise<MemberDto>,
+  ): Promise<MemberDto | null> {
     const teamId = selectedId.value;
     if (!teamId) return null;
     const member = await state.run(() => call(teamId));

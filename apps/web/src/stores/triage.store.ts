@@ -9,7 +9,11 @@ export const useTriageStore = defineStore("triage", () => {
   const listeners = new Set<(projectId: string, result: TriageResultDto) => void>();
 
   /** Records a decision for one or many fingerprints; returns the new project risk, or undefined on error. */
-  async function decide(projectId: string, fingerprints: string[], decision: TriageDecision): Promise<TriageResultDto | undefined> {
+  async function decide(
+    projectId: string,
+    fingerprints: string[],
+    decision: TriageDecision,
+  ): Promise<TriageResultDto | undefined> {
     const result = await state.run(() => useApi().decide(projectId, fingerprints, decision));
     if (result) for (const listener of listeners) listener(projectId, result);
     return result;

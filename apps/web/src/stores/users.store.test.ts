@@ -6,7 +6,15 @@ import { fakeApi } from "../../test/fake-api.ts";
 import { useUsersStore } from "./users.store.ts";
 
 function user(email: string, extra: Partial<UserDto> = {}): UserDto {
-  return { id: email.split("@")[0]!, email, name: "", isAdmin: false, locked: false, createdAt: "2026-11-20T10:00:00.000Z", ...extra };
+  return {
+    id: email.split("@")[0]!,
+    email,
+    name: "",
+    isAdmin: false,
+    locked: false,
+    createdAt: "2026-11-20T10:00:00.000Z",
+    ...extra,
+  };
 }
 
 describe("users store", () => {
@@ -25,7 +33,12 @@ describe("users store", () => {
     );
     const store = useUsersStore();
     await store.load();
-    const created = await store.create({ email: "mia@x.test", name: "Mia", password: "a long first password", isAdmin: false });
+    const created = await store.create({
+      email: "mia@x.test",
+      name: "Mia",
+      password: "a long first password",
+      isAdmin: false,
+    });
     expect(created?.email).toBe("mia@x.test");
     expect(sent).toEqual([{ email: "mia@x.test", name: "Mia", password: "a long first password", isAdmin: false }]);
     expect(store.items.map((u) => u.email)).toEqual(["alice@x.test", "mia@x.test", "zed@x.test"]);
@@ -33,7 +46,11 @@ describe("users store", () => {
   });
 
   it("keeps a refused creation's code for the form and adds nothing", async () => {
-    provideApi(fakeApi({ createUser: () => Promise.reject(new ApiError("request/invalid", "A user with that e-mail exists.", 400)) }).api);
+    provideApi(
+      fakeApi({
+        createUser: () => Promise.reject(new ApiError("request/invalid", "A user with that e-mail exists.", 400)),
+      }).api,
+    );
     const store = useUsersStore();
     expect(await store.create({ email: "a@x.test", password: "a long first password" })).toBeNull();
     expect(store.createError?.code).toBe("request/invalid");
@@ -51,7 +68,10 @@ describe("users store", () => {
     const store = useUsersStore();
     await store.load();
     expect(await store.unlock("a")).toBe(true);
-    expect(store.items.map((u) => [u.email, u.locked])).toEqual([["a@x.test", false], ["b@x.test", false]]);
+    expect(store.items.map((u) => [u.email, u.locked])).toEqual([
+      ["a@x.test", false],
+      ["b@x.test", false],
+    ]);
     expect(await store.remove("b")).toBe(true);
     expect(store.items.map((u) => u.email)).toEqual(["a@x.test"]);
   });
@@ -60,7 +80,8 @@ describe("users store", () => {
     provideApi(
       fakeApi({
         listUsers: () => Promise.resolve([user("a@x.test", { isAdmin: true })]),
-        deleteUser: () => Promise.reject(new ApiError("request/invalid", "Threatline keeps at least one administrator.", 400)),
+        deleteUser: () =>
+          Promise.reject(new ApiError("request/invalid", "Threatline keeps at least one administrator.", 400)),
       }).api,
     );
     const store = useUsersStore();

@@ -51,7 +51,12 @@ const llmTokens = once(
 
 const llmCost = once(
   "threatline_llm_cost_usd_total",
-  () => new Counter({ name: "threatline_llm_cost_usd_total", help: "Estimated LLM spend in US dollars.", registers: [registry] }),
+  () =>
+    new Counter({
+      name: "threatline_llm_cost_usd_total",
+      help: "Estimated LLM spend in US dollars.",
+      registers: [registry],
+    }),
 );
 
 const llmCalls = once(
@@ -78,7 +83,8 @@ function seconds(job: Job): number | undefined {
 /** Records every job attempt of this worker: duration and outcome. */
 export function instrumentWorker(worker: Worker): void {
   worker.on("completed", (job: Job, result: unknown) => {
-    const status = typeof result === "object" && result !== null && "status" in result ? String((result).status) : "completed";
+    const status =
+      typeof result === "object" && result !== null && "status" in result ? String(result.status) : "completed";
     jobOutcomes.inc({ name: job.name, outcome: status });
     const s = seconds(job);
     if (s !== undefined) jobDuration.observe({ name: job.name, status }, s);
@@ -121,7 +127,10 @@ export function instrumentLlm(llm: LlmStage): LlmStage {
  * Serves `GET /metrics` (and `/healthz`) for a standalone worker process on loopback (or `host`); with a
  * token, `/metrics` answers only requests that carry it as a bearer token.
  */
-export async function serveWorkerMetrics(options: { port: number; host: string; token?: string | undefined }, logger: Logger): Promise<Server> {
+export async function serveWorkerMetrics(
+  options: { port: number; host: string; token?: string | undefined },
+  logger: Logger,
+): Promise<Server> {
   ensureDefaultMetrics();
   const server = createServer((req, res) => {
     const path = (req.url ?? "").split("?")[0];
@@ -148,8 +157,17 @@ export async function serveWorkerMetrics(options: { port: number; host: string; 
     res.writeHead(path === "/healthz" ? 200 : 404, { "Content-Type": "text/plain" });
     res.end(path === "/healthz" ? "ok\n" : "not found\n");
   });
-  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(options.port, options.host, resolve));
+  await new Promise<void>((resolve, reject) =>
+    server.once("error", reject).listen(options.port, options.host, resolve),
+  );
   const address = server.address();
-  logger.info({ port: typeof address === "object" && address ? address.port : options.port, host: options.host, token: Boolean(options.token) }, "worker metrics on /metrics");
+  logger.info(
+    {
+      port: typeof address === "object" && address ? address.port : options.port,
+      host: options.host,
+      token: Boolean(options.token),
+    },
+    "worker metrics on /metrics",
+  );
   return server;
 }

@@ -9,6 +9,9 @@ export async function teamBudgetExhausted(db: Db, teamId: string, now: Date = ne
   const team = await db.team.findUnique({ where: { id: teamId }, select: { llmBudgetUsd: true } });
   if (!team || team.llmBudgetUsd === null) return false;
   const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-  const spent = await db.analysis.aggregate({ _sum: { costUsd: true }, where: { project: { teamId }, finishedAt: { gte: monthStart } } });
+  const spent = await db.analysis.aggregate({
+    _sum: { costUsd: true },
+    where: { project: { teamId }, finishedAt: { gte: monthStart } },
+  });
   return Number(spent._sum.costUsd ?? 0) >= Number(team.llmBudgetUsd);
 }

@@ -38,7 +38,8 @@ export class EnginePool {
     try {
       return (await this.pool.run({ files, focus }, { signal: controller.signal })) as AnalyzeResult;
     } catch (error) {
-      if (controller.signal.aborted) throw new EngineTimeoutError(`The engine took longer than ${this.options.timeoutMs} ms`);
+      if (controller.signal.aborted)
+        throw new EngineTimeoutError(`The engine took longer than ${this.options.timeoutMs} ms`);
       throw error;
     } finally {
       clearTimeout(timer);

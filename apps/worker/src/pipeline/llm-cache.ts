@@ -22,7 +22,13 @@ export class PostgresLlmCache implements LlmCache {
   }
 
   async set(key: string, value: CachedAnswer): Promise<void> {
-    const data = { model: value.model, promptHash: value.promptHash, threats: value.threats, inputTokens: value.inputTokens, outputTokens: value.outputTokens };
+    const data = {
+      model: value.model,
+      promptHash: value.promptHash,
+      threats: value.threats,
+      inputTokens: value.inputTokens,
+      outputTokens: value.outputTokens,
+    };
     await this.db.llmCacheEntry.upsert({ where: { key }, create: { key, ...data }, update: data });
   }
 }

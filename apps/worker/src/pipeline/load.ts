@@ -36,7 +36,8 @@ export async function loadAnalysis(db: Db, analysisId: string): Promise<LoadedAn
     });
     for (const sibling of siblings) {
       const latest = sibling.versions[0];
-      if (latest && posix.dirname(sibling.path) === dir) files.push({ path: sibling.path, content: latest.blob.content });
+      if (latest && posix.dirname(sibling.path) === dir)
+        files.push({ path: sibling.path, content: latest.blob.content });
     }
   }
   return {

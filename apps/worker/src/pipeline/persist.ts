@@ -9,7 +9,14 @@ export interface AnalysisOutcome {
   provider: string;
   model: string | null;
   promptHash: string | null;
-  usage: { inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number; latencyMs: number | null; costUsd: number };
+  usage: {
+    inputTokens: number;
+    outputTokens: number;
+    cacheReadTokens: number;
+    cacheWriteTokens: number;
+    latencyMs: number | null;
+    costUsd: number;
+  };
   cacheHit: boolean;
   ungroundedCount: number;
   error: { code: string; message: string } | null;
@@ -19,7 +26,13 @@ export interface AnalysisOutcome {
  * Writes an analysis's result in one transaction: its threats replace whatever an earlier attempt wrote (so a
  * retried job never duplicates), its counters and status are set, and the project's risk is refreshed.
  */
-export async function persistOutcome(db: Db, analysisId: string, projectId: string, startedAt: Date, outcome: AnalysisOutcome): Promise<void> {
+export async function persistOutcome(
+  db: Db,
+  analysisId: string,
+  projectId: string,
+  startedAt: Date,
+  outcome: AnalysisOutcome,
+): Promise<void> {
   const finishedAt = new Date();
   await db.$transaction(
     async (tx) => {
@@ -69,8 +82,15 @@ export async function persistOutcome(db: Db, analysisId: string, projectId: stri
  * New and resolved threats against the previous finished analysis of the same template, by fingerprint, kept
  * on the analysis so that "new vs resolved per week" is a sum rather than a comparison of every pair of runs.
  */
-async function threatChurn(tx: Prisma.TransactionClient, analysisId: string, threats: Threat[]): Promise<{ new: number; resolved: number }> {
-  const self = await tx.analysis.findUniqueOrThrow({ where: { id: analysisId }, select: { templateVersion: { select: { templateId: true } } } });
+async function threatChurn(
+  tx: Prisma.TransactionClient,
+  analysisId: string,
+  threats: Threat[],
+): Promise<{ new: number; resolved: number }> {
+  const self = await tx.analysis.findUniqueOrThrow({
+    where: { id: analysisId },
+    select: { templateVersion: { select: { templateId: true } } },
+  });
   const previous = await tx.analysis.findFirst({
     where: {
       id: { not: analysisId },

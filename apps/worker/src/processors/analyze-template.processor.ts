@@ -12,10 +12,19 @@ import { type AnalysisOutcome, persistOutcome } from "../pipeline/persist.ts";
 const DONE: readonly string[] = ["succeeded", "partial", "failed", "canceled"];
 
 function isThrottle(error: unknown): error is Error & { retryAfterMs: number } {
-  return error instanceof Error && error.name === "LlmThrottledError" && typeof (error as { retryAfterMs?: unknown }).retryAfterMs === "number";
+  return (
+    error instanceof Error &&
+    error.name === "LlmThrottledError" &&
+    typeof (error as { retryAfterMs?: unknown }).retryAfterMs === "number"
+  );
 }
 
-async function announce(deps: WorkerDeps, a: LoadedAnalysis, status: AnalysisStatus, extra: Partial<AnalysisEvent> = {}): Promise<void> {
+async function announce(
+  deps: WorkerDeps,
+  a: LoadedAnalysis,
+  status: AnalysisStatus,
+  extra: Partial<AnalysisEvent> = {},
+): Promise<void> {
   await publishEvent(deps.redis, deps.prefix, {
     analysisId: a.id,
     batchId: a.batchId,
@@ -54,8 +63,14 @@ export function analyzeTemplateProcessor(deps: WorkerDeps, getWorker: () => Work
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       const outcome = await runPipeline(deps, analysis, lastAttempt);
       await persistOutcome(deps.db, analysisId, analysis.projectId, startedAt, outcome);
-      await announce(deps, analysis, outcome.status, { threatCount: outcome.threats.length, errorCode: outcome.error?.code ?? null });
-      log.info({ status: outcome.status, threats: outcome.threats.length, format: outcome.format }, "analysis finished");
+      await announce(deps, analysis, outcome.status, {
+        threatCount: outcome.threats.length,
+        errorCode: outcome.error?.code ?? null,
+      });
+      log.info(
+        { status: outcome.status, threats: outcome.threats.length, format: outcome.format },
+        "analysis finished",
+      );
       return { status: outcome.status, threats: outcome.threats.length };
     } catch (error) {
       if (isThrottle(error)) {
@@ -72,7 +87,12 @@ export function analyzeTemplateProcessor(deps: WorkerDeps, getWorker: () => Work
         const code: ErrorCode = "internal/error";
         await deps.db.analysis.update({
           where: { id: analysisId },
-          data: { status: "failed", errorCode: code, errorMessage: "The analysis failed after every retry. It has been logged.", finishedAt: new Date() },
+          data: {
+            status: "failed",
+            errorCode: code,
+            errorMessage: "The analysis failed after every retry. It has been logged.",
+            finishedAt: new Date(),
+          },
         });
         await announce(deps, analysis, "failed", { errorCode: code });
       } else {
@@ -87,13 +107,18 @@ export function analyzeTemplateProcessor(deps: WorkerDeps, getWorker: () => Work
 async function runPipeline(deps: WorkerDeps, analysis: LoadedAnalysis, lastAttempt: boolean): Promise<AnalysisOutcome> {
   let result: AnalyzeResult;
   try {
-    result = deps.engine ? await deps.engine.analyze(analysis.files, [analysis.path]) : await analyze(analysis.files, { focus: [analysis.path] });
+    result = deps.engine
+      ? await deps.engine.analyze(analysis.files, [analysis.path])
+      : await analyze(analysis.files, { focus: [analysis.path] });
   } catch (error) {
     if (!(error instanceof EngineTimeoutError)) throw error;
     return {
       ...emptyOutcome(),
       status: "failed",
-      error: { code: "template/timeout", message: "The template took too long to parse and was abandoned; it may be pathological." },
+      error: {
+        code: "template/timeout",
+        message: "The template took too long to parse and was abandoned; it may be pathological.",
+      },
     };
   }
   const report = result.files.find((f) => f.path === analysis.path);
@@ -104,7 +129,12 @@ async function runPipeline(deps: WorkerDeps, analysis: LoadedAnalysis, lastAttem
     threats: result.threats,
   };
   if (report?.error) {
-    return { ...base, status: "failed", threats: [], error: { code: report.error.code, message: report.error.message } };
+    return {
+      ...base,
+      status: "failed",
+      threats: [],
+      error: { code: report.error.code, message: report.error.message },
+    };
   }
   if (!deps.llm) return base;
 
@@ -122,8 +152,18 @@ async function runPipeline(deps: WorkerDeps, analysis: LoadedAnalysis, lastAttem
   } catch (error) {
     // Transient model failures are retried by the queue; once retries are spent, the rule threats still stand.
     if (isThrottle(error) || !lastAttempt) throw error;
-    deps.logger.warn({ err: error, analysisId: analysis.id }, "model unavailable on the last attempt; keeping rule threats");
-    return { ...base, status: "partial", error: { code: "llm/unavailable", message: "The model could not be reached after every retry; these are the rule threats only." } };
+    deps.logger.warn(
+      { err: error, analysisId: analysis.id },
+      "model unavailable on the last attempt; keeping rule threats",
+    );
+    return {
+      ...base,
+      status: "partial",
+      error: {
+        code: "llm/unavailable",
+        message: "The model could not be reached after every retry; these are the rule threats only.",
+      },
+    };
   }
   return {
     ...base,

@@ -18,11 +18,23 @@ export interface CompactGraph {
 }
 
 /** Keys that cost tokens and say nothing about security (or repeat the id, the kind or the location). */
-const NOISE = /^(tags?|tagset|description|summary|metadata|labels|annotations|externaldocs|examples?|title|contact|license|info|deprecated|displayname|comment|documentation|operationid|line|path|podspecpath|name|namespace|requests|x-[a-z0-9-]*)$|description$/i;
+const NOISE =
+  /^(tags?|tagset|description|summary|metadata|labels|annotations|externaldocs|examples?|title|contact|license|info|deprecated|displayname|comment|documentation|operationid|line|path|podspecpath|name|namespace|requests|x-[a-z0-9-]*)$|description$/i;
 
 /** Keys whose `false` is a deliberate hardening choice worth showing; every other `false` is a default. */
-const KEEP_FALSE = new Set(["automountServiceAccountToken", "allowPrivilegeEscalation", "readOnlyRootFilesystem", "runAsNonRoot", "authenticated", "tls", "privileged", "required", "encrypted", "enabled", "literal"]);
-
+const KEEP_FALSE = new Set([
+  "automountServiceAccountToken",
+  "allowPrivilegeEscalation",
+  "readOnlyRootFilesystem",
+  "runAsNonRoot",
+  "authenticated",
+  "tls",
+  "privileged",
+  "required",
+  "encrypted",
+  "enabled",
+  "literal",
+]);
 
 function isPlainToken(text: string): boolean {
   return /^[A-Za-z0-9_./:@*{}+-]+$/.test(text) && !/^(true|false|null)$/.test(text);
@@ -71,11 +83,19 @@ function genericAttrs(node: GraphNode, maxString: number): string[] {
 
 function nodeLine(node: GraphNode, exposed: boolean, api: ApiAttrs | undefined, maxString: number): string {
   const attrs =
-    node.kind === "openapi.operation" ? operationLine(node, api) : node.kind === "openapi.api" ? apiLine(node) : node.kind === "k8s.workload" ? workloadLine(node) : genericAttrs(node, maxString);
+    node.kind === "openapi.operation"
+      ? operationLine(node, api)
+      : node.kind === "openapi.api"
+        ? apiLine(node)
+        : node.kind === "k8s.workload"
+          ? workloadLine(node)
+          : genericAttrs(node, maxString);
   // The native type is what people and models know (`AWS::S3::Bucket`, `apps/v1/Deployment`); OpenAPI types say nothing more than the kind.
   const type = node.format === "openapi" ? node.kind : node.type;
   const head = `- ${node.id} [${type}] L${node.line ?? "?"}`;
-  const flags = [exposed ? "EXPOSED" : "", node.multiplicity ? `multi=${node.multiplicity}` : ""].filter(Boolean).join(" ");
+  const flags = [exposed ? "EXPOSED" : "", node.multiplicity ? `multi=${node.multiplicity}` : ""]
+    .filter(Boolean)
+    .join(" ");
   return [head, flags, attrs.length > 0 ? `| ${attrs.join("; ")}` : ""].filter(Boolean).join(" ");
 }
 
@@ -107,7 +127,8 @@ export function compactGraph(input: ResourceGraph, options: CompactOptions = {})
   const exposed = new Set(graph.facts.exposures.map((e) => e.nodeId));
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const apis = new Map<string, ApiAttrs>();
-  for (const node of graph.nodes) if (node.kind === "openapi.api") apis.set(node.file, node.attrs as unknown as ApiAttrs);
+  for (const node of graph.nodes)
+    if (node.kind === "openapi.api") apis.set(node.file, node.attrs as unknown as ApiAttrs);
 
   const lines: string[] = [`# resources ${graph.nodes.length} (id [type] Lline | attributes)`];
   const byFile = new Map<string, GraphNode[]>();
@@ -132,7 +153,10 @@ export function compactGraph(input: ResourceGraph, options: CompactOptions = {})
       byReason.set(reason, [...(byReason.get(reason) ?? []), text]);
     }
     lines.push("# exposure (entry points)");
-    for (const [reason, items] of byReason) lines.push(`- ${reason}: ${items.length > 12 ? `${items.slice(0, 12).join("; ")} +${items.length - 12}` : items.join("; ")}`);
+    for (const [reason, items] of byReason)
+      lines.push(
+        `- ${reason}: ${items.length > 12 ? `${items.slice(0, 12).join("; ")} +${items.length - 12}` : items.join("; ")}`,
+      );
   }
 
   {
@@ -148,7 +172,8 @@ export function compactGraph(input: ResourceGraph, options: CompactOptions = {})
     }
     if (groups.size > 0) lines.push("# edges");
     for (const [key, targets] of groups) {
-      const shown = targets.length > 12 ? `${targets.slice(0, 12).join(", ")} +${targets.length - 12} more` : targets.join(", ");
+      const shown =
+        targets.length > 12 ? `${targets.slice(0, 12).join(", ")} +${targets.length - 12} more` : targets.join(", ");
       lines.push(`- ${key} ${shown}`);
     }
   }

@@ -12,11 +12,22 @@ const MAX_FIELDS = 24;
 
 function requirements(reqs: readonly SecurityRequirement[]): string {
   return reqs
-    .map((r) => (r.schemes.length === 0 ? "anonymous" : r.schemes.map((s) => (s.scopes.length > 0 ? `${s.name}[${s.scopes.join(",")}]` : s.name)).join("+")))
+    .map((r) =>
+      r.schemes.length === 0
+        ? "anonymous"
+        : r.schemes.map((s) => (s.scopes.length > 0 ? `${s.name}[${s.scopes.join(",")}]` : s.name)).join("+"),
+    )
     .join(" or ");
 }
 
-function bound(f: { type?: string; format?: string; maxLength?: number; maxItems?: number; maximum?: number; enum?: boolean }): string {
+function bound(f: {
+  type?: string;
+  format?: string;
+  maxLength?: number;
+  maxItems?: number;
+  maximum?: number;
+  enum?: boolean;
+}): string {
   let text = f.format && f.type === "string" ? f.format : (f.type ?? "any");
   if (f.enum) text += "(enum)";
   if (f.maxLength !== undefined) text += `≤${f.maxLength}`;
@@ -42,7 +53,11 @@ function list<T>(items: readonly T[], render: (item: T) => string): string {
 export function operationLine(node: GraphNode, api: ApiAttrs | undefined): string[] {
   const a = node.attrs as unknown as OperationAttrs;
   const parts: string[] = [];
-  parts.push(a.authenticated ? `auth=${requirements(a.security)}${a.securitySource === "operation" ? " (own)" : ""}` : `auth=NONE${a.securitySource === "operation" ? " (override)" : ""}`);
+  parts.push(
+    a.authenticated
+      ? `auth=${requirements(a.security)}${a.securitySource === "operation" ? " (own)" : ""}`
+      : `auth=NONE${a.securitySource === "operation" ? " (override)" : ""}`,
+  );
   if (a.parameters.length > 0) parts.push(`params ${list(a.parameters, param)}`);
   if (a.requestBody) parts.push(`body(${a.requestBody.contentTypes.join(",")}) ${list(a.requestBody.fields, field)}`);
   if (a.responseFields.length > 0) parts.push(`out ${list(a.responseFields, field)}`);
@@ -54,7 +69,12 @@ export function operationLine(node: GraphNode, api: ApiAttrs | undefined): strin
 
 export function apiLine(node: GraphNode): string[] {
   const a = node.attrs as unknown as ApiAttrs;
-  const parts = [`spec=${a.specVersion}`, `servers=${a.servers.join(",") || "none"}`, `default-auth=${a.security.length > 0 ? requirements(a.security) : "NONE"}`, `operations=${a.operations}`];
+  const parts = [
+    `spec=${a.specVersion}`,
+    `servers=${a.servers.join(",") || "none"}`,
+    `default-auth=${a.security.length > 0 ? requirements(a.security) : "NONE"}`,
+    `operations=${a.operations}`,
+  ];
   if (a.remoteRefs.length > 0) parts.push(`unresolved-remote-refs=${a.remoteRefs.join(",")}`);
   if (a.circularRefs.length > 0) parts.push(`circular-refs=${a.circularRefs.length}`);
   return parts;
@@ -72,9 +92,16 @@ function container(c: ContainerAttrs): string {
   if (c.capabilitiesAdd.length > 0) flags.push(`capAdd=${c.capabilitiesAdd.join("+")}`);
   if (c.capabilitiesDrop.length > 0) flags.push(`capDrop=${c.capabilitiesDrop.join("+")}`);
   if (c.seccompProfile) flags.push(`seccomp=${c.seccompProfile}`);
-  flags.push(c.limits.cpu || c.limits.memory ? `limits=${c.limits.cpu ?? "-"}/${c.limits.memory ?? "-"}` : "limits=none");
-  if (c.env.length > 0) flags.push(`env=${c.env.map((e) => (e.from ? `${e.name}<${e.from}` : e.literal ? `${e.name}=${e.value ?? ""}` : e.name)).join(",")}`);
-  const ports = c.ports.map((p) => (p.hostPort !== undefined ? `host:${p.hostPort}` : String(p.containerPort ?? ""))).filter(Boolean);
+  flags.push(
+    c.limits.cpu || c.limits.memory ? `limits=${c.limits.cpu ?? "-"}/${c.limits.memory ?? "-"}` : "limits=none",
+  );
+  if (c.env.length > 0)
+    flags.push(
+      `env=${c.env.map((e) => (e.from ? `${e.name}<${e.from}` : e.literal ? `${e.name}=${e.value ?? ""}` : e.name)).join(",")}`,
+    );
+  const ports = c.ports
+    .map((p) => (p.hostPort !== undefined ? `host:${p.hostPort}` : String(p.containerPort ?? "")))
+    .filter(Boolean);
   if (ports.length > 0) flags.push(`ports=${ports.join(",")}`);
   return `${c.name}{${flags.join(" ")}}`;
 }
@@ -89,6 +116,9 @@ export function workloadLine(node: GraphNode): string[] {
   if (w.seccompProfile) pod.push(`seccomp=${w.seccompProfile}`);
   const parts = [pod.join(" "), `containers ${w.containers.map(container).join(" ")}`];
   const vols = w.volumes.filter((v) => v.hostPath !== undefined || v.secret !== undefined || v.pvc !== undefined);
-  if (vols.length > 0) parts.push(`volumes ${vols.map((v) => (v.hostPath !== undefined ? `hostPath:${v.hostPath}` : v.secret !== undefined ? `secret:${v.secret}` : `pvc:${v.pvc ?? ""}`)).join(",")}`);
+  if (vols.length > 0)
+    parts.push(
+      `volumes ${vols.map((v) => (v.hostPath !== undefined ? `hostPath:${v.hostPath}` : v.secret !== undefined ? `secret:${v.secret}` : `pvc:${v.pvc ?? ""}`)).join(",")}`,
+    );
   return parts;
 }

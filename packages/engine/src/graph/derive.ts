@@ -4,7 +4,10 @@ import { kubernetesFacts } from "../kubernetes/facts.ts";
 import { awsFacts } from "../aws/facts.ts";
 
 /** Derives whole-graph facts (exposure, data stores, identities) for one family of resources. */
-export type FactDeriver = (nodes: readonly GraphNode[], edges: readonly GraphEdge[]) => Partial<Omit<GraphFacts, "secrets">>;
+export type FactDeriver = (
+  nodes: readonly GraphNode[],
+  edges: readonly GraphEdge[],
+) => Partial<Omit<GraphFacts, "secrets">>;
 
 /** Every family's deriver. Each family's module adds its own. */
 export const FACT_DERIVERS: FactDeriver[] = [];
@@ -12,7 +15,11 @@ FACT_DERIVERS.push(openApiFacts);
 FACT_DERIVERS.push(kubernetesFacts);
 FACT_DERIVERS.push(awsFacts);
 
-export function deriveFacts(nodes: readonly GraphNode[], edges: readonly GraphEdge[], secrets: SecretFinding[]): GraphFacts {
+export function deriveFacts(
+  nodes: readonly GraphNode[],
+  edges: readonly GraphEdge[],
+  secrets: SecretFinding[],
+): GraphFacts {
   const facts: GraphFacts = { exposures: [], dataStores: [], identities: [], secrets };
   for (const derive of FACT_DERIVERS) {
     const part = derive(nodes, edges);

@@ -81,7 +81,15 @@ export interface SecretFinding {
   nodeId: string | null;
   /** Property path or a description of where it is (`UserData`, `env.DB_PASSWORD`). */
   path: string;
-  kind: "password" | "aws-access-key" | "aws-secret-key" | "private-key" | "token" | "connection-string" | "noecho-default" | "generic";
+  kind:
+    | "password"
+    | "aws-access-key"
+    | "aws-secret-key"
+    | "private-key"
+    | "token"
+    | "connection-string"
+    | "noecho-default"
+    | "generic";
   /** The secret value itself. Never logged, never sent; used only to redact. */
   value: string;
 }

@@ -22,7 +22,8 @@ export const kubernetesFacts: FactDeriver = (nodes: readonly GraphNode[], edges:
   const exposures: Exposure[] = [];
   const byFrom = new Map<string, GraphEdge[]>();
   for (const e of edges) byFrom.set(e.from, [...(byFrom.get(e.from) ?? []), e]);
-  const selected = (id: string): string[] => (byFrom.get(id) ?? []).filter((e) => e.kind === "selects").map((e) => e.to);
+  const selected = (id: string): string[] =>
+    (byFrom.get(id) ?? []).filter((e) => e.kind === "selects").map((e) => e.to);
 
   for (const node of nodes) {
     if (node.kind === "k8s.service") {
@@ -34,11 +35,13 @@ export const kubernetesFacts: FactDeriver = (nodes: readonly GraphNode[], edges:
       exposures.push({ nodeId: node.id, path: [node.id], reason: "Ingress" });
       for (const e of (byFrom.get(node.id) ?? []).filter((x) => x.kind === "routes-to")) {
         exposures.push({ nodeId: e.to, path: [node.id, e.to], reason: "Ingress backend" });
-        for (const w of selected(e.to)) exposures.push({ nodeId: w, path: [node.id, e.to, w], reason: "Ingress backend" });
+        for (const w of selected(e.to))
+          exposures.push({ nodeId: w, path: [node.id, e.to, w], reason: "Ingress backend" });
       }
     } else if (node.kind === "k8s.workload") {
       const a = node.attrs as unknown as WorkloadAttrs;
-      if (a.containers.some((c) => c.ports.some((p) => p.hostPort !== undefined))) exposures.push({ nodeId: node.id, path: [node.id], reason: "hostPort" });
+      if (a.containers.some((c) => c.ports.some((p) => p.hostPort !== undefined)))
+        exposures.push({ nodeId: node.id, path: [node.id], reason: "hostPort" });
     }
   }
   return {

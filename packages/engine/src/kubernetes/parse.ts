@@ -18,17 +18,39 @@ function arr(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 function strings(value: unknown): string[] {
-  return arr(value).map(str).filter((s): s is string => s !== undefined);
+  return arr(value)
+    .map(str)
+    .filter((s): s is string => s !== undefined);
 }
 function labels(value: unknown): Record<string, string> {
   if (!isObj(value)) return {};
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, str(v) ?? ""]));
 }
 
-const WORKLOADS = new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob", "Pod"]);
+const WORKLOADS = new Set([
+  "Deployment",
+  "StatefulSet",
+  "DaemonSet",
+  "ReplicaSet",
+  "ReplicationController",
+  "Job",
+  "CronJob",
+  "Pod",
+]);
 const CLUSTER_SCOPED = new Set([
-  "ClusterRole", "ClusterRoleBinding", "Namespace", "Node", "PersistentVolume", "StorageClass", "CustomResourceDefinition",
-  "PodSecurityPolicy", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "PriorityClass", "IngressClass", "APIService",
+  "ClusterRole",
+  "ClusterRoleBinding",
+  "Namespace",
+  "Node",
+  "PersistentVolume",
+  "StorageClass",
+  "CustomResourceDefinition",
+  "PodSecurityPolicy",
+  "MutatingWebhookConfiguration",
+  "ValidatingWebhookConfiguration",
+  "PriorityClass",
+  "IngressClass",
+  "APIService",
 ]);
 const KIND_MAP: Record<string, string> = {
   Service: "k8s.service",
@@ -124,18 +146,22 @@ function container(raw: Obj, path: string, init: boolean): ContainerAttrs {
     capabilitiesDrop: strings(caps.drop).map((s) => s.toUpperCase().replace(/^CAP_/, "")),
     limits: quantities(resources.limits),
     requests: quantities(resources.requests),
-    env: arr(raw.env).filter(isObj).map((e) => {
-      const entry: ContainerAttrs["env"][number] = { name: str(e.name) ?? "", literal: e.value !== undefined };
-      if (e.value !== undefined) entry.value = str(e.value) ?? "";
-      if (isObj(e.valueFrom)) entry.from = Object.keys(e.valueFrom)[0] ?? "valueFrom";
-      return entry;
-    }),
-    ports: arr(raw.ports).filter(isObj).map((p) => {
-      const port: ContainerAttrs["ports"][number] = {};
-      if (typeof p.containerPort === "number") port.containerPort = p.containerPort;
-      if (typeof p.hostPort === "number") port.hostPort = p.hostPort;
-      return port;
-    }),
+    env: arr(raw.env)
+      .filter(isObj)
+      .map((e) => {
+        const entry: ContainerAttrs["env"][number] = { name: str(e.name) ?? "", literal: e.value !== undefined };
+        if (e.value !== undefined) entry.value = str(e.value) ?? "";
+        if (isObj(e.valueFrom)) entry.from = Object.keys(e.valueFrom)[0] ?? "valueFrom";
+        return entry;
+      }),
+    ports: arr(raw.ports)
+      .filter(isObj)
+      .map((p) => {
+        const port: ContainerAttrs["ports"][number] = {};
+        if (typeof p.containerPort === "number") port.containerPort = p.containerPort;
+        if (typeof p.hostPort === "number") port.hostPort = p.hostPort;
+        return port;
+      }),
   };
   const set = <K extends keyof ContainerAttrs>(key: K, value: ContainerAttrs[K] | undefined): void => {
     if (value !== undefined) c[key] = value;
@@ -166,17 +192,23 @@ function workloadAttrs(kind: string, doc: Obj, namespace: string, name: string):
     hostPID: pod.hostPID === true,
     hostIPC: pod.hostIPC === true,
     containers: [
-      ...arr(pod.initContainers).filter(isObj).map((c, i) => container(c, `${base}.initContainers.${i}`, true)),
-      ...arr(pod.containers).filter(isObj).map((c, i) => container(c, `${base}.containers.${i}`, false)),
+      ...arr(pod.initContainers)
+        .filter(isObj)
+        .map((c, i) => container(c, `${base}.initContainers.${i}`, true)),
+      ...arr(pod.containers)
+        .filter(isObj)
+        .map((c, i) => container(c, `${base}.containers.${i}`, false)),
     ],
-    volumes: arr(pod.volumes).filter(isObj).map((v) => {
-      const vol: WorkloadAttrs["volumes"][number] = { name: str(v.name) ?? "" };
-      if (isObj(v.hostPath)) vol.hostPath = str(v.hostPath.path) ?? "";
-      if (isObj(v.secret)) vol.secret = str(v.secret.secretName) ?? "";
-      if (isObj(v.configMap)) vol.configMap = str(v.configMap.name) ?? "";
-      if (isObj(v.persistentVolumeClaim)) vol.pvc = str(v.persistentVolumeClaim.claimName) ?? "";
-      return vol;
-    }),
+    volumes: arr(pod.volumes)
+      .filter(isObj)
+      .map((v) => {
+        const vol: WorkloadAttrs["volumes"][number] = { name: str(v.name) ?? "" };
+        if (isObj(v.hostPath)) vol.hostPath = str(v.hostPath.path) ?? "";
+        if (isObj(v.secret)) vol.secret = str(v.secret.secretName) ?? "";
+        if (isObj(v.configMap)) vol.configMap = str(v.configMap.name) ?? "";
+        if (isObj(v.persistentVolumeClaim)) vol.pvc = str(v.persistentVolumeClaim.claimName) ?? "";
+        return vol;
+      }),
   };
   const automount = bool(pod.automountServiceAccountToken);
   if (automount !== undefined) attrs.automountServiceAccountToken = automount;
@@ -218,7 +250,9 @@ function serviceAttrs(doc: Obj, namespace: string, name: string): Obj {
     name,
     type: str(spec.type) ?? "ClusterIP",
     selector: labels(spec.selector),
-    ports: arr(spec.ports).filter(isObj).map((p) => ({ port: p.port, targetPort: p.targetPort, nodePort: p.nodePort, protocol: p.protocol ?? "TCP" })),
+    ports: arr(spec.ports)
+      .filter(isObj)
+      .map((p) => ({ port: p.port, targetPort: p.targetPort, nodePort: p.nodePort, protocol: p.protocol ?? "TCP" })),
     loadBalancerSourceRanges: strings(spec.loadBalancerSourceRanges),
     externalIPs: strings(spec.externalIPs),
     internal,
@@ -265,13 +299,15 @@ function roleAttrs(doc: Obj, namespace: string, name: string, cluster: boolean):
     namespace: cluster ? null : namespace,
     name,
     cluster,
-    rules: arr(doc.rules).filter(isObj).map((r) => ({
-      apiGroups: strings(r.apiGroups),
-      resources: strings(r.resources),
-      verbs: strings(r.verbs),
-      resourceNames: strings(r.resourceNames),
-      nonResourceURLs: strings(r.nonResourceURLs),
-    })),
+    rules: arr(doc.rules)
+      .filter(isObj)
+      .map((r) => ({
+        apiGroups: strings(r.apiGroups),
+        resources: strings(r.resources),
+        verbs: strings(r.verbs),
+        resourceNames: strings(r.resourceNames),
+        nonResourceURLs: strings(r.nonResourceURLs),
+      })),
     aggregated: isObj(doc.aggregationRule),
   };
 }
@@ -283,7 +319,13 @@ function bindingAttrs(doc: Obj, namespace: string, name: string, cluster: boolea
     name,
     cluster,
     roleRef: { kind: str(ref.kind) ?? "", name: str(ref.name) ?? "" },
-    subjects: arr(doc.subjects).filter(isObj).map((s) => ({ kind: str(s.kind) ?? "", name: str(s.name) ?? "", namespace: str(s.namespace) ?? (str(s.kind) === "ServiceAccount" ? namespace : null) })),
+    subjects: arr(doc.subjects)
+      .filter(isObj)
+      .map((s) => ({
+        kind: str(s.kind) ?? "",
+        name: str(s.name) ?? "",
+        namespace: str(s.namespace) ?? (str(s.kind) === "ServiceAccount" ? namespace : null),
+      })),
   };
 }
 
@@ -307,7 +349,11 @@ function allLines(doc: StructuredDocument, value: unknown, prefix: (string | num
   let budget = 4000;
   const walk = (node: unknown, path: (string | number)[], depth: number): void => {
     if (budget <= 0 || depth > 24) return;
-    const entries: Array<[string | number, unknown]> = Array.isArray(node) ? node.map((v, i) => [i, v]) : isObj(node) ? Object.entries(node) : [];
+    const entries: Array<[string | number, unknown]> = Array.isArray(node)
+      ? node.map((v, i) => [i, v])
+      : isObj(node)
+        ? Object.entries(node)
+        : [];
     for (const [key, child] of entries) {
       if (budget-- <= 0) return;
       const next = [...path, key];
@@ -348,7 +394,13 @@ function secretValues(doc: Obj, node: GraphNode): SecretFinding[] {
         line: node.propertyLines[path] ?? node.line,
         nodeId: node.id,
         path,
-        kind: /pass|pwd/i.test(key) ? "password" : /token/i.test(key) ? "token" : /\.key$|private/i.test(key) && plain?.includes("PRIVATE KEY") ? "private-key" : "generic",
+        kind: /pass|pwd/i.test(key)
+          ? "password"
+          : /token/i.test(key)
+            ? "token"
+            : /\.key$|private/i.test(key) && plain?.includes("PRIVATE KEY")
+              ? "private-key"
+              : "generic",
         value,
       });
     }
@@ -366,7 +418,10 @@ export function looksLikeKubernetes(text: string): boolean {
   if (HCL_BLOCK.test(head)) return false;
   if (/^apiVersion\s*:/m.test(head) && /^kind\s*:/m.test(head)) return true;
   // JSON: Terraform plans of `kubernetes_manifest` resources and CloudFormation templates mention both keys too.
-  if (/"AWSTemplateFormatVersion"|"Type"\s*:\s*"AWS::|"terraform_version"|"resource_changes"|"format_version"/.test(head)) return false;
+  if (
+    /"AWSTemplateFormatVersion"|"Type"\s*:\s*"AWS::|"terraform_version"|"resource_changes"|"format_version"/.test(head)
+  )
+    return false;
   return /^\s*\{/.test(head) && /"apiVersion"\s*:/.test(head) && /"kind"\s*:/.test(head);
 }
 
@@ -411,9 +466,20 @@ export function parseKubernetes(files: readonly SourceFile[], limits: EngineLimi
         else if (nodeKind === "k8s.rbac.role") attrs = roleAttrs(value, namespace, name, cluster);
         else if (nodeKind === "k8s.rbac.binding") attrs = bindingAttrs(value, namespace, name, cluster);
         else if (kind === "NetworkPolicy") attrs = networkPolicyAttrs(value, namespace, name);
-        else if (kind === "ServiceAccount") attrs = { namespace, name, automountServiceAccountToken: bool(value.automountServiceAccountToken) ?? null };
-        else if (kind === "Secret") attrs = { namespace, name, type: str(value.type) ?? "Opaque", keys: [...Object.keys(isObj(value.data) ? value.data : {}), ...Object.keys(isObj(value.stringData) ? value.stringData : {})] };
-        else if (kind === "ConfigMap") attrs = { namespace, name, keys: Object.keys(isObj(value.data) ? value.data : {}) };
+        else if (kind === "ServiceAccount")
+          attrs = { namespace, name, automountServiceAccountToken: bool(value.automountServiceAccountToken) ?? null };
+        else if (kind === "Secret")
+          attrs = {
+            namespace,
+            name,
+            type: str(value.type) ?? "Opaque",
+            keys: [
+              ...Object.keys(isObj(value.data) ? value.data : {}),
+              ...Object.keys(isObj(value.stringData) ? value.stringData : {}),
+            ],
+          };
+        else if (kind === "ConfigMap")
+          attrs = { namespace, name, keys: Object.keys(isObj(value.data) ? value.data : {}) };
         else attrs = { namespace: cluster ? null : namespace, name };
         const propertyLines = allLines(doc, value, prefix);
         const node: GraphNode = {
@@ -434,7 +500,15 @@ export function parseKubernetes(files: readonly SourceFile[], limits: EngineLimi
     }
     part.reports.push(
       capped
-        ? { path: file.path, format: "kubernetes", resources: count, error: { code: "template/too-large", message: `More than ${limits.maxResources} resources; the rest were not analysed.` } }
+        ? {
+            path: file.path,
+            format: "kubernetes",
+            resources: count,
+            error: {
+              code: "template/too-large",
+              message: `More than ${limits.maxResources} resources; the rest were not analysed.`,
+            },
+          }
         : { path: file.path, format: "kubernetes", resources: count },
     );
   }
@@ -458,12 +532,14 @@ export function linkKubernetes(nodes: readonly GraphNode[]): GraphEdge[] {
     if (node.kind === "k8s.service") {
       for (const w of workloads) {
         const wa = w.attrs as unknown as WorkloadAttrs;
-        if (wa.namespace === ns && matches(a.selector as Record<string, string>, wa.podLabels)) edges.push({ from: node.id, to: w.id, kind: "selects", via: "spec.selector" });
+        if (wa.namespace === ns && matches(a.selector as Record<string, string>, wa.podLabels))
+          edges.push({ from: node.id, to: w.id, kind: "selects", via: "spec.selector" });
       }
     } else if (node.kind === "k8s.ingress") {
       for (const b of a.backends as { service: string }[]) {
         const to = `Service/${ns}/${b.service}`;
-        if (ids.has(to) && !edges.some((e) => e.from === node.id && e.to === to)) edges.push({ from: node.id, to, kind: "routes-to", via: "spec.rules" });
+        if (ids.has(to) && !edges.some((e) => e.from === node.id && e.to === to))
+          edges.push({ from: node.id, to, kind: "routes-to", via: "spec.rules" });
       }
     } else if (node.kind === "k8s.rbac.binding") {
       const ref = a.roleRef as { kind: string; name: string };
@@ -471,20 +547,32 @@ export function linkKubernetes(nodes: readonly GraphNode[]): GraphEdge[] {
       if (ids.has(role)) edges.push({ from: node.id, to: role, kind: "references", via: "roleRef" });
       (a.subjects as { kind: string; name: string; namespace: string | null }[]).forEach((s, i) => {
         const sa = `ServiceAccount/${s.namespace ?? ns}/${s.name}`;
-        if (s.kind === "ServiceAccount" && ids.has(sa)) edges.push({ from: node.id, to: sa, kind: "references", via: `subjects.${i}` });
+        if (s.kind === "ServiceAccount" && ids.has(sa))
+          edges.push({ from: node.id, to: sa, kind: "references", via: `subjects.${i}` });
       });
     } else if (node.kind === "k8s.workload") {
       const wa = a as unknown as WorkloadAttrs;
       const sa = `ServiceAccount/${ns}/${wa.serviceAccountName}`;
-      if (ids.has(sa)) edges.push({ from: node.id, to: sa, kind: "references", via: `${wa.podSpecPath}.serviceAccountName` });
+      if (ids.has(sa))
+        edges.push({ from: node.id, to: sa, kind: "references", via: `${wa.podSpecPath}.serviceAccountName` });
       for (const v of wa.volumes) {
-        const to = v.secret ? `Secret/${ns}/${v.secret}` : v.configMap ? `ConfigMap/${ns}/${v.configMap}` : v.pvc ? `PersistentVolumeClaim/${ns}/${v.pvc}` : undefined;
+        const to = v.secret
+          ? `Secret/${ns}/${v.secret}`
+          : v.configMap
+            ? `ConfigMap/${ns}/${v.configMap}`
+            : v.pvc
+              ? `PersistentVolumeClaim/${ns}/${v.pvc}`
+              : undefined;
         if (to && ids.has(to)) edges.push({ from: node.id, to, kind: "references", via: `${wa.podSpecPath}.volumes` });
       }
     } else if (node.kind === "k8s.network-policy") {
       for (const w of workloads) {
         const wa = w.attrs as unknown as WorkloadAttrs;
-        if (wa.namespace === ns && (a.selectsAll === true || matches(a.podSelector as Record<string, string>, wa.podLabels))) edges.push({ from: node.id, to: w.id, kind: "selects", via: "spec.podSelector" });
+        if (
+          wa.namespace === ns &&
+          (a.selectsAll === true || matches(a.podSelector as Record<string, string>, wa.podLabels))
+        )
+          edges.push({ from: node.id, to: w.id, kind: "selects", via: "spec.podSelector" });
       }
     }
   }

@@ -23,9 +23,21 @@ function perContainer(
   describe: (node: GraphNode, names: string[]) => string,
 ): Finding[] {
   return workloads(ctx).flatMap(([node, w]): Finding[] => {
-    const hits = w.containers.map((c) => [c, test(c, w)] as const).filter((x): x is readonly [ContainerAttrs, string] => x[1] !== undefined);
+    const hits = w.containers
+      .map((c) => [c, test(c, w)] as const)
+      .filter((x): x is readonly [ContainerAttrs, string] => x[1] !== undefined);
     if (hits.length === 0) return [];
-    return [{ node, paths: hits.map(([, path]) => path), detail: describe(node, hits.map(([c]) => c.name)), likelihood: bump(ctx, node, base) }];
+    return [
+      {
+        node,
+        paths: hits.map(([, path]) => path),
+        detail: describe(
+          node,
+          hits.map(([c]) => c.name),
+        ),
+        likelihood: bump(ctx, node, base),
+      },
+    ];
   });
 }
 
@@ -33,8 +45,24 @@ function names(list: string[]): string {
   return list.map((n) => `\`${n}\``).join(", ");
 }
 
-const DANGEROUS_CAPS = new Set(["ALL", "SYS_ADMIN", "NET_ADMIN", "SYS_PTRACE", "SYS_MODULE", "DAC_READ_SEARCH", "SYS_RAWIO", "BPF", "PERFMON", "SYS_BOOT", "NET_RAW", "DAC_OVERRIDE", "SETUID", "SETGID"]);
-const SENSITIVE_HOST_PATHS = /^\/(?:$|etc|proc|sys|root|home|boot|dev|var\/run\/docker\.sock|var\/run\/containerd|run\/containerd|var\/run\/crio|var\/lib\/kubelet|var\/lib\/docker|var\/log)(\/|$)/;
+const DANGEROUS_CAPS = new Set([
+  "ALL",
+  "SYS_ADMIN",
+  "NET_ADMIN",
+  "SYS_PTRACE",
+  "SYS_MODULE",
+  "DAC_READ_SEARCH",
+  "SYS_RAWIO",
+  "BPF",
+  "PERFMON",
+  "SYS_BOOT",
+  "NET_RAW",
+  "DAC_OVERRIDE",
+  "SETUID",
+  "SETGID",
+]);
+const SENSITIVE_HOST_PATHS =
+  /^\/(?:$|etc|proc|sys|root|home|boot|dev|var\/run\/docker\.sock|var\/run\/containerd|run\/containerd|var\/run\/crio|var\/lib\/kubelet|var\/lib\/docker|var\/log)(\/|$)/;
 
 function imageProblem(image: string | null): string | undefined {
   if (!image) return undefined;
@@ -61,7 +89,11 @@ function effectiveAutomount(ctx: RuleContext, node: GraphNode, w: WorkloadAttrs)
 function usesUnboundDefaultAccount(ctx: RuleContext, node: GraphNode, w: WorkloadAttrs): boolean {
   if (w.serviceAccountName !== "default") return false;
   return !bindings(ctx).some(([, b]) =>
-    b.subjects.some((s) => (s.kind === "ServiceAccount" && s.name === "default" && (s.namespace ?? w.namespace) === w.namespace) || (s.kind === "Group" && (BROAD_GROUPS.has(s.name) || s.name === `system:serviceaccounts:${w.namespace}`))),
+    b.subjects.some(
+      (s) =>
+        (s.kind === "ServiceAccount" && s.name === "default" && (s.namespace ?? w.namespace) === w.namespace) ||
+        (s.kind === "Group" && (BROAD_GROUPS.has(s.name) || s.name === `system:serviceaccounts:${w.namespace}`)),
+    ),
   );
 }
 
@@ -74,13 +106,28 @@ interface RbacRule {
 }
 
 function roles(ctx: RuleContext): Array<[GraphNode, RbacRule[]]> {
-  return ctx.graph.nodes.filter((n) => n.kind === "k8s.rbac.role").map((n) => [n, (n.attrs.rules as RbacRule[] | undefined) ?? []]);
+  return ctx.graph.nodes
+    .filter((n) => n.kind === "k8s.rbac.role")
+    .map((n) => [n, (n.attrs.rules as RbacRule[] | undefined) ?? []]);
 }
 
-function bindings(ctx: RuleContext): Array<[GraphNode, { roleRef: { kind: string; name: string }; subjects: { kind: string; name: string; namespace: string | null }[] }]> {
+function bindings(
+  ctx: RuleContext,
+): Array<
+  [
+    GraphNode,
+    { roleRef: { kind: string; name: string }; subjects: { kind: string; name: string; namespace: string | null }[] },
+  ]
+> {
   return ctx.graph.nodes
     .filter((n) => n.kind === "k8s.rbac.binding")
-    .map((n) => [n, n.attrs as unknown as { roleRef: { kind: string; name: string }; subjects: { kind: string; name: string; namespace: string | null }[] }]);
+    .map((n) => [
+      n,
+      n.attrs as unknown as {
+        roleRef: { kind: string; name: string };
+        subjects: { kind: string; name: string; namespace: string | null }[];
+      },
+    ]);
 }
 
 function roleFindings(ctx: RuleContext, test: (r: RbacRule) => boolean, likelihood?: number): Finding[] {
@@ -90,7 +137,12 @@ function roleFindings(ctx: RuleContext, test: (r: RbacRule) => boolean, likeliho
   });
 }
 
-const BROAD_GROUPS = new Set(["system:anonymous", "system:unauthenticated", "system:authenticated", "system:serviceaccounts"]);
+const BROAD_GROUPS = new Set([
+  "system:anonymous",
+  "system:unauthenticated",
+  "system:authenticated",
+  "system:serviceaccounts",
+]);
 
 export const KUBERNETES_RULES: Rule[] = [
   defineRule({
@@ -99,11 +151,21 @@ export const KUBERNETES_RULES: Rule[] = [
     category: "ElevationOfPrivilege",
     likelihood: 3,
     impact: 5,
-    description: "{resource} runs a privileged container: it has every capability and all host devices, so a compromise of the container is a compromise of the node.",
-    remediation: { text: "Remove `privileged: true`; grant only the specific capabilities the container needs.", fix: { kubernetes: "securityContext:\n  privileged: false\n  capabilities:\n    drop: [\"ALL\"]" } },
+    description:
+      "{resource} runs a privileged container: it has every capability and all host devices, so a compromise of the container is a compromise of the node.",
+    remediation: {
+      text: "Remove `privileged: true`; grant only the specific capabilities the container needs.",
+      fix: { kubernetes: 'securityContext:\n  privileged: false\n  capabilities:\n    drop: ["ALL"]' },
+    },
     references: { cwe: ["CWE-250"], capec: ["CAPEC-233"], attack: ["T1611"] },
     kinds: WORKLOAD,
-    check: (ctx) => perContainer(ctx, 3, (c) => (c.privileged === true ? `${c.path}.securityContext.privileged` : undefined), (n, list) => `${n.id} runs privileged containers (${names(list)}): a container escape gives root on the node.`),
+    check: (ctx) =>
+      perContainer(
+        ctx,
+        3,
+        (c) => (c.privileged === true ? `${c.path}.securityContext.privileged` : undefined),
+        (n, list) => `${n.id} runs privileged containers (${names(list)}): a container escape gives root on the node.`,
+      ),
   }),
   defineRule({
     id: "TL-K8S-POD-002",
@@ -111,14 +173,27 @@ export const KUBERNETES_RULES: Rule[] = [
     category: "ElevationOfPrivilege",
     likelihood: 3,
     impact: 4,
-    description: "{resource} shares the host's network, PID or IPC namespace: it can see and reach host processes and traffic, bypassing network policies.",
-    remediation: { text: "Remove `hostNetwork`, `hostPID` and `hostIPC` (or set them to false).", fix: { kubernetes: "spec:\n  hostNetwork: false\n  hostPID: false\n  hostIPC: false" } },
+    description:
+      "{resource} shares the host's network, PID or IPC namespace: it can see and reach host processes and traffic, bypassing network policies.",
+    remediation: {
+      text: "Remove `hostNetwork`, `hostPID` and `hostIPC` (or set them to false).",
+      fix: { kubernetes: "spec:\n  hostNetwork: false\n  hostPID: false\n  hostIPC: false" },
+    },
     references: { cwe: ["CWE-653"], capec: ["CAPEC-233"], attack: ["T1611"] },
     kinds: WORKLOAD,
     check: (ctx) =>
       workloads(ctx).flatMap(([node, w]): Finding[] => {
         const keys = (["hostNetwork", "hostPID", "hostIPC"] as const).filter((k) => w[k]);
-        return keys.length === 0 ? [] : [{ node, paths: keys.map((k) => `${w.podSpecPath}.${k}`), detail: `${node.id} shares host namespaces (${keys.join(", ")}).`, likelihood: bump(ctx, node, 3) }];
+        return keys.length === 0
+          ? []
+          : [
+              {
+                node,
+                paths: keys.map((k) => `${w.podSpecPath}.${k}`),
+                detail: `${node.id} shares host namespaces (${keys.join(", ")}).`,
+                likelihood: bump(ctx, node, 3),
+              },
+            ];
       }),
   }),
   defineRule({
@@ -128,7 +203,10 @@ export const KUBERNETES_RULES: Rule[] = [
     likelihood: 3,
     impact: 3,
     description: "{resource} runs containers as root (UID 0) or does not require a non-root user.",
-    remediation: { text: "Set `runAsNonRoot: true` and a non-zero `runAsUser` in the pod or container security context.", fix: { kubernetes: "securityContext:\n  runAsNonRoot: true\n  runAsUser: 10001" } },
+    remediation: {
+      text: "Set `runAsNonRoot: true` and a non-zero `runAsUser` in the pod or container security context.",
+      fix: { kubernetes: "securityContext:\n  runAsNonRoot: true\n  runAsUser: 10001" },
+    },
     references: { cwe: ["CWE-250"], attack: ["T1611"] },
     kinds: WORKLOAD,
     check: (ctx) =>
@@ -137,7 +215,10 @@ export const KUBERNETES_RULES: Rule[] = [
         3,
         (c, w) => {
           const uid = c.runAsUser ?? w.runAsUser;
-          if (uid === 0) return c.runAsUser === 0 ? `${c.path}.securityContext.runAsUser` : `${w.podSpecPath}.securityContext.runAsUser`;
+          if (uid === 0)
+            return c.runAsUser === 0
+              ? `${c.path}.securityContext.runAsUser`
+              : `${w.podSpecPath}.securityContext.runAsUser`;
           const nonRoot = c.runAsNonRoot ?? w.runAsNonRoot;
           if (nonRoot === true || (uid !== undefined && uid > 0)) return undefined;
           return c.runAsNonRoot === false ? `${c.path}.securityContext.runAsNonRoot` : c.path;
@@ -151,8 +232,12 @@ export const KUBERNETES_RULES: Rule[] = [
     category: "ElevationOfPrivilege",
     likelihood: 3,
     impact: 3,
-    description: "{resource} does not set `allowPrivilegeEscalation: false`: setuid binaries in the image can gain more privileges than the container started with.",
-    remediation: { text: "Set `allowPrivilegeEscalation: false` on every container.", fix: { kubernetes: "securityContext:\n  allowPrivilegeEscalation: false" } },
+    description:
+      "{resource} does not set `allowPrivilegeEscalation: false`: setuid binaries in the image can gain more privileges than the container started with.",
+    remediation: {
+      text: "Set `allowPrivilegeEscalation: false` on every container.",
+      fix: { kubernetes: "securityContext:\n  allowPrivilegeEscalation: false" },
+    },
     references: { cwe: ["CWE-269"], attack: ["T1548.001"] },
     kinds: WORKLOAD,
     check: (ctx) =>
@@ -162,8 +247,13 @@ export const KUBERNETES_RULES: Rule[] = [
         (c) => {
           // Kubernetes forces privilege escalation on for privileged containers and those with CAP_SYS_ADMIN:
           // POD-001 and POD-005 report those, and `allowPrivilegeEscalation: false` would not even be accepted.
-          if (c.privileged === true || c.capabilitiesAdd.some((cap) => cap === "SYS_ADMIN" || cap === "ALL")) return undefined;
-          return c.allowPrivilegeEscalation === false ? undefined : c.allowPrivilegeEscalation === true ? `${c.path}.securityContext.allowPrivilegeEscalation` : c.path;
+          if (c.privileged === true || c.capabilitiesAdd.some((cap) => cap === "SYS_ADMIN" || cap === "ALL"))
+            return undefined;
+          return c.allowPrivilegeEscalation === false
+            ? undefined
+            : c.allowPrivilegeEscalation === true
+              ? `${c.path}.securityContext.allowPrivilegeEscalation`
+              : c.path;
         },
         (n, list) => `${n.id} allows privilege escalation in ${names(list)}.`,
       ),
@@ -174,15 +264,22 @@ export const KUBERNETES_RULES: Rule[] = [
     category: "ElevationOfPrivilege",
     likelihood: 3,
     impact: 5,
-    description: "{resource} adds dangerous Linux capabilities (SYS_ADMIN, NET_ADMIN, ALL …) that allow container escape or control of host networking.",
-    remediation: { text: "Drop ALL capabilities and add back only narrowly needed ones such as NET_BIND_SERVICE.", fix: { kubernetes: "securityContext:\n  capabilities:\n    drop: [\"ALL\"]\n    add: [\"NET_BIND_SERVICE\"]" } },
+    description:
+      "{resource} adds dangerous Linux capabilities (SYS_ADMIN, NET_ADMIN, ALL …) that allow container escape or control of host networking.",
+    remediation: {
+      text: "Drop ALL capabilities and add back only narrowly needed ones such as NET_BIND_SERVICE.",
+      fix: { kubernetes: 'securityContext:\n  capabilities:\n    drop: ["ALL"]\n    add: ["NET_BIND_SERVICE"]' },
+    },
     references: { cwe: ["CWE-250"], capec: ["CAPEC-233"], attack: ["T1611"] },
     kinds: WORKLOAD,
     check: (ctx) =>
       perContainer(
         ctx,
         3,
-        (c) => (c.capabilitiesAdd.some((cap) => DANGEROUS_CAPS.has(cap)) ? `${c.path}.securityContext.capabilities.add` : undefined),
+        (c) =>
+          c.capabilitiesAdd.some((cap) => DANGEROUS_CAPS.has(cap))
+            ? `${c.path}.securityContext.capabilities.add`
+            : undefined,
         (n, list) => `${n.id} adds dangerous capabilities to ${names(list)}.`,
       ),
   }),
@@ -192,11 +289,24 @@ export const KUBERNETES_RULES: Rule[] = [
     category: "DenialOfService",
     likelihood: 3,
     impact: 3,
-    description: "{resource} runs containers without CPU and memory limits: one container can starve every other workload on its node.",
-    remediation: { text: "Set `resources.limits.cpu` and `resources.limits.memory` (and requests) on every container.", fix: { kubernetes: "resources:\n  requests:\n    cpu: 100m\n    memory: 128Mi\n  limits:\n    cpu: 500m\n    memory: 256Mi" } },
+    description:
+      "{resource} runs containers without CPU and memory limits: one container can starve every other workload on its node.",
+    remediation: {
+      text: "Set `resources.limits.cpu` and `resources.limits.memory` (and requests) on every container.",
+      fix: {
+        kubernetes:
+          "resources:\n  requests:\n    cpu: 100m\n    memory: 128Mi\n  limits:\n    cpu: 500m\n    memory: 256Mi",
+      },
+    },
     references: { cwe: ["CWE-770"], capec: ["CAPEC-130"], attack: ["T1499"] },
     kinds: WORKLOAD,
-    check: (ctx) => perContainer(ctx, 3, (c) => (c.limits.memory && c.limits.cpu ? undefined : c.path), (n, list) => `${n.id} has containers without CPU or memory limits (${names(list)}).`),
+    check: (ctx) =>
+      perContainer(
+        ctx,
+        3,
+        (c) => (c.limits.memory && c.limits.cpu ? undefined : c.path),
+        (n, list) => `${n.id} has containers without CPU or memory limits (${names(list)}).`,
+      ),
   }),
   defineRule({
     id: "TL-K8S-POD-007",
@@ -204,11 +314,21 @@ export const KUBERNETES_RULES: Rule[] = [
     category: "Tampering",
     likelihood: 3,
     impact: 3,
-    description: "{resource} uses an image with the `latest` tag or no tag: what runs changes without a change to the manifest, and a poisoned push is deployed silently.",
-    remediation: { text: "Pin images to a version tag, and preferably to a digest (`image@sha256:…`).", fix: { kubernetes: "image: registry.example.com/app:1.4.2@sha256:<digest>" } },
+    description:
+      "{resource} uses an image with the `latest` tag or no tag: what runs changes without a change to the manifest, and a poisoned push is deployed silently.",
+    remediation: {
+      text: "Pin images to a version tag, and preferably to a digest (`image@sha256:…`).",
+      fix: { kubernetes: "image: registry.example.com/app:1.4.2@sha256:<digest>" },
+    },
     references: { cwe: ["CWE-494", "CWE-1357"], capec: ["CAPEC-538"], attack: ["T1525"] },
     kinds: WORKLOAD,
-    check: (ctx) => perContainer(ctx, 3, (c) => (imageProblem(c.image) ? `${c.path}.image` : undefined), (n, list) => `${n.id} runs unpinned images (latest or untagged) in ${names(list)}.`),
+    check: (ctx) =>
+      perContainer(
+        ctx,
+        3,
+        (c) => (imageProblem(c.image) ? `${c.path}.image` : undefined),
+        (n, list) => `${n.id} runs unpinned images (latest or untagged) in ${names(list)}.`,
+      ),
   }),
   defineRule({
     id: "TL-K8S-POD-008",
@@ -216,8 +336,15 @@ export const KUBERNETES_RULES: Rule[] = [
     category: "InformationDisclosure",
     likelihood: 4,
     impact: 4,
-    description: "{resource} sets a secret-looking environment variable to a literal value in the manifest instead of referencing a Secret.",
-    remediation: { text: "Reference the value with `valueFrom.secretKeyRef` (or mount it from a Secret / external secret store).", fix: { kubernetes: "env:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef:\n        name: db-credentials\n        key: password" } },
+    description:
+      "{resource} sets a secret-looking environment variable to a literal value in the manifest instead of referencing a Secret.",
+    remediation: {
+      text: "Reference the value with `valueFrom.secretKeyRef` (or mount it from a Secret / external secret store).",
+      fix: {
+        kubernetes:
+          "env:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef:\n        name: db-credentials\n        key: password",
+      },
+    },
     references: { cwe: ["CWE-798", "CWE-526"], attack: ["T1552.001"] },
     kinds: WORKLOAD,
     check: (ctx) =>
@@ -232,7 +359,9 @@ export const KUBERNETES_RULES: Rule[] = [
             }
           });
         }
-        return paths.length === 0 ? [] : [{ node, paths, detail: `${node.id} sets ${names(vars)} to literal values in the manifest.` }];
+        return paths.length === 0
+          ? []
+          : [{ node, paths, detail: `${node.id} sets ${names(vars)} to literal values in the manifest.` }];
       }),
   }),
   defineRule({
@@ -241,8 +370,12 @@ export const KUBERNETES_RULES: Rule[] = [
     category: "ElevationOfPrivilege",
     likelihood: 3,
     impact: 4,
-    description: "{resource} mounts a directory of the node (hostPath): the container can read or change host files, and sensitive paths (the container runtime socket, /etc, /) give control of the node.",
-    remediation: { text: "Use emptyDir, a PersistentVolumeClaim, a ConfigMap or a Secret instead of hostPath; if unavoidable, mount read-only and as narrowly as possible.", fix: { kubernetes: "volumes:\n  - name: data\n    persistentVolumeClaim:\n      claimName: app-data" } },
+    description:
+      "{resource} mounts a directory of the node (hostPath): the container can read or change host files, and sensitive paths (the container runtime socket, /etc, /) give control of the node.",
+    remediation: {
+      text: "Use emptyDir, a PersistentVolumeClaim, a ConfigMap or a Secret instead of hostPath; if unavoidable, mount read-only and as narrowly as possible.",
+      fix: { kubernetes: "volumes:\n  - name: data\n    persistentVolumeClaim:\n      claimName: app-data" },
+    },
     references: { cwe: ["CWE-668"], capec: ["CAPEC-233"], attack: ["T1611"] },
     kinds: WORKLOAD,
     check: (ctx) =>
@@ -250,7 +383,14 @@ export const KUBERNETES_RULES: Rule[] = [
         const hits = w.volumes.map((v, i) => [v, i] as const).filter(([v]) => v.hostPath !== undefined);
         if (hits.length === 0) return [];
         const sensitive = hits.some(([v]) => SENSITIVE_HOST_PATHS.test(v.hostPath ?? ""));
-        return [{ node, paths: hits.map(([, i]) => `${w.podSpecPath}.volumes.${i}.hostPath`), detail: `${node.id} mounts host paths ${hits.map(([v]) => `\`${v.hostPath ?? ""}\``).join(", ")}${sensitive ? ", including a sensitive one that gives control of the node" : ""}.`, likelihood: sensitive ? 4 : bump(ctx, node, 3) }];
+        return [
+          {
+            node,
+            paths: hits.map(([, i]) => `${w.podSpecPath}.volumes.${i}.hostPath`),
+            detail: `${node.id} mounts host paths ${hits.map(([v]) => `\`${v.hostPath ?? ""}\``).join(", ")}${sensitive ? ", including a sensitive one that gives control of the node" : ""}.`,
+            likelihood: sensitive ? 4 : bump(ctx, node, 3),
+          },
+        ];
       }),
   }),
   defineRule({
@@ -259,8 +399,12 @@ export const KUBERNETES_RULES: Rule[] = [
     category: "ElevationOfPrivilege",
     likelihood: 2,
     impact: 3,
-    description: "{resource} gets a Kubernetes API token mounted automatically: whoever compromises the container can call the API server with the service account's rights.",
-    remediation: { text: "Set `automountServiceAccountToken: false` on the pod (or its ServiceAccount) unless it calls the Kubernetes API.", fix: { kubernetes: "spec:\n  automountServiceAccountToken: false" } },
+    description:
+      "{resource} gets a Kubernetes API token mounted automatically: whoever compromises the container can call the API server with the service account's rights.",
+    remediation: {
+      text: "Set `automountServiceAccountToken: false` on the pod (or its ServiceAccount) unless it calls the Kubernetes API.",
+      fix: { kubernetes: "spec:\n  automountServiceAccountToken: false" },
+    },
     references: { cwe: ["CWE-522"], attack: ["T1528"] },
     kinds: WORKLOAD,
     check: (ctx) =>
@@ -270,7 +414,14 @@ export const KUBERNETES_RULES: Rule[] = [
         .map(([node, w]) => {
           const sa = ctx.out(node.id, "references").find((n) => n.kind === "k8s.service-account");
           const bound = sa ? ctx.in(sa.id, "references").some((n) => n.kind === "k8s.rbac.binding") : false;
-          return { node, paths: [w.automountServiceAccountToken === true ? `${w.podSpecPath}.automountServiceAccountToken` : w.podSpecPath], related: sa ? [sa] : [], likelihood: bound ? 3 : bump(ctx, node, 2) };
+          return {
+            node,
+            paths: [
+              w.automountServiceAccountToken === true ? `${w.podSpecPath}.automountServiceAccountToken` : w.podSpecPath,
+            ],
+            related: sa ? [sa] : [],
+            likelihood: bound ? 3 : bump(ctx, node, 2),
+          };
         }),
   }),
   defineRule({
@@ -279,11 +430,26 @@ export const KUBERNETES_RULES: Rule[] = [
     category: "Tampering",
     likelihood: 2,
     impact: 3,
-    description: "{resource} runs containers with a writable root filesystem: an attacker can drop tools or alter binaries inside the container.",
-    remediation: { text: "Set `readOnlyRootFilesystem: true` and mount emptyDir volumes where the application must write.", fix: { kubernetes: "securityContext:\n  readOnlyRootFilesystem: true" } },
+    description:
+      "{resource} runs containers with a writable root filesystem: an attacker can drop tools or alter binaries inside the container.",
+    remediation: {
+      text: "Set `readOnlyRootFilesystem: true` and mount emptyDir volumes where the application must write.",
+      fix: { kubernetes: "securityContext:\n  readOnlyRootFilesystem: true" },
+    },
     references: { cwe: ["CWE-732"], attack: ["T1525"] },
     kinds: WORKLOAD,
-    check: (ctx) => perContainer(ctx, 2, (c) => (c.readOnlyRootFilesystem === true ? undefined : c.readOnlyRootFilesystem === false ? `${c.path}.securityContext.readOnlyRootFilesystem` : c.path), (n, list) => `${n.id} has writable root filesystems in ${names(list)}.`),
+    check: (ctx) =>
+      perContainer(
+        ctx,
+        2,
+        (c) =>
+          c.readOnlyRootFilesystem === true
+            ? undefined
+            : c.readOnlyRootFilesystem === false
+              ? `${c.path}.securityContext.readOnlyRootFilesystem`
+              : c.path,
+        (n, list) => `${n.id} has writable root filesystems in ${names(list)}.`,
+      ),
   }),
   defineRule({
     id: "TL-K8S-POD-012",
@@ -291,11 +457,21 @@ export const KUBERNETES_RULES: Rule[] = [
     category: "ElevationOfPrivilege",
     likelihood: 2,
     impact: 3,
-    description: "{resource} keeps the container runtime's default Linux capabilities (NET_RAW, CHOWN, SETUID …) instead of dropping ALL.",
-    remediation: { text: "Add `capabilities.drop: [\"ALL\"]` to every container and add back only what is needed.", fix: { kubernetes: "securityContext:\n  capabilities:\n    drop: [\"ALL\"]" } },
+    description:
+      "{resource} keeps the container runtime's default Linux capabilities (NET_RAW, CHOWN, SETUID …) instead of dropping ALL.",
+    remediation: {
+      text: 'Add `capabilities.drop: ["ALL"]` to every container and add back only what is needed.',
+      fix: { kubernetes: 'securityContext:\n  capabilities:\n    drop: ["ALL"]' },
+    },
     references: { cwe: ["CWE-250"], attack: ["T1611"] },
     kinds: WORKLOAD,
-    check: (ctx) => perContainer(ctx, 2, (c) => (c.capabilitiesDrop.includes("ALL") || c.privileged === true ? undefined : c.path), (n, list) => `${n.id} does not drop ALL capabilities in ${names(list)}.`),
+    check: (ctx) =>
+      perContainer(
+        ctx,
+        2,
+        (c) => (c.capabilitiesDrop.includes("ALL") || c.privileged === true ? undefined : c.path),
+        (n, list) => `${n.id} does not drop ALL capabilities in ${names(list)}.`,
+      ),
   }),
   defineRule({
     id: "TL-K8S-POD-013",
@@ -303,13 +479,21 @@ export const KUBERNETES_RULES: Rule[] = [
     category: "InformationDisclosure",
     likelihood: 3,
     impact: 3,
-    description: "{resource} binds a port on the node's own IP (hostPort): the container is reachable outside Services and NetworkPolicies, and pods are pinned to nodes.",
-    remediation: { text: "Remove `hostPort` and expose the container through a Service.", fix: { kubernetes: "ports:\n  - containerPort: 8080" } },
+    description:
+      "{resource} binds a port on the node's own IP (hostPort): the container is reachable outside Services and NetworkPolicies, and pods are pinned to nodes.",
+    remediation: {
+      text: "Remove `hostPort` and expose the container through a Service.",
+      fix: { kubernetes: "ports:\n  - containerPort: 8080" },
+    },
     references: { cwe: ["CWE-668"], attack: ["T1133"] },
     kinds: WORKLOAD,
     check: (ctx) =>
       workloads(ctx).flatMap(([node, w]): Finding[] => {
-        const paths = w.containers.flatMap((c) => c.ports.map((p, i) => (p.hostPort !== undefined ? `${c.path}.ports.${i}.hostPort` : undefined)).filter((p): p is string => p !== undefined));
+        const paths = w.containers.flatMap((c) =>
+          c.ports
+            .map((p, i) => (p.hostPort !== undefined ? `${c.path}.ports.${i}.hostPort` : undefined))
+            .filter((p): p is string => p !== undefined),
+        );
         return paths.length === 0 ? [] : [{ node, paths }];
       }),
   }),
@@ -319,15 +503,21 @@ export const KUBERNETES_RULES: Rule[] = [
     category: "ElevationOfPrivilege",
     likelihood: 3,
     impact: 4,
-    description: "{resource} runs with seccomp explicitly set to Unconfined: every system call, including those used in kernel exploits, is available.",
-    remediation: { text: "Use the `RuntimeDefault` seccomp profile (or a tailored Localhost profile).", fix: { kubernetes: "securityContext:\n  seccompProfile:\n    type: RuntimeDefault" } },
+    description:
+      "{resource} runs with seccomp explicitly set to Unconfined: every system call, including those used in kernel exploits, is available.",
+    remediation: {
+      text: "Use the `RuntimeDefault` seccomp profile (or a tailored Localhost profile).",
+      fix: { kubernetes: "securityContext:\n  seccompProfile:\n    type: RuntimeDefault" },
+    },
     references: { cwe: ["CWE-693"], attack: ["T1611"] },
     kinds: WORKLOAD,
     check: (ctx) =>
       workloads(ctx).flatMap(([node, w]): Finding[] => {
         const paths = [
           ...(w.seccompProfile === "Unconfined" ? [`${w.podSpecPath}.securityContext.seccompProfile`] : []),
-          ...w.containers.filter((c) => c.seccompProfile === "Unconfined").map((c) => `${c.path}.securityContext.seccompProfile`),
+          ...w.containers
+            .filter((c) => c.seccompProfile === "Unconfined")
+            .map((c) => `${c.path}.securityContext.seccompProfile`),
         ];
         return paths.length === 0 ? [] : [{ node, paths }];
       }),
@@ -338,11 +528,16 @@ export const KUBERNETES_RULES: Rule[] = [
     category: "ElevationOfPrivilege",
     likelihood: 3,
     impact: 5,
-    description: "{resource} grants `*` verbs or resources: it allows everything, including actions and resource types added later.",
-    remediation: { text: "List the exact apiGroups, resources and verbs the subject needs.", fix: { kubernetes: "rules:\n  - apiGroups: [\"\"]\n    resources: [\"configmaps\"]\n    verbs: [\"get\", \"list\"]" } },
+    description:
+      "{resource} grants `*` verbs or resources: it allows everything, including actions and resource types added later.",
+    remediation: {
+      text: "List the exact apiGroups, resources and verbs the subject needs.",
+      fix: { kubernetes: 'rules:\n  - apiGroups: [""]\n    resources: ["configmaps"]\n    verbs: ["get", "list"]' },
+    },
     references: { cwe: ["CWE-269", "CWE-732"], attack: ["T1078.004"] },
     kinds: ["k8s.rbac.role"],
-    check: (ctx) => roleFindings(ctx, (r) => r.verbs.includes("*") || r.resources.includes("*") || r.nonResourceURLs.includes("*")),
+    check: (ctx) =>
+      roleFindings(ctx, (r) => r.verbs.includes("*") || r.resources.includes("*") || r.nonResourceURLs.includes("*")),
   }),
   defineRule({
     id: "TL-K8S-RBAC-002",
@@ -350,14 +545,22 @@ export const KUBERNETES_RULES: Rule[] = [
     category: "ElevationOfPrivilege",
     likelihood: 3,
     impact: 5,
-    description: "{resource} binds subjects to `cluster-admin`: they control the whole cluster, every namespace and every Secret.",
-    remediation: { text: "Bind a narrowly scoped Role in the namespace the subject works in instead of cluster-admin.", fix: { kubernetes: "roleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: app-reader" } },
+    description:
+      "{resource} binds subjects to `cluster-admin`: they control the whole cluster, every namespace and every Secret.",
+    remediation: {
+      text: "Bind a narrowly scoped Role in the namespace the subject works in instead of cluster-admin.",
+      fix: { kubernetes: "roleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: app-reader" },
+    },
     references: { cwe: ["CWE-269"], attack: ["T1078.004"] },
     kinds: ["k8s.rbac.binding"],
     check: (ctx) =>
       bindings(ctx)
         .filter(([, b]) => b.roleRef.name === "cluster-admin")
-        .map(([node, b]) => ({ node, paths: ["roleRef.name"], likelihood: b.subjects.some((s) => s.kind !== "User" || s.name === "default") ? 4 : undefined })),
+        .map(([node, b]) => ({
+          node,
+          paths: ["roleRef.name"],
+          likelihood: b.subjects.some((s) => s.kind !== "User" || s.name === "default") ? 4 : undefined,
+        })),
   }),
   defineRule({
     id: "TL-K8S-RBAC-003",
@@ -365,11 +568,25 @@ export const KUBERNETES_RULES: Rule[] = [
     category: "InformationDisclosure",
     likelihood: 3,
     impact: 4,
-    description: "{resource} can get, list or watch Secrets: every credential stored in its scope is readable by its subjects.",
-    remediation: { text: "Remove Secret access, or restrict it with `resourceNames` to the one Secret that is needed.", fix: { kubernetes: "rules:\n  - apiGroups: [\"\"]\n    resources: [\"secrets\"]\n    resourceNames: [\"app-config\"]\n    verbs: [\"get\"]" } },
+    description:
+      "{resource} can get, list or watch Secrets: every credential stored in its scope is readable by its subjects.",
+    remediation: {
+      text: "Remove Secret access, or restrict it with `resourceNames` to the one Secret that is needed.",
+      fix: {
+        kubernetes:
+          'rules:\n  - apiGroups: [""]\n    resources: ["secrets"]\n    resourceNames: ["app-config"]\n    verbs: ["get"]',
+      },
+    },
     references: { cwe: ["CWE-522", "CWE-200"], attack: ["T1552.007"] },
     kinds: ["k8s.rbac.role"],
-    check: (ctx) => roleFindings(ctx, (r) => r.resources.includes("secrets") && r.resourceNames.length === 0 && r.verbs.some((v) => v === "get" || v === "list" || v === "watch" || v === "*")),
+    check: (ctx) =>
+      roleFindings(
+        ctx,
+        (r) =>
+          r.resources.includes("secrets") &&
+          r.resourceNames.length === 0 &&
+          r.verbs.some((v) => v === "get" || v === "list" || v === "watch" || v === "*"),
+      ),
   }),
   defineRule({
     id: "TL-K8S-RBAC-004",
@@ -377,15 +594,34 @@ export const KUBERNETES_RULES: Rule[] = [
     category: "ElevationOfPrivilege",
     likelihood: 3,
     impact: 5,
-    description: "{resource} grants verbs that lead to more privileges: creating pods or exec into them, `escalate`, `bind`, `impersonate`, node proxy or token creation.",
-    remediation: { text: "Remove escalation verbs (escalate, bind, impersonate), pod creation/exec and nodes/proxy from roles given to workloads or people who do not administer the cluster.", fix: { kubernetes: "rules:\n  - apiGroups: [\"\"]\n    resources: [\"pods\"]\n    verbs: [\"get\", \"list\"]" } },
+    description:
+      "{resource} grants verbs that lead to more privileges: creating pods or exec into them, `escalate`, `bind`, `impersonate`, node proxy or token creation.",
+    remediation: {
+      text: "Remove escalation verbs (escalate, bind, impersonate), pod creation/exec and nodes/proxy from roles given to workloads or people who do not administer the cluster.",
+      fix: { kubernetes: 'rules:\n  - apiGroups: [""]\n    resources: ["pods"]\n    verbs: ["get", "list"]' },
+    },
     references: { cwe: ["CWE-269"], attack: ["T1078.004", "T1609"] },
     kinds: ["k8s.rbac.role"],
     check: (ctx) =>
       roleFindings(ctx, (r) => {
         if (r.verbs.some((v) => v === "escalate" || v === "bind" || v === "impersonate")) return true;
         const writes = r.verbs.some((v) => v === "create" || v === "*");
-        if (writes && r.resources.some((x) => ["pods", "pods/exec", "pods/attach", "serviceaccounts/token", "deployments", "daemonsets", "cronjobs", "jobs"].includes(x))) return true;
+        if (
+          writes &&
+          r.resources.some((x) =>
+            [
+              "pods",
+              "pods/exec",
+              "pods/attach",
+              "serviceaccounts/token",
+              "deployments",
+              "daemonsets",
+              "cronjobs",
+              "jobs",
+            ].includes(x),
+          )
+        )
+          return true;
         return r.resources.includes("nodes/proxy");
       }),
   }),
@@ -395,8 +631,12 @@ export const KUBERNETES_RULES: Rule[] = [
     category: "Spoofing",
     likelihood: 4,
     impact: 4,
-    description: "{resource} binds a role to `system:anonymous`, `system:unauthenticated`, `system:authenticated` or every service account: no specific identity is needed to use it.",
-    remediation: { text: "Bind roles to named users, groups or service accounts only.", fix: { kubernetes: "subjects:\n  - kind: ServiceAccount\n    name: app\n    namespace: prod" } },
+    description:
+      "{resource} binds a role to `system:anonymous`, `system:unauthenticated`, `system:authenticated` or every service account: no specific identity is needed to use it.",
+    remediation: {
+      text: "Bind roles to named users, groups or service accounts only.",
+      fix: { kubernetes: "subjects:\n  - kind: ServiceAccount\n    name: app\n    namespace: prod" },
+    },
     references: { cwe: ["CWE-284", "CWE-306"], attack: ["T1078"] },
     kinds: ["k8s.rbac.binding"],
     check: (ctx) =>
@@ -411,14 +651,35 @@ export const KUBERNETES_RULES: Rule[] = [
     category: "InformationDisclosure",
     likelihood: 3,
     impact: 3,
-    description: "{resource} is a LoadBalancer or NodePort Service open to any source address: the workloads behind it are reachable from outside the cluster.",
-    remediation: { text: "Use a ClusterIP Service behind an Ingress with TLS and authentication, or restrict `loadBalancerSourceRanges` / make the load balancer internal.", fix: { kubernetes: "spec:\n  type: LoadBalancer\n  loadBalancerSourceRanges:\n    - 203.0.113.0/24" } },
+    description:
+      "{resource} is a LoadBalancer or NodePort Service open to any source address: the workloads behind it are reachable from outside the cluster.",
+    remediation: {
+      text: "Use a ClusterIP Service behind an Ingress with TLS and authentication, or restrict `loadBalancerSourceRanges` / make the load balancer internal.",
+      fix: { kubernetes: "spec:\n  type: LoadBalancer\n  loadBalancerSourceRanges:\n    - 203.0.113.0/24" },
+    },
     references: { cwe: ["CWE-668"], attack: ["T1133", "T1190"] },
     kinds: ["k8s.service"],
     check: (ctx) =>
       ctx.graph.nodes
-        .filter((n) => n.kind === "k8s.service" && (n.attrs.type === "LoadBalancer" || n.attrs.type === "NodePort") && serviceExposure(n) !== undefined)
-        .map((node) => ({ node, paths: ["spec.type"], related: ctx.out(node.id, "selects"), detail: `${node.id} is a ${String(node.attrs.type)} Service reachable from outside the cluster${ctx.out(node.id, "selects").length > 0 ? `, in front of ${ctx.out(node.id, "selects").map((n) => n.id).join(", ")}` : ""}.` })),
+        .filter(
+          (n) =>
+            n.kind === "k8s.service" &&
+            (n.attrs.type === "LoadBalancer" || n.attrs.type === "NodePort") &&
+            serviceExposure(n) !== undefined,
+        )
+        .map((node) => ({
+          node,
+          paths: ["spec.type"],
+          related: ctx.out(node.id, "selects"),
+          detail: `${node.id} is a ${String(node.attrs.type)} Service reachable from outside the cluster${
+            ctx.out(node.id, "selects").length > 0
+              ? `, in front of ${ctx
+                  .out(node.id, "selects")
+                  .map((n) => n.id)
+                  .join(", ")}`
+              : ""
+          }.`,
+        })),
   }),
   defineRule({
     id: "TL-K8S-NET-002",
@@ -426,15 +687,25 @@ export const KUBERNETES_RULES: Rule[] = [
     category: "Tampering",
     likelihood: 3,
     impact: 3,
-    description: "{resource} runs in a namespace with no NetworkPolicy: any pod in the cluster can connect to it, so one compromised pod can reach every other.",
-    remediation: { text: "Add a default-deny NetworkPolicy to the namespace and allow only the flows each workload needs.", fix: { kubernetes: "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\nspec:\n  podSelector: {}\n  policyTypes: [\"Ingress\", \"Egress\"]" } },
+    description:
+      "{resource} runs in a namespace with no NetworkPolicy: any pod in the cluster can connect to it, so one compromised pod can reach every other.",
+    remediation: {
+      text: "Add a default-deny NetworkPolicy to the namespace and allow only the flows each workload needs.",
+      fix: {
+        kubernetes:
+          'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\nspec:\n  podSelector: {}\n  policyTypes: ["Ingress", "Egress"]',
+      },
+    },
     references: { cwe: ["CWE-923"], attack: ["T1021", "T1046"] },
     kinds: WORKLOAD,
     check: (ctx) => {
-      const covered = new Set(ctx.graph.nodes.filter((n) => n.kind === "k8s.network-policy").map((n) => String(n.attrs.namespace)));
+      const covered = new Set(
+        ctx.graph.nodes.filter((n) => n.kind === "k8s.network-policy").map((n) => String(n.attrs.namespace)),
+      );
       // One finding per namespace (the gap is the namespace's), on its first workload, naming the others.
       const byNamespace = new Map<string, GraphNode[]>();
-      for (const [node, w] of workloads(ctx)) if (!covered.has(w.namespace)) byNamespace.set(w.namespace, [...(byNamespace.get(w.namespace) ?? []), node]);
+      for (const [node, w] of workloads(ctx))
+        if (!covered.has(w.namespace)) byNamespace.set(w.namespace, [...(byNamespace.get(w.namespace) ?? []), node]);
       return [...byNamespace].map(([namespace, [node, ...others]]) => ({
         node: node!,
         paths: [""],
@@ -450,11 +721,18 @@ export const KUBERNETES_RULES: Rule[] = [
     category: "InformationDisclosure",
     likelihood: 3,
     impact: 4,
-    description: "{resource} declares no TLS: traffic from clients to the cluster, including credentials, travels in clear text.",
-    remediation: { text: "Add a `tls` section with the hosts and a certificate Secret (for example from cert-manager).", fix: { kubernetes: "spec:\n  tls:\n    - hosts: [\"app.example.com\"]\n      secretName: app-tls" } },
+    description:
+      "{resource} declares no TLS: traffic from clients to the cluster, including credentials, travels in clear text.",
+    remediation: {
+      text: "Add a `tls` section with the hosts and a certificate Secret (for example from cert-manager).",
+      fix: { kubernetes: 'spec:\n  tls:\n    - hosts: ["app.example.com"]\n      secretName: app-tls' },
+    },
     references: { cwe: ["CWE-319"], capec: ["CAPEC-157"], attack: ["T1557"] },
     kinds: ["k8s.ingress"],
-    check: (ctx) => ctx.graph.nodes.filter((n) => n.kind === "k8s.ingress" && n.attrs.tls !== true).map((node) => ({ node, paths: ["spec"], related: ctx.out(node.id, "routes-to") })),
+    check: (ctx) =>
+      ctx.graph.nodes
+        .filter((n) => n.kind === "k8s.ingress" && n.attrs.tls !== true)
+        .map((node) => ({ node, paths: ["spec"], related: ctx.out(node.id, "routes-to") })),
   }),
   defineRule({
     id: "TL-K8S-NET-004",
@@ -462,10 +740,17 @@ export const KUBERNETES_RULES: Rule[] = [
     category: "Tampering",
     likelihood: 2,
     impact: 4,
-    description: "{resource} sets externalIPs: anyone allowed to create such Services can intercept traffic to those addresses (CVE-2020-8554).",
-    remediation: { text: "Remove `externalIPs`; use a LoadBalancer or Ingress, and block externalIPs with an admission policy.", fix: { kubernetes: "spec:\n  type: ClusterIP" } },
+    description:
+      "{resource} sets externalIPs: anyone allowed to create such Services can intercept traffic to those addresses (CVE-2020-8554).",
+    remediation: {
+      text: "Remove `externalIPs`; use a LoadBalancer or Ingress, and block externalIPs with an admission policy.",
+      fix: { kubernetes: "spec:\n  type: ClusterIP" },
+    },
     references: { cwe: ["CWE-300"], capec: ["CAPEC-94"], attack: ["T1557"] },
     kinds: ["k8s.service"],
-    check: (ctx) => ctx.graph.nodes.filter((n) => n.kind === "k8s.service" && ((n.attrs.externalIPs as string[] | undefined) ?? []).length > 0).map((node) => ({ node, paths: ["spec.externalIPs"] })),
+    check: (ctx) =>
+      ctx.graph.nodes
+        .filter((n) => n.kind === "k8s.service" && ((n.attrs.externalIPs as string[] | undefined) ?? []).length > 0)
+        .map((node) => ({ node, paths: ["spec.externalIPs"] })),
   }),
 ];

@@ -2,7 +2,11 @@ import type { Exposure, GraphEdge, GraphNode } from "../graph/types.ts";
 import type { FactDeriver } from "../graph/derive.ts";
 
 function isPrivateUrl(url: string): boolean {
-  return /^[a-z]+:\/\/(localhost|127\.|0\.0\.0\.0|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|\[::1\]|[^/:]*\.(local|internal|localhost|svc|cluster\.local))(:|\/|$)/i.test(url) || !/^[a-z]+:\/\//i.test(url);
+  return (
+    /^[a-z]+:\/\/(localhost|127\.|0\.0\.0\.0|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|\[::1\]|[^/:]*\.(local|internal|localhost|svc|cluster\.local))(:|\/|$)/i.test(
+      url,
+    ) || !/^[a-z]+:\/\//i.test(url)
+  );
 }
 
 /** An operation is reachable from the internet when one of its servers is a public URL. */
@@ -10,7 +14,9 @@ export const openApiFacts: FactDeriver = (nodes: readonly GraphNode[], _edges: r
   const exposures: Exposure[] = [];
   for (const node of nodes) {
     if (node.kind !== "openapi.operation" && node.kind !== "openapi.api") continue;
-    const servers = Array.isArray(node.attrs.servers) ? (node.attrs.servers as unknown[]).filter((s): s is string => typeof s === "string") : [];
+    const servers = Array.isArray(node.attrs.servers)
+      ? (node.attrs.servers as unknown[]).filter((s): s is string => typeof s === "string")
+      : [];
     const url = servers.find((s) => !isPrivateUrl(s));
     if (url) exposures.push({ nodeId: node.id, path: [node.id], reason: `served at ${url}` });
   }

@@ -122,7 +122,10 @@ function lineOf(ctx: Ctx, path: Path): number | undefined {
 function parseRequirements(value: unknown): SecurityRequirement[] {
   if (!Array.isArray(value)) return [];
   return value.filter(isObj).map((req) => ({
-    schemes: Object.entries(req).map(([name, scopes]) => ({ name, scopes: Array.isArray(scopes) ? scopes.map(String) : [] })),
+    schemes: Object.entries(req).map(([name, scopes]) => ({
+      name,
+      scopes: Array.isArray(scopes) ? scopes.map(String) : [],
+    })),
   }));
 }
 
@@ -131,7 +134,15 @@ export function isAuthenticated(reqs: readonly SecurityRequirement[]): boolean {
 }
 
 /** Flattens a schema into fields, following local `$ref`s once per branch and stopping at cycles. */
-function schemaFields(ctx: Ctx, schema: unknown, at: Path, prefix: string, out: SchemaField[], seen: ReadonlySet<string>, depth: number): void {
+function schemaFields(
+  ctx: Ctx,
+  schema: unknown,
+  at: Path,
+  prefix: string,
+  out: SchemaField[],
+  seen: ReadonlySet<string>,
+  depth: number,
+): void {
   if (depth > 12 || out.length > 400) return;
   const r = deref(ctx.root, schema, at, seen);
   if (r.remote || r.circular) {
@@ -148,9 +159,13 @@ function schemaFields(ctx: Ctx, schema: unknown, at: Path, prefix: string, out: 
   const s = r.value;
   for (const key of ["allOf", "oneOf", "anyOf"] as const) {
     const list = s[key];
-    if (Array.isArray(list)) list.forEach((sub, i) => schemaFields(ctx, sub, [...r.path, key, i], prefix, out, r.seen, depth + 1));
+    if (Array.isArray(list))
+      list.forEach((sub, i) => schemaFields(ctx, sub, [...r.path, key, i], prefix, out, r.seen, depth + 1));
   }
-  const type = str(s.type) ?? (Array.isArray(s.type) ? s.type.map(String).find((t) => t !== "null") : undefined) ?? (isObj(s.properties) ? "object" : undefined);
+  const type =
+    str(s.type) ??
+    (Array.isArray(s.type) ? s.type.map(String).find((t) => t !== "null") : undefined) ??
+    (isObj(s.properties) ? "object" : undefined);
   if (prefix) {
     const field: SchemaField = { name: prefix };
     if (type) field.type = type;
@@ -164,10 +179,19 @@ function schemaFields(ctx: Ctx, schema: unknown, at: Path, prefix: string, out: 
   }
   if (isObj(s.properties)) {
     for (const [name, sub] of Object.entries(s.properties)) {
-      schemaFields(ctx, sub, [...r.path, "properties", name], prefix ? `${prefix}.${name}` : name, out, r.seen, depth + 1);
+      schemaFields(
+        ctx,
+        sub,
+        [...r.path, "properties", name],
+        prefix ? `${prefix}.${name}` : name,
+        out,
+        r.seen,
+        depth + 1,
+      );
     }
   }
-  if (s.items !== undefined) schemaFields(ctx, s.items, [...r.path, "items"], `${prefix || ""}[]`, out, r.seen, depth + 1);
+  if (s.items !== undefined)
+    schemaFields(ctx, s.items, [...r.path, "items"], `${prefix || ""}[]`, out, r.seen, depth + 1);
 }
 
 function mediaFields(ctx: Ctx, content: unknown, at: Path): { contentTypes: string[]; fields: SchemaField[] } {
@@ -176,13 +200,18 @@ function mediaFields(ctx: Ctx, content: unknown, at: Path): { contentTypes: stri
   if (isObj(content)) {
     for (const [type, media] of Object.entries(content)) {
       contentTypes.push(type);
-      if (isObj(media) && media.schema !== undefined) schemaFields(ctx, media.schema, [...at, type, "schema"], "", fields, new Set(), 0);
+      if (isObj(media) && media.schema !== undefined)
+        schemaFields(ctx, media.schema, [...at, type, "schema"], "", fields, new Set(), 0);
     }
   }
   return { contentTypes, fields };
 }
 
-function parameterOf(ctx: Ctx, raw: unknown, at: Path): { param: ApiParameter; schema?: unknown; schemaPath: Path } | undefined {
+function parameterOf(
+  ctx: Ctx,
+  raw: unknown,
+  at: Path,
+): { param: ApiParameter; schema?: unknown; schemaPath: Path } | undefined {
   const r = deref(ctx.root, raw, at);
   if (r.remote) ctx.remote.add(r.remote);
   if (r.circular) ctx.circular.add(r.circular);
@@ -191,7 +220,8 @@ function parameterOf(ctx: Ctx, raw: unknown, at: Path): { param: ApiParameter; s
   const name = str(p.name);
   const where = str(p.in);
   if (!name || !where) return undefined;
-  const schemaRes = p.schema !== undefined ? deref(ctx.root, p.schema, [...r.path, "schema"]) : { value: p, path: r.path };
+  const schemaRes =
+    p.schema !== undefined ? deref(ctx.root, p.schema, [...r.path, "schema"]) : { value: p, path: r.path };
   const s = isObj(schemaRes.value) ? schemaRes.value : {};
   const param: ApiParameter = { name, in: where, required: p.required === true || where === "path" };
   const type = str(s.type);
@@ -205,16 +235,19 @@ function parameterOf(ctx: Ctx, raw: unknown, at: Path): { param: ApiParameter; s
 
 function serverUrls(ctx: Ctx, value: unknown): string[] {
   if (!Array.isArray(value)) return [];
-  return value.filter(isObj).map((s) => {
-    let url = str(s.url) ?? "";
-    if (isObj(s.variables)) {
-      for (const [name, v] of Object.entries(s.variables)) {
-        const def = isObj(v) ? str(v.default) : undefined;
-        if (def !== undefined) url = url.split(`{${name}}`).join(def);
+  return value
+    .filter(isObj)
+    .map((s) => {
+      let url = str(s.url) ?? "";
+      if (isObj(s.variables)) {
+        for (const [name, v] of Object.entries(s.variables)) {
+          const def = isObj(v) ? str(v.default) : undefined;
+          if (def !== undefined) url = url.split(`{${name}}`).join(def);
+        }
       }
-    }
-    return url;
-  }).filter(Boolean);
+      return url;
+    })
+    .filter(Boolean);
 }
 
 function swaggerServers(root: Obj): string[] {
@@ -242,9 +275,17 @@ function schemeAttrs(name: string, raw: Obj, swagger2: boolean): SecuritySchemeA
   if (oidc) attrs.openIdConnectUrl = oidc;
   if (type === "oauth2") {
     if (swagger2) {
-      const map: Record<string, string> = { implicit: "implicit", password: "password", application: "clientCredentials", accessCode: "authorizationCode" };
+      const map: Record<string, string> = {
+        implicit: "implicit",
+        password: "password",
+        application: "clientCredentials",
+        accessCode: "authorizationCode",
+      };
       const flow = map[str(raw.flow) ?? ""] ?? str(raw.flow) ?? "unknown";
-      const f: SecuritySchemeAttrs["flows"][number] = { flow, scopes: isObj(raw.scopes) ? Object.keys(raw.scopes) : [] };
+      const f: SecuritySchemeAttrs["flows"][number] = {
+        flow,
+        scopes: isObj(raw.scopes) ? Object.keys(raw.scopes) : [],
+      };
       const a = str(raw.authorizationUrl);
       if (a) f.authorizationUrl = a;
       const t = str(raw.tokenUrl);
@@ -253,7 +294,10 @@ function schemeAttrs(name: string, raw: Obj, swagger2: boolean): SecuritySchemeA
     } else if (isObj(raw.flows)) {
       for (const [flow, def] of Object.entries(raw.flows)) {
         if (!isObj(def)) continue;
-        const f: SecuritySchemeAttrs["flows"][number] = { flow, scopes: isObj(def.scopes) ? Object.keys(def.scopes) : [] };
+        const f: SecuritySchemeAttrs["flows"][number] = {
+          flow,
+          scopes: isObj(def.scopes) ? Object.keys(def.scopes) : [],
+        };
         const a = str(def.authorizationUrl);
         if (a) f.authorizationUrl = a;
         const t = str(def.tokenUrl);
@@ -276,7 +320,11 @@ function parseDocument(file: SourceFile, doc: StructuredDocument): { nodes: Grap
   const apiId = `API ${title}`;
 
   const schemesPath: Path = swagger2 ? ["securityDefinitions"] : ["components", "securitySchemes"];
-  const rawSchemes = swagger2 ? root.securityDefinitions : isObj(root.components) ? root.components.securitySchemes : undefined;
+  const rawSchemes = swagger2
+    ? root.securityDefinitions
+    : isObj(root.components)
+      ? root.components.securitySchemes
+      : undefined;
   const schemeIds = new Map<string, string>();
   if (isObj(rawSchemes)) {
     for (const [name, raw] of Object.entries(rawSchemes)) {
@@ -349,7 +397,9 @@ function parseDocument(file: SourceFile, doc: StructuredDocument): { nodes: Grap
       const formFields: SchemaField[] = [];
       const all: Array<[unknown, Path]> = [
         ...itemParams.map((p, i): [unknown, Path] => [p, [...itemRes.path, "parameters", i]]),
-        ...(Array.isArray(op.parameters) ? op.parameters.map((p, i): [unknown, Path] => [p, [...opPath, "parameters", i]]) : []),
+        ...(Array.isArray(op.parameters)
+          ? op.parameters.map((p, i): [unknown, Path] => [p, [...opPath, "parameters", i]])
+          : []),
       ];
       for (const [raw, at] of all) {
         const parsed = parameterOf(ctx, raw, at);
@@ -358,7 +408,11 @@ function parseDocument(file: SourceFile, doc: StructuredDocument): { nodes: Grap
         if (swagger2 && param.in === "body") {
           const fields: SchemaField[] = [];
           schemaFields(ctx, parsed.schema, parsed.schemaPath, "", fields, new Set(), 0);
-          const consumes = Array.isArray(op.consumes) ? op.consumes.map(String) : Array.isArray(root.consumes) ? root.consumes.map(String) : ["application/json"];
+          const consumes = Array.isArray(op.consumes)
+            ? op.consumes.map(String)
+            : Array.isArray(root.consumes)
+              ? root.consumes.map(String)
+              : ["application/json"];
           swaggerBody = { contentTypes: consumes, fields };
           if (param.line !== undefined) propertyLines.requestBody = param.line;
           continue;
@@ -386,7 +440,8 @@ function parseDocument(file: SourceFile, doc: StructuredDocument): { nodes: Grap
         if (rb.remote) ctx.remote.add(rb.remote);
         if (isObj(rb.value)) requestBody = mediaFields(ctx, rb.value.content, [...rb.path, "content"]);
       }
-      for (const f of requestBody?.fields ?? []) if (f.line !== undefined) propertyLines[`requestBody.${f.name}`] = f.line;
+      for (const f of requestBody?.fields ?? [])
+        if (f.line !== undefined) propertyLines[`requestBody.${f.name}`] = f.line;
 
       const responses: string[] = [];
       const responseFields: SchemaField[] = [];
@@ -399,15 +454,21 @@ function parseDocument(file: SourceFile, doc: StructuredDocument): { nodes: Grap
           if (resp.remote) ctx.remote.add(resp.remote);
           if (!isObj(resp.value)) continue;
           const before = responseFields.length;
-          if (swagger2 && resp.value.schema !== undefined) schemaFields(ctx, resp.value.schema, [...resp.path, "schema"], "", responseFields, new Set(), 0);
+          if (swagger2 && resp.value.schema !== undefined)
+            schemaFields(ctx, resp.value.schema, [...resp.path, "schema"], "", responseFields, new Set(), 0);
           else responseFields.push(...mediaFields(ctx, resp.value.content, [...resp.path, "content"]).fields);
-          for (const f of responseFields.slice(before)) if (f.line !== undefined) propertyLines[`responses.${code}.${f.name}`] = f.line;
+          for (const f of responseFields.slice(before))
+            if (f.line !== undefined) propertyLines[`responses.${code}.${f.name}`] = f.line;
         }
       }
 
       const own = op.security !== undefined;
       const security = own ? parseRequirements(op.security) : globalSecurity;
-      const opServers = swagger2 ? (Array.isArray(op.schemes) && str(root.host) ? op.schemes.map((s) => `${String(s)}://${str(root.host)}${str(root.basePath) ?? ""}`) : globalServers) : serverUrls(ctx, op.servers);
+      const opServers = swagger2
+        ? Array.isArray(op.schemes) && str(root.host)
+          ? op.schemes.map((s) => `${String(s)}://${str(root.host)}${str(root.basePath) ?? ""}`)
+          : globalServers
+        : serverUrls(ctx, op.servers);
       const attrs: OperationAttrs = {
         method: method.toUpperCase(),
         path: route,
@@ -461,7 +522,17 @@ function parseDocument(file: SourceFile, doc: StructuredDocument): { nodes: Grap
     circularRefs: [...ctx.circular].sort(),
   };
   const apiProps: Obj = { info };
-  for (const key of ["openapi", "swagger", "servers", "host", "basePath", "schemes", "security", "x-amazon-apigateway-policy"]) if (root[key] !== undefined) apiProps[key] = root[key];
+  for (const key of [
+    "openapi",
+    "swagger",
+    "servers",
+    "host",
+    "basePath",
+    "schemes",
+    "security",
+    "x-amazon-apigateway-policy",
+  ])
+    if (root[key] !== undefined) apiProps[key] = root[key];
   nodes.unshift({
     id: apiId,
     type: swagger2 ? "swagger:api" : "openapi:api",
@@ -488,7 +559,12 @@ export function parseOpenApi(files: readonly SourceFile[], limits: EngineLimits)
     }
     const doc = loaded.documents[0];
     if (!doc || !isObj(doc.value) || (doc.value.openapi === undefined && doc.value.swagger === undefined)) {
-      part.reports.push({ path: file.path, format: "openapi", resources: 0, error: { code: "template/parse-failed", message: "No `openapi` or `swagger` version at the top level." } });
+      part.reports.push({
+        path: file.path,
+        format: "openapi",
+        resources: 0,
+        error: { code: "template/parse-failed", message: "No `openapi` or `swagger` version at the top level." },
+      });
       continue;
     }
     try {
@@ -499,11 +575,23 @@ export function parseOpenApi(files: readonly SourceFile[], limits: EngineLimits)
       part.nodes.push(...kept);
       part.edges.push(...edges.filter((e) => ids.has(e.from) && ids.has(e.to)));
       const report: FileReport = { path: file.path, format: "openapi", resources: kept.length };
-      if (kept.length < nodes.length) report.error = { code: "template/too-large", message: `More than ${limits.maxResources} resources; the rest were not analysed.` };
+      if (kept.length < nodes.length)
+        report.error = {
+          code: "template/too-large",
+          message: `More than ${limits.maxResources} resources; the rest were not analysed.`,
+        };
       part.reports.push(report);
     } catch (error) {
       // A shape no branch above expected: report it rather than fail the whole analysis.
-      part.reports.push({ path: file.path, format: "openapi", resources: 0, error: { code: "template/parse-failed", message: error instanceof Error ? error.message.slice(0, 200) : "Unreadable document." } });
+      part.reports.push({
+        path: file.path,
+        format: "openapi",
+        resources: 0,
+        error: {
+          code: "template/parse-failed",
+          message: error instanceof Error ? error.message.slice(0, 200) : "Unreadable document.",
+        },
+      });
     }
   }
   return part;

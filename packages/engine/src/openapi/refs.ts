@@ -37,7 +37,8 @@ function lookup(root: unknown, segments: readonly string[]): unknown {
   let node = root;
   for (const segment of segments) {
     if (Array.isArray(node) && /^\d+$/.test(segment)) node = node[Number(segment)];
-    else if (node !== null && typeof node === "object" && Object.prototype.hasOwnProperty.call(node, segment)) node = (node as Record<string, unknown>)[segment];
+    else if (node !== null && typeof node === "object" && Object.prototype.hasOwnProperty.call(node, segment))
+      node = (node as Record<string, unknown>)[segment];
     else return undefined;
   }
   return node;
@@ -53,7 +54,12 @@ function refOf(value: unknown): string | undefined {
  * Follows `$ref` chains from `value` (found at `path`). `seen` holds the references already being expanded
  * up the walk: meeting one again is a cycle, answered with `circular` instead of recursion.
  */
-export function deref(root: unknown, value: unknown, path: (string | number)[], seen: ReadonlySet<string> = new Set()): Resolved & { seen: Set<string> } {
+export function deref(
+  root: unknown,
+  value: unknown,
+  path: (string | number)[],
+  seen: ReadonlySet<string> = new Set(),
+): Resolved & { seen: Set<string> } {
   const chain = new Set(seen);
   let current = value;
   let at = path;

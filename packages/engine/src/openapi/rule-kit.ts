@@ -6,7 +6,9 @@ export type RuleSpec = Omit<Rule, "docs"> & { why?: string };
 function referenceLinks(refs: Rule["references"]): string {
   const items = [
     ...(refs.cwe ?? []).map((c) => `[${c}](https://cwe.mitre.org/data/definitions/${c.replace(/^CWE-/, "")}.html)`),
-    ...(refs.capec ?? []).map((c) => `[${c}](https://capec.mitre.org/data/definitions/${c.replace(/^CAPEC-/, "")}.html)`),
+    ...(refs.capec ?? []).map(
+      (c) => `[${c}](https://capec.mitre.org/data/definitions/${c.replace(/^CAPEC-/, "")}.html)`,
+    ),
     ...(refs.attack ?? []).map((t) => `[ATT&CK ${t}](https://attack.mitre.org/techniques/${t.replace(".", "/")}/)`),
   ];
   return items.length > 0 ? `\n\n**References:** ${items.join(", ")}` : "";

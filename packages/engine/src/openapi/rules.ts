@@ -8,11 +8,15 @@ const SCHEME = ["openapi.security-scheme"];
 const API = ["openapi.api"];
 
 function ops(ctx: RuleContext): Array<[GraphNode, OperationAttrs]> {
-  return ctx.graph.nodes.filter((n) => n.kind === "openapi.operation").map((n) => [n, n.attrs as unknown as OperationAttrs]);
+  return ctx.graph.nodes
+    .filter((n) => n.kind === "openapi.operation")
+    .map((n) => [n, n.attrs as unknown as OperationAttrs]);
 }
 
 function schemes(ctx: RuleContext): Array<[GraphNode, SecuritySchemeAttrs]> {
-  return ctx.graph.nodes.filter((n) => n.kind === "openapi.security-scheme").map((n) => [n, n.attrs as unknown as SecuritySchemeAttrs]);
+  return ctx.graph.nodes
+    .filter((n) => n.kind === "openapi.security-scheme")
+    .map((n) => [n, n.attrs as unknown as SecuritySchemeAttrs]);
 }
 
 function apis(ctx: RuleContext): Array<[GraphNode, ApiAttrs]> {
@@ -22,7 +26,8 @@ function apis(ctx: RuleContext): Array<[GraphNode, ApiAttrs]> {
 const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 /** Endpoints that are public by design: probes, discovery, and the entry points of authentication itself. */
-const PUBLIC_BY_DESIGN = /(^|\/)(health|healthz|ready|readyz|live|livez|ping|\.well-known|openapi(\.json|\.yaml)?|swagger(\.json)?|login|logout|signin|sign-in|signup|sign-up|register|token|oauth2?|authorize|forgot-password|reset-password|password-reset)(\/|$)/i;
+const PUBLIC_BY_DESIGN =
+  /(^|\/)(health|healthz|ready|readyz|live|livez|ping|\.well-known|openapi(\.json|\.yaml)?|swagger(\.json)?|login|logout|signin|sign-in|signup|sign-up|register|token|oauth2?|authorize|forgot-password|reset-password|password-reset)(\/|$)/i;
 
 function lastSegment(name: string): string {
   return (name.split(".").pop() ?? name).replace(/\[\]$/, "");
@@ -44,13 +49,22 @@ const BOUNDED_FORMATS = new Set(["uuid", "date", "date-time", "time", "ipv4", "i
 const BINARY_FORMATS = new Set(["binary", "byte", "base64"]);
 
 function unboundedString(f: { type?: string; format?: string; maxLength?: number; enum?: boolean }): boolean {
-  return f.type === "string" && f.maxLength === undefined && !f.enum && !(f.format && (BOUNDED_FORMATS.has(f.format) || BINARY_FORMATS.has(f.format)));
+  return (
+    f.type === "string" &&
+    f.maxLength === undefined &&
+    !f.enum &&
+    !(f.format && (BOUNDED_FORMATS.has(f.format) || BINARY_FORMATS.has(f.format)))
+  );
 }
 
-const MASS_FIELDS = /^(id|role|roles|is_?admin|admin|is_?superuser|superuser|permissions?|privileges?|owner|owner_?id|tenant_?id|account_?type|is_?verified|email_?verified|verified|balance|credits?|scopes?|groups?|is_?staff|access_?level|plan|tier)$/i;
-const SENSITIVE_RESPONSE = /(password|passwd|pwd|secret|ssn|social_?security|credit_?card|card_?number|cvv|cvc|private_?key|api_?key|pin_?code)$/i;
-const SENSITIVE_META = /(at|date|time|length|policy|expires|expiry|set|changed|required|hint|strength|id|type|enabled)$/i;
-const SENSITIVE_QUERY = /(password|passwd|pwd|secret|token|api_?key|apikey|ssn|credit_?card|card_?number|session_?id|access_?key)/i;
+const MASS_FIELDS =
+  /^(id|role|roles|is_?admin|admin|is_?superuser|superuser|permissions?|privileges?|owner|owner_?id|tenant_?id|account_?type|is_?verified|email_?verified|verified|balance|credits?|scopes?|groups?|is_?staff|access_?level|plan|tier)$/i;
+const SENSITIVE_RESPONSE =
+  /(password|passwd|pwd|secret|ssn|social_?security|credit_?card|card_?number|cvv|cvc|private_?key|api_?key|pin_?code)$/i;
+const SENSITIVE_META =
+  /(at|date|time|length|policy|expires|expiry|set|changed|required|hint|strength|id|type|enabled)$/i;
+const SENSITIVE_QUERY =
+  /(password|passwd|pwd|secret|token|api_?key|apikey|ssn|credit_?card|card_?number|session_?id|access_?key)/i;
 const PAGE_PARAM = /^(limit|size|page_?size|per_?page|count|max|max_?results|top|first|last|take|batch_?size)$/i;
 
 const FIX_AUTH = `components:
@@ -74,7 +88,10 @@ export const OPENAPI_RULES: Rule[] = [
     likelihood: 4,
     impact: 4,
     description: "{resource} changes state but requires no authentication: anyone who can reach the API can call it.",
-    remediation: { text: "Require a security scheme on the operation (or globally) and do not override it with `security: []`.", fix: { openapi: FIX_AUTH } },
+    remediation: {
+      text: "Require a security scheme on the operation (or globally) and do not override it with `security: []`.",
+      fix: { openapi: FIX_AUTH },
+    },
     references: { cwe: ["CWE-306"], capec: ["CAPEC-115"], attack: ["T1190"] },
     kinds: OP,
     check: (ctx) =>
@@ -94,13 +111,22 @@ export const OPENAPI_RULES: Rule[] = [
     likelihood: 3,
     impact: 3,
     description: "{resource} returns data without requiring authentication.",
-    remediation: { text: "Require a security scheme unless the data is deliberately public; document public endpoints explicitly.", fix: { openapi: FIX_AUTH } },
+    remediation: {
+      text: "Require a security scheme unless the data is deliberately public; document public endpoints explicitly.",
+      fix: { openapi: FIX_AUTH },
+    },
     references: { cwe: ["CWE-306", "CWE-200"], capec: ["CAPEC-115"] },
     kinds: OP,
     check: (ctx) =>
       ops(ctx)
-        .filter(([, a]) => (a.method === "GET" || a.method === "HEAD") && !a.authenticated && !PUBLIC_BY_DESIGN.test(a.path))
-        .map(([node, a]) => ({ node, paths: a.securitySource === "operation" ? ["security"] : [""], likelihood: exposedLikelihood(ctx, node, 3) })),
+        .filter(
+          ([, a]) => (a.method === "GET" || a.method === "HEAD") && !a.authenticated && !PUBLIC_BY_DESIGN.test(a.path),
+        )
+        .map(([node, a]) => ({
+          node,
+          paths: a.securitySource === "operation" ? ["security"] : [""],
+          likelihood: exposedLikelihood(ctx, node, 3),
+        })),
   }),
   defineRule({
     id: "TL-API-AUTH-003",
@@ -108,11 +134,18 @@ export const OPENAPI_RULES: Rule[] = [
     category: "InformationDisclosure",
     likelihood: 3,
     impact: 3,
-    description: "{resource} sends the API key in the URL query string, where proxies, server logs, browser history and Referer headers record it.",
-    remediation: { text: "Send API keys in a request header instead of the query string.", fix: { openapi: "type: apiKey\nin: header\nname: X-API-Key" } },
+    description:
+      "{resource} sends the API key in the URL query string, where proxies, server logs, browser history and Referer headers record it.",
+    remediation: {
+      text: "Send API keys in a request header instead of the query string.",
+      fix: { openapi: "type: apiKey\nin: header\nname: X-API-Key" },
+    },
     references: { cwe: ["CWE-598"], capec: ["CAPEC-37"] },
     kinds: SCHEME,
-    check: (ctx) => schemes(ctx).filter(([, a]) => a.type === "apiKey" && a.in === "query").map(([node]) => ({ node, paths: ["in"] })),
+    check: (ctx) =>
+      schemes(ctx)
+        .filter(([, a]) => a.type === "apiKey" && a.in === "query")
+        .map(([node]) => ({ node, paths: ["in"] })),
   }),
   defineRule({
     id: "TL-API-AUTH-004",
@@ -120,11 +153,18 @@ export const OPENAPI_RULES: Rule[] = [
     category: "Spoofing",
     likelihood: 3,
     impact: 3,
-    description: "{resource} uses HTTP Basic authentication: a long-lived password is sent with every request and cannot be scoped or expired.",
-    remediation: { text: "Use a token-based scheme (OAuth 2.0 / OpenID Connect bearer tokens) instead of HTTP Basic.", fix: { openapi: "type: http\nscheme: bearer\nbearerFormat: JWT" } },
+    description:
+      "{resource} uses HTTP Basic authentication: a long-lived password is sent with every request and cannot be scoped or expired.",
+    remediation: {
+      text: "Use a token-based scheme (OAuth 2.0 / OpenID Connect bearer tokens) instead of HTTP Basic.",
+      fix: { openapi: "type: http\nscheme: bearer\nbearerFormat: JWT" },
+    },
     references: { cwe: ["CWE-522", "CWE-287"], capec: ["CAPEC-560"] },
     kinds: SCHEME,
-    check: (ctx) => schemes(ctx).filter(([, a]) => a.type === "http" && a.scheme === "basic").map(([node]) => ({ node, paths: [node.propertyLines.scheme !== undefined ? "scheme" : "type"] })),
+    check: (ctx) =>
+      schemes(ctx)
+        .filter(([, a]) => a.type === "http" && a.scheme === "basic")
+        .map(([node]) => ({ node, paths: [node.propertyLines.scheme !== undefined ? "scheme" : "type"] })),
   }),
   defineRule({
     id: "TL-API-AUTH-005",
@@ -132,11 +172,24 @@ export const OPENAPI_RULES: Rule[] = [
     category: "Spoofing",
     likelihood: 3,
     impact: 4,
-    description: "{resource} allows the OAuth 2.0 implicit flow, which returns access tokens in the URL fragment and is deprecated by OAuth 2.0 Security Best Current Practice.",
-    remediation: { text: "Use the authorization code flow with PKCE instead of the implicit flow.", fix: { openapi: "flows:\n  authorizationCode:\n    authorizationUrl: https://auth.example.com/authorize\n    tokenUrl: https://auth.example.com/token\n    scopes: {}" } },
+    description:
+      "{resource} allows the OAuth 2.0 implicit flow, which returns access tokens in the URL fragment and is deprecated by OAuth 2.0 Security Best Current Practice.",
+    remediation: {
+      text: "Use the authorization code flow with PKCE instead of the implicit flow.",
+      fix: {
+        openapi:
+          "flows:\n  authorizationCode:\n    authorizationUrl: https://auth.example.com/authorize\n    tokenUrl: https://auth.example.com/token\n    scopes: {}",
+      },
+    },
     references: { cwe: ["CWE-522"], capec: ["CAPEC-593"] },
     kinds: SCHEME,
-    check: (ctx) => schemes(ctx).filter(([, a]) => a.flows.some((f) => f.flow === "implicit")).map(([node]) => ({ node, paths: [node.propertyLines["flows.implicit"] !== undefined ? "flows.implicit" : "flow"] })),
+    check: (ctx) =>
+      schemes(ctx)
+        .filter(([, a]) => a.flows.some((f) => f.flow === "implicit"))
+        .map(([node]) => ({
+          node,
+          paths: [node.propertyLines["flows.implicit"] !== undefined ? "flows.implicit" : "flow"],
+        })),
   }),
   defineRule({
     id: "TL-API-AUTH-006",
@@ -144,11 +197,24 @@ export const OPENAPI_RULES: Rule[] = [
     category: "Spoofing",
     likelihood: 3,
     impact: 4,
-    description: "{resource} allows the resource owner password credentials flow: clients handle users' passwords directly, which defeats the point of OAuth and blocks MFA.",
-    remediation: { text: "Use the authorization code flow with PKCE (users) or client credentials (services).", fix: { openapi: "flows:\n  authorizationCode:\n    authorizationUrl: https://auth.example.com/authorize\n    tokenUrl: https://auth.example.com/token\n    scopes: {}" } },
+    description:
+      "{resource} allows the resource owner password credentials flow: clients handle users' passwords directly, which defeats the point of OAuth and blocks MFA.",
+    remediation: {
+      text: "Use the authorization code flow with PKCE (users) or client credentials (services).",
+      fix: {
+        openapi:
+          "flows:\n  authorizationCode:\n    authorizationUrl: https://auth.example.com/authorize\n    tokenUrl: https://auth.example.com/token\n    scopes: {}",
+      },
+    },
     references: { cwe: ["CWE-522"], capec: ["CAPEC-560"] },
     kinds: SCHEME,
-    check: (ctx) => schemes(ctx).filter(([, a]) => a.flows.some((f) => f.flow === "password")).map(([node]) => ({ node, paths: [node.propertyLines["flows.password"] !== undefined ? "flows.password" : "flow"] })),
+    check: (ctx) =>
+      schemes(ctx)
+        .filter(([, a]) => a.flows.some((f) => f.flow === "password"))
+        .map(([node]) => ({
+          node,
+          paths: [node.propertyLines["flows.password"] !== undefined ? "flows.password" : "flow"],
+        })),
   }),
   defineRule({
     id: "TL-API-AUTH-007",
@@ -156,14 +222,27 @@ export const OPENAPI_RULES: Rule[] = [
     category: "InformationDisclosure",
     likelihood: 3,
     impact: 4,
-    description: "{resource} sends authorization codes, tokens or credentials to an authorization or token URL over plain HTTP.",
-    remediation: { text: "Use https:// for every authorization, token and OpenID Connect discovery URL.", fix: { openapi: "tokenUrl: https://auth.example.com/token" } },
+    description:
+      "{resource} sends authorization codes, tokens or credentials to an authorization or token URL over plain HTTP.",
+    remediation: {
+      text: "Use https:// for every authorization, token and OpenID Connect discovery URL.",
+      fix: { openapi: "tokenUrl: https://auth.example.com/token" },
+    },
     references: { cwe: ["CWE-319"], capec: ["CAPEC-157"] },
     kinds: SCHEME,
     check: (ctx) =>
       schemes(ctx)
-        .filter(([, a]) => [...a.flows.flatMap((f) => [f.authorizationUrl, f.tokenUrl]), a.openIdConnectUrl].some((u) => u !== undefined && /^http:\/\//i.test(u) && !isLocalUrl(u)))
-        .map(([node, a]) => ({ node, paths: [a.openIdConnectUrl ? "openIdConnectUrl" : node.propertyLines.flows !== undefined ? "flows" : "tokenUrl"] })),
+        .filter(([, a]) =>
+          [...a.flows.flatMap((f) => [f.authorizationUrl, f.tokenUrl]), a.openIdConnectUrl].some(
+            (u) => u !== undefined && /^http:\/\//i.test(u) && !isLocalUrl(u),
+          ),
+        )
+        .map(([node, a]) => ({
+          node,
+          paths: [
+            a.openIdConnectUrl ? "openIdConnectUrl" : node.propertyLines.flows !== undefined ? "flows" : "tokenUrl",
+          ],
+        })),
   }),
   defineRule({
     id: "TL-API-TLS-001",
@@ -171,8 +250,12 @@ export const OPENAPI_RULES: Rule[] = [
     category: "InformationDisclosure",
     likelihood: 3,
     impact: 4,
-    description: "{resource} declares a plain-HTTP server: credentials, tokens and data cross the network unencrypted and can be altered in transit.",
-    remediation: { text: "Serve the API over HTTPS only and remove http:// servers (or `http` from `schemes`).", fix: { openapi: "servers:\n  - url: https://api.example.com/v1" } },
+    description:
+      "{resource} declares a plain-HTTP server: credentials, tokens and data cross the network unencrypted and can be altered in transit.",
+    remediation: {
+      text: "Serve the API over HTTPS only and remove http:// servers (or `http` from `schemes`).",
+      fix: { openapi: "servers:\n  - url: https://api.example.com/v1" },
+    },
     references: { cwe: ["CWE-319"], capec: ["CAPEC-94", "CAPEC-157"], attack: ["T1557"] },
     kinds: API,
     check: (ctx) =>
@@ -190,8 +273,12 @@ export const OPENAPI_RULES: Rule[] = [
     category: "ElevationOfPrivilege",
     likelihood: 3,
     impact: 4,
-    description: "{resource} takes an object id in its path but documents no 403 response: nothing shows that the caller's right to that specific object is checked (BOLA / IDOR).",
-    remediation: { text: "Check on every request that the caller may access the object named by the id, and declare the 403 response the check produces.", fix: { openapi: "responses:\n  \"403\":\n    description: The caller may not access this object." } },
+    description:
+      "{resource} takes an object id in its path but documents no 403 response: nothing shows that the caller's right to that specific object is checked (BOLA / IDOR).",
+    remediation: {
+      text: "Check on every request that the caller may access the object named by the id, and declare the 403 response the check produces.",
+      fix: { openapi: 'responses:\n  "403":\n    description: The caller may not access this object.' },
+    },
     references: { cwe: ["CWE-639", "CWE-285"], capec: ["CAPEC-122"] },
     why: "Broken object level authorization (OWASP API1) is the most common API flaw: an endpoint such as `GET /orders/{orderId}` authenticates the caller but never checks that the order belongs to them. The rule fires on operations with an id-like path parameter that declare no 403 response, a sign the check was never designed.",
     kinds: OP,
@@ -199,7 +286,13 @@ export const OPENAPI_RULES: Rule[] = [
       ops(ctx).flatMap(([node, a]): Finding[] => {
         const ids = a.parameters.filter((p) => p.in === "path" && /(id|uuid|guid)$/i.test(p.name));
         if (ids.length === 0 || a.responses.includes("403")) return [];
-        return [{ node, paths: ids.map((p) => `parameters.${p.name}`), likelihood: !a.authenticated ? 4 : exposedLikelihood(ctx, node, 3) }];
+        return [
+          {
+            node,
+            paths: ids.map((p) => `parameters.${p.name}`),
+            likelihood: !a.authenticated ? 4 : exposedLikelihood(ctx, node, 3),
+          },
+        ];
       }),
   }),
   defineRule({
@@ -208,8 +301,12 @@ export const OPENAPI_RULES: Rule[] = [
     category: "ElevationOfPrivilege",
     likelihood: 3,
     impact: 4,
-    description: "{resource} accepts privileged fields (id, role, admin flags, owner, balance) in its request body that are not marked readOnly: a client may set them itself.",
-    remediation: { text: "Remove server-owned fields from request schemas (separate input and output schemas) or mark them `readOnly: true`, and bind only allow-listed fields on the server.", fix: { openapi: "role:\n  type: string\n  readOnly: true" } },
+    description:
+      "{resource} accepts privileged fields (id, role, admin flags, owner, balance) in its request body that are not marked readOnly: a client may set them itself.",
+    remediation: {
+      text: "Remove server-owned fields from request schemas (separate input and output schemas) or mark them `readOnly: true`, and bind only allow-listed fields on the server.",
+      fix: { openapi: "role:\n  type: string\n  readOnly: true" },
+    },
     references: { cwe: ["CWE-915"], capec: ["CAPEC-75"] },
     kinds: OP,
     check: (ctx) =>
@@ -218,7 +315,13 @@ export const OPENAPI_RULES: Rule[] = [
         const hits = (a.requestBody?.fields ?? []).filter((f) => !f.readOnly && MASS_FIELDS.test(lastSegment(f.name)));
         if (hits.length === 0) return [];
         const names = hits.map((f) => f.name);
-        return [{ node, paths: names.map((n) => `requestBody.${n}`), detail: `${node.id} accepts server-owned fields in its request body that are not readOnly: ${list(names)}.` }];
+        return [
+          {
+            node,
+            paths: names.map((n) => `requestBody.${n}`),
+            detail: `${node.id} accepts server-owned fields in its request body that are not readOnly: ${list(names)}.`,
+          },
+        ];
       }),
   }),
   defineRule({
@@ -227,8 +330,12 @@ export const OPENAPI_RULES: Rule[] = [
     category: "DenialOfService",
     likelihood: 3,
     impact: 3,
-    description: "{resource} accepts string inputs without a maxLength: oversized payloads can exhaust memory, storage or downstream limits.",
-    remediation: { text: "Give every string input a `maxLength` (or an `enum`/bounded `format` such as uuid or date-time).", fix: { openapi: "name:\n  type: string\n  maxLength: 256" } },
+    description:
+      "{resource} accepts string inputs without a maxLength: oversized payloads can exhaust memory, storage or downstream limits.",
+    remediation: {
+      text: "Give every string input a `maxLength` (or an `enum`/bounded `format` such as uuid or date-time).",
+      fix: { openapi: "name:\n  type: string\n  maxLength: 256" },
+    },
     references: { cwe: ["CWE-770", "CWE-20"], capec: ["CAPEC-130"] },
     kinds: OP,
     check: (ctx) =>
@@ -239,7 +346,13 @@ export const OPENAPI_RULES: Rule[] = [
           ...fields.filter((f) => unboundedString(f)).map((f) => `requestBody.${f.name}`),
         ];
         if (names.length === 0) return [];
-        return [{ node, paths: names.slice(0, 10), detail: `${node.id} accepts strings with no maxLength: ${list(names.map((n) => n.replace(/^[a-zA-Z]+\./, "")))}.` }];
+        return [
+          {
+            node,
+            paths: names.slice(0, 10),
+            detail: `${node.id} accepts strings with no maxLength: ${list(names.map((n) => n.replace(/^[a-zA-Z]+\./, "")))}.`,
+          },
+        ];
       }),
   }),
   defineRule({
@@ -248,8 +361,12 @@ export const OPENAPI_RULES: Rule[] = [
     category: "DenialOfService",
     likelihood: 3,
     impact: 3,
-    description: "{resource} accepts arrays without maxItems: one request can carry an arbitrary number of items to process.",
-    remediation: { text: "Give every array input a `maxItems`.", fix: { openapi: "items:\n  type: array\n  maxItems: 100" } },
+    description:
+      "{resource} accepts arrays without maxItems: one request can carry an arbitrary number of items to process.",
+    remediation: {
+      text: "Give every array input a `maxItems`.",
+      fix: { openapi: "items:\n  type: array\n  maxItems: 100" },
+    },
     references: { cwe: ["CWE-770"], capec: ["CAPEC-130"] },
     kinds: OP,
     check: (ctx) =>
@@ -269,15 +386,22 @@ export const OPENAPI_RULES: Rule[] = [
     likelihood: 3,
     impact: 4,
     description: "{resource} accepts file or binary uploads with no declared maximum size.",
-    remediation: { text: "Declare a `maxLength` on binary fields and enforce a request size limit at the gateway and in the service.", fix: { openapi: "file:\n  type: string\n  format: binary\n  maxLength: 10485760" } },
+    remediation: {
+      text: "Declare a `maxLength` on binary fields and enforce a request size limit at the gateway and in the service.",
+      fix: { openapi: "file:\n  type: string\n  format: binary\n  maxLength: 10485760" },
+    },
     references: { cwe: ["CWE-400", "CWE-434"], capec: ["CAPEC-130"] },
     kinds: OP,
     check: (ctx) =>
       ops(ctx).flatMap(([node, a]): Finding[] => {
         const body = a.requestBody;
         if (!body) return [];
-        const binary = body.fields.filter((f) => f.format !== undefined && BINARY_FORMATS.has(f.format) && f.maxLength === undefined);
-        const raw = body.contentTypes.some((t) => /octet-stream|^image\/|^video\/|^audio\//i.test(t)) && body.fields.every((f) => f.maxLength === undefined);
+        const binary = body.fields.filter(
+          (f) => f.format !== undefined && BINARY_FORMATS.has(f.format) && f.maxLength === undefined,
+        );
+        const raw =
+          body.contentTypes.some((t) => /octet-stream|^image\/|^video\/|^audio\//i.test(t)) &&
+          body.fields.every((f) => f.maxLength === undefined);
         if (binary.length === 0 && !raw) return [];
         return [{ node, paths: binary.length > 0 ? binary.map((f) => `requestBody.${f.name}`) : ["requestBody"] }];
       }),
@@ -288,13 +412,24 @@ export const OPENAPI_RULES: Rule[] = [
     category: "DenialOfService",
     likelihood: 3,
     impact: 3,
-    description: "{resource} takes a page-size or limit parameter with no maximum: one request can ask the service to load and return everything.",
-    remediation: { text: "Declare a `maximum` on limit/size parameters and enforce it in the service.", fix: { openapi: "- name: limit\n  in: query\n  schema:\n    type: integer\n    minimum: 1\n    maximum: 100" } },
+    description:
+      "{resource} takes a page-size or limit parameter with no maximum: one request can ask the service to load and return everything.",
+    remediation: {
+      text: "Declare a `maximum` on limit/size parameters and enforce it in the service.",
+      fix: { openapi: "- name: limit\n  in: query\n  schema:\n    type: integer\n    minimum: 1\n    maximum: 100" },
+    },
     references: { cwe: ["CWE-770"], capec: ["CAPEC-130"] },
     kinds: OP,
     check: (ctx) =>
       ops(ctx).flatMap(([node, a]): Finding[] => {
-        const hits = a.parameters.filter((p) => p.in === "query" && PAGE_PARAM.test(p.name) && (p.type === "integer" || p.type === "number") && p.maximum === undefined && !p.enum);
+        const hits = a.parameters.filter(
+          (p) =>
+            p.in === "query" &&
+            PAGE_PARAM.test(p.name) &&
+            (p.type === "integer" || p.type === "number") &&
+            p.maximum === undefined &&
+            !p.enum,
+        );
         return hits.length === 0 ? [] : [{ node, paths: hits.map((p) => `parameters.${p.name}`) }];
       }),
   }),
@@ -305,15 +440,34 @@ export const OPENAPI_RULES: Rule[] = [
     likelihood: 3,
     impact: 4,
     description: "{resource} returns sensitive fields (passwords, secrets, national ids, card data) in its responses.",
-    remediation: { text: "Remove sensitive fields from response schemas (use separate output schemas); mark input-only fields `writeOnly: true`.", fix: { openapi: "password:\n  type: string\n  writeOnly: true" } },
+    remediation: {
+      text: "Remove sensitive fields from response schemas (use separate output schemas); mark input-only fields `writeOnly: true`.",
+      fix: { openapi: "password:\n  type: string\n  writeOnly: true" },
+    },
     references: { cwe: ["CWE-200", "CWE-359"], capec: ["CAPEC-118"] },
     kinds: OP,
     check: (ctx) =>
       ops(ctx).flatMap(([node, a]): Finding[] => {
-        const hits = a.responseFields.filter((f) => !f.writeOnly && SENSITIVE_RESPONSE.test(lastSegment(f.name)) && !SENSITIVE_META.test(lastSegment(f.name).replace(SENSITIVE_RESPONSE, "")));
+        const hits = a.responseFields.filter(
+          (f) =>
+            !f.writeOnly &&
+            SENSITIVE_RESPONSE.test(lastSegment(f.name)) &&
+            !SENSITIVE_META.test(lastSegment(f.name).replace(SENSITIVE_RESPONSE, "")),
+        );
         if (hits.length === 0) return [];
-        const keys = hits.map((f) => Object.keys(node.propertyLines).find((k) => k.startsWith("responses.") && k.endsWith(`.${f.name}`)) ?? "responses");
-        return [{ node, paths: [...new Set(keys)], detail: `${node.id} returns sensitive fields: ${list(hits.map((f) => f.name))}.`, likelihood: exposedLikelihood(ctx, node, 3) }];
+        const keys = hits.map(
+          (f) =>
+            Object.keys(node.propertyLines).find((k) => k.startsWith("responses.") && k.endsWith(`.${f.name}`)) ??
+            "responses",
+        );
+        return [
+          {
+            node,
+            paths: [...new Set(keys)],
+            detail: `${node.id} returns sensitive fields: ${list(hits.map((f) => f.name))}.`,
+            likelihood: exposedLikelihood(ctx, node, 3),
+          },
+        ];
       }),
   }),
   defineRule({
@@ -322,8 +476,15 @@ export const OPENAPI_RULES: Rule[] = [
     category: "InformationDisclosure",
     likelihood: 3,
     impact: 3,
-    description: "{resource} takes credentials or personal data as query parameters, which end up in logs, caches and browser history.",
-    remediation: { text: "Move credentials and sensitive values to headers or the request body.", fix: { openapi: "- name: Authorization\n  in: header\n  required: true\n  schema:\n    type: string\n    maxLength: 4096" } },
+    description:
+      "{resource} takes credentials or personal data as query parameters, which end up in logs, caches and browser history.",
+    remediation: {
+      text: "Move credentials and sensitive values to headers or the request body.",
+      fix: {
+        openapi:
+          "- name: Authorization\n  in: header\n  required: true\n  schema:\n    type: string\n    maxLength: 4096",
+      },
+    },
     references: { cwe: ["CWE-598"], capec: ["CAPEC-37"] },
     kinds: OP,
     check: (ctx) =>
@@ -338,8 +499,14 @@ export const OPENAPI_RULES: Rule[] = [
     category: "Spoofing",
     likelihood: 2,
     impact: 2,
-    description: "{resource} requires authentication but declares neither a 401 nor a 403 response: how authentication and authorization failures behave is undocumented and untested against the contract.",
-    remediation: { text: "Declare 401 (not authenticated) and 403 (not allowed) responses on authenticated operations.", fix: { openapi: "responses:\n  \"401\":\n    description: Not authenticated\n  \"403\":\n    description: Not allowed" } },
+    description:
+      "{resource} requires authentication but declares neither a 401 nor a 403 response: how authentication and authorization failures behave is undocumented and untested against the contract.",
+    remediation: {
+      text: "Declare 401 (not authenticated) and 403 (not allowed) responses on authenticated operations.",
+      fix: {
+        openapi: 'responses:\n  "401":\n    description: Not authenticated\n  "403":\n    description: Not allowed',
+      },
+    },
     references: { cwe: ["CWE-287"] },
     kinds: OP,
     check: (ctx) =>
@@ -353,8 +520,15 @@ export const OPENAPI_RULES: Rule[] = [
     category: "DenialOfService",
     likelihood: 3,
     impact: 3,
-    description: "{resource} declares no 429 response on any operation: nothing in the contract shows that clients are rate limited.",
-    remediation: { text: "Rate limit the API (gateway usage plans, WAF rate rules) and declare the 429 response clients get.", fix: { openapi: "responses:\n  \"429\":\n    description: Too many requests\n    headers:\n      Retry-After:\n        schema:\n          type: integer" } },
+    description:
+      "{resource} declares no 429 response on any operation: nothing in the contract shows that clients are rate limited.",
+    remediation: {
+      text: "Rate limit the API (gateway usage plans, WAF rate rules) and declare the 429 response clients get.",
+      fix: {
+        openapi:
+          'responses:\n  "429":\n    description: Too many requests\n    headers:\n      Retry-After:\n        schema:\n          type: integer',
+      },
+    },
     references: { cwe: ["CWE-770", "CWE-307"], capec: ["CAPEC-125"], attack: ["T1499"] },
     kinds: API,
     check: (ctx) => {
@@ -372,10 +546,17 @@ export const OPENAPI_RULES: Rule[] = [
     category: "Spoofing",
     likelihood: 4,
     impact: 4,
-    description: "{resource} defines no security scheme and no global security requirement: the contract describes an API without authentication.",
-    remediation: { text: "Define a security scheme in `components.securitySchemes` (or `securityDefinitions`) and require it globally.", fix: { openapi: FIX_AUTH } },
+    description:
+      "{resource} defines no security scheme and no global security requirement: the contract describes an API without authentication.",
+    remediation: {
+      text: "Define a security scheme in `components.securitySchemes` (or `securityDefinitions`) and require it globally.",
+      fix: { openapi: FIX_AUTH },
+    },
     references: { cwe: ["CWE-306"], capec: ["CAPEC-115"] },
     kinds: API,
-    check: (ctx) => apis(ctx).filter(([, a]) => a.operations > 0 && a.securitySchemes.length === 0 && a.security.length === 0).map(([node]) => ({ node, paths: [""], likelihood: exposedLikelihood(ctx, node, 4) })),
+    check: (ctx) =>
+      apis(ctx)
+        .filter(([, a]) => a.operations > 0 && a.securitySchemes.length === 0 && a.security.length === 0)
+        .map(([node]) => ({ node, paths: [""], likelihood: exposedLikelihood(ctx, node, 4) })),
   }),
 ];

@@ -1,5 +1,12 @@
 import type { GraphNode, SecretFinding, SourceFile } from "../graph/types.ts";
-import { isPlaceholder, isSecretKey, SCRIPT_PATTERNS, VALUE_PATTERNS, type SecretKind, type ValuePattern } from "./patterns.ts";
+import {
+  isPlaceholder,
+  isSecretKey,
+  SCRIPT_PATTERNS,
+  VALUE_PATTERNS,
+  type SecretKind,
+  type ValuePattern,
+} from "./patterns.ts";
 
 /** Longest string the detectors look into; longer values are cut so a hostile file stays cheap. */
 const MAX_SCAN = 200_000;
@@ -53,7 +60,8 @@ function runPatterns(text: string, patterns: readonly ValuePattern[]): Hit[] {
 /** Secrets recognisable from their shape alone (keys, tokens, connection strings), plus script assignments. */
 export function scanString(text: string): Hit[] {
   const hits = runPatterns(text, VALUE_PATTERNS);
-  if (/\n|;|&&/.test(text) || /^[A-Z0-9_]+=/.test(text) || text.includes("--")) hits.push(...runPatterns(text, SCRIPT_PATTERNS));
+  if (/\n|;|&&/.test(text) || /^[A-Z0-9_]+=/.test(text) || text.includes("--"))
+    hits.push(...runPatterns(text, SCRIPT_PATTERNS));
   return hits;
 }
 
@@ -69,7 +77,8 @@ function lineAt(text: string, index: number): number {
  * key that a separator follows wins, so its first part is not read as the key and the rest as the value. The
  * parts cannot hold colons, so trying shorter keys backtracks at most a few steps.
  */
-const KEY_VALUE = /^[ \t]*-?[ \t]*["']?([A-Za-z0-9_.-]{1,100}(?::[A-Za-z0-9_.-]{1,100}){0,4})["']?[ \t]*([:=])[ \t]*(["']?)([^\s"'#|>!{[&*][^"'\n]{0,300}?)\3[ \t]*,?(?:[ \t]+#.*)?[ \t]*$/gm;
+const KEY_VALUE =
+  /^[ \t]*-?[ \t]*["']?([A-Za-z0-9_.-]{1,100}(?::[A-Za-z0-9_.-]{1,100}){0,4})["']?[ \t]*([:=])[ \t]*(["']?)([^\s"'#|>!{[&*][^"'\n]{0,300}?)\3[ \t]*,?(?:[ \t]+#.*)?[ \t]*$/gm;
 /** Unquoted HCL and shell values that are expressions, not literals. */
 const EXPRESSION = /^(var|local|module|data|each|count|self|path|terraform)\.|^[a-z_]+\(|^(true|false|null)$/;
 
@@ -93,7 +102,8 @@ function keyValueHits(text: string): Hit[] {
 /** Raw-text detection: catches secrets in comments, scripts and anything a parser did not turn into a node. */
 export function detectInText(file: SourceFile): SecretFinding[] {
   const hits = scanString(file.content);
-  const covered = (h: Hit): boolean => hits.some((o) => o.index <= h.index && o.index + o.value.length >= h.index + h.value.length);
+  const covered = (h: Hit): boolean =>
+    hits.some((o) => o.index <= h.index && o.index + o.value.length >= h.index + h.value.length);
   for (const hit of keyValueHits(file.content)) if (!covered(hit)) hits.push(hit);
   return hits.map((hit) => ({
     file: file.path,
@@ -132,8 +142,10 @@ function leaves(value: unknown, path: string, key: string, out: Leaf[], depth: n
 
 function kindForKey(key: string, value: string): SecretKind {
   const norm = key.toLowerCase().replace(/[^a-z0-9]/g, "");
-  if (norm.includes("secretaccesskey") || (norm.includes("secretkey") && /^[A-Za-z0-9/+]{40}$/.test(value))) return "aws-secret-key";
-  if (norm.includes("password") || norm.includes("passwd") || norm.includes("pwd") || norm.includes("passphrase")) return "password";
+  if (norm.includes("secretaccesskey") || (norm.includes("secretkey") && /^[A-Za-z0-9/+]{40}$/.test(value)))
+    return "aws-secret-key";
+  if (norm.includes("password") || norm.includes("passwd") || norm.includes("pwd") || norm.includes("passphrase"))
+    return "password";
   if (norm.includes("token") || norm.includes("apikey")) return "token";
   return "generic";
 }
@@ -176,13 +188,29 @@ export function detectInNodes(nodes: readonly GraphNode[], files: readonly Sourc
     leaves(node.properties, "", "", all, 0);
     for (const leaf of all) {
       const add = (kind: SecretKind, value: string): void => {
-        found.push({ file: node.file, line: findLine(node, contents, leaf.path, value), nodeId: node.id, path: leaf.path, kind, value });
+        found.push({
+          file: node.file,
+          line: findLine(node, contents, leaf.path, value),
+          nodeId: node.id,
+          path: leaf.path,
+          kind,
+          value,
+        });
       };
       const shaped = scanString(leaf.value);
       for (const hit of shaped) add(hit.kind, hit.value);
       // Annotations such as `nginx.ingress.kubernetes.io/auth-secret: basic-auth` name a Secret object.
-      const namesObject = /(^|\.)(annotations|labels)\./.test(leaf.path) && /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(leaf.value);
-      if (shaped.length === 0 && !namesObject && leaf.key && isSecretKey(leaf.key) && !isPlaceholder(leaf.value) && !isSample(leaf.value) && !leaf.value.includes("\n")) {
+      const namesObject =
+        /(^|\.)(annotations|labels)\./.test(leaf.path) && /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(leaf.value);
+      if (
+        shaped.length === 0 &&
+        !namesObject &&
+        leaf.key &&
+        isSecretKey(leaf.key) &&
+        !isPlaceholder(leaf.value) &&
+        !isSample(leaf.value) &&
+        !leaf.value.includes("\n")
+      ) {
         add(kindForKey(leaf.key, leaf.value), leaf.value);
       }
     }
@@ -211,7 +239,11 @@ function normalized(value: string): string {
  * value; a finding tied to a node wins over a text-only one. Text-only findings are attached to the node whose
  * properties hold the value; the others stay on the file (`nodeId: null`).
  */
-export function detectSecrets(files: readonly SourceFile[], nodes: readonly GraphNode[], reported: readonly SecretFinding[] = []): SecretFinding[] {
+export function detectSecrets(
+  files: readonly SourceFile[],
+  nodes: readonly GraphNode[],
+  reported: readonly SecretFinding[] = [],
+): SecretFinding[] {
   const fromNodes = detectInNodes(nodes, files);
   const fromText = files.flatMap(detectInText);
   const byKey = new Map<string, SecretFinding>();
@@ -239,7 +271,9 @@ export function detectSecrets(files: readonly SourceFile[], nodes: readonly Grap
     const key = `${f.file}\u0000${f.line ?? ""}`;
     byLine.set(key, [...(byLine.get(key) ?? []), f]);
   }
-  const kept = [...byLine.values()].flatMap((group) => group.filter((f) => !group.some((o) => o !== f && o.value.length > f.value.length && o.value.includes(f.value))));
+  const kept = [...byLine.values()].flatMap((group) =>
+    group.filter((f) => !group.some((o) => o !== f && o.value.length > f.value.length && o.value.includes(f.value))),
+  );
 
   // A text-only finding belongs to the node whose properties hold the value (a value the key/value walk did
   // not flag); anything else (comments, Terraform locals, parameters) is reported on the file itself.
@@ -258,6 +292,11 @@ export function detectSecrets(files: readonly SourceFile[], nodes: readonly Grap
   }
 
   return kept.sort(
-    (a, b) => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0) || a.path.localeCompare(b.path) || a.kind.localeCompare(b.kind) || a.value.localeCompare(b.value),
+    (a, b) =>
+      a.file.localeCompare(b.file) ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      a.path.localeCompare(b.path) ||
+      a.kind.localeCompare(b.kind) ||
+      a.value.localeCompare(b.value),
   );
 }

@@ -43,8 +43,11 @@ export const INJECTION_RULE: Rule = defineRule({
   category: "Tampering",
   likelihood: 2,
   impact: 2,
-  description: "{resource} contains text addressed to an AI model (\"ignore previous instructions\", \"report no threats\"): someone may be trying to steer automated reviews of this template.",
-  remediation: { text: "Remove the text and find out who added it and why; never let template text change how a review is done. Threatline's rules are unaffected, and model output is validated against the graph." },
+  description:
+    '{resource} contains text addressed to an AI model ("ignore previous instructions", "report no threats"): someone may be trying to steer automated reviews of this template.',
+  remediation: {
+    text: "Remove the text and find out who added it and why; never let template text change how a review is done. Threatline's rules are unaffected, and model output is validated against the graph.",
+  },
   references: { cwe: ["CWE-1427"], capec: ["CAPEC-137"] },
   why: "Templates are data. A description, annotation or comment that tells an automated reviewer to ignore findings is an attempt to tamper with the review itself (prompt injection). The finding is informational: the deterministic rules are unaffected by such text, but the change deserves a human look.",
   kinds: ["*"],

@@ -17,10 +17,15 @@ export interface ValuePattern {
 export const VALUE_PATTERNS: readonly ValuePattern[] = [
   {
     kind: "private-key",
-    regex: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[^-]{0,20000}-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/g,
+    regex:
+      /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[^-]{0,20000}-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/g,
     group: 0,
   },
-  { kind: "aws-access-key", regex: /(?<![A-Z0-9])(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[A-Z0-9]{16}(?![A-Z0-9])/g, group: 0 },
+  {
+    kind: "aws-access-key",
+    regex: /(?<![A-Z0-9])(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[A-Z0-9]{16}(?![A-Z0-9])/g,
+    group: 0,
+  },
   {
     kind: "aws-secret-key",
     regex: /(?:aws_?)?secret_?(?:access_?)?key["']?\s*[:=]\s*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi,
@@ -50,27 +55,109 @@ export const VALUE_PATTERNS: readonly ValuePattern[] = [
 export const SCRIPT_PATTERNS: readonly ValuePattern[] = [
   {
     kind: "password",
-    regex: /\b[A-Z0-9_]{0,40}(?:PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY)[A-Z0-9_]{0,40}=(["']?)([^\s"'`$;&|(){}<>]{4,200})\1/g,
+    regex:
+      /\b[A-Z0-9_]{0,40}(?:PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY)[A-Z0-9_]{0,40}=(["']?)([^\s"'`$;&|(){}<>]{4,200})\1/g,
     group: 2,
   },
   {
     kind: "password",
-    regex: /--(?:[a-z-]{0,20})?(?:password|passwd|secret|token)[= ](["']?)([^\s"'`$;&|(){}<>-][^\s"'`$;&|(){}<>]{3,200})\1/gi,
+    regex:
+      /--(?:[a-z-]{0,20})?(?:password|passwd|secret|token)[= ](["']?)([^\s"'`$;&|(){}<>-][^\s"'`$;&|(){}<>]{3,200})\1/gi,
     group: 2,
   },
 ];
 
-const SECRET_WORDS = ["password", "passwd", "passphrase", "secret", "token", "apikey", "accesskey", "privatekey", "credential", "pwd", "authkey"];
+const SECRET_WORDS = [
+  "password",
+  "passwd",
+  "passphrase",
+  "secret",
+  "token",
+  "apikey",
+  "accesskey",
+  "privatekey",
+  "credential",
+  "pwd",
+  "authkey",
+];
 
 /** Key endings that name something about a secret rather than the secret itself (`SecretArn`, `passwordLength`). */
 const NOT_SECRET_SUFFIXES = [
-  "arn", "id", "ids", "name", "names", "ref", "refs", "url", "uri", "urls", "path", "file", "files", "length",
-  "policy", "policies", "version", "type", "enabled", "required", "rotation", "mode", "count", "ttl", "expiry",
-  "expiration", "age", "manager", "provider", "store", "source", "selector", "from", "endpoint", "duration",
-  "validity", "lifetime", "prevention", "header", "location", "in", "description", "template", "generator",
-  "options", "config", "configuration", "scopes", "scope", "flow", "flows", "usage", "kind", "format", "lookup",
-  "secrets", "tokens", "schema", "parameter", "field", "key_id", "keyid", "period", "reset", "hint", "mount",
-  "volume", "env", "label", "labels", "annotations", "string_wo", "wo_version", "placement", "arns",
+  "arn",
+  "id",
+  "ids",
+  "name",
+  "names",
+  "ref",
+  "refs",
+  "url",
+  "uri",
+  "urls",
+  "path",
+  "file",
+  "files",
+  "length",
+  "policy",
+  "policies",
+  "version",
+  "type",
+  "enabled",
+  "required",
+  "rotation",
+  "mode",
+  "count",
+  "ttl",
+  "expiry",
+  "expiration",
+  "age",
+  "manager",
+  "provider",
+  "store",
+  "source",
+  "selector",
+  "from",
+  "endpoint",
+  "duration",
+  "validity",
+  "lifetime",
+  "prevention",
+  "header",
+  "location",
+  "in",
+  "description",
+  "template",
+  "generator",
+  "options",
+  "config",
+  "configuration",
+  "scopes",
+  "scope",
+  "flow",
+  "flows",
+  "usage",
+  "kind",
+  "format",
+  "lookup",
+  "secrets",
+  "tokens",
+  "schema",
+  "parameter",
+  "field",
+  "key_id",
+  "keyid",
+  "period",
+  "reset",
+  "hint",
+  "mount",
+  "volume",
+  "env",
+  "label",
+  "labels",
+  "annotations",
+  "string_wo",
+  "wo_version",
+  "placement",
+  "arns",
 ];
 
 /**
@@ -100,7 +187,8 @@ export function isPlaceholder(value: string): boolean {
   if (v.includes("${") || v.includes("{{") || v.includes("$(") || v.startsWith("$")) return true;
   if (v.startsWith("«REDACTED:")) return true;
   if (/^<[^>]*>$/.test(v) || /^%[^%]*%$/.test(v) || /^\[[^\]]*\]$/.test(v)) return true;
-  if (/^(arn:|alias\/|ssm:|vault:|secretsmanager:|projects\/|sm:\/\/|ref\+|op:\/\/|azurekeyvault)/i.test(v)) return true;
+  if (/^(arn:|alias\/|ssm:|vault:|secretsmanager:|projects\/|sm:\/\/|ref\+|op:\/\/|azurekeyvault)/i.test(v))
+    return true;
   if (PLACEHOLDER_WORDS.test(v)) return true;
   if (/^(your|my|enter|insert|put|replace)[_-]/i.test(v)) return true;
   if (/^[A-Z][A-Z0-9_]*$/.test(v) && /_/.test(v) && v.length < 40) return true;

@@ -99,7 +99,11 @@ export function redact(files: readonly SourceFile[], graph: ResourceGraph): Reda
       exposures: walk(graph.facts.exposures, 0) as ResourceGraph["facts"]["exposures"],
       dataStores: walk(graph.facts.dataStores, 0) as string[],
       identities: walk(graph.facts.identities, 0) as string[],
-      secrets: secrets.map((s) => ({ ...s, path: redactString(s.path), value: table.get(s.value.replace(/\s+/g, "")) ?? "«REDACTED»" })),
+      secrets: secrets.map((s) => ({
+        ...s,
+        path: redactString(s.path),
+        value: table.get(s.value.replace(/\s+/g, "")) ?? "«REDACTED»",
+      })),
     },
   };
   return { files: redactedFiles, graph: redactedGraph, count: table.size };

@@ -25,7 +25,17 @@ function withLines(node: GraphNode, secrets: readonly SecretFinding[]): { node: 
 function fileNode(ctx: RuleContext, file: string): GraphNode | undefined {
   const sibling = ctx.graph.nodes.find((n) => n.file === file);
   if (!sibling) return undefined;
-  return { id: file, type: "file", kind: "file", format: sibling.format, file, line: 1, attrs: {}, properties: {}, propertyLines: {} };
+  return {
+    id: file,
+    type: "file",
+    kind: "file",
+    format: sibling.format,
+    file,
+    line: 1,
+    attrs: {},
+    properties: {},
+    propertyLines: {},
+  };
 }
 
 function checkKinds(kinds: readonly SecretKind[], label: string) {
@@ -61,7 +71,7 @@ const FIX = {
   "terraform-plan": "# Read the value from a secret store at apply time instead of writing it in configuration.",
   kubernetes:
     "env:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef:\n        name: db-credentials\n        key: password",
-  openapi: "# Remove the literal value; document the field without an example secret.\nexample: \"<redacted>\"",
+  openapi: '# Remove the literal value; document the field without an example secret.\nexample: "<redacted>"',
 };
 
 function docs(title: string, why: string): string {
@@ -71,7 +81,15 @@ function docs(title: string, why: string): string {
 const REMEDIATION =
   "Remove the literal value, store it in a secret manager and reference it at deploy time. Rotate the exposed credential: it remains in the repository history.";
 
-function secretRule(id: string, title: string, kinds: SecretKind[], label: string, likelihood: number, impact: number, cwe: string[]): Rule {
+function secretRule(
+  id: string,
+  title: string,
+  kinds: SecretKind[],
+  label: string,
+  likelihood: number,
+  impact: number,
+  cwe: string[],
+): Rule {
   const description = `{resource} contains a hard-coded ${label}. Secrets in templates leak through repositories, CI logs, and the provider's console.`;
   return {
     id,
@@ -89,11 +107,42 @@ function secretRule(id: string, title: string, kinds: SecretKind[], label: strin
 }
 
 export const SECRET_RULES: Rule[] = [
-  secretRule("TL-SECRET-001", "Hard-coded password or secret in template", ["password", "generic"], "password or secret", 4, 4, ["CWE-798", "CWE-259"]),
-  secretRule("TL-SECRET-002", "Hard-coded AWS access key id", ["aws-access-key"], "AWS access key id", 4, 5, ["CWE-798"]),
-  secretRule("TL-SECRET-003", "Hard-coded AWS secret access key", ["aws-secret-key"], "AWS secret access key", 4, 5, ["CWE-798"]),
-  secretRule("TL-SECRET-004", "Private key embedded in template", ["private-key"], "private key", 4, 5, ["CWE-321", "CWE-798"]),
+  secretRule(
+    "TL-SECRET-001",
+    "Hard-coded password or secret in template",
+    ["password", "generic"],
+    "password or secret",
+    4,
+    4,
+    ["CWE-798", "CWE-259"],
+  ),
+  secretRule("TL-SECRET-002", "Hard-coded AWS access key id", ["aws-access-key"], "AWS access key id", 4, 5, [
+    "CWE-798",
+  ]),
+  secretRule("TL-SECRET-003", "Hard-coded AWS secret access key", ["aws-secret-key"], "AWS secret access key", 4, 5, [
+    "CWE-798",
+  ]),
+  secretRule("TL-SECRET-004", "Private key embedded in template", ["private-key"], "private key", 4, 5, [
+    "CWE-321",
+    "CWE-798",
+  ]),
   secretRule("TL-SECRET-005", "Hard-coded API token", ["token"], "API token", 4, 4, ["CWE-798"]),
-  secretRule("TL-SECRET-006", "Connection string with embedded password", ["connection-string"], "connection string with a password", 4, 4, ["CWE-798", "CWE-259"]),
-  secretRule("TL-SECRET-007", "NoEcho parameter with a default value", ["noecho-default"], "default for a NoEcho parameter", 3, 4, ["CWE-798", "CWE-1188"]),
+  secretRule(
+    "TL-SECRET-006",
+    "Connection string with embedded password",
+    ["connection-string"],
+    "connection string with a password",
+    4,
+    4,
+    ["CWE-798", "CWE-259"],
+  ),
+  secretRule(
+    "TL-SECRET-007",
+    "NoEcho parameter with a default value",
+    ["noecho-default"],
+    "default for a NoEcho parameter",
+    3,
+    4,
+    ["CWE-798", "CWE-1188"],
+  ),
 ];

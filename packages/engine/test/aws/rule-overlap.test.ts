@@ -32,7 +32,10 @@ const publicDb = cfn(`
 
 describe("rules that no longer repeat one another or fire out of context", () => {
   it("TL-AWS-S3-005 (could become public) stays silent on a bucket that already is; the public-access rules report it", async () => {
-    const acl = await byRule("t.yaml", cfn(`\n  Site:\n    Type: AWS::S3::Bucket\n    Properties: { AccessControl: PublicRead }\n`));
+    const acl = await byRule(
+      "t.yaml",
+      cfn(`\n  Site:\n    Type: AWS::S3::Bucket\n    Properties: { AccessControl: PublicRead }\n`),
+    );
     expect(acl.has("TL-AWS-S3-005")).toBe(false);
     expect(acl.get("TL-AWS-S3-001")).toEqual([["Site"]]);
     const policy = await byRule(
@@ -50,7 +53,10 @@ describe("rules that no longer repeat one another or fire out of context", () =>
     expect(policy.has("TL-AWS-S3-005")).toBe(false);
     expect(policy.has("TL-AWS-S3-003")).toBe(true);
     // A private bucket with no public access block still gets it.
-    const quiet = await byRule("t.yaml", cfn(`\n  Data:\n    Type: AWS::S3::Bucket\n    Properties: { BucketName: data }\n`));
+    const quiet = await byRule(
+      "t.yaml",
+      cfn(`\n  Data:\n    Type: AWS::S3::Bucket\n    Properties: { BucketName: data }\n`),
+    );
     expect(quiet.get("TL-AWS-S3-005")).toEqual([["Data"]]);
   });
 

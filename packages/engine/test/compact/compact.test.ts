@@ -1,4 +1,3 @@
- 
 import { describe, expect, it } from "vitest";
 import { analyze, compactGraph, estimateTokens } from "../../src/index.ts";
 import { cleanManifests, manifests, pod } from "../kubernetes/bases.ts";
@@ -16,7 +15,9 @@ describe("estimateTokens", () => {
 
   it("grows with the text", () => {
     const text = yaml(cleanApi());
-    expect(estimateTokens(text + text)).toBe(2 * estimateTokens(text) + (estimateTokens(text + text) - 2 * estimateTokens(text)));
+    expect(estimateTokens(text + text)).toBe(
+      2 * estimateTokens(text) + (estimateTokens(text + text) - 2 * estimateTokens(text)),
+    );
     expect(estimateTokens(text + text)).toBeGreaterThan(estimateTokens(text));
   });
 });
@@ -61,7 +62,9 @@ describe("compactGraph", () => {
     const { graph, threats } = await analyze([{ path: "k.yaml", content: manifests(docs) }]);
     const { text } = compactGraph(graph, { ruleThreats: threats });
     expect(text).toMatch(/# rule findings \d+/);
-    expect(text).toContain('- TL-K8S-POD-007 Tampering/high "Image not pinned (latest or untagged)": Deployment/prod/web');
+    expect(text).toContain(
+      '- TL-K8S-POD-007 Tampering/high "Image not pinned (latest or untagged)": Deployment/prod/web',
+    );
     expect(text).toContain("# hard-coded secrets 1 (values redacted)");
     expect(text).not.toContain("tok-8f3a9c2e7d1b");
     expect(text).toContain("«REDACTED:token:1»");
@@ -72,8 +75,14 @@ describe("compactGraph", () => {
       cleanManifests().map((d) => {
         const copy = structuredClone(d);
         copy.metadata.name = `${String(copy.metadata.name)}-${i}`;
-        copy.metadata.labels = { app: `web-${i}`, "app.kubernetes.io/part-of": "shop", "app.kubernetes.io/managed-by": "helm" };
-        copy.metadata.annotations = { description: "Serves the shop front end to customers in every region; owned by the web team." };
+        copy.metadata.labels = {
+          app: `web-${i}`,
+          "app.kubernetes.io/part-of": "shop",
+          "app.kubernetes.io/managed-by": "helm",
+        };
+        copy.metadata.annotations = {
+          description: "Serves the shop front end to customers in every region; owned by the web team.",
+        };
         return copy;
       }),
     ).flat();

@@ -4,7 +4,12 @@ import { stringify } from "yaml";
 /** Hardened manifests that no rule fires on; each rule test breaks one thing in a copy. */
 export function cleanManifests(): Record<string, any>[] {
   return [
-    { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "web", namespace: "prod" }, automountServiceAccountToken: false },
+    {
+      apiVersion: "v1",
+      kind: "ServiceAccount",
+      metadata: { name: "web", namespace: "prod" },
+      automountServiceAccountToken: false,
+    },
     {
       apiVersion: "apps/v1",
       kind: "Deployment",
@@ -23,7 +28,11 @@ export function cleanManifests(): Record<string, any>[] {
                 name: "web",
                 image: "registry.example.com/web:1.4.2",
                 ports: [{ containerPort: 8080 }],
-                securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  readOnlyRootFilesystem: true,
+                  capabilities: { drop: ["ALL"] },
+                },
                 resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
                 env: [
                   { name: "LOG_LEVEL", value: "info" },
@@ -37,7 +46,12 @@ export function cleanManifests(): Record<string, any>[] {
         },
       },
     },
-    { apiVersion: "v1", kind: "Service", metadata: { name: "web", namespace: "prod" }, spec: { type: "ClusterIP", selector: { app: "web" }, ports: [{ port: 80, targetPort: 8080 }] } },
+    {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "web", namespace: "prod" },
+      spec: { type: "ClusterIP", selector: { app: "web" }, ports: [{ port: 80, targetPort: 8080 }] },
+    },
     {
       apiVersion: "networking.k8s.io/v1",
       kind: "Ingress",
@@ -45,7 +59,14 @@ export function cleanManifests(): Record<string, any>[] {
       spec: {
         ingressClassName: "nginx",
         tls: [{ hosts: ["web.example.com"], secretName: "web-tls" }],
-        rules: [{ host: "web.example.com", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web", port: { number: 80 } } } }] } }],
+        rules: [
+          {
+            host: "web.example.com",
+            http: {
+              paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web", port: { number: 80 } } } }],
+            },
+          },
+        ],
       },
     },
     {

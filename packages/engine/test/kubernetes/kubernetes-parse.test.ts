@@ -8,8 +8,16 @@ describe("Kubernetes parsing", () => {
     expect(looksLikeKubernetes("apiVersion: v1\nkind: Service\n")).toBe(true);
     expect(looksLikeKubernetes('{"apiVersion":"v1","kind":"Pod"}')).toBe(true);
     expect(looksLikeKubernetes("openapi: 3.0.0\n")).toBe(false);
-    expect(looksLikeKubernetes('resource "kubernetes_manifest" "p" {\n  manifest = yamldecode(<<EOF\napiVersion: v1\nkind: Pod\nEOF\n  )\n}\n')).toBe(false);
-    expect(looksLikeKubernetes('{"format_version":"1.2","terraform_version":"1.9.0","resource_changes":[{"apiVersion":"v1","kind":"x"}]}')).toBe(false);
+    expect(
+      looksLikeKubernetes(
+        'resource "kubernetes_manifest" "p" {\n  manifest = yamldecode(<<EOF\napiVersion: v1\nkind: Pod\nEOF\n  )\n}\n',
+      ),
+    ).toBe(false);
+    expect(
+      looksLikeKubernetes(
+        '{"format_version":"1.2","terraform_version":"1.9.0","resource_changes":[{"apiVersion":"v1","kind":"x"}]}',
+      ),
+    ).toBe(false);
   });
 
   it("names resources Kind/namespace/name, defaults the namespace, and keeps cluster-scoped kinds namespace-free", async () => {
@@ -45,7 +53,12 @@ items:
     ]);
     const pod = graph.nodes[0]!;
     expect(pod.propertyLines["spec.containers.0.image"]).toBe(8);
-    expect((pod.attrs as unknown as WorkloadAttrs).containers[0]).toMatchObject({ name: "c", image: "busybox:1.36", init: false, path: "spec.containers.0" });
+    expect((pod.attrs as unknown as WorkloadAttrs).containers[0]).toMatchObject({
+      name: "c",
+      image: "busybox:1.36",
+      init: false,
+      path: "spec.containers.0",
+    });
   });
 
   it("links Services to workloads, Ingresses to Services, bindings to roles and subjects, workloads to service accounts", async () => {
@@ -93,7 +106,9 @@ spec: { type: NodePort, selector: { job: backup }, ports: [{ port: 80, nodePort:
     expect(job.podSpecPath).toBe("spec.jobTemplate.spec.template.spec");
     expect(job.hostPID).toBe(true);
     expect(job.containers[0]?.capabilitiesAdd).toEqual(["SYS_ADMIN"]);
-    expect(graph.facts.exposures.map((e) => e.nodeId)).toEqual(expect.arrayContaining(["Service/ops/np", "CronJob/ops/backup"]));
+    expect(graph.facts.exposures.map((e) => e.nodeId)).toEqual(
+      expect.arrayContaining(["Service/ops/np", "CronJob/ops/backup"]),
+    );
   });
 
   it("reports hard-coded Secret data as secrets and skips placeholders", async () => {

@@ -14,8 +14,14 @@ function ruleIds(docs: Doc[]): Promise<string[]> {
 const find = (docs: Doc[], kind: string): Doc => docs.find((d) => d.kind === kind)!;
 
 const CASES: Record<string, { positive: (d: Doc[]) => void; negative?: (d: Doc[]) => void }> = {
-  "TL-K8S-POD-001": { positive: (d) => (pod(d).container.securityContext.privileged = true), negative: (d) => (pod(d).container.securityContext.privileged = false) },
-  "TL-K8S-POD-002": { positive: (d) => (pod(d).spec.hostPID = true), negative: (d) => (pod(d).spec.hostNetwork = false) },
+  "TL-K8S-POD-001": {
+    positive: (d) => (pod(d).container.securityContext.privileged = true),
+    negative: (d) => (pod(d).container.securityContext.privileged = false),
+  },
+  "TL-K8S-POD-002": {
+    positive: (d) => (pod(d).spec.hostPID = true),
+    negative: (d) => (pod(d).spec.hostNetwork = false),
+  },
   "TL-K8S-POD-003": {
     positive: (d) => (pod(d).container.securityContext.runAsUser = 0),
     negative: (d) => {
@@ -35,10 +41,15 @@ const CASES: Record<string, { positive: (d: Doc[]) => void; negative?: (d: Doc[]
     positive: (d) => (pod(d).container.securityContext.capabilities.add = ["NET_ADMIN"]),
     negative: (d) => (pod(d).container.securityContext.capabilities.add = ["NET_BIND_SERVICE"]),
   },
-  "TL-K8S-POD-006": { positive: (d) => delete pod(d).container.resources.limits, negative: (d) => delete pod(d).container.resources.requests },
+  "TL-K8S-POD-006": {
+    positive: (d) => delete pod(d).container.resources.limits,
+    negative: (d) => delete pod(d).container.resources.requests,
+  },
   "TL-K8S-POD-007": {
     positive: (d) => (pod(d).container.image = "nginx:latest"),
-    negative: (d) => (pod(d).container.image = "registry.example.com:5000/web@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"),
+    negative: (d) =>
+      (pod(d).container.image =
+        "registry.example.com:5000/web@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"),
   },
   "TL-K8S-POD-008": {
     positive: (d) => pod(d).container.env.push({ name: "API_TOKEN", value: "tok-8f3a9c2e7d1b" }),
@@ -60,27 +71,61 @@ const CASES: Record<string, { positive: (d: Doc[]) => void; negative?: (d: Doc[]
   },
   "TL-K8S-POD-011": { positive: (d) => (pod(d).container.securityContext.readOnlyRootFilesystem = false) },
   "TL-K8S-POD-012": { positive: (d) => (pod(d).container.securityContext.capabilities.drop = ["NET_RAW"]) },
-  "TL-K8S-POD-013": { positive: (d) => (pod(d).container.ports[0].hostPort = 8080), negative: (d) => (pod(d).container.ports[0].name = "http") },
+  "TL-K8S-POD-013": {
+    positive: (d) => (pod(d).container.ports[0].hostPort = 8080),
+    negative: (d) => (pod(d).container.ports[0].name = "http"),
+  },
   "TL-K8S-POD-014": {
     positive: (d) => (pod(d).spec.securityContext.seccompProfile.type = "Unconfined"),
-    negative: (d) => (pod(d).spec.securityContext.seccompProfile = { type: "Localhost", localhostProfile: "profiles/web.json" }),
+    negative: (d) =>
+      (pod(d).spec.securityContext.seccompProfile = { type: "Localhost", localhostProfile: "profiles/web.json" }),
   },
   "TL-K8S-RBAC-001": { positive: (d) => (find(d, "Role").rules[0].verbs = ["*"]) },
   "TL-K8S-RBAC-002": {
-    positive: (d) => d.push({ apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding", metadata: { name: "web-admin" }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "cluster-admin" }, subjects: [{ kind: "ServiceAccount", name: "web", namespace: "prod" }] }),
-    negative: (d) => d.push({ apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding", metadata: { name: "web-view" }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "view" }, subjects: [{ kind: "ServiceAccount", name: "web", namespace: "prod" }] }),
+    positive: (d) =>
+      d.push({
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "ClusterRoleBinding",
+        metadata: { name: "web-admin" },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "cluster-admin" },
+        subjects: [{ kind: "ServiceAccount", name: "web", namespace: "prod" }],
+      }),
+    negative: (d) =>
+      d.push({
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "ClusterRoleBinding",
+        metadata: { name: "web-view" },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "view" },
+        subjects: [{ kind: "ServiceAccount", name: "web", namespace: "prod" }],
+      }),
   },
   "TL-K8S-RBAC-003": {
     positive: (d) => find(d, "Role").rules.push({ apiGroups: [""], resources: ["secrets"], verbs: ["list"] }),
-    negative: (d) => find(d, "Role").rules.push({ apiGroups: [""], resources: ["secrets"], resourceNames: ["web-config"], verbs: ["get"] }),
+    negative: (d) =>
+      find(d, "Role").rules.push({
+        apiGroups: [""],
+        resources: ["secrets"],
+        resourceNames: ["web-config"],
+        verbs: ["get"],
+      }),
   },
   "TL-K8S-RBAC-004": {
     positive: (d) => find(d, "Role").rules.push({ apiGroups: [""], resources: ["pods/exec"], verbs: ["create"] }),
     negative: (d) => find(d, "Role").rules.push({ apiGroups: [""], resources: ["pods"], verbs: ["get", "list"] }),
   },
   "TL-K8S-RBAC-005": {
-    positive: (d) => find(d, "RoleBinding").subjects.push({ kind: "Group", name: "system:unauthenticated", apiGroup: "rbac.authorization.k8s.io" }),
-    negative: (d) => find(d, "RoleBinding").subjects.push({ kind: "Group", name: "web-operators", apiGroup: "rbac.authorization.k8s.io" }),
+    positive: (d) =>
+      find(d, "RoleBinding").subjects.push({
+        kind: "Group",
+        name: "system:unauthenticated",
+        apiGroup: "rbac.authorization.k8s.io",
+      }),
+    negative: (d) =>
+      find(d, "RoleBinding").subjects.push({
+        kind: "Group",
+        name: "web-operators",
+        apiGroup: "rbac.authorization.k8s.io",
+      }),
   },
   "TL-K8S-NET-001": {
     positive: (d) => (find(d, "Service").spec.type = "LoadBalancer"),
@@ -113,10 +158,14 @@ describe("Kubernetes rules", () => {
   it("raises likelihood for a workload exposed through a LoadBalancer and points evidence at the property", async () => {
     const docs = cleanManifests().filter((d) => d.kind !== "Ingress");
     pod(docs).container.securityContext.privileged = true;
-    const quiet = (await analyze([{ path: "k.yaml", content: manifests(docs) }])).threats.find((t) => t.ruleId === "TL-K8S-POD-001")!;
+    const quiet = (await analyze([{ path: "k.yaml", content: manifests(docs) }])).threats.find(
+      (t) => t.ruleId === "TL-K8S-POD-001",
+    )!;
     find(docs, "Service").spec.type = "LoadBalancer";
     const text = manifests(docs);
-    const loud = (await analyze([{ path: "k.yaml", content: text }])).threats.find((t) => t.ruleId === "TL-K8S-POD-001")!;
+    const loud = (await analyze([{ path: "k.yaml", content: text }])).threats.find(
+      (t) => t.ruleId === "TL-K8S-POD-001",
+    )!;
     expect(loud.likelihood).toBeGreaterThan(quiet.likelihood);
     expect(loud.resources[0]?.id).toBe("Deployment/prod/web");
     expect(text.split("\n")[loud.evidence[0]!.line! - 1]).toContain("privileged: true");
@@ -154,14 +203,27 @@ describe("Kubernetes rules", () => {
 
     it("TL-K8S-POD-010 still fires when the default account is bound, named explicitly with automount on, or the account is named", async () => {
       const bound = onDefaultAccount();
-      bound.push({ apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", metadata: { name: "default-reader", namespace: "prod" }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "web-config-reader" }, subjects: [{ kind: "ServiceAccount", name: "default", namespace: "prod" }] });
+      bound.push({
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "RoleBinding",
+        metadata: { name: "default-reader", namespace: "prod" },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "web-config-reader" },
+        subjects: [{ kind: "ServiceAccount", name: "default", namespace: "prod" }],
+      });
       const explicit = onDefaultAccount();
       pod(explicit).spec.automountServiceAccountToken = true;
       const named = onDefaultAccount();
       pod(named).spec.serviceAccountName = "web";
       const everyAccount = onDefaultAccount();
-      everyAccount.push({ apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding", metadata: { name: "all-sa-view" }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "view" }, subjects: [{ kind: "Group", name: "system:serviceaccounts", apiGroup: "rbac.authorization.k8s.io" }] });
-      for (const docs of [bound, explicit, named, everyAccount]) expect(await ruleIds(docs)).toContain("TL-K8S-POD-010");
+      everyAccount.push({
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "ClusterRoleBinding",
+        metadata: { name: "all-sa-view" },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "view" },
+        subjects: [{ kind: "Group", name: "system:serviceaccounts", apiGroup: "rbac.authorization.k8s.io" }],
+      });
+      for (const docs of [bound, explicit, named, everyAccount])
+        expect(await ruleIds(docs)).toContain("TL-K8S-POD-010");
     });
 
     it("TL-K8S-NET-002 reports a namespace without NetworkPolicy once, naming each workload in it", async () => {

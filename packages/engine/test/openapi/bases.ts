@@ -50,7 +50,15 @@ export function cleanApi(): Record<string, any> {
       "/orders": {
         get: {
           parameters: [{ name: "limit", in: "query", schema: { type: "integer", maximum: 100 } }],
-          responses: { "200": { description: "Orders", content: { "application/json": { schema: { type: "array", items: { $ref: "#/components/schemas/Order" } } } } }, ...errors },
+          responses: {
+            "200": {
+              description: "Orders",
+              content: {
+                "application/json": { schema: { type: "array", items: { $ref: "#/components/schemas/Order" } } },
+              },
+            },
+            ...errors,
+          },
         },
         post: {
           security: [{ oauth: ["orders:write"] }],
@@ -61,11 +69,23 @@ export function cleanApi(): Record<string, any> {
       "/orders/{orderId}": {
         parameters: [{ name: "orderId", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
         get: {
-          responses: { "200": { description: "One order", content: { "application/json": { schema: { $ref: "#/components/schemas/Order" } } } }, "404": { description: "Not found" }, ...errors },
+          responses: {
+            "200": {
+              description: "One order",
+              content: { "application/json": { schema: { $ref: "#/components/schemas/Order" } } },
+            },
+            "404": { description: "Not found" },
+            ...errors,
+          },
         },
-        delete: { security: [{ oauth: ["orders:write"] }], responses: { "204": { description: "Deleted" }, ...errors } },
+        delete: {
+          security: [{ oauth: ["orders:write"] }],
+          responses: { "204": { description: "Deleted" }, ...errors },
+        },
       },
-      "/health": { get: { security: [], responses: { "200": { description: "Up" }, "429": { description: "Too many requests" } } } },
+      "/health": {
+        get: { security: [], responses: { "200": { description: "Up" }, "429": { description: "Too many requests" } } },
+      },
     },
   };
 }

@@ -17,7 +17,8 @@ const errors = { "401": { description: "x" }, "403": { description: "x" }, "429"
 const CASES: Record<string, { positive: (d: Doc) => void; negative?: (d: Doc) => void }> = {
   "TL-API-AUTH-001": {
     positive: (d) => (d.paths["/orders"].post.security = []),
-    negative: (d) => (d.paths["/login"] = { post: { security: [], responses: { "200": { description: "ok" }, ...errors } } }),
+    negative: (d) =>
+      (d.paths["/login"] = { post: { security: [], responses: { "200": { description: "ok" }, ...errors } } }),
   },
   "TL-API-AUTH-002": {
     positive: (d) => (d.paths["/orders"].get.security = [{}]),
@@ -32,15 +33,26 @@ const CASES: Record<string, { positive: (d: Doc) => void; negative?: (d: Doc) =>
     negative: (d) => (d.components.securitySchemes.bearer = { type: "http", scheme: "bearer" }),
   },
   "TL-API-AUTH-005": {
-    positive: (d) => (d.components.securitySchemes.oauth.flows.implicit = { authorizationUrl: "https://auth.example.com/authorize", scopes: {} }),
+    positive: (d) =>
+      (d.components.securitySchemes.oauth.flows.implicit = {
+        authorizationUrl: "https://auth.example.com/authorize",
+        scopes: {},
+      }),
   },
   "TL-API-AUTH-006": {
-    positive: (d) => (d.components.securitySchemes.oauth.flows.password = { tokenUrl: "https://auth.example.com/token", scopes: {} }),
-    negative: (d) => (d.components.securitySchemes.oauth.flows.clientCredentials = { tokenUrl: "https://auth.example.com/token", scopes: {} }),
+    positive: (d) =>
+      (d.components.securitySchemes.oauth.flows.password = { tokenUrl: "https://auth.example.com/token", scopes: {} }),
+    negative: (d) =>
+      (d.components.securitySchemes.oauth.flows.clientCredentials = {
+        tokenUrl: "https://auth.example.com/token",
+        scopes: {},
+      }),
   },
   "TL-API-AUTH-007": {
-    positive: (d) => (d.components.securitySchemes.oauth.flows.authorizationCode.tokenUrl = "http://auth.example.com/token"),
-    negative: (d) => (d.components.securitySchemes.oauth.flows.authorizationCode.tokenUrl = "http://localhost:8080/token"),
+    positive: (d) =>
+      (d.components.securitySchemes.oauth.flows.authorizationCode.tokenUrl = "http://auth.example.com/token"),
+    negative: (d) =>
+      (d.components.securitySchemes.oauth.flows.authorizationCode.tokenUrl = "http://localhost:8080/token"),
   },
   "TL-API-TLS-001": {
     positive: (d) => d.servers.push({ url: "http://api.example.com/v1" }),
@@ -48,45 +60,85 @@ const CASES: Record<string, { positive: (d: Doc) => void; negative?: (d: Doc) =>
   },
   "TL-API-BOLA-001": {
     positive: (d) => delete d.paths["/orders/{orderId}"].get.responses["403"],
-    negative: (d) => (d.paths["/orders/{orderId}/items"] = { get: { parameters: [{ name: "orderId", in: "path", required: true, schema: { type: "string", format: "uuid" } }], responses: { "200": { description: "ok" }, ...errors } } }),
+    negative: (d) =>
+      (d.paths["/orders/{orderId}/items"] = {
+        get: {
+          parameters: [{ name: "orderId", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
+          responses: { "200": { description: "ok" }, ...errors },
+        },
+      }),
   },
   "TL-API-MASS-001": {
     positive: (d) => (d.components.schemas.OrderInput.properties.role = { type: "string", maxLength: 20 }),
-    negative: (d) => (d.components.schemas.OrderInput.properties.role = { type: "string", maxLength: 20, readOnly: true }),
+    negative: (d) =>
+      (d.components.schemas.OrderInput.properties.role = { type: "string", maxLength: 20, readOnly: true }),
   },
   "TL-API-INPUT-001": {
     positive: (d) => (d.components.schemas.OrderInput.properties.note = { type: "string" }),
     negative: (d) => (d.components.schemas.OrderInput.properties.note = { type: "string", enum: ["a", "b"] }),
   },
   "TL-API-INPUT-002": {
-    positive: (d) => (d.components.schemas.OrderInput.properties.tags = { type: "array", items: { type: "string", maxLength: 10 } }),
-    negative: (d) => (d.components.schemas.OrderInput.properties.tags = { type: "array", maxItems: 10, items: { type: "string", maxLength: 10 } }),
+    positive: (d) =>
+      (d.components.schemas.OrderInput.properties.tags = { type: "array", items: { type: "string", maxLength: 10 } }),
+    negative: (d) =>
+      (d.components.schemas.OrderInput.properties.tags = {
+        type: "array",
+        maxItems: 10,
+        items: { type: "string", maxLength: 10 },
+      }),
   },
   "TL-API-INPUT-003": {
     positive: (d) =>
       (d.paths["/orders/{orderId}"].put = {
         security: [{ oauth: ["orders:write"] }],
-        requestBody: { content: { "multipart/form-data": { schema: { type: "object", properties: { file: { type: "string", format: "binary" } } } } } },
+        requestBody: {
+          content: {
+            "multipart/form-data": {
+              schema: { type: "object", properties: { file: { type: "string", format: "binary" } } },
+            },
+          },
+        },
         responses: { "200": { description: "ok" }, ...errors },
       }),
     negative: (d) =>
       (d.paths["/orders/{orderId}"].put = {
         security: [{ oauth: ["orders:write"] }],
-        requestBody: { content: { "multipart/form-data": { schema: { type: "object", properties: { file: { type: "string", format: "binary", maxLength: 1048576 } } } } } },
+        requestBody: {
+          content: {
+            "multipart/form-data": {
+              schema: {
+                type: "object",
+                properties: { file: { type: "string", format: "binary", maxLength: 1048576 } },
+              },
+            },
+          },
+        },
         responses: { "200": { description: "ok" }, ...errors },
       }),
   },
   "TL-API-INPUT-004": {
     positive: (d) => delete d.paths["/orders"].get.parameters[0].schema.maximum,
-    negative: (d) => (d.paths["/orders"].get.parameters.push({ name: "offset", in: "query", schema: { type: "integer" } })),
+    negative: (d) =>
+      d.paths["/orders"].get.parameters.push({ name: "offset", in: "query", schema: { type: "integer" } }),
   },
   "TL-API-DATA-001": {
     positive: (d) => (d.components.schemas.Order.properties.password = { type: "string", maxLength: 64 }),
-    negative: (d) => (d.components.schemas.Order.properties.passwordChangedAt = { type: "string", format: "date-time" }),
+    negative: (d) =>
+      (d.components.schemas.Order.properties.passwordChangedAt = { type: "string", format: "date-time" }),
   },
   "TL-API-DATA-002": {
-    positive: (d) => d.paths["/orders"].get.parameters.push({ name: "access_token", in: "query", schema: { type: "string", maxLength: 100 } }),
-    negative: (d) => d.paths["/orders"].get.parameters.push({ name: "Authorization", in: "header", schema: { type: "string", maxLength: 4096 } }),
+    positive: (d) =>
+      d.paths["/orders"].get.parameters.push({
+        name: "access_token",
+        in: "query",
+        schema: { type: "string", maxLength: 100 },
+      }),
+    negative: (d) =>
+      d.paths["/orders"].get.parameters.push({
+        name: "Authorization",
+        in: "header",
+        schema: { type: "string", maxLength: 4096 },
+      }),
   },
   "TL-API-RESP-001": {
     positive: (d) => {
@@ -97,7 +149,8 @@ const CASES: Record<string, { positive: (d: Doc) => void; negative?: (d: Doc) =>
   },
   "TL-API-RESP-002": {
     positive: (d) => {
-      for (const item of Object.values<Doc>(d.paths)) for (const op of Object.values<Doc>(item)) if (op.responses) delete op.responses["429"];
+      for (const item of Object.values<Doc>(d.paths))
+        for (const op of Object.values<Doc>(item)) if (op.responses) delete op.responses["429"];
     },
   },
   "TL-API-DOC-001": {

@@ -2,7 +2,15 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { analyze, buildGraph, redact, runRules, type GraphNode, type ResourceGraph, type SourceFile } from "../../src/index.ts";
+import {
+  analyze,
+  buildGraph,
+  redact,
+  runRules,
+  type GraphNode,
+  type ResourceGraph,
+  type SourceFile,
+} from "../../src/index.ts";
 import { detectInText, isPlaceholder, isSecretKey, SECRET_RULES } from "../../src/secrets/index.ts";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -36,12 +44,40 @@ async function secretRuleIds(content: string): Promise<string[]> {
 
 describe("secret detection", () => {
   it("tells secret keys and literal values from names, references and placeholders", () => {
-    for (const key of ["MasterUserPassword", "DB_PASSWORD", "apiKey", "client_secret", "authToken", "passphrase"]) expect(isSecretKey(key)).toBe(true);
-    for (const key of ["SecretArn", "passwordLength", "secretName", "tokenUrl", "KmsKeyId", "secretKeyRef", "PasswordPolicy", "description"]) expect(isSecretKey(key)).toBe(false);
+    for (const key of ["MasterUserPassword", "DB_PASSWORD", "apiKey", "client_secret", "authToken", "passphrase"])
+      expect(isSecretKey(key)).toBe(true);
+    for (const key of [
+      "SecretArn",
+      "passwordLength",
+      "secretName",
+      "tokenUrl",
+      "KmsKeyId",
+      "secretKeyRef",
+      "PasswordPolicy",
+      "description",
+    ])
+      expect(isSecretKey(key)).toBe(false);
     // Namespaced keys (IAM condition keys, OIDC claims) are judged by their last part, not by their issuer.
-    for (const key of ["token.actions.githubusercontent.com:aud", "token.actions.githubusercontent.com:sub", "aws:SecureTransport", "secret:"]) expect(isSecretKey(key)).toBe(false);
+    for (const key of [
+      "token.actions.githubusercontent.com:aud",
+      "token.actions.githubusercontent.com:sub",
+      "aws:SecureTransport",
+      "secret:",
+    ])
+      expect(isSecretKey(key)).toBe(false);
     for (const key of ["vendor.example.com:api_key", "custom:password"]) expect(isSecretKey(key)).toBe(true);
-    for (const v of ["${DB_PASSWORD}", "{{resolve:secretsmanager:db:SecretString:pw}}", "$(cat /run/pw)", "<password>", "changeme", "REPLACE_ME", "***", "arn:aws:secretsmanager:eu-west-1:1:secret:x", "abc"]) expect(isPlaceholder(v)).toBe(true);
+    for (const v of [
+      "${DB_PASSWORD}",
+      "{{resolve:secretsmanager:db:SecretString:pw}}",
+      "$(cat /run/pw)",
+      "<password>",
+      "changeme",
+      "REPLACE_ME",
+      "***",
+      "arn:aws:secretsmanager:eu-west-1:1:secret:x",
+      "abc",
+    ])
+      expect(isPlaceholder(v)).toBe(true);
     for (const v of ["Wq9!xLm2#Pv7", "hunter2hunter2", "s3cr3t-value"]) expect(isPlaceholder(v)).toBe(false);
   });
 
@@ -51,21 +87,33 @@ describe("secret detection", () => {
     const { graph } = await buildGraph([{ path: "s.yaml", content }]);
     const secrets = graph.facts.secrets;
     const kinds = new Set(secrets.map((s) => s.kind));
-    for (const kind of ["connection-string", "password", "aws-access-key", "aws-secret-key", "token", "private-key"]) expect(kinds).toContain(kind);
+    for (const kind of ["connection-string", "password", "aws-access-key", "aws-secret-key", "token", "private-key"])
+      expect(kinds).toContain(kind);
     for (const s of secrets) {
       expect(s.nodeId).not.toBeNull();
       const first = s.value.split("\n")[0]!.trim();
       expect(lines[s.line! - 1], s.path).toContain(first.length > 20 ? first.slice(0, 20) : first);
     }
     const values = secrets.map((s) => s.value);
-    expect(values).toEqual(expect.arrayContaining(["Wq9!xLm2#Pv7", "k8s-admin-tok-93jd83", "Hx8-qQ2-zz9", "mail-Pa55word-2024", "c3VwZXItc2VjcmV0LWRiLXBhc3N3b3Jk"]));
+    expect(values).toEqual(
+      expect.arrayContaining([
+        "Wq9!xLm2#Pv7",
+        "k8s-admin-tok-93jd83",
+        "Hx8-qQ2-zz9",
+        "mail-Pa55word-2024",
+        "c3VwZXItc2VjcmV0LWRiLXBhc3N3b3Jk",
+      ]),
+    );
     expect(values.join("\n")).not.toMatch(/\$\{DB_PASSWORD\}|db-credentials/);
     expect(new Set(values).size).toBe(values.length);
   });
 
   it("reads key/value lines of any syntax, but not HCL expressions", () => {
-    const tf = 'resource "aws_db_instance" "db" {\n  password = random_password.db.result\n  master_password = "S3cr3t-Literal!"\n  api_key = var.key\n}\n';
-    expect(detectInText({ path: "main.tf", content: tf }).map((s) => [s.kind, s.value, s.line])).toEqual([["password", "S3cr3t-Literal!", 3]]);
+    const tf =
+      'resource "aws_db_instance" "db" {\n  password = random_password.db.result\n  master_password = "S3cr3t-Literal!"\n  api_key = var.key\n}\n';
+    expect(detectInText({ path: "main.tf", content: tf }).map((s) => [s.kind, s.value, s.line])).toEqual([
+      ["password", "S3cr3t-Literal!", 3],
+    ]);
     const env = "DB_PASSWORD=abc123xyz\nclient_secret: 'quoted-secret'\ntoken: ${TOKEN}\n";
     expect(detectInText({ path: "x.yaml", content: env }).map((s) => s.value)).toEqual(["abc123xyz", "quoted-secret"]);
   });
@@ -81,7 +129,8 @@ describe("secret detection", () => {
   });
 
   it("reads a namespaced key as one key in text, and keeps colon-separated secrets", () => {
-    const content = 'Condition:\n  "token.actions.githubusercontent.com:aud": sts.amazonaws.com\n  token.actions.githubusercontent.com:sub: repo:acme/app:*\nvendor.example.com:api_key: Zt9-Qx2-Lm8-Kp4\ndb_password:"Wq9!xLm2#Pv7"\nsmtp.password:Hx8-qQ2-zz9\n';
+    const content =
+      'Condition:\n  "token.actions.githubusercontent.com:aud": sts.amazonaws.com\n  token.actions.githubusercontent.com:sub: repo:acme/app:*\nvendor.example.com:api_key: Zt9-Qx2-Lm8-Kp4\ndb_password:"Wq9!xLm2#Pv7"\nsmtp.password:Hx8-qQ2-zz9\n';
     expect(detectInText({ path: "x.yaml", content }).map((s) => [s.value, s.line])).toEqual([
       ["Zt9-Qx2-Lm8-Kp4", 4],
       ["Wq9!xLm2#Pv7", 5],
@@ -90,12 +139,14 @@ describe("secret detection", () => {
   });
 
   it("ignores published sample credentials", () => {
-    const content = "aws_access_key_id: AKIAIOSFODNN7EXAMPLE\naws_secret_access_key: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\nexample: eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c\n";
+    const content =
+      "aws_access_key_id: AKIAIOSFODNN7EXAMPLE\naws_secret_access_key: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\nexample: eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c\n";
     expect(detectInText({ path: "docs.yaml", content })).toEqual([]);
   });
 
   it("does not take annotations that name a Secret object for secrets", async () => {
-    const content = "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n  annotations:\n    nginx.ingress.kubernetes.io/auth-secret: basic-auth\n    example.com/api-token: Zt9-Qx2-Lm8-Kp4\nspec: {}\n";
+    const content =
+      "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n  annotations:\n    nginx.ingress.kubernetes.io/auth-secret: basic-auth\n    example.com/api-token: Zt9-Qx2-Lm8-Kp4\nspec: {}\n";
     const { graph } = await buildGraph([{ path: "i.yaml", content }]);
     expect(graph.facts.secrets.map((s) => s.value)).toEqual(["Zt9-Qx2-Lm8-Kp4"]);
   });
@@ -104,23 +155,46 @@ describe("secret detection", () => {
     const content = configMap({ token: "ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8" });
     const { graph } = await buildGraph([{ path: "c.yaml", content }]);
     expect(graph.facts.secrets).toHaveLength(1);
-    expect(graph.facts.secrets[0]).toMatchObject({ kind: "token", nodeId: "ConfigMap/prod/cfg", path: "data.token", line: 7 });
+    expect(graph.facts.secrets[0]).toMatchObject({
+      kind: "token",
+      nodeId: "ConfigMap/prod/cfg",
+      path: "data.token",
+      line: 7,
+    });
   });
 });
 
 const RULE_CASES: Record<string, { positive: string; negative: string }> = {
-  "TL-SECRET-001": { positive: configMap({ db_password: "Wq9!xLm2#Pv7" }), negative: configMap({ db_password: "${DB_PASSWORD}" }) },
-  "TL-SECRET-002": { positive: configMap({ key: "AKIAQ3EGUWXYZ7ABCDEF" }), negative: configMap({ key: "AKIA-not-a-key" }) },
+  "TL-SECRET-001": {
+    positive: configMap({ db_password: "Wq9!xLm2#Pv7" }),
+    negative: configMap({ db_password: "${DB_PASSWORD}" }),
+  },
+  "TL-SECRET-002": {
+    positive: configMap({ key: "AKIAQ3EGUWXYZ7ABCDEF" }),
+    negative: configMap({ key: "AKIA-not-a-key" }),
+  },
   "TL-SECRET-003": {
     positive: configMap({ aws_secret_access_key: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzq8Hk2LmNo" }),
     negative: configMap({ aws_secret_access_key_arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:k" }),
   },
   "TL-SECRET-004": {
-    positive: configMap({ "tls.key": "-----BEGIN PRIVATE KEY-----\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEA\n-----END PRIVATE KEY-----" }),
-    negative: configMap({ "tls.crt": "-----BEGIN CERTIFICATE-----\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEA\n-----END CERTIFICATE-----" }),
+    positive: configMap({
+      "tls.key":
+        "-----BEGIN PRIVATE KEY-----\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEA\n-----END PRIVATE KEY-----",
+    }),
+    negative: configMap({
+      "tls.crt":
+        "-----BEGIN CERTIFICATE-----\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEA\n-----END CERTIFICATE-----",
+    }),
   },
-  "TL-SECRET-005": { positive: configMap({ notify: "xoxb-123456789012-abcdefghijklmnop" }), negative: configMap({ notify: "https://hooks.example.com/notify" }) },
-  "TL-SECRET-006": { positive: configMap({ url: "mysql://app:Sq1-pa55-x@db:3306/app" }), negative: configMap({ url: "mysql://app:${DB_PASS}@db:3306/app" }) },
+  "TL-SECRET-005": {
+    positive: configMap({ notify: "xoxb-123456789012-abcdefghijklmnop" }),
+    negative: configMap({ notify: "https://hooks.example.com/notify" }),
+  },
+  "TL-SECRET-006": {
+    positive: configMap({ url: "mysql://app:Sq1-pa55-x@db:3306/app" }),
+    negative: configMap({ url: "mysql://app:${DB_PASS}@db:3306/app" }),
+  },
 };
 
 describe("secret rules", () => {
@@ -130,22 +204,52 @@ describe("secret rules", () => {
 
   for (const [id, c] of Object.entries(RULE_CASES)) {
     it(`${id} fires on its positive fixture`, async () => expect(await secretRuleIds(c.positive)).toContain(id));
-    it(`${id} stays silent on its negative fixture`, async () => expect(await secretRuleIds(c.negative)).not.toContain(id));
+    it(`${id} stays silent on its negative fixture`, async () =>
+      expect(await secretRuleIds(c.negative)).not.toContain(id));
   }
 
   const noEchoGraph = (withDefault: boolean): ResourceGraph => {
-    const node: GraphNode = { id: "DbPassword", type: "AWS::CloudFormation::Parameter", kind: "aws.parameter", format: "cloudformation", file: "t.yaml", line: 3, attrs: {}, properties: {}, propertyLines: { Default: 5 } };
+    const node: GraphNode = {
+      id: "DbPassword",
+      type: "AWS::CloudFormation::Parameter",
+      kind: "aws.parameter",
+      format: "cloudformation",
+      file: "t.yaml",
+      line: 3,
+      attrs: {},
+      properties: {},
+      propertyLines: { Default: 5 },
+    };
     return {
       nodes: [node],
       edges: [],
-      facts: { exposures: [], dataStores: [], identities: [], secrets: withDefault ? [{ file: "t.yaml", line: 5, nodeId: "DbPassword", path: "Default", kind: "noecho-default", value: "Initial-Pa55" }] : [] },
+      facts: {
+        exposures: [],
+        dataStores: [],
+        identities: [],
+        secrets: withDefault
+          ? [
+              {
+                file: "t.yaml",
+                line: 5,
+                nodeId: "DbPassword",
+                path: "Default",
+                kind: "noecho-default",
+                value: "Initial-Pa55",
+              },
+            ]
+          : [],
+      },
     };
   };
 
   it("TL-SECRET-007 fires on its positive fixture (NoEcho default reported by a parser)", () => {
     const threats = runRules(noEchoGraph(true), SECRET_RULES);
     expect(threats.map((t) => t.ruleId)).toEqual(["TL-SECRET-007"]);
-    expect(threats[0]).toMatchObject({ category: "InformationDisclosure", evidence: [{ file: "t.yaml", line: 5, path: "Default" }] });
+    expect(threats[0]).toMatchObject({
+      category: "InformationDisclosure",
+      evidence: [{ file: "t.yaml", line: 5, path: "Default" }],
+    });
     expect(threats[0]!.remediations[0]!.fix).toContain("resolve:secretsmanager");
   });
 
@@ -154,15 +258,23 @@ describe("secret rules", () => {
   });
 
   it("groups several secrets of one resource into one threat whose evidence names each line", async () => {
-    const { threats } = await analyze([{ path: "c.yaml", content: configMap({ db_password: "Wq9!xLm2#Pv7", admin_password: "Zx8-Kp3-Qm1" }) }], { rules: SECRET_RULES });
+    const { threats } = await analyze(
+      [{ path: "c.yaml", content: configMap({ db_password: "Wq9!xLm2#Pv7", admin_password: "Zx8-Kp3-Qm1" }) }],
+      { rules: SECRET_RULES },
+    );
     expect(threats).toHaveLength(1);
-    expect(threats[0]!.evidence.map((e) => [e.path, e.line])).toEqual([["data.db_password", 7], ["data.admin_password", 8]]);
+    expect(threats[0]!.evidence.map((e) => [e.path, e.line])).toEqual([
+      ["data.db_password", 7],
+      ["data.admin_password", 8],
+    ]);
     expect(JSON.stringify(threats)).not.toContain("Wq9!xLm2#Pv7");
   });
 });
 
 describe("redact", () => {
-  const all = [...filesUnder(fixtures, fixtures), ...filesUnder(corpus, corpus)].filter((f) => !f.content.includes("\u0000") && !f.content.includes("\uFFFD"));
+  const all = [...filesUnder(fixtures, fixtures), ...filesUnder(corpus, corpus)].filter(
+    (f) => !f.content.includes("\u0000") && !f.content.includes("\uFFFD"),
+  );
 
   it("leaves no secret of the fixture corpus in the redacted text or graph", async () => {
     const { graph } = await buildGraph(all);
@@ -195,8 +307,13 @@ describe("redact", () => {
   });
 
   it("redacts a PEM key whatever its indentation or JSON escaping", async () => {
-    const pem = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBkg4LVWM9nuwNSk3yByxZpYRTBnVJk5oW7s4yP7Qa9ZoAoGCCqGSM49\n-----END EC PRIVATE KEY-----";
-    const json = JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "k" }, data: { key: pem } }, null, 2);
+    const pem =
+      "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBkg4LVWM9nuwNSk3yByxZpYRTBnVJk5oW7s4yP7Qa9ZoAoGCCqGSM49\n-----END EC PRIVATE KEY-----";
+    const json = JSON.stringify(
+      { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "k" }, data: { key: pem } },
+      null,
+      2,
+    );
     const { graph } = await buildGraph([{ path: "k.json", content: json }]);
     const out = redact([{ path: "k.json", content: json }], graph);
     expect(out.files[0]!.content).not.toContain("MHcCAQEEIBkg4LVWM9");
@@ -269,7 +386,9 @@ EOT
 
   it("reports each secret on its resource (or its file) with the secret's own line", async () => {
     const { threats, graph } = await analyze(files, { rules: SECRET_RULES });
-    const got = threats.map((t) => `${t.ruleId} ${t.resources[0]?.id} ${t.evidence.map((e) => e.line).join(",")}`).sort();
+    const got = threats
+      .map((t) => `${t.ruleId} ${t.resources[0]?.id} ${t.evidence.map((e) => e.line).join(",")}`)
+      .sort();
     expect(got).toEqual(
       expect.arrayContaining([
         "TL-SECRET-001 aws_db_instance.db 9",
@@ -287,7 +406,15 @@ EOT
     const { graph } = await buildGraph(files);
     const out = redact(files, graph);
     const all = out.files.map((f) => f.content).join("\n") + JSON.stringify(out.graph);
-    for (const value of ["Initial-Pa55-2024", "sk_live_51HqLyjWDarjtT1zdp7dcXYZ", "AKIAQ3EGUWXYZ7ABCDEF", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzq8Hk2LmNo", "Literal-Pg-Pass-77", "Tf-Default-Secret-9", "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ"]) {
+    for (const value of [
+      "Initial-Pa55-2024",
+      "sk_live_51HqLyjWDarjtT1zdp7dcXYZ",
+      "AKIAQ3EGUWXYZ7ABCDEF",
+      "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzq8Hk2LmNo",
+      "Literal-Pg-Pass-77",
+      "Tf-Default-Secret-9",
+      "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ",
+    ]) {
       expect(all).not.toContain(value);
     }
     expect(out.files[1]!.content).toContain('password = "«REDACTED:password:');

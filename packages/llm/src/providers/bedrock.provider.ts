@@ -7,7 +7,14 @@ import {
 } from "@aws-sdk/client-bedrock-runtime";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { LlmConfig } from "../config.ts";
-import { type ChatMessage, type CompletionRequest, type CompletionResponse, type LlmProvider, ProviderError, type StopReason } from "./types.ts";
+import {
+  type ChatMessage,
+  type CompletionRequest,
+  type CompletionResponse,
+  type LlmProvider,
+  ProviderError,
+  type StopReason,
+} from "./types.ts";
 
 const THROTTLED = new Set(["ThrottlingException", "ModelNotReadyException", "ServiceQuotaExceededException"]);
 const TRANSIENT = new Set([
@@ -31,8 +38,14 @@ export function classifyBedrockError(error: unknown, throttleRetryMs: number): P
   const name = e.name ?? "Error";
   const status = e.$metadata?.httpStatusCode;
   const message = `Bedrock ${name}${status ? ` (${status})` : ""}: ${e.message ?? String(error)}`;
-  if (THROTTLED.has(name) || status === 429) return new ProviderError("throttled", message, { status: 429, retryAfterMs: throttleRetryMs, cause: error });
-  if (TRANSIENT.has(name) || (e.code && TRANSIENT.has(e.code)) || (status !== undefined && status >= 500) || status === undefined) {
+  if (THROTTLED.has(name) || status === 429)
+    return new ProviderError("throttled", message, { status: 429, retryAfterMs: throttleRetryMs, cause: error });
+  if (
+    TRANSIENT.has(name) ||
+    (e.code && TRANSIENT.has(e.code)) ||
+    (status !== undefined && status >= 500) ||
+    status === undefined
+  ) {
     return new ProviderError("transient", message, { ...(status !== undefined ? { status } : {}), cause: error });
   }
   return new ProviderError("permanent", message, { status, cause: error });
@@ -44,10 +57,16 @@ function toBedrockMessages(messages: ChatMessage[]): Message[] {
     content: m.content.map((block): BedrockBlock => {
       if ("text" in block) return { text: block.text };
       if ("toolUse" in block) {
-        return { toolUse: { toolUseId: block.toolUse.id, name: block.toolUse.name, input: block.toolUse.input as never } };
+        return {
+          toolUse: { toolUseId: block.toolUse.id, name: block.toolUse.name, input: block.toolUse.input as never },
+        };
       }
       return {
-        toolResult: { toolUseId: block.toolResult.id, content: [{ text: block.toolResult.text }], status: block.toolResult.isError ? "error" : "success" },
+        toolResult: {
+          toolUseId: block.toolResult.id,
+          content: [{ text: block.toolResult.text }],
+          status: block.toolResult.isError ? "error" : "success",
+        },
       };
     }),
   }));
@@ -76,7 +95,10 @@ export class BedrockProvider implements LlmProvider {
       maxAttempts: config.sdkMaxAttempts,
       // HTTP/1.1 on purpose: the SDK's default HTTP/2 handler exists for bidirectional streaming, which
       // Converse does not use, and it gives no per-request socket timeout.
-      requestHandler: new NodeHttpHandler({ connectionTimeout: Math.min(10_000, config.timeoutMs), requestTimeout: config.timeoutMs }),
+      requestHandler: new NodeHttpHandler({
+        connectionTimeout: Math.min(10_000, config.timeoutMs),
+        requestTimeout: config.timeoutMs,
+      }),
     });
   }
 
@@ -91,7 +113,15 @@ export class BedrockProvider implements LlmProvider {
           messages: toBedrockMessages(request.messages),
           inferenceConfig: { maxTokens: request.maxTokens, temperature: request.temperature },
           toolConfig: {
-            tools: [{ toolSpec: { name: request.tool.name, description: request.tool.description, inputSchema: { json: request.tool.inputSchema as never } } }],
+            tools: [
+              {
+                toolSpec: {
+                  name: request.tool.name,
+                  description: request.tool.description,
+                  inputSchema: { json: request.tool.inputSchema as never },
+                },
+              },
+            ],
             toolChoice: { tool: { name: request.tool.name } },
           },
         }),

@@ -34,7 +34,11 @@ function startStub(answers: Array<{ status?: number; body: unknown; headers?: Re
   });
   return new Promise<{ url: string; received: ChatBody[]; close: () => Promise<void> }>((resolve) =>
     server.listen(0, "127.0.0.1", () =>
-      resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, received, close: () => new Promise((r) => server.close(() => r())) }),
+      resolve({
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
+        received,
+        close: () => new Promise((r) => server.close(() => r())),
+      }),
     ),
   );
 }
@@ -42,16 +46,44 @@ function startStub(answers: Array<{ status?: number; body: unknown; headers?: Re
 function toolAnswer(args: unknown, finish = "tool_calls") {
   return {
     body: {
-      choices: [{ finish_reason: finish, message: { content: null, tool_calls: [{ id: "call_1", type: "function", function: { name: "record_threats", arguments: typeof args === "string" ? args : JSON.stringify(args) } }] } }],
+      choices: [
+        {
+          finish_reason: finish,
+          message: {
+            content: null,
+            tool_calls: [
+              {
+                id: "call_1",
+                type: "function",
+                function: { name: "record_threats", arguments: typeof args === "string" ? args : JSON.stringify(args) },
+              },
+            ],
+          },
+        },
+      ],
       usage: { prompt_tokens: 900, completion_tokens: 120 },
     },
   };
 }
 
-const threat = { category: "Tampering", title: "Queue accepts any writer", description: "d", resourceIds: ["JobsQueue"], severity: "medium", likelihood: 3, impact: 3, remediations: [{ text: "Add a queue policy." }] };
+const threat = {
+  category: "Tampering",
+  title: "Queue accepts any writer",
+  description: "d",
+  resourceIds: ["JobsQueue"],
+  severity: "medium",
+  likelihood: 3,
+  impact: 3,
+  remediations: [{ text: "Add a queue policy." }],
+};
 
 function config(url: string) {
-  const c = loadLlmConfig({ THREATLINE_LLM_PROVIDER: "openai-compatible", OPENAI_BASE_URL: url, OPENAI_MODEL: "llama3.1:8b", OPENAI_API_KEY: "k" });
+  const c = loadLlmConfig({
+    THREATLINE_LLM_PROVIDER: "openai-compatible",
+    OPENAI_BASE_URL: url,
+    OPENAI_MODEL: "llama3.1:8b",
+    OPENAI_API_KEY: "k",
+  });
   if (!c) throw new Error("config");
   return c;
 }
@@ -66,8 +98,20 @@ describe("OpenAI-compatible provider", () => {
   it("forces the tool with function calling, validates, and repairs through a tool message", async () => {
     const stub = await startStub([toolAnswer("{not json"), toolAnswer({ threats: [threat] })]);
     try {
-      const modeler = createThreatModeler({ config: config(stub.url), redis, cache: new MemoryLlmCache(), limiterPrefix: testPrefix() });
-      const outcome = await modeler.model({ analysisId: "a", contentHash: "h", files: [], graph: graphOf([node("JobsQueue")]), ruleThreats: [], force: false });
+      const modeler = createThreatModeler({
+        config: config(stub.url),
+        redis,
+        cache: new MemoryLlmCache(),
+        limiterPrefix: testPrefix(),
+      });
+      const outcome = await modeler.model({
+        analysisId: "a",
+        contentHash: "h",
+        files: [],
+        graph: graphOf([node("JobsQueue")]),
+        ruleThreats: [],
+        force: false,
+      });
       expect(outcome.status).toBe("succeeded");
       expect(outcome.provider).toBe("openai-compatible");
       expect(outcome.threats.map((t) => [t.title, t.source])).toEqual([["Queue accepts any writer", "llm"]]);
@@ -93,7 +137,13 @@ describe("OpenAI-compatible provider", () => {
     ]);
     try {
       const provider = new OpenAiCompatibleProvider(config(stub.url));
-      const req = { system: "s", messages: [{ role: "user" as const, content: [{ text: "u" }] }], tool: { name: "record_threats", description: "d", inputSchema: { type: "object" } }, maxTokens: 100, temperature: 0 };
+      const req = {
+        system: "s",
+        messages: [{ role: "user" as const, content: [{ text: "u" }] }],
+        tool: { name: "record_threats", description: "d", inputSchema: { type: "object" } },
+        maxTokens: 100,
+        temperature: 0,
+      };
       const throttled = (await provider.complete(req).catch((e: unknown) => e)) as ProviderError;
       expect([throttled.kind, throttled.retryAfterMs]).toEqual(["throttled", 7000]);
       expect(((await provider.complete(req).catch((e: unknown) => e)) as ProviderError).kind).toBe("transient");
@@ -107,8 +157,22 @@ describe("OpenAI-compatible provider", () => {
   it("surfaces a provider 429 as LlmThrottledError through the modeler", async () => {
     const stub = await startStub([{ status: 429, body: {}, headers: { "retry-after": "2" } }]);
     try {
-      const modeler = createThreatModeler({ config: config(stub.url), redis, cache: new MemoryLlmCache(), limiterPrefix: testPrefix() });
-      const error = await modeler.model({ analysisId: "a", contentHash: "h2", files: [], graph: graphOf([node("X")]), ruleThreats: [], force: false }).catch((e: unknown) => e);
+      const modeler = createThreatModeler({
+        config: config(stub.url),
+        redis,
+        cache: new MemoryLlmCache(),
+        limiterPrefix: testPrefix(),
+      });
+      const error = await modeler
+        .model({
+          analysisId: "a",
+          contentHash: "h2",
+          files: [],
+          graph: graphOf([node("X")]),
+          ruleThreats: [],
+          force: false,
+        })
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(LlmThrottledError);
       expect((error as LlmThrottledError).retryAfterMs).toBe(2000);
     } finally {

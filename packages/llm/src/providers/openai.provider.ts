@@ -1,5 +1,12 @@
 import type { LlmConfig } from "../config.ts";
-import { type ChatMessage, type CompletionRequest, type CompletionResponse, type LlmProvider, ProviderError, type StopReason } from "./types.ts";
+import {
+  type ChatMessage,
+  type CompletionRequest,
+  type CompletionResponse,
+  type LlmProvider,
+  ProviderError,
+  type StopReason,
+} from "./types.ts";
 
 interface OpenAiMessage {
   role: "system" | "user" | "assistant" | "tool";
@@ -11,7 +18,10 @@ interface OpenAiMessage {
 interface OpenAiResponse {
   choices?: Array<{
     finish_reason?: string;
-    message?: { content?: string | null; tool_calls?: Array<{ id?: string; function?: { name?: string; arguments?: string } }> };
+    message?: {
+      content?: string | null;
+      tool_calls?: Array<{ id?: string; function?: { name?: string; arguments?: string } }>;
+    };
   }>;
   usage?: { prompt_tokens?: number; completion_tokens?: number; prompt_tokens_details?: { cached_tokens?: number } };
 }
@@ -24,10 +34,19 @@ function toOpenAiMessages(system: string, messages: ChatMessage[]): OpenAiMessag
     for (const block of message.content) {
       if ("text" in block) texts.push(block.text);
       else if ("toolUse" in block) {
-        calls.push({ id: block.toolUse.id, type: "function", function: { name: block.toolUse.name, arguments: JSON.stringify(block.toolUse.input) } });
+        calls.push({
+          id: block.toolUse.id,
+          type: "function",
+          function: { name: block.toolUse.name, arguments: JSON.stringify(block.toolUse.input) },
+        });
       } else out.push({ role: "tool", tool_call_id: block.toolResult.id, content: block.toolResult.text });
     }
-    if (message.role === "assistant") out.push({ role: "assistant", content: texts.join("\n") || null, ...(calls.length > 0 ? { tool_calls: calls } : {}) });
+    if (message.role === "assistant")
+      out.push({
+        role: "assistant",
+        content: texts.join("\n") || null,
+        ...(calls.length > 0 ? { tool_calls: calls } : {}),
+      });
     else if (texts.length > 0) out.push({ role: "user", content: texts.join("\n") });
   }
   return out;
@@ -64,7 +83,16 @@ export class OpenAiCompatibleProvider implements LlmProvider {
         body: JSON.stringify({
           model: this.model,
           messages: toOpenAiMessages(request.system, request.messages),
-          tools: [{ type: "function", function: { name: request.tool.name, description: request.tool.description, parameters: request.tool.inputSchema } }],
+          tools: [
+            {
+              type: "function",
+              function: {
+                name: request.tool.name,
+                description: request.tool.description,
+                parameters: request.tool.inputSchema,
+              },
+            },
+          ],
           tool_choice: { type: "function", function: { name: request.tool.name } },
           max_tokens: request.maxTokens,
           temperature: request.temperature,
@@ -72,16 +100,25 @@ export class OpenAiCompatibleProvider implements LlmProvider {
         signal: AbortSignal.timeout(this.config.timeoutMs),
       });
     } catch (error) {
-      throw new ProviderError("transient", `OpenAI-compatible server unreachable: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new ProviderError(
+        "transient",
+        `OpenAI-compatible server unreachable: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
     }
     if (!response.ok) {
       const body = (await response.text().catch(() => "")).slice(0, 500);
       const message = `OpenAI-compatible server answered ${response.status}: ${body}`;
       if (response.status === 429) {
         const header = Number(response.headers.get("retry-after"));
-        throw new ProviderError("throttled", message, { status: 429, retryAfterMs: Number.isFinite(header) && header > 0 ? header * 1000 : this.config.throttleRetryMs });
+        throw new ProviderError("throttled", message, {
+          status: 429,
+          retryAfterMs: Number.isFinite(header) && header > 0 ? header * 1000 : this.config.throttleRetryMs,
+        });
       }
-      throw new ProviderError(response.status >= 500 || response.status === 408 ? "transient" : "permanent", message, { status: response.status });
+      throw new ProviderError(response.status >= 500 || response.status === 408 ? "transient" : "permanent", message, {
+        status: response.status,
+      });
     }
     let json: OpenAiResponse;
     try {
@@ -106,7 +143,12 @@ export class OpenAiCompatibleProvider implements LlmProvider {
       toolUseId: call ? (call.id ?? "call_0") : null,
       stopReason: stopReasonOf(choice?.finish_reason),
       rawStopReason: choice?.finish_reason ?? "unknown",
-      usage: { inputTokens: (json.usage?.prompt_tokens ?? 0) - cached, outputTokens: json.usage?.completion_tokens ?? 0, cacheReadTokens: cached, cacheWriteTokens: 0 },
+      usage: {
+        inputTokens: (json.usage?.prompt_tokens ?? 0) - cached,
+        outputTokens: json.usage?.completion_tokens ?? 0,
+        cacheReadTokens: cached,
+        cacheWriteTokens: 0,
+      },
       latencyMs: Date.now() - started,
     };
   }

@@ -94,9 +94,13 @@ export function unencrypted(node: GraphNode): boolean {
  * A database with a public endpoint whose security groups let the internet reach its port (TL-COMBO-003), with
  * those groups and the port; undefined otherwise.
  */
-function databaseOpenToInternet(ctx: RuleContext, node: GraphNode): { groups: GraphNode[]; port: number | undefined } | undefined {
+function databaseOpenToInternet(
+  ctx: RuleContext,
+  node: GraphNode,
+): { groups: GraphNode[]; port: number | undefined } | undefined {
   if (!DATABASE_KINDS.includes(node.kind) || node.attrs.public !== true) return undefined;
-  const engine = typeof node.attrs.engine === "string" ? node.attrs.engine : node.kind === "aws.redshift.cluster" ? "redshift" : "";
+  const engine =
+    typeof node.attrs.engine === "string" ? node.attrs.engine : node.kind === "aws.redshift.cluster" ? "redshift" : "";
   const port = engine === "redshift" ? 5439 : ENGINE_PORTS.find(([re]) => re.test(engine))?.[1];
   const groups = ctx
     .out(node.id, "security-group")
