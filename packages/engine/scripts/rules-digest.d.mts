@@ -1,0 +1,3 @@
+export const engineDir: string;
+export const lockPath: string;
+export function rulesDigest(): string;
