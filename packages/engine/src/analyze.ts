@@ -1,9 +1,18 @@
 import { type Threat, clampRating, severityFromScore, threatFingerprint, threatScore } from "@threatline/domain";
 import { deriveFacts } from "./graph/derive.ts";
-import type { FileReport, GraphEdge, GraphNode, ResourceGraph, SecretFinding, SourceFile } from "./graph/types.ts";
+import type {
+  Dialect,
+  FileReport,
+  GraphEdge,
+  GraphNode,
+  ResourceGraph,
+  SecretFinding,
+  SourceFile,
+} from "./graph/types.ts";
 import { FORMAT_HANDLERS } from "./formats/index.ts";
 import { DEFAULT_LIMITS, type EngineLimits, type FormatHandler } from "./formats/types.ts";
 import { RULES } from "./rules/index.ts";
+import { dialectOf, fixFor } from "./rules/fix.ts";
 import type { Finding, Rule, RuleContext } from "./rules/types.ts";
 import { checkText, utf8Length } from "./text.ts";
 import { detectSecrets } from "./secrets/detect.ts";
@@ -35,6 +44,7 @@ export async function buildGraph(
   const bounds: EngineLimits = { ...DEFAULT_LIMITS, ...limits };
   const reports = new Map<string, FileReport>();
   const groups = new Map<FormatHandler, SourceFile[]>();
+  const dialects: Record<string, Dialect> = {};
   let total = 0;
 
   for (const file of files) {
@@ -58,6 +68,7 @@ export async function buildGraph(
       continue;
     }
     groups.set(handler, [...(groups.get(handler) ?? []), file]);
+    dialects[file.path] = dialectOf(handler.format, file.content);
   }
 
   const nodes: GraphNode[] = [];
@@ -76,7 +87,7 @@ export async function buildGraph(
   const allSecrets = detectSecrets(parsed, nodes, secrets);
 
   return {
-    graph: { nodes, edges, facts: deriveFacts(nodes, edges, allSecrets) },
+    graph: { nodes, edges, facts: deriveFacts(nodes, edges, allSecrets), dialects },
     files: files.map((f) => reports.get(f.path) ?? { path: f.path, format: null, resources: 0 }),
   };
 }
@@ -104,13 +115,16 @@ export function createRuleContext(graph: ResourceGraph): RuleContext {
   };
 }
 
-/** Turns one rule finding into a threat with evidence, score and fingerprint. */
-export function findingToThreat(rule: Rule, finding: Finding): Threat {
+/**
+ * Turns one rule finding into a threat with evidence, score and fingerprint. `dialect` is the language of the
+ * node's file, so that the fix is written in it.
+ */
+export function findingToThreat(rule: Rule, finding: Finding, dialect?: Dialect): Threat {
   const { node } = finding;
   const likelihood = clampRating(finding.likelihood ?? rule.likelihood);
   const impact = clampRating(rule.impact);
   const score = threatScore(likelihood, impact);
-  const fix = rule.remediation.fix?.[node.format];
+  const fix = fixFor(finding.fix ?? rule.remediation.fix, node.format, dialect);
   const description = (finding.detail ?? rule.description).replaceAll("{resource}", node.id);
   const involved = [node, ...(finding.related ?? [])];
   const paths = finding.paths.length > 0 ? finding.paths : [""];
@@ -151,7 +165,7 @@ export function runRules(graph: ResourceGraph, rules: readonly Rule[] = RULES): 
     // `*`: the rule reads whole-graph facts (secrets) and runs whatever the graph holds.
     if (!rule.kinds.includes("*") && !rule.kinds.some((k) => kinds.has(k))) continue;
     for (const finding of rule.check(ctx)) {
-      const threat = findingToThreat(rule, finding);
+      const threat = findingToThreat(rule, finding, graph.dialects?.[finding.node.file]);
       if (!threats.has(threat.fingerprint)) threats.set(threat.fingerprint, threat);
     }
   }

@@ -105,10 +105,24 @@ export interface GraphFacts {
   secrets: SecretFinding[];
 }
 
+/** The language a file is written in; fixes are given in it. */
+export type Dialect = "json" | "yaml" | "hcl";
+
 export interface ResourceGraph {
   nodes: GraphNode[];
   edges: GraphEdge[];
   facts: GraphFacts;
+  /** Each parsed file's language, by path (a JSON CloudFormation template gets JSON fixes). */
+  dialects?: Record<string, Dialect>;
+}
+
+/** Something the parser accepted but a reader should know: a duplicate key it resolved, a tab it read as space. */
+export interface FileWarning {
+  /** Stable `area/reason`: `template/duplicate-key`. */
+  code: string;
+  message: string;
+  line?: number;
+  column?: number;
 }
 
 /** One input file's outcome in a parse. */
@@ -116,7 +130,10 @@ export interface FileReport {
   path: string;
   format: TemplateFormat | null;
   resources: number;
+  /** Why the file was refused, in one line, with the position where the parser stopped. */
   error?: { code: string; message: string; line?: number; column?: number };
+  /** What was read leniently; the file's threats stand. */
+  warnings?: FileWarning[];
 }
 
 /** Marks a value the engine could not resolve to a literal (a `!Ref` to a parameter without default, a Terraform expression …). */

@@ -13,6 +13,8 @@ export interface Finding {
   detail?: string;
   /** Raises the rule's likelihood (e.g. when the resource is reachable from the internet). */
   likelihood?: number;
+  /** A fix for this finding (the port it opens), in place of the rule's generic one; same languages. */
+  fix?: Partial<Record<TemplateFormat, string>>;
 }
 
 export interface RuleContext {

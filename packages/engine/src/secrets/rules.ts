@@ -1,3 +1,4 @@
+import type { TemplateFormat } from "@threatline/domain";
 import type { GraphNode, SecretFinding } from "../graph/types.ts";
 import type { Finding, Rule, RuleContext } from "../rules/types.ts";
 
@@ -64,15 +65,57 @@ function checkKinds(kinds: readonly SecretKind[], label: string) {
   };
 }
 
-const FIX = {
-  cloudformation: "MasterUserPassword: '{{resolve:secretsmanager:prod/db:SecretString:password}}'",
-  terraform:
-    'data "aws_secretsmanager_secret_version" "db" {\n  secret_id = "prod/db"\n}\n# password = jsondecode(data.aws_secretsmanager_secret_version.db.secret_string)["password"]',
-  "terraform-plan": "# Read the value from a secret store at apply time instead of writing it in configuration.",
-  kubernetes:
-    "env:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef:\n        name: db-credentials\n        key: password",
-  openapi: '# Remove the literal value; document the field without an example secret.\nexample: "<redacted>"',
-};
+type Fixes = Partial<Record<TemplateFormat, string>>;
+
+/** Each kind of secret has its own way out: a role instead of keys, a dynamic reference instead of a value. */
+function fixes(cfn: string, tf: string, k8s: string): Fixes {
+  return {
+    cloudformation: cfn,
+    terraform: tf,
+    "terraform-plan": tf,
+    kubernetes: k8s,
+    openapi: '# Remove the literal value; document the field without a real secret.\nexample: "<redacted>"',
+  };
+}
+
+const K8S_SECRET_REF = (name: string, key: string): string =>
+  `env:\n  - name: ${name}\n    valueFrom:\n      secretKeyRef:\n        name: app-credentials\n        key: ${key}`;
+
+const PASSWORD_FIX = fixes(
+  "Password: '{{resolve:secretsmanager:app/credentials:SecretString:password}}'",
+  'data "aws_secretsmanager_secret_version" "app" {\n  secret_id = "app/credentials"\n}\n# password = jsondecode(data.aws_secretsmanager_secret_version.app.secret_string)["password"]',
+  K8S_SECRET_REF("APP_PASSWORD", "password"),
+);
+
+const AWS_KEY_FIX = fixes(
+  "# delete the keys: the workload takes its credentials from a role\nIamInstanceProfile: !Ref AppInstanceProfile # Role: on a Lambda function, TaskRoleArn: on an ECS task",
+  "# delete the keys: the workload takes its credentials from a role\niam_instance_profile = aws_iam_instance_profile.app.name # role on a Lambda function, task_role_arn on an ECS task",
+  "# delete the keys: EKS gives the pod a role through its service account (IRSA or Pod Identity)\nserviceAccountName: app",
+);
+
+const PRIVATE_KEY_FIX = fixes(
+  "PrivateKey: '{{resolve:secretsmanager:app/tls:SecretString:key}}'",
+  'data "aws_secretsmanager_secret_version" "tls" {\n  secret_id = "app/tls"\n}',
+  "volumes:\n  - name: tls\n    secret:\n      secretName: app-tls",
+);
+
+const TOKEN_FIX = fixes(
+  "ApiToken: '{{resolve:secretsmanager:app/api:SecretString:token}}'",
+  'data "aws_secretsmanager_secret_version" "api" {\n  secret_id = "app/api"\n}',
+  K8S_SECRET_REF("API_TOKEN", "token"),
+);
+
+const CONNECTION_FIX = fixes(
+  'DatabaseUrl: !Sub "postgres://app:{{resolve:secretsmanager:prod/db:SecretString:password}}@${Db.Endpoint.Address}:5432/app"',
+  'data "aws_secretsmanager_secret_version" "db" {\n  secret_id = "prod/db"\n}\n# build the URL at runtime from the secret, not in configuration',
+  K8S_SECRET_REF("DATABASE_URL", "url"),
+);
+
+const NOECHO_FIX = fixes(
+  "Parameters:\n  DbPassword:\n    Type: String\n    NoEcho: true # no Default: pass the value at deploy time, or use a dynamic reference",
+  'variable "db_password" {\n  type      = string\n  sensitive = true # no default\n}',
+  K8S_SECRET_REF("APP_PASSWORD", "password"),
+);
 
 function docs(title: string, why: string): string {
   return `## ${title}\n\n${why}\n\n**Fix:** move the value to a secret store (AWS Secrets Manager, SSM Parameter Store SecureString, a Kubernetes Secret created out of band, Vault) and reference it; then rotate the exposed value, because it stays in version history.`;
@@ -89,6 +132,7 @@ function secretRule(
   likelihood: number,
   impact: number,
   cwe: string[],
+  fix: Fixes,
 ): Rule {
   const description = `{resource} contains a hard-coded ${label}. Secrets in templates leak through repositories, CI logs, and the provider's console.`;
   return {
@@ -98,7 +142,7 @@ function secretRule(
     likelihood,
     impact,
     description,
-    remediation: { text: REMEDIATION, fix: FIX },
+    remediation: { text: REMEDIATION, fix },
     references: { cwe, capec: ["CAPEC-191"], attack: ["T1552.001"] },
     docs: docs(title, description.replace("{resource}", "The resource")),
     kinds: ["*"],
@@ -115,18 +159,39 @@ export const SECRET_RULES: Rule[] = [
     4,
     4,
     ["CWE-798", "CWE-259"],
+    PASSWORD_FIX,
   ),
-  secretRule("TL-SECRET-002", "Hard-coded AWS access key id", ["aws-access-key"], "AWS access key id", 4, 5, [
-    "CWE-798",
-  ]),
-  secretRule("TL-SECRET-003", "Hard-coded AWS secret access key", ["aws-secret-key"], "AWS secret access key", 4, 5, [
-    "CWE-798",
-  ]),
-  secretRule("TL-SECRET-004", "Private key embedded in template", ["private-key"], "private key", 4, 5, [
-    "CWE-321",
-    "CWE-798",
-  ]),
-  secretRule("TL-SECRET-005", "Hard-coded API token", ["token"], "API token", 4, 4, ["CWE-798"]),
+  secretRule(
+    "TL-SECRET-002",
+    "Hard-coded AWS access key id",
+    ["aws-access-key"],
+    "AWS access key id",
+    4,
+    5,
+    ["CWE-798"],
+    AWS_KEY_FIX,
+  ),
+  secretRule(
+    "TL-SECRET-003",
+    "Hard-coded AWS secret access key",
+    ["aws-secret-key"],
+    "AWS secret access key",
+    4,
+    5,
+    ["CWE-798"],
+    AWS_KEY_FIX,
+  ),
+  secretRule(
+    "TL-SECRET-004",
+    "Private key embedded in template",
+    ["private-key"],
+    "private key",
+    4,
+    5,
+    ["CWE-321", "CWE-798"],
+    PRIVATE_KEY_FIX,
+  ),
+  secretRule("TL-SECRET-005", "Hard-coded API token", ["token"], "API token", 4, 4, ["CWE-798"], TOKEN_FIX),
   secretRule(
     "TL-SECRET-006",
     "Connection string with embedded password",
@@ -135,6 +200,7 @@ export const SECRET_RULES: Rule[] = [
     4,
     4,
     ["CWE-798", "CWE-259"],
+    CONNECTION_FIX,
   ),
   secretRule(
     "TL-SECRET-007",
@@ -144,5 +210,6 @@ export const SECRET_RULES: Rule[] = [
     3,
     4,
     ["CWE-798", "CWE-1188"],
+    NOECHO_FIX,
   ),
 ];

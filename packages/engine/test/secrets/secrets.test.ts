@@ -250,7 +250,9 @@ describe("secret rules", () => {
       category: "InformationDisclosure",
       evidence: [{ file: "t.yaml", line: 5, path: "Default" }],
     });
-    expect(threats[0]!.remediations[0]!.fix).toContain("resolve:secretsmanager");
+    // The fix drops the default; the value is passed at deploy time.
+    expect(threats[0]!.remediations[0]!.fix).toContain("NoEcho: true");
+    expect(threats[0]!.remediations[0]!.fix).not.toMatch(/^\s+Default:/m);
   });
 
   it("TL-SECRET-007 stays silent on its negative fixture", () => {

@@ -10,6 +10,8 @@ export interface Hit {
   detail?: string;
   related?: GraphNode[];
   likelihood?: number;
+  /** A fix for this hit in place of the rule's (the first hit's wins). */
+  fix?: { cloudformation: string; terraform: string };
 }
 
 export interface AwsRuleSpec {
@@ -130,6 +132,7 @@ export function awsRule(spec: AwsRuleSpec): Rule {
         if (hits.length === 0) continue;
         const related = [...new Set(hits.flatMap((h) => h.related ?? []))].filter((n) => n.id !== node.id);
         const details = hits.map((h) => h.detail).filter((d): d is string => Boolean(d));
+        const fix = hits.find((h) => h.fix)?.fix;
         const base = Math.max(...hits.map((h) => h.likelihood ?? spec.likelihood));
         const likelihood = ctx.isExposed(node.id) ? Math.min(5, base + boost) : base;
         findings.push({
@@ -138,6 +141,7 @@ export function awsRule(spec: AwsRuleSpec): Rule {
           ...(details.length > 0 ? { detail: details.join(" ") } : {}),
           ...(related.length > 0 ? { related } : {}),
           ...(likelihood !== spec.likelihood ? { likelihood } : {}),
+          ...(fix ? { fix: { ...fix, "terraform-plan": fix.terraform } } : {}),
         });
       }
       return findings;

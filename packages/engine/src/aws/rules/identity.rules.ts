@@ -245,7 +245,7 @@ export const IDENTITY_RULES = [
       cloudformation:
         "- Effect: Allow\n  Action: iam:PassRole\n  Resource: !GetAtt TaskRole.Arn\n  Condition:\n    StringEquals:\n      iam:PassedToService: ecs-tasks.amazonaws.com",
       terraform:
-        '{\n  Effect    = "Allow"\n  Action    = "iam:PassRole"\n  Resource  = aws_iam_role.task.arn\n  Condition = { StringEquals = { "iam:PassedToService" = "ecs-tasks.amazonaws.com" } }\n}',
+        'policy = jsonencode({\n  Version = "2012-10-17"\n  Statement = [{\n    Effect    = "Allow"\n    Action    = "iam:PassRole"\n    Resource  = aws_iam_role.task.arn\n    Condition = { StringEquals = { "iam:PassedToService" = "ecs-tasks.amazonaws.com" } }\n  }]\n})',
     },
     cwe: ["CWE-269"],
     attack: ["T1098"],

@@ -1,7 +1,7 @@
 import type { GraphNode } from "../../graph/types.ts";
 import type { RuleContext } from "../../rules/types.ts";
 import { INSTANCE_KINDS, type PortRule } from "../kinds/network.ts";
-import { describePorts, isWorld, opensEverything, opensPort, portCount } from "../ports.ts";
+import { describePorts, isWorld, opensEverything, opensPort, portCount, worldIngress } from "../ports.ts";
 import { at, awsRule, secretsIn, type Hit } from "./define.ts";
 
 const SG = ["aws.ec2.security-group"];
@@ -36,6 +36,18 @@ const REMOTE_PORTS: Record<number, string> = {
   5986: "WinRM (HTTPS)",
   10250: "kubelet",
 };
+
+function remotePorts(rule: PortRule): number[] {
+  return Object.keys(REMOTE_PORTS)
+    .map(Number)
+    .filter((p) => opensPort(rule, p));
+}
+
+/** Remote-access ports closed to the world, reachable from the admin network's group only. */
+const remoteFix = (from: number, to: number) => ({
+  cloudformation: `# delete the rule that opens ${from === to ? `port ${from}` : `ports ${from}-${to}`} to the internet, or allow only the admin network:\nSecurityGroupIngress:\n  - IpProtocol: tcp\n    FromPort: ${from}\n    ToPort: ${to}\n    SourceSecurityGroupId: !Ref AdminSecurityGroup`,
+  terraform: `# delete the rule that opens ${from === to ? `port ${from}` : `ports ${from}-${to}`} to the internet, or allow only the admin network:\ningress {\n  from_port       = ${from}\n  to_port         = ${to}\n  protocol        = "tcp"\n  security_groups = [aws_security_group.admin.id]\n}`,
+});
 
 function databasePorts(rule: PortRule): string[] {
   return Object.entries(DATABASE_PORTS)
@@ -155,21 +167,19 @@ export const NETWORK_RULES = [
     description:
       "Security group {resource} allows Telnet, FTP, SMB, RPC, SNMP, VNC, WinRM, the Docker API or the kubelet from the internet.",
     remediation: "Close these ports to the internet; reach such services through a VPN or SSM.",
-    fix: {
-      cloudformation:
-        "# remove the ingress rule for the port, or restrict it:\nSecurityGroupIngress:\n  - IpProtocol: tcp\n    FromPort: 5985\n    ToPort: 5986\n    SourceSecurityGroupId: !Ref AdminSecurityGroup",
-      terraform:
-        'ingress {\n  from_port       = 5985\n  to_port         = 5986\n  protocol        = "tcp"\n  security_groups = [aws_security_group.admin.id]\n}',
-    },
+    fix: remoteFix(23, 23),
     cwe: ["CWE-284", "CWE-319"],
     capec: ["CAPEC-49"],
     attack: ["T1021", "T1133"],
-    test: (node, ctx) =>
-      worldRules(
-        node,
-        ctx,
-        (r) => !opensEverything(r) && Object.keys(REMOTE_PORTS).some((p) => opensPort(r, Number(p))),
-      ),
+    test: (node, ctx) => {
+      const remote = (r: PortRule): boolean => !opensEverything(r) && remotePorts(r).length > 0;
+      const [first, ...rest] = worldRules(node, ctx, remote);
+      // The fix names the port the rule opens (Telnet, FTP …), not a stand-in.
+      const match = worldIngress(node.attrs).find(remote);
+      const ports = match ? remotePorts(match) : [];
+      if (!first) return [];
+      return [ports.length > 0 ? { ...first, fix: remoteFix(Math.min(...ports), Math.max(...ports)) } : first, ...rest];
+    },
   }),
   awsRule({
     id: "TL-AWS-SG-006",
@@ -317,12 +327,12 @@ export const NETWORK_RULES = [
     description:
       "The user data of {resource} contains a hard-coded secret. User data is readable by anyone who can describe the instance and from the metadata service inside it.",
     remediation:
-      "Fetch secrets at boot from Secrets Manager or SSM Parameter Store (SecureString) with the instance role, never embed them.",
+      "Give the instance an IAM role (instance profile) instead of AWS access keys, and fetch other secrets at boot from Secrets Manager or SSM Parameter Store (SecureString) with that role; never embed them. Rotate the exposed values.",
     fix: {
       cloudformation:
-        "UserData:\n  Fn::Base64: |\n    #!/bin/bash\n    DB_PASSWORD=$(aws secretsmanager get-secret-value --secret-id app/db --query SecretString --output text)",
+        "# AWS keys: give the instance a role instead; other secrets: read them at boot\nIamInstanceProfile: !Ref AppInstanceProfile\nUserData:\n  Fn::Base64: |\n    #!/bin/bash\n    APP_SECRET=$(aws secretsmanager get-secret-value --secret-id app/secret --query SecretString --output text)",
       terraform:
-        "user_data = <<-EOF\n  #!/bin/bash\n  DB_PASSWORD=$(aws secretsmanager get-secret-value --secret-id app/db --query SecretString --output text)\nEOF",
+        "# AWS keys: give the instance a role instead; other secrets: read them at boot\niam_instance_profile = aws_iam_instance_profile.app.name\nuser_data            = <<-EOF\n  #!/bin/bash\n  APP_SECRET=$(aws secretsmanager get-secret-value --secret-id app/secret --query SecretString --output text)\nEOF\n",
     },
     cwe: ["CWE-798", "CWE-312"],
     capec: ["CAPEC-191"],
@@ -351,7 +361,7 @@ export const NETWORK_RULES = [
       cloudformation:
         "UserData:\n  Fn::Base64: |\n    #!/bin/bash\n    curl -fsSL https://example.com/agent.sh -o agent.sh && sha256sum -c agent.sha256 && bash agent.sh",
       terraform:
-        "user_data = <<-EOF\n  #!/bin/bash\n  curl -fsSL https://example.com/agent.sh -o agent.sh && sha256sum -c agent.sha256 && bash agent.sh\nEOF",
+        "user_data = <<-EOF\n  #!/bin/bash\n  curl -fsSL https://example.com/agent.sh -o agent.sh && sha256sum -c agent.sha256 && bash agent.sh\nEOF\n",
     },
     cwe: ["CWE-494", "CWE-319"],
     capec: ["CAPEC-186"],
