@@ -22,6 +22,7 @@ export const ServerConfigSchema = ApiConfigSchema.extend({
   /** Analyses run at once in this process. */
   WORKER_CONCURRENCY: WorkerConfigSchema.shape.WORKER_CONCURRENCY,
   RECONCILE_INTERVAL_SECONDS: WorkerConfigSchema.shape.RECONCILE_INTERVAL_SECONDS,
+  RECONCILE_MAX_REQUEUES: WorkerConfigSchema.shape.RECONCILE_MAX_REQUEUES,
   ENGINE_TIMEOUT_SECONDS: WorkerConfigSchema.shape.ENGINE_TIMEOUT_SECONDS,
   /** Apply pending database migrations at start. */
   MIGRATE_ON_START: z
@@ -80,6 +81,7 @@ export async function startServer(
       REDIS_PREFIX: config.REDIS_PREFIX,
       WORKER_CONCURRENCY: embedded ? 1 : config.WORKER_CONCURRENCY,
       RECONCILE_INTERVAL_SECONDS: config.RECONCILE_INTERVAL_SECONDS,
+      RECONCILE_MAX_REQUEUES: config.RECONCILE_MAX_REQUEUES,
       ENGINE_TIMEOUT_SECONDS: config.ENGINE_TIMEOUT_SECONDS,
       LOG_LEVEL: config.LOG_LEVEL,
     },

@@ -51,6 +51,7 @@ export function bootWorker(config: WorkerConfig, logger: Logger, options: BootOp
   const running = startWorker(deps, workerConnection(config.REDIS_URL), {
     concurrency: config.WORKER_CONCURRENCY,
     reconcileIntervalMs: config.RECONCILE_INTERVAL_SECONDS * 1_000,
+    maxRequeues: config.RECONCILE_MAX_REQUEUES,
     engineTimeoutMs: config.ENGINE_TIMEOUT_SECONDS * 1_000,
     lockDurationMs: options.lockDurationMs,
   });

@@ -12,6 +12,11 @@ export const WorkerConfigSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   /** Seconds between reconciler passes (re-enqueue analyses that PostgreSQL holds but Redis lost). */
   RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(30),
+  /**
+   * Times the reconciler re-enqueues one lost analysis (its worker died or stalled on it each time) before it
+   * fails it as `analysis/abandoned`, so that a poison job cannot take a worker down forever.
+   */
+  RECONCILE_MAX_REQUEUES: z.coerce.number().int().min(0).default(3),
   /** Longest the rules engine may spend on one analysis before its thread is killed (template/timeout). */
   ENGINE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(60),
   /** Log level. */

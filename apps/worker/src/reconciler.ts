@@ -2,46 +2,80 @@ import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Db } from "@threatline/db";
 import type { Logger } from "pino";
+import type { ErrorCode } from "@threatline/domain";
 
 export interface ReconcileOptions {
   /** Only analyses queued or running for longer than this are checked, so fresh submissions are left alone. */
   olderThanMs: number;
   /** Most analyses looked at per pass. */
   batchSize: number;
+  /** Re-enqueues one analysis may have; the next time it is found lost it is failed as `analysis/abandoned`. */
+  maxRequeues: number;
 }
+
+export const DEFAULT_RECONCILE_OPTIONS: ReconcileOptions = { olderThanMs: 60_000, batchSize: 500, maxRequeues: 3 };
+
+const LIVE = new Set(["waiting", "active", "delayed", "prioritized", "waiting-children"]);
 
 /**
  * PostgreSQL is the record of what was accepted; Redis only carries work. This finds analyses that PostgreSQL
  * holds as queued or running but for which Redis has no live job (Redis lost them, or the enqueue after the
  * commit failed) and enqueues them again. Returns how many it re-enqueued.
+ *
+ * The rows are a snapshot: a job may finish between the snapshot and the look at Redis, and then looks lost.
+ * So a row is only taken back if it is still exactly as the snapshot saw it (status and attempt, compare and
+ * set); an analysis that finished meanwhile is left alone. An analysis found lost more than `maxRequeues`
+ * times (it kills or stalls its worker every time) is failed instead of being run forever.
  */
 export async function reconcileOnce(
   db: Db,
   queue: Queue,
   logger: Logger,
-  options: ReconcileOptions = { olderThanMs: 60_000, batchSize: 500 },
+  options: Partial<ReconcileOptions> = {},
 ): Promise<number> {
+  const { olderThanMs, batchSize, maxRequeues } = { ...DEFAULT_RECONCILE_OPTIONS, ...options };
   const stale = await db.analysis.findMany({
-    where: { status: { in: ["queued", "running"] }, createdAt: { lt: new Date(Date.now() - options.olderThanMs) } },
-    select: { id: true, status: true },
+    where: { status: { in: ["queued", "running"] }, createdAt: { lt: new Date(Date.now() - olderThanMs) } },
+    select: { id: true, status: true, attempts: true, requeues: true },
     orderBy: { createdAt: "asc" },
-    take: options.batchSize,
+    take: batchSize,
   });
   let requeued = 0;
   for (const analysis of stale) {
     const job = await queue.getJob(analysis.id);
     const state = job ? await job.getState() : "missing";
-    if (
-      state === "waiting" ||
-      state === "active" ||
-      state === "delayed" ||
-      state === "prioritized" ||
-      state === "waiting-children"
-    )
+    if (LIVE.has(state)) continue;
+    const unchanged = {
+      id: analysis.id,
+      status: analysis.status,
+      attempts: analysis.attempts,
+      requeues: analysis.requeues,
+    };
+    if (analysis.requeues >= maxRequeues) {
+      const failed = await db.analysis.updateMany({
+        where: unchanged,
+        data: {
+          status: "failed",
+          errorCode: "analysis/abandoned" satisfies ErrorCode,
+          errorMessage: `The analysis was lost ${analysis.requeues + 1} times (its worker died or stalled each time) and was given up.`,
+          finishedAt: new Date(),
+        },
+      });
+      if (failed.count > 0) {
+        if (job) await job.remove().catch(() => undefined);
+        logger.error(
+          { analysisId: analysis.id, requeues: analysis.requeues },
+          "reconciler gave up on a poison analysis",
+        );
+      }
       continue;
+    }
+    const taken = await db.analysis.updateMany({
+      where: unchanged,
+      data: { status: "queued", requeues: { increment: 1 } },
+    });
+    if (taken.count === 0) continue;
     if (job) await job.remove().catch(() => undefined);
-    if (analysis.status === "running")
-      await db.analysis.update({ where: { id: analysis.id }, data: { status: "queued" } });
     await queue.add("analyze-template", { analysisId: analysis.id }, { jobId: analysis.id });
     requeued += 1;
   }
@@ -57,6 +91,7 @@ export function startReconciler(
   prefix: string,
   logger: Logger,
   intervalMs: number,
+  options: Partial<ReconcileOptions> = {},
 ): () => void {
   const lockKey = `${prefix}:reconciler-lock`;
   let running = false;
@@ -65,7 +100,7 @@ export function startReconciler(
     running = true;
     void (async () => {
       const got = await redis.set(lockKey, String(process.pid), "PX", intervalMs, "NX");
-      if (got === "OK") await reconcileOnce(db, queue, logger);
+      if (got === "OK") await reconcileOnce(db, queue, logger, options);
     })()
       .catch((err: unknown) => logger.warn({ err }, "reconciler pass failed"))
       .finally(() => {

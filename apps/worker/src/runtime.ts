@@ -20,6 +20,8 @@ export function startWorker(
   options: {
     concurrency: number;
     reconcileIntervalMs: number;
+    /** Re-enqueues of one lost analysis before the reconciler fails it (RECONCILE_MAX_REQUEUES). */
+    maxRequeues?: number;
     engineTimeoutMs?: number;
     /** How long a job's lock lives without renewal: a killed worker's jobs return to the queue after this (default 30 s). */
     lockDurationMs?: number;
@@ -50,6 +52,7 @@ export function startWorker(
     deps.prefix,
     deps.logger,
     options.reconcileIntervalMs,
+    options.maxRequeues === undefined ? {} : { maxRequeues: options.maxRequeues },
   );
   return {
     worker,

@@ -53,13 +53,7 @@ export async function persistOutcome(
           provider: outcome.provider,
           model: outcome.model,
           promptHash: outcome.promptHash,
-          inputTokens: outcome.usage.inputTokens,
-          outputTokens: outcome.usage.outputTokens,
-          cacheReadTokens: outcome.usage.cacheReadTokens,
-          cacheWriteTokens: outcome.usage.cacheWriteTokens,
-          llmLatencyMs: outcome.usage.latencyMs,
-          costUsd: outcome.usage.costUsd,
-          llmCacheHit: outcome.cacheHit,
+          ...(await spendData(tx, analysisId, outcome)),
           ungroundedCount: outcome.ungroundedCount,
           threatCount: outcome.threats.length,
           newThreatCount: churn.new,
@@ -105,5 +99,34 @@ async function threatChurn(
   return {
     new: [...now].filter((f) => !before.has(f)).length,
     resolved: [...before].filter((f) => !now.has(f)).length,
+  };
+}
+
+/**
+ * The spend columns to write. A cache hit costs nothing, but it must not erase what an earlier attempt of the
+ * same analysis paid for (a re-run after a lost job hits the cache that attempt filled): then the recorded
+ * tokens and cost stay, or the spend would vanish from the team's budget.
+ */
+async function spendData(
+  tx: Prisma.TransactionClient,
+  analysisId: string,
+  outcome: AnalysisOutcome,
+): Promise<Prisma.AnalysisUpdateInput> {
+  if (outcome.cacheHit) {
+    const recorded = await tx.analysis.findUniqueOrThrow({
+      where: { id: analysisId },
+      select: { inputTokens: true, outputTokens: true, costUsd: true },
+    });
+    const paid = recorded.inputTokens > 0 || recorded.outputTokens > 0 || Number(recorded.costUsd) > 0;
+    if (paid) return {};
+  }
+  return {
+    inputTokens: outcome.usage.inputTokens,
+    outputTokens: outcome.usage.outputTokens,
+    cacheReadTokens: outcome.usage.cacheReadTokens,
+    cacheWriteTokens: outcome.usage.cacheWriteTokens,
+    llmLatencyMs: outcome.usage.latencyMs,
+    costUsd: outcome.usage.costUsd,
+    llmCacheHit: outcome.cacheHit,
   };
 }
