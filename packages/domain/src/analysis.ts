@@ -25,6 +25,21 @@ export const ROLES = ["admin", "editor", "viewer"] as const;
 export const RoleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof RoleSchema>;
 
+/** Why a threat is suppressed: a `threatline:ignore` comment in the template, or the config file. */
+export const SuppressionRecordSchema = z.object({
+  /** SARIF's words: `inSource` for a comment in the template, `external` for the config file. */
+  kind: z.enum(["inSource", "external"]),
+  /** The rule ids the suppression names (empty when it names one fingerprint). */
+  ruleIds: z.array(z.string()),
+  reason: z.string().nullable(),
+  owner: z.string().nullable(),
+  /** Last day it holds, `YYYY-MM-DD`, or null for no expiry. */
+  until: z.string().nullable(),
+  /** Where it is written: `infra/app.yaml:12`, `.threatline.yaml suppressions[0]`. */
+  source: z.string(),
+});
+export type SuppressionRecord = z.infer<typeof SuppressionRecordSchema>;
+
 /** The public JSON report of `threatline scan --format json`: a stable contract for CI pipelines. */
 export const ScanReportSchema = z.object({
   tool: z.object({ name: z.literal("threatline"), version: z.string() }),
@@ -36,11 +51,21 @@ export const ScanReportSchema = z.object({
       error: z.object({ code: z.string(), message: z.string() }).optional(),
     }),
   ),
+  /** Every threat found, the suppressed ones included (see `suppressed`). */
   threats: z.array(ThreatSchema),
+  /** Suppressed threats by fingerprint: listed in `threats`, left out of the summary and of `--fail-on`. */
+  suppressed: z.record(z.string(), SuppressionRecordSchema).optional(),
+  /** Suppressions past their `until` date: they suppress nothing, and the threats they named count again. */
+  expiredSuppressions: z.array(SuppressionRecordSchema.extend({ fingerprints: z.array(z.string()) })).optional(),
+  /** With `--baseline`: the report compared against, and how many threats it already held (left out). */
+  baseline: z.object({ file: z.string(), known: z.number().int().nonnegative() }).optional(),
+  /** Counts and risk of the threats that are neither suppressed nor in the baseline. */
   summary: z.object({
     byCategory: z.record(StrideCategorySchema, z.number().int()),
     bySeverity: z.record(SeveritySchema, z.number().int()),
     riskScore: z.number(),
+    /** How many threats suppressions took out. */
+    suppressed: z.number().int().nonnegative().optional(),
   }),
 });
 export type ScanReport = z.infer<typeof ScanReportSchema>;

@@ -7,3 +7,4 @@ export { redact, detectSecrets, type RedactResult } from "./secrets/index.ts";
 export { compactGraph, estimateTokens, type CompactGraph, type CompactOptions } from "./compact/index.ts";
 export { openApiHandler } from "./openapi/index.ts";
 export { kubernetesHandler } from "./kubernetes/index.ts";
+export * from "./suppressions.ts";

@@ -5,6 +5,7 @@ import {
   STRIDE_CATEGORIES,
   SeveritySchema,
   StrideCategorySchema,
+  SuppressionRecordSchema,
   ThreatSchema,
   TriageStatusSchema,
   countByCategory,
@@ -58,6 +59,11 @@ export const ReportInputSchema = z.object({
   files: z.array(ReportFileSchema),
   threats: z.array(ThreatSchema),
   triage: z.record(z.string(), TriageEntrySchema),
+  /**
+   * A local scan's suppressions by fingerprint (inline `threatline:ignore` comments and the config file);
+   * SARIF marks those results suppressed. The scan also records them as accepted in `triage`.
+   */
+  suppressions: z.record(z.string(), SuppressionRecordSchema).optional(),
 });
 export type ReportInput = z.infer<typeof ReportInputSchema>;
 

@@ -31,6 +31,32 @@ describe("SARIF export", () => {
     expect(sarifErrors(log)).toEqual([]);
   });
 
+  it("marks suppressed threats with SARIF suppressions of their kind, and only those", () => {
+    const [first, second] = input.threats;
+    const record = { ruleIds: [], reason: "public site", owner: "ana", until: "2099-01-01" };
+    const marked = toSarif({
+      ...input,
+      suppressions: {
+        [first!.fingerprint]: { ...record, kind: "inSource", source: "infra/app.yaml:3" },
+        [second!.fingerprint]: { ...record, kind: "external", source: ".threatline.yaml suppressions[0]" },
+      },
+    }) as unknown as { runs: Array<{ results: Array<{ suppressions?: unknown[] }> }> };
+    expect(sarifErrors(marked)).toEqual([]);
+    const results = marked.runs[0]!.results;
+    expect(results[0]!.suppressions).toEqual([
+      {
+        kind: "inSource",
+        status: "accepted",
+        justification: "public site; owner ana; until 2099-01-01; (infra/app.yaml:3)",
+      },
+    ]);
+    expect(results[1]!.suppressions).toEqual([expect.objectContaining({ kind: "external" })]);
+    expect(results.slice(2).filter((r) => r.suppressions)).toEqual([]);
+    const bad = structuredClone(marked);
+    (bad.runs[0]!.results[0]!.suppressions![0] as { kind: string }).kind = "inline";
+    expect(sarifErrors(bad)).not.toEqual([]);
+  });
+
   it("rejects what the schema forbids (the validator is not a no-op)", () => {
     const bad = structuredClone(log);
     bad.runs[0]!.results[0]!.locations![0]!.physicalLocation.region.startLine = 0;

@@ -89,7 +89,7 @@ function ruleHelp(threat: Threat): { text: string; markdown: string } {
  * security-severity), one result per threat with physical locations and our fingerprint as a partial
  * fingerprint, so alerts follow a threat across runs.
  */
-export function toSarif(input: Pick<ReportInput, "threats" | "tool">): Record<string, unknown> {
+export function toSarif(input: Pick<ReportInput, "threats" | "tool" | "suppressions">): Record<string, unknown> {
   const rules = new Map<string, { index: number; worst: Threat }>();
   const ruleOrder: string[] = [];
   for (const threat of input.threats) {
@@ -132,6 +132,7 @@ export function toSarif(input: Pick<ReportInput, "threats" | "tool">): Record<st
   const results = input.threats.map((threat) => {
     const id = sarifRuleId(threat);
     const locs = locations(threat);
+    const suppression = input.suppressions?.[threat.fingerprint];
     return {
       ruleId: id,
       ruleIndex: rules.get(id)!.index,
@@ -139,6 +140,24 @@ export function toSarif(input: Pick<ReportInput, "threats" | "tool">): Record<st
       message: { text: threat.description ? `${threat.title}: ${threat.description}` : threat.title },
       ...(locs.length > 0 ? { locations: locs } : {}),
       partialFingerprints: { "threatlineFingerprint/v1": threat.fingerprint },
+      ...(suppression
+        ? {
+            suppressions: [
+              {
+                kind: suppression.kind,
+                status: "accepted",
+                justification: [
+                  suppression.reason ?? "no reason given",
+                  suppression.owner ? `owner ${suppression.owner}` : "",
+                  suppression.until ? `until ${suppression.until}` : "",
+                  `(${suppression.source})`,
+                ]
+                  .filter(Boolean)
+                  .join("; "),
+              },
+            ],
+          }
+        : {}),
       properties: {
         category: threat.category,
         severity: threat.severity,
@@ -171,6 +190,6 @@ export function toSarif(input: Pick<ReportInput, "threats" | "tool">): Record<st
 }
 
 /** SARIF 2.1.0 log as a string, two-space indented, trailing newline. */
-export function renderSarif(input: Pick<ReportInput, "threats" | "tool">): string {
+export function renderSarif(input: Pick<ReportInput, "threats" | "tool" | "suppressions">): string {
   return `${JSON.stringify(toSarif(input), null, 2)}\n`;
 }

@@ -1,11 +1,16 @@
+import path from "node:path";
 import { Option, type Command } from "commander";
+import type { ScanReport, Severity } from "@threatline/domain";
 import { EXPORT_FORMATS, renderReport, type ExportFormat } from "@threatline/reports";
 import cliProgress from "cli-progress";
 import { usageErrorsExit2 } from "../lib/commander.ts";
-import { UsageError, findTemplateFiles, readTemplateFiles } from "../lib/files.ts";
+import { EXIT, EXIT_CODES_HELP } from "../lib/exit-codes.ts";
+import { UsageError, displayPath, findTemplateFiles, readTemplateFiles } from "../lib/files.ts";
 import { writeOutput } from "../lib/output.ts";
-import { scanFiles, scanReportInput } from "../lib/scan.ts";
+import { activeThreats, applyPolicy, failedFiles, scanFiles, scanReportInput } from "../lib/scan.ts";
+import { collectList, setupScan, type PolicyOptions } from "../lib/scan-setup.ts";
 import { atOrAbove, parseSeverity } from "../lib/severity.ts";
+import { loadTeamRuleDirs } from "../lib/team-rules.ts";
 import { renderScanText } from "../lib/text-report.ts";
 import { CLI_VERSION } from "../version.ts";
 
@@ -15,10 +20,11 @@ type ScanFormat = (typeof SCAN_FORMATS)[number];
 /** Below this many analysis units a progress bar only flickers. */
 const PROGRESS_MIN_UNITS = 10;
 
-interface ScanOptions {
-  format: ScanFormat;
+interface ScanOptions extends PolicyOptions {
+  format?: ScanFormat;
   output?: string;
   failOn?: string;
+  writeBaseline?: string;
 }
 
 /** `threatline scan <paths…>`: the builtin engine over local files, no services and no network. */
@@ -27,11 +33,29 @@ export function registerScan(program: Command): void {
     .command("scan")
     .description("Threat-model local CloudFormation, Terraform, OpenAPI and Kubernetes files offline")
     .argument("<paths...>", "files or folders (folders are walked; node_modules, .git and .terraform are skipped)")
-    .addOption(new Option("-f, --format <format>", "output format").choices(SCAN_FORMATS).default("text"))
+    .addOption(
+      new Option("-f, --format <format>", "output format (default: text, or the config's format)").choices(
+        SCAN_FORMATS,
+      ),
+    )
     .option("-o, --output <file>", "write the report to FILE instead of stdout")
     .option(
       "--fail-on <severity>",
       "exit 1 when a threat at or above SEVERITY is found (critical, high, medium, low, info)",
+    )
+    .option(
+      "-c, --config <file>",
+      "config file (default: .threatline.yaml from the scanned path up to the repository root)",
+    )
+    .option("--skip <ids>", "rule ids or STRIDE categories not to run (comma-separated, repeatable)", collectList)
+    .option("--only <ids>", "run only these rule ids or STRIDE categories (comma-separated, repeatable)", collectList)
+    .option("--baseline <report.json>", "report and fail only on threats not in this earlier JSON report")
+    .option("--write-baseline <file>", "write this scan's threats as a baseline JSON report to FILE")
+    .addHelpText(
+      "after",
+      `\nSuppress a threat in the template, on the resource's line or the line above:\n` +
+        `  # threatline:ignore TL-AWS-S3-001 reason="public website" until=2027-06-30\n` +
+        `(HCL also takes //; JSON templates use the config file's suppressions.)\n\n${EXIT_CODES_HELP}`,
     )
     .action(async (paths: string[], options: ScanOptions) => {
       process.exitCode = await scan(paths, options);
@@ -41,37 +65,69 @@ export function registerScan(program: Command): void {
 
 async function scan(paths: string[], options: ScanOptions): Promise<number> {
   const cwd = process.cwd();
-  const threshold = options.failOn === undefined ? undefined : parseSeverity(options.failOn);
-  const found = await findTemplateFiles(paths, cwd);
+  const setup = await setupScan(paths[0]!, options, cwd, loadTeamRuleDirs);
+  const { config } = setup.config;
+  const format = options.format ?? parseFormat(config.format);
+  const failOn = options.failOn ?? config["fail-on"];
+  const threshold: Severity | undefined = failOn === undefined ? undefined : parseSeverity(failOn);
+
+  const found = (await findTemplateFiles(paths, cwd)).filter((f) => !setup.excluded(displayPath(f, cwd)));
   if (found.length === 0)
     throw new UsageError(
-      `No template files (${[".yaml", ".yml", ".json", ".tf", ".template"].join(", ")}) found in ${paths.join(", ")}.`,
+      `No template files (${[".yaml", ".yml", ".json", ".tf", ".template"].join(", ")}) found in ${paths.join(", ")}` +
+        (config.exclude.length > 0 ? " (after the config's exclude globs)." : "."),
     );
   const files = await readTemplateFiles(found, cwd);
+  const named = new Set(
+    paths.map((p) => displayPath(path.resolve(cwd, p), cwd)).filter((p) => files.some((f) => f.path === p)),
+  );
 
   let bar: cliProgress.SingleBar | undefined;
-  const report = await scanFiles(files, CLI_VERSION, (done, total) => {
-    if (!bar && process.stderr.isTTY && total >= PROGRESS_MIN_UNITS) {
-      bar = new cliProgress.SingleBar(
-        { stream: process.stderr, format: "Analysing {bar} {value}/{total}", hideCursor: true, clearOnComplete: true },
-        cliProgress.Presets.shades_classic,
-      );
-      bar.start(total, 0);
-    }
-    bar?.update(done);
-  });
+  const raw = await scanFiles(
+    files,
+    CLI_VERSION,
+    (done, total) => {
+      if (!bar && process.stderr.isTTY && total >= PROGRESS_MIN_UNITS) {
+        bar = new cliProgress.SingleBar(
+          {
+            stream: process.stderr,
+            format: "Analysing {bar} {value}/{total} files",
+            hideCursor: true,
+            clearOnComplete: true,
+          },
+          cliProgress.Presets.shades_classic,
+        );
+        bar.start(total, 0);
+      }
+      bar?.update(done);
+    },
+    setup.rules,
+  );
   bar?.stop();
+  const { report, problems } = applyPolicy(raw, files, setup.policy);
+  for (const p of problems) process.stderr.write(`warning: ${p.file}:${p.line}: ${p.message}\n`);
+  for (const e of report.expiredSuppressions ?? [])
+    process.stderr.write(
+      `warning: the suppression in ${e.source} expired on ${e.until}; ${e.fingerprints.length} threat(s) it covered count again.\n`,
+    );
+
+  if (options.writeBaseline !== undefined) {
+    // The baseline holds every threat found, so the next run only reports what this one did not have.
+    const whole = applyPolicy(raw, files, { ...setup.policy, baseline: undefined, suppressions: [] }).report;
+    await writeOutput(`${JSON.stringify(whole, null, 2)}\n`, options.writeBaseline, cwd);
+    process.stderr.write(`Wrote a baseline of ${whole.threats.length} threat(s) to ${options.writeBaseline}\n`);
+  }
 
   let content: string;
-  if (options.format === "text") {
+  if (format === "text") {
     content = renderScanText(
       report,
       options.output === undefined && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
     );
-  } else if (options.format === "json") {
+  } else if (format === "json") {
     content = `${JSON.stringify(report, null, 2)}\n`;
   } else {
-    content = renderReport(options.format satisfies ExportFormat, scanReportInput(report, new Date().toISOString()));
+    content = renderReport(format satisfies ExportFormat, scanReportInput(report, new Date().toISOString()));
   }
   await writeOutput(content, options.output, cwd);
   if (options.output !== undefined) {
@@ -79,13 +135,29 @@ async function scan(paths: string[], options: ScanOptions): Promise<number> {
       `Wrote ${report.threats.length} threat(s) from ${report.files.length} file(s) to ${options.output}\n`,
     );
   }
+  return exitCode(report, named, threshold);
+}
 
+function parseFormat(value: string | undefined): ScanFormat {
+  if (value === undefined) return "text";
+  const found = SCAN_FORMATS.find((f) => f === value);
+  if (!found) throw new UsageError(`The config's format '${value}' is not one of ${SCAN_FORMATS.join(", ")}.`);
+  return found;
+}
+
+/** 1 when --fail-on is met (suppressed and baseline threats aside), else 3 when a file failed, else 0. */
+function exitCode(report: ScanReport, named: ReadonlySet<string>, threshold: Severity | undefined): number {
   if (threshold !== undefined) {
-    const count = atOrAbove(report.threats, threshold);
+    const count = atOrAbove(activeThreats(report), threshold);
     if (count > 0) {
       process.stderr.write(`${count} threat(s) at or above ${threshold} (--fail-on ${threshold}).\n`);
-      return 1;
+      return EXIT.thresholdMet;
     }
   }
-  return 0;
+  const failed = failedFiles(report, named);
+  if (failed.length > 0) {
+    process.stderr.write(`${failed.length} file(s) could not be analysed: ${failed.map((f) => f.path).join(", ")}\n`);
+    return EXIT.fileFailed;
+  }
+  return EXIT.ok;
 }

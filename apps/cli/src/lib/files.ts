@@ -5,6 +5,9 @@ import type { SourceFile } from "@threatline/engine";
 /** Folders that hold dependencies, VCS data or provider caches, never the user's own templates. */
 export const SKIPPED_DIRS = new Set(["node_modules", ".git", ".terraform"]);
 
+/** Threatline's own config files, never templates. */
+export const SKIPPED_FILES = new Set([".threatline.yaml", ".threatline.yml"]);
+
 /** Extensions picked up when walking a folder; a file named explicitly is always taken. */
 export const TEMPLATE_EXTENSIONS = [".yaml", ".yml", ".json", ".tf", ".template"];
 
@@ -32,7 +35,7 @@ async function walk(dir: string, out: string[]): Promise<void> {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {
       if (!SKIPPED_DIRS.has(entry.name)) await walk(full, out);
-    } else if (entry.isFile() && isTemplateName(entry.name)) {
+    } else if (entry.isFile() && isTemplateName(entry.name) && !SKIPPED_FILES.has(entry.name)) {
       out.push(full);
     }
   }

@@ -4,26 +4,39 @@ import {
   riskScore,
   ScanReportSchema,
   type ScanReport,
+  type Severity,
+  type SuppressionRecord,
   type Threat,
 } from "@threatline/domain";
-import { analyze, type SourceFile } from "@threatline/engine";
+import {
+  analyze,
+  applySuppressions,
+  findInlineSuppressions,
+  type PathFrame,
+  type Rule,
+  type SourceFile,
+  type Suppression,
+  type SuppressionProblem,
+} from "@threatline/engine";
 import type { ReportInput } from "@threatline/reports";
+import { overriddenSeverity } from "./config.ts";
 import { analysisUnits } from "./files.ts";
 
 /**
- * Analyses files with the builtin engine, one unit at a time (a Terraform folder, or one other file), and
- * joins the results into the public ScanReport.
+ * Analyses files with the engine, one unit at a time (a Terraform folder, or one other file), and joins
+ * the results into the public ScanReport. `rules` replaces the builtin rule set (skip/only, team rules).
  */
 export async function scanFiles(
   files: readonly SourceFile[],
   toolVersion: string,
   onUnitDone: (done: number, total: number) => void = () => {},
+  rules?: readonly Rule[],
 ): Promise<ScanReport> {
   const units = analysisUnits(files);
   const reports = new Map<string, ScanReport["files"][number]>();
   const threats = new Map<string, Threat>();
   for (const [index, unit] of units.entries()) {
-    const result = await analyze(unit);
+    const result = await analyze(unit, rules ? { rules } : {});
     for (const f of result.files) {
       reports.set(f.path, {
         path: f.path,
@@ -35,17 +48,110 @@ export async function scanFiles(
     for (const t of result.threats) if (!threats.has(t.fingerprint)) threats.set(t.fingerprint, t);
     onUnitDone(index + 1, units.length);
   }
-  const sorted = [...threats.values()].sort((a, b) => b.score - a.score || a.fingerprint.localeCompare(b.fingerprint));
-  return ScanReportSchema.parse({
+  return summarizeScan({
     tool: { name: "threatline", version: toolVersion },
     files: files.map((f) => reports.get(f.path) ?? { path: f.path, format: null, resources: 0 }),
-    threats: sorted,
-    summary: { byCategory: countByCategory(sorted), bySeverity: countBySeverity(sorted), riskScore: riskScore(sorted) },
+    threats: [...threats.values()],
   });
 }
 
-/** The exporters' input for a local scan: no project, no triage. */
+/** Sorts the threats worst first and computes the summary over those neither suppressed nor in the baseline. */
+export function summarizeScan(report: Omit<ScanReport, "summary">): ScanReport {
+  const threats = [...report.threats].sort((a, b) => b.score - a.score || a.fingerprint.localeCompare(b.fingerprint));
+  const suppressed = report.suppressed ?? {};
+  const counted = threats.filter((t) => !suppressed[t.fingerprint]);
+  const count = Object.keys(suppressed).length;
+  return ScanReportSchema.parse({
+    ...report,
+    threats,
+    summary: {
+      byCategory: countByCategory(counted),
+      bySeverity: countBySeverity(counted),
+      riskScore: riskScore(counted),
+      ...(report.suppressed ? { suppressed: count } : {}),
+    },
+  });
+}
+
+/** What the repository decided about its threats, applied after the engine has run. */
+export interface ScanPolicy {
+  /** Severity by rule id or STRIDE category. */
+  severity: Readonly<Record<string, Severity>>;
+  /** The config's suppressions (inline comments are read from the files). */
+  suppressions: readonly Suppression[];
+  /** Maps a report path to the frame the config's globs are written in. */
+  pathFrame?: PathFrame;
+  /** Today, `YYYY-MM-DD`: suppressions past their date no longer hold. */
+  today: string;
+  /** Fingerprints of an earlier report: these threats are known and left out. */
+  baseline?: { file: string; fingerprints: ReadonlySet<string> };
+}
+
+/**
+ * Applies severity overrides, suppressions (inline comments and config) and the baseline to a scan. The
+ * suppressed threats stay in the report, marked; the baseline's are left out and counted.
+ */
+export function applyPolicy(
+  report: ScanReport,
+  files: readonly SourceFile[],
+  policy: ScanPolicy,
+): { report: ScanReport; problems: SuppressionProblem[] } {
+  const problems: SuppressionProblem[] = [];
+  const inline: Suppression[] = [];
+  for (const file of files) {
+    const found = findInlineSuppressions(file);
+    inline.push(...found.suppressions);
+    problems.push(...found.problems);
+  }
+  let threats = report.threats.map((t) => {
+    const severity = overriddenSeverity(t, policy.severity);
+    return severity === t.severity ? t : { ...t, severity };
+  });
+  let baseline: ScanReport["baseline"];
+  if (policy.baseline) {
+    const known = policy.baseline.fingerprints;
+    const before = threats.length;
+    threats = threats.filter((t) => !known.has(t.fingerprint));
+    baseline = { file: policy.baseline.file, known: before - threats.length };
+  }
+  const all = [...inline, ...policy.suppressions];
+  const outcome = applySuppressions(threats, all, policy.today, policy.pathFrame);
+  return {
+    report: summarizeScan({
+      tool: report.tool,
+      files: report.files,
+      threats,
+      ...(all.length > 0 ? { suppressed: outcome.suppressed, expiredSuppressions: outcome.expired } : {}),
+      ...(baseline ? { baseline } : {}),
+    }),
+    problems,
+  };
+}
+
+/** The threats a gate looks at: found, not suppressed (baseline threats are already out of the report). */
+export function activeThreats(report: ScanReport): Threat[] {
+  const suppressed = report.suppressed ?? {};
+  return report.threats.filter((t) => !suppressed[t.fingerprint]);
+}
+
+/**
+ * Files that failed: a parse error or a limit, or a file named on the command line that is no template.
+ * Files a folder walk picked up by extension but that are no template (`package.json`) are not failures.
+ */
+export function failedFiles(report: ScanReport, named: ReadonlySet<string>): ScanReport["files"] {
+  return report.files.filter(
+    (f) =>
+      f.error !== undefined &&
+      (named.has(f.path) || (f.error.code !== "template/unsupported-format" && f.error.code !== "template/empty")),
+  );
+}
+
+/**
+ * The exporters' input for a local scan: no project; suppressed threats are recorded as accepted in the
+ * triage (so CSV, HTML and Threat Composer show them closed) and in `suppressions` (SARIF's kinds).
+ */
 export function scanReportInput(report: ScanReport, generatedAt: string): ReportInput {
+  const suppressed: Record<string, SuppressionRecord> = report.suppressed ?? {};
   return {
     tool: report.tool,
     generatedAt,
@@ -53,6 +159,17 @@ export function scanReportInput(report: ScanReport, generatedAt: string): Report
     project: null,
     files: report.files.map((f) => ({ ...f })),
     threats: report.threats,
-    triage: {},
+    triage: Object.fromEntries(
+      Object.entries(suppressed).map(([fp, s]) => [
+        fp,
+        {
+          status: "accepted" as const,
+          owner: s.owner,
+          expiresAt: s.until,
+          note: [s.reason ?? "", `suppressed in ${s.source}`].filter(Boolean).join(" — "),
+        },
+      ]),
+    ),
+    ...(report.suppressed ? { suppressions: suppressed } : {}),
   };
 }

@@ -33,15 +33,20 @@ export function renderScanText(report: ScanReport, color: boolean): string {
   const c = pc.createColors(color);
   const lines: string[] = [];
   const failed = report.files.filter((f) => f.error);
+  const suppressed = report.suppressed ?? {};
+  const active = report.threats.filter((t) => !suppressed[t.fingerprint]);
+  const suppressedCount = report.threats.length - active.length;
   lines.push(
     c.bold(`Threatline ${report.tool.version}`) +
       ` — ${report.files.length} file(s) scanned` +
       (failed.length > 0 ? `, ${failed.length} could not be analysed` : "") +
-      `, ${report.threats.length} threat(s), risk score ${report.summary.riskScore}`,
+      `, ${active.length} ${report.baseline ? "new " : ""}threat(s)` +
+      (suppressedCount > 0 ? ` (${suppressedCount} suppressed)` : "") +
+      `, risk score ${report.summary.riskScore}`,
     "",
   );
   for (const category of STRIDE_CATEGORIES) {
-    const threats = report.threats
+    const threats = active
       .filter((t) => t.category === category)
       .sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || b.score - a.score);
     if (threats.length === 0) continue;
@@ -55,12 +60,31 @@ export function renderScanText(report: ScanReport, color: boolean): string {
     }
     lines.push("");
   }
-  if (report.threats.length === 0) lines.push(c.green("No threats found."), "");
+  if (active.length === 0)
+    lines.push(c.green(report.baseline ? "No threats beyond the baseline." : "No threats found."), "");
   if (failed.length > 0) {
     lines.push(c.bold("Not analysed"));
     for (const f of failed) lines.push(`  ${f.path}: ${c.red(f.error!.code)} ${f.error!.message}`);
     lines.push("");
   }
+  if (suppressedCount > 0) {
+    const bySource = new Map<string, number>();
+    for (const t of report.threats) {
+      const s = suppressed[t.fingerprint];
+      if (s) bySource.set(s.source, (bySource.get(s.source) ?? 0) + 1);
+    }
+    lines.push(
+      `Suppressed: ${suppressedCount} threat(s) (${[...bySource].map(([source, n]) => `${n} by ${source}`).join(", ")}); --format json lists them.`,
+    );
+  }
+  for (const e of report.expiredSuppressions ?? [])
+    lines.push(
+      c.yellow(
+        `Expired: the suppression in ${e.source} ended ${e.until}; ${e.fingerprints.length} threat(s) count again.`,
+      ),
+    );
+  if (report.baseline)
+    lines.push(`Baseline: ${report.baseline.known} known threat(s) from ${report.baseline.file} left out.`);
   const counts = SEVERITIES.filter((s) => report.summary.bySeverity[s] > 0).map((s) =>
     SEVERITY_COLOR[s](c, `${report.summary.bySeverity[s]} ${s}`),
   );

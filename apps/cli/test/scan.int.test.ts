@@ -59,7 +59,8 @@ describe("threatline scan", { timeout: 60_000 }, () => {
 
   it("takes files named explicitly whatever their extension, once each", async () => {
     const run = await runCli(["scan", "README.md", "infra/app.yaml", "infra", "--format", "json"], { cwd });
-    expect(run.code).toBe(0);
+    // README.md was named, so its failure counts (exit 3); package.json found by a walk would not.
+    expect(run.code).toBe(3);
     const report = ScanReportSchema.parse(JSON.parse(run.stdout));
     expect(report.files.map((f) => f.path)).toEqual(["README.md", "infra/app.yaml"]);
     expect(report.files[0]!.error?.code).toBe("template/unsupported-format");
