@@ -24,5 +24,6 @@ export function threatRows(
     remediations: t.remediations,
     references: t.references,
     source: t.source,
+    contributingRules: t.contributingRules ?? [],
   }));
 }

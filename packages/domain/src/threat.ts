@@ -33,6 +33,15 @@ export const ReferencesSchema = z.object({
 });
 export type References = z.infer<typeof ReferencesSchema>;
 
+/** A rule whose threat was merged into this one (same weakness on the same resource, or a part of a combination). */
+export const ContributingRuleSchema = z.object({
+  ruleId: z.string(),
+  /** The fingerprint that rule's threat had on its own; triage recorded on it moves to this threat. */
+  fingerprint: z.string(),
+  title: z.string(),
+});
+export type ContributingRule = z.infer<typeof ContributingRuleSchema>;
+
 export const THREAT_SOURCES = ["rule", "llm", "rule+llm", "import"] as const;
 export const ThreatSourceSchema = z.enum(THREAT_SOURCES);
 export type ThreatSource = z.infer<typeof ThreatSourceSchema>;
@@ -56,5 +65,10 @@ export const ThreatSchema = z.object({
   remediations: z.array(RemediationSchema),
   references: ReferencesSchema,
   source: ThreatSourceSchema,
+  /**
+   * Other rules that reported the same weakness on the same resource, merged into this threat; their evidence is
+   * in `evidence`. Empty for a threat one rule found.
+   */
+  contributingRules: z.array(ContributingRuleSchema).optional(),
 });
 export type Threat = z.infer<typeof ThreatSchema>;

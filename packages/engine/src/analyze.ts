@@ -13,6 +13,7 @@ import { FORMAT_HANDLERS } from "./formats/index.ts";
 import { DEFAULT_LIMITS, type EngineLimits, type FormatHandler } from "./formats/types.ts";
 import { RULES } from "./rules/index.ts";
 import { dialectOf, fixFor } from "./rules/fix.ts";
+import { mergeOverlaps } from "./rules/overlaps.ts";
 import type { Finding, Rule, RuleContext } from "./rules/types.ts";
 import { checkText, utf8Length } from "./text.ts";
 import { detectSecrets } from "./secrets/detect.ts";
@@ -169,7 +170,9 @@ export function runRules(graph: ResourceGraph, rules: readonly Rule[] = RULES): 
       if (!threats.has(threat.fingerprint)) threats.set(threat.fingerprint, threat);
     }
   }
-  return [...threats.values()].sort((a, b) => b.score - a.score || a.fingerprint.localeCompare(b.fingerprint));
+  return mergeOverlaps([...threats.values()]).sort(
+    (a, b) => b.score - a.score || a.fingerprint.localeCompare(b.fingerprint),
+  );
 }
 
 /** Parse, derive and run the rules: the complete builtin threat model of a set of files. */

@@ -16,6 +16,8 @@ export function threatFilters(
             { title: { contains: query.q, mode: "insensitive" } },
             { description: { contains: query.q, mode: "insensitive" } },
             { ruleId: { contains: query.q, mode: "insensitive" } },
+            // A rule merged into another threat is still found by its id.
+            { contributingRules: { array_contains: [{ ruleId: query.q.trim().toUpperCase() }] } },
           ],
         }
       : {}),

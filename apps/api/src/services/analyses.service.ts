@@ -84,6 +84,7 @@ export function toThreat(row: {
   remediations: unknown;
   references: unknown;
   source: string;
+  contributingRules?: unknown;
 }): Threat {
   return {
     fingerprint: row.fingerprint,
@@ -100,6 +101,9 @@ export function toThreat(row: {
     remediations: row.remediations as Threat["remediations"],
     references: row.references as Threat["references"],
     source: row.source as Threat["source"],
+    ...(Array.isArray(row.contributingRules) && row.contributingRules.length > 0
+      ? { contributingRules: row.contributingRules as NonNullable<Threat["contributingRules"]> }
+      : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import { type AnalysisStatus, type Threat, countBySeverity, riskScore } from "@threatline/domain";
 import { type Db, type Prisma, refreshProjectRisk, threatRows } from "@threatline/db";
+import { carryTriage } from "./carry-triage.ts";
 
 export interface AnalysisOutcome {
   status: Extract<AnalysisStatus, "succeeded" | "partial" | "failed">;
@@ -24,7 +25,8 @@ export interface AnalysisOutcome {
 
 /**
  * Writes an analysis's result in one transaction: its threats replace whatever an earlier attempt wrote (so a
- * retried job never duplicates), its counters and status are set, and the project's risk is refreshed.
+ * retried job never duplicates), triage on threats now merged into others moves to the survivors, its counters
+ * and status are set, and the project's risk is refreshed.
  */
 export async function persistOutcome(
   db: Db,
@@ -43,6 +45,7 @@ export async function persistOutcome(
           data: threatRows(outcome.threats, analysisId, projectId),
           skipDuplicates: true,
         });
+        await carryTriage(tx, projectId, outcome.threats);
       }
       await tx.analysis.update({
         where: { id: analysisId },

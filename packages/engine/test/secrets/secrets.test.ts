@@ -394,12 +394,14 @@ EOT
     expect(got).toEqual(
       expect.arrayContaining([
         "TL-SECRET-001 aws_db_instance.db 9",
-        "TL-SECRET-002 Box 32",
-        "TL-SECRET-003 Box 33",
+        // The key id and the secret key in one script are one weakness: one threat with both lines.
+        "TL-SECRET-003 Box 33,32",
         "TL-SECRET-004 main.tf 18",
         "TL-SECRET-005 Fn 23",
       ]),
     );
+    const box = threats.find((t) => t.resources[0]?.id === "Box");
+    expect(box?.contributingRules?.map((c) => c.ruleId)).toEqual(["TL-SECRET-002"]);
     expect(threats.some((t) => t.ruleId === "TL-SECRET-007")).toBe(true);
     expect(graph.facts.secrets.filter((s) => s.value === "Initial-Pa55-2024")).toHaveLength(1);
   });

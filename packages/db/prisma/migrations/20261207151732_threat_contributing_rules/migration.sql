@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Threat" ADD COLUMN     "contributingRules" JSONB NOT NULL DEFAULT '[]';
+
