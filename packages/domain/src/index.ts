@@ -10,3 +10,4 @@ export * from "./severity.ts";
 export * from "./stride.ts";
 export * from "./threat.ts";
 export * from "./views.ts";
+export * from "./team-rules.ts";

@@ -8,3 +8,4 @@ export { compactGraph, estimateTokens, type CompactGraph, type CompactOptions } 
 export { openApiHandler } from "./openapi/index.ts";
 export { kubernetesHandler } from "./kubernetes/index.ts";
 export * from "./suppressions.ts";
+export { compileTeamRule, runRuleFixtures, valuesAt, type FixtureResult, type RuleFixture } from "./team-rules.ts";

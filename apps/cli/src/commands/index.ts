@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { registerEval } from "./eval.command.ts";
 import { registerExport } from "./export.command.ts";
+import { registerRules } from "./rules.command.ts";
 import { registerScan } from "./scan.command.ts";
 import { registerSubmit } from "./submit.command.ts";
 
@@ -8,4 +9,4 @@ import { registerSubmit } from "./submit.command.ts";
 export type CommandRegistrar = (program: Command) => void;
 
 /** Every subcommand of `threatline`. */
-export const COMMANDS: CommandRegistrar[] = [registerScan, registerSubmit, registerExport, registerEval];
+export const COMMANDS: CommandRegistrar[] = [registerScan, registerSubmit, registerExport, registerRules, registerEval];

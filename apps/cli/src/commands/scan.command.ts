@@ -8,7 +8,7 @@ import { EXIT, EXIT_CODES_HELP } from "../lib/exit-codes.ts";
 import { UsageError, displayPath, findTemplateFiles, readTemplateFiles } from "../lib/files.ts";
 import { writeOutput } from "../lib/output.ts";
 import { activeThreats, applyPolicy, failedFiles, scanFiles, scanReportInput } from "../lib/scan.ts";
-import { collectList, setupScan, type PolicyOptions } from "../lib/scan-setup.ts";
+import { collect, collectList, setupScan, type PolicyOptions } from "../lib/scan-setup.ts";
 import { atOrAbove, parseSeverity } from "../lib/severity.ts";
 import { loadTeamRuleDirs } from "../lib/team-rules.ts";
 import { renderScanText } from "../lib/text-report.ts";
@@ -49,6 +49,11 @@ export function registerScan(program: Command): void {
     )
     .option("--skip <ids>", "rule ids or STRIDE categories not to run (comma-separated, repeatable)", collectList)
     .option("--only <ids>", "run only these rule ids or STRIDE categories (comma-separated, repeatable)", collectList)
+    .option(
+      "--rules <dir>",
+      "also run the team rule files (YAML) in DIR; see `threatline rules test` (repeatable)",
+      collect,
+    )
     .option("--baseline <report.json>", "report and fail only on threats not in this earlier JSON report")
     .option("--write-baseline <file>", "write this scan's threats as a baseline JSON report to FILE")
     .addHelpText(

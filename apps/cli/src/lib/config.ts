@@ -66,9 +66,25 @@ export interface LoadedConfig {
   config: Config;
 }
 
+/**
+ * The issues to show for a failed union (`remediation: text or {text, fix}`, a rule condition): those of
+ * the alternative that came closest, that is with the fewest issues, the deepest first.
+ */
+function closest(issue: z.core.$ZodIssueInvalidUnion): z.core.$ZodIssue[] {
+  const branches = issue.errors.filter((b) => b.length > 0);
+  if (branches.length === 0) return [issue];
+  const depth = (b: z.core.$ZodIssue[]) => Math.max(...b.map((i) => i.path.length));
+  const best = [...branches].sort((a, b) => a.length - b.length || depth(b) - depth(a))[0]!;
+  return best.map((i) => ({ ...i, path: [...issue.path, ...i.path] }));
+}
+
+function flatten(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  return issues.flatMap((i) => (i.code === "invalid_union" && i.errors.length > 0 ? flatten(closest(i)) : [i]));
+}
+
 /** Formats zod's issues the way a person fixing the file reads them: `suppressions[0].until: …`. */
 export function describeIssues(error: z.ZodError): string {
-  return error.issues
+  return flatten(error.issues)
     .map((issue) => {
       const where = issue.path
         .map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
