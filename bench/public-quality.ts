@@ -258,7 +258,7 @@ async function main(): Promise<void> {
         .filter((j) => j.verdict === "unexpected" || j.verdict === "duplicate" || j.verdict === "lenient-only")
         .map((j) => ({
           item: s.name,
-          rule: j.threat.ruleId ?? "(none)",
+          rule: `${j.threat.ruleId ?? "(none)"}${j.threat.contributingRules?.length ? ` (+${j.threat.contributingRules.map((c) => c.ruleId).join(", ")})` : ""}`,
           title: j.threat.title,
           severity: j.threat.severity ?? "?",
           resource: j.threat.resources[0]?.id ?? "?",

@@ -140,6 +140,16 @@ describe("scoreItem", () => {
     expect(s.threats.map((j) => j.verdict)).toEqual(["expected", "expected"]);
   });
 
+  it("counts a rule merged into a threat (contributingRules) as one of its rules", () => {
+    const merged: ThreatLike = {
+      ...threat("R-COMBO", "InformationDisclosure", "Bucket"),
+      contributingRules: [{ ruleId: "R-READ-ACL" }],
+    };
+    const s = scoreItem("i", item([{ resource: "Bucket", weakness: "s3-public-read", why: "acl" }]), [merged], 1, W);
+    expect(s.found[0]!.strict).toBe(true);
+    expect(s.threats[0]!.verdict).toBe("expected");
+  });
+
   it("gives null ratios on empty totals rather than dividing by zero", () => {
     expect(ratios(totals([]))).toEqual({
       strictRecall: null,

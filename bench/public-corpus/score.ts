@@ -51,6 +51,13 @@ export interface ThreatLike {
   severity?: string;
   resources: { id: string; type: string; file: string; line: number | null }[];
   evidence: { file: string; line: number | null; path: string }[];
+  /** Rules merged into this threat (one threat per weakness): they count as its rules for matching. */
+  contributingRules?: { ruleId: string }[];
+}
+
+/** The primary rule and every rule merged into the threat. */
+function rulesOf(threat: ThreatLike): string[] {
+  return [...(threat.ruleId === null ? [] : [threat.ruleId]), ...(threat.contributingRules ?? []).map((c) => c.ruleId)];
 }
 
 const STRIDE_OF_CATEGORY: Record<string, StrideLetter> = {
@@ -92,10 +99,10 @@ function onResource(threat: ThreatLike, ids: readonly string[]): boolean {
   return threat.resources.some((r) => ids.some((id) => sameResource(r.id, id)));
 }
 
-/** Strict: the threat is on the labelled resource and its rule is one the weakness lists. */
+/** Strict: the threat is on the labelled resource and its rule (or one merged into it) is one the weakness lists. */
 export function strictMatch(threat: ThreatLike, e: Expectation, weaknesses: Record<string, Weakness>): boolean {
   const w = weaknesses[e.weakness];
-  if (!w || threat.ruleId === null || !w.rules.includes(threat.ruleId)) return false;
+  if (!w || !rulesOf(threat).some((r) => w.rules.includes(r))) return false;
   return onResource(threat, labelIds(e));
 }
 
@@ -107,7 +114,7 @@ export function lenientMatch(threat: ThreatLike, e: Expectation, weaknesses: Rec
 }
 
 function ignoreMatch(threat: ThreatLike, ig: Ignore): boolean {
-  return threat.ruleId === ig.rule && onResource(threat, [ig.resource]);
+  return rulesOf(threat).includes(ig.rule) && onResource(threat, [ig.resource]);
 }
 
 /** How one threat was judged. */
@@ -292,7 +299,7 @@ export function twinResult(bad: ItemScore, good: ItemScore, weaknesses: Record<s
   const checked = bad.item.expect.map((e, i) => ({ e, i })).filter(({ e }) => !shared.has(e.weakness));
   const rules = new Set(checked.flatMap(({ e }) => weaknesses[e.weakness]?.rules ?? []));
   const badHit = checked.some(({ i }) => bad.found[i]!.strict);
-  const goodFalseAlarms = good.threats.map((j) => j.threat).filter((t) => t.ruleId !== null && rules.has(t.ruleId));
+  const goodFalseAlarms = good.threats.map((j) => j.threat).filter((t) => rulesOf(t).some((r) => rules.has(r)));
   return {
     bad: bad.name,
     good: good.name,
