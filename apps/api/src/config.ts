@@ -102,7 +102,10 @@ export const ApiConfigSchema = AuthConfigSchema.extend({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Directory of the built SPA to serve; empty to serve none. */
   WEB_DIST: z.string().optional(),
-  /** Bearer token `/metrics` requires; unset: `/metrics` is open (a warning at start in production). */
+  /**
+   * Bearer token `/metrics` requires. Unset: `/metrics` is open, which is allowed only when HOST is loopback; on
+   * any other interface the process refuses to start without it.
+   */
   METRICS_TOKEN: MetricsTokenSchema,
   /** `production` turns on the warnings meant for deployments (an open `/metrics`). */
   NODE_ENV: z.string().optional(),

@@ -1,8 +1,10 @@
 import { pino } from "pino";
+import { exitIfMetricsOpen } from "@threatline/queue";
 import { loadConfig } from "@threatline/api/config.ts";
 import { ServerConfigSchema, startServer } from "./server.ts";
 
 const config = loadConfig(ServerConfigSchema);
+exitIfMetricsOpen({ host: config.HOST, setting: "HOST" }, config.METRICS_TOKEN, "Threatline");
 const logger = pino({ name: "threatline", level: config.LOG_LEVEL });
 let running;
 try {

@@ -1,6 +1,6 @@
 import { pino } from "pino";
 import { z } from "zod";
-import { MetricsTokenSchema, warnIfMetricsOpen } from "@threatline/queue";
+import { exitIfMetricsOpen, MetricsTokenSchema, warnIfMetricsOpen } from "@threatline/queue";
 import { WorkerConfigSchema } from "./config.ts";
 import { bootWorker } from "./bootstrap.ts";
 import { serveWorkerMetrics } from "./observability/metrics.ts";
@@ -11,7 +11,7 @@ const StandaloneWorkerSchema = WorkerConfigSchema.extend({
   WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /** Interface for `/metrics`; loopback unless a scraper elsewhere needs it (containers: 0.0.0.0). */
   WORKER_METRICS_HOST: z.string().default("127.0.0.1"),
-  /** Bearer token this worker's `/metrics` requires (the same setting as the API's); unset: open. */
+  /** Bearer token this worker's `/metrics` requires (the same setting as the API's); unset: open, on loopback only. */
   METRICS_TOKEN: MetricsTokenSchema,
   /** `production` turns on the warnings meant for deployments (an open `/metrics`). */
   NODE_ENV: z.string().optional(),
@@ -34,7 +34,14 @@ if (!parsed.success) {
 }
 const config = parsed.data;
 const logger = pino({ name: "worker", level: config.LOG_LEVEL });
-if (config.WORKER_METRICS_PORT) warnIfMetricsOpen(config, logger, "worker");
+if (config.WORKER_METRICS_PORT) {
+  exitIfMetricsOpen(
+    { host: config.WORKER_METRICS_HOST, setting: "WORKER_METRICS_HOST" },
+    config.METRICS_TOKEN,
+    "Threatline worker",
+  );
+  warnIfMetricsOpen(config, logger, "worker");
+}
 const metrics = config.WORKER_METRICS_PORT
   ? await serveWorkerMetrics(
       { port: config.WORKER_METRICS_PORT, host: config.WORKER_METRICS_HOST, token: config.METRICS_TOKEN },

@@ -48,8 +48,8 @@ export function metricsRefusal(access: "missing" | "wrong"): {
 }
 
 /**
- * In production, says once (at start) that `/metrics` is open to anyone who can reach the port. Development
- * and tests stay quiet: there an open endpoint on loopback is what one wants.
+ * In production, says once (at start) that `/metrics` is open: even on loopback, a reverse proxy on this host may
+ * forward it. Development and tests stay quiet: there an open endpoint on loopback is what one wants.
  */
 export function warnIfMetricsOpen(
   settings: { METRICS_TOKEN?: string | undefined; NODE_ENV?: string | undefined },
@@ -62,4 +62,42 @@ export function warnIfMetricsOpen(
     "/metrics is served without authentication: set METRICS_TOKEN (scrapers send it as a bearer token), or keep the port off the public network",
   );
   return true;
+}
+
+/** True when `host` is a loopback address: only this machine can connect to a server listening there. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, "$1");
+  return h === "localhost" || h === "::1" || /^(::ffff:)?127(\.\d{1,3}){3}$/.test(h);
+}
+
+/**
+ * Why a process must not start: it would serve `/metrics` without a token on an interface other machines can
+ * reach (queue names, job counts, LLM spend per team). An open `/metrics` is only allowed on loopback, where a
+ * local scraper or a developer reads it. Undefined when the process may start.
+ */
+export function openMetricsRefusal(
+  listen: { host: string; setting: string },
+  token: string | undefined,
+): string | undefined {
+  if (token || isLoopbackHost(listen.host)) return undefined;
+  return (
+    `/metrics would be open to anyone who can reach ${listen.setting}=${listen.host || "(all interfaces)"}. ` +
+    `Set METRICS_TOKEN (at least 16 characters; scrapers send it as "Authorization: Bearer <token>"), ` +
+    `or listen on loopback (${listen.setting}=127.0.0.1).`
+  );
+}
+
+/** Ends the process with exit code 78 (invalid settings, like a malformed environment) when `/metrics` would be open. */
+export function exitIfMetricsOpen(
+  listen: { host: string; setting: string },
+  token: string | undefined,
+  program: string,
+): void {
+  const refusal = openMetricsRefusal(listen, token);
+  if (!refusal) return;
+  process.stderr.write(`${program} cannot start: ${refusal}\n`);
+  process.exit(78);
 }
