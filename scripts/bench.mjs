@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: runs every benchmark in bench/ one after another (each writes its bench/results/*.md), then
-// writes bench/results/summary.md with what ran, how long it took and whether it finished. Benchmarks need
+// writes bench/results/summary.md with what ran, how long it took and whether it finished, and regenerates the
+// headline table of BENCHMARKS.md from the result files (bench/headlines.ts). Benchmarks need
 // PostgreSQL and Redis on loopback like the integration tests (TEST_PG_ADMIN_URL / REDIS_URL to override).
 // Each has a time bound; a failing one is recorded and the others still run.
 //   npm run bench                      all of them
@@ -12,7 +13,7 @@ import { join } from "node:path";
 import { ensurePrismaClient, ensureWebBuild, root } from "./lib.mjs";
 
 /** Files in bench/ that are benchmarks (helpers such as the seeder and the LLM pipeline's worker are not). */
-const HELPERS = new Set(["seed-large.ts", "llm-pipeline-corpus.ts"]);
+const HELPERS = new Set(["seed-large.ts", "llm-pipeline-corpus.ts", "headlines.ts"]);
 /** Most minutes one benchmark may run. */
 const LIMIT_MINUTES = 15;
 
@@ -53,4 +54,10 @@ writeFileSync(
   `# Last \`npm run bench\`\n\n${new Date().toISOString()} on ${machine}.\n\n| benchmark | result | time | results |\n|---|---|---:|---|\n${rows.join("\n")}\n`,
 );
 process.stdout.write(`\nwrote bench/results/summary.md\n`);
+// BENCHMARKS.md's headline table, from the result files just written (and the ones not re-run).
+const headlines = spawnSync(process.execPath, ["--import", "tsx", join("bench", "headlines.ts")], {
+  cwd: root,
+  stdio: "inherit",
+});
+if (headlines.status !== 0) rows.push("| `bench/headlines.ts` | failed | | |");
 if (rows.some((r) => !r.includes("| ok |"))) process.exitCode = 1;
