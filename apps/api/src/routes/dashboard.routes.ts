@@ -4,7 +4,7 @@ import { loadLlmConfig, type LlmConfig } from "@threatline/llm";
 import type { ApiDeps } from "../deps.ts";
 import { input, validate } from "../middleware/validate.ts";
 import { actorOf } from "../auth/middleware.ts";
-import { getDashboard, llmSettings } from "../services/dashboard.service.ts";
+import { createDashboardCache, getDashboard, llmSettings } from "../services/dashboard.service.ts";
 
 const dashboard = { query: z.object({ days: z.coerce.number().int().min(7).max(365).default(30) }) };
 
@@ -21,8 +21,9 @@ function readLlm(): { llm: LlmConfig | null; error: string | null } {
 export function dashboardRoutes({ db, queue }: ApiDeps): Router {
   const router = Router();
   const { llm, error } = readLlm();
+  const cache = createDashboardCache();
   router.get("/dashboard", validate(dashboard), async (_req, res) => {
-    res.json(await getDashboard(db, queue, actorOf(res), input(res, dashboard).query.days));
+    res.json(await getDashboard(db, queue, actorOf(res), input(res, dashboard).query.days, new Date(), cache));
   });
   router.get("/settings/llm", async (_req, res) => {
     res.json(await llmSettings(db, actorOf(res), llm, error));

@@ -45,11 +45,58 @@ export function endOfDaySeries(
   return out;
 }
 
+type FinishedDay = Awaited<ReturnType<typeof finishedPerDay>>[number];
+type RiskyResource = Awaited<ReturnType<typeof riskiestResources>>[number];
+
+/** The dashboard's costly parts that change only when a project's risk is refreshed. */
+interface RiskAggregates {
+  series: Map<string, number[]>;
+  heat: DashboardDto["heatmap"];
+  resources: RiskyResource[];
+}
+
+/**
+ * The dashboard's aggregates, per set of readable teams and window, kept in this process. An entry is found
+ * under a stamp of the rows it was computed from, read from PostgreSQL on every request, so no writer has to
+ * remember to invalidate it:
+ * - risk series, heatmap and riskiest resources are written only by `refreshProjectRisk`, which updates the
+ *   project's row in the same transaction (an analysis finishing, triage, an import): the stamp holds each
+ *   readable project's id and row version (`xmin`, the last writing transaction), so a refresh, a new or a
+ *   moved project is a new key;
+ * - LLM spend and churn are sums over the analyses finished in the window: the stamp is their count and the sum
+ *   and maximum of their `finishedAt`, read from the (projectId, finishedAt) index, so an analysis finishing,
+ *   failing, being cancelled or re-queued is a new key.
+ * The stamp is read before the aggregates, so an entry is never older than its key. Concurrent misses of one key
+ * share one computation. Projects, recent analyses and queue counts are read live on every request.
+ */
+export function createDashboardCache(maxEntries = 256) {
+  const entries = new Map<string, Promise<unknown>>();
+  const stats = { hits: 0, misses: 0 };
+  function cached<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    const hit = entries.get(key);
+    if (hit) {
+      stats.hits += 1;
+      entries.delete(key);
+      entries.set(key, hit);
+      return hit as Promise<T>;
+    }
+    stats.misses += 1;
+    const value = compute();
+    entries.set(key, value);
+    value.catch(() => entries.delete(key));
+    while (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+    return value;
+  }
+  return { cached, stats, size: () => entries.size };
+}
+export type DashboardCache = ReturnType<typeof createDashboardCache>;
+
 /**
  * Everything the team dashboard draws, over the projects the actor can read, in one answer: the charts
  * share the same window and the same notion of "current threats". Current-threat figures (heatmap, riskiest
  * resources) and the per-project series are read from the aggregates `refreshProjectRisk` keeps in
- * @threatline/db, never from the threats themselves, so the cost does not grow with the history.
+ * @threatline/db, never from the threats themselves, so the cost does not grow with the history; with a
+ * `cache`, they are computed once per change (see `createDashboardCache`).
  */
 export async function getDashboard(
   db: Db,
@@ -57,21 +104,49 @@ export async function getDashboard(
   actor: Actor,
   days: number,
   now = new Date(),
+  cache: DashboardCache = createDashboardCache(0),
 ): Promise<DashboardDto> {
   const teamIds = readableTeams(actor);
-  const projects = await db.project.findMany({ where: { teamId: { in: teamIds } }, orderBy: { riskScore: "desc" } });
+  const projects = await db.$queryRaw<
+    Array<{
+      id: string;
+      name: string;
+      riskScore: number;
+      threatCount: number;
+      lastAnalyzedAt: Date | null;
+      version: string;
+    }>
+  >`
+    SELECT id, name, "riskScore", "threatCount", "lastAnalyzedAt", xmin::text AS version
+    FROM "Project" WHERE "teamId" = ANY(${teamIds}::uuid[])
+    ORDER BY "riskScore" DESC, id`;
   const projectIds = projects.map((p) => p.id);
   const window = windowDays(now, days);
   const since = new Date(`${window[0]}T00:00:00.000Z`);
 
-  const [series, recent, queueCounts, spend, heat, resources] = await Promise.all([
-    riskSeries(db, projectIds, window),
+  const scope = `${days}|${window[0]}|${[...teamIds].sort().join(",")}`;
+  const projectStamp = projects
+    .map((p) => `${p.id}@${p.version}`)
+    .sort()
+    .join(",");
+  const [finished, recent, queueCounts, aggregates] = await Promise.all([
+    finishedStamp(db, projectIds, since),
     recentAnalyses(db, projectIds),
     queue.getJobCounts("waiting", "active", "delayed", "failed", "completed", "prioritized").catch(() => null),
-    finishedPerDay(db, projectIds, since),
-    heatmap(db, projectIds),
-    riskiestResources(db, projectIds),
+    cache.cached<RiskAggregates>(`risk|${scope}|${projectStamp}`, async () => {
+      const [series, heat, resources] = await Promise.all([
+        riskSeries(db, projectIds, window),
+        heatmap(db, projectIds),
+        riskiestResources(db, projectIds),
+      ]);
+      return { series, heat, resources };
+    }),
   ]);
+  const spend = await cache.cached<FinishedDay[]>(
+    `spend|${scope}|${projectIds.slice().sort().join(",")}|${finished}`,
+    () => finishedPerDay(db, projectIds, since),
+  );
+  const { series, heat, resources } = aggregates;
 
   const rows = projects.map((p) => ({
     id: p.id,
@@ -214,6 +289,18 @@ async function finishedPerDay(db: Db, projectIds: string[], since: Date) {
     FROM "Analysis"
     WHERE "projectId" = ANY(${projectIds}::uuid[]) AND "finishedAt" >= ${since}
     GROUP BY 1 ORDER BY 1`;
+}
+
+/**
+ * What `finishedPerDay` depends on, cheaply: how many analyses of the projects finished in the window, and the
+ * sum and maximum of their finish times (an index-only read of Analysis(projectId, finishedAt)).
+ */
+async function finishedStamp(db: Db, projectIds: string[], since: Date): Promise<string> {
+  if (projectIds.length === 0) return "none";
+  const [row] = await db.$queryRaw<Array<{ n: bigint; total: string | null; last: Date | null }>>`
+    SELECT count(*) AS n, sum(extract(epoch FROM "finishedAt"))::text AS total, max("finishedAt") AS last
+    FROM "Analysis" WHERE "projectId" = ANY(${projectIds}::uuid[]) AND "finishedAt" >= ${since}`;
+  return `${row?.n ?? 0}:${row?.total ?? 0}:${row?.last?.toISOString() ?? "-"}`;
 }
 
 /** The Monday (UTC) starting the ISO week of a day, as PostgreSQL's `date_trunc('week', ...)`. */
