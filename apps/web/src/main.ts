@@ -1,6 +1,6 @@
 import { createApp } from "vue";
-import { createPinia } from "pinia";
 import App from "./App.vue";
 import { router } from "./router.ts";
+import { createAppPinia } from "./stores/pinia.ts";
 
-createApp(App).use(createPinia()).use(router).mount("#app");
+createApp(App).use(createAppPinia()).use(router).mount("#app");

@@ -18,7 +18,7 @@ import type {
   TriageDto,
   TriageResultDto,
 } from "@threatline/domain";
-import { apiUrl, createFetchHttp, type Http } from "./http.ts";
+import { apiUrl, createFetchHttp, sessionSignal, type Http } from "./http.ts";
 import type {
   ApiTokenDto,
   AuditEventDto,
@@ -137,7 +137,7 @@ export function createApi(http: Http, events: BatchEventSource = browserBatchEve
       http<{ items: BatchDto[] }>("GET", "/batches", { query }).then((r) => r.items),
     getBatch: (id: string) => http<BatchDto>("GET", `/batches/${id}`),
     cancelBatch: (id: string) => http<BatchDto>("POST", `/batches/${id}/cancel`),
-    batchEvents: events,
+    batchEvents: closedWithSession(events),
     getAnalysis: (id: string) => http<AnalysisDto>("GET", `/analyses/${id}`),
     analysisThreats: (id: string, query: Filters<ThreatQuery>) =>
       http<Page<AnalysisThreatDto>>("GET", `/analyses/${id}/threats`, { query }),
@@ -199,6 +199,20 @@ export function createApi(http: Http, events: BatchEventSource = browserBatchEve
 }
 
 export type Api = ReturnType<typeof createApi>;
+
+/** A stream that also closes when the session it was opened in ends (sign-out, 401). */
+function closedWithSession(events: BatchEventSource): BatchEventSource {
+  return (batchId, handlers) => {
+    const session = sessionSignal();
+    if (session.aborted) return () => undefined;
+    const close = events(batchId, handlers);
+    session.addEventListener("abort", close, { once: true });
+    return () => {
+      session.removeEventListener("abort", close);
+      close();
+    };
+  };
+}
 
 /** Batch progress over Server-Sent Events. */
 export const browserBatchEvents: BatchEventSource = (batchId, handlers) => {

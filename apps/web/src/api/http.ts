@@ -51,6 +51,25 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
+/**
+ * Everything started for the signed-in user (requests, live streams) listens to this signal; it is aborted when
+ * the session ends, so no late answer of the previous user can land in the next user's stores.
+ */
+let sessionRequests = new AbortController();
+export function sessionSignal(): AbortSignal {
+  return sessionRequests.signal;
+}
+/** Aborts every request and stream of the session that ends; what starts afterwards belongs to the next one. */
+export function endSessionRequests(): void {
+  sessionRequests.abort(new DOMException("The session ended.", "AbortError"));
+  sessionRequests = new AbortController();
+}
+
+/** True for the rejection of an aborted request (by its own signal or because the session ended). */
+export function isAbort(error: unknown): boolean {
+  return error instanceof DOMException && error.name === "AbortError";
+}
+
 /** Called when the server says the session is gone, so the app can send the user to sign in. */
 let onUnauthenticated: (() => void) | undefined;
 export function setUnauthenticatedHandler(handler: (() => void) | undefined): void {
@@ -71,6 +90,7 @@ export function createFetchHttp(fetchImpl: typeof fetch = (...args) => fetch(...
       headers["content-type"] = "application/json";
       body = JSON.stringify(options.json);
     }
+    const session = sessionSignal();
     let res: Response;
     try {
       res = await fetchImpl(apiUrl(path, options.query), {
@@ -78,13 +98,15 @@ export function createFetchHttp(fetchImpl: typeof fetch = (...args) => fetch(...
         headers,
         body,
         credentials: "same-origin",
-        signal: options.signal,
+        signal: options.signal ? AbortSignal.any([options.signal, session]) : session,
       });
     } catch (error) {
-      if (error instanceof DOMException && error.name === "AbortError") throw error;
+      if (isAbort(error)) throw error;
       throw new ApiError("network/offline", "The server cannot be reached.", 0);
     }
     const text = await res.text();
+    // An answer that arrived as the session ended belongs to the previous user.
+    session.throwIfAborted();
     const data: unknown = text ? JSON.parse(text) : undefined;
     if (!res.ok) {
       const envelope = data as Partial<ErrorEnvelope> | undefined;

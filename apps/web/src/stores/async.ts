@@ -1,7 +1,10 @@
 import { ref } from "vue";
-import { ApiError } from "../api/http.ts";
+import { ApiError, isAbort, sessionSignal } from "../api/http.ts";
 
-/** Loading and error state around one kind of request; the latest call wins, older answers are dropped. */
+/**
+ * Loading and error state around one kind of request; the latest call wins, older answers are dropped, and so
+ * is every answer (or failure) of a session that ended while it was on its way.
+ */
 export function asyncState() {
   const loading = ref(false);
   const error = ref<ApiError | null>(null);
@@ -9,18 +12,20 @@ export function asyncState() {
 
   async function run<T>(work: () => Promise<T>): Promise<T | undefined> {
     const mine = ++generation;
+    const session = sessionSignal();
+    const current = () => mine === generation && !session.aborted;
     loading.value = true;
     error.value = null;
     try {
       const result = await work();
-      return mine === generation ? result : undefined;
+      return current() ? result : undefined;
     } catch (e) {
-      if (mine === generation)
+      if (current() && !isAbort(e))
         error.value =
           e instanceof ApiError ? e : new ApiError("internal/error", e instanceof Error ? e.message : String(e), 0);
       return undefined;
     } finally {
-      if (mine === generation) loading.value = false;
+      if (current()) loading.value = false;
     }
   }
   return { loading, error, run };

@@ -1,14 +1,16 @@
-import { defineStore } from "pinia";
+import { defineStore, getActivePinia } from "pinia";
 import { ref } from "vue";
 import { useApi, type SessionDto } from "../api/client.ts";
 import { ApiError, setCsrfToken } from "../api/http.ts";
 import { asyncState } from "./async.ts";
+import { endSession } from "./pinia.ts";
 
 /**
  * Who is signed in. A server without accounts (no `/auth/session` route) counts as signed in, so the SPA
  * works against both.
  */
 export const useSessionStore = defineStore("session", () => {
+  const pinia = getActivePinia();
   const session = ref<SessionDto | null>(null);
   const checked = ref(false);
   const state = asyncState();
@@ -39,15 +41,22 @@ export const useSessionStore = defineStore("session", () => {
     return result?.authenticated === true;
   }
 
+  /** Every store of the signed-in user is emptied (this one too), then the session is marked signed out. */
+  function signedOut() {
+    if (pinia) endSession(pinia);
+    apply({ authenticated: false });
+  }
+
   async function logout() {
     await useApi()
       .logout()
       .catch(() => undefined);
-    apply({ authenticated: false });
+    signedOut();
   }
 
+  /** The server answered 401: the session is gone, so is what it loaded. */
   function expire() {
-    apply({ authenticated: false });
+    signedOut();
   }
 
   return {

@@ -11,13 +11,18 @@ function initialDark(): boolean {
 }
 
 /** Light or dark theme, remembered per browser and defaulting to the system's. */
-export const useUiStore = defineStore("ui", () => {
-  const dark = ref(initialDark());
-  watch(dark, (value) => {
-    if (typeof window !== "undefined") window.localStorage?.setItem(KEY, value ? "dark" : "light");
-  });
-  function toggleTheme() {
-    dark.value = !dark.value;
-  }
-  return { dark, toggleTheme };
-});
+export const useUiStore = defineStore(
+  "ui",
+  () => {
+    const dark = ref(initialDark());
+    watch(dark, (value) => {
+      if (typeof window !== "undefined") window.localStorage?.setItem(KEY, value ? "dark" : "light");
+    });
+    function toggleTheme() {
+      dark.value = !dark.value;
+    }
+    return { dark, toggleTheme };
+  },
+  // The theme belongs to the browser, not to the account that signed out.
+  { keepOnSignOut: true },
+);
