@@ -93,6 +93,16 @@ export function headlines(read: Read): Headline[] {
     const total = row(t, "compact-size.md", /total/);
     return [{ what: "Prompt size: compact graph + rule summary ÷ raw template", result: total.at(-1)!, goal: "" }];
   });
+  from("prompt-size.md", (t) => {
+    const largest = row(t, "prompt-size.md", /largest files/);
+    return [
+      {
+        what: `Prompt on small templates ÷ the prototype's (${largest[0]!.replace(/^the | \(total\)$/g, "")})`,
+        result: `${largest[4]} (${largest[2]} tokens against ${largest[3]})`,
+        goal: "≤ 1×",
+      },
+    ];
+  });
   from("llm-pipeline.md", (t) => {
     const f = "llm-pipeline.md";
     const head = row(t, f, /^\s*$/).slice(1, 3);

@@ -21,7 +21,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { type FakeStats, startFakeBedrock } from "@threatline/bedrock-fake";
 import { analyze } from "@threatline/engine";
-import { BedrockProvider, loadLlmConfig, loadPrompt, TOOL_NAME } from "@threatline/llm";
+import { BedrockProvider, loadLlmConfig, loadPrompt, TOOL_NAME, toolInputSchema } from "@threatline/llm";
 import { Redis } from "ioredis";
 import {
   checkBatch,
@@ -286,7 +286,8 @@ async function baseline(): Promise<RunMetrics> {
       await provider.complete({
         system: prompt.system,
         messages: [{ role: "user", content: [{ text: user }] }],
-        tool: { name: TOOL_NAME, description: "", inputSchema: prompt.toolSchema },
+        // The prototype's schema: the full one, not the lean one the pipeline sends since stride-v2.
+        tool: { name: TOOL_NAME, description: "", inputSchema: toolInputSchema() },
         maxTokens: config.maxTokens,
         temperature: 0,
       });

@@ -85,7 +85,10 @@ export function fakeThreats(body: ConverseBody, options: FakeAnswerOptions): Arr
   const idsValue = parseJsonBlock(prompt, "resource_ids");
   const ids = Array.isArray(idsValue) ? idsValue.filter((v): v is string => typeof v === "string") : [];
   const rulesValue = parseJsonBlock(prompt, "rule_findings");
-  const findings = Array.isArray(rulesValue) ? (rulesValue as Array<Record<string, unknown>>) : [];
+  // Findings come as objects (stride-v1) or as [ruleId, resource id, category, title] rows (stride-v2 on).
+  const findings = (Array.isArray(rulesValue) ? (rulesValue as unknown[]) : []).map((f): Record<string, unknown> =>
+    Array.isArray(f) ? { ruleId: f[0], resourceId: f[1], category: f[2], title: f[3] } : (f as Record<string, unknown>),
+  );
   const pad =
     options.padding > 0
       ? ` ${"Context detail. ".repeat(Math.ceil(options.padding / 16)).slice(0, options.padding)}`

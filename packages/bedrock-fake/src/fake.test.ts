@@ -114,6 +114,15 @@ describe("fake Bedrock", () => {
     expect(fake.stats().models).toEqual({ [MODEL]: 2 });
   });
 
+  it("reads rule findings sent as rows (stride-v2) as it reads them as objects", async () => {
+    fake = await startFakeBedrock({});
+    const rows = await post(fake, converseBody(["AppBucket"], 4000, [["TL-1", "AppBucket", "Tampering", "t"]]));
+    const threats = rows.json.output.message.content[0]!.toolUse.input.threats;
+    expect(threats.filter((t) => t.ruleId === "TL-1")).toEqual([
+      expect.objectContaining({ ruleId: "TL-1", category: "Tampering", title: "t", resourceIds: ["AppBucket"] }),
+    ]);
+  });
+
   it("answers 429 exactly as Bedrock does when the token bucket is empty, and counts it", async () => {
     fake = await startFakeBedrock({ tpm: 3000 });
     const first = await post(fake, converseBody(["A"], 2500));

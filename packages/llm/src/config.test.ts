@@ -19,7 +19,7 @@ describe("loadLlmConfig", () => {
       rpm: 0,
       outputTokenWeight: 5,
       ungrounded: "drop",
-      promptVersion: "stride-v1",
+      promptVersion: "stride-v2",
       sdkMaxAttempts: 1,
     });
   });

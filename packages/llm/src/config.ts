@@ -50,7 +50,7 @@ const EnvSchema = z.object({
   LLM_MAX_INPUT_TOKENS: num(60_000).pipe(z.number().int().min(500)),
   /** The prompt version, a folder of `prompts/`. */
   LLM_PROMPT_VERSION: z.preprocess(
-    (v) => (v === "" || v === undefined ? "stride-v1" : v),
+    (v) => (v === "" || v === undefined ? "stride-v2" : v),
     z.string().regex(/^[a-z0-9][a-z0-9._-]*$/),
   ),
   /** Attempts inside the AWS SDK for one call; kept at 1 so that the queue, which knows the quota, does the retrying. */

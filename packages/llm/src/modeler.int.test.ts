@@ -98,7 +98,7 @@ describe("threat modeler against the fake, with the real SDK and Redis", () => {
     const outcome = await modeler().model(request());
     expect(outcome.status).toBe("succeeded");
     expect(outcome.error).toBeUndefined();
-    expect(outcome.promptHash).toBe(loadPrompt("stride-v1").hash);
+    expect(outcome.promptHash).toBe(loadPrompt("stride-v2").hash);
     expect(outcome.provider).toBe("bedrock");
     expect(outcome.model).toBe("us.anthropic.claude-sonnet-4-5-20250929-v1:0");
     const stats = fake.stats();

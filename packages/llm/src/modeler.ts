@@ -210,6 +210,8 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
       resourceIds: inertJson(chunk.nodeIds),
       graph: inertText(compact.text.trimEnd()),
       ruleFindings: inertJson(findings),
+      // The same findings as rows (stride-v2 on): the keys and the severity repeated per finding cost a third of them.
+      ruleFindingRows: inertJson(findings.map((f) => [f.ruleId, f.resourceId, f.category, f.title])),
     });
     const value = {
       userText,

@@ -11,6 +11,7 @@ export interface PromptTemplate {
   version: string;
   system: string;
   user: string;
+  /** The tool's input schema as sent to the model: `leanToolSchema` of the validation schema. */
   toolSchema: Record<string, unknown>;
   /** sha256 of system + user template + tool schema: stored on every analysis and part of the cache key. */
   hash: string;
@@ -25,11 +26,37 @@ export function loadPrompt(version: string, dir: string = PROMPTS_DIR): PromptTe
   if (cached) return cached;
   const system = readFileSync(join(key, "system.md"), "utf8").trim();
   const user = readFileSync(join(key, "user.md"), "utf8").trim();
-  const toolSchema = toolInputSchema();
+  const toolSchema = leanToolSchema(toolInputSchema());
   const hash = sha256Hex([system, user, JSON.stringify(toolSchema)].join("\u0000"));
   const prompt = { version, system, user, toolSchema, hash };
   loaded.set(key, prompt);
   return prompt;
+}
+
+/** Bounds the answer is validated against but the model needs no telling of (it writes far less). */
+const VALIDATION_ONLY = new Set(["minLength", "maxLength", "maxItems"]);
+/** Properties whose meaning the system prompt already states: their description would be said twice. */
+const STATED_IN_PROMPT = new Set(["ruleId", "resourceIds"]);
+
+/**
+ * The tool schema the model is sent: the validation schema's structure, types, enums, required fields and
+ * minimum counts, without the length and count bounds (the answer is still validated against them, and repaired
+ * once if it breaks one) or descriptions the system prompt already gives. A third smaller, on every call.
+ */
+export function leanToolSchema(schema: Record<string, unknown>): Record<string, unknown> {
+  const lean = (value: unknown, key?: string): unknown => {
+    if (Array.isArray(value)) return value.map((v) => lean(v));
+    if (value === null || typeof value !== "object") return value;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      if (VALIDATION_ONLY.has(k)) continue;
+      if (k === "description" && key && STATED_IN_PROMPT.has(key)) continue;
+      out[k] =
+        k === "properties" ? Object.fromEntries(Object.entries(v as object).map(([p, s]) => [p, lean(s, p)])) : lean(v);
+    }
+    return out;
+  };
+  return lean(schema) as Record<string, unknown>;
 }
 
 /**
