@@ -12,7 +12,7 @@
  * repository at `<mirror>/<owner>+<name>/repo`, read with `git show <commit>:<path>`.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
@@ -27,8 +27,8 @@ import {
   scoreItem,
   totals,
   twinResult,
-  validateItem,
 } from "./public-corpus/score.ts";
+import { checkCorpus, loadItems, loadSources } from "./public-corpus/corpus.ts";
 import { WEAKNESSES } from "./public-corpus/weaknesses.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -62,25 +62,9 @@ const { values: args } = parseArgs({
   },
 });
 
-function listItems(dir: string, out: string[] = []): string[] {
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    const full = join(dir, entry.name);
-    if (entry.isDirectory()) listItems(full, out);
-    else if (entry.name.endsWith(".json")) out.push(full);
-  }
-  return out;
-}
-
-function loadItems(): Map<string, Item> {
-  const items = new Map<string, Item>();
-  for (const file of listItems(itemsDir)) {
-    const name = relative(itemsDir, file)
-      .replace(/\.json$/, "")
-      .split("\\")
-      .join("/");
-    items.set(name, JSON.parse(readFileSync(file, "utf8")) as Item);
-  }
-  const problems = [...items].flatMap(([name, item]) => validateItem(name, item, WEAKNESSES, new Set(items.keys())));
+function readCorpus(): Map<string, Item> {
+  const items = loadItems(itemsDir);
+  const problems = checkCorpus(items, loadSources(join(corpusDir, "sources.json")), WEAKNESSES);
   if (problems.length > 0) {
     process.stderr.write(`Corpus problems:\n${problems.map((p) => `  ${p}`).join("\n")}\n`);
     process.exit(1);
@@ -172,7 +156,7 @@ function where(t: ThreatLike): string {
 }
 
 async function main(): Promise<void> {
-  const items = loadItems();
+  const items = readCorpus();
   const engineDir = args.engine ?? root;
   const api = await loadEngine(engineDir);
   const label = args.label ?? (args.engine ? "before" : "after");
