@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { registerDiff } from "./diff.command.ts";
 import { registerEval } from "./eval.command.ts";
 import { registerExport } from "./export.command.ts";
 import { registerRules } from "./rules.command.ts";
@@ -9,4 +10,11 @@ import { registerSubmit } from "./submit.command.ts";
 export type CommandRegistrar = (program: Command) => void;
 
 /** Every subcommand of `threatline`. */
-export const COMMANDS: CommandRegistrar[] = [registerScan, registerSubmit, registerExport, registerRules, registerEval];
+export const COMMANDS: CommandRegistrar[] = [
+  registerScan,
+  registerDiff,
+  registerSubmit,
+  registerExport,
+  registerRules,
+  registerEval,
+];
