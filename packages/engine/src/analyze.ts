@@ -17,6 +17,7 @@ import { mergeOverlaps } from "./rules/overlaps.ts";
 import type { Finding, Rule, RuleContext } from "./rules/types.ts";
 import { checkText, utf8Length } from "./text.ts";
 import { detectSecrets } from "./secrets/detect.ts";
+import { openApiSecretKept } from "./openapi/secrets.ts";
 
 export { ENGINE_VERSION } from "./version.ts";
 
@@ -85,7 +86,13 @@ export async function buildGraph(
 
   // Parsers report what only they can see (NoEcho defaults, Secret manifests); detection adds the rest.
   const parsed = [...groups.values()].flat();
-  const allSecrets = detectSecrets(parsed, nodes, secrets);
+  // In an API contract, example and sample values are documentation: only a real credential shape is a secret.
+  const contracts = new Set(
+    [...groups.entries()].filter(([h]) => h.format === "openapi").flatMap(([, g]) => g.map((f) => f.path)),
+  );
+  const allSecrets = detectSecrets(parsed, nodes, secrets).filter(
+    (s) => !contracts.has(s.file) || openApiSecretKept(s),
+  );
 
   return {
     graph: { nodes, edges, facts: deriveFacts(nodes, edges, allSecrets), dialects },

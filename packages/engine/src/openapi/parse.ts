@@ -4,6 +4,10 @@ import type { EngineLimits, FormatHandler, ParsedPart } from "../formats/types.t
 import { HCL_BLOCK } from "../kubernetes/parse.ts";
 import { collectRemoteRefs, deref } from "./refs.ts";
 
+/** Parameters through which a contract without security schemes still takes a credential. */
+const CREDENTIAL_PARAM =
+  /^(authorization|x-access-token|x-auth-token|x-api-key|api[-_]?key|apikey|access[-_]?token|token|jwt|cookie|x-session-token|session[-_]?id)$/i;
+
 export const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
 
 type Obj = Record<string, unknown>;
@@ -39,6 +43,12 @@ export interface SchemaField {
   pattern?: boolean;
   readOnly?: boolean;
   writeOnly?: boolean;
+  /** The `pattern` itself, for ReDoS checks. */
+  patternText?: string;
+  /** `additionalProperties: true` or a schema: the object takes fields nobody listed. */
+  openObject?: boolean;
+  /** Taken from an `example` because the schema lists no properties. */
+  fromExample?: boolean;
   /** Source line of the schema. */
   line?: number;
 }
@@ -54,6 +64,10 @@ export interface ApiParameter {
   maximum?: number;
   enum?: boolean;
   pattern?: boolean;
+  patternText?: string;
+  /** A structured (object or JSON-content) value in a parameter: operator-friendly for NoSQL filters. */
+  structured?: boolean;
+  description?: string;
   line?: number;
 }
 
@@ -73,6 +87,16 @@ export interface OperationAttrs {
   authenticated: boolean;
   servers: string[];
   deprecated: boolean;
+  summary?: string;
+  tags: string[];
+  /** Header, query or cookie parameters that carry a credential the contract never declares as a scheme. */
+  credentialParams: string[];
+  /** A 429 response, a rate-limit header or a rate-limit/throttling extension is declared. */
+  rateLimited: boolean;
+  /** Short descriptions of the declared responses, by status code. */
+  responseText: Record<string, string>;
+  /** The success response is a bare list. */
+  returnsList: boolean;
 }
 
 export interface SecuritySchemeAttrs {
@@ -83,6 +107,9 @@ export interface SecuritySchemeAttrs {
   scheme?: string;
   flows: { flow: string; authorizationUrl?: string; tokenUrl?: string; scopes: string[] }[];
   openIdConnectUrl?: string;
+  bearerFormat?: string;
+  /** The scheme's description and `x-` extensions as text: where algorithms and issuers are stated. */
+  notes?: string;
 }
 
 export interface ApiAttrs {
@@ -104,7 +131,32 @@ export function looksLikeOpenApi(text: string): boolean {
   if (/^["']?(openapi|swagger)["']?\s*:\s*["']?[23]/m.test(head)) return true;
   // JSON: a CloudFormation template may embed an OpenAPI body (API Gateway), and is not one.
   if (/"AWSTemplateFormatVersion"|"Type"\s*:\s*"AWS::|"terraform_version"|"resource_changes"/.test(head)) return false;
-  return /^\s*\{/.test(head) && /"(openapi|swagger)"\s*:\s*"[23]/.test(head);
+  if (/^\s*\{/.test(head) && /"(openapi|swagger)"\s*:\s*"[23]/.test(head)) return true;
+  if (text.length <= 65_536) return false;
+  // Specs written with sorted keys put `openapi`/`swagger` after `components`/`definitions`/`paths`.
+  if (/^\s*\{/.test(head)) return isTopLevelJsonVersion(text);
+  return /^["']?(openapi|swagger)["']?\s*:\s*["']?[23]/m.test(text) && !HCL_BLOCK.test(head);
+}
+
+/** Whether a JSON text has `"openapi"`/`"swagger"` with a 2.x/3.x value as a key of its top-level object. */
+function isTopLevelJsonVersion(text: string): boolean {
+  const re = /"(openapi|swagger)"\s*:\s*"[23]/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    let depth = 0;
+    let inString = false;
+    for (let i = 0; i < m.index; i++) {
+      const c = text.charCodeAt(i);
+      if (inString) {
+        if (c === 92) i++;
+        else if (c === 34) inString = false;
+      } else if (c === 34) inString = true;
+      else if (c === 123 || c === 91) depth++;
+      else if (c === 125 || c === 93) depth--;
+    }
+    if (depth === 1) return true;
+    if (/"AWSTemplateFormatVersion"|"Type"\s*:\s*"AWS::/.test(text.slice(0, m.index))) return false;
+  }
+  return false;
 }
 
 interface Ctx {
@@ -173,9 +225,35 @@ function schemaFields(
     if (Array.isArray(s.enum) || s.const !== undefined) field.enum = true;
     if (s.readOnly === true) field.readOnly = true;
     if (s.writeOnly === true) field.writeOnly = true;
+    if (typeof s.pattern === "string") field.patternText = s.pattern;
+    if (s.additionalProperties === true || isObj(s.additionalProperties)) field.openObject = true;
     const line = lineOf(ctx, r.path);
     if (line !== undefined) field.line = line;
     out.push(field);
+  } else if (s.additionalProperties === true || isObj(s.additionalProperties)) {
+    const line = lineOf(ctx, r.path);
+    out.push(
+      line === undefined
+        ? { name: "", type: "object", openObject: true }
+        : { name: "", type: "object", openObject: true, line },
+    );
+  }
+  if (!isObj(s.properties) && (type === "object" || type === undefined) && isObj(s.example)) {
+    // A free-form object documented only by its example: the example's keys are the fields a reader sees.
+    for (const [name, value] of Object.entries(s.example)) {
+      const field: SchemaField = { name: prefix ? `${prefix}.${name}` : name, fromExample: true };
+      const t = Array.isArray(value)
+        ? "array"
+        : value === null
+          ? undefined
+          : typeof value === "object"
+            ? "object"
+            : typeof value;
+      if (t) field.type = t;
+      const line = lineOf(ctx, [...r.path, "example", name]);
+      if (line !== undefined) field.line = line;
+      out.push(field);
+    }
   }
   if (isObj(s.properties)) {
     for (const [name, sub] of Object.entries(s.properties)) {
@@ -228,6 +306,15 @@ function parameterOf(
   if (type) param.type = type;
   copyBounds(param, s);
   if (Array.isArray(s.enum)) param.enum = true;
+  if (typeof s.pattern === "string") param.patternText = s.pattern;
+  if (
+    type === "object" ||
+    p.style === "deepObject" ||
+    (isObj(p.content) && Object.keys(p.content).some((c) => /json/i.test(c)))
+  )
+    param.structured = true;
+  const description = str(p.description);
+  if (description) param.description = description.slice(0, 300);
   const line = lineOf(ctx, at) ?? lineOf(ctx, r.path);
   if (line !== undefined) param.line = line;
   return { param, schema: p.schema, schemaPath: [...r.path, "schema"] };
@@ -237,15 +324,22 @@ function serverUrls(ctx: Ctx, value: unknown): string[] {
   if (!Array.isArray(value)) return [];
   return value
     .filter(isObj)
-    .map((s) => {
+    .flatMap((s) => {
       let url = str(s.url) ?? "";
+      // A variable that may also be `http` (a scheme choice) is a plain-HTTP server too.
+      let plain: string | undefined;
       if (isObj(s.variables)) {
         for (const [name, v] of Object.entries(s.variables)) {
           const def = isObj(v) ? str(v.default) : undefined;
-          if (def !== undefined) url = url.split(`{${name}}`).join(def);
+          if (isObj(v) && Array.isArray(v.enum) && v.enum.includes("http") && def === "https")
+            plain = url.split(`{${name}}`).join("http");
+          if (def !== undefined) {
+            url = url.split(`{${name}}`).join(def);
+            if (plain !== undefined) plain = plain.split(`{${name}}`).join(def);
+          }
         }
       }
-      return url;
+      return plain !== undefined ? [url, plain] : [url];
     })
     .filter(Boolean);
 }
@@ -273,6 +367,17 @@ function schemeAttrs(name: string, raw: Obj, swagger2: boolean): SecuritySchemeA
   if (scheme) attrs.scheme = scheme;
   const oidc = str(raw.openIdConnectUrl);
   if (oidc) attrs.openIdConnectUrl = oidc;
+  const bearerFormat = str(raw.bearerFormat);
+  if (bearerFormat) attrs.bearerFormat = bearerFormat;
+  const notes = [
+    str(raw.description) ?? "",
+    ...Object.entries(raw)
+      .filter(([k]) => k.startsWith("x-"))
+      .map(([k, v]) => `${k}: ${JSON.stringify(v)}`),
+  ]
+    .join("\n")
+    .slice(0, 2000);
+  if (notes.trim()) attrs.notes = notes;
   if (type === "oauth2") {
     if (swagger2) {
       const map: Record<string, string> = {
@@ -372,6 +477,7 @@ function parseDocument(file: SourceFile, doc: StructuredDocument): { nodes: Grap
 
   const paths = isObj(root.paths) ? root.paths : {};
   let operations = 0;
+  const opLines: Record<string, number> = {};
   for (const [route, rawItem] of Object.entries(paths)) {
     const itemRes = deref(root, rawItem, ["paths", route]);
     if (itemRes.remote) ctx.remote.add(itemRes.remote);
@@ -445,14 +551,32 @@ function parseDocument(file: SourceFile, doc: StructuredDocument): { nodes: Grap
 
       const responses: string[] = [];
       const responseFields: SchemaField[] = [];
+      const responseText: Record<string, string> = {};
+      let rateLimited = Object.keys(op).some((k) => /^x-.*(rate-?limit|throttl)/i.test(k));
+      let returnsList = false;
       if (isObj(op.responses)) {
         for (const [code, raw] of Object.entries(op.responses)) {
           responses.push(code);
           setLine(`responses.${code}`, [...opPath, "responses", code]);
-          if (!/^2/.test(code)) continue;
           const resp = deref(root, raw, [...opPath, "responses", code]);
           if (resp.remote) ctx.remote.add(resp.remote);
           if (!isObj(resp.value)) continue;
+          const text = str(resp.value.description);
+          if (text) responseText[code] = text.slice(0, 200);
+          if (code === "429") rateLimited = true;
+          if (
+            isObj(resp.value.headers) &&
+            Object.keys(resp.value.headers).some((h) => /rate-?limit|retry-after/i.test(h))
+          )
+            rateLimited = true;
+          if (!/^2/.test(code)) continue;
+          const bodySchema = swagger2
+            ? resp.value.schema
+            : isObj(resp.value.content)
+              ? Object.values(resp.value.content).map((m) => (isObj(m) ? m.schema : undefined))[0]
+              : undefined;
+          if (isObj(deref(root, bodySchema, []).value) && (deref(root, bodySchema, []).value as Obj).type === "array")
+            returnsList = true;
           const before = responseFields.length;
           if (swagger2 && resp.value.schema !== undefined)
             schemaFields(ctx, resp.value.schema, [...resp.path, "schema"], "", responseFields, new Set(), 0);
@@ -481,9 +605,19 @@ function parseDocument(file: SourceFile, doc: StructuredDocument): { nodes: Grap
         authenticated: isAuthenticated(security),
         servers: opServers.length > 0 ? opServers : itemServers.length > 0 ? itemServers : globalServers,
         deprecated: op.deprecated === true,
+        tags: Array.isArray(op.tags) ? op.tags.map(String) : [],
+        credentialParams: [...params.values()]
+          .filter((p) => p.in !== "path" && CREDENTIAL_PARAM.test(p.name))
+          .map((p) => p.name),
+        rateLimited,
+        responseText,
+        returnsList,
       };
       const operationId = str(op.operationId);
       if (operationId) attrs.operationId = operationId;
+      const summary = str(op.summary) ?? str(op.description);
+      if (summary) attrs.summary = summary.slice(0, 200);
+      if (lineOf(ctx, opPath) !== undefined) opLines[`op:${id}`] = lineOf(ctx, opPath)!;
       nodes.push({
         id,
         type: "openapi:operation",
@@ -501,7 +635,8 @@ function parseDocument(file: SourceFile, doc: StructuredDocument): { nodes: Grap
   }
 
   for (const ref of collectRemoteRefs(root)) ctx.remote.add(ref);
-  const apiLines: Record<string, number> = {};
+  // Grouped (per-spec) threats point at the operations they list.
+  const apiLines: Record<string, number> = { ...opLines };
   for (const key of Object.keys(root)) {
     const l = doc.lineOf([key]);
     if (l !== undefined) apiLines[key] = l;

@@ -2,6 +2,8 @@ import type { GraphNode } from "../graph/types.ts";
 import type { Finding, Rule, RuleContext } from "../rules/types.ts";
 import type { ApiAttrs, ApiParameter, OperationAttrs, SchemaField, SecuritySchemeAttrs } from "./parse.ts";
 import { defineRule } from "./rule-kit.ts";
+import { CONTEXT_FIELD, identified, PRIVILEGED_FIELD, REVIEW_RULES, specHasIdentity } from "./review-rules.ts";
+import { authFlow, publicByDesign } from "./signals.ts";
 
 const OP = ["openapi.operation"];
 const SCHEME = ["openapi.security-scheme"];
@@ -24,10 +26,6 @@ function apis(ctx: RuleContext): Array<[GraphNode, ApiAttrs]> {
 }
 
 const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
-
-/** Endpoints that are public by design: probes, discovery, and the entry points of authentication itself. */
-const PUBLIC_BY_DESIGN =
-  /(^|\/)(health|healthz|ready|readyz|live|livez|ping|\.well-known|openapi(\.json|\.yaml)?|swagger(\.json)?|login|logout|signin|sign-in|signup|sign-up|register|token|oauth2?|authorize|forgot-password|reset-password|password-reset)(\/|$)/i;
 
 function lastSegment(name: string): string {
   return (name.split(".").pop() ?? name).replace(/\[\]$/, "");
@@ -57,15 +55,22 @@ function unboundedString(f: { type?: string; format?: string; maxLength?: number
   );
 }
 
-const MASS_FIELDS =
-  /^(id|role|roles|is_?admin|admin|is_?superuser|superuser|permissions?|privileges?|owner|owner_?id|tenant_?id|account_?type|is_?verified|email_?verified|verified|balance|credits?|scopes?|groups?|is_?staff|access_?level|plan|tier)$/i;
+/** Secrets by exact name (`pass`, `hash`, `salt`), beyond the suffixes SENSITIVE_RESPONSE reads. */
+const SECRET_RESPONSE =
+  /^(pass|pwd|passwd|password_?hash|hashed_?password|pass_?hash|hash|salt|otp|mfa_?secret|totp_?secret|secret_?key|client_?secret|private_?key|reset_?token|refresh_?token|session_?token|api_?token|credit_?card_?number|pan|cvv2?)$/i;
+const TOKEN_FIELD = /(token|refresh_?token|session_?id|api_?key)$/i;
+const PERSONAL_FIELD =
+  /^(email|e_?mail|[a-z]+_?email|[a-z]+Email|phone|phone_?number|mobile|address|home_?address|street|date_?of_?birth|dob|birth_?date|birthday|national_?id|passport|[a-z]+Phone)$/i;
+const INTERNAL_FIELD =
+  /^(cost_?price|costPrice|internal_?[a-z_]*|internal[A-Z][A-Za-z]*|margin|supplier_?cost|debug_?[a-z_]*)$/i;
 const SENSITIVE_RESPONSE =
   /(password|passwd|pwd|secret|ssn|social_?security|credit_?card|card_?number|cvv|cvc|private_?key|api_?key|pin_?code)$/i;
 const SENSITIVE_META =
   /(at|date|time|length|policy|expires|expiry|set|changed|required|hint|strength|id|type|enabled)$/i;
 const SENSITIVE_QUERY =
   /(password|passwd|pwd|secret|token|api_?key|apikey|ssn|credit_?card|card_?number|session_?id|access_?key)/i;
-const PAGE_PARAM = /^(limit|size|page_?size|per_?page|count|max|max_?results|top|first|last|take|batch_?size)$/i;
+const PAGE_PARAM =
+  /^(limit|size|page_?size|per_?page|count|max|max_?results|top|first|last|take|batch_?size|rows|num_?results)$/i;
 
 const FIX_AUTH = `components:
   securitySchemes:
@@ -78,6 +83,38 @@ security:
 
 function isLocalUrl(url: string): boolean {
   return /^https?:\/\/(localhost|127\.|0\.0\.0\.0|\[::1\]|[^/]*\.local(host)?(:|\/|$))/i.test(url);
+}
+
+/**
+ * Contract hygiene as one finding per spec on its API node: the operations it concerns are listed in the
+ * description and pointed at as evidence, so a 700-operation spec gives one line, not 700.
+ */
+function grouped(
+  ctx: RuleContext,
+  perOp: (a: OperationAttrs) => string[],
+  what: string,
+  when: (api: ApiAttrs) => boolean = () => true,
+): Finding[] {
+  const operations = ops(ctx);
+  return apis(ctx).flatMap(([node, api]): Finding[] => {
+    if (!when(api)) return [];
+    const hits = operations
+      .filter(([op]) => op.file === node.file)
+      .map(([op, a]) => [op, perOp(a)] as const)
+      .filter(([, names]) => names.length > 0);
+    if (hits.length === 0) return [];
+    const shown = hits.map(([op, names]) => (names[0] === "" ? op.id : `${op.id} (${list(names, 3)})`));
+    return [
+      {
+        node,
+        paths: hits
+          .map(([op]) => `op:${op.id}`)
+          .filter((k) => node.propertyLines[k] !== undefined)
+          .slice(0, 10),
+        detail: `${hits.length} of ${api.operations} operations of ${node.id} ${what}: ${list(shown, 8)}.`,
+      },
+    ];
+  });
 }
 
 export const OPENAPI_RULES: Rule[] = [
@@ -96,7 +133,7 @@ export const OPENAPI_RULES: Rule[] = [
     kinds: OP,
     check: (ctx) =>
       ops(ctx)
-        .filter(([, a]) => STATE_CHANGING.has(a.method) && !a.authenticated && !PUBLIC_BY_DESIGN.test(a.path))
+        .filter(([, a]) => STATE_CHANGING.has(a.method) && !identified(a) && !publicByDesign(a))
         .map(([node, a]) => ({
           node,
           paths: a.securitySource === "operation" ? ["security"] : [""],
@@ -120,7 +157,12 @@ export const OPENAPI_RULES: Rule[] = [
     check: (ctx) =>
       ops(ctx)
         .filter(
-          ([, a]) => (a.method === "GET" || a.method === "HEAD") && !a.authenticated && !PUBLIC_BY_DESIGN.test(a.path),
+          ([node, a]) =>
+            (a.method === "GET" || a.method === "HEAD") &&
+            !identified(a) &&
+            !publicByDesign(a) &&
+            // A spec with no notion of a caller at all is one finding (TL-API-DOC-001), not one per read.
+            specHasIdentity(ctx, node.file),
         )
         .map(([node, a]) => ({
           node,
@@ -268,41 +310,13 @@ export const OPENAPI_RULES: Rule[] = [
         })),
   }),
   defineRule({
-    id: "TL-API-BOLA-001",
-    title: "Object-level authorization risk on an object id",
-    category: "ElevationOfPrivilege",
-    likelihood: 3,
-    impact: 4,
-    description:
-      "{resource} takes an object id in its path but documents no 403 response: nothing shows that the caller's right to that specific object is checked (BOLA / IDOR).",
-    remediation: {
-      text: "Check on every request that the caller may access the object named by the id, and declare the 403 response the check produces.",
-      fix: { openapi: 'responses:\n  "403":\n    description: The caller may not access this object.' },
-    },
-    references: { cwe: ["CWE-639", "CWE-285"], capec: ["CAPEC-122"] },
-    why: "Broken object level authorization (OWASP API1) is the most common API flaw: an endpoint such as `GET /orders/{orderId}` authenticates the caller but never checks that the order belongs to them. The rule fires on operations with an id-like path parameter that declare no 403 response, a sign the check was never designed.",
-    kinds: OP,
-    check: (ctx) =>
-      ops(ctx).flatMap(([node, a]): Finding[] => {
-        const ids = a.parameters.filter((p) => p.in === "path" && /(id|uuid|guid)$/i.test(p.name));
-        if (ids.length === 0 || a.responses.includes("403")) return [];
-        return [
-          {
-            node,
-            paths: ids.map((p) => `parameters.${p.name}`),
-            likelihood: !a.authenticated ? 4 : exposedLikelihood(ctx, node, 3),
-          },
-        ];
-      }),
-  }),
-  defineRule({
     id: "TL-API-MASS-001",
     title: "Mass assignment of privileged fields",
     category: "ElevationOfPrivilege",
     likelihood: 3,
     impact: 4,
     description:
-      "{resource} accepts privileged fields (id, role, admin flags, owner, balance) in its request body that are not marked readOnly: a client may set them itself.",
+      "{resource} accepts privileged or server-owned fields (roles, admin flags, owner ids, balances, credits, payment or approval state) in its request body: a client may set them itself.",
     remediation: {
       text: "Remove server-owned fields from request schemas (separate input and output schemas) or mark them `readOnly: true`, and bind only allow-listed fields on the server.",
       fix: { openapi: "role:\n  type: string\n  readOnly: true" },
@@ -311,15 +325,37 @@ export const OPENAPI_RULES: Rule[] = [
     kinds: OP,
     check: (ctx) =>
       ops(ctx).flatMap(([node, a]): Finding[] => {
-        if (!STATE_CHANGING.has(a.method) || a.method === "DELETE") return [];
-        const hits = (a.requestBody?.fields ?? []).filter((f) => !f.readOnly && MASS_FIELDS.test(lastSegment(f.name)));
+        const flow = authFlow(a);
+        if (!STATE_CHANGING.has(a.method) || a.method === "DELETE" || (flow !== undefined && flow !== "register"))
+          return [];
+        // Price or status are the business of a product catalogue's admin, but not of a user's own order or profile.
+        const personal =
+          /(^|\/)(users?|me|profile|accounts?|register|signup|sign-up|orders?|cart|checkout|pay(ment)?s?|subscriptions?|members?|customers?)(\/|$)/i.test(
+            a.path,
+          );
+        const hits = (a.requestBody?.fields ?? []).filter((f) => {
+          const leaf = lastSegment(f.name);
+          if (f.readOnly || f.name === "" || !PRIVILEGED_FIELD.test(leaf)) return false;
+          // `customer.id`-style references and identifiers of the object itself are not privileges.
+          if (/^(user[-_]?id|owner[-_]?id|tenant[-_]?id)$/i.test(leaf) && !personal && f.name.includes("."))
+            return false;
+          return !CONTEXT_FIELD.test(leaf) || personal;
+        });
         if (hits.length === 0) return [];
         const names = hits.map((f) => f.name);
         return [
           {
             node,
-            paths: names.map((n) => `requestBody.${n}`),
-            detail: `${node.id} accepts server-owned fields in its request body that are not readOnly: ${list(names)}.`,
+            paths: names
+              .map((n) => `requestBody.${n}`)
+              .filter((k) => node.propertyLines[k] !== undefined)
+              .slice(0, 10),
+            detail: `${node.id} accepts privileged or server-owned fields in its request body: ${list(names)}. A client that adds them to its request sets them (mass assignment).`,
+            likelihood: hits.some((f) =>
+              /role|admin|super|privilege|permission|scope|staff|access/i.test(lastSegment(f.name)),
+            )
+              ? 4
+              : 3,
           },
         ];
       }),
@@ -328,56 +364,57 @@ export const OPENAPI_RULES: Rule[] = [
     id: "TL-API-INPUT-001",
     title: "Unbounded string input",
     category: "DenialOfService",
-    likelihood: 3,
-    impact: 3,
+    likelihood: 2,
+    impact: 2,
     description:
-      "{resource} accepts string inputs without a maxLength: oversized payloads can exhaust memory, storage or downstream limits.",
+      "{resource} has operations that accept string inputs without a maxLength: oversized payloads can exhaust memory, storage or downstream limits (contract hygiene, one finding per spec).",
     remediation: {
       text: "Give every string input a `maxLength` (or an `enum`/bounded `format` such as uuid or date-time).",
       fix: { openapi: "name:\n  type: string\n  maxLength: 256" },
     },
     references: { cwe: ["CWE-770", "CWE-20"], capec: ["CAPEC-130"] },
-    kinds: OP,
+    kinds: API,
     check: (ctx) =>
-      ops(ctx).flatMap(([node, a]): Finding[] => {
-        const { fields, params } = requestInputs(a);
-        const names = [
-          ...params.filter((p) => unboundedString(p)).map((p) => `parameters.${p.name}`),
-          ...fields.filter((f) => unboundedString(f)).map((f) => `requestBody.${f.name}`),
-        ];
-        if (names.length === 0) return [];
-        return [
-          {
-            node,
-            paths: names.slice(0, 10),
-            detail: `${node.id} accepts strings with no maxLength: ${list(names.map((n) => n.replace(/^[a-zA-Z]+\./, "")))}.`,
-          },
-        ];
-      }),
+      grouped(
+        ctx,
+        (a) => {
+          const { fields, params } = requestInputs(a);
+          return [
+            ...params.filter((p) => unboundedString(p)).map((p) => p.name),
+            ...fields.filter((f) => unboundedString(f) && !f.fromExample).map((f) => f.name),
+          ];
+        },
+        "accept strings with no maxLength",
+      ),
   }),
   defineRule({
     id: "TL-API-INPUT-002",
     title: "Unbounded array input",
     category: "DenialOfService",
-    likelihood: 3,
-    impact: 3,
+    likelihood: 2,
+    impact: 2,
     description:
-      "{resource} accepts arrays without maxItems: one request can carry an arbitrary number of items to process.",
+      "{resource} has operations that accept arrays without maxItems: one request can carry an arbitrary number of items to process (contract hygiene, one finding per spec).",
     remediation: {
       text: "Give every array input a `maxItems`.",
       fix: { openapi: "items:\n  type: array\n  maxItems: 100" },
     },
     references: { cwe: ["CWE-770"], capec: ["CAPEC-130"] },
-    kinds: OP,
+    kinds: API,
     check: (ctx) =>
-      ops(ctx).flatMap(([node, a]): Finding[] => {
-        const { fields, params } = requestInputs(a);
-        const names = [
-          ...params.filter((p) => p.type === "array" && p.maxItems === undefined).map((p) => `parameters.${p.name}`),
-          ...fields.filter((f) => f.type === "array" && f.maxItems === undefined).map((f) => `requestBody.${f.name}`),
-        ];
-        return names.length === 0 ? [] : [{ node, paths: names.slice(0, 10) }];
-      }),
+      grouped(
+        ctx,
+        (a) => {
+          const { fields, params } = requestInputs(a);
+          return [
+            ...params.filter((p) => p.type === "array" && p.maxItems === undefined).map((p) => p.name),
+            ...fields
+              .filter((f) => f.type === "array" && f.maxItems === undefined && !f.fromExample)
+              .map((f) => f.name),
+          ];
+        },
+        "accept arrays with no maxItems",
+      ),
   }),
   defineRule({
     id: "TL-API-INPUT-003",
@@ -422,15 +459,18 @@ export const OPENAPI_RULES: Rule[] = [
     kinds: OP,
     check: (ctx) =>
       ops(ctx).flatMap(([node, a]): Finding[] => {
-        const hits = a.parameters.filter(
-          (p) =>
-            p.in === "query" &&
-            PAGE_PARAM.test(p.name) &&
-            (p.type === "integer" || p.type === "number") &&
-            p.maximum === undefined &&
-            !p.enum,
-        );
-        return hits.length === 0 ? [] : [{ node, paths: hits.map((p) => `parameters.${p.name}`) }];
+        const bounded = (p: { type?: string; maximum?: number; enum?: boolean }): boolean =>
+          (p.type === "integer" || p.type === "number") && p.maximum === undefined && !p.enum;
+        const hits = [
+          ...a.parameters
+            .filter((p) => p.in === "query" && PAGE_PARAM.test(p.name) && bounded(p))
+            .map((p) => `parameters.${p.name}`),
+          // Search forms posted as bodies carry their page size there.
+          ...(a.requestBody?.fields ?? [])
+            .filter((f) => !f.name.includes(".") && PAGE_PARAM.test(f.name) && bounded(f))
+            .map((f) => `requestBody.${f.name}`),
+        ];
+        return hits.length === 0 ? [] : [{ node, paths: hits }];
       }),
   }),
   defineRule({
@@ -439,7 +479,8 @@ export const OPENAPI_RULES: Rule[] = [
     category: "InformationDisclosure",
     likelihood: 3,
     impact: 4,
-    description: "{resource} returns sensitive fields (passwords, secrets, national ids, card data) in its responses.",
+    description:
+      "{resource} returns sensitive fields (passwords or their hashes, secrets, tokens, national ids, card data, or other people's personal data) in its responses.",
     remediation: {
       text: "Remove sensitive fields from response schemas (use separate output schemas); mark input-only fields `writeOnly: true`.",
       fix: { openapi: "password:\n  type: string\n  writeOnly: true" },
@@ -448,12 +489,28 @@ export const OPENAPI_RULES: Rule[] = [
     kinds: OP,
     check: (ctx) =>
       ops(ctx).flatMap(([node, a]): Finding[] => {
-        const hits = a.responseFields.filter(
-          (f) =>
-            !f.writeOnly &&
-            SENSITIVE_RESPONSE.test(lastSegment(f.name)) &&
-            !SENSITIVE_META.test(lastSegment(f.name).replace(SENSITIVE_RESPONSE, "")),
-        );
+        const flow = authFlow(a);
+        const secret = a.responseFields.filter((f) => {
+          const leaf = lastSegment(f.name);
+          if (f.writeOnly) return false;
+          // Issuing tokens is what login, refresh and registration are for.
+          if (flow !== undefined && TOKEN_FIELD.test(leaf)) return false;
+          return (
+            (SENSITIVE_RESPONSE.test(leaf) && !SENSITIVE_META.test(leaf.replace(SENSITIVE_RESPONSE, ""))) ||
+            SECRET_RESPONSE.test(leaf) ||
+            (TOKEN_FIELD.test(leaf) &&
+              !/^(token|access_?token|id_?token)$/i.test(leaf) &&
+              !/^(next|page|continuation)/i.test(leaf))
+          );
+        });
+        // Personal or internal data of others: lists that anyone can read.
+        const others =
+          !identified(a) && a.returnsList && flow === undefined
+            ? a.responseFields.filter(
+                (f) => PERSONAL_FIELD.test(lastSegment(f.name)) || INTERNAL_FIELD.test(lastSegment(f.name)),
+              )
+            : [];
+        const hits = [...secret, ...others.filter((f) => !secret.includes(f))];
         if (hits.length === 0) return [];
         const keys = hits.map(
           (f) =>
@@ -464,8 +521,8 @@ export const OPENAPI_RULES: Rule[] = [
           {
             node,
             paths: [...new Set(keys)],
-            detail: `${node.id} returns sensitive fields: ${list(hits.map((f) => f.name))}.`,
-            likelihood: exposedLikelihood(ctx, node, 3),
+            detail: `${node.id} returns sensitive fields: ${list(hits.map((f) => f.name))}${secret.length === 0 ? " (personal or internal data, to unauthenticated callers)" : ""}.`,
+            likelihood: secret.length === 0 ? 2 : exposedLikelihood(ctx, node, 3),
           },
         ];
       }),
@@ -497,10 +554,10 @@ export const OPENAPI_RULES: Rule[] = [
     id: "TL-API-RESP-001",
     title: "Authenticated operation declares no 401 or 403",
     category: "Spoofing",
-    likelihood: 2,
+    likelihood: 1,
     impact: 2,
     description:
-      "{resource} requires authentication but declares neither a 401 nor a 403 response: how authentication and authorization failures behave is undocumented and untested against the contract.",
+      "{resource} has authenticated operations that declare neither a 401 nor a 403 response: how authentication and authorization failures behave is undocumented and untested against the contract (contract hygiene, one finding per spec).",
     remediation: {
       text: "Declare 401 (not authenticated) and 403 (not allowed) responses on authenticated operations.",
       fix: {
@@ -508,20 +565,25 @@ export const OPENAPI_RULES: Rule[] = [
       },
     },
     references: { cwe: ["CWE-287"] },
-    kinds: OP,
+    kinds: API,
     check: (ctx) =>
-      ops(ctx)
-        .filter(([, a]) => a.authenticated && !a.responses.some((c) => c === "401" || c === "403" || /^4XX$/i.test(c)))
-        .map(([node]) => ({ node, paths: ["responses"] })),
+      grouped(
+        ctx,
+        (a) =>
+          a.authenticated && !a.responses.some((c) => c === "401" || c === "403" || /^4XX$/i.test(c)) ? [""] : [],
+        "declare no 401 or 403 although they require authentication",
+        // References that could not be followed may hold the error responses: say nothing rather than guess.
+        (api) => api.remoteRefs.length === 0,
+      ),
   }),
   defineRule({
     id: "TL-API-RESP-002",
     title: "No rate limiting declared",
     category: "DenialOfService",
-    likelihood: 3,
-    impact: 3,
+    likelihood: 2,
+    impact: 2,
     description:
-      "{resource} declares no 429 response on any operation: nothing in the contract shows that clients are rate limited.",
+      "{resource} declares no 429 response on any operation: nothing in the contract shows that clients are rate limited (authentication endpoints are reported on their own).",
     remediation: {
       text: "Rate limit the API (gateway usage plans, WAF rate rules) and declare the 429 response clients get.",
       fix: {
@@ -535,7 +597,7 @@ export const OPENAPI_RULES: Rule[] = [
       const operations = ops(ctx);
       return apis(ctx).flatMap(([node, a]): Finding[] => {
         const mine = operations.filter(([op]) => op.file === node.file);
-        if (a.operations === 0 || mine.some(([, o]) => o.responses.includes("429"))) return [];
+        if (a.operations === 0 || mine.some(([, o]) => o.rateLimited)) return [];
         return [{ node, paths: [""] }];
       });
     },
@@ -559,4 +621,5 @@ export const OPENAPI_RULES: Rule[] = [
         .filter(([, a]) => a.operations > 0 && a.securitySchemes.length === 0 && a.security.length === 0)
         .map(([node]) => ({ node, paths: [""], likelihood: exposedLikelihood(ctx, node, 4) })),
   }),
+  ...REVIEW_RULES,
 ];

@@ -153,6 +153,183 @@ const CASES: Record<string, { positive: (d: Doc) => void; negative?: (d: Doc) =>
         for (const op of Object.values<Doc>(item)) if (op.responses) delete op.responses["429"];
     },
   },
+  "TL-API-BFLA-001": {
+    positive: (d) =>
+      (d.paths["/admin/users"] = {
+        get: { responses: { "200": { description: "All users" }, ...errors } },
+      }),
+    negative: (d) => {
+      d.components.securitySchemes.oauth.flows.authorizationCode.scopes.admin = "Administration";
+      d.paths["/admin/users"] = {
+        get: { security: [{ oauth: ["admin"] }], responses: { "200": { description: "All users" }, ...errors } },
+      };
+    },
+  },
+  "TL-API-BFLA-002": {
+    positive: (d) =>
+      d.paths["/orders"].get.parameters.push({
+        name: "X-User-Role",
+        in: "header",
+        schema: { type: "string", enum: ["user", "admin"] },
+      }),
+    negative: (d) =>
+      d.paths["/orders"].get.parameters.push({
+        name: "X-Request-Id",
+        in: "header",
+        schema: { type: "string", format: "uuid" },
+      }),
+  },
+  "TL-API-BFLA-003": {
+    positive: (d) => (d.paths["/orders/{orderId}"].delete.security = []),
+    negative: (d) => (d.paths["/orders/{orderId}"].get.security = []),
+  },
+  "TL-API-VERSION-001": {
+    positive: (d) => {
+      d.paths["/v1/orders"] = structuredClone(d.paths["/orders"]);
+      d.paths["/v2/orders"] = structuredClone(d.paths["/orders"]);
+    },
+    negative: (d) => (d.paths["/v2/orders"] = structuredClone(d.paths["/orders"])),
+  },
+  "TL-API-MASS-002": {
+    positive: (d) => (d.components.schemas.OrderInput.additionalProperties = true),
+    negative: (d) => (d.components.schemas.OrderInput.additionalProperties = false),
+  },
+  "TL-API-INJ-001": {
+    positive: (d) =>
+      d.paths["/orders"].get.parameters.push({ name: "filter", in: "query", schema: { type: "string" } }),
+    negative: (d) =>
+      d.paths["/orders"].get.parameters.push({
+        name: "sort",
+        in: "query",
+        schema: { type: "string", enum: ["created", "-created"] },
+      }),
+  },
+  "TL-API-INJ-002": {
+    positive: (d) => (d.components.schemas.OrderInput.properties.item.pattern = "^([a-zA-Z0-9]+\\s?)*$"),
+    negative: (d) => (d.components.schemas.OrderInput.properties.item.pattern = "^[a-zA-Z0-9 ]{1,100}$"),
+  },
+  "TL-API-SSRF-001": {
+    positive: (d) =>
+      (d.components.schemas.OrderInput.properties.callbackUrl = { type: "string", format: "uri", maxLength: 2000 }),
+    negative: (d) =>
+      (d.components.schemas.Order.properties.receiptUrl = {
+        type: "string",
+        format: "uri",
+        maxLength: 2000,
+        readOnly: true,
+      }),
+  },
+  "TL-API-AUTHN-001": {
+    positive: (d) =>
+      (d.paths["/login"] = {
+        post: {
+          security: [],
+          responses: { "200": { description: "Token" }, "401": { description: "Bad credentials" } },
+        },
+      }),
+    negative: (d) =>
+      (d.paths["/login"] = {
+        post: {
+          security: [],
+          responses: {
+            "200": { description: "Token" },
+            "401": { description: "Bad credentials" },
+            "429": { description: "Too many attempts" },
+          },
+        },
+      }),
+  },
+  "TL-API-AUTHN-002": {
+    positive: (d) =>
+      (d.paths["/password-reset"] = {
+        post: {
+          security: [],
+          responses: {
+            "202": { description: "Sent" },
+            "404": { description: "No account with this e-mail" },
+            "429": { description: "Too many" },
+          },
+        },
+      }),
+    negative: (d) =>
+      (d.paths["/password-reset"] = {
+        post: {
+          security: [],
+          responses: { "202": { description: "Sent if the account exists" }, "429": { description: "Too many" } },
+        },
+      }),
+  },
+  "TL-API-AUTHN-003": {
+    positive: (d) =>
+      (d.paths["/mfa/verify"] = {
+        post: {
+          security: [],
+          requestBody: {
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  properties: { code: { type: "string", pattern: "^[0-9]{6}$", maxLength: 6 } },
+                },
+              },
+            },
+          },
+          responses: { "200": { description: "Verified" }, "401": { description: "Wrong code" } },
+        },
+      }),
+    negative: (d) =>
+      (d.paths["/mfa/verify"] = {
+        post: {
+          security: [],
+          requestBody: {
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  properties: { code: { type: "string", pattern: "^[0-9]{6}$", maxLength: 6 } },
+                },
+              },
+            },
+          },
+          responses: {
+            "200": { description: "Verified" },
+            "401": { description: "Wrong code" },
+            "429": { description: "Locked for 15 minutes after 5 failures" },
+          },
+        },
+      }),
+  },
+  "TL-API-AUTH-008": {
+    positive: (d) => (d.components.securitySchemes.jwt = { type: "http", scheme: "bearer", bearerFormat: "JWT" }),
+    negative: (d) =>
+      (d.components.securitySchemes.jwt = {
+        type: "http",
+        scheme: "bearer",
+        bearerFormat: "JWT",
+        description: "RS256 tokens issued by https://auth.example.com (iss checked), JWKS at /.well-known/jwks.json",
+      }),
+  },
+  "TL-API-AUTH-009": {
+    positive: (d) => (d.components.securitySchemes.session = { type: "apiKey", in: "cookie", name: "SESSION" }),
+    negative: (d) => {
+      d.components.securitySchemes.session = { type: "apiKey", in: "cookie", name: "SESSION" };
+      d.paths["/orders"].post.parameters = [
+        { name: "X-CSRF-Token", in: "header", required: true, schema: { type: "string", maxLength: 128 } },
+      ];
+    },
+  },
+  "TL-API-TAMPER-001": {
+    positive: (d) =>
+      (d.paths["/orders/{orderId}/cancel"] = {
+        parameters: [{ name: "orderId", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
+        get: { responses: { "200": { description: "Cancelled" }, ...errors } },
+      }),
+    negative: (d) =>
+      (d.paths["/orders/{orderId}/cancel"] = {
+        parameters: [{ name: "orderId", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
+        post: { responses: { "200": { description: "Cancelled" }, ...errors } },
+      }),
+  },
   "TL-API-DOC-001": {
     positive: (d) => {
       delete d.components.securitySchemes;

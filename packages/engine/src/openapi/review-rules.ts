@@ -1,0 +1,617 @@
+/**
+ * The OWASP API Security Top 10 (2023) reading of a contract: object- and function-level authorization, mass
+ * assignment, injection and SSRF surfaces, authentication flows and data exposure. Each rule fires on the
+ * operation (or scheme) a reviewer would name, with the input that makes it a risk as evidence.
+ */
+import type { GraphNode } from "../graph/types.ts";
+import type { Finding, RuleContext } from "../rules/types.ts";
+import type { OperationAttrs, SecuritySchemeAttrs } from "./parse.ts";
+import { defineRule } from "./rule-kit.ts";
+import {
+  adminWord,
+  authFlow,
+  CONTEXT_FIELD,
+  injectionInputs,
+  lastSegment,
+  objectIdInputs,
+  pathVersion,
+  PERSONAL_ID,
+  PRIVILEGED_FIELD,
+  publicByDesign,
+  redosProne,
+  ROLE_PARAM,
+  urlInputs,
+  writeVerbOfGet,
+  inputsOf,
+} from "./signals.ts";
+
+const OP = ["openapi.operation"];
+const SCHEME = ["openapi.security-scheme"];
+const WRITES = new Set(["POST", "PUT", "PATCH"]);
+
+function ops(ctx: RuleContext): Array<[GraphNode, OperationAttrs]> {
+  return ctx.graph.nodes
+    .filter((n) => n.kind === "openapi.operation")
+    .map((n) => [n, n.attrs as unknown as OperationAttrs]);
+}
+
+function list(items: readonly string[], max = 6): string {
+  return items.length > max ? `${items.slice(0, max).join(", ")} and ${items.length - max} more` : items.join(", ");
+}
+
+/** The caller is identified: a declared scheme, or a credential parameter the contract takes ad hoc. */
+export function identified(a: OperationAttrs): boolean {
+  return a.authenticated || a.credentialParams.length > 0;
+}
+
+/** Whether the spec in `file` has any notion of a caller's identity (a scheme, or credential parameters). */
+export function specHasIdentity(ctx: RuleContext, file: string): boolean {
+  return ctx.graph.nodes.some(
+    (n) =>
+      n.file === file &&
+      (n.kind === "openapi.security-scheme" ||
+        (n.kind === "openapi.operation" && identified(n.attrs as unknown as OperationAttrs))),
+  );
+}
+
+function scopesOf(a: OperationAttrs): Set<string> {
+  return new Set(a.security.flatMap((r) => r.schemes.flatMap((s) => s.scopes)));
+}
+
+/** Evidence keys that exist on the node; the operation itself otherwise. */
+function keys(node: GraphNode, wanted: readonly string[]): string[] {
+  const found = wanted.filter((k) => node.propertyLines[k] !== undefined);
+  return found.length > 0 ? found : [""];
+}
+
+const RATE_LIMIT_FIX = `responses:
+  "429":
+    description: Too many attempts; retry later
+    headers:
+      Retry-After:
+        schema:
+          type: integer
+x-rate-limit:
+  per-ip: 10/minute
+  per-account: 5/15minutes`;
+
+export const REVIEW_RULES = [
+  defineRule({
+    id: "TL-API-BOLA-001",
+    title: "Object-level authorization on a client-given object id",
+    category: "ElevationOfPrivilege",
+    likelihood: 4,
+    impact: 4,
+    description:
+      "{resource} acts on the object named by a client-given identifier: unless the service checks that this caller may access that particular object, anyone authenticated can read or change everyone's (BOLA / IDOR).",
+    remediation: {
+      text: "Authorize every access against the object's owner or tenant, derived from the caller's token (never from the request); prefer unguessable ids, and declare the 403/404 the check returns.",
+      fix: {
+        openapi:
+          'responses:\n  "404":\n    description: No such object for this caller (same answer whether it exists or belongs to someone else)\n  "403":\n    description: The caller may not access this object',
+      },
+    },
+    references: { cwe: ["CWE-639", "CWE-285"], capec: ["CAPEC-122"] },
+    why: "Broken object level authorization (OWASP API1:2023) is the most common API flaw: `GET /orders/{orderId}` authenticates the caller but never checks that the order is theirs. The rule fires on every operation that takes an object identifier from the client (path, query, header or body; ids, UUIDs, usernames, e-mails, VINs, sequential numbers) or filters a collection by a client-given owner. Sequential integer ids and unauthenticated calls raise the likelihood; a declared 403 lowers it. Specs with no caller identity at all are left to the missing-authentication rules.",
+    kinds: OP,
+    check: (ctx) =>
+      ops(ctx).flatMap(([node, a]): Finding[] => {
+        if (publicByDesign(a) && a.method !== "GET") return [];
+        let ids = objectIdInputs(a);
+        if (ids.length === 0 || !specHasIdentity(ctx, node.file)) return [];
+        // An unauthenticated read of a catalogue object is public data or a missing-authentication finding;
+        // only ids of people and accounts make it an object-level one.
+        if (!identified(a) && a.method === "GET") ids = ids.filter((i) => PERSONAL_ID.test(i.name));
+        if (ids.length === 0) return [];
+        // A declared 403 on unguessable ids, or a description that states the ownership check, is the design a
+        // reviewer asks for; the rule then stays quiet.
+        const unguessable = ids.every((i) => i.format === "uuid");
+        if (a.responses.includes("403") && unguessable) return [];
+        if (
+          /\b(owned by|belongs? to|own(s|er of)?)\b.{0,40}\b(caller|requester|authenticated user|current user)\b/i.test(
+            a.summary ?? "",
+          )
+        )
+          return [];
+        const sequential = ids.some((i) => i.type === "integer" || i.type === "number");
+        const documented = a.responses.includes("403") || a.responses.includes("404");
+        const likelihood = !identified(a) || sequential || !documented ? 4 : 3;
+        return [
+          {
+            node,
+            paths: keys(
+              node,
+              ids.map((i) => i.key),
+            ),
+            detail: `${node.id} acts on the object named by ${list(ids.map((i) => `\`${i.name}\` (${i.where}${i.type ? `, ${i.type}` : ""})`))}${identified(a) ? "" : " and requires no authentication"}: nothing in the contract ties that object to the caller, so one user can reach another's (BOLA / IDOR).`,
+            likelihood,
+          },
+        ];
+      }),
+  }),
+  defineRule({
+    id: "TL-API-BFLA-001",
+    title: "Administrative function without a distinct privilege",
+    category: "ElevationOfPrivilege",
+    likelihood: 4,
+    impact: 5,
+    description:
+      "{resource} is an administrative, management or internal function, but the contract requires no privilege that ordinary users lack: a regular user (or anyone) can call it.",
+    remediation: {
+      text: "Require an admin-only scope or role on administrative operations (and check it in the service), or move them to a separate, internal-only API.",
+      fix: { openapi: "security:\n  - oauth: [admin]" },
+    },
+    references: { cwe: ["CWE-285", "CWE-269"], capec: ["CAPEC-122"] },
+    why: "Broken function level authorization (OWASP API5:2023): `/admin/...`, `/internal/...`, `/management/...` operations guarded by the same token every user holds. The rule fires when such an operation requires no scope that non-administrative operations of the same spec do not also carry (or requires nothing at all).",
+    kinds: OP,
+    check: (ctx) => {
+      const all = ops(ctx);
+      return all.flatMap(([node, a]): Finding[] => {
+        const word = adminWord(a);
+        if (!word) return [];
+        const mine = scopesOf(a);
+        const userScopes = new Set(
+          all.filter(([n, o]) => n.file === node.file && !adminWord(o)).flatMap(([, o]) => [...scopesOf(o)]),
+        );
+        if (mine.size > 0 && [...mine].some((s) => !userScopes.has(s))) return [];
+        return [
+          {
+            node,
+            paths: a.securitySource === "operation" ? ["security"] : [""],
+            detail: identified(a)
+              ? `${node.id} is an administrative function ('${word}') guarded only by what every user holds (${mine.size > 0 ? `scopes ${list([...mine])}` : "authentication without any scope or role"}): any user can call it.`
+              : `${node.id} is an administrative function ('${word}') that requires no authentication at all.`,
+            likelihood: identified(a) ? 4 : 5,
+          },
+        ];
+      });
+    },
+  }),
+  defineRule({
+    id: "TL-API-BFLA-002",
+    title: "Role or privilege taken from a client-sent parameter",
+    category: "ElevationOfPrivilege",
+    likelihood: 4,
+    impact: 5,
+    description:
+      "{resource} takes a role, privilege or admin flag as a header or query parameter: the caller decides their own privileges.",
+    remediation: {
+      text: "Derive roles and privileges from the verified token or the server-side session, never from a request parameter.",
+      fix: { openapi: "security:\n  - oauth: [admin]" },
+    },
+    references: { cwe: ["CWE-639", "CWE-807"], capec: ["CAPEC-39"] },
+    kinds: OP,
+    check: (ctx) =>
+      ops(ctx).flatMap(([node, a]): Finding[] => {
+        const hits = a.parameters.filter(
+          (p) => (p.in === "header" || p.in === "query" || p.in === "cookie") && ROLE_PARAM.test(p.name),
+        );
+        if (hits.length === 0) return [];
+        return [
+          {
+            node,
+            paths: keys(
+              node,
+              hits.map((p) => `parameters.${p.name}`),
+            ),
+            detail: `${node.id} takes ${list(hits.map((p) => `\`${p.name}\` (${p.in})`))} from the client: whoever sends it chooses their own privilege.`,
+          },
+        ];
+      }),
+  }),
+  defineRule({
+    id: "TL-API-BFLA-003",
+    title: "Operation less protected than its siblings",
+    category: "ElevationOfPrivilege",
+    likelihood: 3,
+    impact: 4,
+    description:
+      "{resource} requires less than the other operations on the same path: the weaker verb is a way around the protection the others have.",
+    remediation: {
+      text: "Give every method of a path at least the protection of its most sensitive sibling, unless it is deliberately public (and say so).",
+      fix: { openapi: "security:\n  - oauth: [orders:write]" },
+    },
+    references: { cwe: ["CWE-285", "CWE-862"], capec: ["CAPEC-122"] },
+    kinds: OP,
+    check: (ctx) => {
+      const all = ops(ctx);
+      return all.flatMap(([node, a]): Finding[] => {
+        // Public reads next to protected writes are the usual catalogue shape; a weaker write is the bypass.
+        if (identified(a) || publicByDesign(a) || (!WRITES.has(a.method) && a.method !== "DELETE")) return [];
+        const guarded = all.filter(([n, o]) => n.file === node.file && o.path === a.path && o !== a && identified(o));
+        if (guarded.length === 0) return [];
+        return [
+          {
+            node,
+            paths: a.securitySource === "operation" ? ["security"] : [""],
+            detail: `${node.id} requires no authentication while ${list(guarded.map(([n]) => n.id))} on the same path do${a.securitySource === "operation" ? " (its own `security` removes the requirement)" : ""}.`,
+          },
+        ];
+      });
+    },
+  }),
+  defineRule({
+    id: "TL-API-VERSION-001",
+    title: "Older API version still exposed",
+    category: "ElevationOfPrivilege",
+    likelihood: 3,
+    impact: 3,
+    description:
+      "{resource} belongs to an older version of the API that the same contract still serves next to a newer one: old versions keep the flaws and the weaker checks the new one fixed.",
+    remediation: {
+      text: "Retire old versions (or put them behind the same authorization, rate limits and monitoring as the current one), and keep an inventory of what is exposed.",
+      fix: { openapi: "deprecated: true\nx-sunset: 2025-12-31" },
+    },
+    references: { cwe: ["CWE-1059", "CWE-672"], capec: ["CAPEC-113"] },
+    why: "Improper inventory management (OWASP API9:2023): `/v1/` endpoints left running after `/v2/` shipped, often without the authorization fixes of the new version.",
+    kinds: OP,
+    check: (ctx) => {
+      const all = ops(ctx);
+      const newest = new Map<string, number>();
+      for (const [n, o] of all) {
+        const v = pathVersion(o.path);
+        if (v !== undefined) newest.set(n.file, Math.max(newest.get(n.file) ?? v, v));
+      }
+      return all.flatMap(([node, a]): Finding[] => {
+        const v = pathVersion(a.path);
+        const legacy = /(^|\/)(legacy|old|deprecated)(\/|$)/i.test(a.path);
+        const top = newest.get(node.file);
+        if (!legacy && (v === undefined || top === undefined || v >= top)) return [];
+        return [
+          {
+            node,
+            paths: keys(node, a.deprecated ? ["deprecated"] : []),
+            detail: legacy
+              ? `${node.id} is a legacy endpoint still in the contract.`
+              : `${node.id} is version ${v} of the API while version ${top} is served too: the older version stays reachable.`,
+            likelihood: identified(a) ? 3 : 4,
+          },
+        ];
+      });
+    },
+  }),
+  defineRule({
+    id: "TL-API-MASS-002",
+    title: "Write schema accepts undeclared properties",
+    category: "Tampering",
+    likelihood: 2,
+    impact: 3,
+    description:
+      "{resource} declares `additionalProperties` open on a request body: any field the client adds is accepted and may be bound to the stored object (mass assignment).",
+    remediation: {
+      text: "Close write schemas with `additionalProperties: false` and bind only the listed fields on the server.",
+      fix: { openapi: "type: object\nadditionalProperties: false" },
+    },
+    references: { cwe: ["CWE-915"], capec: ["CAPEC-75"] },
+    kinds: OP,
+    check: (ctx) =>
+      ops(ctx).flatMap(([node, a]): Finding[] => {
+        if (!WRITES.has(a.method)) return [];
+        const open = (a.requestBody?.fields ?? []).filter((f) => f.openObject);
+        if (open.length === 0) return [];
+        return [
+          {
+            node,
+            paths: keys(
+              node,
+              open.map((f) => (f.name ? `requestBody.${f.name}` : "requestBody")),
+            ),
+            detail: `${node.id} accepts undeclared properties in its request body (${list(open.map((f) => f.name || "the body itself"))}).`,
+          },
+        ];
+      }),
+  }),
+  defineRule({
+    id: "TL-API-INJ-001",
+    title: "Free-form input used as a query, filter, command, document or file name",
+    category: "Tampering",
+    likelihood: 3,
+    impact: 4,
+    description:
+      "{resource} takes unconstrained strings that name a query, filter, sort key, command, template, XML document or file: if the service passes them to an interpreter, callers inject into it.",
+    remediation: {
+      text: "Constrain these inputs (an `enum` of sort keys and filter fields, a `pattern`, a `maxLength`), and on the server use parameterised queries, allow-lists and safe parsers (no external entities, no shell).",
+      fix: {
+        openapi: "- name: sort\n  in: query\n  schema:\n    type: string\n    enum: [created_at, -created_at, name]",
+      },
+    },
+    references: {
+      cwe: ["CWE-74", "CWE-89", "CWE-943", "CWE-78", "CWE-22", "CWE-611"],
+      capec: ["CAPEC-66", "CAPEC-88"],
+    },
+    why: 'Injection (OWASP API8:2023 misconfiguration, formerly API8:2019): search, filter and sort parameters become SQL/NoSQL fragments, `command` and `host` reach a shell, `file`/`path` reach the file system, XML bodies reach a parser with external entities. Structured (JSON/deepObject) filters are operator-friendly for NoSQL injection (`{"$ne": null}`). The rule reads the names; strong signals (commands, files, XML, templates) are high, plain search and sort inputs medium.',
+    kinds: OP,
+    check: (ctx) =>
+      ops(ctx).flatMap(([node, a]): Finding[] => {
+        const hits = injectionInputs(a);
+        if (hits.length === 0) return [];
+        const strong = hits.some((h) => h.strong);
+        return [
+          {
+            node,
+            paths: keys(
+              node,
+              hits.map((h) => h.input.key),
+            ),
+            detail: `${node.id} takes unconstrained ${list(hits.map((h) => `\`${h.input.name}\` (${h.input.where}${h.input.structured ? ", structured" : ""})`))}: ${strong ? "a command, file name, document or interpreter input" : "a search, filter or sort expression"} the service must not pass to an interpreter as is.`,
+            likelihood: strong ? 4 : 2,
+          },
+        ];
+      }),
+  }),
+  defineRule({
+    id: "TL-API-INJ-002",
+    title: "Regular expression prone to catastrophic backtracking",
+    category: "DenialOfService",
+    likelihood: 2,
+    impact: 3,
+    description:
+      "{resource} validates input with a `pattern` that nests quantifiers: a crafted value makes the regular expression engine backtrack for seconds (ReDoS).",
+    remediation: {
+      text: "Rewrite the pattern without nested quantifiers (or bound the input with a small `maxLength`), and use a linear-time regex engine where possible.",
+      fix: { openapi: 'name:\n  type: string\n  maxLength: 64\n  pattern: "^[a-z0-9-]{1,64}$"' },
+    },
+    references: { cwe: ["CWE-1333"], capec: ["CAPEC-492"] },
+    kinds: OP,
+    check: (ctx) =>
+      ops(ctx).flatMap(([node, a]): Finding[] => {
+        const hits = inputsOf(a).filter((i) => i.patternText !== undefined && redosProne(i.patternText));
+        if (hits.length === 0) return [];
+        return [
+          {
+            node,
+            paths: keys(
+              node,
+              hits.map((i) => i.key),
+            ),
+            detail: `${node.id} matches ${list(hits.map((i) => `\`${i.name}\` against /${i.patternText}/`))}, a pattern with nested quantifiers.`,
+          },
+        ];
+      }),
+  }),
+  defineRule({
+    id: "TL-API-SSRF-001",
+    title: "Client-given URL the server fetches, calls or redirects to",
+    category: "InformationDisclosure",
+    likelihood: 3,
+    impact: 4,
+    description:
+      "{resource} takes a URL from the client (a callback, webhook, image or redirect target): the server may be made to call internal addresses (SSRF) or to redirect users to an attacker's site.",
+    remediation: {
+      text: "Allow-list schemes, hosts and ports; resolve and refuse private, loopback and link-local addresses (and re-check after redirects); for redirects accept only relative paths or registered URLs.",
+      fix: { openapi: "callbackUrl:\n  type: string\n  format: uri\n  maxLength: 2048\n  pattern: '^https://'" },
+    },
+    references: { cwe: ["CWE-918", "CWE-601"], capec: ["CAPEC-664", "CAPEC-194"] },
+    why: "Server-side request forgery (OWASP API7:2023): `url`, `callback`, `webhook`, `image_url` inputs let a caller make the service reach its cloud metadata endpoint or internal services; `redirect`/`return_to` inputs make an open redirect.",
+    kinds: OP,
+    check: (ctx) =>
+      ops(ctx).flatMap(([node, a]): Finding[] => {
+        const hits = urlInputs(a);
+        if (hits.length === 0) return [];
+        return [
+          {
+            node,
+            paths: keys(
+              node,
+              hits.map((i) => i.key),
+            ),
+            detail: `${node.id} takes ${list(hits.map((i) => `\`${i.name}\` (${i.where})`))}, a URL the server will fetch, call back or redirect to.`,
+            likelihood: identified(a) ? 3 : 4,
+          },
+        ];
+      }),
+  }),
+  defineRule({
+    id: "TL-API-AUTHN-001",
+    title: "Authentication flow without rate limiting or lockout",
+    category: "Spoofing",
+    likelihood: 3,
+    impact: 4,
+    description:
+      "{resource} is a login, one-time-code, password-reset or registration endpoint, and the contract declares no rate limit or lockout: credentials and codes can be guessed at the speed of the network.",
+    remediation: {
+      text: "Rate limit per account and per client, lock out or add growing delays after failures, declare the 429 response (with Retry-After), and consider CAPTCHA for registration and reset.",
+      fix: { openapi: RATE_LIMIT_FIX },
+    },
+    references: { cwe: ["CWE-307", "CWE-799"], capec: ["CAPEC-49", "CAPEC-16"], attack: ["T1110"] },
+    why: "Broken authentication (OWASP API2:2023): credential stuffing and brute force on `/login`, OTP guessing, reset-code guessing. These endpoints are public by design, so the control is throttling, not authentication.",
+    kinds: OP,
+    check: (ctx) =>
+      ops(ctx).flatMap(([node, a]): Finding[] => {
+        const flow = authFlow(a);
+        if (!flow || a.rateLimited) return [];
+        const what = { login: "login", otp: "one-time code", reset: "password reset", register: "registration" }[flow];
+        return [
+          {
+            node,
+            paths: keys(node, ["responses"]),
+            detail: `${node.id} is a ${what} endpoint with no 429 response, rate-limit header or lockout declared: ${flow === "register" ? "accounts can be created in bulk" : "credentials or codes can be guessed without limit"}.`,
+            likelihood: flow === "register" ? 2 : 3,
+          },
+        ];
+      }),
+  }),
+  defineRule({
+    id: "TL-API-AUTHN-002",
+    title: "User enumeration through distinct responses",
+    category: "InformationDisclosure",
+    likelihood: 3,
+    impact: 2,
+    description:
+      "{resource} answers differently when an account does not exist: callers learn which usernames or e-mail addresses are registered.",
+    remediation: {
+      text: "Answer login and reset requests the same way (status, body and timing) whether or not the account exists.",
+      fix: { openapi: 'responses:\n  "202":\n    description: If the account exists, a reset e-mail is on its way' },
+    },
+    references: { cwe: ["CWE-204", "CWE-203"], capec: ["CAPEC-575"] },
+    kinds: OP,
+    check: (ctx) =>
+      ops(ctx).flatMap(([node, a]): Finding[] => {
+        const flow = authFlow(a);
+        if (flow !== "login" && flow !== "reset") return [];
+        const tells = Object.entries(a.responseText).filter(
+          ([code, text]) =>
+            code === "404" ||
+            /(user|account|e-?mail|username).{0,30}(not found|does not exist|doesn't exist|unknown|not registered)|no (such )?(user|account)/i.test(
+              text,
+            ),
+        );
+        if (tells.length === 0) return [];
+        return [
+          {
+            node,
+            paths: keys(
+              node,
+              tells.map(([c]) => `responses.${c}`),
+            ),
+            detail: `${node.id} declares ${list(tells.map(([c, t]) => `${c} "${t.slice(0, 60)}"`))}: the answer tells whether an account exists.`,
+          },
+        ];
+      }),
+  }),
+  defineRule({
+    id: "TL-API-AUTHN-003",
+    title: "Short one-time code",
+    category: "Spoofing",
+    likelihood: 3,
+    impact: 4,
+    description:
+      "{resource} accepts a one-time or verification code of six characters or fewer without declared rate limiting: the whole code space can be tried.",
+    remediation: {
+      text: "Limit attempts per code and per account (lock after a few failures), expire codes quickly, and prefer longer codes for reset links.",
+      fix: { openapi: RATE_LIMIT_FIX },
+    },
+    references: { cwe: ["CWE-307", "CWE-330"], capec: ["CAPEC-112"] },
+    kinds: OP,
+    check: (ctx) =>
+      ops(ctx).flatMap(([node, a]): Finding[] => {
+        if (a.rateLimited) return [];
+        const short = [
+          ...a.parameters.map((p) => ({ ...p, key: `parameters.${p.name}` })),
+          ...(a.requestBody?.fields ?? []).map((f) => ({
+            ...f,
+            name: lastSegment(f.name),
+            key: `requestBody.${f.name}`,
+          })),
+        ].filter(
+          (i) =>
+            /^(otp|code|pin|mfa[-_]?code|verification[-_]?code|totp|sms[-_]?code|one[-_]?time[-_]?(code|password))$/i.test(
+              i.name,
+            ) &&
+            ((i.maxLength !== undefined && i.maxLength <= 6) ||
+              (i.maximum !== undefined && i.maximum <= 999_999) ||
+              (i.patternText !== undefined && /\{[4-6]\}|\{[1-6],[4-6]\}/.test(i.patternText))),
+        );
+        if (short.length === 0) return [];
+        return [
+          {
+            node,
+            paths: keys(
+              node,
+              short.map((i) => i.key),
+            ),
+            detail: `${node.id} takes ${list(short.map((i) => `\`${i.name}\``))}, a code of at most six characters, with no rate limit declared.`,
+          },
+        ];
+      }),
+  }),
+  defineRule({
+    id: "TL-API-AUTH-008",
+    title: "JWT bearer tokens without a stated algorithm or issuer",
+    category: "Spoofing",
+    likelihood: 2,
+    impact: 4,
+    description:
+      "{resource} accepts JWT bearer tokens but says nothing of which signing algorithms and issuer are accepted: implementations that trust the token's own `alg` (or `none`) or any issuer accept forged tokens.",
+    remediation: {
+      text: "Pin the accepted algorithms (e.g. RS256/ES256, never `none` or a symmetric key shared with clients), the issuer and the audience, and state them in the scheme (or use OpenID Connect discovery).",
+      fix: {
+        openapi:
+          "type: http\nscheme: bearer\nbearerFormat: JWT\ndescription: RS256-signed by https://auth.example.com (iss), aud=orders-api, 15 min expiry\nx-jwt:\n  algorithms: [RS256]\n  issuer: https://auth.example.com",
+      },
+    },
+    references: { cwe: ["CWE-347", "CWE-287"], capec: ["CAPEC-220"] },
+    kinds: SCHEME,
+    check: (ctx) =>
+      ctx.graph.nodes
+        .filter((n) => n.kind === "openapi.security-scheme")
+        .flatMap((node): Finding[] => {
+          const a = node.attrs as unknown as SecuritySchemeAttrs;
+          const jwt =
+            (a.type === "http" && a.scheme === "bearer" && /jwt/i.test(a.bearerFormat ?? "")) ||
+            (/\bjwt\b/i.test(a.notes ?? "") && a.type !== "openIdConnect");
+          if (!jwt) return [];
+          const notes = a.notes ?? "";
+          if (
+            /\b(RS|ES|PS|HS)(256|384|512)\b|EdDSA|algorithm|\balg\b/i.test(notes) &&
+            /\biss(uer)?\b|jwks/i.test(notes)
+          )
+            return [];
+          return [{ node, paths: keys(node, ["bearerFormat", "scheme"]) }];
+        }),
+  }),
+  defineRule({
+    id: "TL-API-AUTH-009",
+    title: "Cookie authentication without CSRF protection",
+    category: "Tampering",
+    likelihood: 3,
+    impact: 3,
+    description:
+      "{resource} authenticates with a cookie, and no state-changing operation declares an anti-CSRF token: another site can make a logged-in user's browser send requests that change data.",
+    remediation: {
+      text: "Require an anti-CSRF token header (double-submit or synchronizer token) on state-changing operations, and set the session cookie SameSite=Lax or Strict.",
+      fix: {
+        openapi:
+          "parameters:\n  - name: X-CSRF-Token\n    in: header\n    required: true\n    schema:\n      type: string\n      maxLength: 128",
+      },
+    },
+    references: { cwe: ["CWE-352"], capec: ["CAPEC-62"] },
+    kinds: SCHEME,
+    check: (ctx) =>
+      ctx.graph.nodes
+        .filter((n) => n.kind === "openapi.security-scheme")
+        .flatMap((node): Finding[] => {
+          const a = node.attrs as unknown as SecuritySchemeAttrs;
+          if (a.type !== "apiKey" || a.in !== "cookie") return [];
+          const csrf = ctx.graph.nodes.some(
+            (n) =>
+              n.file === node.file &&
+              ((n.kind === "openapi.operation" &&
+                (n.attrs as unknown as OperationAttrs).parameters.some((p) => /csrf|xsrf/i.test(p.name))) ||
+                (n.kind === "openapi.security-scheme" &&
+                  /csrf|xsrf/i.test(`${n.id} ${(n.attrs as unknown as SecuritySchemeAttrs).paramName ?? ""}`))),
+          );
+          return csrf ? [] : [{ node, paths: keys(node, ["in"]) }];
+        }),
+  }),
+  defineRule({
+    id: "TL-API-TAMPER-001",
+    title: "GET operation that changes state",
+    category: "Tampering",
+    likelihood: 3,
+    impact: 3,
+    description:
+      "{resource} changes state on a GET: links, image tags, prefetchers and crawlers trigger it, caches and logs replay it, and browsers send it cross-site with the user's cookies (CSRF).",
+    remediation: {
+      text: "Make state changes POST, PUT, PATCH or DELETE operations that require authentication and, with cookie sessions, an anti-CSRF token.",
+      fix: { openapi: "post:\n  summary: Delete a picture\n  security:\n    - bearerAuth: []" },
+    },
+    references: { cwe: ["CWE-650", "CWE-352"], capec: ["CAPEC-62"] },
+    kinds: OP,
+    check: (ctx) =>
+      ops(ctx).flatMap(([node, a]): Finding[] => {
+        const verb = writeVerbOfGet(a);
+        if (!verb) return [];
+        return [
+          {
+            node,
+            paths: [""],
+            detail: `${node.id} is a GET that changes state ('${verb}')${identified(a) ? "" : " and requires no authentication"}.`,
+            likelihood: identified(a) ? 3 : 4,
+          },
+        ];
+      }),
+  }),
+];
+
+export { CONTEXT_FIELD, PRIVILEGED_FIELD };

@@ -1,0 +1,214 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- the fixtures are untyped documents, mutated in place by each case */
+import { describe, expect, it } from "vitest";
+import { analyze } from "../../src/index.ts";
+import { looksLikeOpenApi } from "../../src/openapi/parse.ts";
+import { cleanApi, yaml } from "./bases.ts";
+
+type Doc = Record<string, any>;
+const errors = { "401": { description: "x" }, "403": { description: "x" }, "429": { description: "x" } };
+
+async function threatsOf(doc: Doc, path = "api.yaml"): Promise<Awaited<ReturnType<typeof analyze>>["threats"]> {
+  const { threats, files } = await analyze([
+    { path, content: path.endsWith(".json") ? JSON.stringify(doc) : yaml(doc) },
+  ]);
+  expect(files[0]?.error).toBeUndefined();
+  return threats;
+}
+
+function on(threats: Awaited<ReturnType<typeof threatsOf>>, rule: string): string[] {
+  return threats.filter((t) => t.ruleId === rule).map((t) => t.resources[0]!.id);
+}
+
+describe("OpenAPI as an API security reviewer reads it", () => {
+  it("BOLA: ids in query, header and body, usernames and owner filters; high, Elevation of privilege", async () => {
+    const d = cleanApi();
+    d.paths["/notes"] = {
+      get: {
+        parameters: [{ name: "ownerId", in: "query", schema: { type: "integer" } }],
+        responses: { "200": { description: "ok" }, ...errors },
+      },
+    };
+    d.paths["/profile"] = {
+      get: {
+        parameters: [{ name: "X-Account-Id", in: "header", schema: { type: "integer" } }],
+        responses: { "200": { description: "ok" }, ...errors },
+      },
+    };
+    d.paths["/users/{username}/passphrase"] = {
+      get: {
+        parameters: [{ name: "username", in: "path", required: true, schema: { type: "string", maxLength: 40 } }],
+        responses: { "200": { description: "ok" }, ...errors },
+      },
+    };
+    d.paths["/checkout/pay"] = {
+      post: {
+        security: [{ oauth: ["orders:write"] }],
+        requestBody: {
+          content: {
+            "application/json": {
+              schema: { type: "object", properties: { orderId: { type: "integer" }, email: { type: "string" } } },
+            },
+          },
+        },
+        responses: { "200": { description: "ok" }, ...errors },
+      },
+    };
+    const threats = await threatsOf(d);
+    expect(on(threats, "TL-API-BOLA-001").sort()).toEqual([
+      "GET /notes",
+      "GET /profile",
+      "GET /users/{username}/passphrase",
+      "POST /checkout/pay",
+    ]);
+    const pay = threats.find((t) => t.ruleId === "TL-API-BOLA-001" && t.resources[0]!.id === "POST /checkout/pay")!;
+    expect(pay.description).toContain("`orderId` (body, integer)");
+    expect(pay.description).not.toContain("email");
+    expect(pay.category).toBe("ElevationOfPrivilege");
+    expect(pay.severity).toBe("high");
+  });
+
+  it("BOLA is left to the missing-authentication rules where the contract knows no caller at all", async () => {
+    const d = cleanApi();
+    delete d.components.securitySchemes;
+    delete d.security;
+    for (const item of Object.values<Doc>(d.paths)) for (const op of Object.values<Doc>(item)) delete op.security;
+    delete d.paths["/orders/{orderId}"].get.responses["403"];
+    const threats = await threatsOf(d);
+    expect(on(threats, "TL-API-BOLA-001")).toEqual([]);
+    expect(on(threats, "TL-API-DOC-001")).toEqual(["API Orders"]);
+    // One finding for the whole unauthenticated spec, not one per read.
+    expect(on(threats, "TL-API-AUTH-002")).toEqual([]);
+  });
+
+  it("credential header parameters count as authentication for the missing-auth rules", async () => {
+    const d = cleanApi();
+    delete d.components.securitySchemes;
+    delete d.security;
+    for (const item of Object.values<Doc>(d.paths)) for (const op of Object.values<Doc>(item)) delete op.security;
+    d.paths["/orders"].post.parameters = [{ name: "x-access-token", in: "header", schema: { type: "string" } }];
+    const threats = await threatsOf(d);
+    expect(on(threats, "TL-API-AUTH-001")).toEqual(["DELETE /orders/{orderId}"]);
+  });
+
+  it("mass assignment names the privileged field, not the id of a referenced object", async () => {
+    const d = cleanApi();
+    d.components.schemas.OrderInput.properties.customer = {
+      type: "object",
+      properties: { id: { type: "string", format: "uuid" } },
+    };
+    expect(on(await threatsOf(d), "TL-API-MASS-001")).toEqual([]);
+    d.components.schemas.OrderInput.properties.paid = { type: "boolean" };
+    const threats = await threatsOf(d);
+    const t = threats.find((x) => x.ruleId === "TL-API-MASS-001")!;
+    expect(t.description).toContain("paid");
+    expect(t.description).not.toContain("customer.id");
+    expect(t.evidence.map((e) => e.path)).toEqual(["requestBody.paid"]);
+  });
+
+  it("login, registration and reset are public by design: rate limiting, never 'add authentication'", async () => {
+    const d = cleanApi();
+    for (const path of ["/auth/login", "/auth/register", "/auth/forgot-password"])
+      d.paths[path] = { post: { security: [], responses: { "200": { description: "ok" } } } };
+    const threats = await threatsOf(d);
+    expect(on(threats, "TL-API-AUTH-001")).toEqual([]);
+    expect(on(threats, "TL-API-BFLA-003")).toEqual([]);
+    expect(on(threats, "TL-API-AUTHN-001").sort()).toEqual([
+      "POST /auth/forgot-password",
+      "POST /auth/login",
+      "POST /auth/register",
+    ]);
+  });
+
+  it("a GET that deletes is Tampering, raised when unauthenticated", async () => {
+    const d = cleanApi();
+    d.paths["/pictures/delete/{pictureId}"] = {
+      get: {
+        security: [],
+        parameters: [{ name: "pictureId", in: "path", required: true, schema: { type: "integer" } }],
+        responses: { "200": { description: "ok" } },
+      },
+    };
+    const t = (await threatsOf(d)).find((x) => x.ruleId === "TL-API-TAMPER-001")!;
+    expect(t.category).toBe("Tampering");
+    expect(t.likelihood).toBe(4);
+    expect(t.description).toContain("requires no authentication");
+  });
+
+  it("reads fields from the example of a schema that lists no properties (SSRF on an example body)", async () => {
+    const d = cleanApi();
+    d.paths["/notes"] = {
+      post: {
+        security: [{ oauth: ["orders:write"] }],
+        requestBody: {
+          content: { "application/json": { schema: { type: "object", example: { url: "http://x.example/n.txt" } } } },
+        },
+        responses: { "200": { description: "ok" }, ...errors },
+      },
+    };
+    expect(on(await threatsOf(d), "TL-API-SSRF-001")).toEqual(["POST /notes"]);
+  });
+
+  it("groups contract hygiene into one low threat per spec listing the operations", async () => {
+    const d = cleanApi();
+    for (let i = 0; i < 40; i++)
+      d.paths[`/things${i}`] = {
+        post: {
+          security: [{ oauth: ["orders:write"] }],
+          requestBody: {
+            content: { "application/json": { schema: { type: "object", properties: { note: { type: "string" } } } } },
+          },
+          responses: { "201": { description: "ok" } },
+        },
+      };
+    const threats = await threatsOf(d);
+    for (const rule of ["TL-API-INPUT-001", "TL-API-RESP-001"]) {
+      const mine = threats.filter((t) => t.ruleId === rule);
+      expect(mine).toHaveLength(1);
+      expect(mine[0]!.resources[0]!.id).toBe("API Orders");
+      expect(["low", "info"]).toContain(mine[0]!.severity);
+      expect(mine[0]!.description).toContain("40 of");
+      expect(mine[0]!.evidence.length).toBe(10);
+    }
+  });
+
+  it("example values are not secrets, but a real credential shape in an example is, on the example's line", async () => {
+    const d = cleanApi();
+    d.components.schemas.OrderInput.example = { item: "book", password: "Adm1n-Billing-Pass!", token: "abc123def456" };
+    expect((await threatsOf(d)).filter((t) => t.ruleId?.startsWith("TL-SECRET"))).toEqual([]);
+    d.components.schemas.OrderInput.example.deployKey = "AKIAIOSFODNN7REALKEY";
+    const text = yaml(d);
+    const { threats } = await analyze([{ path: "api.yaml", content: text }]);
+    const secret = threats.find((t) => t.ruleId === "TL-SECRET-002")!;
+    expect(text.split("\n")[secret.evidence[0]!.line! - 1]).toContain("AKIAIOSFODNN7REALKEY");
+  });
+});
+
+describe("OpenAPI detection", () => {
+  it("finds the version key after the first 64 KiB (sorted keys), in JSON and YAML", () => {
+    const big = cleanApi();
+    big.components.schemas.Padding = { type: "object", description: "x".repeat(70_000) };
+    const sorted = (o: any): any =>
+      Array.isArray(o)
+        ? o.map(sorted)
+        : o && typeof o === "object"
+          ? Object.fromEntries(
+              Object.keys(o)
+                .sort()
+                .map((k) => [k, sorted(o[k])]),
+            )
+          : o;
+    const json = JSON.stringify(sorted(big), null, 2);
+    expect(json.indexOf('"openapi"')).toBeGreaterThan(65_536);
+    expect(looksLikeOpenApi(json)).toBe(true);
+    expect(looksLikeOpenApi(yaml(sorted(big)))).toBe(true);
+    // A CloudFormation template embedding an OpenAPI body deeper down is not a spec.
+    const cfn = JSON.stringify({
+      AWSTemplateFormatVersion: "2010-09-09",
+      Description: "x".repeat(70_000),
+      Resources: { Api: { Type: "AWS::ApiGateway::RestApi", Properties: { Body: { openapi: "3.0.1" } } } },
+    });
+    expect(looksLikeOpenApi(cfn)).toBe(false);
+    const nested = JSON.stringify({ data: "x".repeat(70_000), spec: { openapi: "3.0.1" } });
+    expect(looksLikeOpenApi(nested)).toBe(false);
+  });
+});
