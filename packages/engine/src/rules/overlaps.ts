@@ -40,6 +40,8 @@ export const WEAKNESSES: ReadonlyArray<{ weakness: string; rules: readonly strin
   { weakness: "s3-public-bucket", rules: ["TL-AWS-S3-002", "TL-AWS-S3-004", "TL-AWS-S3-001", "TL-AWS-S3-003"] },
   { weakness: "k8s-privileged-container", rules: ["TL-K8S-POD-001", "TL-K8S-POD-004", "TL-K8S-POD-012"] },
   { weakness: "database-backups", rules: ["TL-AWS-RDS-003", "TL-AWS-RDS-004"] },
+  // Both are per-spec contract hygiene on the API node: one finding about unbounded inputs.
+  { weakness: "api-unbounded-input", rules: ["TL-API-INPUT-001", "TL-API-INPUT-002"] },
 ];
 
 /**
