@@ -2,11 +2,7 @@
  * The OpenAPI part of the public corpus' weakness taxonomy (OWASP API Security Top 10 2023 as a reviewer reads a
  * contract). Kept in its own file so the shared `weaknesses.ts` can spread it in.
  */
-export interface Weakness {
-  title: string;
-  stride: "S" | "T" | "R" | "I" | "D" | "E";
-  rules: string[];
-}
+import type { Weakness } from "./score.ts";
 
 export const OPENAPI_WEAKNESSES: Record<string, Weakness> = {
   "api-bola": {
@@ -72,7 +68,11 @@ export const OPENAPI_WEAKNESSES: Record<string, Weakness> = {
     stride: "I",
     rules: ["TL-API-AUTH-003", "TL-API-DATA-002"],
   },
-  "api-plain-http": { title: "API served over plain HTTP", stride: "I", rules: ["TL-API-TLS-001"] },
+  "api-plain-http": {
+    title: "API or OAuth endpoint over plain HTTP",
+    stride: "I",
+    rules: ["TL-API-TLS-001", "TL-API-AUTH-007"],
+  },
   "api-no-security-scheme": { title: "Contract without any security scheme", stride: "S", rules: ["TL-API-DOC-001"] },
   "api-no-auth-write": {
     title: "State-changing operation without authentication",

@@ -1,4 +1,5 @@
 import type { Weakness } from "./score.ts";
+import { OPENAPI_WEAKNESSES } from "./weaknesses-openapi.ts";
 
 /**
  * The weaknesses the corpus is labelled with. `rules` lists the builtin rules that are really about the
@@ -390,23 +391,17 @@ export const WEAKNESSES: Record<string, Weakness> = {
     rules: ["TL-K8S-NET-002"],
   },
 
-  // OpenAPI (the API engineer extends these)
+  // OpenAPI: the API engineer's taxonomy (OWASP API Security Top 10 2023), kept in weaknesses-openapi.ts.
+  ...OPENAPI_WEAKNESSES,
   "api-no-auth": {
     title: "Operation that needs authentication declares none",
     stride: "S",
     rules: ["TL-API-AUTH-001", "TL-API-AUTH-002", "TL-API-DOC-001"],
   },
-  "api-bola": { title: "Object-level authorization (BOLA) risk", stride: "E", rules: ["TL-API-BOLA-001"] },
-  "api-mass-assignment": { title: "Mass assignment of privileged fields", stride: "E", rules: ["TL-API-MASS-001"] },
   "api-key-in-query": {
     title: "API key or token in the query string",
     stride: "I",
     rules: ["TL-API-AUTH-003", "TL-API-DATA-002"],
-  },
-  "api-plain-http": {
-    title: "API or OAuth endpoint over HTTP",
-    stride: "I",
-    rules: ["TL-API-TLS-001", "TL-API-AUTH-007"],
   },
   "api-data-exposure": {
     title: "Response returns secrets or sensitive fields",
