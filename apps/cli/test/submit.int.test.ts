@@ -200,6 +200,46 @@ describe(
       expect(narrow.stderr).toContain("[auth/forbidden]");
     });
 
+    it("honours the project's triage at the gate: accepted and false-positive threats do not fail it, and are listed", async () => {
+      streamMode = "pass";
+      const env = { THREATLINE_POLL_MS: "100", THREATLINE_TOKEN: h.adminToken };
+      const args = ["submit", "infra", "--server", url, "--project", "cli-triage", "--fail-on", "critical"];
+      const first = await runCli(args, { cwd, env });
+      expect(first.code).toBe(1);
+      expect(first.stdout).not.toContain("Skipped");
+      const project = (
+        (await request(h.app).get("/api/v1/projects?name=cli-triage").expect(200)).body as { items: ProjectDto[] }
+      ).items[0]!;
+      const critical = (
+        (await request(h.app).get(`/api/v1/projects/${project.id}/threats?severity=critical`).expect(200)).body as {
+          items: Array<{ fingerprint: string; title: string }>;
+        }
+      ).items;
+      expect(critical.length).toBeGreaterThan(0);
+      const [accepted, ...rest] = critical;
+      await request(h.app)
+        .put(`/api/v1/projects/${project.id}/triage/${accepted!.fingerprint}`)
+        .send({ status: "accepted", owner: "ana@example.com", expiresAt: "2099-01-31", note: "public website" })
+        .expect(200);
+      for (const t of rest)
+        await request(h.app)
+          .put(`/api/v1/projects/${project.id}/triage/${t.fingerprint}`)
+          .send({ status: "false_positive" })
+          .expect(200);
+
+      const second = await runCli(args, { cwd, env });
+      expect(second.stderr).toBe("");
+      expect(second.code).toBe(0);
+      expect(second.stdout).toContain(`Skipped ${critical.length} threat(s) closed by the project's triage:`);
+      expect(second.stdout).toContain(`accepted (by ana@example.com until 2099-01-31): critical ${accepted!.title}`);
+      // The gate still sees the rest: high threats of the same file fail --fail-on high.
+      const high = await runCli([...args.slice(0, -1), "high"], { cwd, env });
+      expect(high.code).toBe(1);
+      const strict = await runCli([...args, "--no-triage"], { cwd, env });
+      expect(strict.code).toBe(1);
+      expect(strict.stdout).not.toContain("Skipped");
+    });
+
     // Last: it leaves the worker paused.
     it("gives up at --timeout with exit 4 and says what to do, whether streaming or polling", async () => {
       await worker.worker.pause();

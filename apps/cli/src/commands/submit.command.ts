@@ -6,6 +6,7 @@ import {
   type Severity,
   type SubmissionResult,
   type Threat,
+  type TriageDto,
 } from "@threatline/domain";
 import cliProgress from "cli-progress";
 import pc from "picocolors";
@@ -14,12 +15,14 @@ import { WaitTimeoutError, watchBatch } from "../lib/batch-watch.ts";
 import { usageErrorsExit2 } from "../lib/commander.ts";
 import { UsageError, findTemplateFiles, readTemplateFiles } from "../lib/files.ts";
 import { atOrAbove, parseSeverity } from "../lib/severity.ts";
+import { applyTriage, describeSkipped } from "../lib/triage-gate.ts";
 
 interface SubmitOptions extends ServerOptions {
   project?: string;
   wait?: boolean;
   failOn?: string;
   force?: boolean;
+  triage: boolean;
   timeout: number;
 }
 
@@ -55,6 +58,7 @@ export function registerSubmit(program: Command): void {
     .option("--wait", "wait until every analysis is finished and print a summary")
     .option("--fail-on <severity>", "with --wait: exit 1 when a threat at or above SEVERITY is found (implies --wait)")
     .option("--force", "skip the server's LLM cache and pay for fresh answers")
+    .option("--no-triage", "with --fail-on: count every threat, even those the project's triage closed")
     .option(
       "--timeout <seconds>",
       "with --wait: give up after this long (the analyses go on on the server)",
@@ -63,7 +67,9 @@ export function registerSubmit(program: Command): void {
     )
     .addHelpText(
       "after",
-      "\nExit codes: 0 ok, 1 --fail-on met, 2 usage or server error, 3 an analysis failed, 4 --timeout ran out.",
+      "\nThreats the project's triage accepted (until its expiry), mitigated or marked false positive do not count\n" +
+        "for --fail-on; the summary lists them.\n\n" +
+        "Exit codes: 0 ok, 1 --fail-on met, 2 usage or server error, 3 an analysis failed, 4 --timeout ran out.",
     )
     .action(async (paths: string[], options: SubmitOptions) => {
       process.exitCode = await submit(paths, options);
@@ -195,7 +201,21 @@ async function submit(paths: string[], options: SubmitOptions): Promise<number> 
     process.stdout.write(`  ${c.red("failed")} ${a.path}: ${a.errorCode ?? "error"} ${a.errorMessage ?? ""}\n`);
 
   if (threshold !== undefined) {
-    const count = atOrAbove(threats, threshold);
+    let gated = threats;
+    if (options.triage) {
+      const decisions = (await client.json<{ items: TriageDto[] }>("GET", `/projects/${project.id}/triage`)).items;
+      const gate = applyTriage(threats, decisions, new Date());
+      gated = gate.counted;
+      if (gate.skipped.length > 0) {
+        process.stdout.write(`Skipped ${gate.skipped.length} threat(s) closed by the project's triage:\n`);
+        for (const s of gate.skipped) process.stdout.write(`  ${describeSkipped(s)}\n`);
+      }
+      for (const e of gate.expired)
+        process.stdout.write(
+          `  ${c.yellow("expired")} acceptance of ${e.threat.title} (${e.threat.resources[0]?.id ?? ""}) ended ${e.triage.expiresAt?.slice(0, 10) ?? ""}: it counts again\n`,
+        );
+    }
+    const count = atOrAbove(gated, threshold);
     if (count > 0) {
       process.stderr.write(`${count} threat(s) at or above ${threshold} (--fail-on ${threshold}).\n`);
       return EXIT_FAIL_ON;
