@@ -153,7 +153,10 @@ export function findingToThreat(rule: Rule, finding: Finding, dialect?: Dialect)
     impact,
     score,
     resources: involved.map((n) => ({ id: n.id, type: n.type, file: n.file, line: n.line })),
-    evidence: paths.map((path) => ({ file: node.file, line: node.propertyLines[path] ?? node.line, path })),
+    evidence:
+      finding.locations && finding.locations.length > 0
+        ? finding.locations.map((l) => ({ file: l.file, line: l.line, path: l.path }))
+        : paths.map((path) => ({ file: node.file, line: node.propertyLines[path] ?? node.line, path })),
     remediations: [fix ? { text: rule.remediation.text, fix } : { text: rule.remediation.text }],
     references: {
       cwe: rule.references.cwe ?? [],

@@ -1,7 +1,7 @@
 import type { FactDeriver } from "../graph/derive.ts";
 import type { Exposure, GraphEdge, GraphNode } from "../graph/types.ts";
 import { SPEC_BY_KIND } from "./kinds/index.ts";
-import { isPublicPrincipal, statements } from "./policy.ts";
+import { publicStatements } from "./policy.ts";
 import { describePorts, worldIngress } from "./ports.ts";
 import { pushTo } from "./values.ts";
 
@@ -32,11 +32,18 @@ const POLICY_ATTR: Record<string, string> = {
 /** Whether a resource policy lets anyone in (principal `*`, no condition). */
 export function publicPolicy(node: GraphNode): boolean {
   const attr = POLICY_ATTR[node.kind];
-  return attr !== undefined && statements(node.attrs[attr]).some(isPublicPrincipal);
+  if (attr === undefined) return false;
+  if (node.kind === "aws.s3.bucket") {
+    const pab = node.attrs.publicAccessBlock as
+      { restrictPublicBuckets?: unknown; blockPublicPolicy?: unknown } | undefined;
+    if (pab?.restrictPublicBuckets === true || pab?.blockPublicPolicy === true) return false;
+  }
+  return publicStatements(node.attrs[attr]).length > 0;
 }
 
 export function publicAcl(node: GraphNode): boolean {
-  return typeof node.attrs.acl === "string" && PUBLIC_ACLS.has(node.attrs.acl);
+  const pab = node.attrs.publicAccessBlock as { ignorePublicAcls?: unknown } | undefined;
+  return typeof node.attrs.acl === "string" && PUBLIC_ACLS.has(node.attrs.acl) && pab?.ignorePublicAcls !== true;
 }
 
 /**

@@ -66,6 +66,15 @@ function dedupe(edges: readonly GraphEdge[]): GraphEdge[] {
   return out;
 }
 
+/**
+ * Whether literal values name a resource: its name itself, or an ARN or URL that ends with it
+ * (`arn:aws:sns:us-east-1:111122223333:alerts`, `https://sqs.us-east-1.amazonaws.com/111122223333/jobs`).
+ */
+function namedBy(values: readonly string[], name: unknown): boolean {
+  if (typeof name !== "string" || name === "") return false;
+  return values.some((v) => v === name || v.endsWith(`:${name}`) || v.endsWith(`/${name}`));
+}
+
 /** The property an edge leaves from, without CloudFormation's `Properties.` and list indexes. */
 export function viaKey(via: string | undefined): string {
   if (!via) return "";
@@ -160,7 +169,7 @@ class Linker {
           const names = fold.via.flatMap((key) => list(body[key])).filter((v): v is string => typeof v === "string");
           targets = fold.into
             .flatMap((k) => this.kind(k))
-            .filter((t) => t.format === node.format && names.includes(t.attrs[fold.byName!] as string));
+            .filter((t) => t.format === node.format && namedBy(names, t.attrs[fold.byName!]));
           for (const t of targets) this.add(node.id, t.id, "references", fold.via[0]);
         }
         for (const target of targets) {

@@ -12,10 +12,26 @@ export interface Statement {
   principals: string[];
   federated: string[];
   hasPrincipal: boolean;
+  /** `NotPrincipal` is written: an Allow with it grants everyone but the principals it lists. */
+  notPrincipal: boolean;
   /** Condition keys in lower case (`aws:sourcearn`, `token.actions.githubusercontent.com:sub`). */
   conditionKeys: string[];
   conditions: Record<string, Record<string, unknown>>;
+  /** Where the statement is written, when its document came from elsewhere (a Terraform policy document). */
+  source?: StatementSource;
 }
+
+/** The file and line of a statement written outside the resource that uses it. */
+export interface StatementSource {
+  file: string;
+  line: number | null;
+}
+
+/**
+ * Attached (not enumerable, so never serialized) to a statement object whose document is rendered from
+ * another block, such as `data "aws_iam_policy_document"`: evidence then points at the block's statement.
+ */
+export const STATEMENT_SOURCE = Symbol("threatline.statement-source");
 
 /** Statements of a policy document (object, JSON string, or unresolved). */
 export function statements(document: unknown): Statement[] {
@@ -58,10 +74,17 @@ export function statements(document: unknown): Statement[] {
         principals,
         federated,
         hasPrincipal: principal !== undefined,
+        notPrincipal: s.NotPrincipal !== undefined,
         conditionKeys,
         conditions,
+        ...(sourceOf(s) ? { source: sourceOf(s)! } : {}),
       } satisfies Statement;
     });
+}
+
+function sourceOf(s: Record<string, unknown>): StatementSource | undefined {
+  const source = (s as Record<symbol, unknown>)[STATEMENT_SOURCE];
+  return isRecord(source) && typeof source.file === "string" ? (source as unknown as StatementSource) : undefined;
 }
 
 function texts(value: unknown): string[] {
@@ -98,9 +121,139 @@ export function wildcardActions(s: Statement): string[] {
   return isAllow(s) ? s.actions.filter((a) => a === "*" || /^[a-z0-9-]+:\*$/i.test(a)) : [];
 }
 
-/** Principal `*` (or `AWS: "*"`) with no condition narrowing who it is. */
+/**
+ * Condition keys that limit who can use a grant to something the owner controls: the calling resource or
+ * account, the network, the organization, the caller's identity. `aws:SecureTransport`, `aws:Referer`
+ * (a header anyone can send) and MFA do not: they say how a request is made, not who makes it.
+ */
+const NARROWING_KEYS = new Set([
+  "aws:sourcearn",
+  "aws:sourceaccount",
+  "aws:sourceowner",
+  "aws:sourcevpc",
+  "aws:sourcevpce",
+  "aws:sourceip",
+  "aws:vpcsourceip",
+  "aws:sourceorgid",
+  "aws:sourceorgpaths",
+  "aws:principalorgid",
+  "aws:principalorgpaths",
+  "aws:principalaccount",
+  "aws:principalarn",
+  "aws:principalservicename",
+  "aws:userid",
+  "aws:username",
+  "kms:calleraccount",
+  "s3:dataaccesspointaccount",
+  "s3:dataaccesspointarn",
+  "elasticfilesystem:accesspointarn",
+]);
+
+/** Operators whose match requires the key to equal one of the values (negated and IfExists forms do not). */
+function narrowingOperator(operator: string): boolean {
+  const op = operator.replace(/^ForAnyValue:/i, "");
+  if (/^ForAllValues:/i.test(op) || /IfExists$/i.test(op)) return false;
+  return /^(StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|ArnLike|IpAddress)$/i.test(op);
+}
+
+/** A condition value that matches (nearly) anything: `*`, `arn:aws:s3:::*`, `arn:aws:sns:*:*:*`, `o-*`, `0.0.0.0/0`. */
+export function wildcardOnly(value: unknown): boolean {
+  if (typeof value !== "string") return false;
+  const v = value.trim();
+  if (v === "0.0.0.0/0" || v === "::/0") return true;
+  if (/^[*?]*$/.test(v)) return true;
+  if (/^arn:/i.test(v)) {
+    const parts = v.split(":");
+    const account = parts[4] ?? "";
+    const resource = parts.slice(5).join(":");
+    return !/[^*?]/.test(account) && !/[^*?/]/.test(resource);
+  }
+  return v.includes("*") && /^(o-|r-|ou-)?$/i.test(v.replace(/[*?/]/g, ""));
+}
+
+/** Whether a condition block limits who can use the statement (see `NARROWING_KEYS`). */
+export function narrowsWho(conditions: Statement["conditions"], extraKeys: readonly string[] = []): boolean {
+  for (const [operator, body] of Object.entries(conditions)) {
+    if (!narrowingOperator(operator)) continue;
+    for (const [key, values] of Object.entries(body)) {
+      const k = key.toLowerCase();
+      if (!NARROWING_KEYS.has(k) && !extraKeys.includes(k)) continue;
+      // A value the template computes (a reference) names something of its own: it narrows.
+      if (isUnresolved(values)) return true;
+      const all = list(values);
+      if (all.length > 0 && !all.some(wildcardOnly)) return true;
+    }
+  }
+  return false;
+}
+
+/** The statement's condition block is itself computed (`!If`, a variable): what it allows is unknown. */
+const unknownCondition = (s: Statement): boolean => s.conditionKeys.includes("unresolved");
+
+/** Allow to `"*"` / `{"AWS": "*"}`, or with `NotPrincipal` (everyone but a few). */
+export function everyonePrincipal(s: Statement): boolean {
+  return isAllow(s) && (s.principals.includes("*") || s.notPrincipal);
+}
+
+/**
+ * A grant to everyone that no condition narrows (see `NARROWING_KEYS`): wildcard-only values
+ * (`ArnLike aws:SourceArn "arn:aws:s3:::*"`), negated and IfExists operators, `aws:SecureTransport` and
+ * `aws:Referer` leave it public.
+ */
 export function isPublicPrincipal(s: Statement): boolean {
-  return isAllow(s) && s.principals.includes("*") && s.conditionKeys.length === 0;
+  return everyonePrincipal(s) && !unknownCondition(s) && !narrowsWho(s.conditions);
+}
+
+/**
+ * Deny statements that fence a public grant: `Deny` when `aws:SourceVpce`/`aws:PrincipalOrgID`/… is NOT the
+ * owner's (a negated operator on a narrowing key) on actions covering the grant's.
+ */
+export function fencedByDeny(grant: Statement, all: readonly Statement[]): boolean {
+  return all.some((d) => {
+    if (d.effect !== "Deny" || d === grant) return false;
+    const covers =
+      d.actions.some((a) => grant.actions.some((g) => actionMatches(a, g))) ||
+      (d.actions.length === 0 && d.notActions.length > 0);
+    if (!covers) return false;
+    return Object.entries(d.conditions).some(
+      ([operator, body]) =>
+        /Not(Equals|Like|IpAddress)|^NotIpAddress/i.test(operator) &&
+        !/IfExists$/i.test(operator) &&
+        Object.entries(body).some(
+          ([key, values]) =>
+            NARROWING_KEYS.has(key.toLowerCase()) &&
+            (isUnresolved(values) || (list(values).length > 0 && !list(values).some(wildcardOnly))),
+        ),
+    );
+  });
+}
+
+/** Public statements of a document, less those a Deny statement fences (see `fencedByDeny`). */
+export function publicStatements(document: unknown): Statement[] {
+  const all = statements(document);
+  return all.filter((s) => isPublicPrincipal(s) && !fencedByDeny(s, all));
+}
+
+/** Account ids of literal principals (`111122223333`, `arn:aws:iam::111122223333:root`, `…:role/x`). */
+export function principalAccounts(s: Statement): string[] {
+  const out = new Set<string>();
+  for (const p of s.principals) {
+    const m = /^(\d{12})$|^arn:aws[\w-]*:(?:iam|sts)::(\d{12}):/.exec(p);
+    if (m) out.add((m[1] ?? m[2])!);
+  }
+  return [...out];
+}
+
+/** What an Allow grants: `*` / `service:*` actions and Allow-with-NotAction are everything of a service. */
+export function grantsEverything(s: Statement): boolean {
+  return isAllow(s) && (s.notActions.length > 0 || s.actions.some((a) => a === "*" || /^[a-z0-9-]+:\*$/i.test(a)));
+}
+
+/** Whether a statement grants one of `wanted` (wildcards and NotAction honoured). */
+export function grantsAny(s: Statement, wanted: readonly string[]): boolean {
+  if (!isAllow(s)) return false;
+  if (s.notActions.length > 0) return wanted.some((w) => !s.notActions.some((n) => actionMatches(n, w)));
+  return s.actions.some((a) => wanted.some((w) => actionMatches(a, w)));
 }
 
 const ESCALATION = [
@@ -118,8 +271,54 @@ const ESCALATION = [
   "iam:UpdateAssumeRolePolicy",
   "iam:AddUserToGroup",
   "iam:CreateUser",
+  "iam:PutUserPermissionsBoundary",
+  "iam:PutRolePermissionsBoundary",
+  "iam:DeleteUserPermissionsBoundary",
+  "iam:DeleteRolePermissionsBoundary",
+  "lambda:UpdateFunctionCode",
   "sts:AssumeRole",
 ];
+
+/**
+ * Actions that run code under a role the caller passes (`iam:PassRole`): together they let a principal act
+ * with any role it may pass (Rhino Security's PassRole escalation paths).
+ */
+const RUN_WITH_ROLE = [
+  "lambda:CreateFunction",
+  "lambda:UpdateFunctionConfiguration",
+  "ec2:RunInstances",
+  "ec2:RequestSpotInstances",
+  "ecs:RunTask",
+  "ecs:RegisterTaskDefinition",
+  "cloudformation:CreateStack",
+  "cloudformation:UpdateStack",
+  "glue:CreateDevEndpoint",
+  "glue:CreateJob",
+  "datapipeline:CreatePipeline",
+  "sagemaker:CreateNotebookInstance",
+  "sagemaker:CreateTrainingJob",
+  "codebuild:CreateProject",
+  "states:CreateStateMachine",
+];
+
+/** Whether a statement lets its holder pass roles it does not name (`*`, `role/*`, NotResource). */
+export function passesAnyRole(s: Statement): boolean {
+  return (
+    grantsAny(s, ["iam:PassRole"]) &&
+    (s.notResources.length > 0 || s.resources.some((r) => r === "*" || /:role\/\*$|^arn:[^:]*:iam::[^:]*:\*$/.test(r)))
+  );
+}
+
+/**
+ * The PassRole escalation of a set of statements (one identity's policies): a statement passing any role,
+ * and the actions elsewhere in the same set that launch something with it.
+ */
+export function passRoleEscalation(all: readonly Statement[]): { pass: Statement; run: string[] } | undefined {
+  const pass = all.find((s) => passesAnyRole(s) && !isFullAdmin(s));
+  if (!pass) return undefined;
+  const run = RUN_WITH_ROLE.filter((action) => all.some((s) => grantsAny(s, [action]) && !isFullAdmin(s)));
+  return run.length > 0 ? { pass, run } : undefined;
+}
 
 /** Actions that let a principal grant itself more (Rhino Security's IAM escalation paths), on any resource. */
 export function escalationActions(s: Statement): string[] {

@@ -9,12 +9,24 @@ export interface Finding {
   related?: GraphNode[];
   /** Property paths on `node` that show the problem, for evidence lines. */
   paths: string[];
+  /**
+   * Evidence written elsewhere than on `node` (the policy resource's statement that grants a bucket to
+   * everyone); when given, these are the threat's evidence instead of `paths`.
+   */
+  locations?: EvidenceLocation[];
   /** Overrides the rule's description with specifics ("port 22 open to 0.0.0.0/0"). */
   detail?: string;
   /** Raises the rule's likelihood (e.g. when the resource is reachable from the internet). */
   likelihood?: number;
   /** A fix for this finding (the port it opens), in place of the rule's generic one; same languages. */
   fix?: Partial<Record<TemplateFormat, string>>;
+}
+
+/** A line of evidence in any file of the analysis. */
+export interface EvidenceLocation {
+  file: string;
+  line: number | null;
+  path: string;
 }
 
 export interface RuleContext {

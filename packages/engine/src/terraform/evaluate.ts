@@ -86,7 +86,8 @@ export function evaluate(expr: string, scope: Scope, depth = 0): Bound {
     const bound = scope.modules.get(output[1]!)?.get(output[2]!);
     return bound ?? unresolvedBound(`\${${text}}`, references(text, scope, depth));
   }
-  const doc = /^data\.aws_iam_policy_document\.([\w-]+)\.json$/.exec(text);
+  // `count`/`for_each` instances (`[0]`, `["a"]`, `[each.key]`) render the same statements.
+  const doc = /^data\.aws_iam_policy_document\.([\w-]+)(?:\[[^\]]*\])?\.(?:json|minified_json)$/.exec(text);
   if (doc) {
     return scope.policyDocuments.get(doc[1]!) ?? unresolvedBound(`\${${text}}`);
   }

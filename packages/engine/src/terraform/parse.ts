@@ -6,7 +6,7 @@ import type { EngineLimits, FormatHandler, ParsedPart } from "../formats/types.t
 import type { FileReport, GraphEdge, SourceFile } from "../graph/types.ts";
 import { type Bound, type Scope, collectCalls, references, resolveTree, unresolvedBound } from "./evaluate.ts";
 import { type HclBlock, scanHcl } from "./hcl-lines.ts";
-import { policyDocument } from "./policy-document.ts";
+import { type DocumentSource, policyDocument } from "./policy-document.ts";
 
 const BLOCK_START = /^\s*(resource|data|module|variable|output|provider)\s+"[^"\n]+"(\s+"[^"\n]+")?\s*\{/m;
 const BARE_BLOCK = /^\s*(terraform|locals)\s*\{/m;
@@ -67,6 +67,7 @@ interface ModuleDef {
   calls: ModuleCall[];
   outputs: Record<string, unknown>;
   policyDocuments: Record<string, Record<string, unknown>>;
+  policyDocumentSources: Record<string, DocumentSource>;
 }
 
 export function dirname(path: string): string {
@@ -188,6 +189,7 @@ function addFile(defs: Map<string, ModuleDef>, f: LoadedFile): void {
     calls: [],
     outputs: {},
     policyDocuments: {},
+    policyDocumentSources: {},
   };
   defs.set(dir, def);
   const json = f.json;
@@ -227,6 +229,8 @@ function addFile(defs: Map<string, ModuleDef>, f: LoadedFile): void {
     isRecord(data.aws_iam_policy_document) ? data.aws_iam_policy_document : {},
   )) {
     def.policyDocuments[name] = first(body);
+    const block = blockLines.get(["data", "aws_iam_policy_document", name].join("\u0000"));
+    def.policyDocumentSources[name] = { file: f.file.path, line: block?.line ?? null, lines: block?.lines ?? {} };
   }
 }
 
@@ -333,13 +337,17 @@ function instantiate(
     scope.modules.set(call.name, outputs);
   }
 
-  for (const [name, body] of Object.entries(def.policyDocuments)) {
-    const bound = resolveTree(body, scope);
-    scope.policyDocuments.set(name, {
-      written: policyDocument(isRecord(bound.written) ? bound.written : {}),
-      body: policyDocument(isRecord(bound.body) ? bound.body : {}),
-      refs: bound.refs,
-    });
+  // Twice, so that a document built from another (`source_policy_documents`) sees it whatever their order.
+  for (let pass = 0; pass < 2; pass++) {
+    for (const [name, body] of Object.entries(def.policyDocuments)) {
+      const bound = resolveTree(body, scope);
+      const source = def.policyDocumentSources[name];
+      scope.policyDocuments.set(name, {
+        written: policyDocument(isRecord(bound.written) ? bound.written : {}),
+        body: policyDocument(isRecord(bound.body) ? bound.body : {}, source),
+        refs: bound.refs,
+      });
+    }
   }
 
   for (const decl of def.resources) {

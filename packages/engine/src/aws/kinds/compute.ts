@@ -14,6 +14,7 @@ import {
   strings,
   type Maybe,
 } from "../values.ts";
+import { wildcardOnly } from "../policy.ts";
 import { samPolicies } from "./identity.ts";
 import type { KindSpec } from "./spec.ts";
 
@@ -66,6 +67,11 @@ function containers(value: unknown, basePath: string): Container[] | typeof UNRE
       path: `${basePath}.${i}`,
     };
   });
+}
+
+/** A SourceArn / SourceAccount / PrincipalOrgID that names something (a reference, or a literal not all `*`). */
+function narrowing(value: unknown): boolean {
+  return present(value) && !wildcardOnly(value);
 }
 
 export const COMPUTE_SPECS: KindSpec[] = [
@@ -154,13 +160,15 @@ export const COMPUTE_SPECS: KindSpec[] = [
     types: {
       "AWS::Lambda::Permission": (b) => ({
         principal: str(b.Principal),
-        restricted: present(b.SourceArn) || present(b.SourceAccount) || present(b.PrincipalOrgID),
+        restricted: narrowing(b.SourceArn) || narrowing(b.SourceAccount) || narrowing(b.PrincipalOrgID),
         urlAuth: str(b.FunctionUrlAuthType),
+        action: str(b.Action),
       }),
       aws_lambda_permission: (b) => ({
         principal: str(b.principal),
-        restricted: present(b.source_arn) || present(b.source_account) || present(b.principal_org_id),
+        restricted: narrowing(b.source_arn) || narrowing(b.source_account) || narrowing(b.principal_org_id),
         urlAuth: str(b.function_url_auth_type),
+        action: str(b.action),
       }),
     },
     paths: { principal: ["Properties.Principal", "principal"] },

@@ -328,6 +328,7 @@ export const DATA_SPECS: KindSpec[] = [
       {
         via: ["Queues", "queue_url"],
         into: ["aws.sqs.queue"],
+        byName: "name",
         apply: (t, c) => void (t.attrs.policy = c.attrs.document),
       },
     ],
@@ -337,13 +338,19 @@ export const DATA_SPECS: KindSpec[] = [
     role: DATA,
     types: {
       "AWS::SNS::Topic": (b) => ({
+        name: str(b.TopicName),
         encrypted: present(b.KmsMasterKeyId),
         subscriptions: list(b.Subscription).map((s, i) => ({
           protocol: str(dig(s, "Protocol")),
           path: `Properties.Subscription.${i}`,
         })),
       }),
-      aws_sns_topic: (b) => ({ encrypted: present(b.kms_master_key_id), policy: b.policy, subscriptions: [] }),
+      aws_sns_topic: (b) => ({
+        name: str(b.name),
+        encrypted: present(b.kms_master_key_id),
+        policy: b.policy,
+        subscriptions: [],
+      }),
     },
     paths: { encrypted: ["Properties.KmsMasterKeyId", "kms_master_key_id"], policy: [null, "policy"] },
   },
@@ -355,7 +362,12 @@ export const DATA_SPECS: KindSpec[] = [
     },
     paths: { document: ["Properties.PolicyDocument", "policy"] },
     fold: [
-      { via: ["Topics", "arn"], into: ["aws.sns.topic"], apply: (t, c) => void (t.attrs.policy = c.attrs.document) },
+      {
+        via: ["Topics", "arn"],
+        into: ["aws.sns.topic"],
+        byName: "name",
+        apply: (t, c) => void (t.attrs.policy = c.attrs.document),
+      },
     ],
   },
   {
@@ -400,10 +412,12 @@ export const DATA_SPECS: KindSpec[] = [
       aws_secretsmanager_secret_policy: (b) => ({ policy: b.policy }),
       aws_secretsmanager_secret_version: (b) => ({ literalValue: literalSecret(b.secret_string) }),
     },
+    paths: { policy: ["Properties.ResourcePolicy", "policy"] },
     fold: [
       {
         via: ["SecretId", "secret_id", "secret_arn"],
         into: ["aws.secretsmanager.secret"],
+        byName: "name",
         apply: (t, c) => {
           for (const [k, v] of Object.entries(c.attrs)) if (v !== undefined && v !== false) t.attrs[k] = v;
         },
@@ -437,12 +451,14 @@ export const DATA_SPECS: KindSpec[] = [
     role: DATA,
     types: {
       "AWS::ECR::Repository": (b) => ({
+        name: str(b.RepositoryName),
         mutable: (str(b.ImageTagMutability) ?? "MUTABLE") === "MUTABLE",
         scanOnPush: bool(dig(b, "ImageScanningConfiguration.ScanOnPush")) ?? false,
         kms: str(dig(b, "EncryptionConfiguration.EncryptionType")) === "KMS",
         policy: b.RepositoryPolicyText,
       }),
       aws_ecr_repository: (b) => ({
+        name: str(b.name),
         mutable: (str(b.image_tag_mutability) ?? "MUTABLE") === "MUTABLE",
         scanOnPush: bool(dig(b, "image_scanning_configuration.scan_on_push")) ?? false,
         kms: str(dig(b, "encryption_configuration.encryption_type")) === "KMS",
@@ -460,7 +476,12 @@ export const DATA_SPECS: KindSpec[] = [
     types: { aws_ecr_repository_policy: (b) => ({ document: b.policy }) },
     paths: { document: [null, "policy"] },
     fold: [
-      { via: ["repository"], into: ["aws.ecr.repository"], apply: (t, c) => void (t.attrs.policy = c.attrs.document) },
+      {
+        via: ["repository"],
+        into: ["aws.ecr.repository"],
+        byName: "name",
+        apply: (t, c) => void (t.attrs.policy = c.attrs.document),
+      },
     ],
   },
   {

@@ -53,7 +53,7 @@ export const COMPUTE_RULES = [
     category: "Spoofing",
     likelihood: 4,
     impact: 4,
-    kinds: FN,
+    kinds: [...FN, "aws.lambda.url"],
     description:
       "Function {resource} has a public function URL with AuthType NONE: anyone on the internet can invoke it.",
     remediation:
@@ -67,11 +67,28 @@ export const COMPUTE_RULES = [
     cwe: ["CWE-306"],
     capec: ["CAPEC-115"],
     attack: ["T1190"],
-    test: (node, ctx) =>
-      node.attrs.urlAuth === "NONE" && {
+    test: (node, ctx) => {
+      if (node.kind === "aws.lambda.url") {
+        // A URL for a function declared elsewhere (named by a literal): the URL itself is the finding.
+        if (ctx.out(node.id).some((n) => n.kind === "aws.lambda.function")) return null;
+        return node.attrs.authType === "NONE" && { paths: [at(node, "authType")] };
+      }
+      const urls = ctx.in(node.id).filter((n) => n.kind === "aws.lambda.url");
+      if (node.attrs.urlAuth !== "NONE") return null;
+      // Evidence on the URL resource's AuthType when the URL is a resource of its own.
+      const url = urls.find((u) => u.attrs.authType === "NONE");
+      return {
         paths: [at(node, "urlAuth")],
-        related: ctx.in(node.id).filter((n) => n.kind === "aws.lambda.url"),
-      },
+        related: urls,
+        ...(url
+          ? {
+              locations: [
+                { file: url.file, line: url.propertyLines[at(url, "authType")] ?? url.line, path: at(url, "authType") },
+              ],
+            }
+          : {}),
+      };
+    },
   }),
   awsRule({
     id: "TL-AWS-LAMBDA-004",
@@ -136,13 +153,21 @@ export const COMPUTE_RULES = [
     },
     cwe: ["CWE-284"],
     attack: ["T1190"],
-    test: (node, ctx) =>
-      node.attrs.principal === "*" &&
-      node.attrs.restricted === false &&
-      node.attrs.urlAuth !== "AWS_IAM" && {
+    test: (node, ctx) => {
+      if (node.attrs.principal !== "*" || node.attrs.restricted !== false || node.attrs.urlAuth === "AWS_IAM")
+        return null;
+      const functions = ctx.out(node.id).filter((n) => n.kind === "aws.lambda.function");
+      // The public function URL it serves is one threat, reported on the function (TL-AWS-LAMBDA-003).
+      if (node.attrs.urlAuth === "NONE" && functions.some((f) => f.attrs.urlAuth === "NONE")) return null;
+      return {
         paths: [at(node, "principal")],
-        related: ctx.out(node.id).filter((n) => n.kind === "aws.lambda.function"),
-      },
+        related: functions,
+        detail:
+          node.attrs.urlAuth === "NONE"
+            ? `Permission ${node.id} lets anyone invoke the function through a function URL without authentication.`
+            : `Permission ${node.id} grants ${typeof node.attrs.action === "string" ? node.attrs.action : "invocation"} to Principal "*" with no SourceArn, SourceAccount or PrincipalOrgID naming who (a wildcard-only SourceArn names no one).`,
+      };
+    },
   }),
   awsRule({
     id: "TL-AWS-LAMBDA-007",

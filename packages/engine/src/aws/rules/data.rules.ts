@@ -1,6 +1,6 @@
 import type { GraphNode } from "../../graph/types.ts";
 import type { RuleContext } from "../../rules/types.ts";
-import { publicPolicy } from "../facts.ts";
+import { publicPolicyHits, policyKinds } from "./resource-policy.ts";
 import { at, awsRule } from "./define.ts";
 
 const DB = ["aws.rds.instance", "aws.rds.cluster"];
@@ -421,7 +421,7 @@ export const DATA_RULES = [
     category: "InformationDisclosure",
     likelihood: 4,
     impact: 5,
-    kinds: ["aws.opensearch.domain"],
+    kinds: policyKinds("aws.opensearch.domain"),
     description:
       'The access policy of {resource} allows Principal "*" without a condition: anyone who reaches the endpoint can read and write the indexes.',
     remediation: "Grant access to named roles, or restrict with aws:SourceIp / fine-grained access control.",
@@ -433,11 +433,7 @@ export const DATA_RULES = [
     },
     cwe: ["CWE-284", "CWE-732"],
     attack: ["T1530"],
-    test: (node, ctx) =>
-      publicPolicy(node) && {
-        paths: [at(node, "accessPolicy")],
-        related: companionsOf(ctx, node, ["aws.opensearch.domain-policy"]),
-      },
+    test: (node, ctx) => publicPolicyHits(ctx, node, "aws.opensearch.domain"),
   }),
   awsRule({
     id: "TL-AWS-OS-003",
@@ -622,7 +618,7 @@ export const DATA_RULES = [
     category: "InformationDisclosure",
     likelihood: 4,
     impact: 4,
-    kinds: ["aws.sqs.queue"],
+    kinds: policyKinds("aws.sqs.queue"),
     description:
       'The policy of queue {resource} allows Principal "*" without a condition: anyone can read, send or delete messages.',
     remediation: "Grant the queue to named principals or services, with aws:SourceArn conditions.",
@@ -634,8 +630,7 @@ export const DATA_RULES = [
     },
     cwe: ["CWE-732"],
     attack: ["T1530"],
-    test: (node, ctx) =>
-      publicPolicy(node) && { paths: [at(node, "policy")], related: companionsOf(ctx, node, ["aws.sqs.queue-policy"]) },
+    test: (node, ctx) => publicPolicyHits(ctx, node, "aws.sqs.queue"),
   }),
   awsRule({
     id: "TL-AWS-SQS-003",
@@ -684,7 +679,7 @@ export const DATA_RULES = [
     category: "Tampering",
     likelihood: 4,
     impact: 4,
-    kinds: ["aws.sns.topic"],
+    kinds: policyKinds("aws.sns.topic"),
     description:
       'The policy of topic {resource} allows Principal "*" without a condition: anyone can publish (spoofed notifications) or subscribe (data theft).',
     remediation:
@@ -697,8 +692,7 @@ export const DATA_RULES = [
     },
     cwe: ["CWE-732"],
     attack: ["T1565"],
-    test: (node, ctx) =>
-      publicPolicy(node) && { paths: [at(node, "policy")], related: companionsOf(ctx, node, ["aws.sns.topic-policy"]) },
+    test: (node, ctx) => publicPolicyHits(ctx, node, "aws.sns.topic"),
   }),
   awsRule({
     id: "TL-AWS-SNS-003",
@@ -793,7 +787,7 @@ export const DATA_RULES = [
     category: "InformationDisclosure",
     likelihood: 3,
     impact: 5,
-    kinds: ["aws.secretsmanager.secret"],
+    kinds: policyKinds("aws.secretsmanager.secret"),
     description: 'The resource policy of secret {resource} allows Principal "*" without a condition.',
     remediation: "Grant the secret to named roles; block public policies (BlockPublicPolicy).",
     fix: {
@@ -804,11 +798,7 @@ export const DATA_RULES = [
     },
     cwe: ["CWE-732"],
     attack: ["T1552"],
-    test: (node, ctx) =>
-      publicPolicy(node) && {
-        paths: [at(node, "policy")],
-        related: companionsOf(ctx, node, ["aws.secretsmanager.secret-config"]),
-      },
+    test: (node, ctx) => publicPolicyHits(ctx, node, "aws.secretsmanager.secret"),
   }),
   awsRule({
     id: "TL-AWS-ECR-001",
@@ -851,7 +841,7 @@ export const DATA_RULES = [
     category: "InformationDisclosure",
     likelihood: 3,
     impact: 4,
-    kinds: ["aws.ecr.repository"],
+    kinds: policyKinds("aws.ecr.repository"),
     description:
       'The policy of repository {resource} allows Principal "*": anyone can pull (and with write actions, push) images.',
     remediation: "Grant pull to named accounts or your organization (aws:PrincipalOrgID).",
@@ -863,11 +853,7 @@ export const DATA_RULES = [
     },
     cwe: ["CWE-732"],
     attack: ["T1525", "T1530"],
-    test: (node, ctx) =>
-      publicPolicy(node) && {
-        paths: [at(node, "policy")],
-        related: companionsOf(ctx, node, ["aws.ecr.repository-policy"]),
-      },
+    test: (node, ctx) => publicPolicyHits(ctx, node, "aws.ecr.repository"),
   }),
   awsRule({
     id: "TL-AWS-ECR-004",

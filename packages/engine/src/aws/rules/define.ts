@@ -1,12 +1,14 @@
 import { STRIDE_LABELS, type StrideCategory } from "@threatline/domain";
 import type { GraphNode, ResourceGraph, SecretFinding } from "../../graph/types.ts";
-import type { Finding, Rule, RuleContext } from "../../rules/types.ts";
+import type { EvidenceLocation, Finding, Rule, RuleContext } from "../../rules/types.ts";
 import { pathOf } from "../kinds/index.ts";
 import { pushTo } from "../values.ts";
 
 /** What a rule's test says about one node: evidence paths, and optionally specifics. */
 export interface Hit {
   paths: string[];
+  /** Evidence on another resource (the policy resource of a bucket); see `Finding.locations`. */
+  locations?: EvidenceLocation[];
   detail?: string;
   related?: GraphNode[];
   likelihood?: number;
@@ -95,6 +97,16 @@ function docsFor(spec: AwsRuleSpec): string {
   ].join("\n");
 }
 
+function dedupeLocations(all: EvidenceLocation[]): EvidenceLocation[] {
+  const seen = new Set<string>();
+  return all.filter((l) => {
+    const key = `${l.file}\u0000${l.line ?? ""}\u0000${l.path}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /** Builds a rule from a compact spec: one node at a time, likelihood raised for exposed nodes. */
 export function awsRule(spec: AwsRuleSpec): Rule {
   const boost = spec.exposedBoost ?? 1;
@@ -135,9 +147,20 @@ export function awsRule(spec: AwsRuleSpec): Rule {
         const fix = hits.find((h) => h.fix)?.fix;
         const base = Math.max(...hits.map((h) => h.likelihood ?? spec.likelihood));
         const likelihood = ctx.isExposed(node.id) ? Math.min(5, base + boost) : base;
+        const located = hits.some((h) => h.locations && h.locations.length > 0);
+        const locations = located
+          ? dedupeLocations(
+              hits.flatMap(
+                (h) =>
+                  h.locations ??
+                  h.paths.map((path) => ({ file: node.file, line: node.propertyLines[path] ?? node.line, path })),
+              ),
+            )
+          : undefined;
         findings.push({
           node,
           paths: [...new Set(hits.flatMap((h) => h.paths))],
+          ...(locations ? { locations } : {}),
           ...(details.length > 0 ? { detail: details.join(" ") } : {}),
           ...(related.length > 0 ? { related } : {}),
           ...(likelihood !== spec.likelihood ? { likelihood } : {}),

@@ -6,16 +6,24 @@ import {
   BROAD_MANAGED_POLICIES,
   type Statement,
   allows,
+  anyResource,
   escalationActions,
+  passRoleEscalation,
+  passesAnyRole,
   isAllow,
   isFullAdmin,
+  everyonePrincipal,
+  grantsEverything,
   isPublicPrincipal,
+  narrowsWho,
+  principalAccounts,
   managedPolicyName,
   statements,
   wildcardActions,
   writeOnAnyResource,
 } from "../policy.ts";
 import { at, awsRule, nodesOf, type Hit } from "./define.ts";
+import { RESOURCE_POLICY_KINDS, policyHits, publicPolicyHits, targetKindOf, whatOf } from "./resource-policy.ts";
 
 const POLICY_HOLDERS = ["aws.iam.policy", "aws.iam.role", "aws.iam.user", "aws.iam.group", "aws.lambda.function"];
 const IDENTITIES = ["aws.iam.role", "aws.iam.user", "aws.iam.group"];
@@ -35,11 +43,16 @@ function statementHits(node: GraphNode, pick: (s: Statement) => string | false):
   for (const { document, path } of documents(node)) {
     for (const s of statements(document)) {
       const why = pick(s);
-      if (why)
-        hits.push({
-          paths: [path ? `${path}.Statement.${s.index}` : ""].map((p) => (node.format === "cloudformation" ? p : path)),
-          detail: why,
-        });
+      if (!why) continue;
+      const where = node.format === "cloudformation" && path ? `${path}.Statement.${s.index}` : path;
+      hits.push({
+        paths: [where],
+        // A statement written in a `data "aws_iam_policy_document"` block: the evidence is that block's statement.
+        ...(s.source
+          ? { locations: [{ file: s.source.file, line: s.source.line, path: `${path}.Statement.${s.index}` }] }
+          : {}),
+        detail: why,
+      });
     }
   }
   return hits;
@@ -99,7 +112,8 @@ export const IDENTITY_RULES = [
     attack: ["T1078.004"],
     test: (node) =>
       statementHits(node, (s) => {
-        const wild = wildcardActions(s).filter((a) => a !== "*");
+        // iam:* on every resource is privilege escalation, reported as such by TL-AWS-IAM-009.
+        const wild = wildcardActions(s).filter((a) => a !== "*" && !(a.toLowerCase() === "iam:*" && anyResource(s)));
         return !isFullAdmin(s) && wild.length > 0 && `A statement of ${node.id} allows ${wild.join(", ")}.`;
       }),
   }),
@@ -249,15 +263,19 @@ export const IDENTITY_RULES = [
     },
     cwe: ["CWE-269"],
     attack: ["T1098"],
-    test: (node) =>
-      statementHits(
+    test: (node) => {
+      // With a way to launch something under the passed role, it is an escalation path: TL-AWS-IAM-009.
+      const all = documents(node).flatMap((d) => statements(d.document));
+      if (passRoleEscalation(all)) return null;
+      return statementHits(
         node,
         (s) =>
           !isFullAdmin(s) &&
           allows(s, "iam:PassRole") &&
           s.resources.includes("*") &&
           `A statement of ${node.id} allows iam:PassRole on every role.`,
-      ),
+      );
+    },
   }),
   awsRule({
     id: "TL-AWS-IAM-009",
@@ -279,15 +297,22 @@ export const IDENTITY_RULES = [
     cwe: ["CWE-269"],
     capec: ["CAPEC-233"],
     attack: ["T1098", "T1548"],
-    test: (node) =>
-      statementHits(node, (s) => {
+    test: (node) => {
+      const all = documents(node).flatMap((d) => statements(d.document));
+      const viaPassRole = passRoleEscalation(all);
+      const hits = statementHits(node, (s) => {
         if (isFullAdmin(s)) return false;
         const found = escalationActions(s).filter((a) => a !== "sts:AssumeRole");
+        if (viaPassRole && passesAnyRole(s) && !isFullAdmin(s)) {
+          return `A statement of ${node.id} allows iam:PassRole on any role, and ${node.id} may also ${viaPassRole.run.slice(0, 3).join(", ")}: it can run code with any role it passes.${found.length > 0 ? ` It also allows ${found.slice(0, 4).join(", ")}.` : ""}`;
+        }
         return (
           found.length > 0 &&
           `A statement of ${node.id} allows ${found.slice(0, 4).join(", ")}${found.length > 4 ? " …" : ""} on every resource.`
         );
-      }),
+      });
+      return hits;
+    },
   }),
   awsRule({
     id: "TL-AWS-IAM-010",
@@ -360,7 +385,11 @@ export const IDENTITY_RULES = [
           s.principals.some((p) => /^(arn:aws[\w-]*:iam::\d{12}:root|\d{12})$/.test(p)) &&
           !s.conditionKeys.some(
             (k) =>
-              k === "sts:externalid" || k === "aws:principalorgid" || k === "aws:principalarn" || k === "unresolved",
+              k === "sts:externalid" ||
+              k === "aws:principalorgid" ||
+              k === "aws:principalarn" ||
+              k === "aws:multifactorauthpresent" ||
+              k === "unresolved",
           ),
       );
       return risky.length > 0 && { paths: risky.map((s) => trustPath(node, s)) };
@@ -446,6 +475,42 @@ export const IDENTITY_RULES = [
     },
   }),
   awsRule({
+    id: "TL-AWS-RP-001",
+    title: "Resource policy gives another AWS account every action",
+    category: "ElevationOfPrivilege",
+    likelihood: 2,
+    impact: 4,
+    kinds: RESOURCE_POLICY_KINDS,
+    description:
+      "The resource policy of {resource} grants an AWS account named by number every action of the service (`*`, `service:*` or Allow with NotAction) with no condition narrowing who: anyone with administrator rights in that account controls the resource.",
+    why: "Cross-account access is usually meant for one job (read objects, send messages); a wildcard lets the other account also delete, re-permission or exfiltrate. The key policy statement that gives a key's own account `kms:*` through its root principal is the documented default and is not reported.",
+    remediation:
+      "Grant the other account only the actions it needs, to a named role of that account, and narrow it with conditions (aws:PrincipalArn, aws:SourceArn).",
+    fix: {
+      cloudformation:
+        '- Effect: Allow\n  Principal:\n    AWS: arn:aws:iam::111122223333:role/reader\n  Action:\n    - s3:GetObject\n  Resource: !Sub "${Bucket.Arn}/*"',
+      terraform:
+        'statement {\n  actions   = ["s3:GetObject"]\n  resources = ["${aws_s3_bucket.this.arn}/*"]\n  principals {\n    type        = "AWS"\n    identifiers = ["arn:aws:iam::111122223333:role/reader"]\n  }\n}',
+    },
+    cwe: ["CWE-269", "CWE-732"],
+    attack: ["T1098", "T1537"],
+    test: (node, ctx) => {
+      const target = targetKindOf(node);
+      if (!target) return null;
+      return policyHits(ctx, node, target, (s) => {
+        if (everyonePrincipal(s) || !grantsEverything(s) || s.conditionKeys.includes("unresolved")) return false;
+        if (narrowsWho(s.conditions)) return false;
+        let accounts = principalAccounts(s);
+        // A key policy's `kms:*` to an account root is the default statement for the key's own account.
+        if (target === "aws.kms.key")
+          accounts = accounts.filter((a) =>
+            s.principals.some((p) => p.includes(a) && !/^(\d{12}|arn:[^:]+:iam::\d{12}:root)$/.test(p)),
+          );
+        return accounts.length > 0 && `lets account ${accounts.join(", ")} ${whatOf(s)}`;
+      });
+    },
+  }),
+  awsRule({
     id: "TL-AWS-KMS-001",
     title: "KMS key rotation is disabled",
     category: "InformationDisclosure",
@@ -478,10 +543,7 @@ export const IDENTITY_RULES = [
     },
     cwe: ["CWE-732"],
     attack: ["T1078"],
-    test: (node) => {
-      const open = statements(node.attrs.policy).filter(isPublicPrincipal);
-      return open.length > 0 && { paths: [at(node, "policy")] };
-    },
+    test: (node, ctx) => publicPolicyHits(ctx, node, "aws.kms.key"),
   }),
   awsRule({
     id: "TL-AWS-KMS-003",

@@ -2,9 +2,10 @@ import type { GraphNode } from "../../graph/types.ts";
 import type { RuleContext } from "../../rules/types.ts";
 import { publicAcl } from "../facts.ts";
 import type { PublicAccessBlock } from "../kinds/s3.ts";
-import { actionMatches, isPublicPrincipal, statements } from "../policy.ts";
+import { type Statement, fencedByDeny, grantsAny, isPublicPrincipal, publicStatements, statements } from "../policy.ts";
 import { isUnresolved } from "../values.ts";
-import { at, awsRule } from "./define.ts";
+import { at, awsRule, type Hit } from "./define.ts";
+import { policyHits, policyKinds, whatOf, whoOf } from "./resource-policy.ts";
 
 const BUCKET = ["aws.s3.bucket"];
 
@@ -13,14 +14,43 @@ function companions(ctx: RuleContext, node: GraphNode, kind: string): GraphNode[
   return ctx.in(node.id).filter((n) => n.kind === kind);
 }
 
-function publicStatements(node: GraphNode, actions: string[]): number[] {
-  return statements(node.attrs.policy)
-    .filter((s) => isPublicPrincipal(s) && s.actions.some((a) => actions.some((want) => actionMatches(a, want))))
-    .map((s) => s.index);
+const READ = ["s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket", "s3:ListBucketVersions"];
+const WRITE = [
+  "s3:PutObject",
+  "s3:DeleteObject",
+  "s3:DeleteObjectVersion",
+  "s3:PutBucketPolicy",
+  "s3:DeleteBucketPolicy",
+  "s3:PutBucketAcl",
+  "s3:PutObjectAcl",
+  "s3:DeleteBucket",
+];
+
+const pabOf = (node: GraphNode): PublicAccessBlock | undefined =>
+  node.attrs.publicAccessBlock as PublicAccessBlock | undefined;
+
+/**
+ * A public policy cannot take effect on a bucket whose public access block restricts public buckets (access
+ * is limited to the owner account and AWS services) or blocks public policies (the policy is refused).
+ */
+const policyBlocked = (node: GraphNode): boolean =>
+  pabOf(node)?.restrictPublicBuckets === true || pabOf(node)?.blockPublicPolicy === true;
+
+/** Public statements (no narrowing condition, not fenced by a Deny) granting any of `actions`. */
+function publicGrants(node: GraphNode, actions: string[]): Statement[] {
+  return publicStatements(node.attrs.policy).filter((s) => grantsAny(s, actions));
 }
 
-const READ = ["s3:GetObject", "s3:ListBucket"];
-const WRITE = ["s3:PutObject", "s3:DeleteObject", "s3:PutBucketPolicy", "s3:PutObjectAcl"];
+/** A public grant, as one threat per statement: write (S3-004) when it writes, else read (S3-003). */
+function publicGrantHits(ctx: RuleContext, node: GraphNode, write: boolean): Hit[] {
+  if (node.kind === "aws.s3.bucket" && policyBlocked(node)) return [];
+  return policyHits(ctx, node, "aws.s3.bucket", (s, all) => {
+    if (!isPublicPrincipal(s) || fencedByDeny(s, all)) return false;
+    const writes = grantsAny(s, WRITE);
+    if (write ? !writes : writes || !grantsAny(s, READ)) return false;
+    return `lets ${whoOf(s)} ${whatOf(s)} with no condition narrowing who`;
+  });
+}
 
 export const S3_RULES = [
   awsRule({
@@ -45,6 +75,7 @@ export const S3_RULES = [
     attack: ["T1530"],
     test: (node, ctx) =>
       publicAcl(node) &&
+      pabOf(node)?.ignorePublicAcls !== true &&
       node.attrs.acl !== "public-read-write" &&
       node.attrs.acl !== "PublicReadWrite" && {
         paths: [at(node, "acl")],
@@ -72,7 +103,8 @@ export const S3_RULES = [
     capec: ["CAPEC-122"],
     attack: ["T1565.001"],
     test: (node, ctx) =>
-      (node.attrs.acl === "public-read-write" || node.attrs.acl === "PublicReadWrite") && {
+      (node.attrs.acl === "public-read-write" || node.attrs.acl === "PublicReadWrite") &&
+      pabOf(node)?.ignorePublicAcls !== true && {
         paths: [at(node, "acl")],
         related: companions(ctx, node, "aws.s3.bucket-config"),
       },
@@ -83,8 +115,9 @@ export const S3_RULES = [
     category: "InformationDisclosure",
     likelihood: 4,
     impact: 4,
-    kinds: BUCKET,
-    description: 'The bucket policy of {resource} grants read access to Principal "*" without a condition.',
+    kinds: policyKinds("aws.s3.bucket"),
+    description:
+      'The bucket policy of {resource} grants read access to Principal "*" (or with NotPrincipal) with no condition narrowing who (a source VPC endpoint, account or organization).',
     remediation:
       "Grant read access to specific principals, or restrict the statement with conditions (aws:SourceVpce, aws:PrincipalOrgID, aws:SourceArn of a CloudFront distribution).",
     fix: {
@@ -96,12 +129,7 @@ export const S3_RULES = [
     cwe: ["CWE-732", "CWE-284"],
     capec: ["CAPEC-122"],
     attack: ["T1530"],
-    test: (node, ctx) => {
-      const found = publicStatements(node, READ);
-      return (
-        found.length > 0 && { paths: [at(node, "policy")], related: companions(ctx, node, "aws.s3.bucket-policy") }
-      );
-    },
+    test: (node, ctx) => publicGrantHits(ctx, node, false),
   }),
   awsRule({
     id: "TL-AWS-S3-004",
@@ -109,8 +137,9 @@ export const S3_RULES = [
     category: "Tampering",
     likelihood: 4,
     impact: 5,
-    kinds: BUCKET,
-    description: 'The bucket policy of {resource} lets Principal "*" put, delete or re-permission objects.',
+    kinds: policyKinds("aws.s3.bucket"),
+    description:
+      'The bucket policy of {resource} lets Principal "*" (or everyone but a NotPrincipal) put, delete or re-permission objects, with no condition narrowing who.',
     remediation: 'Remove write actions from statements whose principal is "*"; grant them to the roles that need them.',
     fix: {
       cloudformation:
@@ -121,12 +150,7 @@ export const S3_RULES = [
     cwe: ["CWE-732"],
     capec: ["CAPEC-122"],
     attack: ["T1565.001", "T1485"],
-    test: (node, ctx) => {
-      const found = publicStatements(node, WRITE);
-      return (
-        found.length > 0 && { paths: [at(node, "policy")], related: companions(ctx, node, "aws.s3.bucket-policy") }
-      );
-    },
+    test: (node, ctx) => publicGrantHits(ctx, node, true),
   }),
   awsRule({
     id: "TL-AWS-S3-005",
@@ -150,7 +174,7 @@ export const S3_RULES = [
     test: (node, ctx) => {
       // The threat is that the bucket could *become* public. One that already is (a public ACL, or a policy
       // granting "*" read or write) is reported by S3-001 to S3-004, whose fixes close it; this would repeat them.
-      if (publicAcl(node) || publicStatements(node, [...READ, ...WRITE]).length > 0) return null;
+      if (publicAcl(node) || publicGrants(node, [...READ, ...WRITE]).length > 0) return null;
       const pab = node.attrs.publicAccessBlock as PublicAccessBlock | undefined;
       if (!pab)
         return { paths: [at(node, "publicAccessBlock")], detail: `Bucket ${node.id} declares no public access block.` };

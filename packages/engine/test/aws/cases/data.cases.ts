@@ -274,7 +274,20 @@ export const DATA_CASES: RuleCase[] = [
   {
     rule: "TL-AWS-OS-002",
     cfn: { pos: [badSearchCfn], neg: [goodSearchCfn] },
-    tf: { pos: [badSearchTf], neg: [goodSearchTf] },
+    tf: {
+      pos: [
+        badSearchTf,
+        tf(
+          `resource "aws_opensearch_domain_policy" "p" {\n  domain_name     = "search-of-another-stack"\n  access_policies = jsonencode({ Statement = [${publicStatementTf}] })\n}`,
+        ),
+      ],
+      neg: [
+        goodSearchTf,
+        tf(
+          `resource "aws_opensearch_domain_policy" "p" {\n  domain_name     = "search-of-another-stack"\n  access_policies = jsonencode({ Statement = [{ Effect = "Allow", Principal = "*", Action = "es:ESHttp*", Resource = "*", Condition = { IpAddress = { "aws:SourceIp" = ["10.0.0.0/8"] } } }] })\n}`,
+        ),
+      ],
+    },
   },
   {
     rule: "TL-AWS-OS-003",
@@ -386,8 +399,17 @@ export const DATA_CASES: RuleCase[] = [
         tf(
           `resource "aws_sqs_queue" "q" {}\nresource "aws_sqs_queue_policy" "q" {\n  queue_url = aws_sqs_queue.q.id\n  policy    = jsonencode({ Statement = [${publicStatementTf}] })\n}`,
         ),
+        // A queue of another stack, named by its URL.
+        tf(
+          `resource "aws_sqs_queue_policy" "q" {\n  queue_url = "https://sqs.eu-west-1.amazonaws.com/111122223333/jobs"\n  policy    = jsonencode({ Statement = [${publicStatementTf}] })\n}`,
+        ),
       ],
-      neg: [res("aws_sqs_queue", 'name = "q"')],
+      neg: [
+        res("aws_sqs_queue", 'name = "q"'),
+        tf(
+          `resource "aws_sns_topic" "t" {}\nresource "aws_sqs_queue" "q" {}\nresource "aws_sqs_queue_policy" "q" {\n  queue_url = aws_sqs_queue.q.id\n  policy    = jsonencode({ Statement = [{ Effect = "Allow", Principal = "*", Action = "sqs:SendMessage", Resource = "*", Condition = { ArnEquals = { "aws:SourceArn" = aws_sns_topic.t.arn } } }] })\n}`,
+        ),
+      ],
     },
   },
   {
@@ -432,7 +454,13 @@ export const DATA_CASES: RuleCase[] = [
     },
     tf: {
       pos: [res("aws_sns_topic", `policy = jsonencode({ Statement = [${publicStatementTf}] })`)],
-      neg: [res("aws_sns_topic", 'name = "t"')],
+      neg: [
+        res("aws_sns_topic", 'name = "t"'),
+        res(
+          "aws_sns_topic",
+          'policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = { AWS = "*" }, Action = "sns:Publish", Resource = "*", Condition = { StringEquals = { "aws:SourceAccount" = "111122223333" } } }] })',
+        ),
+      ],
     },
   },
   {
@@ -511,7 +539,12 @@ export const DATA_CASES: RuleCase[] = [
       neg: [one("AWS::SecretsManager::Secret", "KmsKeyId: alias/secrets")],
     },
     tf: {
-      pos: [res("aws_secretsmanager_secret", `policy = jsonencode({ Statement = [${publicStatementTf}] })`)],
+      pos: [
+        res("aws_secretsmanager_secret", `policy = jsonencode({ Statement = [${publicStatementTf}] })`),
+        tf(
+          `resource "aws_secretsmanager_secret_policy" "p" {\n  secret_arn = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:db-AbCdEf"\n  policy     = jsonencode({ Statement = [${publicStatementTf}] })\n}`,
+        ),
+      ],
       neg: [res("aws_secretsmanager_secret", 'name = "s"')],
     },
   },
@@ -547,6 +580,9 @@ export const DATA_CASES: RuleCase[] = [
       pos: [
         tf(
           `resource "aws_ecr_repository" "app" {}\nresource "aws_ecr_repository_policy" "app" {\n  repository = aws_ecr_repository.app.name\n  policy     = jsonencode({ Statement = [${publicStatementTf}] })\n}`,
+        ),
+        tf(
+          `resource "aws_ecr_repository_policy" "app" {\n  repository = "app-of-another-stack"\n  policy     = jsonencode({ Statement = [${publicStatementTf}] })\n}`,
         ),
       ],
       neg: [res("aws_ecr_repository", 'name = "app"')],

@@ -152,7 +152,11 @@ export const IDENTITY_CASES: RuleCase[] = [
   {
     rule: "TL-AWS-IAM-002",
     cfn: { pos: [policyCfn("- Effect: Allow\n  Action: 's3:*'\n  Resource: arn:aws:s3:::data/*")], neg: [scopedCfn] },
-    tf: { pos: [policyTf('{ Effect = "Allow", Action = ["iam:*"], Resource = "*" }')], neg: [scopedTf] },
+    tf: {
+      pos: [policyTf('{ Effect = "Allow", Action = ["dynamodb:*"], Resource = "*" }')],
+      // iam:* on every resource is privilege escalation (TL-AWS-IAM-009), one threat.
+      neg: [scopedTf, policyTf('{ Effect = "Allow", Action = ["iam:*"], Resource = "*" }')],
+    },
   },
   {
     rule: "TL-AWS-IAM-003",
@@ -261,8 +265,9 @@ export const IDENTITY_CASES: RuleCase[] = [
       neg: [policyCfn("- Effect: Allow\n  Action: iam:PassRole\n  Resource: arn:aws:iam::111122223333:role/task")],
     },
     tf: {
-      pos: [policyTf('{ Effect = "Allow", Action = ["iam:PassRole", "ecs:RunTask"], Resource = "*" }')],
-      neg: [scopedTf],
+      pos: [policyTf('{ Effect = "Allow", Action = ["iam:PassRole", "ecs:DescribeTasks"], Resource = "*" }')],
+      // With ecs:RunTask it is an escalation path, reported once by TL-AWS-IAM-009.
+      neg: [scopedTf, policyTf('{ Effect = "Allow", Action = ["iam:PassRole", "ecs:RunTask"], Resource = "*" }')],
     },
   },
   {
@@ -271,7 +276,22 @@ export const IDENTITY_CASES: RuleCase[] = [
       pos: [policyCfn("- Effect: Allow\n  Action: [iam:CreatePolicyVersion, iam:AttachRolePolicy]\n  Resource: '*'")],
       neg: [scopedCfn],
     },
-    tf: { pos: [policyTf('{ Effect = "Allow", Action = ["iam:Put*"], Resource = "*" }')], neg: [scopedTf] },
+    tf: {
+      pos: [
+        policyTf('{ Effect = "Allow", Action = ["iam:Put*"], Resource = "*" }'),
+        policyTf('{ Effect = "Allow", Action = ["iam:*"], Resource = "*" }'),
+        // PassRole on any role, and a way to run code with it (in another statement).
+        policyTf(
+          '{ Effect = "Allow", Action = "iam:PassRole", Resource = "arn:aws:iam::111122223333:role/*" }, { Effect = "Allow", Action = ["lambda:CreateFunction", "lambda:InvokeFunction"], Resource = "*" }',
+        ),
+      ],
+      neg: [
+        scopedTf,
+        policyTf(
+          '{ Effect = "Allow", Action = "iam:PassRole", Resource = "arn:aws:iam::111122223333:role/app-task" }, { Effect = "Allow", Action = ["lambda:CreateFunction"], Resource = "*" }',
+        ),
+      ],
+    },
   },
   {
     rule: "TL-AWS-IAM-010",
@@ -404,11 +424,76 @@ export const IDENTITY_CASES: RuleCase[] = [
         tf(
           `resource "aws_kms_key" "k" {\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = { AWS = "*" }, Action = "kms:*", Resource = "*" }] })\n}`,
         ),
+        tf(
+          `resource "aws_kms_key" "k" {\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = { AWS = "*" }, Action = "kms:Decrypt", Resource = "*", Condition = { StringNotEquals = { "kms:CallerAccount" = "111122223333" } } }] })\n}`,
+        ),
+        tf(
+          `resource "aws_kms_key" "k" {\n  policy = jsonencode({ Statement = [{ Effect = "Allow", NotPrincipal = { AWS = "arn:aws:iam::111122223333:role/x" }, Action = "kms:Decrypt", Resource = "*" }] })\n}`,
+        ),
       ],
       neg: [
         tf(
           `resource "aws_kms_key" "k" {\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = { AWS = "*" }, Action = "kms:Decrypt", Resource = "*", Condition = { StringEquals = { "kms:CallerAccount" = "111122223333" } } }] })\n}`,
         ),
+      ],
+    },
+  },
+  {
+    rule: "TL-AWS-RP-001",
+    cfn: {
+      pos: [
+        cfn(`
+          Queue:
+            Type: AWS::SQS::Queue
+          QueuePolicy:
+            Type: AWS::SQS::QueuePolicy
+            Properties:
+              Queues: [!Ref Queue]
+              PolicyDocument:
+                Statement:
+                  - Effect: Allow
+                    Principal: { AWS: "arn:aws:iam::999988887777:root" }
+                    Action: "sqs:*"
+                    Resource: !GetAtt Queue.Arn
+        `),
+        keyCfn(
+          "KeyPolicy:\n  Statement:\n    - Effect: Allow\n      Principal: { AWS: 'arn:aws:iam::999988887777:role/ops' }\n      Action: kms:*\n      Resource: '*'",
+        ),
+      ],
+      neg: [
+        keyCfn(rootKeyPolicy),
+        cfn(`
+          Queue:
+            Type: AWS::SQS::Queue
+          QueuePolicy:
+            Type: AWS::SQS::QueuePolicy
+            Properties:
+              Queues: [!Ref Queue]
+              PolicyDocument:
+                Statement:
+                  - Effect: Allow
+                    Principal: { AWS: "arn:aws:iam::999988887777:root" }
+                    Action: sqs:SendMessage
+                    Resource: !GetAtt Queue.Arn
+        `),
+      ],
+    },
+    tf: {
+      pos: [
+        tf(`
+          resource "aws_s3_bucket_policy" "shared" {
+            bucket = "shared-elsewhere"
+            policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = { AWS = "999988887777" }, NotAction = "s3:DeleteBucket", Resource = "*" }] })
+          }
+        `),
+      ],
+      neg: [
+        tf(`
+          resource "aws_s3_bucket_policy" "shared" {
+            bucket = "shared-elsewhere"
+            policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = { AWS = "999988887777" }, Action = "s3:*", Resource = "*", Condition = { StringEquals = { "aws:PrincipalArn" = "arn:aws:iam::999988887777:role/reader" } } }] })
+          }
+        `),
       ],
     },
   },

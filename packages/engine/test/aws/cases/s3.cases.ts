@@ -124,6 +124,34 @@ const publicPolicyTf = (action: string) =>
   }
 `);
 
+/** A bucket whose policy has the given statements (YAML list items, indented under Statement). */
+const bucketPolicyCfn = (statements: string, bucketProps = "") =>
+  cfn(`
+  Data:
+    Type: AWS::S3::Bucket
+${
+  bucketProps
+    ? `    Properties:\n${bucketProps
+        .split("\n")
+        .map((l) => `      ${l}`)
+        .join("\n")}\n`
+    : ""
+}  Policy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref Data
+      PolicyDocument:
+        Statement:
+${statements
+  .split("\n")
+  .map((l) => `          ${l}`)
+  .join("\n")}
+`);
+
+const getAnyone = '- Effect: Allow\n  Principal: "*"\n  Action: s3:GetObject\n  Resource: !Sub "${Data.Arn}/*"';
+const fencedByVpce =
+  '- Effect: Deny\n  Principal: "*"\n  Action: "s3:*"\n  Resource: !Sub "${Data.Arn}/*"\n  Condition:\n    StringNotEquals:\n      aws:SourceVpce: vpce-0123456789abcdef0';
+
 export const S3_CASES: RuleCase[] = [
   {
     rule: "TL-AWS-S3-001",
@@ -158,14 +186,88 @@ export const S3_CASES: RuleCase[] = [
   },
   {
     rule: "TL-AWS-S3-003",
-    cfn: { pos: [publicPolicyCfn("s3:GetObject")], neg: [secureBucketCfn, publicPolicyCfn("s3:PutObject")] },
-    tf: { pos: [publicPolicyTf("s3:GetObject")], neg: [secureBucketTf, publicPolicyTf("s3:PutObject")] },
+    cfn: {
+      pos: [
+        publicPolicyCfn("s3:GetObject"),
+        // A condition whose value matches any source does not narrow who.
+        bucketPolicyCfn(`${getAnyone}\n  Condition:\n    ArnLike:\n      aws:SourceArn: "arn:aws:s3:::*"`),
+        // Negated operators and aws:SecureTransport do not narrow who either.
+        bucketPolicyCfn(`${getAnyone}\n  Condition:\n    StringNotEquals:\n      aws:SourceAccount: "111122223333"`),
+        bucketPolicyCfn(`${getAnyone}\n  Condition:\n    Bool:\n      aws:SecureTransport: true`),
+        bucketPolicyCfn(
+          '- Effect: Allow\n  NotPrincipal: { AWS: "arn:aws:iam::111122223333:role/admin" }\n  Action: s3:GetObject\n  Resource: !Sub "${Data.Arn}/*"',
+        ),
+      ],
+      neg: [
+        secureBucketCfn,
+        publicPolicyCfn("s3:PutObject"),
+        bucketPolicyCfn(`${getAnyone}\n  Condition:\n    StringEquals:\n      aws:SourceVpce: vpce-0123456789abcdef0`),
+        bucketPolicyCfn(`${getAnyone}\n  Condition:\n    StringEquals:\n      aws:PrincipalOrgID: o-a1b2c3d4e5`),
+        bucketPolicyCfn(`${getAnyone}\n${fencedByVpce}`),
+        bucketPolicyCfn(getAnyone, "PublicAccessBlockConfiguration:\n  RestrictPublicBuckets: true"),
+      ],
+    },
+    tf: {
+      pos: [
+        publicPolicyTf("s3:GetObject"),
+        // A count-indexed policy document, attached to a bucket named by a literal.
+        tf(`
+          resource "aws_s3_bucket" "data" {
+            bucket = "acme-data"
+          }
+          data "aws_iam_policy_document" "public" {
+            count = 1
+            statement {
+              actions   = ["s3:GetObject"]
+              resources = ["arn:aws:s3:::acme-data/*"]
+              principals {
+                type        = "AWS"
+                identifiers = ["*"]
+              }
+            }
+          }
+          resource "aws_s3_bucket_policy" "data" {
+            bucket = "acme-data"
+            policy = data.aws_iam_policy_document.public[0].json
+          }
+        `),
+        // A bucket declared elsewhere: the policy resource is the finding.
+        tf(`
+          resource "aws_s3_bucket_policy" "site" {
+            bucket = "bucket-of-another-stack"
+            policy = <<-EOT
+              {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket-of-another-stack/*"}]}
+            EOT
+          }
+        `),
+      ],
+      neg: [
+        secureBucketTf,
+        publicPolicyTf("s3:PutObject"),
+        tf(`
+          resource "aws_s3_bucket_policy" "site" {
+            bucket = "bucket-of-another-stack"
+            policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = "*", Action = "s3:GetObject", Resource = "*", Condition = { StringEquals = { "aws:SourceVpce" = "vpce-0123456789abcdef0" } } }] })
+          }
+        `),
+      ],
+    },
   },
   {
     rule: "TL-AWS-S3-004",
     cfn: {
-      pos: [publicPolicyCfn("s3:PutObject"), publicPolicyCfn('"s3:*"')],
-      neg: [publicPolicyCfn("s3:GetObject"), secureBucketCfn],
+      pos: [
+        publicPolicyCfn("s3:PutObject"),
+        publicPolicyCfn('"s3:*"'),
+        bucketPolicyCfn('- Effect: Allow\n  Principal: { AWS: "*" }\n  NotAction: s3:DeleteBucket\n  Resource: "*"'),
+      ],
+      neg: [
+        publicPolicyCfn("s3:GetObject"),
+        secureBucketCfn,
+        bucketPolicyCfn(
+          '- Effect: Allow\n  Principal: "*"\n  Action: s3:PutObject\n  Resource: !Sub "${Data.Arn}/*"\n  Condition:\n    ArnEquals:\n      aws:SourceArn: !GetAtt Trail.Arn',
+        ),
+      ],
     },
     tf: { pos: [publicPolicyTf("s3:*")], neg: [publicPolicyTf("s3:GetObject")] },
   },
