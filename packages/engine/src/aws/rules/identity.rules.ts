@@ -38,10 +38,30 @@ function documents(node: GraphNode): Array<{ document: unknown; path: string }> 
 }
 
 /** Hits for the statements of a node's documents that match `pick`. */
-function statementHits(node: GraphNode, pick: (s: Statement) => string | false): Hit[] {
+/**
+ * The one policy weakness a statement is reported as, the most severe that applies: a statement granting
+ * `iam:*` is privilege escalation, not also "a service wildcard" and "writes on every resource".
+ */
+function topWeakness(s: Statement, all: readonly Statement[]): string | undefined {
+  if (!isAllow(s)) return undefined;
+  if (isFullAdmin(s)) return "TL-AWS-IAM-001";
+  if (escalationActions(s).some((a) => a !== "sts:AssumeRole") || (passesAnyRole(s) && passRoleEscalation(all)))
+    return "TL-AWS-IAM-009";
+  if (allows(s, "iam:PassRole") && s.resources.includes("*")) return "TL-AWS-IAM-008";
+  if (s.notActions.length > 0) return "TL-AWS-IAM-010";
+  if (s.notResources.length > 0) return "TL-AWS-IAM-011";
+  if (wildcardActions(s).some((a) => a !== "*")) return "TL-AWS-IAM-002";
+  if (writeOnAnyResource(s).some((a) => !/:\*$/.test(a))) return "TL-AWS-IAM-003";
+  return undefined;
+}
+
+/** Hits for the statements of a node's documents that `rule` is the top weakness of and `pick` describes. */
+function statementHits(node: GraphNode, rule: string, pick: (s: Statement) => string | false): Hit[] {
   const hits: Hit[] = [];
+  const all = documents(node).flatMap((d) => statements(d.document));
   for (const { document, path } of documents(node)) {
     for (const s of statements(document)) {
+      if (topWeakness(s, all) !== rule) continue;
       const why = pick(s);
       if (!why) continue;
       const where = node.format === "cloudformation" && path ? `${path}.Statement.${s.index}` : path;
@@ -92,7 +112,11 @@ export const IDENTITY_RULES = [
     capec: ["CAPEC-122"],
     attack: ["T1078.004", "T1098"],
     test: (node) =>
-      statementHits(node, (s) => isFullAdmin(s) && `A statement of ${node.id} allows every action on every resource.`),
+      statementHits(
+        node,
+        "TL-AWS-IAM-001",
+        (s) => isFullAdmin(s) && `A statement of ${node.id} allows every action on every resource.`,
+      ),
   }),
   awsRule({
     id: "TL-AWS-IAM-002",
@@ -111,7 +135,7 @@ export const IDENTITY_RULES = [
     cwe: ["CWE-269"],
     attack: ["T1078.004"],
     test: (node) =>
-      statementHits(node, (s) => {
+      statementHits(node, "TL-AWS-IAM-002", (s) => {
         // iam:* on every resource is privilege escalation, reported as such by TL-AWS-IAM-009.
         const wild = wildcardActions(s).filter((a) => a !== "*" && !(a.toLowerCase() === "iam:*" && anyResource(s)));
         return !isFullAdmin(s) && wild.length > 0 && `A statement of ${node.id} allows ${wild.join(", ")}.`;
@@ -134,7 +158,7 @@ export const IDENTITY_RULES = [
     cwe: ["CWE-269", "CWE-732"],
     attack: ["T1078.004"],
     test: (node) =>
-      statementHits(node, (s) => {
+      statementHits(node, "TL-AWS-IAM-003", (s) => {
         const writes = writeOnAnyResource(s).filter((a) => !/:\*$/.test(a));
         return (
           writes.length > 0 &&
@@ -265,10 +289,9 @@ export const IDENTITY_RULES = [
     attack: ["T1098"],
     test: (node) => {
       // With a way to launch something under the passed role, it is an escalation path: TL-AWS-IAM-009.
-      const all = documents(node).flatMap((d) => statements(d.document));
-      if (passRoleEscalation(all)) return null;
       return statementHits(
         node,
+        "TL-AWS-IAM-008",
         (s) =>
           !isFullAdmin(s) &&
           allows(s, "iam:PassRole") &&
@@ -300,7 +323,7 @@ export const IDENTITY_RULES = [
     test: (node) => {
       const all = documents(node).flatMap((d) => statements(d.document));
       const viaPassRole = passRoleEscalation(all);
-      const hits = statementHits(node, (s) => {
+      const hits = statementHits(node, "TL-AWS-IAM-009", (s) => {
         if (isFullAdmin(s)) return false;
         const found = escalationActions(s).filter((a) => a !== "sts:AssumeRole");
         if (viaPassRole && passesAnyRole(s) && !isFullAdmin(s)) {
@@ -332,6 +355,7 @@ export const IDENTITY_RULES = [
     test: (node) =>
       statementHits(
         node,
+        "TL-AWS-IAM-010",
         (s) =>
           isAllow(s) &&
           s.notActions.length > 0 &&
@@ -356,6 +380,7 @@ export const IDENTITY_RULES = [
     test: (node) =>
       statementHits(
         node,
+        "TL-AWS-IAM-011",
         (s) =>
           isAllow(s) &&
           s.notResources.length > 0 &&
