@@ -91,7 +91,7 @@ export const WEAKNESSES: Record<string, Weakness> = {
   "default-sg-open": {
     title: "The VPC's default security group allows traffic",
     stride: "I",
-    rules: ["TL-AWS-VPC-002"],
+    rules: ["TL-AWS-VPC-002", "TL-AWS-SG-004", SG_V6],
   },
   "nacl-open": {
     title: "Network ACL entry allows admin ports or all traffic from the internet",
