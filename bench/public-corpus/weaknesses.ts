@@ -163,7 +163,8 @@ export const WEAKNESSES: Record<string, Weakness> = {
   "iam-service-wildcard": {
     title: "Policy grants every action of a service (s3:*, iam:*...)",
     stride: "E",
-    rules: ["TL-AWS-IAM-002", "TL-AWS-IAM-001"],
+    // The engine reports one weakness per statement, the most severe: iam:* comes back as escalation (IAM-009).
+    rules: ["TL-AWS-IAM-002", "TL-AWS-IAM-001", "TL-AWS-IAM-009"],
   },
   "iam-broad-managed-policy": {
     title: "Broad AWS managed policy (PowerUser, IAMFullAccess, *FullAccess) attached",
@@ -185,7 +186,8 @@ export const WEAKNESSES: Record<string, Weakness> = {
     stride: "E",
     rules: ["TL-AWS-IAM-003"],
   },
-  "iam-notaction": { title: "Allow with NotAction", stride: "E", rules: ["TL-AWS-IAM-010"] },
+  // A NotAction grant that leaves iam:Put*/PassRole in comes back as the statement's escalation (IAM-009).
+  "iam-notaction": { title: "Allow with NotAction", stride: "E", rules: ["TL-AWS-IAM-010", "TL-AWS-IAM-009"] },
   "iam-notresource": { title: "Allow with NotResource", stride: "E", rules: ["TL-AWS-IAM-011"] },
   "iam-trust-any": {
     title: "Role trust policy lets any principal assume the role",
