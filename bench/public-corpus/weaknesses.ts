@@ -274,6 +274,11 @@ export const WEAKNESSES: Record<string, Weakness> = {
     stride: "I",
     rules: [],
   },
+  "sagemaker-direct-internet": {
+    title: "SageMaker notebook with direct internet access (outside the VPC's controls)",
+    stride: "I",
+    rules: [],
+  },
   "snapshot-public-or-unencrypted": {
     title: "Database or EBS snapshot public or unencrypted",
     stride: "I",
