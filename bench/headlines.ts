@@ -52,6 +52,17 @@ function dated(text: string): string {
   return iso ? `${iso[1]}${iso[2] ? ` ${iso[2]}` : ""}` : "";
 }
 
+/** The part of bench/results/public-quality.json a headline reads. */
+interface PublicQualityRun {
+  overall: {
+    items: number;
+    strictRecall: number | null;
+    precision: number | null;
+    unexpectedPer100: number | null;
+  };
+  twins: { total: number; discriminated: number };
+}
+
 interface ApiLoadJson {
   connections: number;
   rows: Array<{ name: string; p95: number; loadedP95?: number; rps: number }>;
@@ -85,6 +96,23 @@ export function headlines(read: Read): Headline[] {
       {
         what: "Engine throughput",
         result: `${grab(t, "engine-quality.md", /\*\*([\d,.]+ files\/s)\*\*/)} (${grab(t, "engine-quality.md", /Throughput\n\n(\d+ files)/)})`,
+        goal: "",
+      },
+    ];
+  });
+  from("public-quality.json", (t) => {
+    const runs = JSON.parse(t) as Record<string, PublicQualityRun | undefined>;
+    const pct = (x: number | null) => (x === null ? "n/a" : `${(x * 100).toFixed(1)}%`);
+    const figures = (r: PublicQualityRun) =>
+      `strict recall ${pct(r.overall.strictRecall)}, precision ${pct(r.overall.precision)}, ` +
+      `${r.overall.unexpectedPer100?.toFixed(1) ?? "n/a"} unexpected / 100 resources, ` +
+      `twins ${r.twins.discriminated}/${r.twins.total}`;
+    const after = runs.after;
+    if (!after) throw new Error("bench/results/public-quality.json: no 'after' run; update bench/headlines.ts");
+    return [
+      {
+        what: `Engine on the public labelled corpus (${after.overall.items} items)`,
+        result: `${figures(after)}${runs.before ? ` (before: ${figures(runs.before)})` : ""}`,
         goal: "",
       },
     ];

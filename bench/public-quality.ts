@@ -29,6 +29,7 @@ import {
   twinResult,
 } from "./public-corpus/score.ts";
 import { checkCorpus, loadItems, loadSources } from "./public-corpus/corpus.ts";
+import { headlineBlock, resultsReader, withHeadlines } from "./headlines.ts";
 import { WEAKNESSES } from "./public-corpus/weaknesses.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -271,6 +272,13 @@ async function main(): Promise<void> {
   writeFileSync(resultJson, `${JSON.stringify(all, null, 2)}\n`);
   const md = render(all, items);
   writeFileSync(resultMd, md);
+  // BENCHMARKS.md's generated headline table reads public-quality.json: keep it current with the result.
+  const benchmarks = join(root, "BENCHMARKS.md");
+  if (existsSync(benchmarks)) {
+    const current = readFileSync(benchmarks, "utf8");
+    const next = await withHeadlines(current, headlineBlock(resultsReader()));
+    if (next !== current) writeFileSync(benchmarks, next);
+  }
   if (!args.json) process.stdout.write(summaryLines(all).join("\n") + "\n");
 }
 
