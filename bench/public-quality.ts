@@ -312,7 +312,10 @@ function summaryLines(all: Record<string, Run>): string[] {
 
 function renderRun(run: Run, items: Map<string, Item>): string[] {
   const lines: string[] = [];
-  lines.push(`## Details of the "${run.label}" run (engine ${run.engineVersion}, ${run.engineDir})`, "");
+  lines.push(
+    `## Details of the "${run.label}" run (engine ${run.engineVersion}, ${run.engineDir === "." ? "this checkout" : run.engineDir})`,
+    "",
+  );
   lines.push(...FIGURES_HEAD, figuresRow("all", run.overall, run.twins));
   for (const [format, t] of Object.entries(run.perFormat))
     lines.push(figuresRow(format, t, run.twins.perFormat[format]));
