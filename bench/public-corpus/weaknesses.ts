@@ -274,6 +274,11 @@ export const WEAKNESSES: Record<string, Weakness> = {
     stride: "I",
     rules: [],
   },
+  "emr-unencrypted": {
+    title: "EMR cluster without a security configuration (no at-rest or in-transit encryption)",
+    stride: "I",
+    rules: [],
+  },
   "sagemaker-direct-internet": {
     title: "SageMaker notebook with direct internet access (outside the VPC's controls)",
     stride: "I",
