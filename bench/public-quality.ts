@@ -310,7 +310,7 @@ function summaryLines(all: Record<string, Run>): string[] {
   return lines;
 }
 
-function renderRun(run: Run, items: Map<string, Item>): string[] {
+function renderRun(run: Run, items: Map<string, Item>, before?: Run): string[] {
   const lines: string[] = [];
   lines.push(
     `## Details of the "${run.label}" run (engine ${run.engineVersion}, ${run.engineDir === "." ? "this checkout" : run.engineDir})`,
@@ -334,13 +334,14 @@ function renderRun(run: Run, items: Map<string, Item>): string[] {
   lines.push(
     "### Per weakness",
     "",
-    "| weakness | STRIDE | builtin rules | expectations | strict | lenient |",
-    "|---|---|---|---|---|---|",
+    `| weakness | STRIDE | builtin rules | expectations | strict | lenient |${before ? " strict before |" : ""}`,
+    `|---|---|---|---|---|---|${before ? "---|" : ""}`,
   );
   for (const [id, w] of Object.entries(run.perWeakness)) {
     const def = WEAKNESSES[id];
+    const then = before?.perWeakness[id];
     lines.push(
-      `| ${id} | ${def?.stride ?? "?"} | ${def && def.rules.length > 0 ? def.rules.length : "none"} | ${w.expectations} | ${w.strict} | ${w.lenient} |`,
+      `| ${id} | ${def?.stride ?? "?"} | ${def && def.rules.length > 0 ? def.rules.length : "none"} | ${w.expectations} | ${w.strict} | ${w.lenient} |${before ? ` ${then ? then.strict : "–"} |` : ""}`,
     );
   }
   lines.push("", "### Good/bad twins not told apart", "");
@@ -422,7 +423,7 @@ function render(all: Record<string, Run>, items: Map<string, Item>): string {
     "",
     ...summaryLines(all),
     "",
-    ...(latest ? renderRun(latest, items) : []),
+    ...(latest ? renderRun(latest, items, latest === all.after ? all.before : undefined) : []),
   ];
   return `${lines.join("\n")}\n`;
 }
