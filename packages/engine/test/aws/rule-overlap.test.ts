@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cfn, run, tf } from "./harness.ts";
 
@@ -238,8 +240,6 @@ const DISTINCT: Record<string, string> = {
 
 describe("no unmerged overlap on our fixtures", () => {
   it("no two threats on one resource share a STRIDE category and an evidence path, outside the listed distinct pairs", async () => {
-    const { readdirSync, readFileSync, statSync } = await import("node:fs");
-    const { join } = await import("node:path");
     const root = new URL("../../../../", import.meta.url).pathname;
     const walk = (dir: string): string[] =>
       readdirSync(dir).flatMap((n) => {
