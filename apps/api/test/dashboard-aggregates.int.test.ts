@@ -223,6 +223,7 @@ describe("dashboard aggregates agree with a recomputation from the threats", () 
       format: "cloudformation",
       resourceCount: threats.length,
       threats,
+      omitted: null,
       provider: "rules",
       model: null,
       promptHash: null,

@@ -85,6 +85,7 @@ describe("the dashboard cache", () => {
       format: "cloudformation",
       resourceCount: threats,
       threats: status === "failed" ? [] : Array.from({ length: threats }, (_, i) => threat(i)),
+      omitted: null,
       provider: "rules",
       model: null,
       promptHash: null,

@@ -4,7 +4,7 @@ import { pino, type Logger } from "pino";
 import type { Role } from "@threatline/domain";
 import { createQueue, EventHub, producerConnection, QUEUE_NAMES, workerConnection } from "@threatline/queue";
 import { startWorker, type RunningWorker } from "../../worker/src/runtime.ts";
-import type { LlmStage } from "../../worker/src/deps.ts";
+import type { AnalysisBounds, LlmStage } from "../../worker/src/deps.ts";
 import { createApp } from "../src/app.ts";
 import type { ApiDeps } from "../src/deps.ts";
 import { bootstrapAccounts } from "../src/auth/bootstrap-accounts.ts";
@@ -55,7 +55,11 @@ export interface Harness {
   database: TestDatabase;
   prefix: string;
   /** Starts an in-process worker on the same database and queue. */
-  startWorker(options?: { llm?: LlmStage | null; concurrency?: number }): RunningWorker;
+  startWorker(options?: {
+    llm?: LlmStage | null;
+    concurrency?: number;
+    bounds?: Partial<AnalysisBounds>;
+  }): RunningWorker;
   close(): Promise<void>;
 }
 
@@ -157,10 +161,10 @@ export async function createHarness(
     deps,
     database,
     prefix,
-    startWorker({ llm = null, concurrency = 4 } = {}) {
+    startWorker({ llm = null, concurrency = 4, bounds } = {}) {
       const workerRedis = workerConnection(redisUrl());
       const running = startWorker(
-        { db: database.db, redis: workerRedis, queue, prefix, llm, logger },
+        { db: database.db, redis: workerRedis, queue, prefix, llm, logger, bounds },
         workerConnection(redisUrl()),
         { concurrency, reconcileIntervalMs: 60_000 },
       );

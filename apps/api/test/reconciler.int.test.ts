@@ -135,6 +135,7 @@ describe("reconciler against finished, poison and paid-for analyses (no worker r
       format: "cloudformation",
       resourceCount: 1,
       threats: [],
+      omitted: null,
       provider: "bedrock",
       model: "m",
       promptHash: "p",

@@ -1,10 +1,12 @@
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { ScanReportSchema, severityRank } from "@threatline/domain";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Ajv2020 } from "../../../packages/reports/test/ajv.ts";
 import { sarifErrors } from "../../../packages/reports/test/sarif-validator.ts";
 import { makeWorkspace, runCli } from "./helpers.ts";
+import { hugeTerraform } from "../../../scripts/faults/huge-templates.ts";
 
 const EXPECTED_FILES = [
   "api/openapi.yaml",
@@ -118,6 +120,36 @@ describe("threatline scan", { timeout: 60_000 }, () => {
     if (worst !== "critical") {
       const above = (["critical", "high", "medium", "low", "info"] as const)[severityRank(worst) - 1]!;
       expect((await runCli(["scan", ".", "--fail-on", above], { cwd })).code).toBe(0);
+    }
+  });
+
+  it("applies the same cap as the server: the highest-scoring --max-threats, the rest counted by rule and severity", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "threatline-cap-"));
+    try {
+      const file = hugeTerraform(400);
+      mkdirSync(path.join(dir, "huge"), { recursive: true });
+      writeFileSync(path.join(dir, file.path), file.content);
+      const all = ScanReportSchema.parse(
+        JSON.parse((await runCli(["scan", ".", "--format", "json"], { cwd: dir })).stdout),
+      );
+      expect(all.threats.length).toBeGreaterThan(1_000);
+      expect(all.omitted).toBeUndefined();
+
+      const run = await runCli(["scan", ".", "--format", "json", "--max-threats", "300"], { cwd: dir });
+      expect(run.code).toBe(0);
+      const capped = ScanReportSchema.parse(JSON.parse(run.stdout));
+      expect(capped.threats).toHaveLength(300);
+      expect(capped.threats.map((t) => t.fingerprint)).toEqual(all.threats.slice(0, 300).map((t) => t.fingerprint));
+      const omitted = capped.omitted!;
+      expect(omitted.count).toBe(all.threats.length - 300);
+      expect(Object.values(omitted.byRule).reduce((a, b) => a + b, 0)).toBe(omitted.count);
+      expect(Object.values(omitted.bySeverity).reduce((a, b) => a + b, 0)).toBe(omitted.count);
+
+      const text = await runCli(["scan", ".", "--max-threats", "300"], { cwd: dir });
+      expect(text.stdout).toContain(`${omitted.count} more threat(s) not listed (over --max-threats)`);
+      expect((await runCli(["scan", ".", "--max-threats", "0"], { cwd: dir })).code).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

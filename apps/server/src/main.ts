@@ -21,6 +21,11 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "shutting down: finishing running analyses");
+    const deadline = setTimeout(() => {
+      logger.warn("shutdown deadline reached with analyses still running; they resume at the next start");
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_SECONDS * 1_000);
+    deadline.unref();
     void running.close().finally(() => process.exit(0));
   });
 }

@@ -24,6 +24,14 @@ export const ServerConfigSchema = ApiConfigSchema.extend({
   RECONCILE_INTERVAL_SECONDS: WorkerConfigSchema.shape.RECONCILE_INTERVAL_SECONDS,
   RECONCILE_MAX_REQUEUES: WorkerConfigSchema.shape.RECONCILE_MAX_REQUEUES,
   ENGINE_TIMEOUT_SECONDS: WorkerConfigSchema.shape.ENGINE_TIMEOUT_SECONDS,
+  ANALYSIS_MAX_THREATS: WorkerConfigSchema.shape.ANALYSIS_MAX_THREATS,
+  ENGINE_MEMORY_MB: WorkerConfigSchema.shape.ENGINE_MEMORY_MB,
+  PERSIST_TIMEOUT_SECONDS: WorkerConfigSchema.shape.PERSIST_TIMEOUT_SECONDS,
+  /**
+   * Most seconds SIGINT/SIGTERM waits for running analyses before the process exits anyway; an unfinished
+   * analysis is taken up again at the next start (its job lock expires), so nothing is lost, only delayed.
+   */
+  SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(10),
   /** Apply pending database migrations at start. */
   MIGRATE_ON_START: z
     .enum(["true", "false"])
@@ -83,6 +91,9 @@ export async function startServer(
       RECONCILE_INTERVAL_SECONDS: config.RECONCILE_INTERVAL_SECONDS,
       RECONCILE_MAX_REQUEUES: config.RECONCILE_MAX_REQUEUES,
       ENGINE_TIMEOUT_SECONDS: config.ENGINE_TIMEOUT_SECONDS,
+      ANALYSIS_MAX_THREATS: config.ANALYSIS_MAX_THREATS,
+      ENGINE_MEMORY_MB: config.ENGINE_MEMORY_MB,
+      PERSIST_TIMEOUT_SECONDS: config.PERSIST_TIMEOUT_SECONDS,
       LOG_LEVEL: config.LOG_LEVEL,
     },
     logger.child({ component: "worker" }),

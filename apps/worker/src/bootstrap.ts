@@ -47,12 +47,21 @@ export function bootWorker(config: WorkerConfig, logger: Logger, options: BootOp
   for (const conn of [redis, queueConnection])
     conn.on("error", (err) => logger.debug({ err }, "redis connection error"));
   const queue = createQueue(QUEUE_NAMES.analysis, queueConnection, config.REDIS_PREFIX);
-  const deps: WorkerDeps = { db, redis, queue, prefix: config.REDIS_PREFIX, llm, logger };
+  const deps: WorkerDeps = {
+    db,
+    redis,
+    queue,
+    prefix: config.REDIS_PREFIX,
+    llm,
+    logger,
+    bounds: { maxThreats: config.ANALYSIS_MAX_THREATS, persistTimeoutMs: config.PERSIST_TIMEOUT_SECONDS * 1_000 },
+  };
   const running = startWorker(deps, workerConnection(config.REDIS_URL), {
     concurrency: config.WORKER_CONCURRENCY,
     reconcileIntervalMs: config.RECONCILE_INTERVAL_SECONDS * 1_000,
     maxRequeues: config.RECONCILE_MAX_REQUEUES,
     engineTimeoutMs: config.ENGINE_TIMEOUT_SECONDS * 1_000,
+    engineMemoryMb: config.ENGINE_MEMORY_MB,
     lockDurationMs: options.lockDurationMs,
   });
   logger.info({ concurrency: config.WORKER_CONCURRENCY, llm: llm ? "on" : "off" }, "worker started");

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_MAX_THREATS } from "@threatline/domain";
 
 /** Every setting of a worker process, read from the environment once at boot. */
 export const WorkerConfigSchema = z.object({
@@ -19,6 +20,18 @@ export const WorkerConfigSchema = z.object({
   RECONCILE_MAX_REQUEUES: z.coerce.number().int().min(0).default(3),
   /** Longest the rules engine may spend on one analysis before its thread is killed (template/timeout). */
   ENGINE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(60),
+  /**
+   * Most threats one analysis stores. Beyond it the highest-scoring are kept, the rest are counted by rule and
+   * severity on the analysis (`omittedSummary`), and it finishes `partial` with `analysis/truncated`.
+   */
+  ANALYSIS_MAX_THREATS: z.coerce.number().int().min(1).default(DEFAULT_MAX_THREATS),
+  /** Heap of one engine thread in MB; a template that needs more fails (`template/too-large`), the process lives on. */
+  ENGINE_MEMORY_MB: z.coerce.number().int().min(64).default(1_024),
+  /**
+   * Longest the transaction writing one analysis's result may last, enforced by PostgreSQL itself
+   * (statement and idle-in-transaction timeouts) so that a stuck worker cannot hold its locks.
+   */
+  PERSIST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(60),
   /** Log level. */
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });

@@ -1,8 +1,9 @@
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Db } from "@threatline/db";
-import type { AnalyzeResult, ResourceGraph, SourceFile } from "@threatline/engine";
-import type { ErrorCode, Threat } from "@threatline/domain";
+import type { ResourceGraph, SourceFile } from "@threatline/engine";
+import type { BoundedResult } from "./pipeline/engine-pool.ts";
+import { DEFAULT_MAX_THREATS, type ErrorCode, type Threat } from "@threatline/domain";
 import type { Logger } from "pino";
 
 /**
@@ -38,10 +39,26 @@ export interface LlmStage {
   }>;
 }
 
-/** Runs the rules engine on one analysis's files, bounded in time (see EnginePool). */
+/** Runs the rules engine on one analysis's files, bounded in time, heap and threats (see EnginePool). */
 export interface EngineRunner {
-  analyze(files: SourceFile[], focus: string[]): Promise<AnalyzeResult>;
+  analyze(files: SourceFile[], focus: string[], signal?: AbortSignal): Promise<BoundedResult>;
 }
+
+/** Bounds on one analysis's work, from the worker's settings (defaults: WorkerConfigSchema's). */
+export interface AnalysisBounds {
+  /** ANALYSIS_MAX_THREATS. */
+  maxThreats: number;
+  /** PERSIST_TIMEOUT_SECONDS, in ms. */
+  persistTimeoutMs: number;
+  /** How often a running analysis checks whether it was canceled. */
+  cancelPollMs: number;
+}
+
+export const DEFAULT_BOUNDS: AnalysisBounds = {
+  maxThreats: DEFAULT_MAX_THREATS,
+  persistTimeoutMs: 60_000,
+  cancelPollMs: 2_000,
+};
 
 export interface WorkerDeps {
   db: Db;
@@ -54,4 +71,6 @@ export interface WorkerDeps {
   /** The engine; `startWorker` provides a thread pool when none is given. */
   engine?: EngineRunner;
   logger: Logger;
+  /** Bounds on each analysis; `startWorker` fills in the defaults. */
+  bounds?: Partial<AnalysisBounds>;
 }

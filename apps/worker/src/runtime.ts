@@ -1,7 +1,7 @@
 import type { Worker } from "bullmq";
 import { createWorker, QUEUE_NAMES } from "@threatline/queue";
 import type { Redis } from "ioredis";
-import type { WorkerDeps } from "./deps.ts";
+import { DEFAULT_BOUNDS, type WorkerDeps } from "./deps.ts";
 import { dispatcher } from "./registry.ts";
 import { startReconciler } from "./reconciler.ts";
 import { instrumentWorker } from "./observability/metrics.ts";
@@ -23,14 +23,22 @@ export function startWorker(
     /** Re-enqueues of one lost analysis before the reconciler fails it (RECONCILE_MAX_REQUEUES). */
     maxRequeues?: number;
     engineTimeoutMs?: number;
+    /** Heap of one engine thread in MB (ENGINE_MEMORY_MB). */
+    engineMemoryMb?: number;
     /** How long a job's lock lives without renewal: a killed worker's jobs return to the queue after this (default 30 s). */
     lockDurationMs?: number;
   },
 ): RunningWorker {
+  const bounds = { ...DEFAULT_BOUNDS, ...baseDeps.bounds };
   const pool = baseDeps.engine
     ? undefined
-    : new EnginePool({ threads: options.concurrency, timeoutMs: options.engineTimeoutMs ?? 60_000 });
-  const deps: WorkerDeps = { ...baseDeps, engine: baseDeps.engine ?? pool };
+    : new EnginePool({
+        threads: options.concurrency,
+        timeoutMs: options.engineTimeoutMs ?? 60_000,
+        maxThreats: bounds.maxThreats,
+        memoryMb: options.engineMemoryMb ?? 1_024,
+      });
+  const deps: WorkerDeps = { ...baseDeps, bounds, engine: baseDeps.engine ?? pool };
   // The processor needs the worker (for rate limiting) and the worker needs the processor: late-bound.
   let worker: Worker | undefined = undefined;
   const getWorker = () => worker;

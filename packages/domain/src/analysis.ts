@@ -2,6 +2,7 @@ import { z } from "zod";
 import { SeveritySchema } from "./severity.ts";
 import { StrideCategorySchema } from "./stride.ts";
 import { ThreatSchema } from "./threat.ts";
+import { OmittedThreatsSchema } from "./bounds.ts";
 
 export const ANALYSIS_STATUSES = ["queued", "running", "succeeded", "partial", "failed", "canceled"] as const;
 export const AnalysisStatusSchema = z.enum(ANALYSIS_STATUSES);
@@ -59,6 +60,8 @@ export const ScanReportSchema = z.object({
   expiredSuppressions: z.array(SuppressionRecordSchema.extend({ fingerprints: z.array(z.string()) })).optional(),
   /** With `--baseline`: the report compared against, and how many threats it already held (left out). */
   baseline: z.object({ file: z.string(), known: z.number().int().nonnegative() }).optional(),
+  /** Threats found beyond `--max-threats` (the lowest-scoring) and left out of `threats`, counted. */
+  omitted: OmittedThreatsSchema.optional(),
   /** Counts and risk of the threats that are neither suppressed nor in the baseline. */
   summary: z.object({
     byCategory: z.record(StrideCategorySchema, z.number().int()),

@@ -3,6 +3,7 @@ import { AnalysisStatusSchema, TriageStatusSchema } from "./analysis.ts";
 import { SeveritySchema } from "./severity.ts";
 import { StrideCategorySchema } from "./stride.ts";
 import { ThreatSourceSchema } from "./threat.ts";
+import type { OmittedThreats } from "./bounds.ts";
 import { THREAT_SORTS } from "./views.ts";
 
 /** Request and response shapes of the HTTP API, shared by the API, the SPA and the CLI. */
@@ -16,16 +17,21 @@ export const CreateProjectSchema = z.object({
 });
 export type CreateProjectInput = z.infer<typeof CreateProjectSchema>;
 
-/** A relative path with forward slashes, no `..`, no absolute paths, no control characters. */
+/** A relative path with forward slashes, no `..`, no absolute paths, no control characters, valid Unicode. */
 export const TemplatePathSchema = z
   .string()
   .min(1)
   .max(512)
   .transform((p) => p.replace(/\\/g, "/").replace(/^\.\/+/, ""))
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
-  .refine((p) => !p.startsWith("/") && !p.split("/").includes("..") && !/[\u0000-\u001f]/.test(p), {
-    message: "must be a relative path without '..' or control characters",
-  });
+  .refine(
+    (p) =>
+      !p.startsWith("/") &&
+      !p.split("/").includes("..") &&
+      // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
+      !/[\u0000-\u001f]/.test(p) &&
+      !hasLoneSurrogate(p),
+    { message: "must be a relative path without '..', control characters or lone surrogates" },
+  );
 
 export const SubmissionFileSchema = z.object({
   path: TemplatePathSchema,
@@ -84,6 +90,10 @@ export interface AnalysisDto {
   costUsd: number;
   llmCacheHit: boolean;
   threatCount: number;
+  /** Threats found beyond the worker's cap and not stored (then status is partial, `analysis/truncated`). */
+  omittedThreatCount: number;
+  /** What those were, by severity and rule; null when nothing was left out. */
+  omittedSummary: OmittedThreats | null;
   riskScore: number;
   severityCounts: Record<string, number>;
   errorCode: string | null;
@@ -140,4 +150,32 @@ export interface ThreatSummaryDto {
   }>;
   /** Distinct resource ids, sorted; at most 1,000. */
   resources: string[];
+}
+
+/** A UTF-16 surrogate without its pair: it has no UTF-8 form, so PostgreSQL (and Prisma) cannot take it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Whether a string holds a lone surrogate (`"\ud800"` in JSON), which is not text. */
+export function hasLoneSurrogate(text: string): boolean {
+  return LONE_SURROGATE.test(text);
+}
+
+/** The path of the first string (value or key) in a parsed JSON value that holds a lone surrogate, or null. */
+export function findLoneSurrogate(value: unknown, path: Array<string | number> = []): Array<string | number> | null {
+  if (typeof value === "string") return hasLoneSurrogate(value) ? path : null;
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      const found = findLoneSurrogate(item, [...path, i]);
+      if (found) return found;
+    }
+    return null;
+  }
+  if (value !== null && typeof value === "object") {
+    for (const [key, item] of Object.entries(value)) {
+      if (hasLoneSurrogate(key)) return [...path, key];
+      const found = findLoneSurrogate(item, [...path, key]);
+      if (found) return found;
+    }
+  }
+  return null;
 }

@@ -11,3 +11,4 @@ export * from "./stride.ts";
 export * from "./threat.ts";
 export * from "./views.ts";
 export * from "./team-rules.ts";
+export * from "./bounds.ts";

@@ -4,6 +4,7 @@ import {
   type AnalysisDto,
   type AnalysisStatus,
   type BatchDto,
+  type OmittedThreats,
   type StatusCounts,
   type Threat,
   type ThreatQuery,
@@ -40,6 +41,8 @@ export function toAnalysisDto(a: AnalysisRow): AnalysisDto {
     costUsd: Number(a.costUsd),
     llmCacheHit: a.llmCacheHit,
     threatCount: a.threatCount,
+    omittedThreatCount: a.omittedThreatCount,
+    omittedSummary: (a.omittedSummary ?? null) as OmittedThreats | null,
     riskScore: a.riskScore,
     severityCounts: (a.severityCounts ?? {}) as Record<string, number>,
     errorCode: a.errorCode,
@@ -254,14 +257,17 @@ export async function retryAnalysis(
   return getAnalysis(db, actor, id);
 }
 
-/** Cancels what has not started yet; running analyses finish. */
+/**
+ * Cancels a batch: queued analyses are taken off the queue, and running ones are marked canceled so that their
+ * worker stops the engine and writes nothing (it checks every few seconds, and before writing).
+ */
 export async function cancelBatch(db: Db, queue: Queue, actor: Actor, id: string): Promise<BatchDto> {
   const batch = await db.batch.findUnique({ where: { id }, include: { project: true } });
   if (!batch) throw batchNotFound();
   requireRole(actor, batch.project.teamId, "editor", batchNotFound());
   const queued = await db.analysis.findMany({ where: { batchId: id, status: "queued" }, select: { id: true } });
   await db.analysis.updateMany({
-    where: { batchId: id, status: "queued" },
+    where: { batchId: id, status: { in: ["queued", "running"] } },
     data: { status: "canceled", finishedAt: new Date() },
   });
   await Promise.all(

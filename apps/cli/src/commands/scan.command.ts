@@ -1,6 +1,6 @@
 import path from "node:path";
 import { Option, type Command } from "commander";
-import type { ScanReport, Severity } from "@threatline/domain";
+import { DEFAULT_MAX_THREATS, type ScanReport, type Severity } from "@threatline/domain";
 import { EXPORT_FORMATS, renderReport, type ExportFormat } from "@threatline/reports";
 import cliProgress from "cli-progress";
 import { usageErrorsExit2 } from "../lib/commander.ts";
@@ -25,6 +25,14 @@ interface ScanOptions extends PolicyOptions {
   output?: string;
   failOn?: string;
   writeBaseline?: string;
+  maxThreats: number;
+}
+
+function parseMaxThreats(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`--max-threats takes a whole number above 0, not "${value}".`);
+  return n;
 }
 
 /** `threatline scan <paths…>`: the builtin engine over local files, no services and no network. */
@@ -56,6 +64,12 @@ export function registerScan(program: Command): void {
     )
     .option("--baseline <report.json>", "report and fail only on threats not in this earlier JSON report")
     .option("--write-baseline <file>", "write this scan's threats as a baseline JSON report to FILE")
+    .option(
+      "--max-threats <n>",
+      "report at most N threats, the highest-scoring; the rest are counted by rule and severity",
+      parseMaxThreats,
+      DEFAULT_MAX_THREATS,
+    )
     .addHelpText(
       "after",
       `\nSuppress a threat in the template, on the resource's line or the line above:\n` +
@@ -107,6 +121,7 @@ async function scan(paths: string[], options: ScanOptions): Promise<number> {
       bar?.update(done);
     },
     setup.rules,
+    options.maxThreats,
   );
   bar?.stop();
   const { report, problems } = applyPolicy(raw, files, setup.policy);

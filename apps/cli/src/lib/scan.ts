@@ -1,6 +1,10 @@
 import {
+  capThreats,
   countByCategory,
   countBySeverity,
+  DEFAULT_MAX_THREATS,
+  emptySeverityCounts,
+  type OmittedThreats,
   riskScore,
   ScanReportSchema,
   type ScanReport,
@@ -25,16 +29,26 @@ import { analysisUnits } from "./files.ts";
 /**
  * Analyses files with the engine, one unit at a time (a Terraform folder, or one other file), and joins
  * the results into the public ScanReport. `rules` replaces the builtin rule set (skip/only, team rules).
+ * At most `maxThreats` threats are reported, the highest-scoring (as the server keeps them); the rest are
+ * counted in `omitted`. Each unit is capped as it finishes, so memory stays bounded however many threats a
+ * file yields.
  */
 export async function scanFiles(
   files: readonly SourceFile[],
   toolVersion: string,
   onUnitDone: (done: number, total: number) => void = () => {},
   rules?: readonly Rule[],
+  maxThreats: number = DEFAULT_MAX_THREATS,
 ): Promise<ScanReport> {
   const units = analysisUnits(files);
   const reports = new Map<string, ScanReport["files"][number]>();
-  const threats = new Map<string, Threat>();
+  let threats = new Map<string, Threat>();
+  const omitted: OmittedThreats = { count: 0, bySeverity: emptySeverityCounts(), byRule: {} };
+  const keep = (list: readonly Threat[]): Threat[] => {
+    const { kept, omitted: left } = capThreats(list, maxThreats);
+    if (left) addOmitted(omitted, left);
+    return kept;
+  };
   for (const [index, unit] of units.entries()) {
     const result = await analyze(unit, rules ? { rules } : {});
     for (const f of result.files) {
@@ -45,14 +59,23 @@ export async function scanFiles(
         ...(f.error ? { error: { code: f.error.code, message: f.error.message } } : {}),
       });
     }
-    for (const t of result.threats) if (!threats.has(t.fingerprint)) threats.set(t.fingerprint, t);
+    for (const t of keep(result.threats)) if (!threats.has(t.fingerprint)) threats.set(t.fingerprint, t);
+    if (threats.size > maxThreats) threats = new Map(keep([...threats.values()]).map((t) => [t.fingerprint, t]));
     onUnitDone(index + 1, units.length);
   }
   return summarizeScan({
     tool: { name: "threatline", version: toolVersion },
     files: files.map((f) => reports.get(f.path) ?? { path: f.path, format: null, resources: 0 }),
     threats: [...threats.values()],
+    ...(omitted.count > 0 ? { omitted } : {}),
   });
+}
+
+function addOmitted(into: OmittedThreats, more: OmittedThreats): void {
+  into.count += more.count;
+  for (const [severity, n] of Object.entries(more.bySeverity) as Array<[keyof OmittedThreats["bySeverity"], number]>)
+    into.bySeverity[severity] += n;
+  for (const [rule, n] of Object.entries(more.byRule)) into.byRule[rule] = (into.byRule[rule] ?? 0) + n;
 }
 
 /** Sorts the threats worst first and computes the summary over those neither suppressed nor in the baseline. */
@@ -123,6 +146,7 @@ export function applyPolicy(
       threats,
       ...(all.length > 0 ? { suppressed: outcome.suppressed, expiredSuppressions: outcome.expired } : {}),
       ...(baseline ? { baseline } : {}),
+      ...(report.omitted ? { omitted: report.omitted } : {}),
     }),
     problems,
   };

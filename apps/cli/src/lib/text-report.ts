@@ -89,5 +89,18 @@ export function renderScanText(report: ScanReport, color: boolean): string {
     SEVERITY_COLOR[s](c, `${report.summary.bySeverity[s]} ${s}`),
   );
   lines.push(`Severity: ${counts.length > 0 ? counts.join(" · ") : "none"}`);
+  const omitted = report.omitted;
+  if (omitted) {
+    const bySeverity = SEVERITIES.filter((s) => (omitted.bySeverity[s] ?? 0) > 0).map(
+      (s) => `${omitted.bySeverity[s]} ${s}`,
+    );
+    const byRule = Object.entries(omitted.byRule)
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .map(([rule, n]) => `${rule} ${n}`);
+    lines.push(
+      c.yellow(`${omitted.count} more threat(s) not listed (over --max-threats): ${bySeverity.join(" · ")}`),
+      c.dim(`  by rule: ${byRule.join(", ")}`),
+    );
+  }
   return `${lines.join("\n")}\n`;
 }

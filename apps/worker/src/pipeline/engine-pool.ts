@@ -1,11 +1,19 @@
 import { Piscina } from "piscina";
+import type { OmittedThreats } from "@threatline/domain";
 import type { AnalyzeResult, SourceFile } from "@threatline/engine";
+
+/** The engine's result with its threats capped: what was left out is counted in `omitted`. */
+export type BoundedResult = AnalyzeResult & { omitted: OmittedThreats | null };
 
 export interface EnginePoolOptions {
   /** Threads, usually the worker's concurrency. */
   threads: number;
   /** Longest a single analysis may parse and run rules before its thread is killed. */
   timeoutMs: number;
+  /** Most threats one analysis keeps (ANALYSIS_MAX_THREATS). */
+  maxThreats: number;
+  /** Heap limit of one engine thread in MB: a template that needs more fails instead of swelling the process. */
+  memoryMb: number;
 }
 
 /** Raised when the engine exceeded its time bound on a file (a hostile or pathological template). */
@@ -13,10 +21,21 @@ export class EngineTimeoutError extends Error {
   override readonly name = "EngineTimeoutError";
 }
 
+/** Raised when the engine thread ran out of its heap (ENGINE_MEMORY_MB) on a file. */
+export class EngineMemoryError extends Error {
+  override readonly name = "EngineMemoryError";
+}
+
+/** Raised when the run was stopped by the caller's signal (the analysis was canceled, or the worker is leaving). */
+export class EngineAbortedError extends Error {
+  override readonly name = "EngineAbortedError";
+}
+
 /**
- * Runs the rules engine in worker threads so that no template can hang or crash the worker process: parsing
- * is bounded in size and depth by the engine, and in time here — a task over its time is aborted, which
- * terminates its thread (piscina starts a fresh one).
+ * Runs the rules engine in worker threads so that no template can hang, crash or starve the worker process
+ * (in `npm start`, the API shares it): parsing is bounded in size and depth by the engine, in time and heap
+ * here — a task over its time or its caller's signal is aborted, which terminates its thread, and a thread
+ * over its heap dies alone (piscina starts a fresh one).
  */
 export class EnginePool {
   private readonly pool: Piscina;
@@ -29,17 +48,25 @@ export class EnginePool {
       minThreads: 1,
       maxThreads: options.threads,
       idleTimeout: 60_000,
+      resourceLimits: { maxOldGenerationSizeMb: options.memoryMb },
     });
   }
 
-  async analyze(files: SourceFile[], focus: string[]): Promise<AnalyzeResult> {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);
+  async analyze(files: SourceFile[], focus: string[], signal?: AbortSignal): Promise<BoundedResult> {
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), this.options.timeoutMs);
+    const both = signal ? AbortSignal.any([timeout.signal, signal]) : timeout.signal;
     try {
-      return (await this.pool.run({ files, focus }, { signal: controller.signal })) as AnalyzeResult;
+      return (await this.pool.run(
+        { files, focus, maxThreats: this.options.maxThreats },
+        { signal: both },
+      )) as BoundedResult;
     } catch (error) {
-      if (controller.signal.aborted)
+      if (signal?.aborted) throw new EngineAbortedError("The engine run was stopped");
+      if (timeout.signal.aborted)
         throw new EngineTimeoutError(`The engine took longer than ${this.options.timeoutMs} ms`);
+      if ((error as { code?: string }).code === "ERR_WORKER_OUT_OF_MEMORY")
+        throw new EngineMemoryError(`The engine needed more than ${this.options.memoryMb} MB`);
       throw error;
     } finally {
       clearTimeout(timer);

@@ -1,5 +1,6 @@
-import { type AnalysisStatus, type Threat, countBySeverity, riskScore } from "@threatline/domain";
-import { type Db, type Prisma, refreshProjectRisk, threatRows } from "@threatline/db";
+import { setImmediate as nextTurn } from "node:timers/promises";
+import { type AnalysisStatus, type OmittedThreats, type Threat, countBySeverity, riskScore } from "@threatline/domain";
+import { type Db, Prisma, refreshProjectRisk, threatRows } from "@threatline/db";
 import { carryTriage } from "./carry-triage.ts";
 
 export interface AnalysisOutcome {
@@ -7,6 +8,8 @@ export interface AnalysisOutcome {
   format: string | null;
   resourceCount: number | null;
   threats: Threat[];
+  /** Threats found beyond ANALYSIS_MAX_THREATS and not stored, or null. */
+  omitted: OmittedThreats | null;
   provider: string;
   model: string | null;
   promptHash: string | null;
@@ -23,10 +26,26 @@ export interface AnalysisOutcome {
   error: { code: string; message: string } | null;
 }
 
+/** The analysis was canceled before its result was written: nothing is written. */
+export class AnalysisCanceledError extends Error {
+  override readonly name = "AnalysisCanceledError";
+}
+
+export interface PersistOptions {
+  /** Longest the whole transaction may last (PERSIST_TIMEOUT_SECONDS). */
+  timeoutMs?: number;
+}
+
+/** Threat rows per INSERT: bounded statements, and a turn of the event loop between them. */
+const INSERT_BATCH = 500;
+
 /**
  * Writes an analysis's result in one transaction: its threats replace whatever an earlier attempt wrote (so a
  * retried job never duplicates), triage on threats now merged into others moves to the survivors, its counters
- * and status are set, and the project's risk is refreshed.
+ * and status are set, and the project's risk is refreshed. A canceled analysis is not written
+ * (AnalysisCanceledError, and nothing changes). The transaction is bounded by PostgreSQL as well as by Prisma
+ * (see `boundTransaction`), and inserts in batches that yield in between, so that the API sharing the process
+ * (`npm start`) keeps answering.
  */
 export async function persistOutcome(
   db: Db,
@@ -34,21 +53,25 @@ export async function persistOutcome(
   projectId: string,
   startedAt: Date,
   outcome: AnalysisOutcome,
+  options: PersistOptions = {},
 ): Promise<void> {
+  const timeoutMs = options.timeoutMs ?? 60_000;
   const finishedAt = new Date();
   await db.$transaction(
     async (tx) => {
+      await boundTransaction(tx, timeoutMs);
       const churn = await threatChurn(tx, analysisId, outcome.threats);
       await tx.threat.deleteMany({ where: { analysisId } });
+      const rows = threatRows(outcome.threats, analysisId, projectId);
+      for (let i = 0; i < rows.length; i += INSERT_BATCH) {
+        await tx.threat.createMany({ data: rows.slice(i, i + INSERT_BATCH), skipDuplicates: true });
+        await nextTurn();
+      }
       if (outcome.threats.length > 0) {
-        await tx.threat.createMany({
-          data: threatRows(outcome.threats, analysisId, projectId),
-          skipDuplicates: true,
-        });
         await carryTriage(tx, projectId, outcome.threats);
       }
-      await tx.analysis.update({
-        where: { id: analysisId },
+      const written = await tx.analysis.updateMany({
+        where: { id: analysisId, status: { not: "canceled" } },
         data: {
           status: outcome.status,
           format: outcome.format,
@@ -59,6 +82,8 @@ export async function persistOutcome(
           ...(await spendData(tx, analysisId, outcome)),
           ungroundedCount: outcome.ungroundedCount,
           threatCount: outcome.threats.length,
+          omittedThreatCount: outcome.omitted?.count ?? 0,
+          omittedSummary: outcome.omitted ?? Prisma.DbNull,
           newThreatCount: churn.new,
           resolvedThreatCount: churn.resolved,
           riskScore: riskScore(outcome.threats),
@@ -69,10 +94,23 @@ export async function persistOutcome(
           durationMs: finishedAt.getTime() - startedAt.getTime(),
         },
       });
+      if (written.count === 0) throw new AnalysisCanceledError(`analysis ${analysisId} was canceled`);
       await refreshProjectRisk(tx, projectId, analysisId);
     },
-    { timeout: 60_000, maxWait: 15_000 },
+    { timeout: timeoutMs, maxWait: 15_000 },
   );
+}
+
+/**
+ * Prisma's transaction timeout is a timer in this process: while the event loop is blocked (as it was for 18
+ * minutes writing 100,000 threats) it cannot fire, and the session sits "idle in transaction" holding its
+ * locks. These make PostgreSQL end the transaction itself: no statement may run longer than the whole
+ * budget, and the session may not sit idle inside it for longer either.
+ */
+export async function boundTransaction(tx: Prisma.TransactionClient, timeoutMs: number): Promise<void> {
+  const ms = Math.max(1, Math.round(timeoutMs));
+  await tx.$executeRawUnsafe(`SET LOCAL statement_timeout = ${ms}`);
+  await tx.$executeRawUnsafe(`SET LOCAL idle_in_transaction_session_timeout = ${ms}`);
 }
 
 /**
@@ -114,7 +152,7 @@ async function spendData(
   tx: Prisma.TransactionClient,
   analysisId: string,
   outcome: AnalysisOutcome,
-): Promise<Prisma.AnalysisUpdateInput> {
+): Promise<Prisma.AnalysisUpdateManyMutationInput> {
   if (outcome.cacheHit) {
     const recorded = await tx.analysis.findUniqueOrThrow({
       where: { id: analysisId },

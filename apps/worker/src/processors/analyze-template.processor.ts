@@ -1,12 +1,24 @@
 import { type Job, UnrecoverableError, Worker } from "bullmq";
-import { type AnalysisEvent, type AnalysisStatus, type ErrorCode } from "@threatline/domain";
-import { analyze, type AnalyzeResult } from "@threatline/engine";
-import { EngineTimeoutError } from "../pipeline/engine-pool.ts";
+import {
+  type AnalysisEvent,
+  type AnalysisStatus,
+  type ErrorCode,
+  type OmittedThreats,
+  capThreats,
+} from "@threatline/domain";
+import { analyze } from "@threatline/engine";
+import {
+  type BoundedResult,
+  EngineAbortedError,
+  EngineMemoryError,
+  EngineTimeoutError,
+} from "../pipeline/engine-pool.ts";
 import { teamBudgetExhausted } from "../pipeline/budget.ts";
 import { JOB_PAYLOADS, publishEvent } from "@threatline/queue";
-import type { WorkerDeps } from "../deps.ts";
+import { type AnalysisBounds, DEFAULT_BOUNDS, type WorkerDeps } from "../deps.ts";
 import { loadAnalysis, type LoadedAnalysis } from "../pipeline/load.ts";
-import { type AnalysisOutcome, persistOutcome } from "../pipeline/persist.ts";
+import { AnalysisCanceledError, type AnalysisOutcome, persistOutcome } from "../pipeline/persist.ts";
+import { watchCancellation } from "../pipeline/cancellation.ts";
 
 /** Statuses in which a delivered job has nothing left to do (a duplicate delivery, or a canceled batch). */
 const DONE: readonly string[] = ["succeeded", "partial", "failed", "canceled"];
@@ -41,6 +53,7 @@ async function announce(
  * threats an earlier attempt wrote.
  */
 export function analyzeTemplateProcessor(deps: WorkerDeps, getWorker: () => Worker | undefined) {
+  const bounds: AnalysisBounds = { ...DEFAULT_BOUNDS, ...deps.bounds };
   return async (job: Job): Promise<{ status: string; threats: number }> => {
     const { analysisId } = JOB_PAYLOADS["analyze-template"].parse(job.data);
     const log = deps.logger.child({ jobId: job.id, analysisId });
@@ -59,10 +72,16 @@ export function analyzeTemplateProcessor(deps: WorkerDeps, getWorker: () => Work
     if (claimed.count === 0) return { status: "canceled", threats: -1 };
     await announce(deps, analysis, "running");
 
+    // Canceling a batch cancels its running analyses too: the engine run is stopped and nothing is written.
+    const canceled = new AbortController();
+    const stopWatching = watchCancellation(deps.db, analysisId, canceled, bounds.cancelPollMs);
     try {
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      const outcome = await runPipeline(deps, analysis, lastAttempt);
-      await persistOutcome(deps.db, analysisId, analysis.projectId, startedAt, outcome);
+      const outcome = await runPipeline(deps, analysis, lastAttempt, bounds, canceled.signal);
+      if (canceled.signal.aborted) throw new AnalysisCanceledError(`analysis ${analysisId} was canceled`);
+      await persistOutcome(deps.db, analysisId, analysis.projectId, startedAt, outcome, {
+        timeoutMs: bounds.persistTimeoutMs,
+      });
       await announce(deps, analysis, outcome.status, {
         threatCount: outcome.threats.length,
         errorCode: outcome.error?.code ?? null,
@@ -73,11 +92,16 @@ export function analyzeTemplateProcessor(deps: WorkerDeps, getWorker: () => Work
       );
       return { status: outcome.status, threats: outcome.threats.length };
     } catch (error) {
+      if (error instanceof AnalysisCanceledError || (error instanceof EngineAbortedError && canceled.signal.aborted)) {
+        log.info("analysis canceled while running; nothing written");
+        await announce(deps, analysis, "canceled");
+        return { status: "canceled", threats: -1 };
+      }
       if (isThrottle(error)) {
         // Bedrock said 429, or the shared quota is further away than LLM_LIMITER_MAX_WAIT_MS (shorter waits
         // happen inside the LLM step): pause the whole queue instead of burning an attempt.
         await getWorker()?.rateLimit(error.retryAfterMs);
-        await deps.db.analysis.update({ where: { id: analysisId }, data: { status: "queued" } });
+        await requeueRow(deps, analysisId);
         throw Worker.RateLimitError();
       }
       const attempts = job.opts.attempts ?? 1;
@@ -85,8 +109,9 @@ export function analyzeTemplateProcessor(deps: WorkerDeps, getWorker: () => Work
       log.error({ err: error, attempt: job.attemptsMade + 1, last }, "analysis attempt failed");
       if (last) {
         const code: ErrorCode = "internal/error";
-        await deps.db.analysis.update({
-          where: { id: analysisId },
+        // Only a row still running: a batch canceled meanwhile stays canceled.
+        await deps.db.analysis.updateMany({
+          where: { id: analysisId, status: "running" },
           data: {
             status: "failed",
             errorCode: code,
@@ -96,30 +121,54 @@ export function analyzeTemplateProcessor(deps: WorkerDeps, getWorker: () => Work
         });
         await announce(deps, analysis, "failed", { errorCode: code });
       } else {
-        await deps.db.analysis.update({ where: { id: analysisId }, data: { status: "queued" } });
+        await requeueRow(deps, analysisId);
       }
       throw error;
+    } finally {
+      stopWatching();
     }
   };
 }
 
+/** Puts a running analysis back to queued for its next attempt (a canceled one stays canceled). */
+async function requeueRow(deps: WorkerDeps, analysisId: string): Promise<void> {
+  await deps.db.analysis.updateMany({ where: { id: analysisId, status: "running" }, data: { status: "queued" } });
+}
+
 /** The pipeline proper: rules always; the model on top when configured; a parse error is a finished, failed analysis. */
-async function runPipeline(deps: WorkerDeps, analysis: LoadedAnalysis, lastAttempt: boolean): Promise<AnalysisOutcome> {
-  let result: AnalyzeResult;
+async function runPipeline(
+  deps: WorkerDeps,
+  analysis: LoadedAnalysis,
+  lastAttempt: boolean,
+  bounds: AnalysisBounds,
+  signal: AbortSignal,
+): Promise<AnalysisOutcome> {
+  const outcome = await runStages(deps, analysis, lastAttempt, bounds, signal);
+  return capOutcome(outcome, bounds.maxThreats);
+}
+
+/** Rules, then the model: a parse error is a finished, failed analysis. */
+async function runStages(
+  deps: WorkerDeps,
+  analysis: LoadedAnalysis,
+  lastAttempt: boolean,
+  bounds: AnalysisBounds,
+  signal: AbortSignal,
+): Promise<AnalysisOutcome> {
+  let result: BoundedResult;
   try {
     result = deps.engine
-      ? await deps.engine.analyze(analysis.files, [analysis.path])
-      : await analyze(analysis.files, { focus: [analysis.path] });
+      ? await deps.engine.analyze(analysis.files, [analysis.path], signal)
+      : await analyzeInline(analysis, bounds.maxThreats);
   } catch (error) {
-    if (!(error instanceof EngineTimeoutError)) throw error;
-    return {
-      ...emptyOutcome(),
-      status: "failed",
-      error: {
-        code: "template/timeout",
-        message: "The template took too long to parse and was abandoned; it may be pathological.",
-      },
-    };
+    if (error instanceof EngineTimeoutError)
+      return failedOutcome(
+        "template/timeout",
+        "The template took too long to parse and was abandoned; it may be pathological.",
+      );
+    if (error instanceof EngineMemoryError)
+      return failedOutcome("template/too-large", `The template is too large to analyse: ${error.message}.`);
+    throw error;
   }
   const report = result.files.find((f) => f.path === analysis.path);
   const base: AnalysisOutcome = {
@@ -127,12 +176,14 @@ async function runPipeline(deps: WorkerDeps, analysis: LoadedAnalysis, lastAttem
     format: report?.format ?? null,
     resourceCount: result.graph.nodes.filter((n) => n.file === analysis.path).length,
     threats: result.threats,
+    omitted: result.omitted,
   };
   if (report?.error) {
     return {
       ...base,
       status: "failed",
       threats: [],
+      omitted: null,
       error: { code: report.error.code, message: report.error.message },
     };
   }
@@ -179,12 +230,54 @@ async function runPipeline(deps: WorkerDeps, analysis: LoadedAnalysis, lastAttem
   };
 }
 
+/** The engine in this thread (tests that pass no pool), capped as the pool's threads cap. */
+async function analyzeInline(analysis: LoadedAnalysis, maxThreats: number): Promise<BoundedResult> {
+  const result = await analyze(analysis.files, { focus: [analysis.path] });
+  const { kept, omitted } = capThreats(result.threats, maxThreats);
+  return { ...result, threats: kept, omitted };
+}
+
+/**
+ * Caps the final threats (the model's answer adds to the rule threats) and marks a capped analysis partial
+ * with `analysis/truncated`, unless it already carries a reason of its own.
+ */
+function capOutcome(outcome: AnalysisOutcome, maxThreats: number): AnalysisOutcome {
+  const { kept, omitted } = capThreats(outcome.threats, maxThreats);
+  const all = mergeOmitted(outcome.omitted, omitted);
+  if (!all || outcome.status === "failed") return { ...outcome, threats: kept, omitted: all };
+  return {
+    ...outcome,
+    status: "partial",
+    threats: kept,
+    omitted: all,
+    error: outcome.error ?? {
+      code: "analysis/truncated" satisfies ErrorCode,
+      message: `The template yields ${kept.length + all.count} threats; the ${kept.length} highest-scoring are kept and the other ${all.count} are only counted (by rule and severity).`,
+    },
+  };
+}
+
+function mergeOmitted(a: OmittedThreats | null, b: OmittedThreats | null): OmittedThreats | null {
+  if (!a || !b) return a ?? b;
+  const bySeverity = { ...a.bySeverity };
+  for (const [k, n] of Object.entries(b.bySeverity))
+    bySeverity[k as keyof typeof bySeverity] = (bySeverity[k as keyof typeof bySeverity] ?? 0) + n;
+  const byRule = { ...a.byRule };
+  for (const [k, n] of Object.entries(b.byRule)) byRule[k] = (byRule[k] ?? 0) + n;
+  return { count: a.count + b.count, bySeverity, byRule };
+}
+
+function failedOutcome(code: ErrorCode, message: string): AnalysisOutcome {
+  return { ...emptyOutcome(), status: "failed", error: { code, message } };
+}
+
 function emptyOutcome(): AnalysisOutcome {
   return {
     status: "succeeded",
     format: null,
     resourceCount: null,
     threats: [],
+    omitted: null,
     provider: "rules",
     model: null,
     promptHash: null,
