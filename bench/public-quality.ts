@@ -126,6 +126,8 @@ async function runItem(
 
 interface Run {
   label: string;
+  /** The items scored in this run (not skipped). */
+  itemNames?: string[];
   engineVersion: string;
   engineDir: string;
   date: string;
@@ -216,6 +218,7 @@ async function main(): Promise<void> {
 
   const run: Run = {
     label,
+    itemNames: scores.map((s) => s.name),
     engineVersion: api.engine.ENGINE_VERSION,
     engineDir: relative(root, engineDir) || ".",
     date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
@@ -397,6 +400,43 @@ function renderRun(run: Run, items: Map<string, Item>, before?: Run): string[] {
   return lines;
 }
 
+/** What changed between two runs on the items both scored: expectations newly found or lost, unexpected by rule. */
+function changeLines(before: Run, after: Run): string[] {
+  if (!before.itemNames || !after.itemNames) return [];
+  const both = new Set(before.itemNames.filter((n) => after.itemNames!.includes(n)));
+  const key = (m: Run["misses"][number]) => `${m.item}|${m.resource}|${m.weakness}`;
+  const missedBefore = new Map(before.misses.filter((m) => both.has(m.item)).map((m) => [key(m), m]));
+  const missedAfter = new Map(after.misses.filter((m) => both.has(m.item)).map((m) => [key(m), m]));
+  const lost = [...missedAfter].filter(([k]) => !missedBefore.has(k)).map(([, m]) => m);
+  const found = [...missedBefore].filter(([k]) => !missedAfter.has(k)).map(([, m]) => m);
+  const byRule = (r: Run) => {
+    const counts = new Map<string, number>();
+    for (const u of r.unexpected)
+      if (u.verdict === "unexpected" && both.has(u.item)) {
+        const rule = u.rule.replace(/ \(\+.*\)$/, "");
+        counts.set(rule, (counts.get(rule) ?? 0) + 1);
+      }
+    return counts;
+  };
+  const ub = byRule(before);
+  const ua = byRule(after);
+  const deltas = [...new Set([...ub.keys(), ...ua.keys()])]
+    .map((rule) => ({ rule, before: ub.get(rule) ?? 0, after: ua.get(rule) ?? 0 }))
+    .filter((d) => d.before !== d.after)
+    .sort((a, b) => b.after - b.before - (a.after - a.before) || a.rule.localeCompare(b.rule));
+  const lines = [`## What changed from "${before.label}" to "${after.label}" (${both.size} items scored in both)`, ""];
+  lines.push(
+    `Expectations found by "${after.label}" but not by "${before.label}": ${found.length}. Lost (a regression): ${lost.length}.`,
+    "",
+  );
+  for (const m of lost) lines.push(`- LOST \`${m.item}\` ${m.resource} — ${m.weakness}: ${m.why}`);
+  if (lost.length > 0) lines.push("");
+  lines.push("| rule | unexpected before | unexpected after |", "|---|---|---|");
+  for (const d of deltas) lines.push(`| ${d.rule} | ${d.before} | ${d.after} |`);
+  lines.push("");
+  return lines;
+}
+
 function render(all: Record<string, Run>, items: Map<string, Item>): string {
   const counts = new Map<string, number>();
   for (const item of items.values())
@@ -423,6 +463,7 @@ function render(all: Record<string, Run>, items: Map<string, Item>): string {
     "",
     ...summaryLines(all),
     "",
+    ...(all.before && all.after ? changeLines(all.before, all.after) : []),
     ...(latest ? renderRun(latest, items, latest === all.after ? all.before : undefined) : []),
   ];
   return `${lines.join("\n")}\n`;
