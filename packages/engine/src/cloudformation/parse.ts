@@ -68,7 +68,13 @@ export function parseTemplate(file: SourceFile, limits: EngineLimits, budget = l
   if (!loaded.ok) return failed(file, loaded.error);
   const doc = loaded.documents.find((d) => isRecord(d.value) && isRecord(d.value.Resources));
   if (!doc || !isRecord(doc.value)) {
-    return failed(file, { code: "template/parse-failed", message: "The template has no Resources section." });
+    const first = loaded.documents[0];
+    return failed(file, {
+      code: "template/parse-failed",
+      message: "The template has no Resources section.",
+      line: first?.line ?? 1,
+      column: 1,
+    });
   }
   const template = doc.value;
   const resourcesMap = template.Resources as Record<string, unknown>;
@@ -80,11 +86,15 @@ export function parseTemplate(file: SourceFile, limits: EngineLimits, budget = l
     });
   }
   try {
-    return new TemplateParser(file, doc, template).run();
+    const result = new TemplateParser(file, doc, template).run();
+    if (loaded.warnings.length > 0) result.report.warnings = loaded.warnings;
+    return result;
   } catch (error) {
     return failed(file, {
       code: "template/parse-failed",
       message: `The template could not be read: ${error instanceof Error ? error.message : String(error)}`,
+      line: doc.line,
+      column: 1,
     });
   }
 }

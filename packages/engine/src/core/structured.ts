@@ -63,7 +63,16 @@ export interface StructuredDocument {
   linesUnder(path: PropertyPath, limits?: { maxEntries?: number; maxDepth?: number }): Record<string, number>;
 }
 
-export type LoadResult = { ok: true; documents: StructuredDocument[] } | { ok: false; error: LoadError };
+/** Something read leniently: compatible with `FileReport["warnings"]` items. */
+export interface LoadWarning {
+  code: "template/duplicate-key" | "template/tab-indent";
+  message: string;
+  line?: number;
+  column?: number;
+}
+
+export type LoadResult =
+  { ok: true; documents: StructuredDocument[]; warnings: LoadWarning[] } | { ok: false; error: LoadError };
 
 export interface LoadOptions {
   /** Extra tags (CloudFormation's `!Ref` …); see `functionTags`. */
@@ -72,9 +81,15 @@ export interface LoadOptions {
   maxAliases?: number;
   /** Deepest nesting of maps and lists. Default 64. */
   maxDepth?: number;
-  /** Refuse duplicate keys in a map (YAML's rule). Default true. */
+  /**
+   * Refuse duplicate keys in a map (YAML's rule). Default false: like every common YAML and JSON reader, the
+   * last key wins, and each duplicate comes back as a warning.
+   */
   uniqueKeys?: boolean;
 }
+
+/** Warnings kept per file; a generated file with thousands of duplicates needs only the first ones named. */
+const MAX_WARNINGS = 20;
 
 const DEFAULTS = { maxAliases: 100, maxDepth: 64 };
 
@@ -98,9 +113,8 @@ export function loadStructured(text: string, options: LoadOptions = {}): LoadRes
     };
   }
 
-  let docs: Document.Parsed[];
-  try {
-    docs = parseAllDocuments(text, {
+  const parse = (source: string): Document.Parsed[] =>
+    parseAllDocuments(source, {
       lineCounter,
       customTags: options.customTags ?? [],
       // `yaml` checks key uniqueness pairwise (quadratic in a map's size); `measure` does it with a set.
@@ -108,6 +122,41 @@ export function loadStructured(text: string, options: LoadOptions = {}): LoadRes
       merge: true,
       prettyErrors: true,
     }) as Document.Parsed[];
+
+  const warnings: LoadWarning[] = [];
+  const warn = (warning: LoadWarning): void => {
+    if (warnings.length < MAX_WARNINGS) warnings.push(warning);
+  };
+  let docs: Document.Parsed[];
+  try {
+    docs = parse(text);
+    // A tab after the spaces or the dash of an indentation is separation that strict YAML calls indentation;
+    // Go's and Ruby's readers take it. Such tabs are aligned with the neighbouring lines and the text read
+    // again (lines unchanged). A line indented by tabs alone stays refused: its nesting would be a guess.
+    const tabs = docs
+      .flatMap((d) => d.errors)
+      .filter((e) => e.code === "TAB_AS_INDENT")
+      .map((e) => e.pos[0]);
+    const aligned =
+      tabs.length > 0
+        ? alignTabs(
+            text,
+            tabs.map((offset) => position(offset).line),
+          )
+        : undefined;
+    if (aligned) {
+      for (const line of aligned.lines) {
+        warn({
+          code: "template/tab-indent",
+          message: "A tab inside the indentation was read as spaces.",
+          line,
+          column: 1,
+        });
+      }
+      // Positions are read from the aligned text from here on: the same lines, columns shifted by the spaces.
+      lineCounter.lineStarts.length = 0;
+      docs = parse(aligned.text);
+    }
   } catch (error) {
     return { ok: false, error: thrown(error) };
   }
@@ -125,17 +174,24 @@ export function loadStructured(text: string, options: LoadOptions = {}): LoadRes
         error: { code: "template/parse-failed", message: firstLine(syntax.message), line: at.line, column: at.column },
       };
     }
-    const shape = measure(doc.contents, options.uniqueKeys ?? true);
-    if (shape.duplicate) {
-      const at = position(shape.duplicate.offset);
+    const shape = measure(doc.contents);
+    const [firstDuplicate] = shape.duplicates;
+    if (firstDuplicate && options.uniqueKeys === true) {
       return {
         ok: false,
         error: {
           code: "template/parse-failed",
-          message: `Map keys must be unique ("${shape.duplicate.key}" appears twice).`,
-          ...at,
+          message: `Map keys must be unique ("${firstDuplicate.key}" appears twice).`,
+          ...position(firstDuplicate.offset),
         },
       };
+    }
+    for (const d of shape.duplicates) {
+      warn({
+        code: "template/duplicate-key",
+        message: `"${d.key}" appears more than once in the same map; the last one is used.`,
+        ...position(d.offset),
+      });
     }
     if (shape.depth > maxDepth) {
       return {
@@ -178,7 +234,39 @@ export function loadStructured(text: string, options: LoadOptions = {}): LoadRes
       linesUnder: (path, limits = {}) => linesUnder(doc, path, (offset) => position(offset).line, limits),
     });
   }
-  return { ok: true, documents };
+  return { ok: true, documents, warnings };
+}
+
+/**
+ * Replaces tabs that follow spaces or a dash in the indentation of the given lines with spaces that line the
+ * text up with its neighbours: a key after `-<tab>` with the continuation lines below it, a key after
+ * `<spaces><tab>` with the key above it. Undefined when no such tab is there (tabs alone stay an error).
+ */
+function alignTabs(text: string, lineNumbers: readonly number[]): { text: string; lines: number[] } | undefined {
+  const lines = text.split("\n");
+  const indentOf = (l: string): number => /^ */.exec(l)![0].length;
+  const fixed: number[] = [];
+  for (const n of new Set(lineNumbers)) {
+    const line = lines[n - 1];
+    const m = line === undefined ? null : /^([ -]*[ -])\t+(.*)$/s.exec(line);
+    if (!line || !m || !/^ *(- *)*$/.test(m[1]!)) continue;
+    const prefix = m[1]!;
+    const neighbour = (step: number): string | undefined => {
+      for (let i = n - 1 + step; i >= 0 && i < lines.length; i += step) if (lines[i]!.trim() !== "") return lines[i];
+      return undefined;
+    };
+    let target: number;
+    if (prefix.includes("-")) {
+      const next = neighbour(1);
+      target = next !== undefined && indentOf(next) > prefix.trimEnd().length ? indentOf(next) : prefix.length + 1;
+    } else {
+      const previous = neighbour(-1);
+      target = previous !== undefined ? Math.max(indentOf(previous), prefix.length) : prefix.length;
+    }
+    lines[n - 1] = prefix.padEnd(Math.max(target, prefix.length + (prefix.endsWith("-") ? 1 : 0)), " ") + m[2]!;
+    fixed.push(n);
+  }
+  return fixed.length > 0 ? { text: lines.join("\n"), lines: fixed } : undefined;
 }
 
 /** `yaml`'s messages carry the position and a source excerpt; the position is reported separately. */
@@ -253,15 +341,16 @@ interface Shape {
   depth: number;
   aliases: number;
   deepest?: number;
-  duplicate?: { key: string; offset: number };
+  /** Keys written twice in one map, in the order met (at most `MAX_WARNINGS`). */
+  duplicates: Array<{ key: string; offset: number }>;
 }
 
-/** Nesting depth, alias count and the first duplicate key, walked without recursion and without expanding aliases. */
-function measure(root: unknown, uniqueKeys: boolean): Shape {
+/** Nesting depth, alias count and duplicate keys, walked without recursion and without expanding aliases. */
+function measure(root: unknown): Shape {
   let depth = 0;
   let aliases = 0;
   let deepest: number | undefined;
-  let duplicate: Shape["duplicate"];
+  const duplicates: Shape["duplicates"] = [];
   const stack: Array<[unknown, number]> = [[root, 0]];
   while (stack.length > 0) {
     const [node, level] = stack.pop()!;
@@ -273,13 +362,15 @@ function measure(root: unknown, uniqueKeys: boolean): Shape {
         depth = inner;
         deepest = nodeStart(node);
       }
-      const seen = uniqueKeys && isMap(node) && !duplicate ? new Set<string>() : undefined;
+      const seen = isMap(node) && duplicates.length < MAX_WARNINGS ? new Set<string>() : undefined;
       for (const item of node.items) {
         if (isPair(item)) {
           stack.push([item.key, inner], [item.value, inner]);
           const key = seen ? keyString(item.key) : undefined;
           if (seen && key !== undefined && key !== "<<") {
-            if (seen.has(key)) duplicate ??= { key, offset: nodeStart(item.key) ?? 0 };
+            if (seen.has(key) && duplicates.length < MAX_WARNINGS) {
+              duplicates.push({ key, offset: nodeStart(item.key) ?? 0 });
+            }
             seen.add(key);
           }
         } else {
@@ -288,9 +379,9 @@ function measure(root: unknown, uniqueKeys: boolean): Shape {
       }
     }
   }
-  const shape: Shape = { depth, aliases };
+  duplicates.sort((a, b) => a.offset - b.offset);
+  const shape: Shape = { depth, aliases, duplicates };
   if (deepest !== undefined) shape.deepest = deepest;
-  if (duplicate) shape.duplicate = duplicate;
   return shape;
 }
 
@@ -303,15 +394,16 @@ function nodeStart(node: unknown): number | undefined {
 const keyIndex = new WeakMap<YAMLMap<unknown, unknown>, Map<string, Pair<unknown, unknown>>>();
 
 function pairFor(map: YAMLMap<unknown, unknown>, key: string): Pair<unknown, unknown> | undefined {
+  // The last of duplicate keys is the one the value holds, so its line is the one reported.
   if (map.items.length <= 8) {
-    return map.items.find((p) => keyString(p.key) === key);
+    return map.items.findLast((p) => keyString(p.key) === key);
   }
   let index = keyIndex.get(map);
   if (!index) {
     index = new Map();
     for (const pair of map.items) {
       const k = keyString(pair.key);
-      if (k !== undefined && !index.has(k)) index.set(k, pair);
+      if (k !== undefined) index.set(k, pair);
     }
     keyIndex.set(map, index);
   }

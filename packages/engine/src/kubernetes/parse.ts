@@ -511,6 +511,7 @@ export function parseKubernetes(files: readonly SourceFile[], limits: EngineLimi
           }
         : { path: file.path, format: "kubernetes", resources: count },
     );
+    if (loaded.warnings.length > 0) part.reports[part.reports.length - 1]!.warnings = loaded.warnings;
   }
   part.edges.push(...linkKubernetes(part.nodes));
   return part;

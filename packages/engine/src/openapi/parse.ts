@@ -698,7 +698,12 @@ export function parseOpenApi(files: readonly SourceFile[], limits: EngineLimits)
         path: file.path,
         format: "openapi",
         resources: 0,
-        error: { code: "template/parse-failed", message: "No `openapi` or `swagger` version at the top level." },
+        error: {
+          code: "template/parse-failed",
+          message: "No `openapi` or `swagger` version at the top level.",
+          line: doc?.line ?? 1,
+          column: 1,
+        },
       });
       continue;
     }
@@ -710,6 +715,7 @@ export function parseOpenApi(files: readonly SourceFile[], limits: EngineLimits)
       part.nodes.push(...kept);
       part.edges.push(...edges.filter((e) => ids.has(e.from) && ids.has(e.to)));
       const report: FileReport = { path: file.path, format: "openapi", resources: kept.length };
+      if (loaded.warnings.length > 0) report.warnings = loaded.warnings;
       if (kept.length < nodes.length)
         report.error = {
           code: "template/too-large",
@@ -725,6 +731,8 @@ export function parseOpenApi(files: readonly SourceFile[], limits: EngineLimits)
         error: {
           code: "template/parse-failed",
           message: error instanceof Error ? error.message.slice(0, 200) : "Unreadable document.",
+          line: doc.line,
+          column: 1,
         },
       });
     }
