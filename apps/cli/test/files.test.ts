@@ -25,6 +25,25 @@ describe("CLI file helpers", () => {
     ]);
   });
 
+  it("groups the Kubernetes manifests of a folder, so a NetworkPolicy in a sibling file covers the others", () => {
+    const k8s = (p: string, kind: string) => ({
+      path: p,
+      content: `apiVersion: v1\nkind: ${kind}\nmetadata:\n  name: x\n  namespace: shop\n`,
+    });
+    const cfn = { path: "k/stack.yaml", content: "Resources:\n  B:\n    Type: AWS::S3::Bucket\n" };
+    const units = analysisUnits([
+      k8s("k/deploy.yaml", "Pod"),
+      cfn,
+      k8s("k/netpol.yaml", "NetworkPolicy"),
+      k8s("j/pod.yaml", "Pod"),
+    ]);
+    expect(units.map((u) => u.map((x) => x.path))).toEqual([
+      ["k/deploy.yaml", "k/netpol.yaml"],
+      ["k/stack.yaml"],
+      ["j/pod.yaml"],
+    ]);
+  });
+
   it("shows paths relative to the working directory with forward slashes, absolute outside it", () => {
     const cwd = path.resolve("/work/repo");
     expect(displayPath(path.join(cwd, "infra", "app.yaml"), cwd)).toBe("infra/app.yaml");

@@ -38,6 +38,11 @@ export interface AnalyzeResult {
   threats: Threat[];
 }
 
+/** The format a file would be parsed as (first handler that recognises it), or null. Cheap: content sniffing only. */
+export function detectFormat(file: SourceFile): FormatHandler["format"] | null {
+  return FORMAT_HANDLERS.find((h) => h.detect(file))?.format ?? null;
+}
+
 /** Parses files into one resource graph. Never throws for bad input: errors are reported per file. */
 export async function buildGraph(
   files: readonly SourceFile[],

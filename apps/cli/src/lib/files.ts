@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import type { SourceFile } from "@threatline/engine";
+import { detectFormat, type SourceFile } from "@threatline/engine";
 
 /** Folders that hold dependencies, VCS data or provider caches, never the user's own templates. */
 export const SKIPPED_DIRS = new Set(["node_modules", ".git", ".terraform"]);
@@ -93,20 +93,26 @@ export async function readTemplateFiles(files: readonly string[], cwd: string): 
 
 /**
  * Splits files into analysis units: all `.tf` files of one folder are one Terraform module and are analysed
- * together (resources reference each other across files); every other file is analysed alone, so two
- * templates that both declare `AppBucket` never collide.
+ * together (resources reference each other across files), and so are the Kubernetes manifests of one folder (a
+ * NetworkPolicy or RBAC binding in a sibling file applies to the workloads of the others); every other file is
+ * analysed alone, so two templates that both declare `AppBucket` never collide.
  */
 export function analysisUnits(files: readonly SourceFile[]): SourceFile[][] {
-  const modules = new Map<string, SourceFile[]>();
+  const folders = new Map<string, SourceFile[]>();
   const units: SourceFile[][] = [];
   for (const file of files) {
-    if (file.path.toLowerCase().endsWith(".tf")) {
-      const dir = path.posix.dirname(file.path);
-      const group = modules.get(dir);
+    const kind = file.path.toLowerCase().endsWith(".tf")
+      ? "terraform"
+      : detectFormat(file) === "kubernetes"
+        ? "kubernetes"
+        : null;
+    if (kind) {
+      const key = `${kind}\u0000${path.posix.dirname(file.path)}`;
+      const group = folders.get(key);
       if (group) group.push(file);
       else {
         const created = [file];
-        modules.set(dir, created);
+        folders.set(key, created);
         units.push(created);
       }
     } else {

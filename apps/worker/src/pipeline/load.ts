@@ -1,6 +1,6 @@
 import { posix } from "node:path";
 import type { Db } from "@threatline/db";
-import type { SourceFile } from "@threatline/engine";
+import { detectFormat, type SourceFile } from "@threatline/engine";
 
 export interface LoadedAnalysis {
   id: string;
@@ -11,14 +11,14 @@ export interface LoadedAnalysis {
   force: boolean;
   path: string;
   sha256: string;
-  /** The analysed file first, then context files (the rest of its Terraform module). */
+  /** The analysed file first, then context files (the rest of its Terraform module, its sibling manifests). */
   files: SourceFile[];
 }
 
 /**
  * Loads an analysis and its file. A `.tf` file is one part of a module (its folder): the latest versions of
  * the project's other `.tf` files in the same folder come along as context, and only threats about resources
- * declared in the analysed file are kept.
+ * declared in the analysed file are kept. A Kubernetes manifest gets the other manifests of its folder the same way.
  */
 export async function loadAnalysis(db: Db, analysisId: string): Promise<LoadedAnalysis | null> {
   const analysis = await db.analysis.findUnique({
@@ -28,16 +28,31 @@ export async function loadAnalysis(db: Db, analysisId: string): Promise<LoadedAn
   if (!analysis) return null;
   const { template, blob } = analysis.templateVersion;
   const files: SourceFile[] = [{ path: template.path, content: blob.content }];
-  if (template.path.endsWith(".tf")) {
+  const self = files[0]!;
+  // Context from the same folder: the rest of a Terraform module, or the other manifests next to a Kubernetes one
+  // (a NetworkPolicy or binding in a sibling file applies to this file's workloads).
+  const context = template.path.endsWith(".tf")
+    ? (f: SourceFile) => f.path.endsWith(".tf")
+    : detectFormat(self) === "kubernetes"
+      ? (f: SourceFile) => /\.(ya?ml|json)$/i.test(f.path) && detectFormat(f) === "kubernetes"
+      : undefined;
+  if (context) {
     const dir = posix.dirname(template.path);
+    const extensions = template.path.endsWith(".tf") ? [".tf"] : [".yaml", ".yml", ".json"];
     const siblings = await db.template.findMany({
-      where: { projectId: analysis.projectId, id: { not: template.id }, path: { endsWith: ".tf" } },
+      where: {
+        projectId: analysis.projectId,
+        id: { not: template.id },
+        ...(dir === "." ? {} : { path: { startsWith: `${dir}/` } }),
+        OR: extensions.map((ext) => ({ path: { endsWith: ext } })),
+      },
       include: { versions: { orderBy: { createdAt: "desc" }, take: 1, include: { blob: true } } },
     });
     for (const sibling of siblings) {
       const latest = sibling.versions[0];
-      if (latest && posix.dirname(sibling.path) === dir)
-        files.push({ path: sibling.path, content: latest.blob.content });
+      if (!latest || posix.dirname(sibling.path) !== dir) continue;
+      const file = { path: sibling.path, content: latest.blob.content };
+      if (context(file)) files.push(file);
     }
   }
   return {

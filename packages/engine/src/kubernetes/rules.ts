@@ -702,15 +702,18 @@ export const KUBERNETES_RULES: Rule[] = [
       const covered = new Set(
         ctx.graph.nodes.filter((n) => n.kind === "k8s.network-policy").map((n) => String(n.attrs.namespace)),
       );
-      // One finding per namespace (the gap is the namespace's), on its first workload, naming the others.
+      // One finding per namespace and file (the gap is the namespace's), on the file's first workload, naming
+      // the others: a file analysed with its folder as context keeps the finding about its own workloads.
       const byNamespace = new Map<string, GraphNode[]>();
-      for (const [node, w] of workloads(ctx))
-        if (!covered.has(w.namespace)) byNamespace.set(w.namespace, [...(byNamespace.get(w.namespace) ?? []), node]);
-      return [...byNamespace].map(([namespace, [node, ...others]]) => ({
+      for (const [node, w] of workloads(ctx)) {
+        const key = `${w.namespace}\u0000${node.file}`;
+        if (!covered.has(w.namespace)) byNamespace.set(key, [...(byNamespace.get(key) ?? []), node]);
+      }
+      return [...byNamespace].map(([key, [node, ...others]]) => ({
         node: node!,
         paths: [""],
         related: others,
-        detail: `${[node!, ...others].map((n) => n.id).join(", ")} run${others.length === 0 ? "s" : ""} in namespace \`${namespace}\`, which has no NetworkPolicy among the analysed manifests.`,
+        detail: `${[node!, ...others].map((n) => n.id).join(", ")} run${others.length === 0 ? "s" : ""} in namespace \`${key.split("\u0000")[0]}\`, which has no NetworkPolicy among the analysed manifests (this file and its folder).`,
         likelihood: Math.max(...[node!, ...others].map((n) => bump(ctx, n, 3) ?? 3)),
       }));
     },

@@ -10,6 +10,15 @@ const companionsOf = (ctx: RuleContext, node: GraphNode, kinds: string[]): Graph
 const IAM_AUTH_ENGINES = /^(mysql|postgres|aurora|aurora-mysql|aurora-postgresql|mariadb|neptune)$/;
 const REDIS = (engine: unknown): boolean => engine === undefined || engine === "redis" || engine === "valkey";
 
+/** Properties through which a resource sends its failed messages somewhere (a redrive *allow* policy is the DLQ's own). */
+const DLQ_VIA = /dead.?letter|redrive(?!.?allow)|on.?failure/i;
+
+function hasKey(value: unknown, key: string): boolean {
+  if (value === null || typeof value !== "object") return false;
+  const record = value as Record<string, unknown>;
+  return key in record || (record.Properties !== undefined && hasKey(record.Properties, key));
+}
+
 export const DATA_RULES = [
   awsRule({
     id: "TL-AWS-RDS-001",
@@ -652,9 +661,20 @@ export const DATA_RULES = [
     exposedBoost: 0,
     test: (node, ctx) => {
       if (node.attrs.dlq !== false) return null;
-      // A queue other queues send their failures to is a dead-letter queue itself.
-      const isDlq = ctx.in(node.id).some((n) => n.kind === "aws.sqs.queue" && n.attrs.dlq === true);
-      return !isDlq && { paths: [at(node, "dlq")] };
+      // A queue that receives other resources' failures is a dead-letter queue itself: another queue's redrive
+      // policy, a function's or a rule target's DeadLetterConfig, an event source's on-failure destination, a
+      // subscription's redrive policy, or a queue that allows redrive into it or is named as one.
+      const incoming = ctx.graph.edges.filter((e) => e.to === node.id);
+      const receivesFailures = incoming.some((e) => DLQ_VIA.test(e.via ?? ""));
+      const allowsRedrive =
+        hasKey(node.properties, "RedriveAllowPolicy") || hasKey(node.properties, "redrive_allow_policy");
+      const isDlq = receivesFailures || allowsRedrive;
+      // A redrive policy declared as its own resource (aws_sqs_queue_redrive_policy) gives this queue one.
+      const redriveElsewhere = incoming.some((e) => ctx.byId.get(e.from)?.type === "aws_sqs_queue_redrive_policy");
+      const named = /(^|[^a-z])(dlq|dead[-_ ]?letter)/i.test(
+        `${node.id} ${typeof node.attrs.name === "string" ? node.attrs.name : ""}`,
+      );
+      return !isDlq && !redriveElsewhere && !named && { paths: [at(node, "dlq")] };
     },
   }),
   awsRule({

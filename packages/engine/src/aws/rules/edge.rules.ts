@@ -26,6 +26,17 @@ function apiOf(ctx: RuleContext, node: GraphNode): GraphNode | undefined {
 
 type Event = { type: unknown; api: boolean; auth: boolean; apiKey: boolean; path: string };
 
+/** Whether an API Gateway v2 route belongs to a WebSocket API (its API says so, or its key is no HTTP route). */
+function isWebSocketRoute(node: GraphNode, ctx: RuleContext): boolean {
+  if (node.type !== "AWS::ApiGatewayV2::Route" && node.type !== "aws_apigatewayv2_route") return false;
+  const api = ctx.out(node.id).find((n) => n.type === "AWS::ApiGatewayV2::Api" || n.type === "aws_apigatewayv2_api");
+  const body = (api?.properties.Properties ?? api?.properties ?? {}) as Record<string, unknown>;
+  const protocol = body.ProtocolType ?? body.protocol_type;
+  if (typeof protocol === "string") return protocol.toUpperCase() === "WEBSOCKET";
+  const key = typeof node.attrs.httpMethod === "string" ? node.attrs.httpMethod : "";
+  return key === "$connect" || key === "$disconnect" || (key !== "" && !key.startsWith("$") && !key.includes(" "));
+}
+
 export const EDGE_RULES = [
   awsRule({
     id: "TL-AWS-ELB-001",
@@ -298,6 +309,9 @@ export const EDGE_RULES = [
       if (node.kind === "aws.apigateway.method") {
         const method = typeof node.attrs.httpMethod === "string" ? node.attrs.httpMethod.toUpperCase() : "";
         if (method === "OPTIONS" || method.startsWith("OPTIONS ")) return null;
+        // A WebSocket API authorizes the connection: only `$connect` takes an authorizer; `$disconnect`,
+        // `$default` and message routes run on a connection already accepted.
+        if (isWebSocketRoute(node, ctx) && method !== "$CONNECT") return null;
         return node.attrs.authorization === "NONE" && !node.attrs.apiKey && { paths: [at(node, "authorization")] };
       }
       if (node.attrs.sam !== true || node.attrs.auth === true) return null;

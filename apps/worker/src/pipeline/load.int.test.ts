@@ -1,0 +1,61 @@
+import { createHash } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../../../../test/support.ts";
+import { loadAnalysis } from "./load.ts";
+
+const DEPLOYMENT = `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec: { containers: [{ name: web, image: "web:1.2.3" }] }
+`;
+const POLICY = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: default-deny, namespace: shop }
+spec: { podSelector: {}, policyTypes: [Ingress] }
+`;
+const STACK = `Resources:\n  B:\n    Type: AWS::S3::Bucket\n`;
+
+describe("loadAnalysis hands the engine a file's folder as context", () => {
+  let database: TestDatabase;
+  let projectId: string;
+  const versionOf = new Map<string, string>();
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const db = database.db;
+    const team = await db.team.create({ data: { name: `load-${Date.now()}` } });
+    projectId = (await db.project.create({ data: { teamId: team.id, name: "p" } })).id;
+    for (const [path, content] of [
+      ["k8s/deployment.yaml", DEPLOYMENT],
+      ["k8s/network-policy.yaml", POLICY],
+      ["k8s/stack.yaml", STACK],
+      ["other/policy.yaml", POLICY],
+    ] as const) {
+      const sha256 = createHash("sha256").update(content).digest("hex");
+      await db.blob.upsert({ where: { sha256 }, create: { sha256, content, size: content.length }, update: {} });
+      const template = await db.template.create({ data: { projectId, path } });
+      const version = await db.templateVersion.create({ data: { templateId: template.id, sha256 } });
+      versionOf.set(path, version.id);
+    }
+  });
+  afterAll(async () => database.drop());
+
+  it("a Kubernetes manifest gets the other manifests of its folder, not other formats or folders", async () => {
+    const analysis = await database.db.analysis.create({
+      data: { projectId, templateVersionId: versionOf.get("k8s/deployment.yaml")!, engineVersion: "test" },
+    });
+    const loaded = await loadAnalysis(database.db, analysis.id);
+    expect(loaded?.files.map((f) => f.path)).toEqual(["k8s/deployment.yaml", "k8s/network-policy.yaml"]);
+  });
+
+  it("a CloudFormation template is analysed alone", async () => {
+    const analysis = await database.db.analysis.create({
+      data: { projectId, templateVersionId: versionOf.get("k8s/stack.yaml")!, engineVersion: "test" },
+    });
+    expect((await loadAnalysis(database.db, analysis.id))?.files.map((f) => f.path)).toEqual(["k8s/stack.yaml"]);
+  });
+});
