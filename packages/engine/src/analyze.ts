@@ -15,7 +15,7 @@ import { RULES } from "./rules/index.ts";
 import { dialectOf, fixFor } from "./rules/fix.ts";
 import { mergeOverlaps } from "./rules/overlaps.ts";
 import type { Finding, Rule, RuleContext } from "./rules/types.ts";
-import { checkText, utf8Length } from "./text.ts";
+import { checkText, unrecognisedError, utf8Length } from "./text.ts";
 import { detectSecrets } from "./secrets/detect.ts";
 import { openApiSecretKept } from "./openapi/secrets.ts";
 
@@ -67,10 +67,7 @@ export async function buildGraph(
         path: file.path,
         format: null,
         resources: 0,
-        error: {
-          code: "template/unsupported-format",
-          message: "Not a CloudFormation, Terraform, OpenAPI or Kubernetes file.",
-        },
+        error: unrecognisedError(file, bounds),
       });
       continue;
     }

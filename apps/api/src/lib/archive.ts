@@ -23,10 +23,41 @@ function skipped(name: string): boolean {
 }
 
 /**
+ * The first entry whose general-purpose flag says it is encrypted (bit 0: ZipCrypto or AES), from the central
+ * directory and from every local header: fflate would hand back the ciphertext as if it were the file.
+ */
+function encryptedEntry(buffer: Buffer): string | null {
+  const headers = [
+    // Local file header: flags at +6, name length at +26, name at +30.
+    { signature: Buffer.from([0x50, 0x4b, 0x03, 0x04]), flags: 6, nameLength: 26, name: 30 },
+    // Central directory entry: flags at +8, name length at +28, name at +46.
+    { signature: Buffer.from([0x50, 0x4b, 0x01, 0x02]), flags: 8, nameLength: 28, name: 46 },
+  ];
+  for (const h of headers) {
+    for (let at = buffer.indexOf(h.signature); at !== -1; at = buffer.indexOf(h.signature, at + 4)) {
+      if (at + h.name > buffer.length) break;
+      if ((buffer.readUInt16LE(at + h.flags) & 1) === 1) {
+        const end = Math.min(at + h.name + buffer.readUInt16LE(at + h.nameLength), buffer.length);
+        return buffer.subarray(at + h.name, end).toString("utf8");
+      }
+    }
+  }
+  return null;
+}
+
+/**
  * Expands a zip in memory, counting inflated bytes as they stream so a zip bomb is stopped at the limit,
- * refusing `..` and absolute paths. Nothing touches the disk, so symlink entries are only small text files.
+ * refusing `..` and absolute paths and encrypted entries. Nothing touches the disk, so symlink entries are only
+ * small text files.
  */
 export function expandArchive(buffer: Buffer, limits: ArchiveLimits): ArchiveEntry[] {
+  const encrypted = encryptedEntry(buffer);
+  if (encrypted !== null) {
+    throw new AppError(
+      "archive/encrypted",
+      `"${encrypted.slice(0, 200)}" in the archive is encrypted; zip the templates without a password.`,
+    );
+  }
   const entries: ArchiveEntry[] = [];
   let total = 0;
   let failure: AppError | undefined;

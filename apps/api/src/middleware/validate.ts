@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from "express";
 import type { z } from "zod";
-import { AppError } from "@threatline/domain";
+import { AppError, findLoneSurrogate } from "@threatline/domain";
 
 interface Schemas {
   body?: z.ZodType;
@@ -18,6 +18,8 @@ export interface Validated<S extends Schemas> {
 /**
  * Parses body, query and params with zod and stores the result in `res.locals.input`; answers
  * 400 `request/invalid` with the issues otherwise. Routes read `input(res)`, never `req.body`.
+ * A string with a lone surrogate (`"\ud800"`, valid JSON but not text) is refused here, wherever it is: it
+ * cannot be stored, and reached the database as a 500 before.
  */
 export function validate<S extends Schemas>(schemas: S) {
   return (req: Request, res: Response, next: NextFunction): void => {
@@ -25,6 +27,16 @@ export function validate<S extends Schemas>(schemas: S) {
     for (const part of ["body", "query", "params"] as const) {
       const schema = schemas[part];
       if (!schema) continue;
+      const bad = findLoneSurrogate(req[part]);
+      if (bad) {
+        const path = [part, ...bad].join(".");
+        next(
+          new AppError("request/invalid", `Invalid ${part}: ${path} is not valid Unicode (a lone surrogate)`, [
+            { path, message: "lone surrogate" },
+          ]),
+        );
+        return;
+      }
       const parsed = schema.safeParse(req[part] ?? {});
       if (!parsed.success) {
         const details = parsed.error.issues.map((i) => ({ path: [part, ...i.path].join("."), message: i.message }));

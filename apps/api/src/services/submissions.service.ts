@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import { AppError, type SubmissionResult } from "@threatline/domain";
+import { AppError, hasLoneSurrogate, type SubmissionResult } from "@threatline/domain";
 import type { Db } from "@threatline/db";
 import { ENGINE_VERSION } from "@threatline/engine";
 import type { Logger } from "../lib/logger.ts";
@@ -49,8 +49,10 @@ function checkFiles(files: IncomingFile[], options: SubmissionOptions): void {
     if (Buffer.byteLength(file.content, "utf8") > options.maxFileBytes) {
       throw new AppError("template/too-large", `"${file.path}" is larger than ${options.maxFileBytes} bytes.`);
     }
-    // PostgreSQL text cannot hold NUL, and U+FFFD is what invalid UTF-8 decodes to: neither is a template.
-    if (file.content.includes("\u0000") || file.content.includes("\uFFFD")) notText.push(file.path);
+    // PostgreSQL text cannot hold NUL, U+FFFD is what invalid UTF-8 decodes to, and a lone surrogate has no
+    // UTF-8 form: none is a template.
+    if (file.content.includes("\u0000") || file.content.includes("\uFFFD") || hasLoneSurrogate(file.content))
+      notText.push(file.path);
   }
   if (notText.length > 0) {
     throw new AppError(

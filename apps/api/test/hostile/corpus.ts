@@ -30,6 +30,15 @@ export const DEEP_JSON_TEMPLATE = `{"AWSTemplateFormatVersion":"2010-09-09","Res
 
 export const DEEP_YAML_TEMPLATE = `openapi: 3.0.0\ninfo: { title: deep, version: "1" }\npaths: {}\nx: ${"[".repeat(5_000)}${"]".repeat(5_000)}\n`;
 
+/** Deep JSON with nothing a format detector recognises: too deep to tell what it is. */
+export const DEEP_JSON_PLAIN = `${'{"a":'.repeat(5_000)}1${"}".repeat(5_000)}`;
+
+/** Block-style YAML nested 300 levels by indentation alone. */
+export const DEEP_YAML_BLOCK = `${Array.from({ length: 300 }, (_, i) => `${" ".repeat(i)}a:`).join("\n")} 1\n`;
+
+/** A Kubernetes manifest whose first line (a comment) fills the head the format detectors read. */
+export const LONG_FIRST_LINE = `# ${"x".repeat(300_000)}\napiVersion: v1\nkind: Service\nmetadata: { name: a }\nspec: { type: LoadBalancer }\n`;
+
 export const DEEP_HCL = `resource "aws_s3_bucket" "deep" {\n  tags = ${"{ a = ".repeat(3_000)}"x"${" }".repeat(3_000)}\n}\n`;
 
 export const YAML_CODE_TAGS = `apiVersion: v1

@@ -194,6 +194,23 @@ describe("hostile input", () => {
   });
 
   describe("archives", () => {
+    it("refuses an encrypted entry with 422 archive/encrypted", async () => {
+      // A zip whose entry carries the encryption flag (general-purpose bit 0), in its local header and in the
+      // central directory, as ZipCrypto and AES archives do.
+      const archive = corpus.zip({ "stack.yaml": corpus.text(CFN_BUCKET) });
+      for (const [signature, flags] of [
+        [0x04034b50, 6],
+        [0x02014b50, 8],
+      ] as const) {
+        for (let at = 0; at + 4 <= archive.length; at += 1)
+          if (archive.readUInt32LE(at) === signature)
+            archive.writeUInt16LE(archive.readUInt16LE(at + flags) | 1, at + flags);
+      }
+      const res = await request(h.app).post(submissions()).attach("files", archive, "secret.zip");
+      expectError(res, 422, "archive/encrypted");
+      expect((res.body as { error: { message: string } }).error.message).toContain("stack.yaml");
+    });
+
     it.each([
       ["../ traversal", "../../etc/cron.d/evil.yaml"],
       ["an absolute path", "/etc/passwd"],
@@ -295,6 +312,26 @@ describe("hostile input", () => {
     });
   });
 
+  describe("lone surrogates (valid JSON, not text)", () => {
+    it.each([
+      [
+        "a file's content",
+        [{ path: "s.yaml", content: "openapi: 3.0.0\ninfo: { title: '\ud800' }\n" }],
+        422,
+        "template/not-text",
+      ],
+      ["a file's name", [{ path: "s\udc00.yaml", content: CFN_BUCKET }], 400, "request/invalid"],
+    ])("refuses one in %s and writes nothing", async (_what, files, status, errorCode) => {
+      const before = await h.database.db.analysis.count();
+      expectError(await submitJson(files), status, errorCode);
+      expect(await h.database.db.analysis.count()).toBe(before);
+    });
+
+    it("refuses one in any other field (a project's name) with 400 request/invalid", async () => {
+      expectError(await request(h.app).post("/api/v1/projects").send({ name: "p\ud800" }), 400, "request/invalid");
+    });
+  });
+
   describe("request shapes", () => {
     it.each([
       ["a ../ path", "../../etc/passwd"],
@@ -383,6 +420,9 @@ describe("hostile input", () => {
       ["5,000-deep YAML", "deep.yaml", corpus.DEEP_YAML_TEMPLATE, "template/too-deep"],
       ["an empty file", "empty.yaml", "   \n", "template/empty"],
       ["prose that is no template", "notes.txt", "Dear team, please review.\n", "template/unsupported-format"],
+      ["5,000-deep JSON with no format marker", "deep-plain.json", corpus.DEEP_JSON_PLAIN, "template/too-deep"],
+      ["300-deep block YAML", "deep-block.yaml", corpus.DEEP_YAML_BLOCK, "template/too-deep"],
+      ["a 300,000-character first line", "long-first.yaml", corpus.LONG_FIRST_LINE, "template/line-too-long"],
     ])("fails %s with %s and keeps going", async (_what, path, content, errorCode) => {
       const { row, threats } = await analyse(path, content);
       expect({ status: row.status, errorCode: row.errorCode }).toEqual({ status: "failed", errorCode });

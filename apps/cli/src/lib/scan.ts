@@ -160,15 +160,22 @@ export function activeThreats(report: ScanReport): Threat[] {
 
 /**
  * Files that failed: a parse error or a limit, or a file named on the command line that is no template.
- * Files a folder walk picked up by extension but that are no template (`package.json`) are not failures.
+ * Files a folder walk picked up by extension but that are no template (`package.json`, or minified or deeply
+ * nested JSON that no format recognised) are not failures.
  */
 export function failedFiles(report: ScanReport, named: ReadonlySet<string>): ScanReport["files"] {
   return report.files.filter(
-    (f) =>
-      f.error !== undefined &&
-      (named.has(f.path) || (f.error.code !== "template/unsupported-format" && f.error.code !== "template/empty")),
+    (f) => f.error !== undefined && (named.has(f.path) || !(f.format === null && NOT_A_TEMPLATE.has(f.error.code))),
   );
 }
+
+/** Why an unrecognised file was not analysed, when a folder walk merely picked it up by its extension. */
+const NOT_A_TEMPLATE: ReadonlySet<string> = new Set([
+  "template/unsupported-format",
+  "template/empty",
+  "template/line-too-long",
+  "template/too-deep",
+]);
 
 /**
  * The exporters' input for a local scan: no project; suppressed threats are recorded as accepted in the
