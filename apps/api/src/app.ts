@@ -13,6 +13,7 @@ import { analysisRoutes } from "./routes/analyses.routes.ts";
 import { authenticate, authSettings, ensureDefaultTeam } from "./auth/middleware.ts";
 import { authRoutes } from "./routes/auth.routes.ts";
 import { tokenRoutes } from "./routes/tokens.routes.ts";
+import { teamRuleRoutes } from "./routes/team-rules.routes.ts";
 import { teamRoutes } from "./routes/teams.routes.ts";
 import { userRoutes } from "./routes/users.routes.ts";
 import { auditRoutes } from "./routes/audit.routes.ts";
@@ -81,7 +82,14 @@ export async function createApp(deps: ApiDeps): Promise<Express> {
   // Imports carry a whole threat model document; every other JSON body is small.
   api.post("/projects/:id/imports", express.json({ limit: deps.config.MAX_FILE_BYTES }));
   api.use(express.json({ limit: "1mb" }));
-  api.use(authRoutes(deps), tokenRoutes(deps), teamRoutes(deps), userRoutes(deps), auditRoutes(deps));
+  api.use(
+    authRoutes(deps),
+    tokenRoutes(deps),
+    teamRoutes(deps),
+    teamRuleRoutes(deps),
+    userRoutes(deps),
+    auditRoutes(deps),
+  );
   api.use(projectRoutes(deps));
   api.use(analysisRoutes(deps));
   for (const routes of FEATURE_ROUTES) api.use(routes(deps));

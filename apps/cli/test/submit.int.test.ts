@@ -1,6 +1,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { readFileSync, rmSync } from "node:fs";
+import { cpSync, readFileSync, rmSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import path from "node:path";
 import express from "express";
 import request from "supertest";
@@ -238,6 +239,69 @@ describe(
       const strict = await runCli([...args, "--no-triage"], { cwd, env });
       expect(strict.code).toBe(1);
       expect(strict.stdout).not.toContain("Skipped");
+    });
+
+    it("runs a team's rules on the server: rules push stores them, the worker raises their threats", async () => {
+      streamMode = "pass";
+      const env = { THREATLINE_POLL_MS: "100", THREATLINE_TOKEN: h.adminToken };
+      cpSync(fileURLToPath(new URL("../../../examples/team-rules", import.meta.url)), path.join(cwd, "team-rules"), {
+        recursive: true,
+      });
+      const first = await runCli(
+        ["submit", "team-rules/fixtures", "--server", url, "--project", "cli-team-rules", "--wait"],
+        {
+          cwd,
+          env,
+        },
+      );
+      expect(first.code).toBe(0);
+      const project = (
+        (await request(h.app).get("/api/v1/projects?name=cli-team-rules").expect(200)).body as { items: ProjectDto[] }
+      ).items[0]!;
+      const ruleIds = async () =>
+        (
+          (await request(h.app).get(`/api/v1/projects/${project.id}/threats?limit=500`).expect(200)).body as {
+            items: Array<{ ruleId: string | null; path: string }>;
+          }
+        ).items
+          .filter((t) => t.ruleId?.startsWith("ACME-"))
+          .map((t) => `${t.ruleId} ${t.path}`)
+          .sort();
+      expect(await ruleIds()).toEqual([]);
+
+      const pushed = await runCli(["rules", "push", "team-rules", "--team", project.teamId, "--server", url], {
+        cwd,
+        env,
+      });
+      expect(pushed.stderr).toBe("");
+      expect(pushed.code).toBe(0);
+      expect(pushed.stdout).toContain("Stored 2 team rule(s) on the server for team");
+      const stored = (await request(h.app).get(`/api/v1/teams/${project.teamId}/rules`).expect(200)).body as {
+        rules: Array<{ id: string }>;
+      };
+      expect(stored.rules.map((r) => r.id)).toEqual(["ACME-EC2-001", "ACME-TAG-001"]);
+
+      // The same files again: the new rules run on the re-analysis.
+      const second = await runCli(
+        ["submit", "team-rules/fixtures", "--server", url, "--project", "cli-team-rules", "--wait", "--force"],
+        { cwd, env },
+      );
+      expect(second.code).toBe(0);
+      expect(await ruleIds()).toEqual([
+        "ACME-EC2-001 team-rules/fixtures/open-instance.yaml",
+        "ACME-TAG-001 team-rules/fixtures/office-instance.yaml",
+        "ACME-TAG-001 team-rules/fixtures/open-instance.yaml",
+      ]);
+
+      // The server refuses a builtin id and an invalid rule.
+      const builtin = await request(h.app)
+        .put(`/api/v1/teams/${project.teamId}/rules`)
+        .send({ rules: [{ ...stored.rules[0], id: "TL-AWS-S3-001" }] });
+      expect(builtin.status).toBe(400);
+      const invalid = await request(h.app)
+        .put(`/api/v1/teams/${project.teamId}/rules`)
+        .send({ rules: [{ ...stored.rules[0], likelihood: 9 }] });
+      expect(invalid.status).toBe(400);
     });
 
     // Last: it leaves the worker paused.

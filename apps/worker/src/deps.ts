@@ -3,7 +3,7 @@ import type { Redis } from "ioredis";
 import type { Db } from "@threatline/db";
 import type { ResourceGraph, SourceFile } from "@threatline/engine";
 import type { BoundedResult } from "./pipeline/engine-pool.ts";
-import { DEFAULT_MAX_THREATS, type ErrorCode, type Threat } from "@threatline/domain";
+import { DEFAULT_MAX_THREATS, type ErrorCode, type TeamRule, type Threat } from "@threatline/domain";
 import type { Logger } from "pino";
 
 /**
@@ -41,7 +41,7 @@ export interface LlmStage {
 
 /** Runs the rules engine on one analysis's files, bounded in time, heap and threats (see EnginePool). */
 export interface EngineRunner {
-  analyze(files: SourceFile[], focus: string[], signal?: AbortSignal): Promise<BoundedResult>;
+  analyze(files: SourceFile[], focus: string[], signal?: AbortSignal, teamRules?: TeamRule[]): Promise<BoundedResult>;
 }
 
 /** Bounds on one analysis's work, from the worker's settings (defaults: WorkerConfigSchema's). */

@@ -182,3 +182,22 @@ export const TeamRuleSchema = z
   })
   .strict();
 export type TeamRule = z.infer<typeof TeamRuleSchema>;
+
+/** A team's rule set on the server: the worker runs it next to the builtin rules on every analysis of the team's projects. */
+export const TeamRuleSetSchema = z
+  .object({ rules: z.array(TeamRuleSchema).max(200) })
+  .strict()
+  .superRefine((set, ctx) => {
+    const seen = new Set<string>();
+    for (const [i, rule] of set.rules.entries()) {
+      if (seen.has(rule.id))
+        ctx.addIssue({ code: "custom", path: ["rules", i, "id"], message: `rule id ${rule.id} is used twice` });
+      seen.add(rule.id);
+    }
+  });
+export type TeamRuleSet = z.infer<typeof TeamRuleSetSchema>;
+
+export interface TeamRuleSetDto {
+  teamId: string;
+  rules: TeamRule[];
+}

@@ -1,9 +1,10 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Command } from "commander";
-import { severityFromScore, threatScore } from "@threatline/domain";
+import { severityFromScore, threatScore, type TeamRuleSetDto } from "@threatline/domain";
 import { RULES, compileTeamRule, runRuleFixtures, type RuleFixture } from "@threatline/engine";
 import pc from "picocolors";
+import { clientFrom, type ServerOptions } from "../lib/api-client.ts";
 import { usageErrorsExit2 } from "../lib/commander.ts";
 import { EXIT } from "../lib/exit-codes.ts";
 import { UsageError } from "../lib/files.ts";
@@ -41,7 +42,39 @@ export function registerRules(program: Command): void {
         );
     });
   usageErrorsExit2(list);
+
+  const push = rules
+    .command("push")
+    .description(
+      "Store the team rules of DIRS on a Threatline server: the worker runs them on every analysis of the team",
+    )
+    .argument("<dirs...>", "folders of team rule files (validated, fixtures tested first)")
+    .requiredOption("--team <id>", "the team whose rule set to replace")
+    .option("--server <url>", "Threatline server URL (default: THREATLINE_SERVER)")
+    .option("--token <token>", "API token of a team admin (default: THREATLINE_TOKEN)")
+    .action(async (dirs: string[], options: ServerOptions & { team: string }) => {
+      process.exitCode = await pushRules(dirs, options);
+    });
+  usageErrorsExit2(push);
   usageErrorsExit2(rules);
+}
+
+/** Tests the rules, then replaces the team's rule set on the server with them. */
+async function pushRules(dirs: string[], options: ServerOptions & { team: string }): Promise<number> {
+  const client = clientFrom(options);
+  const code = await testRules(dirs);
+  if (code !== EXIT.ok) {
+    process.stderr.write("Not pushed: a fixture failed.\n");
+    return code;
+  }
+  const loaded = await readTeamRuleDirs(dirs.map((d) => path.resolve(d)));
+  const stored = await client.json<TeamRuleSetDto>("PUT", `/teams/${encodeURIComponent(options.team)}/rules`, {
+    rules: loaded.map((l) => l.rule),
+  });
+  process.stdout.write(
+    `Stored ${stored.rules.length} team rule(s) on the server for team ${stored.teamId}: ${stored.rules.map((r) => r.id).join(", ")}\n`,
+  );
+  return EXIT.ok;
 }
 
 async function fixturesOf(loaded: LoadedTeamRule): Promise<RuleFixture[]> {

@@ -114,7 +114,7 @@ export class ApiClient {
   }
 
   /** Calls an endpoint and parses its JSON answer. */
-  async json<T>(method: "GET" | "POST", path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  async json<T>(method: "GET" | "POST" | "PUT", path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
     const res = await this.send(method, path, body, { signal });
     return (await res.json()) as T;
   }

@@ -1,5 +1,5 @@
 import { Piscina } from "piscina";
-import type { OmittedThreats } from "@threatline/domain";
+import type { OmittedThreats, TeamRule } from "@threatline/domain";
 import type { AnalyzeResult, SourceFile } from "@threatline/engine";
 
 /** The engine's result with its threats capped: what was left out is counted in `omitted`. */
@@ -52,13 +52,18 @@ export class EnginePool {
     });
   }
 
-  async analyze(files: SourceFile[], focus: string[], signal?: AbortSignal): Promise<BoundedResult> {
+  async analyze(
+    files: SourceFile[],
+    focus: string[],
+    signal?: AbortSignal,
+    teamRules: TeamRule[] = [],
+  ): Promise<BoundedResult> {
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), this.options.timeoutMs);
     const both = signal ? AbortSignal.any([timeout.signal, signal]) : timeout.signal;
     try {
       return (await this.pool.run(
-        { files, focus, maxThreats: this.options.maxThreats },
+        { files, focus, maxThreats: this.options.maxThreats, teamRules },
         { signal: both },
       )) as BoundedResult;
     } catch (error) {

@@ -1,6 +1,7 @@
-import { capThreats } from "@threatline/domain";
+import { capThreats, type TeamRule } from "@threatline/domain";
 import { analyze, type SourceFile } from "@threatline/engine";
 import type { BoundedResult } from "./engine-pool.ts";
+import { withTeamRules } from "./team-rules.ts";
 
 /**
  * Runs in a worker thread of the engine pool: the rules engine on one analysis's files. The threats are capped
@@ -10,12 +11,15 @@ export default async function run({
   files,
   focus,
   maxThreats,
+  teamRules = [],
 }: {
   files: SourceFile[];
   focus: string[];
   maxThreats: number;
+  /** The team's own rules (plain data: compiled here). */
+  teamRules?: TeamRule[];
 }): Promise<BoundedResult> {
-  const result = await analyze(files, { focus });
+  const result = await analyze(files, teamRules.length > 0 ? { focus, rules: withTeamRules(teamRules) } : { focus });
   const { kept, omitted } = capThreats(result.threats, maxThreats);
   return { ...result, threats: kept, omitted };
 }

@@ -1,5 +1,6 @@
 import { posix } from "node:path";
 import type { Db } from "@threatline/db";
+import { TeamRuleSetSchema, type TeamRule } from "@threatline/domain";
 import { detectFormat, type SourceFile } from "@threatline/engine";
 
 export interface LoadedAnalysis {
@@ -13,6 +14,17 @@ export interface LoadedAnalysis {
   sha256: string;
   /** The analysed file first, then context files (the rest of its Terraform module, its sibling manifests). */
   files: SourceFile[];
+  /** The team's own rules (PUT /teams/:id/rules), run next to the builtin ones. */
+  teamRules: TeamRule[];
+}
+
+/** The team's rule set from its settings, parsed again at this boundary; an invalid one runs no team rules. */
+function teamRulesOf(settings: unknown): TeamRule[] {
+  const stored =
+    settings !== null && typeof settings === "object" ? (settings as Record<string, unknown>).teamRules : undefined;
+  if (stored === undefined) return [];
+  const parsed = TeamRuleSetSchema.safeParse(stored);
+  return parsed.success ? parsed.data.rules : [];
 }
 
 /**
@@ -23,7 +35,7 @@ export interface LoadedAnalysis {
 export async function loadAnalysis(db: Db, analysisId: string): Promise<LoadedAnalysis | null> {
   const analysis = await db.analysis.findUnique({
     where: { id: analysisId },
-    include: { project: true, templateVersion: { include: { template: true, blob: true } } },
+    include: { project: { include: { team: true } }, templateVersion: { include: { template: true, blob: true } } },
   });
   if (!analysis) return null;
   const { template, blob } = analysis.templateVersion;
@@ -65,5 +77,6 @@ export async function loadAnalysis(db: Db, analysisId: string): Promise<LoadedAn
     path: template.path,
     sha256: analysis.templateVersion.sha256,
     files,
+    teamRules: teamRulesOf(analysis.project.team.settings),
   };
 }

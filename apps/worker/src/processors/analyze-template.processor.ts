@@ -14,6 +14,7 @@ import {
   EngineTimeoutError,
 } from "../pipeline/engine-pool.ts";
 import { teamBudgetExhausted } from "../pipeline/budget.ts";
+import { withTeamRules } from "../pipeline/team-rules.ts";
 import { JOB_PAYLOADS, publishEvent } from "@threatline/queue";
 import { type AnalysisBounds, DEFAULT_BOUNDS, type WorkerDeps } from "../deps.ts";
 import { loadAnalysis, type LoadedAnalysis } from "../pipeline/load.ts";
@@ -158,7 +159,7 @@ async function runStages(
   let result: BoundedResult;
   try {
     result = deps.engine
-      ? await deps.engine.analyze(analysis.files, [analysis.path], signal)
+      ? await deps.engine.analyze(analysis.files, [analysis.path], signal, analysis.teamRules)
       : await analyzeInline(analysis, bounds.maxThreats);
   } catch (error) {
     if (error instanceof EngineTimeoutError)
@@ -232,7 +233,12 @@ async function runStages(
 
 /** The engine in this thread (tests that pass no pool), capped as the pool's threads cap. */
 async function analyzeInline(analysis: LoadedAnalysis, maxThreats: number): Promise<BoundedResult> {
-  const result = await analyze(analysis.files, { focus: [analysis.path] });
+  const result = await analyze(
+    analysis.files,
+    analysis.teamRules.length > 0
+      ? { focus: [analysis.path], rules: withTeamRules(analysis.teamRules) }
+      : { focus: [analysis.path] },
+  );
   const { kept, omitted } = capThreats(result.threats, maxThreats);
   return { ...result, threats: kept, omitted };
 }
