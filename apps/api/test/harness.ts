@@ -13,6 +13,7 @@ import { hashPassword } from "../src/auth/passwords.ts";
 import { sha256Hex } from "../src/auth/crypto.ts";
 import type { Scope } from "../src/auth/scopes.ts";
 import { newTokenValue } from "../src/services/tokens.service.ts";
+import { createDb } from "@threatline/db";
 import { createTestDatabase, redisUrl, testPrefix, type TestDatabase } from "../../../test/support.ts";
 
 /** A user made by the harness, with the password it was given. */
@@ -68,9 +69,16 @@ export interface Harness {
  * workers on demand. Everything is real: PostgreSQL, Redis, BullMQ.
  */
 export async function createHarness(
-  options: { redisUrl?: string; config?: Partial<ApiDeps["config"]>; logger?: Logger } = {},
+  options: {
+    redisUrl?: string;
+    config?: Partial<ApiDeps["config"]>;
+    logger?: Logger;
+    /** Where the app and its workers reach the database (a proxy a test can cut); set-up uses it directly. */
+    databaseUrl?: (url: string) => string;
+  } = {},
 ): Promise<Harness> {
   const database = await createTestDatabase();
+  const appDb = options.databaseUrl ? createDb({ url: options.databaseUrl(database.url), poolSize: 5 }) : database.db;
   const prefix = testPrefix();
   const url = options.redisUrl ?? redisUrl();
   const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
@@ -91,7 +99,7 @@ export async function createHarness(
       REDIS_PREFIX: prefix,
       ...options.config,
     },
-    db: database.db,
+    db: appDb,
     queue,
     redis,
     events,
@@ -164,7 +172,7 @@ export async function createHarness(
     startWorker({ llm = null, concurrency = 4, bounds } = {}) {
       const workerRedis = workerConnection(redisUrl());
       const running = startWorker(
-        { db: database.db, redis: workerRedis, queue, prefix, llm, logger, bounds },
+        { db: appDb, redis: workerRedis, queue, prefix, llm, logger, bounds },
         workerConnection(redisUrl()),
         { concurrency, reconcileIntervalMs: 60_000 },
       );
@@ -186,6 +194,7 @@ export async function createHarness(
       await bounded(queue.obliterate({ force: true }));
       await bounded(queue.close());
       redis.disconnect();
+      if (appDb !== database.db) await appDb.$disconnect();
       await database.drop();
     },
   };

@@ -5,3 +5,4 @@ export { Prisma } from "./generated/client.ts";
 export type * from "./generated/client.ts";
 export { RISKY_RESOURCES_KEPT, refreshCurrentAggregates, refreshProjectRisk, type ProjectRisk } from "./risk.ts";
 export { threatRows } from "./threats.ts";
+export { isDatabaseUnavailable } from "./unavailable.ts";

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from "express";
 import multer from "multer";
 import { AppError, type ErrorEnvelope, isAppError } from "@threatline/domain";
+import { isDatabaseUnavailable } from "@threatline/db";
 import type { Logger } from "../lib/logger.ts";
 
 /** Maps errors that libraries throw onto our stable codes. */
@@ -15,6 +16,9 @@ function toAppError(error: unknown): AppError | undefined {
       default:
         return new AppError("request/invalid", `Invalid upload: ${error.message}`);
     }
+  }
+  if (isDatabaseUnavailable(error)) {
+    return new AppError("database/unavailable", "The database is unreachable. Try again shortly.");
   }
   const status = (error as { status?: number; type?: string }).status;
   const type = (error as { type?: string }).type;
@@ -43,6 +47,7 @@ export function errorHandler(logger: Logger) {
       res.status(500).json(body);
       return;
     }
+    if (appError.code === "database/unavailable") logger.warn({ err: error, reqId: req.id }, "database unreachable");
     const body: ErrorEnvelope = { error: { code: appError.code, message: appError.message } };
     if (appError.details !== undefined) body.error.details = appError.details;
     res.status(appError.status).json(body);

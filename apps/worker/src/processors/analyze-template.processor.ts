@@ -16,6 +16,7 @@ import {
 import { teamBudgetExhausted } from "../pipeline/budget.ts";
 import { withTeamRules } from "../pipeline/team-rules.ts";
 import { JOB_PAYLOADS, publishEvent } from "@threatline/queue";
+import { isDatabaseUnavailable } from "@threatline/db";
 import { type AnalysisBounds, DEFAULT_BOUNDS, type WorkerDeps } from "../deps.ts";
 import { loadAnalysis, type LoadedAnalysis } from "../pipeline/load.ts";
 import { AnalysisCanceledError, type AnalysisOutcome, persistOutcome } from "../pipeline/persist.ts";
@@ -55,6 +56,42 @@ async function announce(
  */
 export function analyzeTemplateProcessor(deps: WorkerDeps, getWorker: () => Worker | undefined) {
   const bounds: AnalysisBounds = { ...DEFAULT_BOUNDS, ...deps.bounds };
+  const run = processAnalysis(deps, getWorker, bounds);
+  const outage = new DatabaseBackoff();
+  return async (job: Job): Promise<{ status: string; threats: number }> => {
+    try {
+      const result = await run(job);
+      outage.reset();
+      return result;
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
+      // PostgreSQL is down: every job would fail the same way, and BullMQ's retries would spend all of their
+      // attempts in half a minute. Pause the whole queue instead (the job goes back without losing an attempt)
+      // and wait longer each time, until the database answers again.
+      const waitMs = outage.next();
+      deps.logger.warn(
+        { err: error, jobId: job.id, attempt: job.attemptsMade + 1, waitMs },
+        "database unreachable: the attempt is not counted and the queue pauses",
+      );
+      await getWorker()?.rateLimit(waitMs);
+      throw Worker.RateLimitError();
+    }
+  };
+}
+
+/** Exponential waits while the database is down: 1 s, 2 s, 4 s … up to 30 s; back to 1 s once a job succeeds. */
+class DatabaseBackoff {
+  private failures = 0;
+  next(): number {
+    this.failures += 1;
+    return Math.min(30_000, 1_000 * 2 ** (this.failures - 1));
+  }
+  reset(): void {
+    this.failures = 0;
+  }
+}
+
+function processAnalysis(deps: WorkerDeps, getWorker: () => Worker | undefined, bounds: AnalysisBounds) {
   return async (job: Job): Promise<{ status: string; threats: number }> => {
     const { analysisId } = JOB_PAYLOADS["analyze-template"].parse(job.data);
     const log = deps.logger.child({ jobId: job.id, analysisId });
@@ -93,6 +130,7 @@ export function analyzeTemplateProcessor(deps: WorkerDeps, getWorker: () => Work
       );
       return { status: outcome.status, threats: outcome.threats.length };
     } catch (error) {
+      if (isDatabaseUnavailable(error)) throw error;
       if (error instanceof AnalysisCanceledError || (error instanceof EngineAbortedError && canceled.signal.aborted)) {
         log.info("analysis canceled while running; nothing written");
         await announce(deps, analysis, "canceled");
