@@ -1,10 +1,16 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ThreatDelta } from "../src/lib/delta.ts";
 import { runCli } from "./helpers.ts";
+
+const FIXTURES = fileURLToPath(new URL("./fixtures/workspace", import.meta.url));
+const NETPOL =
+  "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\n  namespace: prod\n" +
+  "spec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]\n";
 
 const SG = (port: number) =>
   [
@@ -38,6 +44,8 @@ describe("threatline diff --base REF", { timeout: 120_000 }, () => {
     );
     write("tf/net/main.tf", 'resource "aws_s3_bucket" "data" {\n  bucket = "data"\n}\n');
     write("package.json", '{"name": "app"}\n');
+    write("k8s/deploy.yaml", readFileSync(path.join(FIXTURES, "k8s/deploy.yaml"), "utf8"));
+    write("k8s/netpol.yaml", NETPOL);
     gitIn("add", "-A");
     gitIn("commit", "-q", "-m", "one");
     // The second commit opens RDP instead of SSH: one threat added, one resolved.
@@ -69,7 +77,6 @@ describe("threatline diff --base REF", { timeout: 120_000 }, () => {
       cwd: repo,
     });
     expect(md.code).toBe(0);
-    const { readFileSync } = await import("node:fs");
     const summary = readFileSync(path.join(repo, "summary.md"), "utf8");
     rmSync(path.join(repo, "summary.md"));
     expect(summary).toMatch(/^## Threatline: 1 threat\(s\) added \(1 high\), 1 resolved/);
@@ -108,6 +115,24 @@ describe("threatline diff --base REF", { timeout: 120_000 }, () => {
       expect(other.files.changed).toEqual([]);
     } finally {
       rmSync(path.join(repo, "tf/net/acl.tf"));
+    }
+  });
+
+  it("scans a changed Kubernetes manifest with the other manifests of its folder", async () => {
+    const deploy = path.join(repo, "k8s/deploy.yaml");
+    const original = readFileSync(deploy, "utf8");
+    writeFileSync(deploy, original.replace("namespace: prod", "namespace: prod\n  labels: { team: api }"));
+    try {
+      const delta = JSON.parse(
+        (await runCli(["diff", "--base", "HEAD", "--format", "json"], { cwd: repo })).stdout,
+      ) as ThreatDelta;
+      expect(delta.files).toEqual({ changed: ["k8s/deploy.yaml"], scanned: ["k8s/deploy.yaml", "k8s/netpol.yaml"] });
+      // The sibling NetworkPolicy covers the namespace at both revisions: nothing is added.
+      expect(delta.added).toEqual([]);
+      expect(delta.resolved).toEqual([]);
+      expect(delta.unchanged.some((t) => t.ruleId === "TL-K8S-NET-002")).toBe(false);
+    } finally {
+      writeFileSync(deploy, original);
     }
   });
 

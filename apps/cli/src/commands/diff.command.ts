@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { Option, type Command } from "commander";
 import type { ScanReport, Severity } from "@threatline/domain";
-import type { SourceFile } from "@threatline/engine";
+import { detectFormat, type SourceFile } from "@threatline/engine";
 import { usageErrorsExit2 } from "../lib/commander.ts";
 import { compareScans, renderDeltaMarkdown, renderDeltaText, type ThreatDelta } from "../lib/delta.ts";
 import { EXIT, EXIT_CODES_HELP } from "../lib/exit-codes.ts";
@@ -62,21 +62,44 @@ const isTemplate = (file: string): boolean => {
   );
 };
 
+/** A revision's view of the repository: its files by folder, and a file's content (null when absent). */
+interface Revision {
+  list(dir: string): Promise<string[]>;
+  read(file: string): Promise<string | null>;
+}
+
 /**
- * The analysis units a change touches: each changed non-Terraform template alone, and for each changed
- * `.tf` file every `.tf` file of its folder at that revision (the module it belongs to).
+ * The files to scan at a revision for a change, with the context the scan's analysis units use: a changed
+ * `.tf` file brings every `.tf` file of its folder (the module), a changed Kubernetes manifest the other
+ * manifests of its folder (a sibling NetworkPolicy counts); any other template goes alone.
  */
-async function unitFiles(changed: readonly string[], list: (dir: string) => Promise<string[]>): Promise<string[]> {
-  const out = new Set<string>();
+async function unitFiles(changed: readonly string[], at: Revision): Promise<SourceFile[]> {
+  const out = new Map<string, SourceFile>();
+  const add = async (file: string): Promise<SourceFile | null> => {
+    const known = out.get(file);
+    if (known) return known;
+    const content = await at.read(file);
+    if (content === null) return null;
+    const source = { path: file, content };
+    out.set(file, source);
+    return source;
+  };
   for (const file of changed) {
-    if (!file.toLowerCase().endsWith(".tf")) {
-      out.add(file);
-      continue;
+    const source = await add(file);
+    const terraform = file.toLowerCase().endsWith(".tf");
+    if (!source || (!terraform && detectFormat(source) !== "kubernetes")) continue;
+    for (const sibling of await at.list(path.posix.dirname(file))) {
+      if (out.has(sibling) || !isTemplate(sibling)) continue;
+      if (terraform) {
+        if (sibling.toLowerCase().endsWith(".tf")) await add(sibling);
+      } else if (!sibling.toLowerCase().endsWith(".tf")) {
+        const content = await at.read(sibling);
+        if (content !== null && detectFormat({ path: sibling, content }) === "kubernetes")
+          out.set(sibling, { path: sibling, content });
+      }
     }
-    for (const sibling of await list(path.posix.dirname(file)))
-      if (sibling.toLowerCase().endsWith(".tf")) out.add(sibling);
   }
-  return [...out].sort();
+  return [...out.values()].sort((a, b) => a.path.localeCompare(b.path));
 }
 
 /** A file that failed for a reason other than not being a template (a parse error, a limit). */
@@ -103,26 +126,20 @@ async function diff(paths: string[], options: DiffOptions): Promise<number> {
   const excluded = (file: string): boolean => setup.excluded(path.relative(cwd, path.join(root, file)));
   const changed = (await changedFiles(compareWith, root)).filter((f) => isTemplate(f) && inScope(f) && !excluded(f));
 
-  const headList = async (dir: string): Promise<string[]> => {
-    const committed = headCommit ? await filesAt(headCommit, dir, root) : [];
-    return [...new Set([...committed, ...changed.filter((f) => path.posix.dirname(f) === dir)])];
+  const head: Revision = {
+    list: async (dir) => {
+      const committed = headCommit ? await filesAt(headCommit, dir, root) : [];
+      return [...new Set([...committed, ...changed.filter((f) => path.posix.dirname(f) === dir)])];
+    },
+    // Deleted in the working tree: no head version.
+    read: (file) => readFile(path.join(root, file), "utf8").catch(() => null),
   };
-  const headNames = (await unitFiles(changed, headList)).filter((f) => !excluded(f));
-  const baseNames = (await unitFiles(changed, (dir) => filesAt(compareWith, dir, root))).filter((f) => !excluded(f));
-
-  const headFiles: SourceFile[] = [];
-  for (const name of headNames) {
-    try {
-      headFiles.push({ path: name, content: await readFile(path.join(root, name), "utf8") });
-    } catch {
-      // Deleted in the working tree: it has no head version.
-    }
-  }
-  const baseFiles: SourceFile[] = [];
-  for (const name of baseNames) {
-    const content = await showFile(compareWith, name, root);
-    if (content !== null) baseFiles.push({ path: name, content });
-  }
+  const base: Revision = {
+    list: (dir) => filesAt(compareWith, dir, root),
+    read: (file) => showFile(compareWith, file, root),
+  };
+  const headFiles = (await unitFiles(changed, head)).filter((f) => !excluded(f.path));
+  const baseFiles = (await unitFiles(changed, base)).filter((f) => !excluded(f.path));
 
   const scanAt = async (files: SourceFile[]) =>
     applyPolicy(await scanFiles(files, CLI_VERSION, undefined, setup.rules), files, {
@@ -137,7 +154,10 @@ async function diff(paths: string[], options: DiffOptions): Promise<number> {
   const delta: ThreatDelta = compareScans(before, after, {
     base: { ref: options.base, commit: compareWith },
     head: { ref: headCommit ? "working tree" : "working tree (no commits)", commit: headCommit },
-    files: { changed: templates(changed), scanned: templates([...new Set([...headNames, ...baseNames])].sort()) },
+    files: {
+      changed: templates(changed),
+      scanned: templates([...new Set([...headFiles, ...baseFiles].map((f) => f.path))].sort()),
+    },
   });
 
   const content =
