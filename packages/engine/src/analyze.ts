@@ -1,3 +1,4 @@
+import { pushTo } from "./collections.ts";
 import { type Threat, clampRating, severityFromScore, threatFingerprint, threatScore } from "@threatline/domain";
 import { deriveFacts } from "./graph/derive.ts";
 import type {
@@ -71,7 +72,7 @@ export async function buildGraph(
       });
       continue;
     }
-    groups.set(handler, [...(groups.get(handler) ?? []), file]);
+    pushTo(groups, handler, file);
     dialects[file.path] = dialectOf(handler.format, file.content);
   }
 
@@ -108,8 +109,8 @@ export function createRuleContext(graph: ResourceGraph): RuleContext {
   const outgoing = new Map<string, GraphEdge[]>();
   const incoming = new Map<string, GraphEdge[]>();
   for (const edge of graph.edges) {
-    outgoing.set(edge.from, [...(outgoing.get(edge.from) ?? []), edge]);
-    incoming.set(edge.to, [...(incoming.get(edge.to) ?? []), edge]);
+    pushTo(outgoing, edge.from, edge);
+    pushTo(incoming, edge.to, edge);
   }
   const resolve = (list: GraphEdge[] | undefined, pick: (e: GraphEdge) => string, kind?: string): GraphNode[] =>
     (list ?? [])

@@ -132,9 +132,4 @@ export function textOf(value: unknown): string | undefined {
   return undefined;
 }
 
-/** Appends to a map of lists in place (indexes over thousands of nodes must not copy lists). */
-export function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
+export { pushTo } from "../collections.ts";

@@ -1,3 +1,4 @@
+import { pushTo } from "../collections.ts";
 import type { Threat } from "@threatline/domain";
 import { isUnresolved, type GraphNode, type ResourceGraph } from "../graph/types.ts";
 import { redact } from "../secrets/redact.ts";
@@ -132,7 +133,7 @@ export function compactGraph(input: ResourceGraph, options: CompactOptions = {})
 
   const lines: string[] = [`# resources ${graph.nodes.length} (id [type] Lline | attributes)`];
   const byFile = new Map<string, GraphNode[]>();
-  for (const node of graph.nodes) byFile.set(node.file, [...(byFile.get(node.file) ?? []), node]);
+  for (const node of graph.nodes) pushTo(byFile, node.file, node);
   for (const [file, nodes] of byFile) {
     lines.push(`## ${file}`);
     for (const node of nodes) lines.push(nodeLine(node, exposed.has(node.id), apis.get(node.file), maxString));
@@ -150,7 +151,7 @@ export function compactGraph(input: ResourceGraph, options: CompactOptions = {})
     const byReason = new Map<string, string[]>();
     for (const [entry, { reason, reached }] of entries) {
       const text = reached.length > 0 ? `${entry} -> ${reached.join(", ")}` : entry;
-      byReason.set(reason, [...(byReason.get(reason) ?? []), text]);
+      pushTo(byReason, reason, text);
     }
     lines.push("# exposure (entry points)");
     for (const [reason, items] of byReason)
@@ -190,7 +191,7 @@ export function compactGraph(input: ResourceGraph, options: CompactOptions = {})
   if (threats.length > 0) {
     lines.push(`# rule findings ${threats.length} (already reported; do not repeat)`);
     const byRule = new Map<string, Threat[]>();
-    for (const t of threats) byRule.set(t.ruleId ?? t.title, [...(byRule.get(t.ruleId ?? t.title) ?? []), t]);
+    for (const t of threats) pushTo(byRule, t.ruleId ?? t.title, t);
     for (const rule of [...byRule.keys()].sort()) {
       const group = byRule.get(rule) ?? [];
       const first = group[0];

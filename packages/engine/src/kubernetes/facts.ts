@@ -1,3 +1,4 @@
+import { pushTo } from "../collections.ts";
 import type { FactDeriver } from "../graph/derive.ts";
 import type { Exposure, GraphEdge, GraphNode } from "../graph/types.ts";
 import type { WorkloadAttrs } from "./parse.ts";
@@ -21,7 +22,7 @@ export function serviceExposure(node: GraphNode): string | undefined {
 export const kubernetesFacts: FactDeriver = (nodes: readonly GraphNode[], edges: readonly GraphEdge[]) => {
   const exposures: Exposure[] = [];
   const byFrom = new Map<string, GraphEdge[]>();
-  for (const e of edges) byFrom.set(e.from, [...(byFrom.get(e.from) ?? []), e]);
+  for (const e of edges) pushTo(byFrom, e.from, e);
   const selected = (id: string): string[] =>
     (byFrom.get(id) ?? []).filter((e) => e.kind === "selects").map((e) => e.to);
 

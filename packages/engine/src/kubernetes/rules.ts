@@ -1,3 +1,4 @@
+import { pushTo } from "../collections.ts";
 import type { GraphNode } from "../graph/types.ts";
 import type { Finding, Rule, RuleContext } from "../rules/types.ts";
 import { isPlaceholder, isSecretKey } from "../secrets/patterns.ts";
@@ -707,7 +708,7 @@ export const KUBERNETES_RULES: Rule[] = [
       const byNamespace = new Map<string, GraphNode[]>();
       for (const [node, w] of workloads(ctx)) {
         const key = `${w.namespace}\u0000${node.file}`;
-        if (!covered.has(w.namespace)) byNamespace.set(key, [...(byNamespace.get(key) ?? []), node]);
+        if (!covered.has(w.namespace)) pushTo(byNamespace, key, node);
       }
       return [...byNamespace].map(([key, [node, ...others]]) => ({
         node: node!,

@@ -1,3 +1,4 @@
+import { pushTo } from "../collections.ts";
 import type { GraphNode, SecretFinding, SourceFile } from "../graph/types.ts";
 import {
   isPlaceholder,
@@ -65,10 +66,30 @@ export function scanString(text: string): Hit[] {
   return hits;
 }
 
-function lineAt(text: string, index: number): number {
-  let line = 1;
-  for (let i = 0; i < index && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
+/**
+ * Offsets where each line of a text starts, so a line number costs a binary search instead of a walk from the
+ * start of the file (a walk per finding was quadratic in a large template with many findings).
+ */
+class LineIndex {
+  private readonly starts: number[] = [0];
+  constructor(readonly text: string) {
+    for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) this.starts.push(i + 1);
+  }
+  /** 1-based line of an offset. */
+  lineAt(index: number): number {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  }
+  /** Offset of the start of a 1-based line (the end of the text past the last line). */
+  offsetOf(line: number): number {
+    return line < 1 ? 0 : (this.starts[line - 1] ?? this.text.length);
+  }
 }
 
 /**
@@ -105,14 +126,11 @@ export function detectInText(file: SourceFile): SecretFinding[] {
   const covered = (h: Hit): boolean =>
     hits.some((o) => o.index <= h.index && o.index + o.value.length >= h.index + h.value.length);
   for (const hit of keyValueHits(file.content)) if (!covered(hit)) hits.push(hit);
-  return hits.map((hit) => ({
-    file: file.path,
-    line: lineAt(file.content, hit.index),
-    nodeId: null,
-    path: `line ${lineAt(file.content, hit.index)}`,
-    kind: hit.kind,
-    value: hit.value,
-  }));
+  const index = new LineIndex(file.content);
+  return hits.map((hit) => {
+    const line = index.lineAt(hit.index);
+    return { file: file.path, line, nodeId: null, path: `line ${line}`, kind: hit.kind, value: hit.value };
+  });
 }
 
 interface Leaf {
@@ -150,18 +168,16 @@ function kindForKey(key: string, value: string): SecretKind {
   return "generic";
 }
 
-/** Offset of the start of a 1-based line. */
-function lineOffset(text: string, line: number): number {
-  let offset = 0;
-  for (let l = 1; l < line && offset >= 0; l++) offset = text.indexOf("\n", offset) + 1;
-  return Math.max(0, offset);
-}
-
 /**
  * The line of a secret: where its value is written at or after its property's line (a value inside a
  * multi-line script sits below its key), else the property's line, else the node's.
  */
-function findLine(node: GraphNode, contents: ReadonlyMap<string, string>, path: string, value: string): number | null {
+function findLine(
+  node: GraphNode,
+  contents: { get(path: string): LineIndex | undefined },
+  path: string,
+  value: string,
+): number | null {
   let p = path;
   let base: number | undefined;
   while (p && base === undefined) {
@@ -170,18 +186,30 @@ function findLine(node: GraphNode, contents: ReadonlyMap<string, string>, path: 
     p = cut < 0 ? "" : p.slice(0, cut);
   }
   const start = base ?? node.line ?? 1;
-  const text = contents.get(node.file);
+  const lines = contents.get(node.file);
   const first = (value.split("\n")[0] ?? value).trim();
-  if (text && first) {
-    const index = text.indexOf(first, lineOffset(text, start));
-    if (index >= 0) return lineAt(text, index);
+  if (lines && first) {
+    const index = lines.text.indexOf(first, lines.offsetOf(start));
+    if (index >= 0) return lines.lineAt(index);
   }
   return base ?? node.line;
 }
 
 /** Node-level detection: secret-named keys with literal values, and secret shapes inside any string. */
 export function detectInNodes(nodes: readonly GraphNode[], files: readonly SourceFile[]): SecretFinding[] {
-  const contents = new Map(files.map((f) => [f.path, f.content]));
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  const indexes = new Map<string, LineIndex>();
+  const contents = {
+    get(path: string): LineIndex | undefined {
+      let index = indexes.get(path);
+      if (index) return index;
+      const file = byPath.get(path);
+      if (!file) return undefined;
+      index = new LineIndex(file.content);
+      indexes.set(path, index);
+      return index;
+    },
+  };
   const found: SecretFinding[] = [];
   for (const node of nodes) {
     const all: Leaf[] = [];
@@ -248,7 +276,7 @@ export function detectSecrets(
   const fromText = files.flatMap(detectInText);
   const byKey = new Map<string, SecretFinding>();
   const nodesByFile = new Map<string, GraphNode[]>();
-  for (const node of nodes) nodesByFile.set(node.file, [...(nodesByFile.get(node.file) ?? []), node]);
+  for (const node of nodes) pushTo(nodesByFile, node.file, node);
 
   for (const finding of [...reported, ...fromNodes, ...fromText]) {
     const key = `${finding.file}\u0000${normalized(finding.value)}`;
@@ -269,7 +297,7 @@ export function detectSecrets(
   const byLine = new Map<string, SecretFinding[]>();
   for (const f of byKey.values()) {
     const key = `${f.file}\u0000${f.line ?? ""}`;
-    byLine.set(key, [...(byLine.get(key) ?? []), f]);
+    pushTo(byLine, key, f);
   }
   const kept = [...byLine.values()].flatMap((group) =>
     group.filter((f) => !group.some((o) => o !== f && o.value.length > f.value.length && o.value.includes(f.value))),

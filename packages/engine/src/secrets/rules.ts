@@ -1,4 +1,5 @@
 import type { TemplateFormat } from "@threatline/domain";
+import { pushTo } from "../collections.ts";
 import type { GraphNode, SecretFinding } from "../graph/types.ts";
 import type { Finding, Rule, RuleContext } from "../rules/types.ts";
 
@@ -45,7 +46,7 @@ function checkKinds(kinds: readonly SecretKind[], label: string) {
     for (const secret of ctx.graph.facts.secrets) {
       if (!kinds.includes(secret.kind)) continue;
       const key = `${secret.file}\u0000${secret.nodeId ?? ""}`;
-      groups.set(key, [...(groups.get(key) ?? []), secret]);
+      pushTo(groups, key, secret);
     }
     const findings: Finding[] = [];
     for (const group of groups.values()) {
