@@ -5,6 +5,7 @@ import { isRecord, list, type RawResource } from "../aws/values.ts";
 import type { EngineLimits, FormatHandler, ParsedPart } from "../formats/types.ts";
 import type { FileReport, GraphEdge, SourceFile } from "../graph/types.ts";
 import { type Bound, type Scope, collectCalls, references, resolveTree, unresolvedBound } from "./evaluate.ts";
+import { expandDynamic } from "./dynamic.ts";
 import { type HclBlock, scanHcl } from "./hcl-lines.ts";
 import { type DocumentSource, policyDocument } from "./policy-document.ts";
 
@@ -381,7 +382,7 @@ function instantiate(
       format: "terraform",
       file: decl.file,
       line: decl.line,
-      body: isRecord(bound.body) ? bound.body : {},
+      body: isRecord(bound.body) ? expandDynamic(bound.body) : {},
       properties: isRecord(bound.written) ? bound.written : {},
       propertyLines: decl.lines,
       ...(ownMultiplicity ? { multiplicity: ownMultiplicity } : {}),

@@ -5,6 +5,8 @@ import type { Rule } from "../../src/rules/types.ts";
 export interface RuleCase {
   rule: string;
   cfn?: { pos: string[]; neg: string[] };
+  /** CloudFormation written as JSON, analysed as `template.json` (where JSON's own syntax matters). */
+  json?: { pos: string[]; neg: string[] };
   tf?: { pos: string[]; neg: string[] };
 }
 

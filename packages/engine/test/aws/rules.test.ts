@@ -8,6 +8,7 @@ import { EDGE_CASES } from "./cases/edge.cases.ts";
 import { IDENTITY_CASES } from "./cases/identity.cases.ts";
 import { NETWORK_CASES } from "./cases/network.cases.ts";
 import { S3_CASES } from "./cases/s3.cases.ts";
+import { SERVICE_CASES } from "./cases/services.cases.ts";
 
 const CASES: RuleCase[] = [
   ...S3_CASES,
@@ -16,14 +17,16 @@ const CASES: RuleCase[] = [
   ...DATA_CASES,
   ...COMPUTE_CASES,
   ...EDGE_CASES,
+  ...SERVICE_CASES,
   ...COMBO_CASES,
 ];
 const byId = new Map(AWS_RULES.map((r) => [r.id, r]));
 
-describe.each(CASES)("$rule", ({ rule, cfn, tf }) => {
+describe.each(CASES)("$rule", ({ rule, cfn, json, tf }) => {
   const only = [byId.get(rule)!];
   for (const [format, path, set] of [
     ["CloudFormation", "template.yaml", cfn],
+    ["CloudFormation JSON", "template.json", json],
     ["Terraform", "main.tf", tf],
   ] as const) {
     if (!set) continue;

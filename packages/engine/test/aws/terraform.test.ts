@@ -224,6 +224,76 @@ describe("Terraform modules", () => {
   });
 });
 
+describe("Terraform dynamic blocks", () => {
+  const cluster = (auth: string) =>
+    tf(`
+    variable "client_authentication" {
+      default = null
+    }
+    resource "aws_msk_cluster" "this" {
+      cluster_name = "events"
+      ${auth}
+    }
+  `);
+
+  it("reads a dynamic block whose for_each cannot be evaluated as present, with unknown values", async () => {
+    const graph = await graphOf([
+      {
+        path: "main.tf",
+        content: cluster(`dynamic "client_authentication" {
+        for_each = var.client_authentication != null ? [var.client_authentication] : []
+        content {
+          unauthenticated = client_authentication.value.unauthenticated
+        }
+      }`),
+      },
+    ]);
+    expect(node(graph, "aws_msk_cluster.this").attrs.unauthenticated).toEqual(UNRESOLVED);
+  });
+
+  it("makes one block per item of a literal for_each, and none for an empty one", async () => {
+    const one = await graphOf([
+      {
+        path: "main.tf",
+        content: cluster(`dynamic "client_authentication" {
+        for_each = [true]
+        content {
+          unauthenticated = true
+        }
+      }`),
+      },
+    ]);
+    expect(node(one, "aws_msk_cluster.this").attrs.unauthenticated).toBe(true);
+    const none = await graphOf([
+      {
+        path: "main.tf",
+        content: cluster(`dynamic "client_authentication" {
+        for_each = []
+        content {
+          unauthenticated = false
+        }
+      }`),
+      },
+    ]);
+    // No block at all: MSK then accepts unauthenticated clients.
+    expect(node(none, "aws_msk_cluster.this").attrs.unauthenticated).toBe(true);
+    const nested = await graphOf([
+      {
+        path: "main.tf",
+        content: cluster(`client_authentication {
+        dynamic "sasl" {
+          for_each = [1]
+          content {
+            iam = true
+          }
+        }
+      }`),
+      },
+    ]);
+    expect(node(nested, "aws_msk_cluster.this").attrs.unauthenticated).toBe(false);
+  });
+});
+
 describe("Terraform policies", () => {
   it("reads jsonencode, heredoc JSON and aws_iam_policy_document, keeping interpolated parts", async () => {
     const graph = await graphOf([

@@ -74,6 +74,21 @@ function narrowing(value: unknown): boolean {
   return present(value) && !wildcardOnly(value);
 }
 
+/**
+ * Evidence paths of the task's EFS volumes mounted without TLS: ECS mounts EFS in plaintext unless
+ * `TransitEncryption` is ENABLED (its default is DISABLED).
+ */
+function efsPlaintext(volumes: unknown, configKey: string, transitKey: string, basePath: string): string[] {
+  return list(volumes).flatMap((v, i) => {
+    const config = dig(v, configKey);
+    if (config === undefined) return [];
+    const transit = str(dig(config, transitKey));
+    return transit === undefined || (typeof transit === "string" && transit.toUpperCase() === "DISABLED")
+      ? [`${basePath}.${i}`]
+      : [];
+  });
+}
+
 export const COMPUTE_SPECS: KindSpec[] = [
   {
     kind: "aws.lambda.function",
@@ -180,11 +195,13 @@ export const COMPUTE_SPECS: KindSpec[] = [
         containers: containers(b.ContainerDefinitions, "Properties.ContainerDefinitions"),
         networkMode: str(b.NetworkMode),
         pidMode: str(b.PidMode),
+        efsPlaintext: efsPlaintext(b.Volumes, "EFSVolumeConfiguration", "TransitEncryption", "Properties.Volumes"),
       }),
       aws_ecs_task_definition: (b) => ({
         containers: containers(b.container_definitions, "container_definitions"),
         networkMode: str(b.network_mode),
         pidMode: str(b.pid_mode),
+        efsPlaintext: efsPlaintext(b.volume, "efs_volume_configuration", "transit_encryption", "volume"),
       }),
     },
     paths: {

@@ -125,18 +125,23 @@ export const DATA_SPECS: KindSpec[] = [
       "AWS::Redshift::Cluster": (b) => ({
         public: bool(b.PubliclyAccessible) ?? false,
         encrypted: bool(b.Encrypted) ?? false,
+        // Since January 2025 AWS encrypts a new cluster that does not say (CloudFormation sends nothing then).
+        encryptedByDefault: b.Encrypted === undefined,
         logging: present(b.LoggingProperties),
+        parameterGroup: str(b.ClusterParameterGroupName),
       }),
       aws_redshift_cluster: (b) => ({
         public: bool(b.publicly_accessible) ?? false,
         encrypted: bool(b.encrypted) ?? false,
         logging: bool(dig(b, "logging.enable")) === true,
+        parameterGroup: str(b.cluster_parameter_group_name),
       }),
     },
     paths: {
       public: ["Properties.PubliclyAccessible", "publicly_accessible"],
       encrypted: ["Properties.Encrypted", "encrypted"],
       logging: ["Properties.LoggingProperties", "logging"],
+      parameterGroup: ["Properties.ClusterParameterGroupName", "cluster_parameter_group_name"],
     },
   },
   {
@@ -302,11 +307,13 @@ export const DATA_SPECS: KindSpec[] = [
       "AWS::SQS::Queue": (b) => ({
         name: str(b.QueueName),
         encrypted: sqsEncrypted(b.KmsMasterKeyId, b.SqsManagedSseEnabled),
+        sseDeclared: b.SqsManagedSseEnabled !== undefined,
         dlq: present(b.RedrivePolicy),
       }),
       aws_sqs_queue: (b) => ({
         name: str(b.name),
         encrypted: sqsEncrypted(b.kms_master_key_id, b.sqs_managed_sse_enabled),
+        sseDeclared: b.sqs_managed_sse_enabled !== undefined,
         dlq: present(b.redrive_policy),
         policy: b.policy,
       }),

@@ -5,6 +5,7 @@ import { EDGE_SPECS } from "./edge.ts";
 import { IDENTITY_SPECS } from "./identity.ts";
 import { NETWORK_SPECS } from "./network.ts";
 import { S3_SPECS } from "./s3.ts";
+import { SERVICE_SPECS } from "./services.ts";
 import type { KindSpec, Normalizer } from "./spec.ts";
 
 export type { Fold, KindSpec, Normalizer } from "./spec.ts";
@@ -17,6 +18,7 @@ export const AWS_KIND_SPECS: readonly KindSpec[] = [
   ...DATA_SPECS,
   ...COMPUTE_SPECS,
   ...EDGE_SPECS,
+  ...SERVICE_SPECS,
 ];
 
 export const SPEC_BY_KIND = new Map(AWS_KIND_SPECS.map((s) => [s.kind, s]));

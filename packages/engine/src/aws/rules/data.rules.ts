@@ -239,7 +239,16 @@ export const DATA_RULES = [
       terraform: "encrypted  = true\nkms_key_id = aws_kms_key.warehouse.arn",
     },
     cwe: ["CWE-311"],
-    test: (node) => node.attrs.encrypted === false && { paths: [at(node, "encrypted")] },
+    test: (node) =>
+      node.attrs.encrypted === false && {
+        paths: [at(node, "encrypted")],
+        ...(node.attrs.encryptedByDefault === true
+          ? {
+              likelihood: 1,
+              detail: `Cluster ${node.id} does not declare encryption: AWS encrypts new clusters by default since 2025, with an AWS-owned key unless one is given.`,
+            }
+          : {}),
+      },
   }),
   awsRule({
     id: "TL-AWS-REDSHIFT-003",
@@ -613,13 +622,24 @@ export const DATA_RULES = [
     impact: 3,
     kinds: ["aws.sqs.queue"],
     description: "Queue {resource} declares no server-side encryption (or turns SQS-managed encryption off).",
+    why: "New queues get SQS-managed encryption (SSE-SQS) by default since 2022, so a queue that only declares nothing is a low finding; one that turns SSE-SQS off keeps messages unencrypted.",
     remediation: "Enable SSE with a KMS key, or at least SQS-managed SSE.",
     fix: {
       cloudformation: "Properties:\n  KmsMasterKeyId: alias/aws/sqs",
       terraform: 'kms_master_key_id = "alias/aws/sqs"',
     },
     cwe: ["CWE-311"],
-    test: (node) => node.attrs.encrypted === false && { paths: [at(node, "encrypted")] },
+    test: (node) =>
+      node.attrs.encrypted === false && {
+        paths: [at(node, "encrypted")],
+        // Undeclared means SSE-SQS by AWS's default: only the choice of key is missing.
+        ...(node.attrs.sseDeclared === true
+          ? {}
+          : {
+              likelihood: 1,
+              detail: `Queue ${node.id} declares no encryption; AWS applies SSE-SQS by default, so no KMS key policy limits who reads its messages.`,
+            }),
+      },
   }),
   awsRule({
     id: "TL-AWS-SQS-002",

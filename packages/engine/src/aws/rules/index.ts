@@ -6,6 +6,7 @@ import { EDGE_RULES } from "./edge.rules.ts";
 import { IDENTITY_RULES } from "./identity.rules.ts";
 import { NETWORK_RULES } from "./network.rules.ts";
 import { S3_RULES } from "./s3.rules.ts";
+import { SERVICE_RULES } from "./services.rules.ts";
 
 /** Every builtin AWS rule, CloudFormation and Terraform alike, and the combination rules. */
 export const AWS_RULES: Rule[] = [
@@ -15,5 +16,6 @@ export const AWS_RULES: Rule[] = [
   ...DATA_RULES,
   ...COMPUTE_RULES,
   ...EDGE_RULES,
+  ...SERVICE_RULES,
   ...COMBO_RULES,
 ];

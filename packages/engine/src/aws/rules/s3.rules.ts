@@ -192,11 +192,13 @@ export const S3_RULES = [
     id: "TL-AWS-S3-006",
     title: "S3 bucket has no default encryption configuration",
     category: "InformationDisclosure",
-    likelihood: 2,
+    likelihood: 1,
     impact: 3,
     kinds: BUCKET,
     description:
       "Bucket {resource} declares no server-side encryption configuration, so the template does not control how its data is encrypted at rest.",
+    why: "Since January 2023 S3 encrypts every new object with SSE-S3 when a bucket declares nothing, so the data is not in the clear: what is missing is the choice of key (and a key policy that limits who decrypts).",
+    exposedBoost: 0,
     remediation: "Declare default encryption with a customer-managed KMS key (SSE-KMS) and turn on the bucket key.",
     fix: {
       cloudformation:
