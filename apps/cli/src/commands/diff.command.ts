@@ -9,6 +9,7 @@ import { EXIT, EXIT_CODES_HELP } from "../lib/exit-codes.ts";
 import { TEMPLATE_EXTENSIONS, SKIPPED_DIRS, SKIPPED_FILES } from "../lib/files.ts";
 import { changedFiles, filesAt, mergeBase, repositoryRoot, resolveCommit, showFile, git } from "../lib/git.ts";
 import { writeOutput } from "../lib/output.ts";
+import { scanProgress } from "../lib/progress.ts";
 import { applyPolicy, failedFiles, scanFiles } from "../lib/scan.ts";
 import { collect, collectList, setupScan, type PolicyOptions } from "../lib/scan-setup.ts";
 import { atOrAbove, parseSeverity } from "../lib/severity.ts";
@@ -141,13 +142,20 @@ async function diff(paths: string[], options: DiffOptions): Promise<number> {
   const headFiles = (await unitFiles(changed, head)).filter((f) => !excluded(f.path));
   const baseFiles = (await unitFiles(changed, base)).filter((f) => !excluded(f.path));
 
-  const scanAt = async (files: SourceFile[]) =>
-    applyPolicy(await scanFiles(files, CLI_VERSION, undefined, setup.rules), files, {
+  const scanAt = async (files: SourceFile[], label: string) => {
+    const progress = scanProgress(label);
+    const raw = await scanFiles(files, CLI_VERSION, progress.onUnitDone, setup.rules);
+    progress.stop();
+    return applyPolicy(raw, files, {
       ...setup.policy,
       // The config's globs are relative to its folder; here report paths are relative to the repository root.
       pathFrame: (file) => path.relative(setup.config.dir, path.join(root, file)).split(path.sep).join("/"),
     }).report;
-  const [before, after] = [await scanAt(baseFiles), await scanAt(headFiles)];
+  };
+  const [before, after] = [
+    await scanAt(baseFiles, `Analysing ${options.base}`),
+    await scanAt(headFiles, "Analysing the working tree"),
+  ];
   // A changed file no parser recognised at either revision (package.json, a CI workflow) is no template.
   const recognised = new Set([...before.files, ...after.files].filter((f) => f.format !== null).map((f) => f.path));
   const templates = (names: readonly string[]) => names.filter((f) => recognised.has(f) || failedHard(after, f));

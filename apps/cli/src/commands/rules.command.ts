@@ -14,7 +14,12 @@ import { readTeamRuleDirs, type LoadedTeamRule } from "../lib/team-rules.ts";
 export function registerRules(program: Command): void {
   const rules = program
     .command("rules")
-    .description("List the rules, and test team rule files (YAML) against their fixtures");
+    .description("List the rules, and test team rule files (YAML) against their fixtures")
+    .action(() => {
+      // A bare `threatline rules` is a usage error (exit 2), not a threshold met (commander's 1).
+      rules.outputHelp({ error: true });
+      process.exitCode = EXIT.usage;
+    });
 
   const test = rules
     .command("test")

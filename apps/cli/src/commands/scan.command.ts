@@ -2,11 +2,11 @@ import path from "node:path";
 import { Option, type Command } from "commander";
 import { DEFAULT_MAX_THREATS, type ScanReport, type Severity } from "@threatline/domain";
 import { EXPORT_FORMATS, renderReport, type ExportFormat } from "@threatline/reports";
-import cliProgress from "cli-progress";
 import { usageErrorsExit2 } from "../lib/commander.ts";
 import { EXIT, EXIT_CODES_HELP } from "../lib/exit-codes.ts";
 import { UsageError, displayPath, findTemplateFiles, readTemplateFiles } from "../lib/files.ts";
 import { writeOutput } from "../lib/output.ts";
+import { scanProgress } from "../lib/progress.ts";
 import { activeThreats, applyPolicy, failedFiles, scanFiles, scanReportInput } from "../lib/scan.ts";
 import { collect, collectList, setupScan, type PolicyOptions } from "../lib/scan-setup.ts";
 import { atOrAbove, parseSeverity } from "../lib/severity.ts";
@@ -16,9 +16,6 @@ import { CLI_VERSION } from "../version.ts";
 
 export const SCAN_FORMATS = ["text", ...EXPORT_FORMATS] as const;
 type ScanFormat = (typeof SCAN_FORMATS)[number];
-
-/** Below this many analysis units a progress bar only flickers. */
-const PROGRESS_MIN_UNITS = 10;
 
 interface ScanOptions extends PolicyOptions {
   format?: ScanFormat;
@@ -101,29 +98,9 @@ async function scan(paths: string[], options: ScanOptions): Promise<number> {
     paths.map((p) => displayPath(path.resolve(cwd, p), cwd)).filter((p) => files.some((f) => f.path === p)),
   );
 
-  let bar: cliProgress.SingleBar | undefined;
-  const raw = await scanFiles(
-    files,
-    CLI_VERSION,
-    (done, total) => {
-      if (!bar && process.stderr.isTTY && total >= PROGRESS_MIN_UNITS) {
-        bar = new cliProgress.SingleBar(
-          {
-            stream: process.stderr,
-            format: "Analysing {bar} {value}/{total} files",
-            hideCursor: true,
-            clearOnComplete: true,
-          },
-          cliProgress.Presets.shades_classic,
-        );
-        bar.start(total, 0);
-      }
-      bar?.update(done);
-    },
-    setup.rules,
-    options.maxThreats,
-  );
-  bar?.stop();
+  const progress = scanProgress("Analysing");
+  const raw = await scanFiles(files, CLI_VERSION, progress.onUnitDone, setup.rules, options.maxThreats);
+  progress.stop();
   const { report, problems } = applyPolicy(raw, files, setup.policy);
   for (const p of problems) process.stderr.write(`warning: ${p.file}:${p.line}: ${p.message}\n`);
   for (const e of report.expiredSuppressions ?? [])
