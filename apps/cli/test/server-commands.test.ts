@@ -127,6 +127,9 @@ function handler(req: IncomingMessage, res: ServerResponse): void {
         analyses: shown,
       });
     }
+    // No triage decisions: every threat counts for --fail-on (the triage gate has its own integration test).
+    if (req.method === "GET" && url.pathname === `/api/v1/projects/${PROJECT.id}/triage`)
+      return json(200, { items: [] });
     if (req.method === "GET" && /^\/api\/v1\/analyses\/[^/]+\/threats$/.test(url.pathname))
       return json(200, { total: scenario.threats.length, items: scenario.threats });
     if (req.method === "GET" && url.pathname === `/api/v1/projects/${PROJECT.id}/export`) {
