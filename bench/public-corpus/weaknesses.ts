@@ -140,7 +140,7 @@ export const WEAKNESSES: Record<string, Weakness> = {
   "ecs-volume-unencrypted": {
     title: "ECS task EFS volume without transit encryption",
     stride: "I",
-    rules: [],
+    rules: ["TL-AWS-ECS-008"],
   },
   "eks-public-endpoint": {
     title: "EKS API endpoint reachable from the whole internet",
@@ -259,16 +259,24 @@ export const WEAKNESSES: Record<string, Weakness> = {
   "msk-unencrypted": {
     title: "MSK cluster without encryption in transit (plaintext client/broker traffic) or at rest",
     stride: "I",
-    rules: [],
+    rules: ["TL-AWS-MSK-001"],
   },
-  "msk-public": { title: "MSK brokers publicly accessible", stride: "I", rules: [] },
-  "mq-public": { title: "Amazon MQ broker publicly accessible", stride: "I", rules: [] },
-  "dax-unencrypted": { title: "DAX cluster without server-side encryption", stride: "I", rules: [] },
+  "msk-public": { title: "MSK brokers publicly accessible", stride: "I", rules: ["TL-AWS-MSK-002"] },
+  "mq-public": { title: "Amazon MQ broker publicly accessible", stride: "I", rules: ["TL-AWS-MQ-001"] },
+  "dax-unencrypted": { title: "DAX cluster without server-side encryption", stride: "I", rules: ["TL-AWS-DAX-001"] },
   "kinesis-unencrypted": { title: "Kinesis stream not encrypted", stride: "I", rules: ["TL-AWS-KINESIS-001"] },
   "sns-unencrypted": { title: "SNS topic not encrypted", stride: "I", rules: ["TL-AWS-SNS-001"] },
   "sqs-unencrypted": { title: "SQS queue with SSE explicitly disabled", stride: "I", rules: ["TL-AWS-SQS-001"] },
-  "athena-unencrypted": { title: "Athena workgroup/database results not encrypted", stride: "I", rules: [] },
-  "workspaces-unencrypted": { title: "WorkSpaces volumes not encrypted", stride: "I", rules: [] },
+  "athena-unencrypted": {
+    title: "Athena workgroup/database results not encrypted",
+    stride: "I",
+    rules: ["TL-AWS-ATHENA-001"],
+  },
+  "workspaces-unencrypted": {
+    title: "WorkSpaces volumes not encrypted",
+    stride: "I",
+    rules: ["TL-AWS-WORKSPACES-001"],
+  },
   "sagemaker-unencrypted": {
     title: "SageMaker notebook/endpoint storage not encrypted with KMS",
     stride: "I",
@@ -277,7 +285,7 @@ export const WEAKNESSES: Record<string, Weakness> = {
   "emr-unencrypted": {
     title: "EMR cluster without a security configuration (no at-rest or in-transit encryption)",
     stride: "I",
-    rules: [],
+    rules: ["TL-AWS-EMR-001", "TL-AWS-EMR-002", "TL-AWS-EMR-003"],
   },
   "sagemaker-direct-internet": {
     title: "SageMaker notebook with direct internet access (outside the VPC's controls)",
