@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { analysisUnits, displayPath, readTemplateFiles } from "../src/lib/files.ts";
+import { analysisUnits, displayPath, readLocalModules, readTemplateFiles } from "../src/lib/files.ts";
+import { scanFiles } from "../src/lib/scan.ts";
 import { atOrAbove, parseSeverity } from "../src/lib/severity.ts";
 
 describe("CLI file helpers", () => {
@@ -77,6 +78,89 @@ describe("reading many files", () => {
       await expect(readTemplateFiles([path.join(dir, "missing.yaml")], dir)).rejects.toThrow(
         "Cannot read 'missing.yaml': ENOENT.",
       );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("Terraform folders that call local modules", () => {
+  const MODULE = `variable "public" {\n  default = false\n}\nresource "aws_mq_broker" "this" {\n  broker_name         = "b"\n  engine_type         = "RabbitMQ"\n  publicly_accessible = var.public\n}\n`;
+  const EXAMPLE = `module "broker" {\n  source = "../../"\n  public = true\n}\n`;
+
+  /** repo/.git, repo/main.tf (the module), repo/examples/complete/main.tf (the caller), outside/main.tf. */
+  function layout(): string {
+    const base = mkdtempSync(path.join(tmpdir(), "threatline-modules-"));
+    const repo = path.join(base, "repo");
+    mkdirSync(path.join(repo, ".git"), { recursive: true });
+    mkdirSync(path.join(repo, "examples", "complete"), { recursive: true });
+    writeFileSync(path.join(repo, "main.tf"), MODULE);
+    writeFileSync(path.join(repo, "examples", "complete", "main.tf"), EXAMPLE);
+    mkdirSync(path.join(base, "outside"));
+    writeFileSync(path.join(base, "outside", "main.tf"), MODULE);
+    return base;
+  }
+
+  it("reads the module of an example folder from the repository and evaluates it with the caller's arguments", async () => {
+    const base = layout();
+    try {
+      const cwd = path.join(base, "repo", "examples", "complete");
+      const given = await readTemplateFiles([path.join(cwd, "main.tf")], cwd);
+      const modules = await readLocalModules(given, cwd);
+      expect(modules.map((f) => f.path)).toEqual(["../../main.tf"]);
+      const units = analysisUnits([...given, ...modules]);
+      expect(units.map((u) => u.map((f) => f.path))).toEqual([["main.tf", "../../main.tf"]]);
+      const report = await scanFiles([...given, ...modules], "test");
+      expect(report.files.find((f) => f.path === "../../main.tf")?.resources).toBe(1);
+      const threat = report.threats.find((t) => t.ruleId === "TL-AWS-MQ-001");
+      expect(threat?.resources[0]?.id).toBe("module.broker.aws_mq_broker.this");
+      expect(threat?.evidence[0]?.file).toBe("../../main.tf");
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
+  });
+
+  it("never reads a module from outside the caller's repository", async () => {
+    const base = layout();
+    try {
+      const cwd = path.join(base, "repo");
+      writeFileSync(
+        path.join(cwd, "examples", "complete", "main.tf"),
+        `module "x" {\n  source = "../../../outside"\n}\n`,
+      );
+      const given = await readTemplateFiles([path.join(cwd, "examples", "complete", "main.tf")], cwd);
+      expect(await readLocalModules(given, cwd)).toEqual([]);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
+  });
+
+  it("analyses a scanned module only through the folders that call it", () => {
+    const units = analysisUnits([
+      { path: "main.tf", content: MODULE },
+      { path: "examples/complete/main.tf", content: EXAMPLE },
+      { path: "other/main.tf", content: MODULE },
+    ]);
+    expect(units.map((u) => u.map((f) => f.path))).toEqual([
+      ["examples/complete/main.tf", "main.tf"],
+      ["other/main.tf"],
+    ]);
+  });
+
+  it("reads UTF-16 files with a byte order mark, as PowerShell writes them", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "threatline-utf16-"));
+    try {
+      const text = '{ "format_version": "1.2" }\n';
+      const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]);
+      const be = Buffer.from(le.subarray(2)).swap16();
+      writeFileSync(path.join(dir, "le.json"), le);
+      writeFileSync(path.join(dir, "be.json"), Buffer.concat([Buffer.from([0xfe, 0xff]), be]));
+      writeFileSync(path.join(dir, "bom.json"), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]));
+      const files = await readTemplateFiles(
+        ["le.json", "be.json", "bom.json"].map((n) => path.join(dir, n)),
+        dir,
+      );
+      expect(files.map((f) => f.content)).toEqual([text, text, text]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -55,7 +55,9 @@ export async function buildGraph(
   const dialects: Record<string, Dialect> = {};
   let total = 0;
 
-  for (const file of files) {
+  for (const given of files) {
+    // A byte order mark is not content (JSON.parse and the format sniffers would stumble on it).
+    const file = given.content.charCodeAt(0) === 0xfeff ? { ...given, content: given.content.slice(1) } : given;
     total += utf8Length(file.content);
     const textError = checkText(file, bounds, total);
     if (textError) {

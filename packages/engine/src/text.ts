@@ -114,3 +114,14 @@ export function nestingDepth(text: string, stopAbove: number): number {
   }
   return deepest;
 }
+
+/**
+ * A file's text from its bytes: UTF-8 (a byte order mark dropped), or UTF-16 little- or big-endian when the
+ * file starts with that byte order mark, which is what Windows PowerShell writes (`terraform show -json >
+ * plan.json`). Pure, for the CLI, the worker and the browser alike.
+ */
+export function decodeText(bytes: Uint8Array): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder("utf-16le").decode(bytes.subarray(2));
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder("utf-16be").decode(bytes.subarray(2));
+  return new TextDecoder("utf-8").decode(bytes);
+}

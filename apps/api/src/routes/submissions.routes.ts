@@ -2,6 +2,7 @@ import express, { Router, type NextFunction, type Request, type Response } from 
 import multer from "multer";
 import { z } from "zod";
 import { AppError, IdParamSchema, JsonSubmissionSchema, TemplatePathSchema } from "@threatline/domain";
+import { decodeText } from "@threatline/engine";
 import type { ApiDeps } from "../deps.ts";
 import { input, validate } from "../middleware/validate.ts";
 import { actorOf } from "../auth/middleware.ts";
@@ -22,8 +23,13 @@ const MultipartFieldsSchema = z.object({
 
 const fatalUtf8 = new TextDecoder("utf-8", { fatal: true });
 
-/** Decodes an uploaded file; invalid UTF-8 keeps a U+FFFD marker so the submission is refused as not text. */
+/**
+ * Decodes an uploaded file: UTF-16 with a byte order mark (what Windows PowerShell writes) or UTF-8; invalid
+ * UTF-8 keeps a U+FFFD marker so the submission is refused as not text.
+ */
 function decode(buffer: Buffer): string {
+  if ((buffer[0] === 0xff && buffer[1] === 0xfe) || (buffer[0] === 0xfe && buffer[1] === 0xff))
+    return decodeText(buffer);
   try {
     return fatalUtf8.decode(buffer);
   } catch {

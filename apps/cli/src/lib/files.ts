@@ -1,6 +1,7 @@
-import { readdir, readFile, stat } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import path from "node:path";
-import { detectFormat, type SourceFile } from "@threatline/engine";
+import { decodeText, detectFormat, localModuleDirs, type SourceFile } from "@threatline/engine";
 
 /** Folders that hold dependencies, VCS data or provider caches, never the user's own templates. */
 export const SKIPPED_DIRS = new Set(["node_modules", ".git", ".terraform"]);
@@ -70,7 +71,7 @@ export async function findTemplateFiles(args: readonly string[], cwd: string): P
 /** Files read at once: enough to keep the disk busy, few enough never to run out of file descriptors. */
 const READ_CONCURRENCY = 32;
 
-/** Reads the files as UTF-8 text, with the paths reports will show, in the order given. */
+/** Reads the files as text (UTF-8, or UTF-16 with a byte order mark), with the paths reports will show, in the order given. */
 export async function readTemplateFiles(files: readonly string[], cwd: string): Promise<SourceFile[]> {
   const out: SourceFile[] = new Array<SourceFile>(files.length);
   let next = 0;
@@ -79,7 +80,7 @@ export async function readTemplateFiles(files: readonly string[], cwd: string): 
       const index = next++;
       const file = files[index]!;
       try {
-        out[index] = { path: displayPath(file, cwd), content: await readFile(file, "utf8") };
+        out[index] = { path: displayPath(file, cwd), content: decodeText(await readFile(file)) };
       } catch (error) {
         throw new UsageError(
           `Cannot read '${displayPath(file, cwd)}': ${(error as NodeJS.ErrnoException).code ?? String(error)}.`,
@@ -119,5 +120,113 @@ export function analysisUnits(files: readonly SourceFile[]): SourceFile[][] {
       units.push([file]);
     }
   }
-  return units;
+  return joinTerraformModules(units);
+}
+
+const isTerraform = (file: SourceFile): boolean => file.path.toLowerCase().endsWith(".tf");
+
+/** A file's folder as the engine joins module sources (`""` for the top, not `.`). */
+function moduleDir(filePath: string): string {
+  const dir = path.posix.dirname(filePath);
+  return dir === "." ? "" : dir;
+}
+
+/**
+ * A Terraform folder that calls local modules (`source = "../../"`) is analysed together with their folders,
+ * so the modules' resources are evaluated with its arguments; a folder that other scanned folders call is not
+ * analysed on its own (Terraform never applies it on its own), unless nothing calls it from outside a cycle.
+ */
+function joinTerraformModules(units: SourceFile[][]): SourceFile[][] {
+  const dirOf = (unit: SourceFile[]): string | undefined =>
+    unit[0] && isTerraform(unit[0]) ? moduleDir(unit[0].path) : undefined;
+  const byDir = new Map<string, SourceFile[]>();
+  for (const unit of units) {
+    const dir = dirOf(unit);
+    if (dir !== undefined) byDir.set(dir, unit);
+  }
+  if (byDir.size < 2) return units;
+  const calls = new Map<string, string[]>();
+  for (const [dir, unit] of byDir)
+    calls.set(
+      dir,
+      [...new Set(unit.flatMap(localModuleDirs))].filter((d) => d !== dir && byDir.has(d)),
+    );
+  const called = new Set([...calls.values()].flat());
+  const covered = new Set<string>();
+  const out: SourceFile[][] = [];
+  for (const unit of units) {
+    const dir = dirOf(unit);
+    if (dir === undefined) out.push(unit);
+    if (dir === undefined || called.has(dir)) continue;
+    const reached = [dir];
+    for (let i = 0; i < reached.length; i++)
+      for (const next of calls.get(reached[i]!) ?? []) if (!reached.includes(next)) reached.push(next);
+    for (const d of reached) covered.add(d);
+    out.push(reached.flatMap((d) => byDir.get(d) ?? []));
+  }
+  for (const unit of units) {
+    const dir = dirOf(unit);
+    if (dir !== undefined && !covered.has(dir)) out.push(unit);
+  }
+  return out;
+}
+
+/** Most module files a scan reads from outside what it was given. */
+const MAX_MODULE_FILES = 1_000;
+
+/** The folder modules may be read from: the repository around `dir` (nearest `.git`), else the working directory. */
+function moduleRoot(dir: string, cwd: string): string | undefined {
+  for (let current = dir; ; current = path.dirname(current)) {
+    if (existsSync(path.join(current, ".git"))) return current;
+    if (path.dirname(current) === current) break;
+  }
+  const rel = path.relative(cwd, dir);
+  return rel.startsWith("..") || path.isAbsolute(rel) ? undefined : cwd;
+}
+
+function inside(root: string, target: string): boolean {
+  const rel = path.relative(root, target);
+  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
+}
+
+/**
+ * The `.tf` files of local modules that the scanned Terraform folders call from outside what was found (the
+ * usual `examples/complete` calling `source = "../../"`), and the modules those call. Read-only, never from
+ * outside the repository (or, without one, the working directory) of the calling folder, symbolic links not
+ * followed; paths are written the way the caller's are, so the engine joins `source` to them.
+ */
+export async function readLocalModules(files: readonly SourceFile[], cwd: string): Promise<SourceFile[]> {
+  const queue = files.filter(isTerraform);
+  const seen = new Set(queue.map((f) => moduleDir(f.path)));
+  const out: SourceFile[] = [];
+  for (let i = 0; i < queue.length; i++) {
+    const caller = queue[i]!;
+    for (const dir of localModuleDirs(caller)) {
+      if (seen.has(dir)) continue;
+      seen.add(dir);
+      const root = moduleRoot(path.resolve(cwd, moduleDir(caller.path) || "."), cwd);
+      if (!root) continue;
+      let real: string;
+      let entries;
+      try {
+        real = await realpath(path.resolve(cwd, dir || "."));
+        if (!inside(await realpath(root), real)) continue;
+        entries = await readdir(real, { withFileTypes: true });
+      } catch {
+        continue;
+      }
+      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      for (const entry of entries) {
+        if (!entry.isFile() || !entry.name.toLowerCase().endsWith(".tf")) continue;
+        const file = {
+          path: dir ? `${dir}/${entry.name}` : entry.name,
+          content: decodeText(await readFile(path.join(real, entry.name))),
+        };
+        out.push(file);
+        queue.push(file);
+        if (out.length >= MAX_MODULE_FILES) return out;
+      }
+    }
+  }
+  return out;
 }

@@ -18,6 +18,9 @@ metadata: { name: default-deny, namespace: shop }
 spec: { podSelector: {}, policyTypes: [Ingress] }
 `;
 const STACK = `Resources:\n  B:\n    Type: AWS::S3::Bucket\n`;
+const EXAMPLE = `module "queue" {\n  source = "../../modules/queue"\n}\nresource "aws_sns_topic" "t" {\n  name = "t"\n}\n`;
+const QUEUE = `module "dlq" {\n  source = "./dlq"\n}\nresource "aws_sqs_queue" "q" {\n  name = "q"\n}\n`;
+const DLQ = `resource "aws_sqs_queue" "dlq" {\n  name = "dlq"\n}\n`;
 
 describe("loadAnalysis hands the engine a file's folder as context", () => {
   let database: TestDatabase;
@@ -34,6 +37,10 @@ describe("loadAnalysis hands the engine a file's folder as context", () => {
       ["k8s/network-policy.yaml", POLICY],
       ["k8s/stack.yaml", STACK],
       ["other/policy.yaml", POLICY],
+      ["examples/complete/main.tf", EXAMPLE],
+      ["modules/queue/main.tf", QUEUE],
+      ["modules/queue/dlq/main.tf", DLQ],
+      ["modules/other/main.tf", DLQ],
     ] as const) {
       const sha256 = createHash("sha256").update(content).digest("hex");
       await db.blob.upsert({ where: { sha256 }, create: { sha256, content, size: content.length }, update: {} });
@@ -57,5 +64,16 @@ describe("loadAnalysis hands the engine a file's folder as context", () => {
       data: { projectId, templateVersionId: versionOf.get("k8s/stack.yaml")!, engineVersion: "test" },
     });
     expect((await loadAnalysis(database.db, analysis.id))?.files.map((f) => f.path)).toEqual(["k8s/stack.yaml"]);
+  });
+
+  it("a Terraform folder gets the project's files of the local modules it calls, and of the modules those call", async () => {
+    const analysis = await database.db.analysis.create({
+      data: { projectId, templateVersionId: versionOf.get("examples/complete/main.tf")!, engineVersion: "test" },
+    });
+    expect((await loadAnalysis(database.db, analysis.id))?.files.map((f) => f.path)).toEqual([
+      "examples/complete/main.tf",
+      "modules/queue/main.tf",
+      "modules/queue/dlq/main.tf",
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 import { posix } from "node:path";
 import type { Db } from "@threatline/db";
 import { TeamRuleSetSchema, type TeamRule } from "@threatline/domain";
-import { detectFormat, type SourceFile } from "@threatline/engine";
+import { detectFormat, localModuleDirs, type SourceFile } from "@threatline/engine";
 
 export interface LoadedAnalysis {
   id: string;
@@ -67,6 +67,7 @@ export async function loadAnalysis(db: Db, analysisId: string): Promise<LoadedAn
       if (context(file)) files.push(file);
     }
   }
+  if (template.path.endsWith(".tf")) files.push(...(await localModules(db, analysis.projectId, files)));
   return {
     id: analysis.id,
     projectId: analysis.projectId,
@@ -79,4 +80,41 @@ export async function loadAnalysis(db: Db, analysisId: string): Promise<LoadedAn
     files,
     teamRules: teamRulesOf(analysis.project.team.settings),
   };
+}
+
+/** A file's folder as the engine joins module sources (`""` for the project's top, not `.`). */
+function folderOf(path: string): string {
+  const dir = posix.dirname(path);
+  return dir === "." ? "" : dir;
+}
+
+/**
+ * The project's `.tf` files of the local modules a Terraform folder calls (`source = "../modules/queue"`), and
+ * of the modules those call, as context: the engine evaluates them with the caller's arguments and links the
+ * caller's resources to their outputs. Never outside the project (a source above its top is left alone).
+ */
+async function localModules(db: Db, projectId: string, files: readonly SourceFile[]): Promise<SourceFile[]> {
+  const seen = new Set(files.map((f) => folderOf(f.path)));
+  const out: SourceFile[] = [];
+  let frontier: readonly SourceFile[] = files;
+  for (let depth = 0; depth < 8 && frontier.length > 0; depth++) {
+    const dirs = [...new Set(frontier.flatMap(localModuleDirs))].filter(
+      (d) => !seen.has(d) && d !== ".." && !d.startsWith("../") && !d.startsWith("/"),
+    );
+    if (dirs.length === 0) break;
+    for (const d of dirs) seen.add(d);
+    const found = await db.template.findMany({
+      where: {
+        projectId,
+        AND: [{ path: { endsWith: ".tf" } }, { OR: dirs.map((d) => ({ path: { startsWith: d ? `${d}/` : "" } })) }],
+      },
+      include: { versions: { orderBy: { createdAt: "desc" }, take: 1, include: { blob: true } } },
+      orderBy: { path: "asc" },
+    });
+    frontier = found
+      .filter((t) => dirs.includes(folderOf(t.path)) && t.versions[0])
+      .map((t) => ({ path: t.path, content: t.versions[0]!.blob.content }));
+    out.push(...frontier);
+  }
+  return out;
 }

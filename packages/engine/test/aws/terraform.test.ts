@@ -3,6 +3,7 @@ import { analyze, buildGraph } from "../../src/analyze.ts";
 import type { GraphNode, ResourceGraph, SourceFile } from "../../src/graph/types.ts";
 import { UNRESOLVED } from "../../src/graph/types.ts";
 import { detectTerraform } from "../../src/terraform/parse.ts";
+import { decodeText } from "../../src/text.ts";
 import { detectTerraformPlan } from "../../src/terraform/plan.ts";
 import { cfn, tf } from "./harness.ts";
 
@@ -654,5 +655,24 @@ describe("Terraform detection and errors", () => {
   ])("hostile Terraform never throws out of analyze() (%#)", async (content) => {
     const path = content.startsWith("{") ? "plan.json" : "main.tf";
     await expect(analyze([{ path, content }])).resolves.toBeDefined();
+  });
+});
+
+describe("text with a byte order mark", () => {
+  it("decodes UTF-16 plan files and drops a byte order mark before parsing", async () => {
+    const plan = JSON.stringify({
+      format_version: "1.2",
+      terraform_version: "1.9.0",
+      planned_values: {
+        root_module: {
+          resources: [{ address: "aws_sqs_queue.q", mode: "managed", type: "aws_sqs_queue", name: "q", values: {} }],
+        },
+      },
+    });
+    const utf16 = new Uint8Array([0xff, 0xfe, ...Array.from(plan).flatMap((c) => [c.charCodeAt(0), 0])]);
+    const text = decodeText(utf16);
+    expect(text).toBe(plan);
+    const graph = await graphOf([{ path: "plan.json", content: `\uFEFF${plan}` }]);
+    expect(graph.nodes.map((n) => n.id)).toEqual(["aws_sqs_queue.q"]);
   });
 });
