@@ -2,7 +2,8 @@
 // threats; bench/seed-large.ts), starts the real API in this process on a loopback port, and drives each endpoint
 // with autocannon for a few seconds. Writes bench/results/api-load.md (and .json). Bounded in time.
 //   node --import tsx bench/api-load.ts [--seconds 8] [--connections 10]
-// The goal: p95 <= 100 ms for the dashboard and trend reads at this size.
+// The goal: p95 <= 100 ms for the dashboard and trend reads at this size, and the dashboard's p95 <= 150 ms at 10
+// connections (also while project risks keep changing, which makes the dashboard's cache compute again).
 import { randomBytes } from "node:crypto";
 import type { Server } from "node:http";
 import { cpus, totalmem } from "node:os";
@@ -136,9 +137,31 @@ try {
     source: "api",
   });
 
-  const targets: Array<{ name: string; method: "GET" | "POST"; path: string; goal: string; body?: string }> = [
-    { name: "dashboard (30 days)", method: "GET", path: "/api/v1/dashboard?days=30", goal: "p95 <= 100 ms" },
-    { name: "dashboard (90 days)", method: "GET", path: "/api/v1/dashboard?days=90", goal: "p95 <= 100 ms" },
+  const projectIds = (await db.project.findMany({ select: { id: true } })).map((p) => p.id);
+  // What an analysis finishing or a triage decision does to the dashboard's cache: the project row changes (the
+  // risk refresh updates it), so every dashboard that shows the project computes its aggregates again.
+  let touched = 0;
+  const riskChanges = () =>
+    db.$executeRaw`UPDATE "Project" SET "updatedAt" = now() WHERE id = ${projectIds[touched++ % projectIds.length]!}::uuid`;
+  const DASHBOARD_GOAL = "p95 <= 100 ms alone, <= 150 ms at 10 conns";
+  const targets: Array<{
+    name: string;
+    method: "GET" | "POST";
+    path: string;
+    goal: string;
+    body?: string;
+    /** Runs once a second while the endpoint is driven. */
+    meanwhile?: () => Promise<unknown>;
+  }> = [
+    { name: "dashboard (30 days)", method: "GET", path: "/api/v1/dashboard?days=30", goal: DASHBOARD_GOAL },
+    { name: "dashboard (90 days)", method: "GET", path: "/api/v1/dashboard?days=90", goal: DASHBOARD_GOAL },
+    {
+      name: "dashboard (90 days), a project's risk changing every second",
+      method: "GET",
+      path: "/api/v1/dashboard?days=90",
+      goal: DASHBOARD_GOAL,
+      meanwhile: riskChanges,
+    },
     {
       name: "project trend (90 days)",
       method: "GET",
@@ -170,8 +193,10 @@ try {
     if (check.status >= 300) throw new Error(`${t.name}: ${check.status} ${await check.text()}`);
     // Two runs per endpoint: one connection gives the latency of a request on its own (the p95 goal); N
     // connections give throughput (latency then mostly measures queueing in one Node process).
+    const writer = t.meanwhile ? setInterval(() => void t.meanwhile!().catch(() => undefined), 1_000) : undefined;
     const alone = await drive(base, token, t, 1);
     const loaded = await drive(base, token, t, t.method === "POST" ? Math.min(CONNECTIONS, 4) : CONNECTIONS);
+    clearInterval(writer);
     const row: Row = {
       name: t.name,
       method: t.method,
@@ -197,7 +222,7 @@ try {
     `| endpoint | p50 ms (1 conn) | p95 ms (1 conn) | p99 ms (1 conn) | req/s (${CONNECTIONS} conns) | p95 ms (${CONNECTIONS} conns) | non-2xx | goal |`,
     "|---|---:|---:|---:|---:|---:|---:|---|",
     ...rows.map((r) => {
-      const met = r.goal ? (r.p95 <= 100 ? " ✅" : " ❌") : "";
+      const met = r.goal ? (r.p95 <= 100 && (r.goal !== DASHBOARD_GOAL || r.loadedP95 <= 150) ? " ✅" : " ❌") : "";
       return `| ${r.name} \`${r.method} ${r.path}\` | ${r.p50} | ${r.p95} | ${r.p99} | ${r.rps} | ${r.loadedP95} | ${r.non2xx} | ${r.goal}${met} |`;
     }),
   ].join("\n");

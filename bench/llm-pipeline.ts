@@ -12,8 +12,13 @@
  *
  * Run: `node --import tsx bench/llm-pipeline.ts` (PostgreSQL and Redis on loopback as for the integration
  * tests; writes bench/results/llm-pipeline.md). Options: --tpm 600000 --window-ms 15000 --latency-ms 500
- * --latency-per-token-ms 2 --templates 300 --slots 16 [--concurrency 8] --workers 2,4 --baseline 40
+ * --latency-per-token-ms 2 --templates 300 --slots 16 [--concurrency 8] --workers 2,4 --baseline 40 [--burn 0,12]
+ *
+ * `--burn 0,12` runs each worker count twice in the same run: on the machine as it is, and with 12 CPU burners
+ * (busy-loop processes this benchmark starts after the warm-up and stops when the batch is done; each also ends by
+ * itself after 15 minutes) competing with the workers for the cores, as other work on a shared machine does.
  */
+import { type ChildProcess, spawn } from "node:child_process";
 import { cpus, loadavg, totalmem } from "node:os";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -52,6 +57,7 @@ const { values } = parseArgs({
     workers: { type: "string", default: "2,4" },
     baseline: { type: "string", default: "40" },
     "no-warmup": { type: "boolean", default: false },
+    burn: { type: "string", default: "0" },
     output: { type: "string", default: join(root, "bench/results/llm-pipeline.md") },
   },
 });
@@ -68,9 +74,36 @@ const MAX_TOKENS = Number(values["max-tokens"]);
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const RATE = TPM / WINDOW; // quota tokens per ms
 const WARMUP = !values["no-warmup"];
+const BURNS = values.burn.split(",").map(Number);
+
+/** CPU burners: busy loops in processes of their own, bounded to 15 minutes each even if this process dies. */
+const liveBurners = new Set<ChildProcess>();
+function startBurners(count: number): ChildProcess[] {
+  return Array.from({ length: count }, () => {
+    const b = spawn(process.execPath, ["-e", "const end = Date.now() + 15 * 60_000; while (Date.now() < end) {}"], {
+      stdio: "ignore",
+    });
+    liveBurners.add(b);
+    b.once("exit", () => liveBurners.delete(b));
+    return b;
+  });
+}
+async function stopBurners(burners: ChildProcess[]): Promise<void> {
+  await Promise.all(
+    burners.map(
+      (b) =>
+        new Promise<void>((resolve) => {
+          if (b.exitCode !== null || b.signalCode !== null) return resolve();
+          b.once("exit", () => resolve());
+          b.kill("SIGKILL");
+        }),
+    ),
+  );
+}
 
 const deadline = setTimeout(() => {
   process.stderr.write("llm-pipeline: 14-minute deadline passed; giving up\n");
+  for (const b of liveBurners) b.kill("SIGKILL");
   process.exit(2);
 }, 14 * 60_000);
 deadline.unref();
@@ -115,6 +148,36 @@ interface RunMetrics {
   check: BatchCheck | null;
   cacheHits: number;
   load: number;
+  /** Where the time above the minimum went (see `losses`). */
+  losses: Losses | null;
+}
+
+/**
+ * Where a run lost quota, from the fake's books: refill that went nowhere because the bucket sat full (before the
+ * first call, and after it: nobody asked in time), the first call's delay, and the tail after the last answer.
+ */
+interface Losses {
+  firstCallMs: number;
+  fullBeforeFirstMs: number;
+  fullAfterFirstMs: number;
+  lastAdmitToAnswerMs: number;
+  lastAnswerToEndMs: number;
+}
+
+function losses(stats: FakeStats, started: number, ended: number): Losses | null {
+  if (stats.calls.length === 0) return null;
+  const first = Math.min(...stats.calls.map((c) => c.at));
+  const lastAdmit = Math.max(...stats.calls.map((c) => c.at));
+  const lastAnswer = Math.max(...stats.calls.map((c) => c.settledAt));
+  const full = (from: number, to: number) =>
+    stats.fullSpans.reduce((sum, [a, b]) => sum + Math.max(0, Math.min(b, to) - Math.max(a, from)), 0);
+  return {
+    firstCallMs: first - started,
+    fullBeforeFirstMs: full(started, first),
+    fullAfterFirstMs: full(first, ended),
+    lastAdmitToAnswerMs: lastAnswer - lastAdmit,
+    lastAnswerToEndMs: ended - lastAnswer,
+  };
 }
 
 function metrics(
@@ -147,6 +210,7 @@ function metrics(
       .filter((w) => w.start + WINDOW > started && w.start < ended)
       .map((w) => w.quotaTokens / TPM),
     load: loadavg()[0] ?? 0,
+    losses: losses(stats, started, ended),
     ...extra,
   };
 }
@@ -199,7 +263,7 @@ async function submitAndWait(env: ScriptEnv, label: string, workers: WorkerProce
   return m;
 }
 
-async function workerRun(n: number): Promise<{ run: RunMetrics; cache: RunMetrics | null }> {
+async function workerRun(n: number, burn: number): Promise<{ run: RunMetrics; cache: RunMetrics | null }> {
   const env = await scriptEnv(REDIS_URL);
   const workers: WorkerProcess[] = [];
   try {
@@ -223,9 +287,21 @@ async function workerRun(n: number): Promise<{ run: RunMetrics; cache: RunMetric
       );
     for (const w of workers) await workerReady(w, 120_000);
     if (WARMUP) await warmUp(env, n);
-    const run = await submitAndWait(env, `${n} worker processes × ${concurrencyFor(n)} jobs`, workers);
+    const burners = startBurners(burn);
+    let run: RunMetrics;
+    try {
+      run = await submitAndWait(
+        env,
+        `${n} worker processes × ${concurrencyFor(n)} jobs${burn > 0 ? `, ${burn} CPU burners` : ""}`,
+        workers,
+      );
+    } finally {
+      await stopBurners(burners);
+    }
     const cache =
-      n === WORKERS.at(-1) ? await submitAndWait(env, `${n} workers, the same ${COUNT} again`, workers) : null;
+      n === WORKERS.at(-1) && burn === BURNS.at(-1)
+        ? await submitAndWait(env, `${n} workers, the same ${COUNT} again`, workers)
+        : null;
     return { run, cache };
   } finally {
     for (const w of workers) await stopWorker(w);
@@ -313,9 +389,11 @@ async function baseline(): Promise<RunMetrics> {
 const runs: RunMetrics[] = [];
 let cacheRun: RunMetrics | null = null;
 for (const n of WORKERS) {
-  const { run, cache } = await workerRun(n);
-  runs.push(run);
-  if (cache) cacheRun = cache;
+  for (const burn of BURNS) {
+    const { run, cache } = await workerRun(n, burn);
+    runs.push(run);
+    if (cache) cacheRun = cache;
+  }
 }
 const base = BASELINE > 0 ? await baseline() : null;
 await fake.close();
@@ -361,6 +439,9 @@ const lines = [
   `| input / output tokens | ${all.map((m) => `${m.inputTokens.toLocaleString("en")} / ${m.outputTokens.toLocaleString("en")}`).join(" | ")} |`,
   `| submission through the API (${COUNT} files) | ${all.map((m) => (m.check ? sec(m.submitMs) : "–")).join(" | ")} |`,
   `| load average at the end | ${all.map((m) => m.load.toFixed(1)).join(" | ")} |`,
+  `| first model call after | ${all.map((m) => (m.losses && m.check ? sec(m.losses.firstCallMs) : "–")).join(" | ")} |`,
+  `| refill lost, bucket full: before the first call / after it | ${all.map((m) => (m.losses && m.check ? `${sec(m.losses.fullBeforeFirstMs)} / ${sec(m.losses.fullAfterFirstMs)}` : "–")).join(" | ")} |`,
+  `| last admission → its answer; last answer → last analysis finished | ${all.map((m) => (m.losses && m.check ? `${sec(m.losses.lastAdmitToAnswerMs)}; ${sec(m.losses.lastAnswerToEndMs)}` : "–")).join(" | ")} |`,
   "",
   ...(base
     ? [

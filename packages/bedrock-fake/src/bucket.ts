@@ -7,6 +7,11 @@
 export class TokenBucket {
   private level: number;
   private last: number;
+  /**
+   * When the bucket sat full, as [from, to] ms: refill that went nowhere. A client that keeps the provider at its
+   * edge leaves none after its first call; a benchmark reads them to see where quota was lost.
+   */
+  readonly fullSpans: Array<[number, number]> = [];
 
   constructor(
     private capacity: number,
@@ -19,6 +24,14 @@ export class TokenBucket {
 
   private refill(): void {
     const t = this.now();
+    if (this.capacity > 0 && t > this.last) {
+      const fullAt = this.last + (Math.max(0, this.capacity - this.level) * this.windowMs) / this.capacity;
+      if (fullAt < t) {
+        const previous = this.fullSpans.at(-1);
+        if (previous && previous[1] >= fullAt) previous[1] = t;
+        else this.fullSpans.push([fullAt, t]);
+      }
+    }
     this.level = Math.min(this.capacity, this.level + ((t - this.last) * this.capacity) / this.windowMs);
     this.last = t;
   }

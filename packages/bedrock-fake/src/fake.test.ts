@@ -84,6 +84,23 @@ describe("TokenBucket", () => {
     now = 30_000;
     expect(bucket.available()).toBe(400 + 500);
   });
+
+  it("records when it sat full, the refill lost", () => {
+    let now = 0;
+    const bucket = new TokenBucket(1000, 60_000, () => now);
+    now = 5_000;
+    expect(bucket.tryTake(600)).toBe(true); // full from 0 to 5 s
+    now = 20_000;
+    bucket.available(); // 400 + 250: not full yet
+    now = 50_000;
+    bucket.available(); // full again at 20 s + 350 × 60 = 41 s
+    now = 60_000;
+    bucket.available();
+    expect(bucket.fullSpans).toEqual([
+      [0, 5_000],
+      [41_000, 60_000],
+    ]);
+  });
 });
 
 describe("fake Bedrock", () => {

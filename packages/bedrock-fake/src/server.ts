@@ -51,6 +51,10 @@ export interface FakeStats {
   faults: Partial<Record<FaultKind, number>>;
   /** Settled quota tokens and requests per window, keyed by window start (ms since epoch), in admission order. */
   perWindow: Array<{ start: number; quotaTokens: number; requests: number; throttled: number }>;
+  /** When the token bucket sat full (refill lost), as [from, to] ms since epoch, up to the moment of `stats()`. */
+  fullSpans: Array<[number, number]>;
+  /** Each served call: when it was admitted and settled (ms since epoch), and the quota tokens charged. */
+  calls: Array<{ at: number; settledAt: number; charged: number }>;
   maxConcurrent: number;
   models: Record<string, number>;
   prompts: string[];
@@ -91,6 +95,8 @@ function emptyStats(): FakeStats {
     throttled: 0,
     faults: {},
     perWindow: [],
+    fullSpans: [],
+    calls: [],
     maxConcurrent: 0,
     models: {},
     prompts: [],
@@ -249,6 +255,7 @@ export async function startFakeBedrock(initial: FakeBedrockOptions = {}): Promis
       // Like Bedrock, the reservation holds while the model generates and is settled when the call ends.
       tpm.adjust(reservation - charged);
       stats.served += 1;
+      stats.calls.push({ at: admittedAt, settledAt: Date.now(), charged });
       const content = tool
         ? [
             {
@@ -333,7 +340,10 @@ export async function startFakeBedrock(initial: FakeBedrockOptions = {}): Promis
   const server: FakeBedrock = {
     url: `http://${options.host ?? "127.0.0.1"}:${address.port}`,
     port: address.port,
-    stats: () => structuredClone(stats),
+    stats: () => {
+      tpm.available();
+      return structuredClone({ ...stats, fullSpans: tpm.fullSpans });
+    },
     configure(partial) {
       const next = { ...options, ...partial };
       plan = parseFaults(next.faults);
