@@ -20,7 +20,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { cpus, loadavg, totalmem } from "node:os";
-import { writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -150,6 +150,8 @@ interface RunMetrics {
   load: number;
   /** Where the time above the minimum went (see `losses`). */
   losses: Losses | null;
+  /** CPU seconds of the worker processes during the run: main threads, other threads. */
+  cpu: { main: number; other: number } | null;
 }
 
 /**
@@ -187,7 +189,7 @@ function metrics(
   started: number,
   ended: number,
   submitMs: number,
-  extra: Pick<RunMetrics, "quotaWaits" | "quotaWaitMs" | "statuses" | "check" | "cacheHits">,
+  extra: Pick<RunMetrics, "quotaWaits" | "quotaWaitMs" | "statuses" | "check" | "cacheHits" | "cpu">,
 ): RunMetrics {
   const wallMs = ended - started;
   const inner = stats.perWindow.filter((w) => w.start >= started && w.start + WINDOW <= ended);
@@ -215,6 +217,32 @@ function metrics(
   };
 }
 
+/**
+ * CPU seconds the worker processes have used, on their main threads (JavaScript: BullMQ, the SDK, prompts,
+ * validation, Prisma) and on all their other threads (the engine pool, libuv, GC, the compiler), from
+ * /proc/<pid>/task/<tid>/stat (Linux; zeros elsewhere).
+ */
+function workerCpu(workers: WorkerProcess[]): { main: number; other: number } {
+  const tick = 100; // USER_HZ
+  let main = 0;
+  let other = 0;
+  for (const w of workers) {
+    const dir = `/proc/${w.pid}/task`;
+    if (!existsSync(dir)) continue;
+    for (const tid of readdirSync(dir)) {
+      try {
+        const fields = readFileSync(`${dir}/${tid}/stat`, "utf8").split(") ")[1]!.split(" ");
+        const seconds = (Number(fields[11]) + Number(fields[12])) / tick;
+        if (Number(tid) === w.pid) main += seconds;
+        else other += seconds;
+      } catch {
+        // The thread ended between the listing and the read.
+      }
+    }
+  }
+  return { main, other };
+}
+
 /** Quota waits the workers logged with each finished LLM step. */
 function quotaWaits(workers: WorkerProcess[]): { waits: number; ms: number } {
   let waits = 0;
@@ -233,6 +261,7 @@ function quotaWaits(workers: WorkerProcess[]): { waits: number; ms: number } {
 async function submitAndWait(env: ScriptEnv, label: string, workers: WorkerProcess[]): Promise<RunMetrics> {
   fake.reset();
   const before = quotaWaits(workers);
+  const cpuBefore = workerCpu(workers);
   const t0 = Date.now();
   const res = await env.submit(templates.map((t) => ({ path: t.path, content: t.content })));
   if (res.status !== 202)
@@ -250,7 +279,9 @@ async function submitAndWait(env: ScriptEnv, label: string, workers: WorkerProce
   const check = await checkBatch(env.db, batchId);
   const hits = await env.db.analysis.count({ where: { batchId, llmCacheHit: true } });
   const after = quotaWaits(workers);
+  const cpuAfter = workerCpu(workers);
   const m = metrics(label, COUNT, fake.stats(), started, ended, started - t0, {
+    cpu: { main: cpuAfter.main - cpuBefore.main, other: cpuAfter.other - cpuBefore.other },
     quotaWaits: after.waits - before.waits,
     quotaWaitMs: after.ms - before.ms,
     statuses: check.byStatus,
@@ -380,7 +411,7 @@ async function baseline(): Promise<RunMetrics> {
     started,
     Date.now(),
     0,
-    { quotaWaits: 0, quotaWaitMs: 0, statuses, check: null, cacheHits: 0 },
+    { quotaWaits: 0, quotaWaitMs: 0, statuses, check: null, cacheHits: 0, cpu: null },
   );
   log(`baseline: ${(m.wallMs / 1000).toFixed(1)} s for ${BASELINE}, ${m.throttled} 429s`);
   return m;
@@ -439,6 +470,7 @@ const lines = [
   `| input / output tokens | ${all.map((m) => `${m.inputTokens.toLocaleString("en")} / ${m.outputTokens.toLocaleString("en")}`).join(" | ")} |`,
   `| submission through the API (${COUNT} files) | ${all.map((m) => (m.check ? sec(m.submitMs) : "–")).join(" | ")} |`,
   `| load average at the end | ${all.map((m) => m.load.toFixed(1)).join(" | ")} |`,
+  `| worker CPU per analysis: main threads / other threads (engine pool, GC…) | ${all.map((m) => (m.cpu && m.check ? `${((m.cpu.main * 1000) / m.templates).toFixed(0)} ms / ${((m.cpu.other * 1000) / m.templates).toFixed(0)} ms` : "–")).join(" | ")} |`,
   `| first model call after | ${all.map((m) => (m.losses && m.check ? sec(m.losses.firstCallMs) : "–")).join(" | ")} |`,
   `| refill lost, bucket full: before the first call / after it | ${all.map((m) => (m.losses && m.check ? `${sec(m.losses.fullBeforeFirstMs)} / ${sec(m.losses.fullAfterFirstMs)}` : "–")).join(" | ")} |`,
   `| last admission → its answer; last answer → last analysis finished | ${all.map((m) => (m.losses && m.check ? `${sec(m.losses.lastAdmitToAnswerMs)}; ${sec(m.losses.lastAnswerToEndMs)}` : "–")).join(" | ")} |`,
