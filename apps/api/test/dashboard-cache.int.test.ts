@@ -130,8 +130,9 @@ describe("the dashboard cache", () => {
     const b = await read(blue);
     expect(b.misses).toBe(2);
     expect(b.d.projects.map((p) => p.name)).toEqual(["billing"]);
+    // Each project's entry is shared by every team set that reads it; only the spend is per team set.
     const all = await read(both);
-    expect(all.misses).toBe(2);
+    expect(all).toMatchObject({ misses: 1, hits: 2 });
     expect(all.d.projects.map((p) => p.name).sort()).toEqual(["billing", "ledger"]);
     expect((await read(red)).d.projects.map((p) => p.name)).toEqual(["ledger"]);
   });
@@ -148,8 +149,9 @@ describe("the dashboard cache", () => {
     expect((await read(blue)).hits).toBe(2);
   });
 
-  it("sees triage change the risk, and keeps the spend entry", async () => {
+  it("sees triage change the risk, and keeps the spend entry and the other projects' entries", async () => {
     await read(red);
+    await read(both);
     await decideTriage(h.database.db, both, projects.ledger!.id, ["main.yaml#0", "main.yaml#1"], {
       status: "mitigated",
       note: "",
@@ -158,6 +160,8 @@ describe("the dashboard cache", () => {
     expect(after).toMatchObject({ misses: 1, hits: 1 });
     expect(after.d.projects[0]!.threatCount).toBe(3);
     expect(after.d.heatmap.reduce((s, c) => s + c.count, 0)).toBe(3);
+    // Both teams: the ledger's entry was just computed for red, billing's and the spend are unchanged.
+    expect(await read(both)).toMatchObject({ misses: 0, hits: 3 });
   });
 
   it("sees a failed analysis, a retry and a cancel in the spend", async () => {

@@ -48,28 +48,27 @@ export function endOfDaySeries(
 type FinishedDay = Awaited<ReturnType<typeof finishedPerDay>>[number];
 type RiskyResource = Awaited<ReturnType<typeof riskiestResources>>[number];
 
-/** The dashboard's costly parts that change only when a project's risk is refreshed. */
-interface RiskAggregates {
-  series: Map<string, number[]>;
-  heat: DashboardDto["heatmap"];
+/** One project's part of the dashboard that changes only when its risk is refreshed. */
+interface ProjectAggregates {
+  series: number[];
+  cells: Array<{ category: StrideCategory; severity: Severity; count: number }>;
   resources: RiskyResource[];
 }
 
 /**
- * The dashboard's aggregates, per set of readable teams and window, kept in this process. An entry is found
- * under a stamp of the rows it was computed from, read from PostgreSQL on every request, so no writer has to
- * remember to invalidate it:
- * - risk series, heatmap and riskiest resources are written only by `refreshProjectRisk`, which updates the
- *   project's row in the same transaction (an analysis finishing, triage, an import): the stamp holds each
- *   readable project's id and row version (`xmin`, the last writing transaction), so a refresh, a new or a
- *   moved project is a new key;
- * - LLM spend and churn are sums over the analyses finished in the window: the stamp is their count and the sum
- *   and maximum of their `finishedAt`, read from the (projectId, finishedAt) index, so an analysis finishing,
- *   failing, being cancelled or re-queued is a new key.
- * The stamp is read before the aggregates, so an entry is never older than its key. Concurrent misses of one key
+ * The dashboard's aggregates, kept in this process under a stamp of the rows they were computed from, read from
+ * PostgreSQL on every request, so no writer has to remember to invalidate them:
+ * - each project's risk series, heatmap cells and riskiest resources, per window, are written only by
+ *   `refreshProjectRisk`, which updates the project's row in the same transaction (an analysis finishing, triage,
+ *   an import): the key holds the row's version (`xmin`, the last writing transaction), so a refresh is a new
+ *   key for that project alone, and the other projects' entries (shared by every team that reads them) stay;
+ * - LLM spend and churn, per set of readable teams and window, are sums over the analyses finished in the window:
+ *   the key holds their count and the sum and maximum of their `finishedAt`, read from the (projectId,
+ *   finishedAt) index, so an analysis finishing, failing, being cancelled or re-queued is a new key.
+ * Stamps are read before the aggregates, so an entry is never older than its key. Concurrent misses of one key
  * share one computation. Projects, recent analyses and queue counts are read live on every request.
  */
-export function createDashboardCache(maxEntries = 256) {
+export function createDashboardCache(maxEntries = 20_000) {
   const entries = new Map<string, Promise<unknown>>();
   const stats = { hits: 0, misses: 0 };
   function cached<T>(key: string, compute: () => Promise<T>): Promise<T> {
@@ -87,7 +86,7 @@ export function createDashboardCache(maxEntries = 256) {
     while (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
     return value;
   }
-  return { cached, stats, size: () => entries.size };
+  return { cached, has: (key: string) => entries.has(key), stats, size: () => entries.size };
 }
 export type DashboardCache = ReturnType<typeof createDashboardCache>;
 
@@ -125,28 +124,42 @@ export async function getDashboard(
   const since = new Date(`${window[0]}T00:00:00.000Z`);
 
   const scope = `${days}|${window[0]}|${[...teamIds].sort().join(",")}`;
-  const projectStamp = projects
-    .map((p) => `${p.id}@${p.version}`)
-    .sort()
-    .join(",");
+  // Every project's aggregates from the cache; those missing (or whose row changed) computed in one batch.
+  const missing = projects.filter((p) => !cache.has(projectKey(days, window[0]!, p)));
+  const batch =
+    missing.length > 0
+      ? projectAggregates(
+          db,
+          missing.map((p) => p.id),
+          window,
+        )
+      : Promise.resolve(new Map<string, ProjectAggregates>());
+  const perProject = projects.map((p) =>
+    cache.cached(projectKey(days, window[0]!, p), async () => (await batch).get(p.id)!),
+  );
   const [finished, recent, queueCounts, aggregates] = await Promise.all([
     finishedStamp(db, projectIds, since),
     recentAnalyses(db, projectIds),
     queue.getJobCounts("waiting", "active", "delayed", "failed", "completed", "prioritized").catch(() => null),
-    cache.cached<RiskAggregates>(`risk|${scope}|${projectStamp}`, async () => {
-      const [series, heat, resources] = await Promise.all([
-        riskSeries(db, projectIds, window),
-        heatmap(db, projectIds),
-        riskiestResources(db, projectIds),
-      ]);
-      return { series, heat, resources };
-    }),
+    Promise.all(perProject),
   ]);
   const spend = await cache.cached<FinishedDay[]>(
     `spend|${scope}|${projectIds.slice().sort().join(",")}|${finished}`,
     () => finishedPerDay(db, projectIds, since),
   );
-  const { series, heat, resources } = aggregates;
+  const series = new Map(projects.map((p, i) => [p.id, aggregates[i]!.series]));
+  const heat = mergeCells(aggregates.flatMap((a) => a.cells));
+  const resources = aggregates
+    .flatMap((a) => a.resources)
+    .sort(
+      (x, y) =>
+        y.riskScore - x.riskScore ||
+        y.threatCount - x.threatCount ||
+        (x.projectId < y.projectId ? -1 : x.projectId > y.projectId ? 1 : 0) ||
+        x.rank - y.rank,
+    )
+    .slice(0, 10)
+    .map(({ rank: _rank, ...r }) => r);
 
   const rows = projects.map((p) => ({
     id: p.id,
@@ -259,14 +272,54 @@ async function recentAnalyses(db: Db, projectIds: string[]) {
     LIMIT 10`;
 }
 
-/** Open current threats per STRIDE category and severity, every cell present (zeros included). */
-async function heatmap(db: Db, projectIds: string[]): Promise<DashboardDto["heatmap"]> {
-  const rows = projectIds.length
-    ? await db.$queryRaw<Array<{ category: StrideCategory; severity: Severity; n: bigint }>>`
-        SELECT category::text AS category, severity::text AS severity, sum("threatCount")::bigint AS n
-        FROM "ProjectThreatCell" WHERE "projectId" = ANY(${projectIds}::uuid[]) GROUP BY 1, 2`
-    : [];
-  const count = new Map(rows.map((r) => [`${r.category}/${r.severity}`, Number(r.n)]));
+/** A project's cache key: the window and the version of its row (see `createDashboardCache`). */
+function projectKey(days: number, firstDay: string, project: { id: string; version: string }): string {
+  return `project|${days}|${firstDay}|${project.id}@${project.version}`;
+}
+
+/** The risk series, heatmap cells and riskiest resources of some projects, three queries in all. */
+async function projectAggregates(
+  db: Db,
+  projectIds: string[],
+  window: string[],
+): Promise<Map<string, ProjectAggregates>> {
+  const [series, cells, resources] = await Promise.all([
+    riskSeries(db, projectIds, window),
+    threatCells(db, projectIds),
+    riskiestResources(db, projectIds),
+  ]);
+  return new Map(
+    projectIds.map((id) => [
+      id,
+      {
+        series: series.get(id) ?? window.map(() => 0),
+        cells: cells.filter((c) => c.projectId === id).map(({ projectId: _p, ...c }) => c),
+        resources: resources.filter((r) => r.projectId === id),
+      },
+    ]),
+  );
+}
+
+/** Open current threats per project, STRIDE category and severity (the cells that have any). */
+async function threatCells(db: Db, projectIds: string[]) {
+  if (projectIds.length === 0) return [];
+  const rows = await db.$queryRaw<
+    Array<{ projectId: string; category: StrideCategory; severity: Severity; n: number }>
+  >`
+    SELECT "projectId", category::text AS category, severity::text AS severity, "threatCount" AS n
+    FROM "ProjectThreatCell" WHERE "projectId" = ANY(${projectIds}::uuid[]) AND "threatCount" > 0`;
+  return rows.map((r) => ({ projectId: r.projectId, category: r.category, severity: r.severity, count: Number(r.n) }));
+}
+
+/** The heatmap over some projects' cells: every category and severity present (zeros included). */
+function mergeCells(
+  cells: Array<{ category: StrideCategory; severity: Severity; count: number }>,
+): DashboardDto["heatmap"] {
+  const count = new Map<string, number>();
+  for (const c of cells) {
+    const key = `${c.category}/${c.severity}`;
+    count.set(key, (count.get(key) ?? 0) + c.count);
+  }
   return STRIDE_CATEGORIES.flatMap((category) =>
     SEVERITIES.map((severity) => ({ category, severity, count: count.get(`${category}/${severity}`) ?? 0 })),
   );
@@ -330,19 +383,27 @@ function weeklyChurn(
 }
 
 /**
- * Resources carrying the most open current risk, across projects: the best 10 of each project's kept
- * riskiest (`ProjectRiskyResource`), ties broken as each project ranked them.
+ * Each project's kept riskiest resources (`ProjectRiskyResource`, at most 10 each, with the project's rank); the
+ * dashboard takes the best 10 across projects, ties broken by project, then as each project ranked them.
  */
 async function riskiestResources(db: Db, projectIds: string[]) {
   if (projectIds.length === 0) return [];
   const rows = await db.$queryRaw<
-    Array<{ projectId: string; id: string; type: string; file: string; n: number; score: number; worst: Severity }>
+    Array<{
+      projectId: string;
+      rank: number;
+      id: string;
+      type: string;
+      file: string;
+      n: number;
+      score: number;
+      worst: Severity;
+    }>
   >`
-    SELECT "projectId", "resourceId" AS id, "resourceType" AS type, file, "threatCount" AS n, "riskScore" AS score, "worstSeverity"::text AS worst
-    FROM "ProjectRiskyResource" WHERE "projectId" = ANY(${projectIds}::uuid[])
-    ORDER BY "riskScore" DESC, "threatCount" DESC, "projectId", rank
-    LIMIT 10`;
+    SELECT "projectId", rank, "resourceId" AS id, "resourceType" AS type, file, "threatCount" AS n, "riskScore" AS score, "worstSeverity"::text AS worst
+    FROM "ProjectRiskyResource" WHERE "projectId" = ANY(${projectIds}::uuid[])`;
   return rows.map((r) => ({
+    rank: Number(r.rank),
     projectId: r.projectId,
     resourceId: r.id,
     resourceType: r.type,
