@@ -151,6 +151,21 @@ export function headlines(read: Read): Headline[] {
       },
     ];
   });
+  from("llm-pipeline-load.md", (t) => {
+    const f = "llm-pipeline-load.md";
+    const head = row(t, f, /^\s*$/).slice(1, 3);
+    const util = row(t, f, /quota utilisation/).slice(1, 3);
+    const time = row(t, f, /time ÷ minimum/).slice(1, 3);
+    const load = row(t, f, /load average at the end/).slice(1, 3);
+    const label = (i: number) => `${/CPU burners/.test(head[i] ?? "") ? "loaded" : "quiet"}, load ${load[i]}`;
+    return [
+      {
+        what: "LLM pipeline on a busy machine: utilisation, time ÷ minimum",
+        result: [0, 1].map((i) => `${util[i]}, ${time[i]} (${label(i)})`).join("; "),
+        goal: "≥ 90%, ≤ 1.1× at both",
+      },
+    ];
+  });
   from("llm-e2e-quota.md", (t) => [
     {
       what: `LLM quota, real minutes, 3 worker processes`,
