@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import type { Db } from "@threatline/db";
 import { startFakeBedrock, type FakeBedrock } from "@threatline/bedrock-fake";
 import {
@@ -12,6 +13,7 @@ import {
   type BatchCheck,
   type WorkerProcess,
 } from "./lib.ts";
+import { hugeCloudFormation, hugeTerraform } from "./huge-templates.ts";
 
 /** What a scenario needs: a migrated database, a Redis, a key prefix, and the API to submit through. */
 export interface FaultEnv {
@@ -407,5 +409,135 @@ export async function postgresRestartScenario(
   } finally {
     for (const w of workers) await stopWorker(w);
     await fake.close();
+  }
+}
+
+export interface HugeTemplateReport {
+  files: number;
+  /** Status, error code and stored/omitted threats of the two huge files. */
+  huge: Array<{ path: string; status: string; errorCode: string | null; threatCount: number; omitted: number }>;
+  /** Milliseconds from submission until every small file of the batch had finished. */
+  smallDoneMs: number;
+  /** Milliseconds from the SIGKILL (of the worker running the 20,000-bucket file) until every analysis finished. */
+  recoveryMs: number;
+  /** Analyses not final at the end (lost or stuck), and left running. */
+  notFinal: number;
+  stuckRunning: number;
+  /** Largest resident memory seen of any worker process, in MB. */
+  peakWorkerRssMb: number;
+  check: BatchCheck;
+  attemptErrors: string[];
+}
+
+/** Resident memory of a process in MB (Linux /proc), or 0 when it is gone. */
+function rssMb(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * The 20,000-bucket Terraform file and the 42,802-bucket CloudFormation file in a batch of small ones, on two
+ * workers; the worker running the Terraform file is SIGKILLed mid-run and a third starts. Every analysis must
+ * end exactly once, the huge ones bounded (capped and partial, or refused by a bound), the small ones not held
+ * up behind them, and worker memory bounded.
+ */
+export async function hugeTemplateScenario(
+  env: FaultEnv,
+  options: { smallFiles: number; concurrency?: number; lockMs?: number; timeoutMs?: number },
+): Promise<HugeTemplateReport> {
+  const workerEnv = { WORKER_LOCK_DURATION_MS: String(options.lockMs ?? 5_000) };
+  const spawnOne = () =>
+    spawnWorker({
+      databaseUrl: env.databaseUrl,
+      redisUrl: env.redisUrl,
+      prefix: env.prefix,
+      concurrency: options.concurrency ?? 2,
+      env: workerEnv,
+    });
+  const workers: WorkerProcess[] = [spawnOne(), spawnOne()];
+  let peak = 0;
+  const sampler = setInterval(() => {
+    for (const w of workers) peak = Math.max(peak, rssMb(w.pid));
+  }, 250);
+  try {
+    for (const w of workers) await workerReady(w);
+    const tf = hugeTerraform();
+    const cfn = hugeCloudFormation();
+    const small = makeTemplates(options.smallFiles, "beside-huge");
+    const submittedAt = Date.now();
+    const { batchId, ids } = await submitBatch(env, [tf, cfn, ...small]);
+    const [tfId, cfnId] = ids as [string, string];
+    const smallIds = ids.slice(2);
+    let smallDoneMs = -1;
+    const watchSmall = until(
+      async () =>
+        (await env.db.analysis.count({
+          where: { id: { in: smallIds }, status: { in: ["succeeded", "partial", "failed"] } },
+        })) === smallIds.length,
+      options.timeoutMs ?? 360_000,
+      "the small files to finish",
+      200,
+    ).then(() => (smallDoneMs = Date.now() - submittedAt));
+
+    await until(
+      async () => (await env.db.analysis.findUniqueOrThrow({ where: { id: tfId } })).status === "running",
+      120_000,
+      "the 20,000-bucket file to run",
+      100,
+    );
+    // Let the engine get well into it, then kill the worker that holds it (its job lock names the worker).
+    await sleep(3_000);
+    const holder = workers.find((w) => w.output().includes(tfId)) ?? workers[0]!;
+    holder.child.kill("SIGKILL");
+    const killedAt = Date.now();
+    await holder.exited;
+    env.log(`SIGKILL worker ${holder.pid}, which was running the 20,000-bucket file`);
+    workers.push(spawnOne());
+    await until(
+      async () => (await finishedCount(env.db, batchId)) === ids.length,
+      options.timeoutMs ?? 360_000,
+      "every analysis to finish after the kill",
+      250,
+    );
+    const recoveryMs = Date.now() - killedAt;
+    await watchSmall;
+    await sleep(500);
+    const rows = await env.db.analysis.findMany({
+      where: { id: { in: [tfId, cfnId] } },
+      select: { id: true, status: true, errorCode: true, threatCount: true, omittedThreatCount: true },
+    });
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const final = await env.db.analysis.groupBy({ by: ["status"], where: { batchId }, _count: true });
+    const count = (s: string) => final.find((f) => f.status === s)?._count ?? 0;
+    return {
+      files: ids.length,
+      huge: [
+        [tf.path, tfId],
+        [cfn.path, cfnId],
+      ].map(([path, id]) => {
+        const r = byId.get(id!)!;
+        return {
+          path: path!,
+          status: r.status,
+          errorCode: r.errorCode,
+          threatCount: r.threatCount,
+          omitted: r.omittedThreatCount,
+        };
+      }),
+      smallDoneMs,
+      recoveryMs,
+      notFinal: count("queued") + count("running"),
+      stuckRunning: count("running"),
+      peakWorkerRssMb: peak,
+      check: await checkBatch(env.db, batchId),
+      attemptErrors: attemptErrors(workers),
+    };
+  } finally {
+    clearInterval(sampler);
+    for (const w of workers) await stopWorker(w);
   }
 }

@@ -108,6 +108,7 @@ function processAnalysis(deps: WorkerDeps, getWorker: () => Worker | undefined, 
       data: { status: "running", startedAt, attempts: job.attemptsMade + 1 },
     });
     if (claimed.count === 0) return { status: "canceled", threats: -1 };
+    log.info({ attempt: job.attemptsMade + 1 }, "analysis started");
     await announce(deps, analysis, "running");
 
     // Canceling a batch cancels its running analyses too: the engine run is stopped and nothing is written.
