@@ -45,6 +45,24 @@ describe("CLI file helpers", () => {
     ]);
   });
 
+  it("analyses an OpenAPI spec with the local files its $refs name, and those fragments not alone", () => {
+    const spec = {
+      path: "api/openapi.yaml",
+      content:
+        'openapi: 3.0.3\npaths:\n  /x:\n    $ref: "./paths/x.yaml"\n  /y:\n    $ref: "https://example.com/y.yaml"\n',
+    };
+    const x = {
+      path: "api/paths/x.yaml",
+      content: 'get:\n  responses:\n    "200": { $ref: "../common/ok.yaml#/Ok" }\n',
+    };
+    const ok = { path: "api/common/ok.yaml", content: "Ok:\n  description: ok\n" };
+    const other = { path: "api/other.yaml", content: "kind: ConfigMap\n" };
+    expect(analysisUnits([spec, x, ok, other]).map((u) => u.map((f) => f.path))).toEqual([
+      ["api/openapi.yaml", "api/paths/x.yaml", "api/common/ok.yaml"],
+      ["api/other.yaml"],
+    ]);
+  });
+
   it("shows paths relative to the working directory with forward slashes, absolute outside it", () => {
     const cwd = path.resolve("/work/repo");
     expect(displayPath(path.join(cwd, "infra", "app.yaml"), cwd)).toBe("infra/app.yaml");

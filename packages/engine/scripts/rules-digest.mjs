@@ -1,4 +1,5 @@
-// The digest of what decides the findings: every rule definition and the secret detectors, by path and
+// The digest of what decides the findings: every rule definition, the secret detectors and the OpenAPI reading
+// (its rules live beside the parser and the name classifiers they read), by path and
 // content. ENGINE_VERSION keys the LLM cache, so it must change whenever this digest does; the version test
 // checks that, and `npm run engine:bump` (scripts/bump.mjs) does the bump.
 import { createHash } from "node:crypto";
@@ -24,7 +25,7 @@ export function rulesDigest() {
   const hash = createHash("sha256");
   for (const file of sources(src)) {
     const path = relative(src, file).split("\\").join("/");
-    if (!/(^|\/)rules(\/|\.ts$)|^secrets\/|^aws\/rules\//.test(path) || !path.endsWith(".ts")) continue;
+    if (!/(^|\/)rules(\/|\.ts$)|^secrets\/|^aws\/rules\/|^openapi\//.test(path) || !path.endsWith(".ts")) continue;
     hash.update(`${path}\0${readFileSync(file, "utf8").replace(/\r\n/g, "\n")}\0`);
   }
   return hash.digest("hex");

@@ -53,6 +53,7 @@ export async function buildGraph(
   const reports = new Map<string, FileReport>();
   const groups = new Map<FormatHandler, SourceFile[]>();
   const dialects: Record<string, Dialect> = {};
+  const readable: SourceFile[] = [];
   let total = 0;
 
   for (const given of files) {
@@ -64,6 +65,7 @@ export async function buildGraph(
       reports.set(file.path, { path: file.path, format: null, resources: 0, error: textError });
       continue;
     }
+    readable.push(file);
     const handler = FORMAT_HANDLERS.find((h) => h.detect(file));
     if (!handler) {
       reports.set(file.path, {
@@ -82,11 +84,15 @@ export async function buildGraph(
   const edges: GraphEdge[] = [];
   const secrets: SecretFinding[] = [];
   for (const [handler, group] of groups) {
-    const part = await handler.parse(group, bounds);
+    const part = await handler.parse(group, bounds, readable);
     nodes.push(...part.nodes);
     edges.push(...part.edges);
     secrets.push(...part.secrets);
     for (const report of part.reports) reports.set(report.path, report);
+    // A fragment a spec `$ref`s is part of that spec, not an unsupported file.
+    for (const path of part.consumed ?? [])
+      if (reports.get(path)?.error?.code === "template/unsupported-format")
+        reports.set(path, { path, format: handler.format, resources: 0 });
   }
 
   // Parsers report what only they can see (NoEcho defaults, Secret manifests); detection adds the rest.

@@ -92,16 +92,53 @@ export async function readTemplateFiles(files: readonly string[], cwd: string): 
   return out;
 }
 
+/** `$ref` targets that name another local file (`./schemas/pet.yaml#/Pet`), resolved against the file's folder. */
+function referencedFiles(file: SourceFile): string[] {
+  const found = new Set<string>();
+  for (const m of file.content.matchAll(/["']?\$ref["']?\s*:\s*["']?([^"'#\s,}]+\.(?:ya?ml|json))(?:#[^"'\s,}]*)?/gi)) {
+    const target = m[1]!;
+    if (/^[a-z][a-z0-9+.-]*:|^\/\//i.test(target)) continue;
+    found.add(path.posix.normalize(path.posix.join(path.posix.dirname(file.path), target)));
+  }
+  return [...found];
+}
+
+const SPEC_VERSION = /^["']?(openapi|swagger)["']?\s*:/m;
+
 /**
  * Splits files into analysis units: all `.tf` files of one folder are one Terraform module and are analysed
  * together (resources reference each other across files), and so are the Kubernetes manifests of one folder (a
- * NetworkPolicy or RBAC binding in a sibling file applies to the workloads of the others); every other file is
- * analysed alone, so two templates that both declare `AppBucket` never collide.
+ * NetworkPolicy or RBAC binding in a sibling file applies to the workloads of the others); an OpenAPI spec is
+ * analysed with the local files its `$ref`s name (transitively), which are not analysed alone unless they are
+ * specs themselves; every other file is analysed alone, so two templates that both declare `AppBucket` never
+ * collide.
  */
 export function analysisUnits(files: readonly SourceFile[]): SourceFile[][] {
   const folders = new Map<string, SourceFile[]>();
   const units: SourceFile[][] = [];
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  const withRefs = (file: SourceFile): SourceFile[] => {
+    const unit = [file];
+    const seen = new Set([file.path]);
+    for (let i = 0; i < unit.length; i++)
+      for (const ref of referencedFiles(unit[i]!)) {
+        const target = byPath.get(ref);
+        if (target && !seen.has(ref)) {
+          seen.add(ref);
+          unit.push(target);
+        }
+      }
+    return unit;
+  };
+  const fragments = new Set(
+    files
+      .filter((f) => !f.path.toLowerCase().endsWith(".tf") && f.content.includes("$ref"))
+      .flatMap((f) => withRefs(f).slice(1))
+      .filter((f) => !SPEC_VERSION.test(f.content))
+      .map((f) => f.path),
+  );
   for (const file of files) {
+    if (fragments.has(file.path)) continue;
     const kind = file.path.toLowerCase().endsWith(".tf")
       ? "terraform"
       : detectFormat(file) === "kubernetes"
@@ -117,7 +154,7 @@ export function analysisUnits(files: readonly SourceFile[]): SourceFile[][] {
         units.push(created);
       }
     } else {
-      units.push([file]);
+      units.push(file.content.includes("$ref") ? withRefs(file) : [file]);
     }
   }
   return joinTerraformModules(units);

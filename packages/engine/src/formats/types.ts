@@ -8,6 +8,8 @@ export interface ParsedPart {
   secrets: SecretFinding[];
   /** One report per input file handed to `parse`. */
   reports: FileReport[];
+  /** Other files of the analysis this format read as part of its own (an OpenAPI spec's `$ref`'d fragments). */
+  consumed?: string[];
 }
 
 /**
@@ -20,7 +22,7 @@ export interface FormatHandler {
   /** Cheap content sniffing; `path` only breaks ties. */
   detect(file: SourceFile): boolean;
   /** May be async: HashiCorp's HCL parser runs as WebAssembly and answers with a promise. */
-  parse(files: SourceFile[], limits: EngineLimits): ParsedPart | Promise<ParsedPart>;
+  parse(files: SourceFile[], limits: EngineLimits, context?: readonly SourceFile[]): ParsedPart | Promise<ParsedPart>;
 }
 
 /** Bounds that keep a hostile file from exhausting a worker. */

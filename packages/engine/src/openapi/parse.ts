@@ -3,6 +3,7 @@ import type { FileReport, GraphEdge, GraphNode, SourceFile } from "../graph/type
 import type { EngineLimits, FormatHandler, ParsedPart } from "../formats/types.ts";
 import { HCL_BLOCK } from "../kubernetes/parse.ts";
 import { collectRemoteRefs, deref } from "./refs.ts";
+import { bundleExternalRefs } from "./external.ts";
 
 /** Parameters through which a contract without security schemes still takes a credential. */
 const CREDENTIAL_PARAM =
@@ -684,8 +685,13 @@ function parseDocument(file: SourceFile, doc: StructuredDocument): { nodes: Grap
 }
 
 /** Parses OpenAPI 3.0/3.1 and Swagger 2.0 documents (YAML or JSON). Never fetches a `$ref`. */
-export function parseOpenApi(files: readonly SourceFile[], limits: EngineLimits): ParsedPart {
-  const part: ParsedPart = { nodes: [], edges: [], secrets: [], reports: [] };
+export function parseOpenApi(
+  files: readonly SourceFile[],
+  limits: EngineLimits,
+  context: readonly SourceFile[] = files,
+): ParsedPart {
+  const part: ParsedPart = { nodes: [], edges: [], secrets: [], reports: [], consumed: [] };
+  const siblings = new Map(context.map((f) => [f.path, f]));
   for (const file of files) {
     const loaded = loadStructured(file.content, { maxAliases: limits.maxAliases, maxDepth: limits.maxDepth });
     if (!loaded.ok) {
@@ -708,6 +714,8 @@ export function parseOpenApi(files: readonly SourceFile[], limits: EngineLimits)
       continue;
     }
     try {
+      const bundled = bundleExternalRefs(file.path, doc.value, siblings, limits);
+      part.consumed!.push(...bundled.used);
       const { nodes, edges } = parseDocument(file, doc);
       const room = Math.max(0, limits.maxResources - part.nodes.length);
       const kept = nodes.slice(0, room);
@@ -715,7 +723,8 @@ export function parseOpenApi(files: readonly SourceFile[], limits: EngineLimits)
       part.nodes.push(...kept);
       part.edges.push(...edges.filter((e) => ids.has(e.from) && ids.has(e.to)));
       const report: FileReport = { path: file.path, format: "openapi", resources: kept.length };
-      if (loaded.warnings.length > 0) report.warnings = loaded.warnings;
+      const warnings = [...loaded.warnings, ...bundled.warnings];
+      if (warnings.length > 0) report.warnings = warnings;
       if (kept.length < nodes.length)
         report.error = {
           code: "template/too-large",

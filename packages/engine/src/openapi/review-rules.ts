@@ -134,7 +134,7 @@ export const REVIEW_RULES = [
     title: "Administrative function without a distinct privilege",
     category: "ElevationOfPrivilege",
     likelihood: 4,
-    impact: 5,
+    impact: 4,
     description:
       "{resource} is an administrative, management or internal function, but the contract requires no privilege that ordinary users lack: a regular user (or anyone) can call it.",
     remediation: {

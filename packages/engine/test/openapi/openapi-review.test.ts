@@ -212,3 +212,78 @@ describe("OpenAPI detection", () => {
     expect(looksLikeOpenApi(nested)).toBe(false);
   });
 });
+
+describe("OpenAPI external references", () => {
+  const spec = `openapi: 3.0.3
+info: { title: Split, version: "1" }
+servers: [{ url: "https://api.example.com" }]
+security: [{ bearer: [] }]
+components:
+  securitySchemes:
+    bearer: { type: http, scheme: bearer, bearerFormat: opaque }
+paths:
+  /users/{userId}:
+    patch:
+      parameters:
+        - $ref: "./common/params.yaml#/UserId"
+      requestBody:
+        content:
+          application/json:
+            schema: { $ref: "schemas/user.yaml#/UserUpdate" }
+      responses:
+        "200": { description: ok }
+        "401": { $ref: "https://example.com/errors.yaml#/Unauthorized" }
+        "429": { description: slow }
+`;
+  const params = `UserId:
+  name: userId
+  in: path
+  required: true
+  schema: { type: integer }
+`;
+  const user = `UserUpdate:
+  type: object
+  properties:
+    name: { type: string, maxLength: 40 }
+    role: { $ref: "#/Role" }
+    manager: { $ref: "../common/missing.yaml#/Manager" }
+Role:
+  type: string
+  enum: [user, admin]
+`;
+
+  it("follows local files handed in with the spec, never remote ones, and warns on each reference it cannot follow", async () => {
+    const { threats, files } = await analyze([
+      { path: "api/openapi.yaml", content: spec },
+      { path: "api/common/params.yaml", content: params },
+      { path: "api/schemas/user.yaml", content: user },
+    ]);
+    const ids = (rule: string): string[] => threats.filter((t) => t.ruleId === rule).map((t) => t.resources[0]!.id);
+    // The path parameter and the body come from the sibling files.
+    expect(ids("TL-API-BOLA-001")).toEqual(["PATCH /users/{userId}"]);
+    expect(ids("TL-API-MASS-001")).toEqual(["PATCH /users/{userId}"]);
+    expect(threats.find((t) => t.ruleId === "TL-API-MASS-001")!.description).toContain("role");
+    const report = files.find((f) => f.path === "api/openapi.yaml")!;
+    expect(report.warnings?.map((w) => w.message).join("\n")).toMatch(
+      /https:\/\/example.com\/errors.yaml.*never fetched/,
+    );
+    expect(report.warnings?.map((w) => w.message).join("\n")).toMatch(
+      /missing.yaml#\/Manager.*not analysed with the spec/,
+    );
+    // Fragments are part of the spec, not unsupported files.
+    expect(files.find((f) => f.path === "api/schemas/user.yaml")).toEqual({
+      path: "api/schemas/user.yaml",
+      format: "openapi",
+      resources: 0,
+    });
+    // An unresolved reference may hold the error responses: no "declares no 401/403" guess.
+    expect(ids("TL-API-RESP-001")).toEqual([]);
+  });
+
+  it("without the files, reports what it cannot follow and still parses the rest", async () => {
+    const { threats, files } = await analyze([{ path: "api/openapi.yaml", content: spec }]);
+    expect(files[0]!.error).toBeUndefined();
+    expect(files[0]!.warnings?.length).toBe(3);
+    expect(threats.filter((t) => t.ruleId === "TL-API-MASS-001")).toEqual([]);
+  });
+});
