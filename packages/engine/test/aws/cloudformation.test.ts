@@ -146,7 +146,8 @@ describe("CloudFormation nodes and lines", () => {
     expect(web.propertyLines["Properties.SecurityGroupIngress.0.CidrIp"]).toBe(11);
     const result = await analyze([{ path: "t.yaml", content }]);
     const ssh = result.threats.find((t) => t.ruleId === "TL-AWS-SG-001")!;
-    expect(ssh.evidence[0]).toEqual({ file: "t.yaml", line: 8, path: "Properties.SecurityGroupIngress.0" });
+    // The evidence is the offending property: the source range.
+    expect(ssh.evidence[0]).toEqual({ file: "t.yaml", line: 11, path: "Properties.SecurityGroupIngress.0.CidrIp" });
     expect(ssh.resources[0]).toEqual({ id: "Web", type: "AWS::EC2::SecurityGroup", file: "t.yaml", line: 3 });
   });
 
@@ -292,7 +293,15 @@ describe("CloudFormation companions fold into the resource they configure", () =
       `),
     );
     expect(node(graph, "Group").attrs.ingress).toEqual([
-      { protocol: "tcp", from: 22, to: 22, cidr: "0.0.0.0/0", path: "Properties", via: "Ssh" },
+      {
+        protocol: "tcp",
+        from: 22,
+        to: 22,
+        cidr: "0.0.0.0/0",
+        path: "Properties",
+        cidrPath: "Properties.CidrIp",
+        via: "Ssh",
+      },
     ]);
     expect(node(graph, "Bucket").attrs.policy).toMatchObject({ Statement: [{ Principal: "*" }] });
     expect(node(graph, "User").attrs.accessKeys).toBe(true);

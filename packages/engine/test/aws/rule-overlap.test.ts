@@ -154,7 +154,9 @@ describe("one threat per weakness per resource", () => {
     const open = sg.filter((t) => /TL-AWS-SG-00[1-6]/.test(t.ruleId ?? ""));
     expect(open).toHaveLength(1);
     expect(open[0]!.ruleId).toBe("TL-AWS-SG-001");
-    expect(open[0]!.contributing).toEqual(["TL-AWS-SG-005", "TL-AWS-SG-006"]);
+    // The SSH rule claims the permission in the first place: the insecure-port and wide-range rules stay silent.
+    expect(open[0]!.contributing).toEqual([]);
+    expect(open[0]!.threat.description).toContain("ports 20-1000");
     expect(open[0]!.fingerprint).toBe(await aloneFingerprint("t.yaml", template, "TL-AWS-SG-001", "Legacy"));
   });
 

@@ -80,8 +80,8 @@ describe("Terraform resources and lines", () => {
     const web = node(graph, "aws_security_group.web");
     expect(web.attrs.name).toBe("app-prod");
     expect(web.attrs.ingress).toEqual([
-      { protocol: "tcp", from: 22, to: 22, cidr: "0.0.0.0/0", path: "ingress.0" },
-      { protocol: "tcp", from: 443, to: 443, cidr: UNRESOLVED, path: "ingress.1" },
+      { protocol: "tcp", from: 22, to: 22, cidr: "0.0.0.0/0", path: "ingress.0", cidrPath: "ingress.0.cidr_blocks" },
+      { protocol: "tcp", from: 443, to: 443, cidr: UNRESOLVED, path: "ingress.1", cidrPath: "ingress.1.cidr_blocks" },
     ]);
     expect(web.properties.name).toBe("app-prod");
     expect((web.properties.ingress as Array<Record<string, unknown>>)[1]!.cidr_blocks).toEqual(["${var.unset}"]);

@@ -13,6 +13,8 @@ export interface PortRule {
   path: string;
   /** The companion resource that declares it, when not the group itself. */
   via?: string;
+  /** Property path of the source range (the offending property), on the node that declares the rule. */
+  cidrPath?: string;
 }
 
 function protocolOf(value: unknown): Maybe<string> {
@@ -29,8 +31,8 @@ function cfnRules(entries: unknown, basePath: string): PortRule[] {
 function cfnRule(e: Record<string, unknown>, path: string): PortRule[] {
   const base = { protocol: protocolOf(e.IpProtocol), from: num(e.FromPort), to: num(e.ToPort), path };
   const out: PortRule[] = [];
-  if (e.CidrIp !== undefined) out.push({ ...base, cidr: str(e.CidrIp) ?? null });
-  if (e.CidrIpv6 !== undefined) out.push({ ...base, cidr: str(e.CidrIpv6) ?? null });
+  if (e.CidrIp !== undefined) out.push({ ...base, cidr: str(e.CidrIp) ?? null, cidrPath: `${path}.CidrIp` });
+  if (e.CidrIpv6 !== undefined) out.push({ ...base, cidr: str(e.CidrIpv6) ?? null, cidrPath: `${path}.CidrIpv6` });
   if (out.length === 0) out.push({ ...base, cidr: null });
   return out;
 }
@@ -41,9 +43,12 @@ function tfRules(entries: unknown, basePath: string): PortRule[] {
 
 function tfRule(e: Record<string, unknown>, path: string): PortRule[] {
   const base = { protocol: protocolOf(e.protocol ?? e.ip_protocol), from: num(e.from_port), to: num(e.to_port), path };
-  const cidrs = [...list(e.cidr_blocks), ...list(e.ipv6_cidr_blocks), ...list(e.cidr_ipv4), ...list(e.cidr_ipv6)];
+  const at = (key: string): string => (path ? `${path}.${key}` : key);
+  const cidrs = (["cidr_blocks", "ipv6_cidr_blocks", "cidr_ipv4", "cidr_ipv6"] as const).flatMap((key) =>
+    list(e[key]).map((c) => ({ cidr: c, cidrPath: at(key) })),
+  );
   if (cidrs.length === 0) return [{ ...base, cidr: null }];
-  return cidrs.map((c) => ({ ...base, cidr: str(c) ?? null }));
+  return cidrs.map(({ cidr, cidrPath }) => ({ ...base, cidr: str(cidr) ?? null, cidrPath }));
 }
 
 const addRules =
@@ -165,7 +170,7 @@ export const NETWORK_SPECS: KindSpec[] = [
         mapPublicIp: bool(b.map_public_ip_on_launch) ?? false,
         public: bool(b.map_public_ip_on_launch) === true,
       }),
-      aws_default_subnet: () => ({ mapPublicIp: true, public: true }),
+      aws_default_subnet: () => ({ mapPublicIp: true, public: true, isDefault: true }),
     },
     paths: { mapPublicIp: ["Properties.MapPublicIpOnLaunch", "map_public_ip_on_launch"] },
   },
@@ -211,12 +216,22 @@ export const NETWORK_SPECS: KindSpec[] = [
       "AWS::EC2::NetworkAcl": () => ({ entries: [] }),
       aws_network_acl: (b) => ({
         entries: [
-          ...list(b.ingress).map((e, i) => ({ ...tfAcl(e), egress: false, path: `ingress.${i}` })),
+          ...list(b.ingress).map((e, i) => ({
+            ...tfAcl(e),
+            egress: false,
+            path: `ingress.${i}`,
+            cidrPath: `ingress.${i}.cidr_block`,
+          })),
           ...list(b.egress).map((e, i) => ({ ...tfAcl(e), egress: true, path: `egress.${i}` })),
         ],
       }),
       aws_default_network_acl: (b) => ({
-        entries: list(b.ingress).map((e, i) => ({ ...tfAcl(e), egress: false, path: `ingress.${i}` })),
+        entries: list(b.ingress).map((e, i) => ({
+          ...tfAcl(e),
+          egress: false,
+          path: `ingress.${i}`,
+          cidrPath: `ingress.${i}.cidr_block`,
+        })),
       }),
     },
   },
@@ -225,6 +240,7 @@ export const NETWORK_SPECS: KindSpec[] = [
     types: {
       "AWS::EC2::NetworkAclEntry": (b) => ({
         entry: {
+          number: num(b.RuleNumber),
           allow: str(b.RuleAction) === "allow",
           egress: bool(b.Egress) === true,
           cidr: str(b.CidrBlock) ?? str(b.Ipv6CidrBlock),
@@ -232,10 +248,12 @@ export const NETWORK_SPECS: KindSpec[] = [
           from: num(dig(b, "PortRange.From")),
           to: num(dig(b, "PortRange.To")),
           path: "Properties",
+          cidrPath: b.CidrBlock !== undefined ? "Properties.CidrBlock" : "Properties.Ipv6CidrBlock",
         },
       }),
       aws_network_acl_rule: (b) => ({
         entry: {
+          number: num(b.rule_number),
           allow: str(b.rule_action) === "allow",
           egress: bool(b.egress) === true,
           cidr: str(b.cidr_block) ?? str(b.ipv6_cidr_block),
@@ -243,6 +261,7 @@ export const NETWORK_SPECS: KindSpec[] = [
           from: num(b.from_port),
           to: num(b.to_port),
           path: "",
+          cidrPath: b.cidr_block !== undefined ? "cidr_block" : "ipv6_cidr_block",
         },
       }),
     },
@@ -384,6 +403,7 @@ function publicIpCfn(interfaces: unknown): Maybe<boolean> {
 
 function tfAcl(e: unknown): Record<string, unknown> {
   return {
+    number: num(dig(e, "rule_no")),
     allow: str(dig(e, "action")) === "allow",
     cidr: str(dig(e, "cidr_block")) ?? str(dig(e, "ipv6_cidr_block")),
     protocol: protocolOf(dig(e, "protocol")),

@@ -1,10 +1,21 @@
 import type { GraphNode } from "../../graph/types.ts";
 import type { RuleContext } from "../../rules/types.ts";
 import { INSTANCE_KINDS, type PortRule } from "../kinds/network.ts";
-import { describePorts, isWorld, opensEverything, opensPort, portCount, worldIngress } from "../ports.ts";
+import {
+  describePorts,
+  describeSource,
+  isUntrusted,
+  isWorld,
+  opensEverything,
+  opensPort,
+  portCount,
+} from "../ports.ts";
 import { at, awsRule, secretsIn, type Hit } from "./define.ts";
 
 const SG = ["aws.ec2.security-group"];
+
+/** A network ACL entry, inline or an entry resource folded into its ACL (`via`). */
+type AclEntry = PortRule & { allow: boolean; egress: boolean; number?: unknown };
 
 export const DATABASE_PORTS: Record<number, string> = {
   1433: "SQL Server",
@@ -55,19 +66,69 @@ function databasePorts(rule: PortRule): string[] {
     .map(([port, name]) => `${port} (${name})`);
 }
 
-/** World-open ingress rules of a group matching `pick`, as evidence. */
-function worldRules(
-  node: GraphNode,
-  ctx: RuleContext,
-  pick: (r: PortRule) => boolean,
-  more?: (r: PortRule) => string,
-): Hit[] {
-  const rules = ((node.attrs.ingress as PortRule[] | undefined) ?? []).filter((r) => isWorld(r.cidr) && pick(r));
-  return rules.map((r) => ({
-    paths: [r.via ? at(node, "ingress") : r.path],
-    detail: `${node.id} allows ${describePorts(r)} (${r.protocol === "-1" ? "all protocols" : typeof r.protocol === "string" ? r.protocol : "?"}) from ${typeof r.cidr === "string" ? r.cidr : "?"}.${more ? ` ${more(r)}` : ""}`,
-    related: r.via ? [ctx.byId.get(r.via)].filter((n): n is GraphNode => n !== undefined) : [],
-  }));
+/** The rule resources (`AWS::EC2::SecurityGroupIngress`, `aws_security_group_rule` …) of a group or of itself. */
+const RULE_KIND = "aws.ec2.security-group-rule";
+const SG_KINDS = [...SG, RULE_KIND];
+
+/**
+ * The permissions a node reports: a group's own inline rules and the rule resources folded into it; a rule
+ * resource's own, when its group is not in the analysis (declared elsewhere, or looked up by id).
+ */
+function permissions(node: GraphNode, ctx: RuleContext, direction: "ingress" | "egress"): PortRule[] {
+  if (node.kind !== RULE_KIND) return (node.attrs[direction] as PortRule[] | undefined) ?? [];
+  if (ctx.out(node.id).some((n) => n.kind === "aws.ec2.security-group")) return [];
+  if ((node.attrs.direction ?? "ingress") !== direction) return [];
+  return (node.attrs.rules as PortRule[] | undefined) ?? [];
+}
+
+/** Where a permission is written: the source range on the group or on the rule resource that declares it. */
+function located(node: GraphNode, ctx: RuleContext, r: PortRule): { at: GraphNode; path: string } {
+  const holder = (r.via ? ctx.byId.get(r.via) : undefined) ?? node;
+  const path = r.cidrPath && r.cidrPath in holder.propertyLines ? r.cidrPath : r.path;
+  return { at: holder, path };
+}
+
+const SSH = "TL-AWS-SG-001";
+const RDP = "TL-AWS-SG-002";
+const DATABASE = "TL-AWS-SG-003";
+const EVERYTHING = "TL-AWS-SG-004";
+const REMOTE = "TL-AWS-SG-005";
+const RANGE = "TL-AWS-SG-006";
+const IPV6 = "TL-AWS-SG-008";
+
+/**
+ * The one weakness an ingress permission from an untrusted source is reported as, the most severe: a rule
+ * opening 0-1024 to the world is "SSH open" (naming the range), not SSH + FTP + a wide range.
+ */
+function ingressWeakness(r: PortRule): string | undefined {
+  if (!isUntrusted(r.cidr)) return undefined;
+  if (opensEverything(r)) return EVERYTHING;
+  if (opensPort(r, 22)) return SSH;
+  if (opensPort(r, 3389)) return RDP;
+  if (databasePorts(r).length > 0) return DATABASE;
+  if (remotePorts(r).length > 0) return REMOTE;
+  if (portCount(r) > 10) return RANGE;
+  const web = portCount(r) <= 2 && (opensPort(r, 80) || opensPort(r, 443));
+  if (typeof r.cidr === "string" && r.cidr.includes(":") && !web) return IPV6;
+  return undefined;
+}
+
+/** Ingress permissions of `node` whose weakness is `rule`, one hit each with the evidence on its source range. */
+function ingressHits(node: GraphNode, ctx: RuleContext, rule: string, more?: (r: PortRule) => string): Hit[] {
+  return permissions(node, ctx, "ingress")
+    .filter((r) => ingressWeakness(r) === rule)
+    .map((r) => {
+      const { at: holder, path } = located(node, ctx, r);
+      const protocol = r.protocol === "-1" ? "all protocols" : typeof r.protocol === "string" ? r.protocol : "?";
+      return {
+        paths: holder === node ? [path] : [],
+        ...(holder === node
+          ? {}
+          : { locations: [{ file: holder.file, line: holder.propertyLines[path] ?? holder.line, path }] }),
+        detail: `${node.id} allows ${describePorts(r)} (${protocol}) from ${describeSource(r.cidr)}${holder === node ? "" : `, by ${holder.id}`}.${more ? ` ${more(r)}` : ""}`,
+        related: holder === node ? [] : [holder],
+      };
+    });
 }
 
 const portsFix = (port: number) => ({
@@ -82,16 +143,16 @@ export const NETWORK_RULES = [
     category: "Spoofing",
     likelihood: 4,
     impact: 4,
-    kinds: SG,
+    kinds: SG_KINDS,
     description:
-      "Security group {resource} allows TCP port 22 from 0.0.0.0/0 or ::/0, exposing SSH to credential brute force and exploits.",
+      "Security group {resource} allows TCP port 22 from the internet (0.0.0.0/0, ::/0 or a public range as wide as a /8), exposing SSH to credential brute force and exploits.",
     remediation:
       "Allow SSH only from a known admin network or a bastion's security group, or use SSM Session Manager instead of SSH.",
     fix: portsFix(22),
     cwe: ["CWE-284", "CWE-307"],
     capec: ["CAPEC-49", "CAPEC-112"],
     attack: ["T1021.004", "T1110"],
-    test: (node, ctx) => worldRules(node, ctx, (r) => opensPort(r, 22) && !opensEverything(r)),
+    test: (node, ctx) => ingressHits(node, ctx, SSH),
   }),
   awsRule({
     id: "TL-AWS-SG-002",
@@ -99,7 +160,7 @@ export const NETWORK_RULES = [
     category: "Spoofing",
     likelihood: 4,
     impact: 4,
-    kinds: SG,
+    kinds: SG_KINDS,
     description:
       "Security group {resource} allows TCP port 3389 from the internet, exposing Remote Desktop to brute force and exploits such as BlueKeep.",
     remediation: "Allow RDP only from a known admin network or through Fleet Manager / a bastion.",
@@ -107,7 +168,7 @@ export const NETWORK_RULES = [
     cwe: ["CWE-284", "CWE-307"],
     capec: ["CAPEC-49"],
     attack: ["T1021.001", "T1110"],
-    test: (node, ctx) => worldRules(node, ctx, (r) => opensPort(r, 3389) && !opensEverything(r)),
+    test: (node, ctx) => ingressHits(node, ctx, RDP),
   }),
   awsRule({
     id: "TL-AWS-SG-003",
@@ -115,7 +176,7 @@ export const NETWORK_RULES = [
     category: "InformationDisclosure",
     likelihood: 4,
     impact: 4,
-    kinds: SG,
+    kinds: SG_KINDS,
     description:
       "Security group {resource} allows a database port (MySQL, PostgreSQL, SQL Server, Redis, MongoDB …) from the internet.",
     remediation: "Allow database ports only from the application tier's security group.",
@@ -128,13 +189,7 @@ export const NETWORK_RULES = [
     cwe: ["CWE-284"],
     capec: ["CAPEC-49"],
     attack: ["T1190"],
-    test: (node, ctx) =>
-      worldRules(
-        node,
-        ctx,
-        (r) => !opensEverything(r) && databasePorts(r).length > 0,
-        (r) => `Database ports: ${databasePorts(r).join(", ")}.`,
-      ),
+    test: (node, ctx) => ingressHits(node, ctx, DATABASE, (r) => `Database ports: ${databasePorts(r).join(", ")}.`),
   }),
   awsRule({
     id: "TL-AWS-SG-004",
@@ -142,7 +197,7 @@ export const NETWORK_RULES = [
     category: "ElevationOfPrivilege",
     likelihood: 4,
     impact: 5,
-    kinds: SG,
+    kinds: SG_KINDS,
     description:
       "Security group {resource} allows every port (or every protocol) from the internet: any service listening on attached resources is reachable.",
     remediation: "Allow only the ports the service needs, from the sources that need them.",
@@ -155,7 +210,7 @@ export const NETWORK_RULES = [
     cwe: ["CWE-284"],
     capec: ["CAPEC-49"],
     attack: ["T1190"],
-    test: (node, ctx) => worldRules(node, ctx, opensEverything),
+    test: (node, ctx) => ingressHits(node, ctx, EVERYTHING),
   }),
   awsRule({
     id: "TL-AWS-SG-005",
@@ -163,7 +218,7 @@ export const NETWORK_RULES = [
     category: "Spoofing",
     likelihood: 3,
     impact: 4,
-    kinds: SG,
+    kinds: SG_KINDS,
     description:
       "Security group {resource} allows Telnet, FTP, SMB, RPC, SNMP, VNC, WinRM, the Docker API or the kubelet from the internet.",
     remediation: "Close these ports to the internet; reach such services through a VPN or SSM.",
@@ -172,11 +227,11 @@ export const NETWORK_RULES = [
     capec: ["CAPEC-49"],
     attack: ["T1021", "T1133"],
     test: (node, ctx) => {
-      const remote = (r: PortRule): boolean => !opensEverything(r) && remotePorts(r).length > 0;
-      const [first, ...rest] = worldRules(node, ctx, remote);
+      const hits = ingressHits(node, ctx, REMOTE);
       // The fix names the port the rule opens (Telnet, FTP …), not a stand-in.
-      const match = worldIngress(node.attrs).find(remote);
+      const match = permissions(node, ctx, "ingress").find((r) => ingressWeakness(r) === REMOTE);
       const ports = match ? remotePorts(match) : [];
+      const [first, ...rest] = hits;
       if (!first) return [];
       return [ports.length > 0 ? { ...first, fix: remoteFix(Math.min(...ports), Math.max(...ports)) } : first, ...rest];
     },
@@ -187,7 +242,7 @@ export const NETWORK_RULES = [
     category: "InformationDisclosure",
     likelihood: 3,
     impact: 3,
-    kinds: SG,
+    kinds: SG_KINDS,
     description:
       "Security group {resource} opens a range of more than 10 ports to the internet, exposing whatever listens on any of them.",
     remediation: "Open individual ports, not ranges.",
@@ -199,7 +254,7 @@ export const NETWORK_RULES = [
     },
     cwe: ["CWE-284"],
     attack: ["T1046"],
-    test: (node, ctx) => worldRules(node, ctx, (r) => !opensEverything(r) && portCount(r) > 10),
+    test: (node, ctx) => ingressHits(node, ctx, RANGE),
   }),
   awsRule({
     id: "TL-AWS-SG-007",
@@ -207,7 +262,7 @@ export const NETWORK_RULES = [
     category: "InformationDisclosure",
     likelihood: 2,
     impact: 3,
-    kinds: SG,
+    kinds: SG_KINDS,
     description:
       "Security group {resource} explicitly allows every protocol and port out to 0.0.0.0/0, so a compromised resource can exfiltrate data or reach command and control freely.",
     remediation:
@@ -221,11 +276,15 @@ export const NETWORK_RULES = [
     cwe: ["CWE-284"],
     attack: ["T1041", "T1071"],
     exposedBoost: 0,
-    test: (node) => {
-      const open = ((node.attrs.egress as PortRule[] | undefined) ?? []).filter(
-        (r) => isWorld(r.cidr) && opensEverything(r),
-      );
-      return open.length > 0 && { paths: open.map((r) => (r.via ? at(node, "egress") : r.path)) };
+    test: (node, ctx) => {
+      const open = permissions(node, ctx, "egress").filter((r) => isWorld(r.cidr) && opensEverything(r));
+      if (open.length === 0) return null;
+      const where = open.map((r) => located(node, ctx, r));
+      return {
+        paths: where.filter((w) => w.at === node).map((w) => w.path),
+        locations: where.map((w) => ({ file: w.at.file, line: w.at.propertyLines[w.path] ?? w.at.line, path: w.path })),
+        related: where.map((w) => w.at).filter((n) => n !== node),
+      };
     },
   }),
   awsRule({
@@ -234,7 +293,7 @@ export const NETWORK_RULES = [
     category: "InformationDisclosure",
     likelihood: 3,
     impact: 3,
-    kinds: SG,
+    kinds: SG_KINDS,
     description:
       "Security group {resource} allows a non-web port from ::/0. IPv6 rules are often overlooked when IPv4 is locked down.",
     remediation: "Restrict IPv6 ingress to the same sources as IPv4, or remove it.",
@@ -245,13 +304,7 @@ export const NETWORK_RULES = [
         'ingress {\n  from_port        = 443\n  to_port          = 443\n  protocol         = "tcp"\n  ipv6_cidr_blocks = ["::/0"]\n}',
     },
     cwe: ["CWE-284"],
-    test: (node, ctx) =>
-      worldRules(
-        node,
-        ctx,
-        (r) =>
-          r.cidr === "::/0" && !opensEverything(r) && !(portCount(r) <= 2 && (opensPort(r, 80) || opensPort(r, 443))),
-      ),
+    test: (node, ctx) => ingressHits(node, ctx, IPV6),
   }),
   awsRule({
     id: "TL-AWS-EC2-001",
@@ -472,7 +525,7 @@ export const NETWORK_RULES = [
     category: "Spoofing",
     likelihood: 2,
     impact: 3,
-    kinds: ["aws.ec2.network-acl"],
+    kinds: ["aws.ec2.network-acl", "aws.ec2.network-acl-entry"],
     description:
       "Network ACL {resource} allows inbound SSH, RDP or all ports from 0.0.0.0/0, so subnet-level filtering adds no protection.",
     remediation: "Deny administration ports from the internet in the network ACL; allow only what the subnet serves.",
@@ -484,13 +537,60 @@ export const NETWORK_RULES = [
     },
     cwe: ["CWE-284"],
     attack: ["T1021"],
-    test: (node) => {
-      const entries = (node.attrs.entries as Array<PortRule & { allow: boolean; egress: boolean }> | undefined) ?? [];
-      const bad = entries.filter(
-        (e) => e.allow && !e.egress && isWorld(e.cidr) && (opensPort(e, 22) || opensPort(e, 3389)),
-      );
-      return bad.length > 0 && { paths: bad.map((e) => (e.via ? "" : e.path)) };
+    test: (node, ctx) => {
+      let entries: AclEntry[];
+      if (node.kind === "aws.ec2.network-acl-entry") {
+        // An entry of an ACL declared here is reported with the ACL; one of an ACL declared elsewhere, alone.
+        if (ctx.out(node.id).some((n) => n.kind === "aws.ec2.network-acl")) return null;
+        entries = [node.attrs.entry as AclEntry];
+      } else entries = (node.attrs.entries as AclEntry[] | undefined) ?? [];
+      const ingress = entries.filter((e) => e !== undefined && !e.egress);
+      const admin = (e: PortRule): number[] => [22, 3389].filter((p) => opensPort(e, p));
+      // ACL entries are evaluated in rule-number order: a lower deny for the same port and source wins.
+      const deniedFirst = (e: AclEntry): boolean =>
+        ingress.some(
+          (d) =>
+            !d.allow &&
+            typeof d.number === "number" &&
+            typeof e.number === "number" &&
+            d.number < e.number &&
+            (isWorld(d.cidr) || d.cidr === e.cidr) &&
+            admin(e).every((p) => opensPort(d, p)),
+        );
+      const bad = ingress.filter((e) => e.allow && isUntrusted(e.cidr) && admin(e).length > 0 && !deniedFirst(e));
+      if (bad.length === 0) return null;
+      return bad.map((e) => {
+        const holder = (e.via ? ctx.byId.get(e.via) : undefined) ?? node;
+        const path = e.cidrPath && e.cidrPath in holder.propertyLines ? e.cidrPath : e.path;
+        return {
+          paths: holder === node ? [path] : [],
+          locations: [{ file: holder.file, line: holder.propertyLines[path] ?? holder.line, path }],
+          related: holder === node ? [] : [holder],
+          detail: `${node.id} allows ${describePorts(e)} in from ${describeSource(e.cidr)}${holder === node ? "" : ` (${holder.id})`}.`,
+        };
+      });
     },
+  }),
+  awsRule({
+    id: "TL-AWS-VPC-005",
+    title: "The account's default VPC is used",
+    category: "InformationDisclosure",
+    likelihood: 2,
+    impact: 3,
+    kinds: ["aws.ec2.vpc", "aws.ec2.subnet"],
+    description:
+      "{resource} brings the account's default VPC (or one of its subnets) under management: its subnets give every instance a public IP and route to the internet, and nothing in it was designed for the workload.",
+    remediation:
+      "Create a VPC of your own with private subnets for the workload, and remove (or leave empty) the default VPC.",
+    fix: {
+      cloudformation:
+        "Vpc:\n  Type: AWS::EC2::VPC\n  Properties:\n    CidrBlock: 10.0.0.0/16\nPrivateSubnet:\n  Type: AWS::EC2::Subnet\n  Properties:\n    VpcId: !Ref Vpc\n    CidrBlock: 10.0.1.0/24\n    MapPublicIpOnLaunch: false",
+      terraform:
+        'resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\nresource "aws_subnet" "private" {\n  vpc_id                  = aws_vpc.main.id\n  cidr_block              = "10.0.1.0/24"\n  map_public_ip_on_launch = false\n}',
+    },
+    cwe: ["CWE-1188"],
+    exposedBoost: 0,
+    test: (node) => node.attrs.isDefault === true && { paths: [""] },
   }),
   awsRule({
     id: "TL-AWS-VPC-004",
@@ -505,6 +605,8 @@ export const NETWORK_RULES = [
       "Turn off MapPublicIpOnLaunch and give public addresses explicitly to the few resources that need one.",
     fix: { cloudformation: "Properties:\n  MapPublicIpOnLaunch: false", terraform: "map_public_ip_on_launch = false" },
     cwe: ["CWE-284"],
-    test: (node) => node.attrs.mapPublicIp === true && { paths: [at(node, "mapPublicIp")] },
+    // A default subnet is reported as the default VPC's (TL-AWS-VPC-005), once.
+    test: (node) =>
+      node.attrs.mapPublicIp === true && node.attrs.isDefault !== true && { paths: [at(node, "mapPublicIp")] },
   }),
 ];

@@ -84,7 +84,18 @@ export const NETWORK_CASES: RuleCase[] = [
   {
     rule: "TL-AWS-SG-001",
     cfn: {
-      pos: [sgCfn(ruleCfn("tcp", 22, 22)), sgCfn(ruleCfn("tcp", 22, 22, "CidrIpv6: ::/0"))],
+      pos: [
+        sgCfn(ruleCfn("tcp", 22, 22)),
+        sgCfn(ruleCfn("tcp", 22, 22, "CidrIpv6: ::/0")),
+        // A public /8 is someone else's network, not a trusted source.
+        sgCfn(ruleCfn("tcp", 22, 22, "CidrIp: 52.0.0.0/8")),
+        // A rule resource whose group is declared elsewhere.
+        cfn(`
+          Ssh:
+            Type: AWS::EC2::SecurityGroupIngress
+            Properties: { GroupId: sg-0123456789abcdef0, IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0 }
+        `),
+      ],
       neg: [sgCfn(privateRule), sgCfn(webRule)],
     },
     tf: {
@@ -100,8 +111,20 @@ export const NETWORK_CASES: RuleCase[] = [
             cidr_ipv4         = "0.0.0.0/0"
           }
         `),
+        tf(`
+          resource "aws_vpc_security_group_ingress_rule" "ssh" {
+            security_group_id = "sg-0123456789abcdef0"
+            ip_protocol       = "tcp"
+            from_port         = 22
+            to_port           = 22
+            cidr_ipv4         = "0.0.0.0/0"
+          }
+        `),
       ],
-      neg: [sgTf(ruleTf("ingress", "tcp", 22, 22, 'cidr_blocks = ["10.0.0.0/8"]'))],
+      neg: [
+        sgTf(ruleTf("ingress", "tcp", 22, 22, 'cidr_blocks = ["10.0.0.0/8"]')),
+        sgTf(ruleTf("ingress", "tcp", 22, 22, 'cidr_blocks = ["203.0.113.0/24"]')),
+      ],
     },
   },
   {
@@ -167,7 +190,11 @@ export const NETWORK_CASES: RuleCase[] = [
       pos: [sgCfn(ruleCfn("tcp", 8000, 8100))],
       neg: [sgCfn(webRule), sgCfn(ruleCfn("tcp", 8000, 8100, "CidrIp: 10.0.0.0/16"))],
     },
-    tf: { pos: [sgTf(ruleTf("ingress", "tcp", 1024, 2048))], neg: [sgTf(ruleTf("ingress", "tcp", 443, 443))] },
+    tf: {
+      pos: [sgTf(ruleTf("ingress", "tcp", 30000, 30100))],
+      // A range with a database port in it is reported as that port (TL-AWS-SG-003), once.
+      neg: [sgTf(ruleTf("ingress", "tcp", 443, 443)), sgTf(ruleTf("ingress", "tcp", 1024, 2048))],
+    },
   },
   {
     rule: "TL-AWS-SG-007",
@@ -362,8 +389,26 @@ export const NETWORK_CASES: RuleCase[] = [
             Type: AWS::EC2::NetworkAclEntry
             Properties: { NetworkAclId: !Ref Acl, RuleNumber: 100, Protocol: 6, RuleAction: allow, CidrBlock: 0.0.0.0/0, PortRange: { From: 22, To: 22 } }
         `),
+        // An entry of an ACL declared elsewhere is evaluated on its own.
+        cfn(`
+          AllowRdp:
+            Type: AWS::EC2::NetworkAclEntry
+            Properties: { NetworkAclId: acl-0123456789abcdef0, RuleNumber: 100, Protocol: 6, RuleAction: allow, CidrBlock: 0.0.0.0/0, PortRange: { From: 3389, To: 3389 } }
+        `),
       ],
       neg: [
+        // A lower-numbered deny for the same port wins.
+        cfn(`
+          Acl:
+            Type: AWS::EC2::NetworkAcl
+            Properties: { VpcId: vpc-1 }
+          DenySsh:
+            Type: AWS::EC2::NetworkAclEntry
+            Properties: { NetworkAclId: !Ref Acl, RuleNumber: 90, Protocol: 6, RuleAction: deny, CidrBlock: 0.0.0.0/0, PortRange: { From: 22, To: 22 } }
+          AllowSsh:
+            Type: AWS::EC2::NetworkAclEntry
+            Properties: { NetworkAclId: !Ref Acl, RuleNumber: 100, Protocol: 6, RuleAction: allow, CidrBlock: 0.0.0.0/0, PortRange: { From: 22, To: 22 } }
+        `),
         cfn(`
           Acl:
             Type: AWS::EC2::NetworkAcl
@@ -379,6 +424,18 @@ export const NETWORK_CASES: RuleCase[] = [
         tf(
           `resource "aws_network_acl" "acl" {\n  vpc_id = "vpc-1"\n  ingress {\n    rule_no    = 100\n    protocol   = "-1"\n    action     = "allow"\n    cidr_block = "0.0.0.0/0"\n    from_port  = 0\n    to_port    = 0\n  }\n}`,
         ),
+        tf(`
+          resource "aws_network_acl_rule" "ssh" {
+            network_acl_id = "acl-0123456789abcdef0"
+            rule_number    = 100
+            egress         = false
+            protocol       = "tcp"
+            rule_action    = "allow"
+            cidr_block     = "0.0.0.0/0"
+            from_port      = 22
+            to_port        = 22
+          }
+        `),
       ],
       neg: [
         tf(
@@ -403,7 +460,21 @@ export const NETWORK_CASES: RuleCase[] = [
           `resource "aws_subnet" "public" {\n  vpc_id                  = "vpc-1"\n  cidr_block              = "10.0.1.0/24"\n  map_public_ip_on_launch = true\n}`,
         ),
       ],
-      neg: [tf(`resource "aws_subnet" "private" {\n  vpc_id     = "vpc-1"\n  cidr_block = "10.0.1.0/24"\n}`)],
+      neg: [
+        tf(`resource "aws_subnet" "private" {\n  vpc_id     = "vpc-1"\n  cidr_block = "10.0.1.0/24"\n}`),
+        // A default subnet is the default VPC's weakness (TL-AWS-VPC-005).
+        tf(`resource "aws_default_subnet" "a" {\n  availability_zone = "eu-west-1a"\n}`),
+      ],
+    },
+  },
+  {
+    rule: "TL-AWS-VPC-005",
+    tf: {
+      pos: [
+        tf(`resource "aws_default_vpc" "default" {}`),
+        tf(`resource "aws_default_subnet" "a" {\n  availability_zone = "eu-west-1a"\n}`),
+      ],
+      neg: [tf(`resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}`)],
     },
   },
 ];
