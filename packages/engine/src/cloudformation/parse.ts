@@ -1,4 +1,6 @@
 import { edgeKindFor } from "../aws/edges.ts";
+import { kindForKey } from "../secrets/detect.ts";
+import { isPlaceholder, isSecretKey } from "../secrets/patterns.ts";
 import { buildAwsGraph } from "../aws/normalize.ts";
 import { isRecord, list, type RawResource } from "../aws/values.ts";
 import { type StructuredDocument, loadStructured } from "../core/index.ts";
@@ -257,18 +259,22 @@ class TemplateParser {
     return out;
   }
 
+  /** Defaults of NoEcho parameters, and of parameters named as secrets. */
   private noEchoDefaults(): SecretFinding[] {
     const out: SecretFinding[] = [];
     for (const [name, p] of this.parameters) {
       const value = typeof p.default === "string" || typeof p.default === "number" ? String(p.default) : "";
-      if (!p.noEcho || value === "") continue;
+      if (value === "") continue;
+      // A parameter named as a secret (`DBPassword`) with a literal default is a hard-coded secret, NoEcho or not;
+      // where a resource uses it, the finding on that resource's property wins (one finding per value).
+      if (!p.noEcho && (!isSecretKey(name) || isPlaceholder(value))) continue;
       const path = `Parameters.${name}.Default`;
       out.push({
         file: this.file.path,
         line: this.doc.lineOf(["Parameters", name, "Default"]) ?? null,
         nodeId: null,
         path,
-        kind: "noecho-default",
+        kind: p.noEcho ? "noecho-default" : kindForKey(name, value),
         value,
       });
     }

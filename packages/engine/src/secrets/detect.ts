@@ -37,6 +37,28 @@ function isSample(value: string): boolean {
   return SAMPLES.has(value);
 }
 
+/**
+ * The kind of a published sample credential written in a credential field (`access_key = "AKIAIOSFODNN7EXAMPLE"`):
+ * it grants nothing, but a credential field holding a literal key is the weakness, and the next commit puts
+ * a real key where the sample was.
+ */
+function sampleKind(key: string, value: string): SecretKind | undefined {
+  if (!isSample(value)) return undefined;
+  // `AWS_ACCESS_KEY_ID`: a key id is not a secret on its own, but a credential field all the same.
+  if (
+    !isSecretKey(key) &&
+    !key
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, "")
+      .includes("accesskey")
+  )
+    return undefined;
+  if (/^AKIA/.test(value)) return "aws-access-key";
+  return kindForKey(key, value) === "generic" && /^[A-Za-z0-9/+]{40}$/.test(value)
+    ? "aws-secret-key"
+    : kindForKey(key, value);
+}
+
 function runPatterns(text: string, patterns: readonly ValuePattern[]): Hit[] {
   const hits: Hit[] = [];
   const input = text.length > MAX_SCAN ? text.slice(0, MAX_SCAN) : text;
@@ -114,8 +136,35 @@ function keyValueHits(text: string): Hit[] {
     const value = (m[4] ?? "").trim();
     // Unquoted after `=` is an HCL expression (`random_password.db.result`), not a literal.
     if (!quote && (separator === "=" || EXPRESSION.test(value))) continue;
+    const sample = sampleKind(key, value);
+    if (sample) {
+      hits.push({ kind: sample, value, index: m.index + m[0].indexOf(value) });
+      continue;
+    }
     if (!isSecretKey(key) || isPlaceholder(value) || isSample(value)) continue;
     hits.push({ kind: kindForKey(key, value), value, index: m.index + m[0].indexOf(value) });
+  }
+  return hits;
+}
+
+/**
+ * `password = var.use_literal ? "s3cr3t" : null` (HCL): a literal in either branch of a conditional counts at
+ * its worst case, whatever the condition evaluates to by default.
+ */
+const CONDITIONAL = /^[ \t]*([A-Za-z0-9_.-]{1,100})[ \t]*=[ \t]*[^"\n?]{1,200}\?[ \t]*([^\n]{1,400})$/gm;
+
+function conditionalHits(text: string): Hit[] {
+  const hits: Hit[] = [];
+  const input = text.length > MAX_SCAN ? text.slice(0, MAX_SCAN) : text;
+  CONDITIONAL.lastIndex = 0;
+  for (const m of input.matchAll(CONDITIONAL)) {
+    const key = m[1] ?? "";
+    if (!isSecretKey(key)) continue;
+    for (const literal of (m[2] ?? "").matchAll(/"((?:[^"\\$]|\\.){4,300})"/g)) {
+      const value = literal[1]!;
+      if (isPlaceholder(value) || isSample(value)) continue;
+      hits.push({ kind: kindForKey(key, value), value, index: m.index + m[0].indexOf(literal[0]) + 1 });
+    }
   }
   return hits;
 }
@@ -126,6 +175,7 @@ export function detectInText(file: SourceFile): SecretFinding[] {
   const covered = (h: Hit): boolean =>
     hits.some((o) => o.index <= h.index && o.index + o.value.length >= h.index + h.value.length);
   for (const hit of keyValueHits(file.content)) if (!covered(hit)) hits.push(hit);
+  if (/\.tf$/i.test(file.path)) for (const hit of conditionalHits(file.content)) if (!covered(hit)) hits.push(hit);
   const index = new LineIndex(file.content);
   return hits.map((hit) => {
     const line = index.lineAt(hit.index);
@@ -158,7 +208,7 @@ function leaves(value: unknown, path: string, key: string, out: Leaf[], depth: n
   }
 }
 
-function kindForKey(key: string, value: string): SecretKind {
+export function kindForKey(key: string, value: string): SecretKind {
   const norm = key.toLowerCase().replace(/[^a-z0-9]/g, "");
   if (norm.includes("secretaccesskey") || (norm.includes("secretkey") && /^[A-Za-z0-9/+]{40}$/.test(value)))
     return "aws-secret-key";
@@ -230,7 +280,9 @@ export function detectInNodes(nodes: readonly GraphNode[], files: readonly Sourc
       // Annotations such as `nginx.ingress.kubernetes.io/auth-secret: basic-auth` name a Secret object.
       const namesObject =
         /(^|\.)(annotations|labels)\./.test(leaf.path) && /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(leaf.value);
-      if (
+      const sample = leaf.key ? sampleKind(leaf.key, leaf.value) : undefined;
+      if (sample && shaped.length === 0) add(sample, leaf.value);
+      else if (
         shaped.length === 0 &&
         !namesObject &&
         leaf.key &&

@@ -175,10 +175,11 @@ export function isSecretKey(key: string): boolean {
 }
 
 const PLACEHOLDER_WORDS =
-  /^(x+|\*+|\.+|-+|changeme|change[_-]?me|change[_-]?it|replace[_-]?me|replaceme|todo|tbd|none|null|nil|undefined|secret|password|passwd|token|example|dummy|placeholder|redacted|empty|default|true|false|yes|no|n\/a|na|required|optional|string|sample|test|fake)$/i;
+  /^(x+|\*+|\.+|-+|replace[_-]?me|replaceme|todo|tbd|none|null|nil|undefined|secret|password|passwd|token|example|dummy|placeholder|redacted|empty|default|true|false|yes|no|n\/a|na|required|optional|string|sample|test|fake)$/i;
 
 /**
- * Whether a literal is a reference or a placeholder rather than a secret: interpolations (`${…}`, `{{…}}`,
+ * Whether a literal is a reference or a placeholder rather than a secret. `changeme` and its kin are not: they
+ * are weak passwords that get deployed as written, and a reviewer flags them.: interpolations (`${…}`, `{{…}}`,
  * `$(…)`), dynamic references (`{{resolve:secretsmanager:…}}`), ARNs, template markers (`<password>`).
  */
 export function isPlaceholder(value: string): boolean {
@@ -191,6 +192,7 @@ export function isPlaceholder(value: string): boolean {
     return true;
   if (PLACEHOLDER_WORDS.test(v)) return true;
   if (/^(your|my|enter|insert|put|replace)[_-]/i.test(v)) return true;
+  if (/^(xxx|\*\*\*)/i.test(v) && /^[x*_-]+$/i.test(v)) return true;
   if (/^[A-Z][A-Z0-9_]*$/.test(v) && /_/.test(v) && v.length < 40) return true;
   return false;
 }

@@ -24,14 +24,19 @@ function withLines(node: GraphNode, secrets: readonly SecretFinding[]): { node: 
   return { node: { ...node, propertyLines: lines }, paths };
 }
 
+/**
+ * The file itself as the holder of a secret no resource holds (a provider block, a variable default, a local,
+ * a module argument, a parameter default): also in a file, or a Terraform folder, that declares no resource.
+ */
 function fileNode(ctx: RuleContext, file: string): GraphNode | undefined {
   const sibling = ctx.graph.nodes.find((n) => n.file === file);
-  if (!sibling) return undefined;
+  const format = sibling?.format ?? (/\.(tf|tfvars|hcl)$/i.test(file) ? "terraform" : undefined);
+  if (!format) return undefined;
   return {
     id: file,
     type: "file",
     kind: "file",
-    format: sibling.format,
+    format,
     file,
     line: 1,
     attrs: {},

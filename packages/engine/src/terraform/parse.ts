@@ -3,7 +3,9 @@ import { edgeKindFor } from "../aws/edges.ts";
 import { buildAwsGraph } from "../aws/normalize.ts";
 import { isRecord, list, type RawResource } from "../aws/values.ts";
 import type { EngineLimits, FormatHandler, ParsedPart } from "../formats/types.ts";
-import type { FileReport, GraphEdge, SourceFile } from "../graph/types.ts";
+import type { FileReport, GraphEdge, SecretFinding, SourceFile } from "../graph/types.ts";
+import { kindForKey } from "../secrets/detect.ts";
+import { isPlaceholder, isSecretKey } from "../secrets/patterns.ts";
 import { type Bound, type Scope, collectCalls, references, resolveTree, unresolvedBound } from "./evaluate.ts";
 import { expandDynamic } from "./dynamic.ts";
 import { type HclBlock, scanHcl } from "./hcl-lines.ts";
@@ -69,6 +71,8 @@ interface ModuleDef {
   outputs: Record<string, unknown>;
   policyDocuments: Record<string, Record<string, unknown>>;
   policyDocumentSources: Record<string, DocumentSource>;
+  /** Secrets the declarations show (variable defaults named as secrets). */
+  secrets: SecretFinding[];
 }
 
 export function dirname(path: string): string {
@@ -165,7 +169,7 @@ async function parseTerraform(files: SourceFile[], limits: EngineLimits): Promis
   return {
     nodes: graph.nodes,
     edges: graph.edges,
-    secrets: [],
+    secrets: [...defs.values()].flatMap((d) => d.secrets),
     reports: files.map((f) => reports.get(f.path) ?? { path: f.path, format: "terraform", resources: 0 }),
   };
 }
@@ -191,6 +195,7 @@ function addFile(defs: Map<string, ModuleDef>, f: LoadedFile): void {
     outputs: {},
     policyDocuments: {},
     policyDocumentSources: {},
+    secrets: [],
   };
   defs.set(dir, def);
   const json = f.json;
@@ -215,6 +220,24 @@ function addFile(defs: Map<string, ModuleDef>, f: LoadedFile): void {
   }
   for (const [name, body] of Object.entries(isRecord(json.variable) ? json.variable : {})) {
     def.variables[name] = first(body).default;
+    const value = first(body).default;
+    // A variable named as a secret with a literal default is a hard-coded secret; where a resource uses it, the
+    // finding on the resource's property wins (one finding per value).
+    if (
+      (typeof value === "string" || typeof value === "number") &&
+      isSecretKey(name) &&
+      !isPlaceholder(String(value))
+    ) {
+      const block = blockLines.get(["variable", name].join("\u0000"));
+      def.secrets.push({
+        file: f.file.path,
+        line: block?.lines.default ?? block?.line ?? null,
+        nodeId: null,
+        path: `variable.${name}.default`,
+        kind: kindForKey(name, String(value)),
+        value: String(value),
+      });
+    }
   }
   for (const block of list(json.locals)) if (isRecord(block)) Object.assign(def.locals, block);
   for (const [name, body] of Object.entries(isRecord(json.module) ? json.module : {})) {

@@ -117,7 +117,7 @@ kind: Secret
 metadata: { name: creds, namespace: prod }
 data:
   password: ${btoa("Tr0ub4dor&3-horse")}
-  placeholder: ${btoa("changeme")}
+  placeholder: ${btoa("<your-password>")}
 stringData:
   token: "\${TOKEN}"
   api-key: 9f8e7d6c5b4a3f2e1d0c

@@ -1,11 +1,13 @@
 import { UNRESOLVED, block, bool, dig, isUnresolved, list, num, present, str, strings, type Maybe } from "../values.ts";
+import { isPlaceholder } from "../../secrets/patterns.ts";
 import type { KindSpec } from "./spec.ts";
 
 const DATA = "data-store" as const;
 
 /** A literal password, as opposed to a dynamic reference, a parameter or a generated secret. */
+/** A secret written as a literal: not a dynamic reference, an interpolation or a placeholder (`<password>`, `REPLACE_ME`). */
 function literalSecret(value: unknown): boolean {
-  return typeof value === "string" && value.length > 0 && !value.startsWith("{{resolve:");
+  return typeof value === "string" && value.length > 0 && !isPlaceholder(value);
 }
 
 function logExports(value: unknown): Maybe<string[]> {
