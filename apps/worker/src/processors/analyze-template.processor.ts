@@ -64,7 +64,9 @@ export function analyzeTemplateProcessor(deps: WorkerDeps, getWorker: () => Work
       outage.reset();
       return result;
     } catch (error) {
-      if (!isDatabaseUnavailable(error)) throw error;
+      // A lost connection is an outage only if PostgreSQL does not answer now either: a transaction that
+      // PostgreSQL itself ended (its time bound) also looks like one, and must spend its attempt.
+      if (!isDatabaseUnavailable(error) || (await databaseAnswers(deps))) throw error;
       // PostgreSQL is down: every job would fail the same way, and BullMQ's retries would spend all of their
       // attempts in half a minute. Pause the whole queue instead (the job goes back without losing an attempt)
       // and wait longer each time, until the database answers again.
@@ -77,6 +79,15 @@ export function analyzeTemplateProcessor(deps: WorkerDeps, getWorker: () => Work
       throw Worker.RateLimitError();
     }
   };
+}
+
+/** Whether PostgreSQL answers a trivial query within 2 s. */
+async function databaseAnswers(deps: WorkerDeps): Promise<boolean> {
+  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error("timeout")), 2_000).unref());
+  return Promise.race([deps.db.$queryRaw`SELECT 1`, timeout]).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Exponential waits while the database is down: 1 s, 2 s, 4 s … up to 30 s; back to 1 s once a job succeeds. */
