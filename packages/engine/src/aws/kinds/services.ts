@@ -70,7 +70,41 @@ function mqLogging(engine: Maybe<string>, audit: unknown, general: unknown): May
   return bool(which) ?? false;
 }
 
+/** A Batch container's `privileged`: CloudFormation's ContainerProperties, Terraform's JSON `container_properties`. */
+function batchPrivileged(value: unknown): Maybe<boolean> {
+  const props = jsonValue(value);
+  if (isUnresolved(props)) return UNRESOLVED;
+  if (!isRecord(props)) return false;
+  const key = Object.keys(props).find((k) => k.toLowerCase() === "privileged");
+  return key === undefined ? false : (bool(props[key]) ?? false);
+}
+
 export const SERVICE_SPECS: KindSpec[] = [
+  {
+    kind: "aws.batch.job-definition",
+    types: {
+      "AWS::Batch::JobDefinition": (b) => ({ privileged: batchPrivileged(b.ContainerProperties) }),
+      aws_batch_job_definition: (b) => ({ privileged: batchPrivileged(b.container_properties) }),
+    },
+    paths: { privileged: ["Properties.ContainerProperties.Privileged", "container_properties"] },
+  },
+  {
+    kind: "aws.sagemaker.notebook",
+    types: {
+      "AWS::SageMaker::NotebookInstance": (b) => ({
+        directInternet: b.DirectInternetAccess === undefined ? true : upper(b.DirectInternetAccess) === "ENABLED",
+        rootAccess: b.RootAccess === undefined ? true : upper(b.RootAccess) === "ENABLED",
+      }),
+      aws_sagemaker_notebook_instance: (b) => ({
+        directInternet: b.direct_internet_access === undefined ? true : upper(b.direct_internet_access) === "ENABLED",
+        rootAccess: b.root_access === undefined ? true : upper(b.root_access) === "ENABLED",
+      }),
+    },
+    paths: {
+      directInternet: ["Properties.DirectInternetAccess", "direct_internet_access"],
+      rootAccess: ["Properties.RootAccess", "root_access"],
+    },
+  },
   {
     kind: "aws.athena.workgroup",
     types: {

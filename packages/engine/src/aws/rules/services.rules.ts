@@ -22,6 +22,45 @@ const WEAK_TLS_MSK = new Set(["PLAINTEXT", "TLS_PLAINTEXT"]);
 
 export const SERVICE_RULES = [
   awsRule({
+    id: "TL-AWS-BATCH-001",
+    title: "Batch job container runs privileged",
+    category: "ElevationOfPrivilege",
+    likelihood: 2,
+    impact: 5,
+    kinds: ["aws.batch.job-definition"],
+    description:
+      "Job definition {resource} runs its container privileged: code in the job (or in an image it pulls) controls the host it runs on.",
+    remediation: "Remove Privileged; grant only the Linux capabilities the job needs.",
+    fix: {
+      cloudformation: "Properties:\n  ContainerProperties:\n    Privileged: false",
+      terraform: "container_properties = jsonencode({\n  privileged = false\n})",
+    },
+    cwe: ["CWE-250"],
+    attack: ["T1611"],
+    test: (node) => node.attrs.privileged === true && { paths: [at(node, "privileged")] },
+  }),
+  awsRule({
+    id: "TL-AWS-SAGEMAKER-001",
+    title: "SageMaker notebook has direct internet access",
+    category: "InformationDisclosure",
+    likelihood: 2,
+    impact: 4,
+    kinds: ["aws.sagemaker.notebook"],
+    description:
+      "Notebook instance {resource} reaches the internet directly, outside the VPC's controls: data and its role's credentials can leave from it (direct access is the default).",
+    remediation: "Disable direct internet access and place the notebook in a VPC subnet with controlled egress.",
+    fix: {
+      cloudformation:
+        "Properties:\n  DirectInternetAccess: Disabled\n  SubnetId: !Ref PrivateSubnet\n  SecurityGroupIds: [!Ref NotebookSg]",
+      terraform:
+        'direct_internet_access = "Disabled"\nsubnet_id              = aws_subnet.private.id\nsecurity_groups        = [aws_security_group.notebook.id]',
+    },
+    cwe: ["CWE-284"],
+    attack: ["T1567"],
+    exposedBoost: 0,
+    test: (node) => node.attrs.directInternet === true && { paths: [at(node, "directInternet")] },
+  }),
+  awsRule({
     id: "TL-AWS-ATHENA-001",
     title: "Athena workgroup does not encrypt query results with a chosen key",
     category: "InformationDisclosure",

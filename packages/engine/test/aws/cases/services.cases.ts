@@ -153,6 +153,74 @@ const redshiftTf = (value: string, cluster = "cluster_parameter_group_name = aws
 
 export const SERVICE_CASES: RuleCase[] = [
   {
+    rule: "TL-AWS-BATCH-001",
+    cfn: {
+      pos: [
+        one("AWS::Batch::JobDefinition", "Type: container\nContainerProperties:\n  Image: busybox\n  Privileged: true"),
+      ],
+      neg: [one("AWS::Batch::JobDefinition", "Type: container\nContainerProperties:\n  Image: busybox")],
+    },
+    json: {
+      pos: [
+        json("AWS::Batch::JobDefinition", {
+          Type: "container",
+          ContainerProperties: { Image: "busybox", Privileged: "true" },
+        }),
+      ],
+      neg: [
+        json("AWS::Batch::JobDefinition", {
+          Type: "container",
+          ContainerProperties: { Image: "busybox", Privileged: false },
+        }),
+      ],
+    },
+    tf: {
+      pos: [
+        res(
+          "aws_batch_job_definition",
+          'name = "j"\ntype = "container"\ncontainer_properties = jsonencode({ image = "busybox", privileged = true })',
+        ),
+      ],
+      neg: [
+        res(
+          "aws_batch_job_definition",
+          'name = "j"\ntype = "container"\ncontainer_properties = jsonencode({ image = "busybox" })',
+        ),
+      ],
+    },
+  },
+  {
+    rule: "TL-AWS-SAGEMAKER-001",
+    cfn: {
+      pos: [
+        one(
+          "AWS::SageMaker::NotebookInstance",
+          "InstanceType: ml.t3.medium\nRoleArn: arn:aws:iam::111122223333:role/nb",
+        ),
+      ],
+      neg: [
+        one(
+          "AWS::SageMaker::NotebookInstance",
+          "InstanceType: ml.t3.medium\nRoleArn: arn:aws:iam::111122223333:role/nb\nDirectInternetAccess: Disabled\nSubnetId: subnet-1\nSecurityGroupIds: [sg-1]",
+        ),
+      ],
+    },
+    tf: {
+      pos: [
+        res(
+          "aws_sagemaker_notebook_instance",
+          'name = "nb"\nrole_arn = "r"\ninstance_type = "ml.t3.medium"\ndirect_internet_access = "Enabled"',
+        ),
+      ],
+      neg: [
+        res(
+          "aws_sagemaker_notebook_instance",
+          'name = "nb"\nrole_arn = "r"\ninstance_type = "ml.t3.medium"\ndirect_internet_access = "Disabled"\nsubnet_id = "subnet-1"',
+        ),
+      ],
+    },
+  },
+  {
     rule: "TL-AWS-ATHENA-001",
     cfn: {
       pos: [one("AWS::Athena::WorkGroup", "Name: analytics")],
