@@ -86,7 +86,15 @@ export const WEAKNESSES: Record<string, Weakness> = {
   "sg-wide-cidr": {
     title: "Ingress from a very wide range that is not 0.0.0.0/0 (a /8, a whole private range)",
     stride: "I",
-    rules: [],
+    rules: [
+      "TL-AWS-SG-001",
+      "TL-AWS-SG-002",
+      "TL-AWS-SG-003",
+      "TL-AWS-SG-004",
+      "TL-AWS-SG-005",
+      "TL-AWS-SG-006",
+      SG_V6,
+    ],
   },
   "default-sg-open": {
     title: "The VPC's default security group allows traffic",
@@ -130,7 +138,7 @@ export const WEAKNESSES: Record<string, Weakness> = {
   "ecs-privileged": {
     title: "ECS/Batch container runs privileged",
     stride: "E",
-    rules: ["TL-AWS-ECS-001"],
+    rules: ["TL-AWS-ECS-001", "TL-AWS-BATCH-001"],
   },
   "ecs-host-namespace": {
     title: "ECS task shares the host's network or PID namespace",
@@ -290,7 +298,7 @@ export const WEAKNESSES: Record<string, Weakness> = {
   "sagemaker-direct-internet": {
     title: "SageMaker notebook with direct internet access (outside the VPC's controls)",
     stride: "I",
-    rules: [],
+    rules: ["TL-AWS-SAGEMAKER-001"],
   },
   "snapshot-public-or-unencrypted": {
     title: "Database or EBS snapshot public or unencrypted",
