@@ -165,6 +165,16 @@ describe("Terraform folders that call local modules", () => {
     ]);
   });
 
+  it("puts a plan JSON with the .tf files of its folder, which say where its resources are written", () => {
+    const plan = JSON.stringify({ format_version: "1.2", terraform_version: "1.9.0", planned_values: {} });
+    const units = analysisUnits([
+      { path: "infra/main.tf", content: MODULE },
+      { path: "infra/plan.json", content: plan },
+      { path: "other/plan.json", content: plan },
+    ]);
+    expect(units.map((u) => u.map((f) => f.path))).toEqual([["infra/main.tf", "infra/plan.json"], ["other/plan.json"]]);
+  });
+
   it("reads UTF-16 files with a byte order mark, as PowerShell writes them", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "threatline-utf16-"));
     try {

@@ -80,6 +80,13 @@ export async function buildGraph(
     dialects[file.path] = dialectOf(handler.format, file.content);
   }
 
+  // A plan with the configuration it was planned from: the plan's values are what will be deployed, and the
+  // `.tf` files only say where each resource is written (read as HCL too, every resource would be there twice).
+  const plan = [...groups.keys()].find((h) => h.format === "terraform-plan");
+  const hcl = [...groups.keys()].find((h) => h.format === "terraform");
+  const sourceMap = plan && hcl ? (groups.get(hcl) ?? []) : [];
+  if (plan && hcl) groups.delete(hcl);
+
   const nodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
   const secrets: SecretFinding[] = [];
@@ -95,8 +102,16 @@ export async function buildGraph(
         reports.set(path, { path, format: handler.format, resources: 0 });
   }
 
+  for (const file of sourceMap) {
+    reports.set(file.path, {
+      path: file.path,
+      format: "terraform",
+      resources: nodes.filter((n) => n.file === file.path).length,
+    });
+  }
+
   // Parsers report what only they can see (NoEcho defaults, Secret manifests); detection adds the rest.
-  const parsed = [...groups.values()].flat();
+  const parsed = [...[...groups.values()].flat(), ...sourceMap];
   // In an API contract, example and sample values are documentation: only a real credential shape is a secret.
   const contracts = new Set(
     [...groups.entries()].filter(([h]) => h.format === "openapi").flatMap(([, g]) => g.map((f) => f.path)),

@@ -139,11 +139,14 @@ export function analysisUnits(files: readonly SourceFile[]): SourceFile[][] {
   );
   for (const file of files) {
     if (fragments.has(file.path)) continue;
-    const kind = file.path.toLowerCase().endsWith(".tf")
-      ? "terraform"
-      : detectFormat(file) === "kubernetes"
-        ? "kubernetes"
-        : null;
+    const format = file.path.toLowerCase().endsWith(".tf") ? "terraform" : detectFormat(file);
+    // A plan JSON goes with the .tf files of its folder: they say where each planned resource is written.
+    const kind =
+      format === "terraform" || format === "terraform-plan"
+        ? "terraform"
+        : format === "kubernetes"
+          ? "kubernetes"
+          : null;
     if (kind) {
       const key = `${kind}\u0000${path.posix.dirname(file.path)}`;
       const group = folders.get(key);
@@ -174,8 +177,10 @@ function moduleDir(filePath: string): string {
  * analysed on its own (Terraform never applies it on its own), unless nothing calls it from outside a cycle.
  */
 function joinTerraformModules(units: SourceFile[][]): SourceFile[][] {
-  const dirOf = (unit: SourceFile[]): string | undefined =>
-    unit[0] && isTerraform(unit[0]) ? moduleDir(unit[0].path) : undefined;
+  const dirOf = (unit: SourceFile[]): string | undefined => {
+    const tf = unit.find(isTerraform);
+    return tf ? moduleDir(tf.path) : undefined;
+  };
   const byDir = new Map<string, SourceFile[]>();
   for (const unit of units) {
     const dir = dirOf(unit);

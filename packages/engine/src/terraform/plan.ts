@@ -4,6 +4,7 @@ import { isRecord, list, pushTo, type RawResource } from "../aws/values.ts";
 import { loadStructured } from "../core/index.ts";
 import type { EngineLimits, FormatHandler, ParsedPart } from "../formats/types.ts";
 import type { FileReport, GraphEdge, SourceFile } from "../graph/types.ts";
+import { mapPlanToConfiguration } from "./plan-lines.ts";
 
 /** `terraform show -json` of a plan (`planned_values`) or of a state (`values`). */
 export function detectTerraformPlan(file: SourceFile): boolean {
@@ -19,12 +20,14 @@ export function detectTerraformPlan(file: SourceFile): boolean {
 export const terraformPlanHandler: FormatHandler = {
   format: "terraform-plan",
   detect: detectTerraformPlan,
-  parse(files, limits) {
+  parse(files, limits, readable = []) {
     const part: ParsedPart = { nodes: [], edges: [], secrets: [], reports: [] };
+    const configuration = readable.filter((f) => /\.tf$/i.test(f.path));
     for (const file of files) {
       const result = parsePlan(file, limits);
       part.reports.push(result.report);
       if (result.report.error) continue;
+      mapPlanToConfiguration(result.resources, file.path, configuration);
       const graph = buildAwsGraph(result.resources, result.edges);
       part.nodes.push(...graph.nodes);
       part.edges.push(...graph.edges);

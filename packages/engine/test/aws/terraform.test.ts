@@ -571,6 +571,45 @@ describe("Terraform plan JSON", () => {
     expect(result.threats.map((t) => t.ruleId)).toContain("TL-AWS-S3-001");
   });
 
+  it("points plan findings at the .tf lines when the configuration is analysed with the plan", async () => {
+    const main = tf(`
+      resource "aws_security_group" "web" {
+        name = "web"
+        ingress {
+          from_port   = 22
+          to_port     = 22
+          protocol    = "tcp"
+          cidr_blocks = ["0.0.0.0/0"]
+        }
+      }
+      module "store" {
+        source = "./modules/store"
+      }
+    `);
+    const store = tf(`
+      resource "aws_s3_bucket" "data" {
+        bucket = "data"
+      }
+    `);
+    const result = await analyze([
+      { path: "infra/plan.json", content: plan },
+      { path: "infra/main.tf", content: main },
+      { path: "infra/modules/store/main.tf", content: store },
+    ]);
+    const ssh = result.threats.filter((t) => t.ruleId === "TL-AWS-SG-001");
+    // Once, from the plan (the .tf files are its source map, not a second copy of every resource).
+    expect(ssh).toHaveLength(1);
+    expect(ssh[0]!.resources[0]!.id).toBe("aws_security_group.web");
+    // Inside the ingress block that opens SSH (the plan has no lines of its own).
+    const ingress = main.split("\n").indexOf("  ingress {") + 1;
+    expect(ssh[0]!.evidence[0]!.file).toBe("infra/main.tf");
+    expect(ssh[0]!.evidence[0]!.line).toBeGreaterThanOrEqual(ingress);
+    expect(ssh[0]!.evidence[0]!.line).toBeLessThan(ingress + 6);
+    const bucket = result.graph.nodes.find((n) => n.id === "module.store.aws_s3_bucket.data")!;
+    expect([bucket.file, bucket.line]).toEqual(["infra/modules/store/main.tf", 1]);
+    expect(result.files.find((f) => f.path === "infra/main.tf")).toMatchObject({ format: "terraform", resources: 1 });
+  });
+
   it("reads state JSON (values) too, and reports broken JSON with a position", async () => {
     const state = JSON.stringify({
       format_version: "1.0",
