@@ -56,6 +56,7 @@ const AWS_SERVICES: Record<string, string> = {
 const FAMILIES: Record<string, string> = {
   AWS: "AWS (CloudFormation, Terraform, Terraform plan JSON)",
   COMBO: "Combinations across AWS resources",
+  TF: "Terraform configuration",
   K8S: "Kubernetes",
   API: "OpenAPI",
   SECRET: "Hard-coded secrets (every format)",
@@ -72,6 +73,7 @@ const FAMILY_SERVICES: Record<string, string> = {
 function groupOf(rule: Rule): { family: string; service: string } {
   const [, family = "", part = ""] = rule.id.split("-");
   if (family === "AWS") return { family, service: AWS_SERVICES[part] ?? part };
+  if (family === "TF" && part === "HTTP") return { family, service: 'data "http" sources' };
   return { family, service: FAMILY_SERVICES[family] ?? (/^\d+$/.test(part) ? family : part) };
 }
 

@@ -249,6 +249,18 @@ function addFile(defs: Map<string, ModuleDef>, f: LoadedFile): void {
   for (const [name, body] of Object.entries(isRecord(json.output) ? json.output : {}))
     def.outputs[name] = first(body).value;
   const data = isRecord(json.data) ? json.data : {};
+  // `data "http"` runs at plan time from wherever Terraform runs: what it sends (headers with tokens) matters.
+  for (const [name, body] of Object.entries(isRecord(data.http) ? data.http : {})) {
+    const block = blockLines.get(["data", "http", name].join("\u0000"));
+    def.resources.push({
+      type: "data.http",
+      name,
+      body: first(body),
+      file: f.file.path,
+      line: block?.line ?? null,
+      lines: block?.lines ?? {},
+    });
+  }
   for (const [name, body] of Object.entries(
     isRecord(data.aws_iam_policy_document) ? data.aws_iam_policy_document : {},
   )) {

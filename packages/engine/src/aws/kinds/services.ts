@@ -79,7 +79,27 @@ function batchPrivileged(value: unknown): Maybe<boolean> {
   return key === undefined ? false : (bool(props[key]) ?? false);
 }
 
+/** Header names of a request, each with whether its value is written literally in the configuration. */
+function headers(written: unknown): { name: string; literal: boolean }[] {
+  if (!isRecord(written)) return [];
+  return Object.entries(written).map(([name, value]) => ({
+    name,
+    literal: typeof value === "string" && value.trim() !== "" && !value.includes("${"),
+  }));
+}
+
 export const SERVICE_SPECS: KindSpec[] = [
+  {
+    kind: "tf.data.http",
+    types: {
+      "data.http": (b, raw) => ({
+        url: str(b.url),
+        method: upper(b.method) ?? "GET",
+        headers: headers(raw.properties.request_headers),
+      }),
+    },
+    paths: { headers: [null, "request_headers"], url: [null, "url"] },
+  },
   {
     kind: "aws.batch.job-definition",
     types: {
