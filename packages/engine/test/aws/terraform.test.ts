@@ -715,3 +715,42 @@ describe("text with a byte order mark", () => {
     expect(graph.nodes.map((n) => n.id)).toEqual(["aws_sqs_queue.q"]);
   });
 });
+
+describe("resources a module turns off", () => {
+  it("leaves out a resource whose count toggle is known to be 0, keeps it when it is 1 or unknown", async () => {
+    const module = tf(`
+      variable "create" {
+        default = true
+      }
+      variable "unknown" {}
+      resource "aws_sqs_queue" "on" {
+        count = var.create ? 1 : 0
+      }
+      resource "aws_sqs_queue" "off" {
+        count = !var.create ? 1 : 0
+      }
+      resource "aws_sqs_queue" "maybe" {
+        count = var.create && var.unknown ? 1 : 0
+      }
+    `);
+    const caller = tf(`
+      module "enabled" {
+        source = "./mod"
+      }
+      module "disabled" {
+        source = "./mod"
+        create = false
+      }
+    `);
+    const graph = await graphOf([
+      { path: "main.tf", content: caller },
+      { path: "mod/main.tf", content: module },
+    ]);
+    expect(graph.nodes.map((n) => n.id).sort()).toEqual([
+      "module.disabled.aws_sqs_queue.maybe",
+      "module.disabled.aws_sqs_queue.off",
+      "module.enabled.aws_sqs_queue.maybe",
+      "module.enabled.aws_sqs_queue.on",
+    ]);
+  });
+});
