@@ -3,6 +3,7 @@ import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { SeveritySchema, parseStrideCategory, type Severity, type StrideCategory } from "@threatline/domain";
 import { isIsoDate, type Suppression } from "@threatline/engine";
+import { EXPORT_FORMATS } from "@threatline/reports";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { SKIPPED_FILES, UsageError, displayPath } from "./files.ts";
@@ -38,8 +39,8 @@ export const ConfigSuppressionSchema = z
 /** `.threatline.yaml`: what a repository says about how it is scanned. Every key is optional. */
 export const ConfigSchema = z
   .object({
-    /** Default `--format`. */
-    format: z.string().optional(),
+    /** Default `--format` of scan. */
+    format: z.enum(["text", ...EXPORT_FORMATS]).optional(),
     /** Default `--fail-on`. */
     "fail-on": SeveritySchema.optional(),
     /** Rule ids or STRIDE categories never to report. */
