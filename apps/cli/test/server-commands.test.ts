@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { BatchDto, Threat } from "@threatline/domain";
+import type { TriageDto, BatchDto, Threat } from "@threatline/domain";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { makeWorkspace, runCli } from "./helpers.ts";
 
@@ -55,6 +55,8 @@ const scenario = {
   analysisStatuses: ["succeeded", "succeeded"] as BatchDto["analyses"][number]["status"][],
   pollsBeforeDone: 1,
   threats: [threat("medium")],
+  /** The project's triage; null: a server older than the triage endpoint (404). */
+  triage: [] as TriageDto[] | null,
   failNextWith: null as null | { status: number; body: string },
 };
 const recorded: Recorded[] = [];
@@ -127,9 +129,8 @@ function handler(req: IncomingMessage, res: ServerResponse): void {
         analyses: shown,
       });
     }
-    // No triage decisions: every threat counts for --fail-on (the triage gate has its own integration test).
-    if (req.method === "GET" && url.pathname === `/api/v1/projects/${PROJECT.id}/triage`)
-      return json(200, { items: [] });
+    if (req.method === "GET" && url.pathname === `/api/v1/projects/${PROJECT.id}/triage` && scenario.triage)
+      return json(200, { items: scenario.triage });
     if (req.method === "GET" && /^\/api\/v1\/analyses\/[^/]+\/threats$/.test(url.pathname))
       return json(200, { total: scenario.threats.length, items: scenario.threats });
     if (req.method === "GET" && url.pathname === `/api/v1/projects/${PROJECT.id}/export`) {
@@ -172,6 +173,7 @@ describe("threatline submit and export against a scripted API", { timeout: 60_00
       analysisStatuses: ["succeeded", "succeeded"],
       pollsBeforeDone: 1,
       threats: [threat("medium")],
+      triage: [],
       failNextWith: null,
     });
   });
@@ -220,6 +222,29 @@ describe("threatline submit and export against a scripted API", { timeout: 60_00
       { cwd, env },
     );
     expect(passing.code).toBe(0);
+  });
+
+  it("leaves out of the gate what the triage closed, and counts everything on a server without triage", async () => {
+    scenario.threats = [threat("low"), threat("high")];
+    scenario.triage = [
+      {
+        fingerprint: "fp-high",
+        status: "false_positive",
+        owner: null,
+        expiresAt: null,
+        note: "",
+        updatedAt: "2026-12-01T00:00:00.000Z",
+      },
+    ];
+    const args = ["submit", ".", "--server", url, "--token", "s3cret", "--project", "payments", "--fail-on", "high"];
+    const triaged = await runCli(args, { cwd, env });
+    expect(triaged.code).toBe(0);
+    expect(triaged.stdout).toContain("Skipped 2 threat(s) closed by the project's triage:");
+    expect(triaged.stdout).toContain("false positive: high a high threat");
+    scenario.triage = null;
+    const older = await runCli(args, { cwd, env });
+    expect(older.code).toBe(1);
+    expect(older.stderr).toContain("This server has no triage endpoint: every threat counts for --fail-on.");
   });
 
   it("exits 3 when an analysis failed, naming the file and the error", async () => {

@@ -154,6 +154,17 @@ async function threatsOf(client: ApiClient, analysisId: string): Promise<Threat[
   }
 }
 
+/** The project's triage decisions; a server without the endpoint (older than the CLI) has none to honour. */
+async function projectTriage(client: ApiClient, projectId: string): Promise<TriageDto[]> {
+  try {
+    return (await client.json<{ items: TriageDto[] }>("GET", `/projects/${projectId}/triage`)).items;
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.code !== "request/not-found") throw error;
+    process.stderr.write("This server has no triage endpoint: every threat counts for --fail-on.\n");
+    return [];
+  }
+}
+
 async function submit(paths: string[], options: SubmitOptions): Promise<number> {
   const client = clientFrom(options);
   if (!options.project) throw new UsageError("Name the project with --project NAME.");
@@ -203,7 +214,7 @@ async function submit(paths: string[], options: SubmitOptions): Promise<number> 
   if (threshold !== undefined) {
     let gated = threats;
     if (options.triage) {
-      const decisions = (await client.json<{ items: TriageDto[] }>("GET", `/projects/${project.id}/triage`)).items;
+      const decisions = await projectTriage(client, project.id);
       const gate = applyTriage(threats, decisions, new Date());
       gated = gate.counted;
       if (gate.skipped.length > 0) {
