@@ -612,6 +612,68 @@ export const REVIEW_RULES = [
         ];
       }),
   }),
+  defineRule({
+    id: "TL-API-INFRA-001",
+    title: "Gateway route and contract disagree on authentication",
+    category: "Spoofing",
+    likelihood: 4,
+    impact: 4,
+    description:
+      "{resource} is marked secured in the contract, but the API Gateway route that serves it, analysed with it, has no authorizer: the gateway lets anyone through to a backend that may trust it to have checked.",
+    remediation: {
+      text: "Attach the authorizer the contract promises to the route (JWT, Lambda or IAM), or, if the operation is public, say so in the contract with `security: []`.",
+      fix: { openapi: "security:\n  - bearerAuth: []\nx-amazon-apigateway-auth:\n  type: JWT" },
+    },
+    references: { cwe: ["CWE-306", "CWE-1059"], capec: ["CAPEC-115"], attack: ["T1190"] },
+    why: "When a spec and the infrastructure that serves it are analysed together, the operation and its gateway route are matched by method and path (API Gateway v2 route keys, CloudFormation or Terraform). A route without an authorizer in front of an operation the contract secures is an open door; the reverse (the gateway authorizes an operation the contract calls public) is reported as low: clients and docs are wrong, not the gateway.",
+    kinds: OP,
+    check: (ctx) => {
+      const routes = ctx.graph.nodes.filter(
+        (n) =>
+          n.kind === "aws.apigateway.method" &&
+          typeof n.attrs.httpMethod === "string" &&
+          n.attrs.httpMethod.includes(" "),
+      );
+      if (routes.length === 0) return [];
+      const shape = (key: string): string =>
+        key
+          .trim()
+          .replace(/\{[^}]+\}/g, "{}")
+          .replace(/\/+$/, "")
+          .toUpperCase();
+      const byKey = new Map<string, GraphNode[]>();
+      for (const r of routes) {
+        const key = shape(r.attrs.httpMethod as string);
+        byKey.set(key, [...(byKey.get(key) ?? []), r]);
+      }
+      return ops(ctx).flatMap(([node, a]): Finding[] => {
+        const served = byKey.get(shape(`${a.method} ${a.path}`)) ?? [];
+        if (served.length === 0) return [];
+        const open = served.filter((r) => r.attrs.authorization === "NONE" && !r.attrs.apiKey);
+        if (a.authenticated && open.length > 0)
+          return [
+            {
+              node,
+              paths: a.securitySource === "operation" ? ["security"] : [""],
+              related: open,
+              detail: `${node.id} requires ${a.security.map((r) => r.schemes.map((x) => x.name).join(" + ")).join(" or ")} in the contract, but the route ${open.map((r) => r.id).join(", ")} (${open[0]!.file}) that serves it has no authorizer.`,
+            },
+          ];
+        const guarded = served.filter((r) => r.attrs.authorization !== "NONE");
+        if (!a.authenticated && a.securitySource !== "none" && guarded.length > 0)
+          return [
+            {
+              node,
+              paths: a.securitySource === "operation" ? ["security"] : [""],
+              related: guarded,
+              detail: `${node.id} is public in the contract, but the route ${guarded.map((r) => r.id).join(", ")} authorizes it (${String(guarded[0]!.attrs.authorization)}): clients and documentation built from the contract are wrong.`,
+              likelihood: 1,
+            },
+          ];
+        return [];
+      });
+    },
+  }),
 ];
 
 export { CONTEXT_FIELD, PRIVILEGED_FIELD };

@@ -287,3 +287,52 @@ Role:
     expect(threats.filter((t) => t.ruleId === "TL-API-MASS-001")).toEqual([]);
   });
 });
+
+describe("OpenAPI tied to the gateway that serves it", () => {
+  const template = (auth: string) => `AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Api:
+    Type: AWS::ApiGatewayV2::Api
+    Properties: { Name: orders, ProtocolType: HTTP }
+  GetOrder:
+    Type: AWS::ApiGatewayV2::Route
+    Properties:
+      ApiId: !Ref Api
+      RouteKey: "GET /orders/{id}"
+      AuthorizationType: ${auth}
+  Health:
+    Type: AWS::ApiGatewayV2::Route
+    Properties:
+      ApiId: !Ref Api
+      RouteKey: "GET /health"
+      AuthorizationType: JWT
+      AuthorizerId: abc
+`;
+
+  it("names the route without an authorizer in front of an operation the contract secures, and the reverse as low", async () => {
+    const { threats } = await analyze([
+      { path: "svc/api.yaml", content: yaml(cleanApi()) },
+      { path: "svc/template.yaml", content: template("NONE") },
+    ]);
+    const mine = threats.filter((t) => t.ruleId === "TL-API-INFRA-001");
+    const get = mine.find((t) => t.resources[0]!.id === "GET /orders/{orderId}")!;
+    expect(get.severity).toBe("high");
+    expect(get.resources.map((r) => r.id)).toContain("GetOrder");
+    expect(get.description).toContain("svc/template.yaml");
+    const health = mine.find((t) => t.resources[0]!.id === "GET /health")!;
+    expect(health.severity).toBe("low");
+    expect(mine).toHaveLength(2);
+  });
+
+  it("stays silent when the route has the authorizer the contract promises, or when the spec is analysed alone", async () => {
+    const withAuth = await analyze([
+      { path: "svc/api.yaml", content: yaml(cleanApi()) },
+      { path: "svc/template.yaml", content: template("JWT\n      AuthorizerId: abc") },
+    ]);
+    expect(
+      withAuth.threats.filter((t) => t.ruleId === "TL-API-INFRA-001" && t.resources[0]!.id !== "GET /health"),
+    ).toEqual([]);
+    const alone = await analyze([{ path: "svc/api.yaml", content: yaml(cleanApi()) }]);
+    expect(alone.threats.filter((t) => t.ruleId === "TL-API-INFRA-001")).toEqual([]);
+  });
+});

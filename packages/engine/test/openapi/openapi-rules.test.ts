@@ -344,7 +344,12 @@ const suite: RuleCaseSuite<Doc> = { path: "api.yaml", clean: cleanApi, render: y
 describe("OpenAPI rules", () => {
   it("has a case for every rule and at least 18 rules", () => {
     expect(OPENAPI_RULES.length).toBeGreaterThanOrEqual(18);
-    expect(Object.keys(CASES).sort()).toEqual(OPENAPI_RULES.map((r) => r.id).sort());
+    // TL-API-INFRA-001 needs the infrastructure next to the spec: openapi-review.test.ts covers it.
+    expect(Object.keys(CASES).sort()).toEqual(
+      OPENAPI_RULES.map((r) => r.id)
+        .filter((id) => id !== "TL-API-INFRA-001")
+        .sort(),
+    );
   });
 
   it("finds nothing in the clean document", async () => {
