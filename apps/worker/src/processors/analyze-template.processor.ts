@@ -90,15 +90,23 @@ async function databaseAnswers(deps: WorkerDeps): Promise<boolean> {
   );
 }
 
-/** Exponential waits while the database is down: 1 s, 2 s, 4 s … up to 30 s; back to 1 s once a job succeeds. */
-class DatabaseBackoff {
+/**
+ * Exponential waits while the database is down: 1 s, 2 s, 4 s … up to 30 s; back to 1 s once a job succeeds.
+ * Jobs that fail together (the worker's concurrency) share one pause instead of each doubling it.
+ */
+export class DatabaseBackoff {
   private failures = 0;
-  next(): number {
+  private pausedUntil = 0;
+  next(now = Date.now()): number {
+    if (now < this.pausedUntil) return this.pausedUntil - now;
     this.failures += 1;
-    return Math.min(30_000, 1_000 * 2 ** (this.failures - 1));
+    const waitMs = Math.min(30_000, 1_000 * 2 ** (this.failures - 1));
+    this.pausedUntil = now + waitMs;
+    return waitMs;
   }
   reset(): void {
     this.failures = 0;
+    this.pausedUntil = 0;
   }
 }
 
