@@ -5,8 +5,17 @@
 # local build.
 set -uo pipefail
 
-command="${THREATLINE_COMMAND:-npx --yes threatline}"
-read -r -a cli <<<"$command"
+if [[ -n "${THREATLINE_COMMAND:-}" ]]; then
+  read -r -a cli <<<"$THREATLINE_COMMAND"
+elif [[ -n "${GITHUB_ACTION_PATH:-}" ]]; then
+  # The CLI of the action's own revision: no package is looked up by name on the registry (no "threatline"
+  # package is published, and whatever holds that name there is not this tool).
+  (cd "$GITHUB_ACTION_PATH" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error) || exit 2
+  cli=(node "$GITHUB_ACTION_PATH/apps/cli/bin/threatline.mjs")
+else
+  echo "::error::Set THREATLINE_COMMAND (how to run threatline) when this script runs outside the action." >&2
+  exit 2
+fi
 read -r -a paths <<<"${THREATLINE_PATHS:-.}"
 
 options=()

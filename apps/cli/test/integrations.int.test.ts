@@ -9,7 +9,7 @@ import { sarifErrors } from "../../../packages/reports/test/sarif-validator.ts";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const BIN = path.join(ROOT, "apps/cli/bin/threatline.mjs");
-/** The local build stands in for `npx --yes threatline` (the tests do not download anything). */
+/** The local build stands in for `npx --no-install threatline` and the action's own checkout (the tests download nothing). */
 const LOCAL = `${process.execPath} ${BIN}`;
 
 const SG = (port: number) =>
@@ -84,7 +84,7 @@ describe("ready-made CI integrations", { timeout: 180_000 }, () => {
         const input = /^\$\{\{ inputs\.([a-z-]+) \}\}$/.exec(value)?.[1];
         expect(input && action.inputs[input], value).toBeTruthy();
       }
-      expect(action.inputs.command!.default).toBe("npx --yes threatline");
+      expect(action.inputs.command!.default).toBe("");
       expect(upload!.uses).toMatch(/^github\/codeql-action\/upload-sarif@v\d+$/);
       expect(upload!.with!.sarif_file).toBe("${{ inputs.sarif-file }}");
     });
@@ -125,6 +125,15 @@ describe("ready-made CI integrations", { timeout: 180_000 }, () => {
       rmSync(output);
       rmSync(path.join(repo, "out.sarif"));
     });
+
+    it("its script looks no package up by name: outside the action, without a command, it stops with exit 2", async () => {
+      const result = await run("bash", [path.join(ROOT, "integrations/github/run.sh")], repo, {
+        THREATLINE_COMMAND: "",
+        GITHUB_ACTION_PATH: "",
+      });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain("Set THREATLINE_COMMAND");
+    });
   });
 
   describe("pre-commit hook", () => {
@@ -156,8 +165,8 @@ describe("ready-made CI integrations", { timeout: 180_000 }, () => {
     });
 
     it("its entry, given the staged files, fails on a high threat and passes a clean file", async () => {
-      expect(hook!.entry.startsWith("npx --yes threatline ")).toBe(true);
-      const args = [...hook!.entry.replace("npx --yes threatline", BIN).split(" ")];
+      expect(hook!.entry.startsWith("npx --no-install threatline ")).toBe(true);
+      const args = [...hook!.entry.replace("npx --no-install threatline", BIN).split(" ")];
       writeFileSync(path.join(repo, "clean.yaml"), CLEAN);
       const bad = await run(process.execPath, [...args, "sg.yaml", "clean.yaml"], repo);
       expect(bad.code).toBe(1);
@@ -180,7 +189,7 @@ describe("ready-made CI integrations", { timeout: 180_000 }, () => {
       const env = { ...job.variables, CI_MERGE_REQUEST_TARGET_BRANCH_NAME: "main" };
       const codes: number[] = [];
       for (const line of job.script) {
-        const result = await run("sh", ["-c", line.replaceAll("npx --yes threatline", LOCAL)], repo, env);
+        const result = await run("sh", ["-c", line.replaceAll("npx --no-install threatline", LOCAL)], repo, env);
         codes.push(result.code);
       }
       expect(codes).toEqual([0, 0, 1]);
