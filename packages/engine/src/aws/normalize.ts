@@ -193,12 +193,25 @@ class Linker {
       docs.set(identity.id, entry);
     };
     const identities = this.nodes.filter((n) => IDENTITY_KINDS.has(n.kind));
+    const BOUNDARY = ["PermissionsBoundary", "permissions_boundary"];
+    const granted = new Set<string>();
+    const boundaries = new Set<string>();
     for (const identity of identities) {
       for (const p of (identity.attrs.inlinePolicies as InlinePolicy[] | undefined) ?? []) grant(identity, p.document);
       grant(identity, undefined, (identity.attrs.managedPolicyArns as string[] | undefined) ?? []);
-      for (const policy of this.targets(identity.id, null, ["aws.iam.policy"])) grant(identity, policy.attrs.document);
+      for (const p of this.targets(identity.id, BOUNDARY, ["aws.iam.policy"])) boundaries.add(p.id);
+      for (const policy of this.targets(identity.id, null, ["aws.iam.policy"])) {
+        // A permissions boundary limits the identity; it grants nothing.
+        const grants = (this.out.get(identity.id) ?? []).some(
+          (e) => e.to === policy.id && !BOUNDARY.includes(viaKey(e.via)),
+        );
+        if (!grants) continue;
+        granted.add(policy.id);
+        grant(identity, policy.attrs.document);
+      }
     }
     for (const policy of this.kind("aws.iam.policy")) {
+      if (this.targets(policy.id, null, [...IDENTITY_KINDS]).length > 0) granted.add(policy.id);
       for (const identity of this.targets(policy.id, null, [...IDENTITY_KINDS])) {
         grant(identity, policy.attrs.document);
         this.add(identity.id, policy.id, "iam-policy");
@@ -206,6 +219,7 @@ class Linker {
     }
     for (const attachment of this.kind("aws.iam.policy-attachment")) {
       const policies = this.targets(attachment.id, null, ["aws.iam.policy"]);
+      for (const p of policies) granted.add(p.id);
       const arn = typeof attachment.attrs.policyArn === "string" ? [attachment.attrs.policyArn] : [];
       for (const identity of this.targets(attachment.id, null, [...IDENTITY_KINDS])) {
         grant(identity, undefined, arn);
@@ -238,6 +252,10 @@ class Linker {
       entry.statements.push(...inherited.statements);
       entry.managed.push(...inherited.managed);
       docs.set(user.id, entry);
+    }
+    for (const id of boundaries) {
+      const policy = this.byId.get(id);
+      if (policy && !granted.has(id)) policy.attrs.boundaryOnly = true;
     }
     for (const identity of identities) {
       const entry = docs.get(identity.id) ?? { statements: [], managed: [] };

@@ -222,6 +222,8 @@ export function fencedByDeny(grant: Statement, all: readonly Statement[]): boole
         Object.entries(body).some(
           ([key, values]) =>
             NARROWING_KEYS.has(key.toLowerCase()) &&
+            // "Deny unless the caller is anonymous" fences everyone but the public.
+            !list(values).some((v) => typeof v === "string" && v.toLowerCase() === "anonymous") &&
             (isUnresolved(values) || (list(values).length > 0 && !list(values).some(wildcardOnly))),
         ),
     );
@@ -276,6 +278,12 @@ const ESCALATION = [
   "iam:DeleteUserPermissionsBoundary",
   "iam:DeleteRolePermissionsBoundary",
   "lambda:UpdateFunctionCode",
+  "glue:UpdateDevEndpoint",
+  "cloudformation:UpdateStack",
+  "ec2-instance-connect:SendSSHPublicKey",
+  "sagemaker:CreatePresignedNotebookInstanceUrl",
+  "ssm:SendCommand",
+  "ssm:StartSession",
   "sts:AssumeRole",
 ];
 
@@ -322,8 +330,36 @@ export function passRoleEscalation(all: readonly Statement[]): { pass: Statement
 
 /** Actions that let a principal grant itself more (Rhino Security's IAM escalation paths), on any resource. */
 export function escalationActions(s: Statement): string[] {
-  if (!isAllow(s) || !anyResource(s)) return [];
+  // `arn:aws:iam::*:policy/app-*` matches the policy's own ARN as well as any other: a wildcard IAM resource.
+  const broad = anyResource(s) || s.resources.some((r) => /^arn:[^:]*:iam::[^:]*:/.test(r) && r.includes("*"));
+  if (!isAllow(s) || !broad) return [];
   return ESCALATION.filter((action) => s.actions.some((a) => a !== "*" && actionMatches(a, action)));
+}
+
+/** Actions an unconditional Deny of the same document takes away (`Allow iam:*` next to `Deny iam:*`). */
+export function deniedInDocument(action: string, all: readonly Statement[]): boolean {
+  return all.some(
+    (d) =>
+      d.effect === "Deny" &&
+      d.conditionKeys.length === 0 &&
+      d.notActions.length === 0 &&
+      (d.resources.includes("*") || d.resources.length === 0) &&
+      d.actions.some((a) => actionMatches(a, action)),
+  );
+}
+
+/** A statement whose condition can never hold: a date in the past with DateLessThan on the current/issue time. */
+export function neverApplies(s: Statement): boolean {
+  return Object.entries(s.conditions).some(
+    ([operator, body]) =>
+      /^DateLessThan(Equals)?$/i.test(operator) &&
+      Object.entries(body).some(
+        ([key, values]) =>
+          /^aws:(currenttime|tokenissuetime)$/i.test(key) &&
+          list(values).length > 0 &&
+          list(values).every((v) => typeof v === "string" && /^(19|20[01]\d|202[0-4])-/.test(v)),
+      ),
+  );
 }
 
 const WRITE_VERB =

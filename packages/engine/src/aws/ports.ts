@@ -3,8 +3,9 @@ import type { PortRule } from "./kinds/network.ts";
 
 export const WORLD = ["0.0.0.0/0", "::/0"];
 
+/** `0.0.0.0/0`, `::/0`, and any `/0` whatever its address part (`192.168.1.0/0` is the whole internet too). */
 export function isWorld(cidr: unknown): boolean {
-  return typeof cidr === "string" && WORLD.includes(cidr.trim());
+  return typeof cidr === "string" && (WORLD.includes(cidr.trim()) || /^[0-9a-f.:]+\/0$/i.test(cidr.trim()));
 }
 
 export function allProtocols(rule: PortRule): boolean {

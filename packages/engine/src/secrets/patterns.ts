@@ -158,6 +158,8 @@ const NOT_SECRET_SUFFIXES = [
   "wo_version",
   "placement",
   "arns",
+  "time",
+  "date",
 ];
 
 /**

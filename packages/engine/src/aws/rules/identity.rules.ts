@@ -7,7 +7,9 @@ import {
   type Statement,
   allows,
   anyResource,
+  deniedInDocument,
   escalationActions,
+  neverApplies,
   passRoleEscalation,
   passesAnyRole,
   isAllow,
@@ -43,9 +45,14 @@ function documents(node: GraphNode): Array<{ document: unknown; path: string }> 
  * `iam:*` is privilege escalation, not also "a service wildcard" and "writes on every resource".
  */
 function topWeakness(s: Statement, all: readonly Statement[]): string | undefined {
-  if (!isAllow(s)) return undefined;
+  if (!isAllow(s) || neverApplies(s)) return undefined;
+  // Everything it allows is taken away by an unconditional Deny of the same document.
+  if (s.actions.length > 0 && s.actions.every((a) => deniedInDocument(a, all))) return undefined;
   if (isFullAdmin(s)) return "TL-AWS-IAM-001";
-  if (escalationActions(s).some((a) => a !== "sts:AssumeRole") || (passesAnyRole(s) && passRoleEscalation(all)))
+  if (
+    escalationActions(s).some((a) => a !== "sts:AssumeRole" && !deniedInDocument(a, all)) ||
+    (passesAnyRole(s) && !deniedInDocument("iam:PassRole", all) && passRoleEscalation(all))
+  )
     return "TL-AWS-IAM-009";
   if (allows(s, "iam:PassRole") && s.resources.includes("*")) return "TL-AWS-IAM-008";
   if (s.notActions.length > 0) return "TL-AWS-IAM-010";
@@ -58,6 +65,8 @@ function topWeakness(s: Statement, all: readonly Statement[]): string | undefine
 /** Hits for the statements of a node's documents that `rule` is the top weakness of and `pick` describes. */
 function statementHits(node: GraphNode, rule: string, pick: (s: Statement) => string | false): Hit[] {
   const hits: Hit[] = [];
+  // A policy used only as a permissions boundary limits what an identity may do; it grants nothing.
+  if (node.attrs.boundaryOnly === true) return hits;
   const all = documents(node).flatMap((d) => statements(d.document));
   for (const { document, path } of documents(node)) {
     for (const s of statements(document)) {

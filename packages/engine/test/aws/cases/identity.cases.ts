@@ -280,6 +280,11 @@ export const IDENTITY_CASES: RuleCase[] = [
       pos: [
         policyTf('{ Effect = "Allow", Action = ["iam:Put*"], Resource = "*" }'),
         policyTf('{ Effect = "Allow", Action = ["iam:*"], Resource = "*" }'),
+        // A wildcard IAM resource that matches the policy's own ARN.
+        policyTf(
+          '{ Effect = "Allow", Action = ["iam:CreatePolicyVersion"], Resource = "arn:aws:iam::*:policy/app-*" }',
+        ),
+        policyTf('{ Effect = "Allow", Action = ["ssm:SendCommand"], Resource = "*" }'),
         // PassRole on any role, and a way to run code with it (in another statement).
         policyTf(
           '{ Effect = "Allow", Action = "iam:PassRole", Resource = "arn:aws:iam::111122223333:role/*" }, { Effect = "Allow", Action = ["lambda:CreateFunction", "lambda:InvokeFunction"], Resource = "*" }',
@@ -290,6 +295,26 @@ export const IDENTITY_CASES: RuleCase[] = [
         policyTf(
           '{ Effect = "Allow", Action = "iam:PassRole", Resource = "arn:aws:iam::111122223333:role/app-task" }, { Effect = "Allow", Action = ["lambda:CreateFunction"], Resource = "*" }',
         ),
+        // Taken away by an unconditional Deny of the same document.
+        policyTf(
+          '{ Effect = "Allow", Action = ["iam:*"], Resource = "*" }, { Effect = "Deny", Action = ["iam:*"], Resource = "*" }',
+        ),
+        // A condition that can never hold.
+        policyTf(
+          '{ Effect = "Allow", Action = ["iam:CreateAccessKey"], Resource = "*", Condition = { DateLessThan = { "aws:TokenIssueTime" = "2020-01-01T00:00:01Z" } } }',
+        ),
+        // A permissions boundary grants nothing.
+        tf(`
+          resource "aws_iam_policy" "boundary" {
+            name   = "boundary"
+            policy = jsonencode({ Statement = [{ Effect = "Allow", Action = ["iam:*"], Resource = "*" }] })
+          }
+          resource "aws_iam_role" "app" {
+            name                 = "app"
+            assume_role_policy   = jsonencode({ Statement = [{ Effect = "Allow", Principal = { Service = "ec2.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+            permissions_boundary = aws_iam_policy.boundary.arn
+          }
+        `),
       ],
     },
   },

@@ -89,6 +89,8 @@ export const NETWORK_CASES: RuleCase[] = [
         sgCfn(ruleCfn("tcp", 22, 22, "CidrIpv6: ::/0")),
         // A public /8 is someone else's network, not a trusted source.
         sgCfn(ruleCfn("tcp", 22, 22, "CidrIp: 52.0.0.0/8")),
+        // Any /0 is the whole internet, whatever its address part.
+        sgCfn(ruleCfn("tcp", 22, 22, "CidrIp: 192.168.1.0/0")),
         // A rule resource whose group is declared elsewhere.
         cfn(`
           Ssh:

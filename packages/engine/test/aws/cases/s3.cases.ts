@@ -194,6 +194,10 @@ export const S3_CASES: RuleCase[] = [
         // Negated operators and aws:SecureTransport do not narrow who either.
         bucketPolicyCfn(`${getAnyone}\n  Condition:\n    StringNotEquals:\n      aws:SourceAccount: "111122223333"`),
         bucketPolicyCfn(`${getAnyone}\n  Condition:\n    Bool:\n      aws:SecureTransport: true`),
+        // A Referer anyone can send, and Denies that keep anonymous callers in, do not fence the grant.
+        bucketPolicyCfn(
+          `${getAnyone}\n  Condition:\n    StringLike:\n      aws:Referer: "http://site.example.com/*"\n- Effect: Deny\n  Principal: "*"\n  Action: s3:GetObject\n  Resource: !Sub "\${Data.Arn}/*"\n  Condition:\n    StringNotEquals:\n      aws:userid: anonymous`,
+        ),
         bucketPolicyCfn(
           '- Effect: Allow\n  NotPrincipal: { AWS: "arn:aws:iam::111122223333:role/admin" }\n  Action: s3:GetObject\n  Resource: !Sub "${Data.Arn}/*"',
         ),
