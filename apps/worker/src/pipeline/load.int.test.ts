@@ -18,6 +18,9 @@ metadata: { name: default-deny, namespace: shop }
 spec: { podSelector: {}, policyTypes: [Ingress] }
 `;
 const STACK = `Resources:\n  B:\n    Type: AWS::S3::Bucket\n`;
+const SPEC = `openapi: 3.0.3\ninfo: { title: t, version: "1" }\npaths:\n  /x:\n    $ref: "./paths/x.yaml"\n`;
+const PATH_X = `get:\n  responses:\n    "200": { $ref: "../common/ok.yaml#/Ok" }\n`;
+const OK = `Ok:\n  description: ok\n`;
 const EXAMPLE = `module "queue" {\n  source = "../../modules/queue"\n}\nresource "aws_sns_topic" "t" {\n  name = "t"\n}\n`;
 const QUEUE = `module "dlq" {\n  source = "./dlq"\n}\nresource "aws_sqs_queue" "q" {\n  name = "q"\n}\n`;
 const DLQ = `resource "aws_sqs_queue" "dlq" {\n  name = "dlq"\n}\n`;
@@ -41,6 +44,10 @@ describe("loadAnalysis hands the engine a file's folder as context", () => {
       ["modules/queue/main.tf", QUEUE],
       ["modules/queue/dlq/main.tf", DLQ],
       ["modules/other/main.tf", DLQ],
+      ["api/openapi.yaml", SPEC],
+      ["api/paths/x.yaml", PATH_X],
+      ["api/common/ok.yaml", OK],
+      ["api/common/unused.yaml", OK],
     ] as const) {
       const sha256 = createHash("sha256").update(content).digest("hex");
       await db.blob.upsert({ where: { sha256 }, create: { sha256, content, size: content.length }, update: {} });
@@ -57,6 +64,17 @@ describe("loadAnalysis hands the engine a file's folder as context", () => {
     });
     const loaded = await loadAnalysis(database.db, analysis.id);
     expect(loaded?.files.map((f) => f.path)).toEqual(["k8s/deployment.yaml", "k8s/network-policy.yaml"]);
+  });
+
+  it("an OpenAPI spec gets the project's files its $refs name, transitively, and no others", async () => {
+    const analysis = await database.db.analysis.create({
+      data: { projectId, templateVersionId: versionOf.get("api/openapi.yaml")!, engineVersion: "test" },
+    });
+    expect((await loadAnalysis(database.db, analysis.id))?.files.map((f) => f.path)).toEqual([
+      "api/openapi.yaml",
+      "api/paths/x.yaml",
+      "api/common/ok.yaml",
+    ]);
   });
 
   it("a CloudFormation template is analysed alone", async () => {

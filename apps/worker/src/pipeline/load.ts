@@ -68,6 +68,8 @@ export async function loadAnalysis(db: Db, analysisId: string): Promise<LoadedAn
     }
   }
   if (template.path.endsWith(".tf")) files.push(...(await localModules(db, analysis.projectId, files)));
+  if (!context && detectFormat(self) === "openapi")
+    files.push(...(await referencedFragments(db, analysis.projectId, self)));
   return {
     id: analysis.id,
     projectId: analysis.projectId,
@@ -115,6 +117,42 @@ async function localModules(db: Db, projectId: string, files: readonly SourceFil
       .filter((t) => dirs.includes(folderOf(t.path)) && t.versions[0])
       .map((t) => ({ path: t.path, content: t.versions[0]!.blob.content }));
     out.push(...frontier);
+  }
+  return out;
+}
+
+/**
+ * The project's files an OpenAPI spec `$ref`s by relative path (`./schemas/pet.yaml#/Pet`), transitively, at their
+ * latest versions: the engine follows references only into files it is handed, and never fetches.
+ */
+async function referencedFragments(db: Db, projectId: string, spec: SourceFile): Promise<SourceFile[]> {
+  const found: SourceFile[] = [];
+  const seen = new Set([spec.path]);
+  let frontier = [spec];
+  while (frontier.length > 0 && seen.size < 200) {
+    const wanted = [...new Set(frontier.flatMap(fileRefs))].filter((p) => !seen.has(p));
+    for (const p of wanted) seen.add(p);
+    if (wanted.length === 0) break;
+    const rows = await db.template.findMany({
+      where: { projectId, path: { in: wanted } },
+      include: { versions: { orderBy: { createdAt: "desc" }, take: 1, include: { blob: true } } },
+    });
+    frontier = rows.flatMap((row) => {
+      const latest = row.versions[0];
+      return latest ? [{ path: row.path, content: latest.blob.content }] : [];
+    });
+    found.push(...frontier);
+  }
+  return found;
+}
+
+/** Relative file targets of `$ref`s in a YAML or JSON text, resolved against the file's folder. */
+function fileRefs(file: SourceFile): string[] {
+  const out: string[] = [];
+  for (const m of file.content.matchAll(/["']?\$ref["']?\s*:\s*["']?([^"'#\s,}]+\.(?:ya?ml|json))/gi)) {
+    const target = m[1]!;
+    if (/^[a-z][a-z0-9+.-]*:|^\/\//i.test(target)) continue;
+    out.push(posix.normalize(posix.join(posix.dirname(file.path), target)));
   }
   return out;
 }
