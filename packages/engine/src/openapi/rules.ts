@@ -447,8 +447,8 @@ export const OPENAPI_RULES: Rule[] = [
     id: "TL-API-INPUT-004",
     title: "Page size parameter without a maximum",
     category: "DenialOfService",
-    likelihood: 3,
-    impact: 3,
+    likelihood: 2,
+    impact: 2,
     description:
       "{resource} takes a page-size or limit parameter with no maximum: one request can ask the service to load and return everything.",
     remediation: {

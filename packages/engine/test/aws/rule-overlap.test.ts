@@ -91,6 +91,9 @@ describe("rules that no longer repeat one another or fire out of context", () =>
           assume_role_policy  = "{}"
           managed_policy_arns = ["arn:aws:iam::aws:policy/AdministratorAccess"]
         }
+        resource "aws_iam_group" "admins" {
+          name = "admins"
+        }
       `),
     );
     expect(two.get("TL-AWS-CT-001")).toEqual([["aws_iam_user.alice", "aws_iam_user.bob", "aws_iam_role.admin"]]);

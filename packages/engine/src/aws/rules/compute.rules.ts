@@ -1,3 +1,5 @@
+import type { GraphNode } from "../../graph/types.ts";
+import type { RuleContext } from "../../rules/types.ts";
 import { DEPRECATED_RUNTIMES, type Container } from "../kinds/compute.ts";
 import { at, awsRule, secretsIn } from "./define.ts";
 
@@ -6,12 +8,32 @@ const TASK = ["aws.ecs.task-definition"];
 const containers = (attrs: Record<string, unknown>): Container[] =>
   Array.isArray(attrs.containers) ? (attrs.containers as Container[]) : [];
 
+/** SAM event sources Lambda invokes asynchronously. */
+const ASYNC_EVENTS = new Set(["S3", "SNS", "EventBridgeRule", "CloudWatchEvent", "Schedule", "ScheduleV2", "IoTRule"]);
+/** Resources that invoke a function asynchronously when they point at it. */
+const ASYNC_SOURCES =
+  /^(AWS::(Events::Rule|Scheduler::Schedule|SNS::Subscription|S3::Bucket)|aws_(cloudwatch_event_target|scheduler_schedule|sns_topic_subscription|s3_bucket_notification))$/;
+const ASYNC_PRINCIPALS = /^(s3|sns|events|scheduler|iot)\.amazonaws\.com$/;
+
+/** Whether something in the graph invokes the function asynchronously (events, notifications, schedules). */
+function invokedAsynchronously(node: GraphNode, ctx: RuleContext): boolean {
+  const events = (node.attrs.events as Array<{ type?: string }> | undefined) ?? [];
+  if (events.some((e) => e.type !== undefined && ASYNC_EVENTS.has(e.type))) return true;
+  return ctx.in(node.id).some((source) => {
+    if (ASYNC_SOURCES.test(source.type)) return true;
+    if (source.type !== "AWS::Lambda::Permission" && source.type !== "aws_lambda_permission") return false;
+    const body = (source.properties.Properties ?? source.properties) as Record<string, unknown>;
+    const principal = body.Principal ?? body.principal;
+    return typeof principal === "string" && ASYNC_PRINCIPALS.test(principal);
+  });
+}
+
 export const COMPUTE_RULES = [
   awsRule({
     id: "TL-AWS-LAMBDA-001",
     title: "Lambda function has no dead-letter queue",
     category: "DenialOfService",
-    likelihood: 2,
+    likelihood: 1,
     impact: 2,
     kinds: FN,
     description:
@@ -23,14 +45,15 @@ export const COMPUTE_RULES = [
     },
     cwe: ["CWE-400"],
     exposedBoost: 0,
-    test: (node) => node.attrs.dlq === false && { paths: [at(node, "dlq")] },
+    // Only asynchronous invocations are retried and then dropped; a function behind an API answers its caller.
+    test: (node, ctx) => node.attrs.dlq === false && invokedAsynchronously(node, ctx) && { paths: [at(node, "dlq")] },
   }),
   awsRule({
     id: "TL-AWS-LAMBDA-002",
     title: "Lambda function has no concurrency limit",
     category: "DenialOfService",
-    likelihood: 2,
-    impact: 3,
+    likelihood: 1,
+    impact: 2,
     kinds: FN,
     description:
       "Function {resource} reserves no concurrency: a flood of requests can exhaust the account's concurrency (starving other functions) or overwhelm what it calls.",
@@ -192,7 +215,7 @@ export const COMPUTE_RULES = [
     title: "Lambda environment is not encrypted with a customer-managed key",
     category: "InformationDisclosure",
     likelihood: 1,
-    impact: 3,
+    impact: 2,
     kinds: FN,
     description:
       "Function {resource} has environment variables encrypted only with the AWS-managed key; anyone with lambda:GetFunctionConfiguration reads them.",

@@ -99,6 +99,10 @@ const trustStatements = (node: GraphNode): Statement[] => statements(node.attrs.
 const trustPath = (node: GraphNode, s: Statement): string =>
   node.format === "cloudformation" ? `${at(node, "trustPolicy")}.Statement.${s.index}` : at(node, "trustPolicy");
 
+/** Resource types that mark a template as managing an account's baseline (where its trail belongs). */
+const ACCOUNT_BASELINE =
+  /^(AWS::(Config::ConfigurationRecorder|GuardDuty::Detector|SecurityHub::Hub|Organizations::\w+|IAM::Group|AccessAnalyzer::Analyzer)|aws_(iam_account_password_policy|iam_account_alias|iam_group|config_configuration_recorder|guardduty_detector|securityhub_account|organizations_\w+|accessanalyzer_analyzer|s3_account_public_access_block|ebs_encryption_by_default))$/;
+
 export const IDENTITY_RULES = [
   awsRule({
     id: "TL-AWS-IAM-001",
@@ -624,6 +628,9 @@ export const IDENTITY_RULES = [
       if (nodesOf(ctx, ["aws.cloudtrail.trail"]).length > 0) return null;
       const users = nodesOf(ctx, ["aws.iam.user"]);
       if (users.length === 0) return null;
+      // Users alone are common in application stacks (a CI robot); the baseline is where the account's guard
+      // rails are: a password policy, Config, GuardDuty, Security Hub, Organizations, IAM groups.
+      if (!ctx.graph.nodes.some((n) => ACCOUNT_BASELINE.test(n.type))) return null;
       const identities = [...users, ...nodesOf(ctx, ["aws.iam.role"]).filter((r) => r.attrs.admin === true)];
       // One account-wide gap, one finding: on the first identity, naming the others.
       if (identities[0] !== node) return null;

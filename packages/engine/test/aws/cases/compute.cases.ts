@@ -93,8 +93,25 @@ const goodEksTf = eksTf(
 export const COMPUTE_CASES: RuleCase[] = [
   {
     rule: "TL-AWS-LAMBDA-001",
-    cfn: { pos: [fnCfn("Runtime: python3.12")], neg: [goodFnCfn] },
-    tf: { pos: [fnTf('runtime = "python3.12"')], neg: [goodFnTf] },
+    cfn: {
+      pos: [
+        fnCfn(
+          "Runtime: python3.12",
+          "  Nightly:\n    Type: AWS::Events::Rule\n    Properties:\n      ScheduleExpression: rate(1 day)\n      Targets: [{ Id: fn, Arn: !GetAtt Fn.Arn }]\n",
+        ),
+      ],
+      // A function nothing invokes asynchronously has no events to drop.
+      neg: [goodFnCfn, fnCfn("Runtime: python3.12")],
+    },
+    tf: {
+      pos: [
+        fnTf(
+          'runtime = "python3.12"',
+          'resource "aws_lambda_permission" "s3" {\n  action        = "lambda:InvokeFunction"\n  function_name = aws_lambda_function.fn.function_name\n  principal     = "s3.amazonaws.com"\n}',
+        ),
+      ],
+      neg: [goodFnTf, fnTf('runtime = "python3.12"')],
+    },
   },
   {
     rule: "TL-AWS-LAMBDA-002",

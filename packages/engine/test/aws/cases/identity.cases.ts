@@ -533,8 +533,12 @@ export const IDENTITY_CASES: RuleCase[] = [
   {
     rule: "TL-AWS-CT-001",
     cfn: {
-      pos: [userCfn("UserName: robot")],
+      pos: [
+        `${userCfn("UserName: robot")}  Detector:\n    Type: AWS::GuardDuty::Detector\n    Properties: { Enable: true }\n`,
+      ],
       neg: [
+        // A CI robot in an application stack: the trail lives with the account baseline, not here.
+        userCfn("UserName: robot"),
         roleCfn(
           "- Effect: Allow\n  Principal: { Service: ec2.amazonaws.com }\n  Action: sts:AssumeRole",
           "      ManagedPolicyArns:\n        - arn:aws:iam::aws:policy/AdministratorAccess",
@@ -544,10 +548,11 @@ export const IDENTITY_CASES: RuleCase[] = [
     tf: {
       pos: [
         tf(
-          `resource "aws_iam_user" "ops" {\n  name = "ops"\n}\nresource "aws_iam_role" "admin" {\n  assume_role_policy  = "{}"\n  managed_policy_arns = ["arn:aws:iam::aws:policy/AdministratorAccess"]\n}`,
+          `resource "aws_iam_user" "ops" {\n  name = "ops"\n}\nresource "aws_iam_role" "admin" {\n  assume_role_policy  = "{}"\n  managed_policy_arns = ["arn:aws:iam::aws:policy/AdministratorAccess"]\n}\nresource "aws_iam_account_password_policy" "strict" {\n  minimum_password_length = 14\n}`,
         ),
       ],
       neg: [
+        tf(`resource "aws_iam_user" "ops" {\n  name = "ops"\n}`),
         tf(
           `resource "aws_iam_user" "ops" {\n  name = "ops"\n}\nresource "aws_iam_role" "admin" {\n  assume_role_policy  = "{}"\n  managed_policy_arns = ["arn:aws:iam::aws:policy/AdministratorAccess"]\n}\nresource "aws_cloudtrail" "t" {\n  name           = "t"\n  s3_bucket_name = "trail"\n}`,
         ),
