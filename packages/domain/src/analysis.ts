@@ -49,7 +49,21 @@ export const ScanReportSchema = z.object({
       path: z.string(),
       format: z.string().nullable(),
       resources: z.number().int().nonnegative(),
-      error: z.object({ code: z.string(), message: z.string() }).optional(),
+      /** Why the file was not analysed, and where the parser stopped. */
+      error: z
+        .object({ code: z.string(), message: z.string(), line: z.number().optional(), column: z.number().optional() })
+        .optional(),
+      /** What was read leniently (a duplicate key, a tab in the indentation); the file's threats stand. */
+      warnings: z
+        .array(
+          z.object({
+            code: z.string(),
+            message: z.string(),
+            line: z.number().optional(),
+            column: z.number().optional(),
+          }),
+        )
+        .optional(),
     }),
   ),
   /** Every threat found, the suppressed ones included (see `suppressed`). */

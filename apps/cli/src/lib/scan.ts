@@ -56,7 +56,8 @@ export async function scanFiles(
         path: f.path,
         format: f.format,
         resources: f.resources,
-        ...(f.error ? { error: { code: f.error.code, message: f.error.message } } : {}),
+        ...(f.error ? { error: f.error } : {}),
+        ...(f.warnings && f.warnings.length > 0 ? { warnings: f.warnings } : {}),
       });
     }
     for (const t of keep(result.threats)) if (!threats.has(t.fingerprint)) threats.set(t.fingerprint, t);

@@ -18,6 +18,9 @@ const SEVERITY_COLOR: Record<Severity, (c: Colors, s: string) => string> = {
   info: (c, s) => c.dim(s),
 };
 
+/** Severities grouped per file below the threats a team reads one by one (see docs/severity.md). */
+const HYGIENE: ReadonlySet<Severity> = new Set(["low", "info"]);
+
 function where(threat: Threat): string {
   const resource = threat.resources[0];
   const evidence = threat.evidence[0];
@@ -28,7 +31,10 @@ function where(threat: Threat): string {
   return [resource ? `${resource.id}${more}` : "", place].filter(Boolean).join(" — ");
 }
 
-/** The human summary of a scan: threats grouped by STRIDE category, worst first, then file errors and totals. */
+/**
+ * The human summary of a scan: critical to medium threats grouped by STRIDE category, worst first; low and info
+ * grouped per file; then file errors, lenient reads and totals.
+ */
 export function renderScanText(report: ScanReport, color: boolean): string {
   const c = pc.createColors(color);
   const lines: string[] = [];
@@ -45,9 +51,11 @@ export function renderScanText(report: ScanReport, color: boolean): string {
       `, risk score ${report.summary.riskScore}`,
     "",
   );
+  // Real risks one by one; hygiene (low and info) grouped per file underneath, so it never buries them.
+  const hygiene = active.filter((t) => HYGIENE.has(t.severity));
   for (const category of STRIDE_CATEGORIES) {
     const threats = active
-      .filter((t) => t.category === category)
+      .filter((t) => t.category === category && !HYGIENE.has(t.severity))
       .sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || b.score - a.score);
     if (threats.length === 0) continue;
     lines.push(c.bold(`${STRIDE_LABELS[category]} (${threats.length})`));
@@ -60,11 +68,46 @@ export function renderScanText(report: ScanReport, color: boolean): string {
     }
     lines.push("");
   }
+  if (hygiene.length > 0) {
+    lines.push(c.bold(`Low and info, by file (${hygiene.length})`));
+    const byFile = new Map<string, Threat[]>();
+    for (const t of hygiene) {
+      const file = t.resources[0]?.file ?? t.evidence[0]?.file ?? "";
+      byFile.set(file, [...(byFile.get(file) ?? []), t]);
+    }
+    for (const [file, threats] of [...byFile].sort(([a], [b]) => a.localeCompare(b))) {
+      const counts = SEVERITIES.filter((s) => HYGIENE.has(s))
+        .map((s) => [s, threats.filter((t) => t.severity === s).length] as const)
+        .filter(([, n]) => n > 0)
+        .map(([s, n]) => SEVERITY_COLOR[s](c, `${n} ${s}`));
+      lines.push(`  ${file || "(no file)"} — ${counts.join(", ")}`);
+      const titles = new Map<string, number>();
+      for (const t of threats) titles.set(t.title, (titles.get(t.title) ?? 0) + 1);
+      for (const [title, n] of titles) lines.push(`  ${" ".repeat(8)} ${c.dim(`${title}${n > 1 ? ` (×${n})` : ""}`)}`);
+    }
+    lines.push("");
+  }
   if (active.length === 0)
     lines.push(c.green(report.baseline ? "No threats beyond the baseline." : "No threats found."), "");
   if (failed.length > 0) {
     lines.push(c.bold("Not analysed"));
-    for (const f of failed) lines.push(`  ${f.path}: ${c.red(f.error!.code)} ${f.error!.message}`);
+    for (const f of failed) {
+      const at =
+        f.error!.line !== undefined
+          ? `:${f.error!.line}${f.error!.column !== undefined ? `:${f.error!.column}` : ""}`
+          : "";
+      lines.push(`  ${f.path}${at}: ${c.red(f.error!.code)} ${f.error!.message}`);
+    }
+    lines.push("");
+  }
+  const lenient = report.files.filter((f) => f.warnings && f.warnings.length > 0);
+  if (lenient.length > 0) {
+    lines.push(c.bold("Read leniently"));
+    for (const f of lenient)
+      for (const w of f.warnings!)
+        lines.push(
+          `  ${f.path}${w.line !== undefined ? `:${w.line}${w.column !== undefined ? `:${w.column}` : ""}` : ""}: ${c.yellow(w.code)} ${w.message}`,
+        );
     lines.push("");
   }
   if (suppressedCount > 0) {
