@@ -243,7 +243,14 @@ async function runStages(
       status: "failed",
       threats: [],
       omitted: null,
-      error: { code: report.error.code, message: report.error.message },
+      // One line that says why and where, so the web app and the CLI can show it as it is.
+      error: {
+        code: report.error.code,
+        message:
+          report.error.line !== undefined
+            ? `${report.error.message} (line ${report.error.line}${report.error.column !== undefined ? `, column ${report.error.column}` : ""})`
+            : report.error.message,
+      },
     };
   }
   if (!deps.llm) return base;
