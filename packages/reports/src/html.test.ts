@@ -65,4 +65,25 @@ describe("HTML report", () => {
     expect(html).toContain("<pre><code>PublicAccessBlockConfiguration:\n  BlockPublicAcls: true");
     expect(html).toContain("infra/app stack.yaml:14 <code>Properties.AccessControl</code>");
   });
+
+  it("lists real risks one by one and low and info threats per file underneath", () => {
+    const base = input.threats[0]!;
+    const threats = [
+      { ...base, fingerprint: "f-high", title: "Real risk", severity: "high" as const },
+      {
+        ...base,
+        fingerprint: "f-low",
+        title: "Hygiene item",
+        severity: "low" as const,
+        contributingRules: [{ ruleId: "TL-X-002", fingerprint: "f-gone", title: "Same weakness, other rule" }],
+      },
+    ];
+    const out = renderHtml({ ...input, threats });
+    const hygiene = out.indexOf("Low and info, by file (1)");
+    expect(out.indexOf("Real risk")).toBeGreaterThan(0);
+    expect(hygiene).toBeGreaterThan(out.indexOf("Real risk"));
+    expect(out.indexOf("Hygiene item")).toBeGreaterThan(hygiene);
+    expect(out).toContain("<details><summary>infra/app stack.yaml — 1 threat(s)</summary>");
+    expect(out).toContain("<code>TL-X-002</code> Same weakness, other rule");
+  });
 });

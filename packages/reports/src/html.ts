@@ -88,6 +88,11 @@ function threatBlock(threat: Threat, input: ReportInput): string {
     `<dt>Triage</dt><dd>${h(triageStatusOf(input, threat).replace("_", " "))}${triage?.owner ? ` · ${h(triage.owner)}` : ""}${triage?.expiresAt ? ` · until ${h(triage.expiresAt)}` : ""}${triage?.note ? ` — ${h(triage.note)}` : ""}</dd>`,
   );
   rows.push(`<dt>Source</dt><dd>${h(threat.source)}${threat.ruleId ? ` · <code>${h(threat.ruleId)}</code>` : ""}</dd>`);
+  if (threat.contributingRules && threat.contributingRules.length > 0) {
+    rows.push(
+      `<dt>Also reported by</dt><dd>${threat.contributingRules.map((c) => `<code>${h(c.ruleId)}</code> ${h(c.title)}`).join("<br>")}</dd>`,
+    );
+  }
   if (threat.resources.length > 0) {
     rows.push(
       `<dt>Resources</dt><dd>${threat.resources.map((r) => `<code>${h(r.id)}</code> <span class="muted">${h(r.type)} · ${h(r.file)}${r.line ? `:${r.line}` : ""}</span>`).join("<br>")}</dd>`,
@@ -138,7 +143,24 @@ export function renderHtml(input: ReportInput): string {
         `<tr><td>${h(f.path)}</td><td>${h(f.format ?? "—")}</td><td class="n">${f.resources}</td><td>${h(f.status ?? (f.error ? "error" : "ok"))}${f.error ? ` <span class="muted">${h(f.error.code)}: ${h(f.error.message)}</span>` : ""}</td></tr>`,
     )
     .join("");
-  const sections = threatsByCategory(input.threats)
+  // Real risks one by one; low and info grouped per file underneath (docs/severity.md).
+  const hygiene = input.threats.filter((t) => t.severity === "low" || t.severity === "info");
+  const byFile = new Map<string, Threat[]>();
+  for (const t of hygiene) {
+    const file = t.resources[0]?.file ?? t.evidence[0]?.file ?? "";
+    byFile.set(file, [...(byFile.get(file) ?? []), t]);
+  }
+  const hygieneSection =
+    hygiene.length === 0
+      ? ""
+      : `<section class="hygiene"><h2>Low and info, by file (${hygiene.length})</h2>${[...byFile]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(
+            ([file, list]) =>
+              `<details><summary>${h(file || "(no file)")} — ${list.length} threat(s)</summary>${list.map((t) => threatBlock(t, input)).join("")}</details>`,
+          )
+          .join("")}</section>`;
+  const sections = threatsByCategory(input.threats.filter((t) => t.severity !== "low" && t.severity !== "info"))
     .filter(([, list]) => list.length > 0)
     .map(
       ([category, list]) =>
@@ -161,7 +183,7 @@ export function renderHtml(input: ReportInput): string {
 ${strideSeverityChart(input.threats)}
 <div class="legend muted">${legend}</div>
 ${input.files.length > 0 ? `<h2>Files</h2><table><thead><tr><th>File</th><th>Format</th><th class="n">Resources</th><th>Status</th></tr></thead><tbody>${files}</tbody></table>` : ""}
-${sections || "<p>No threats found.</p>"}
+${sections || hygieneSection ? `${sections}${hygieneSection}` : "<p>No threats found.</p>"}
 </body>
 </html>
 `;
