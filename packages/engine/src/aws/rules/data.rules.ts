@@ -1,7 +1,8 @@
-import type { GraphNode } from "../../graph/types.ts";
+import type { GraphEdge, GraphNode, ResourceGraph } from "../../graph/types.ts";
 import type { RuleContext } from "../../rules/types.ts";
 import { publicPolicyHits, policyKinds } from "./resource-policy.ts";
 import { at, awsRule } from "./define.ts";
+import { pushTo } from "../values.ts";
 
 const DB = ["aws.rds.instance", "aws.rds.cluster"];
 const standalone = (node: GraphNode): boolean => node.attrs.member !== true;
@@ -12,6 +13,19 @@ const REDIS = (engine: unknown): boolean => engine === undefined || engine === "
 
 /** Properties through which a resource sends its failed messages somewhere (a redrive *allow* policy is the DLQ's own). */
 const DLQ_VIA = /dead.?letter|redrive(?!.?allow)|on.?failure/i;
+
+const incomingCache = new WeakMap<ResourceGraph, Map<string, GraphEdge[]>>();
+
+/** Edges into a node, indexed once per graph (a scan of every edge per queue was quadratic in large templates). */
+function incomingEdges(ctx: RuleContext, id: string): GraphEdge[] {
+  let index = incomingCache.get(ctx.graph);
+  if (!index) {
+    index = new Map();
+    for (const edge of ctx.graph.edges) pushTo(index, edge.to, edge);
+    incomingCache.set(ctx.graph, index);
+  }
+  return index.get(id) ?? [];
+}
 
 function hasKey(value: unknown, key: string): boolean {
   if (value === null || typeof value !== "object") return false;
@@ -684,7 +698,7 @@ export const DATA_RULES = [
       // A queue that receives other resources' failures is a dead-letter queue itself: another queue's redrive
       // policy, a function's or a rule target's DeadLetterConfig, an event source's on-failure destination, a
       // subscription's redrive policy, or a queue that allows redrive into it or is named as one.
-      const incoming = ctx.graph.edges.filter((e) => e.to === node.id);
+      const incoming = incomingEdges(ctx, node.id);
       const receivesFailures = incoming.some((e) => DLQ_VIA.test(e.via ?? ""));
       const allowsRedrive =
         hasKey(node.properties, "RedriveAllowPolicy") || hasKey(node.properties, "redrive_allow_policy");
