@@ -302,8 +302,14 @@ describe("hostile input", () => {
       );
     });
 
-    it("refuses UTF-16 text with 422 template/not-text", async () => {
+    it("reads UTF-16 with a byte order mark (what Windows PowerShell writes) as text", async () => {
       const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("openapi: 3.0.0\n", "utf16le")]);
+      const res = await request(h.app).post(submissions()).attach("files", utf16, "utf16.yaml");
+      expect(res.status).toBe(202);
+    });
+
+    it("refuses UTF-16 without a byte order mark with 422 template/not-text", async () => {
+      const utf16 = Buffer.from("openapi: 3.0.0\n", "utf16le");
       expectError(
         await request(h.app).post(submissions()).attach("files", utf16, "utf16.yaml"),
         422,
