@@ -96,7 +96,7 @@ export const EDGE_RULES = [
     id: "TL-AWS-ELB-003",
     title: "Load balancer access logs are disabled",
     category: "Repudiation",
-    likelihood: 3,
+    likelihood: 1,
     impact: 3,
     kinds: LB,
     description:
@@ -542,7 +542,7 @@ export const EDGE_RULES = [
     id: "TL-AWS-CF-004",
     title: "CloudFront access logging is disabled",
     category: "Repudiation",
-    likelihood: 2,
+    likelihood: 1,
     impact: 3,
     kinds: CF,
     description: "Distribution {resource} keeps no access logs.",

@@ -352,7 +352,7 @@ export const NETWORK_RULES = [
     id: "TL-AWS-EC2-003",
     title: "Instance volumes are not encrypted",
     category: "InformationDisclosure",
-    likelihood: 2,
+    likelihood: 1,
     impact: 3,
     kinds: INSTANCE_KINDS,
     description:
@@ -481,7 +481,7 @@ export const NETWORK_RULES = [
     id: "TL-AWS-VPC-001",
     title: "VPC has no flow logs",
     category: "Repudiation",
-    likelihood: 2,
+    likelihood: 1,
     impact: 3,
     kinds: ["aws.ec2.vpc"],
     description: "VPC {resource} records no flow logs: connections to and from its resources cannot be investigated.",

@@ -235,8 +235,8 @@ export const S3_RULES = [
     id: "TL-AWS-S3-008",
     title: "S3 bucket versioning is not enabled",
     category: "Tampering",
-    likelihood: 2,
-    impact: 4,
+    likelihood: 1,
+    impact: 3,
     kinds: BUCKET,
     description:
       "Bucket {resource} keeps no previous versions: an overwritten or deleted object (by mistake or by ransomware) cannot be recovered.",
@@ -258,7 +258,7 @@ export const S3_RULES = [
     id: "TL-AWS-S3-009",
     title: "S3 bucket access logging is disabled",
     category: "Repudiation",
-    likelihood: 3,
+    likelihood: 1,
     impact: 3,
     kinds: BUCKET,
     description:
@@ -283,7 +283,7 @@ export const S3_RULES = [
     id: "TL-AWS-S3-010",
     title: "S3 bucket does not require TLS",
     category: "InformationDisclosure",
-    likelihood: 2,
+    likelihood: 1,
     impact: 3,
     kinds: BUCKET,
     description:
