@@ -202,7 +202,9 @@ export function suppressionMatches(
   threat: Threat,
   pathOf: PathFrame = (file) => file,
 ): boolean {
-  if (suppression.ruleIds.length > 0 && !suppression.ruleIds.includes(threat.ruleId ?? "")) return false;
+  // A threat several rules merged into (one weakness) is suppressed when every one of its rules is named.
+  const rules = [threat.ruleId ?? "", ...(threat.contributingRules ?? []).map((c) => c.ruleId)];
+  if (suppression.ruleIds.length > 0 && !rules.every((id) => suppression.ruleIds.includes(id))) return false;
   if (suppression.fingerprint !== undefined && suppression.fingerprint !== threat.fingerprint) return false;
   const where = threatLines(threat);
   if (suppression.origin === "inSource") {

@@ -49,6 +49,29 @@ describe("inline suppressions", () => {
     });
   });
 
+  it("a threat merged from several rules is suppressed only when each of its rules is named", async () => {
+    const group = (comment: string) =>
+      template([
+        'AWSTemplateFormatVersion: "2010-09-09"',
+        "Resources:",
+        `  Legacy: ${comment}`,
+        "    Type: AWS::EC2::Instance",
+        "    Properties:",
+        "      ImageId: ami-12345678",
+        "      UserData:",
+        "        Fn::Base64: |",
+        "          export AWS_ACCESS_KEY_ID=AKIAQ3EGUWXYZ7ABCDEF",
+        "          export AWS_SECRET_ACCESS_KEY=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",
+      ]);
+    const merged = await suppressedRules("box.yaml", group("# threatline:ignore TL-AWS-EC2-004 reason=x"));
+    const sg = merged.threats.find((t) => t.ruleId === "TL-AWS-EC2-004");
+    expect(sg?.contributingRules?.length).toBeGreaterThan(0);
+    expect(merged.suppressed).toEqual([]);
+    const ids = ["TL-AWS-EC2-004", ...sg!.contributingRules!.map((c) => c.ruleId)].join(",");
+    const all = await suppressedRules("box.yaml", group(`# threatline:ignore ${ids} reason=x`));
+    expect(all.suppressed).toEqual(["TL-AWS-EC2-004"]);
+  });
+
   it("a trailing comment covers its own line, and several ids are comma-separated", async () => {
     const { suppressed } = await suppressedRules(
       "app.yaml",
