@@ -125,6 +125,7 @@ describe("object-level authorization on every mounted route", () => {
       "POST /api/v1/teams/:id/members": { email: "nobody@threatline.test", role: "admin" },
       "PATCH /api/v1/teams/:id/members/:userId": { role: "viewer" },
       "PUT /api/v1/teams/:id/budget": { llmBudgetUsd: 0 },
+      "PUT /api/v1/teams/:id/rules": { rules: [] },
       "POST /api/v1/teams": { name: "intruders" },
       "POST /api/v1/users": { email: "new@threatline.test", password: "a long enough password" },
       "POST /api/v1/tokens": { name: "t", scopes: ["read"], teamId: teamB },
