@@ -12,3 +12,4 @@ export * from "./threat.ts";
 export * from "./views.ts";
 export * from "./team-rules.ts";
 export * from "./bounds.ts";
+export * from "./system-graph.ts";

@@ -1,0 +1,2 @@
+export { assemble, buildSystemGraph, INTERNET, type BuildOptions } from "./build.ts";
+export { groupUnits, parseUnits, type ParsedUnit, type Unit } from "./units.ts";
