@@ -60,6 +60,8 @@ export interface Harness {
     llm?: LlmStage | null;
     concurrency?: number;
     bounds?: Partial<AnalysisBounds>;
+    /** ENGINE_TIMEOUT_SECONDS, in ms (default 60 s). */
+    engineTimeoutMs?: number;
   }): RunningWorker;
   close(): Promise<void>;
 }
@@ -169,12 +171,12 @@ export async function createHarness(
     deps,
     database,
     prefix,
-    startWorker({ llm = null, concurrency = 4, bounds } = {}) {
+    startWorker({ llm = null, concurrency = 4, bounds, engineTimeoutMs } = {}) {
       const workerRedis = workerConnection(redisUrl());
       const running = startWorker(
         { db: appDb, redis: workerRedis, queue, prefix, llm, logger, bounds },
         workerConnection(redisUrl()),
-        { concurrency, reconcileIntervalMs: 60_000 },
+        { concurrency, reconcileIntervalMs: 60_000, engineTimeoutMs },
       );
       workers.push({
         worker: running.worker,

@@ -1,3 +1,4 @@
+import { MessageChannel } from "node:worker_threads";
 import { Piscina } from "piscina";
 import type { OmittedThreats, TeamRule } from "@threatline/domain";
 import type { AnalyzeResult, SourceFile } from "@threatline/engine";
@@ -8,7 +9,10 @@ export type BoundedResult = AnalyzeResult & { omitted: OmittedThreats | null };
 export interface EnginePoolOptions {
   /** Threads, usually the worker's concurrency. */
   threads: number;
-  /** Longest a single analysis may parse and run rules before its thread is killed. */
+  /**
+   * Longest a single analysis may parse and run rules before its thread is killed, counted from the moment a
+   * thread starts it (time waiting for a free thread does not count).
+   */
   timeoutMs: number;
   /** Most threats one analysis keeps (ANALYSIS_MAX_THREATS). */
   maxThreats: number;
@@ -36,6 +40,10 @@ export class EngineAbortedError extends Error {
  * (in `npm start`, the API shares it): parsing is bounded in size and depth by the engine, in time and heap
  * here — a task over its time or its caller's signal is aborted, which terminates its thread, and a thread
  * over its heap dies alone (piscina starts a fresh one).
+ *
+ * The time bound starts when a thread reports that it began the task, not when the task is queued: on a busy
+ * machine a task can wait for a thread (one still starting, or one replacing a killed thread), and that wait
+ * must not count against the template.
  */
 export class EnginePool {
   private readonly pool: Piscina;
@@ -45,7 +53,8 @@ export class EnginePool {
       filename: new URL("./engine.task.ts", import.meta.url).href,
       // Threads load TypeScript sources the same way the main thread does.
       execArgv: ["--import", "tsx"],
-      minThreads: 1,
+      // Every thread is started up front (a thread loads the engine for a few seconds) and kept.
+      minThreads: options.threads,
       maxThreads: options.threads,
       idleTimeout: 60_000,
       resourceLimits: { maxOldGenerationSizeMb: options.memoryMb },
@@ -59,12 +68,18 @@ export class EnginePool {
     teamRules: TeamRule[] = [],
   ): Promise<BoundedResult> {
     const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(), this.options.timeoutMs);
+    let timer: NodeJS.Timeout | undefined;
+    let settled = false;
+    // The thread says "started" on this port as it takes the task up; the clock starts then.
+    const { port1, port2 } = new MessageChannel();
+    port1.once("message", () => {
+      if (!settled) timer = setTimeout(() => timeout.abort(), this.options.timeoutMs);
+    });
     const both = signal ? AbortSignal.any([timeout.signal, signal]) : timeout.signal;
     try {
       return (await this.pool.run(
-        { files, focus, maxThreats: this.options.maxThreats, teamRules },
-        { signal: both },
+        { files, focus, maxThreats: this.options.maxThreats, teamRules, started: port2 },
+        { signal: both, transferList: [port2] },
       )) as BoundedResult;
     } catch (error) {
       if (signal?.aborted) throw new EngineAbortedError("The engine run was stopped");
@@ -74,7 +89,9 @@ export class EnginePool {
         throw new EngineMemoryError(`The engine needed more than ${this.options.memoryMb} MB`);
       throw error;
     } finally {
+      settled = true;
       clearTimeout(timer);
+      port1.close();
     }
   }
 
