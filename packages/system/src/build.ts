@@ -13,6 +13,7 @@ import type { GraphEdge, GraphNode, SourceFile } from "@threatline/engine";
 import { placeInBoundaries } from "./boundaries.ts";
 import { BOUNDARY_RESOURCES, FOLDED, elementOf, serviceOf } from "./kinds.ts";
 import { crossFileLinks } from "./links.ts";
+import { combinationThreats } from "./threats.ts";
 import { groupUnits, parseUnits, type ParsedUnit } from "./units.ts";
 
 /** One engine resource of the project, with the unit it was parsed in. */
@@ -97,13 +98,14 @@ export function assemble(units: ParsedUnit[], options: BuildOptions = {}): Syste
   crossFileLinks(a);
   internetEdges(a);
   dropRedundantLinks(a);
+  const threats = combinationThreats(a);
   attachThreats(a, options.threats ?? []);
   const files = [...new Set(units.flatMap((u) => u.files.map((f) => f.path)))].sort();
   return {
     nodes: [...a.nodes.values()].sort((x, y) => x.id.localeCompare(y.id)),
     edges: [...a.edges.values()].sort((x, y) => x.id.localeCompare(y.id)),
     boundaries: [...a.boundaries.values()],
-    threats: [],
+    threats,
     files: files.map((path) => ({ path, analysisId: options.analysisOf?.[path] ?? null })),
   };
 }

@@ -1,21 +1,8 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { SourceFile } from "@threatline/engine";
 import { analyze } from "@threatline/engine";
 import type { SystemGraph } from "@threatline/domain";
 import { buildSystemGraph, groupUnits } from "@threatline/system";
-
-const FIXTURES = new URL("./fixtures/", import.meta.url).pathname;
-
-export function loadProject(name: string): SourceFile[] {
-  const root = join(FIXTURES, name);
-  const walk = (dir: string): string[] =>
-    readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? walk(join(dir, f)) : [join(dir, f)]));
-  return walk(root)
-    .sort()
-    .map((p) => ({ path: relative(root, p), content: readFileSync(p, "utf8") }));
-}
+import { loadProject } from "./load-project.ts";
 
 const edge = (g: SystemGraph, kind: string, from: string, to: string) =>
   g.edges.find((e) => e.kind === kind && e.from === from && e.to === to);
