@@ -2,7 +2,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { analysisUnits, displayPath, readLocalModules, readTemplateFiles } from "../src/lib/files.ts";
+import {
+  analysisUnits,
+  displayPath,
+  findTemplateFiles,
+  readLocalFileRefs,
+  readLocalModules,
+  readTemplateFiles,
+} from "../src/lib/files.ts";
 import { scanFiles } from "../src/lib/scan.ts";
 import { atOrAbove, parseSeverity } from "../src/lib/severity.ts";
 
@@ -191,6 +198,59 @@ describe("Terraform folders that call local modules", () => {
       expect(files.map((f) => f.content)).toEqual([text, text, text]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("Terraform folders that read a policy with file()", () => {
+  const TF = `resource "aws_s3_bucket" "site" {\n  bucket = "site"\n}\nresource "aws_s3_bucket_policy" "site" {\n  bucket = aws_s3_bucket.site.id\n  policy = file("\${path.module}/policy.json")\n}\nresource "aws_sqs_queue" "jobs" {\n  name   = "jobs"\n  policy = templatefile("\${path.module}/queue.json.tpl", { queue = "jobs" })\n}\n`;
+  const POLICY = `{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Sid": "Own",\n      "Effect": "Allow",\n      "Principal": { "AWS": "arn:aws:iam::111122223333:role/deploy" },\n      "Action": "s3:PutObject",\n      "Resource": "arn:aws:s3:::site/*"\n    },\n    {\n      "Sid": "Public",\n      "Effect": "Allow",\n      "Principal": "*",\n      "Action": "s3:GetObject",\n      "Resource": "arn:aws:s3:::site/*"\n    }\n  ]\n}\n`;
+  const QUEUE = `{\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Principal": "*",\n      "Action": "sqs:SendMessage",\n      "Resource": "arn:aws:sqs:eu-west-1:111122223333:\${queue}"\n    }\n  ]\n}\n`;
+
+  it("scans a folder: the policy JSON goes with the .tf files, the template is read too, evidence on the statement", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "threatline-file-"));
+    try {
+      mkdirSync(path.join(dir, ".git"));
+      mkdirSync(path.join(dir, "infra"));
+      writeFileSync(path.join(dir, "infra", "main.tf"), TF);
+      writeFileSync(path.join(dir, "infra", "policy.json"), POLICY);
+      writeFileSync(path.join(dir, "infra", "queue.json.tpl"), QUEUE);
+      writeFileSync(path.join(dir, "infra", "unrelated.json"), POLICY);
+      const given = await readTemplateFiles(await findTemplateFiles(["infra"], dir), dir);
+      const read = await readLocalFileRefs(given, dir);
+      expect(read.map((f) => f.path)).toEqual(["infra/queue.json.tpl"]);
+      const files = [...given, ...read];
+      expect(analysisUnits(files).map((u) => u.map((f) => f.path))).toEqual([
+        ["infra/main.tf", "infra/policy.json", "infra/queue.json.tpl"],
+        ["infra/unrelated.json"],
+      ]);
+      const report = await scanFiles(files, "test");
+      expect(report.files.find((f) => f.path === "infra/policy.json")).toMatchObject({ format: "terraform" });
+      expect(report.files.find((f) => f.path === "infra/policy.json")?.error).toBeUndefined();
+      const bucket = report.threats.find((t) => t.ruleId === "TL-AWS-S3-003");
+      expect(bucket?.resources.map((r) => r.id)).toEqual(["aws_s3_bucket.site", "aws_s3_bucket_policy.site"]);
+      expect(bucket?.evidence).toEqual([{ file: "infra/policy.json", line: 11, path: "policy.Statement.1" }]);
+      const queue = report.threats.find((t) => t.ruleId === "TL-AWS-SQS-002");
+      expect(queue?.evidence).toEqual([{ file: "infra/queue.json.tpl", line: 3, path: "policy.Statement.0" }]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("never reads a file from outside the repository", async () => {
+    const base = mkdtempSync(path.join(tmpdir(), "threatline-file-"));
+    try {
+      mkdirSync(path.join(base, "repo", ".git"), { recursive: true });
+      writeFileSync(path.join(base, "secret.json"), POLICY);
+      writeFileSync(
+        path.join(base, "repo", "main.tf"),
+        `resource "aws_iam_policy" "p" {\n  policy = file("../secret.json")\n}\n`,
+      );
+      const cwd = path.join(base, "repo");
+      const given = await readTemplateFiles([path.join(cwd, "main.tf")], cwd);
+      expect(await readLocalFileRefs(given, cwd)).toEqual([]);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
     }
   });
 });

@@ -9,5 +9,5 @@ export { openApiHandler } from "./openapi/index.ts";
 export { kubernetesHandler } from "./kubernetes/index.ts";
 export * from "./suppressions.ts";
 export { compileTeamRule, runRuleFixtures, valuesAt, type FixtureResult, type RuleFixture } from "./team-rules.ts";
-export { localModuleDirs } from "./terraform/modules.ts";
+export { localFileRefs, localModuleDirs } from "./terraform/modules.ts";
 export { decodeText } from "./text.ts";

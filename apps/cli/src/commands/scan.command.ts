@@ -4,7 +4,14 @@ import { DEFAULT_MAX_THREATS, type ScanReport, type Severity } from "@threatline
 import { EXPORT_FORMATS, renderReport, type ExportFormat } from "@threatline/reports";
 import { usageErrorsExit2 } from "../lib/commander.ts";
 import { EXIT, EXIT_CODES_HELP } from "../lib/exit-codes.ts";
-import { UsageError, displayPath, findTemplateFiles, readLocalModules, readTemplateFiles } from "../lib/files.ts";
+import {
+  UsageError,
+  displayPath,
+  findTemplateFiles,
+  readLocalFileRefs,
+  readLocalModules,
+  readTemplateFiles,
+} from "../lib/files.ts";
 import { writeOutput } from "../lib/output.ts";
 import { scanProgress } from "../lib/progress.ts";
 import { activeThreats, applyPolicy, failedFiles, scanFiles, scanReportInput } from "../lib/scan.ts";
@@ -95,7 +102,9 @@ async function scan(paths: string[], options: ScanOptions): Promise<number> {
     );
   const given = await readTemplateFiles(found, cwd);
   // Local modules the scanned Terraform folders call from outside them (`examples/complete` → `../../`).
-  const files = [...given, ...(await readLocalModules(given, cwd))];
+  const withModules = [...given, ...(await readLocalModules(given, cwd))];
+  // Files those folders read with `file()` (a policy JSON), which the walk may not have picked up (`.json.tpl`).
+  const files = [...withModules, ...(await readLocalFileRefs(withModules, cwd))];
   const named = new Set(
     paths.map((p) => displayPath(path.resolve(cwd, p), cwd)).filter((p) => files.some((f) => f.path === p)),
   );

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import path from "node:path";
-import { decodeText, detectFormat, localModuleDirs, type SourceFile } from "@threatline/engine";
+import { decodeText, detectFormat, localFileRefs, localModuleDirs, type SourceFile } from "@threatline/engine";
 
 /** Folders that hold dependencies, VCS data or provider caches, never the user's own templates. */
 export const SKIPPED_DIRS = new Set(["node_modules", ".git", ".terraform"]);
@@ -110,8 +110,9 @@ const SPEC_VERSION = /^["']?(openapi|swagger)["']?\s*:/m;
  * together (resources reference each other across files), and so are the Kubernetes manifests of one folder (a
  * NetworkPolicy or RBAC binding in a sibling file applies to the workloads of the others); an OpenAPI spec is
  * analysed with the local files its `$ref`s name (transitively), which are not analysed alone unless they are
- * specs themselves; every other file is analysed alone, so two templates that both declare `AppBucket` never
- * collide.
+ * specs themselves; a file a Terraform folder reads with `file()` / `templatefile()` (a policy JSON) goes with
+ * that folder, not alone; every other file is analysed alone, so two templates that both declare `AppBucket`
+ * never collide.
  */
 export function analysisUnits(files: readonly SourceFile[]): SourceFile[][] {
   const folders = new Map<string, SourceFile[]>();
@@ -137,9 +138,23 @@ export function analysisUnits(files: readonly SourceFile[]): SourceFile[][] {
       .filter((f) => !SPEC_VERSION.test(f.content))
       .map((f) => f.path),
   );
+  // Files Terraform folders read (`policy = file("${path.module}/policy.json")`), by the folders reading them.
+  const readBy = new Map<string, Set<string>>();
+  for (const tf of files.filter(isTerraform))
+    for (const target of localFileRefs(tf)) {
+      const readers = readBy.get(target) ?? new Set<string>();
+      readers.add(path.posix.dirname(tf.path));
+      readBy.set(target, readers);
+    }
+  const read: Array<[SourceFile, Set<string>]> = [];
   for (const file of files) {
     if (fragments.has(file.path)) continue;
     const format = file.path.toLowerCase().endsWith(".tf") ? "terraform" : detectFormat(file);
+    const readers = format === null ? readBy.get(file.path) : undefined;
+    if (readers) {
+      read.push([file, readers]);
+      continue;
+    }
     // A plan JSON goes with the .tf files of its folder: they say where each planned resource is written.
     const kind =
       format === "terraform" || format === "terraform-plan"
@@ -159,6 +174,13 @@ export function analysisUnits(files: readonly SourceFile[]): SourceFile[][] {
     } else {
       units.push(file.content.includes("$ref") ? withRefs(file) : [file]);
     }
+  }
+  for (const [file, readers] of read) {
+    const groups = [...readers]
+      .map((dir) => folders.get(`terraform\u0000${dir}`))
+      .filter((g): g is SourceFile[] => g !== undefined);
+    if (groups.length === 0) units.push([file]);
+    for (const group of groups) group.push(file);
   }
   return joinTerraformModules(units);
 }
@@ -267,6 +289,37 @@ export async function readLocalModules(files: readonly SourceFile[], cwd: string
         out.push(file);
         queue.push(file);
         if (out.length >= MAX_MODULE_FILES) return out;
+      }
+    }
+  }
+  return out;
+}
+
+/** Largest file a module reads with `file()` that the scan takes along (a policy is a few kilobytes). */
+const MAX_READ_FILE_BYTES = 1024 * 1024;
+
+/**
+ * The files that the Terraform files read with `file()` / `templatefile()` (a policy JSON, a `.json.tpl`) and that
+ * the scan did not find itself (not a template extension, or outside the paths given), so the engine evaluates
+ * `policy = file("policy.json")` like an inline policy. The same bounds as modules: inside the repository (or
+ * the working directory), real paths only, regular files up to 1 MB.
+ */
+export async function readLocalFileRefs(files: readonly SourceFile[], cwd: string): Promise<SourceFile[]> {
+  const have = new Set(files.map((f) => f.path));
+  const out: SourceFile[] = [];
+  for (const tf of files.filter(isTerraform)) {
+    const root = moduleRoot(path.resolve(cwd, moduleDir(tf.path) || "."), cwd);
+    if (!root) continue;
+    for (const target of localFileRefs(tf)) {
+      if (have.has(target)) continue;
+      have.add(target);
+      try {
+        const real = await realpath(path.resolve(cwd, target));
+        const info = await stat(real);
+        if (!inside(await realpath(root), real) || !info.isFile() || info.size > MAX_READ_FILE_BYTES) continue;
+        out.push({ path: target, content: decodeText(await readFile(real)) });
+      } catch {
+        continue;
       }
     }
   }

@@ -24,6 +24,8 @@ const OK = `Ok:\n  description: ok\n`;
 const EXAMPLE = `module "queue" {\n  source = "../../modules/queue"\n}\nresource "aws_sns_topic" "t" {\n  name = "t"\n}\n`;
 const QUEUE = `module "dlq" {\n  source = "./dlq"\n}\nresource "aws_sqs_queue" "q" {\n  name = "q"\n}\n`;
 const DLQ = `resource "aws_sqs_queue" "dlq" {\n  name = "dlq"\n}\n`;
+const READS_POLICY = `resource "aws_iam_policy" "p" {\n  policy = file("\${path.module}/policies/app.json")\n}\n`;
+const POLICY_JSON = `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}`;
 
 describe("loadAnalysis hands the engine a file's folder as context", () => {
   let database: TestDatabase;
@@ -48,6 +50,9 @@ describe("loadAnalysis hands the engine a file's folder as context", () => {
       ["api/paths/x.yaml", PATH_X],
       ["api/common/ok.yaml", OK],
       ["api/common/unused.yaml", OK],
+      ["iam/main.tf", READS_POLICY],
+      ["iam/policies/app.json", POLICY_JSON],
+      ["iam/policies/other.json", POLICY_JSON],
     ] as const) {
       const sha256 = createHash("sha256").update(content).digest("hex");
       await db.blob.upsert({ where: { sha256 }, create: { sha256, content, size: content.length }, update: {} });
@@ -92,6 +97,16 @@ describe("loadAnalysis hands the engine a file's folder as context", () => {
       "examples/complete/main.tf",
       "modules/queue/main.tf",
       "modules/queue/dlq/main.tf",
+    ]);
+  });
+
+  it("a Terraform folder gets the project's files its .tf files read with file(), and no others", async () => {
+    const analysis = await database.db.analysis.create({
+      data: { projectId, templateVersionId: versionOf.get("iam/main.tf")!, engineVersion: "test" },
+    });
+    expect((await loadAnalysis(database.db, analysis.id))?.files.map((f) => f.path)).toEqual([
+      "iam/main.tf",
+      "iam/policies/app.json",
     ]);
   });
 });

@@ -1,7 +1,7 @@
 import { posix } from "node:path";
 import type { Db } from "@threatline/db";
 import { TeamRuleSetSchema, type TeamRule } from "@threatline/domain";
-import { detectFormat, localModuleDirs, type SourceFile } from "@threatline/engine";
+import { detectFormat, localFileRefs, localModuleDirs, type SourceFile } from "@threatline/engine";
 
 export interface LoadedAnalysis {
   id: string;
@@ -67,7 +67,10 @@ export async function loadAnalysis(db: Db, analysisId: string): Promise<LoadedAn
       if (context(file)) files.push(file);
     }
   }
-  if (template.path.endsWith(".tf")) files.push(...(await localModules(db, analysis.projectId, files)));
+  if (template.path.endsWith(".tf")) {
+    files.push(...(await localModules(db, analysis.projectId, files)));
+    files.push(...(await filesRead(db, analysis.projectId, files)));
+  }
   if (!context && detectFormat(self) === "openapi")
     files.push(...(await referencedFragments(db, analysis.projectId, self)));
   return {
@@ -119,6 +122,22 @@ async function localModules(db: Db, projectId: string, files: readonly SourceFil
     out.push(...frontier);
   }
   return out;
+}
+
+/**
+ * The project's files the module's `.tf` files read with `file()` / `templatefile()` (`policy = file("policy.json")`),
+ * at their latest versions: the engine evaluates such a policy like an inline one.
+ */
+async function filesRead(db: Db, projectId: string, files: readonly SourceFile[]): Promise<SourceFile[]> {
+  const have = new Set(files.map((f) => f.path));
+  const wanted = [...new Set(files.flatMap(localFileRefs))].filter((p) => !have.has(p));
+  if (wanted.length === 0) return [];
+  const rows = await db.template.findMany({
+    where: { projectId, path: { in: wanted } },
+    include: { versions: { orderBy: { createdAt: "desc" }, take: 1, include: { blob: true } } },
+    orderBy: { path: "asc" },
+  });
+  return rows.flatMap((row) => (row.versions[0] ? [{ path: row.path, content: row.versions[0].blob.content }] : []));
 }
 
 /**

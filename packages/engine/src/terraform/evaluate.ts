@@ -1,5 +1,7 @@
 import { UNRESOLVED, isUnresolved } from "../graph/types.ts";
 import { isRecord } from "../aws/values.ts";
+import { fileCall, filePathOf, jsonDocument, renderTemplate } from "./files.ts";
+import { joinPath } from "./paths.ts";
 
 /**
  * A value as Terraform would see it after evaluation where the module makes it literal: `written` is what
@@ -62,6 +64,12 @@ export interface Scope {
   policyDocuments: Map<string, Bound>;
   /** Function arguments parsed ahead, by argument text. */
   parsed: ReadonlyMap<string, unknown>;
+  /** This module's folder (`path.module`) and the root module's (`path.root`, and plain relative paths). */
+  dir: string;
+  rootDir: string;
+  /** Other files of the analysis by path, for `file()` / `templatefile()`; those read are added to `read`. */
+  files: ReadonlyMap<string, string>;
+  read: Set<string>;
 }
 
 const MAX_DEPTH = 64;
@@ -91,6 +99,8 @@ export function evaluate(expr: string, scope: Scope, depth = 0): Bound {
   if (doc) {
     return scope.policyDocuments.get(doc[1]!) ?? unresolvedBound(`\${${text}}`);
   }
+  const fileRead = readFileCall(text, scope, depth);
+  if (fileRead) return fileRead;
   const call = functionCall(text);
   if (call && scope.parsed.has(call.arg)) {
     const arg = resolveTree(scope.parsed.get(call.arg), scope, depth + 1);
@@ -103,6 +113,37 @@ export function evaluate(expr: string, scope: Scope, depth = 0): Bound {
     return { written: arg.written, body: Array.isArray(arg.body) ? arg.body : UNRESOLVED, refs: arg.refs };
   }
   return unresolvedBound(`\${${text}}`, references(text, scope, depth));
+}
+
+/**
+ * `file("${path.module}/policy.json")` / `templatefile(…, { bucket = … })` of a JSON file the analysis holds:
+ * the document, its statements remembering their lines in that file. Undefined when the expression is no such
+ * call; unresolved when the file is not there or is not JSON.
+ */
+function readFileCall(text: string, scope: Scope, depth: number): Bound | undefined {
+  const call = fileCall(text);
+  if (!call) return undefined;
+  const where = filePathOf(call.path, (expr) => {
+    const b = evaluate(expr, scope, depth + 1);
+    return typeof b.body === "string" || typeof b.body === "number" ? String(b.body) : undefined;
+  });
+  const path = where && joinPath(where.base === "module" ? scope.dir : scope.rootDir, where.relative);
+  const content = path === undefined ? undefined : scope.files.get(path);
+  if (path === undefined || content === undefined)
+    return unresolvedBound(`\${${text}}`, references(text, scope, depth));
+  scope.read.add(path);
+  let refs: string[] = [];
+  let rendered = content;
+  if (call.fn === "templatefile") {
+    const vars =
+      call.vars !== undefined && scope.parsed.has(call.vars)
+        ? resolveTree(scope.parsed.get(call.vars), scope, depth + 1)
+        : undefined;
+    refs = vars?.refs ?? references(call.vars ?? "", scope, depth);
+    rendered = renderTemplate(content, vars && isRecord(vars.body) ? vars.body : {});
+  }
+  const document = jsonDocument(path, rendered);
+  return document === undefined ? unresolvedBound(`\${${text}}`, refs) : { written: document, body: document, refs };
 }
 
 function local(name: string, scope: Scope, depth: number): Bound | undefined {
@@ -287,6 +328,8 @@ export function collectCalls(value: unknown, out: Set<string>, depth = 0): void 
       if (!("expr" in part)) continue;
       const call = functionCall(part.expr);
       if (call) out.add(call.arg);
+      const vars = fileCall(part.expr)?.vars;
+      if (vars !== undefined) out.add(vars);
     }
   } else if (Array.isArray(value)) {
     for (const v of value) collectCalls(v, out, depth + 1);

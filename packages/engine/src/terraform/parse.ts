@@ -16,6 +16,7 @@ import {
   unresolvedBound,
 } from "./evaluate.ts";
 import { expandDynamic } from "./dynamic.ts";
+import { dirname, joinPath } from "./paths.ts";
 import { type HclBlock, scanHcl } from "./hcl-lines.ts";
 import { type DocumentSource, policyDocument } from "./policy-document.ts";
 
@@ -83,24 +84,6 @@ interface ModuleDef {
   secrets: SecretFinding[];
 }
 
-export function dirname(path: string): string {
-  const i = path.lastIndexOf("/");
-  return i < 0 ? "" : path.slice(0, i);
-}
-
-/** `a/b` + `../c` → `a/c`, without touching any file system. */
-export function joinPath(dir: string, relative: string): string {
-  const out = dir === "" ? [] : dir.split("/");
-  for (const part of relative.split("/")) {
-    if (part === "" || part === ".") continue;
-    if (part === "..") {
-      if (out.length > 0 && out[out.length - 1] !== "..") out.pop();
-      else out.push("..");
-    } else out.push(part);
-  }
-  return out.join("/");
-}
-
 function hclError(file: SourceFile, error: unknown): NonNullable<FileReport["error"]> {
   const message = error instanceof Error ? error.message : String(error);
   const at = /:(\d+),(\d+)-\d+(?:,\d+)?:\s*([^\]]*)/.exec(message);
@@ -115,7 +98,11 @@ function hclError(file: SourceFile, error: unknown): NonNullable<FileReport["err
   return { code: "template/parse-failed", message: message.replace(/^parse config:\s*/, "").slice(0, 500) };
 }
 
-async function parseTerraform(files: SourceFile[], limits: EngineLimits): Promise<ParsedPart> {
+async function parseTerraform(
+  files: SourceFile[],
+  limits: EngineLimits,
+  context: readonly SourceFile[] = [],
+): Promise<ParsedPart> {
   const reports = new Map<string, FileReport>();
   const loaded: LoadedFile[] = [];
   for (const file of files) {
@@ -148,7 +135,19 @@ async function parseTerraform(files: SourceFile[], limits: EngineLimits): Promis
   }
   const raws: RawResource[] = [];
   const edges: GraphEdge[] = [];
-  const sink = { raws, edges, parsed, defs, budget: limits.maxResources, overflow: false };
+  // Files `file()` / `templatefile()` may read: the analysis's other files (a policy JSON next to the module).
+  const own = new Set(files.map((f) => f.path));
+  const readable = new Map(context.filter((f) => !own.has(f.path)).map((f) => [f.path, f.content]));
+  const sink: Sink = {
+    raws,
+    edges,
+    parsed,
+    defs,
+    budget: limits.maxResources,
+    overflow: false,
+    files: readable,
+    read: new Set(),
+  };
   for (const def of [...defs.values()].sort((a, b) => a.dir.localeCompare(b.dir))) {
     if (called.has(def.dir)) continue;
     instantiate(def, "", new Map(), undefined, 0, new Set([def.dir]), sink, def.tfvars);
@@ -179,6 +178,7 @@ async function parseTerraform(files: SourceFile[], limits: EngineLimits): Promis
     edges: graph.edges,
     secrets: [...defs.values()].flatMap((d) => d.secrets),
     reports: files.map((f) => reports.get(f.path) ?? { path: f.path, format: "terraform", resources: 0 }),
+    consumed: [...sink.read],
   };
 }
 
@@ -322,6 +322,8 @@ interface Sink {
   defs: Map<string, ModuleDef>;
   budget: number;
   overflow: boolean;
+  files: ReadonlyMap<string, string>;
+  read: Set<string>;
 }
 
 /** Evaluates one module instance (the root, or a local module at `prefix`) and returns its outputs. */
@@ -334,6 +336,7 @@ function instantiate(
   stack: Set<string>,
   sink: Sink,
   tfvars: Record<string, unknown> = {},
+  rootDir: string = def.dir,
 ): Map<string, Bound> {
   const vars = new Map<string, Bound>();
   for (const [name, fallback] of Object.entries(def.variables)) {
@@ -355,6 +358,10 @@ function instantiate(
     modules: new Map(),
     policyDocuments: new Map(),
     parsed: sink.parsed,
+    dir: def.dir,
+    rootDir,
+    files: sink.files,
+    read: sink.read,
   };
 
   const calls = [...def.calls].sort(
@@ -377,6 +384,8 @@ function instantiate(
       depth + 1,
       new Set([...stack, dir]),
       sink,
+      {},
+      rootDir,
     );
     scope.modules.set(call.name, outputs);
   }

@@ -1,7 +1,7 @@
 import type { RawResource } from "../aws/values.ts";
 import type { SourceFile } from "../graph/types.ts";
 import { type HclBlock, scanHcl } from "./hcl-lines.ts";
-import { dirname, joinPath } from "./parse.ts";
+import { dirname, joinPath } from "./paths.ts";
 
 /** `module.net[0].module.sg["a"].aws_security_group.this[1]` → [["net", "sg"], "aws_security_group", "this"]. */
 function parseAddress(address: string): { modules: string[]; type: string; name: string } | undefined {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { cfn, run, tf } from "./harness.ts";
+import { analyze } from "../../src/analyze.ts";
+import { cfn, dedent, run, tf } from "./harness.ts";
 
 /** Threats of one rule: resources and evidence lines. */
 async function threatsOf(path: string, content: string, rule: string) {
@@ -220,5 +221,120 @@ describe("resource policies: the statement decides, and the evidence is the stat
         "TL-AWS-IAM-012",
       ),
     ).toHaveLength(0);
+  });
+});
+
+describe("Terraform policies read from local files with file() / templatefile()", () => {
+  const POLICY = dedent(`
+    {
+      "Version": "2012-10-17",
+      "Statement": [
+        {
+          "Sid": "Deploy",
+          "Effect": "Allow",
+          "Principal": { "AWS": "arn:aws:iam::111122223333:role/deploy" },
+          "Action": "s3:PutObject",
+          "Resource": "arn:aws:s3:::site/*"
+        },
+        {
+          "Sid": "Public",
+          "Effect": "Allow",
+          "Principal": "*",
+          "Action": "s3:GetObject",
+          "Resource": "arn:aws:s3:::site/*"
+        }
+      ]
+    }
+  `);
+
+  it("evaluates a module's file() policy like an inline one, with the evidence on the JSON statement's line", async () => {
+    const caller = tf(`
+      module "site" {
+        source = "../modules/site"
+        name   = "site"
+      }
+    `);
+    const module = tf(`
+      variable "name" {}
+      resource "aws_s3_bucket" "this" {
+        bucket = var.name
+      }
+      resource "aws_s3_bucket_policy" "this" {
+        bucket = aws_s3_bucket.this.id
+        policy = file("\${path.module}/policies/\${var.name}.json")
+      }
+    `);
+    const { threats, files } = await analyze([
+      { path: "live/main.tf", content: caller },
+      { path: "modules/site/main.tf", content: module },
+      { path: "modules/site/policies/site.json", content: POLICY },
+    ]);
+    expect(files.map((f) => [f.path, f.format, f.error?.code])).toEqual([
+      ["live/main.tf", "terraform", undefined],
+      ["modules/site/main.tf", "terraform", undefined],
+      ["modules/site/policies/site.json", "terraform", undefined],
+    ]);
+    const public_ = threats.filter((t) => t.ruleId === "TL-AWS-S3-003");
+    expect(public_.map((t) => t.evidence)).toEqual([
+      [
+        {
+          file: "modules/site/policies/site.json",
+          line: lineOf(POLICY, '"Sid": "Public"') - 1,
+          path: "policy.Statement.1",
+        },
+      ],
+    ]);
+  });
+
+  it("renders a templatefile's vars (jsonencode of a list too) and reads an IAM policy the same way", async () => {
+    const main = tf(`
+      resource "aws_sqs_queue" "jobs" {
+        name   = "jobs"
+        policy = templatefile("queue.json.tpl", { senders = ["*"], queue = "jobs" })
+      }
+      resource "aws_sqs_queue" "own" {
+        name   = "own"
+        policy = templatefile("queue.json.tpl", { senders = ["arn:aws:iam::111122223333:root"], queue = "own" })
+      }
+      resource "aws_iam_policy" "admin" {
+        policy = file("admin.json")
+      }
+    `);
+    const template = dedent(`
+      {
+        "Statement": [
+          {
+            "Effect": "Allow",
+            "Principal": { "AWS": \${jsonencode(senders)} },
+            "Action": "sqs:SendMessage",
+            "Resource": "arn:aws:sqs:eu-west-1:111122223333:\${queue}"
+          }
+        ]
+      }
+    `);
+    const admin = `{"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}`;
+    const { threats } = await analyze([
+      { path: "main.tf", content: main },
+      { path: "queue.json.tpl", content: template },
+      { path: "admin.json", content: admin },
+    ]);
+    const queues = threats.filter((t) => t.ruleId === "TL-AWS-SQS-002");
+    expect(queues.map((t) => [t.resources[0]!.id, t.evidence])).toEqual([
+      ["aws_sqs_queue.jobs", [{ file: "queue.json.tpl", line: 3, path: "policy.Statement.0" }]],
+    ]);
+    const iam = threats.find((t) => t.ruleId === "TL-AWS-IAM-001");
+    expect(iam?.evidence[0]).toMatchObject({ file: "admin.json", line: 1 });
+  });
+
+  it("leaves a policy whose file is not in the analysis unknown: no threat, no error", async () => {
+    const main = tf(`
+      resource "aws_sqs_queue" "jobs" {
+        name   = "jobs"
+        policy = file("missing.json")
+      }
+    `);
+    const { threats, files } = await analyze([{ path: "main.tf", content: main }]);
+    expect(files[0]?.error).toBeUndefined();
+    expect(threats.filter((t) => t.ruleId === "TL-AWS-SQS-002")).toEqual([]);
   });
 });
