@@ -1,4 +1,5 @@
 import type { Queue } from "bullmq";
+import { enqueue } from "@threatline/queue";
 import type { Redis } from "ioredis";
 import type { Db } from "@threatline/db";
 import type { Logger } from "pino";
@@ -76,7 +77,7 @@ export async function reconcileOnce(
     });
     if (taken.count === 0) continue;
     if (job) await job.remove().catch(() => undefined);
-    await queue.add("analyze-template", { analysisId: analysis.id }, { jobId: analysis.id });
+    await enqueue(queue, "analyze-template", { analysisId: analysis.id }, analysis.id);
     requeued += 1;
   }
   if (requeued > 0) logger.warn({ requeued }, "reconciler re-enqueued analyses that Redis had lost");

@@ -46,6 +46,13 @@ export function createQueue(name: QueueName, connection: ConnectionOptions, pref
   return new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
 }
 
+/** Validates a job's payload and that it belongs on this queue; returns the payload as the schema reads it. */
+function checkedPayload<N extends JobName>(queue: Queue, name: N, payload: JobPayload<N>): JobPayload<N> {
+  if (queue.name !== JOB_QUEUE[name])
+    throw new Error(`Job ${name} belongs on queue ${JOB_QUEUE[name]}, not ${queue.name}`);
+  return JOB_PAYLOADS[name].parse(payload);
+}
+
 /** Validates the payload, then adds the job; the job id is the record's id, so adding twice is a no-op. */
 export async function enqueue<N extends JobName>(
   queue: Queue,
@@ -53,10 +60,21 @@ export async function enqueue<N extends JobName>(
   payload: JobPayload<N>,
   jobId: string,
 ): Promise<void> {
-  const data = JOB_PAYLOADS[name].parse(payload);
-  if (queue.name !== JOB_QUEUE[name])
-    throw new Error(`Job ${name} belongs on queue ${JOB_QUEUE[name]}, not ${queue.name}`);
-  await queue.add(name, data, { jobId });
+  await queue.add(name, checkedPayload(queue, name, payload), { jobId });
+}
+
+/** `enqueue` for many jobs of one name in one round trip (all validated before any is added). */
+export async function enqueueMany<N extends JobName>(
+  queue: Queue,
+  name: N,
+  jobs: readonly { payload: JobPayload<N>; jobId: string }[],
+): Promise<void> {
+  const checked = jobs.map(({ payload, jobId }) => ({
+    name,
+    data: checkedPayload(queue, name, payload),
+    opts: { jobId },
+  }));
+  await queue.addBulk(checked);
 }
 
 export function createWorker(

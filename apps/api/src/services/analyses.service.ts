@@ -1,4 +1,5 @@
 import type { Queue } from "bullmq";
+import { enqueue } from "@threatline/queue";
 import {
   AppError,
   type AnalysisDto,
@@ -253,7 +254,7 @@ export async function retryAnalysis(
       durationMs: null,
     },
   });
-  await queue.add("analyze-template", { analysisId: id }, { jobId: id });
+  await enqueue(queue, "analyze-template", { analysisId: id }, id);
   return getAnalysis(db, actor, id);
 }
 

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Queue } from "bullmq";
+import { enqueueMany } from "@threatline/queue";
 import type { Redis } from "ioredis";
 import { AppError, hasLoneSurrogate, type SubmissionResult } from "@threatline/domain";
 import type { Db } from "@threatline/db";
@@ -161,8 +162,10 @@ export async function submit(
   );
 
   try {
-    await deps.queue.addBulk(
-      result.analyses.map((a) => ({ name: "analyze-template", data: { analysisId: a.id }, opts: { jobId: a.id } })),
+    await enqueueMany(
+      deps.queue,
+      "analyze-template",
+      result.analyses.map((a) => ({ payload: { analysisId: a.id }, jobId: a.id })),
     );
   } catch (error) {
     deps.logger.warn(
