@@ -125,6 +125,56 @@ export const AnalysisEventSchema = z.object({
 });
 export type AnalysisEvent = z.infer<typeof AnalysisEventSchema>;
 
+/**
+ * The Server-Sent Events of `GET /batches/:id/events`, by event name: a `snapshot` of the batch first, an
+ * `analysis` per status change, `done` with the final batch. The API writes them, the SPA and the CLI read them.
+ */
+export interface BatchStreamEvents {
+  snapshot: BatchDto;
+  analysis: AnalysisEvent;
+  done: BatchDto;
+}
+export type BatchStreamEventName = keyof BatchStreamEvents;
+export const BATCH_STREAM_EVENT_NAMES = [
+  "snapshot",
+  "analysis",
+  "done",
+] as const satisfies readonly BatchStreamEventName[];
+/** One event of the batch stream, as a union tagged by its name. */
+export type BatchStreamEvent = {
+  [E in BatchStreamEventName]: { event: E; data: BatchStreamEvents[E] };
+}[BatchStreamEventName];
+
+/** One SSE message of the batch stream (`event:` and `data:` lines). */
+export function batchStreamMessage<E extends BatchStreamEventName>(event: E, data: BatchStreamEvents[E]): string {
+  return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+/**
+ * Reads one received SSE message of the batch stream; null for an event name it does not know, or an
+ * `analysis` event that does not parse (a newer server may add fields and events; a reader skips them).
+ * Batch snapshots are taken as the server wrote them.
+ */
+export function parseBatchStreamEvent(event: string, data: string): BatchStreamEvent | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(data);
+  } catch {
+    return null;
+  }
+  switch (event) {
+    case "snapshot":
+    case "done":
+      return { event, data: json as BatchDto };
+    case "analysis": {
+      const parsed = AnalysisEventSchema.safeParse(json);
+      return parsed.success ? { event, data: parsed.data } : null;
+    }
+    default:
+      return null;
+  }
+}
+
 export const ThreatQuerySchema = z.object({
   category: StrideCategorySchema.optional(),
   severity: SeveritySchema.optional(),

@@ -1,6 +1,14 @@
 import { Router } from "express";
 import { z } from "zod";
-import { IdParamSchema, ThreatQuerySchema, isFinalStatus } from "@threatline/domain";
+import {
+  IdParamSchema,
+  ThreatQuerySchema,
+  batchStreamMessage,
+  isFinalStatus,
+  type AnalysisEvent,
+  type BatchStreamEventName,
+  type BatchStreamEvents,
+} from "@threatline/domain";
 import type { ApiDeps } from "../deps.ts";
 import { input, validate } from "../middleware/validate.ts";
 import { actorOf } from "../auth/middleware.ts";
@@ -56,10 +64,11 @@ export function analysisRoutes(deps: ApiDeps): Router {
     const actor = actorOf(res);
     const batchId = input(res, byId).params.id;
     await getBatch(db, actor, batchId);
-    const pending: unknown[] = [];
+    const pending: AnalysisEvent[] = [];
     let ready = false;
     let closed = false;
-    const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    const send = <E extends BatchStreamEventName>(event: E, data: BatchStreamEvents[E]) =>
+      res.write(batchStreamMessage(event, data));
     const finishIfDone = async () => {
       const batch = await getBatch(db, actor, batchId);
       if (!closed && batch.analyses.every((a) => isFinalStatus(a.status))) {

@@ -1,4 +1,4 @@
-import { AnalysisEventSchema, isFinalStatus, type AnalysisStatus, type BatchDto } from "@threatline/domain";
+import { isFinalStatus, parseBatchStreamEvent, type AnalysisStatus, type BatchDto } from "@threatline/domain";
 import type { ApiClient } from "./api-client.ts";
 
 /** How far a batch has got: finished analyses out of all, and the count by status. */
@@ -143,17 +143,12 @@ async function followStream(
       );
     const statuses = new Map<string, AnalysisStatus>();
     for await (const message of readSse(res.body, touch)) {
-      if (message.event === "snapshot" || message.event === "done") {
-        const batch = JSON.parse(message.data) as BatchDto;
-        for (const a of batch.analyses) statuses.set(a.id, a.status);
-        options.onProgress(progressOf(statuses));
-        if (message.event === "done") return batch;
-      } else if (message.event === "analysis") {
-        const event = AnalysisEventSchema.safeParse(JSON.parse(message.data));
-        if (!event.success) continue;
-        statuses.set(event.data.analysisId, event.data.status);
-        options.onProgress(progressOf(statuses));
-      }
+      const received = parseBatchStreamEvent(message.event, message.data);
+      if (!received) continue;
+      if (received.event === "analysis") statuses.set(received.data.analysisId, received.data.status);
+      else for (const a of received.data.analyses) statuses.set(a.id, a.status);
+      options.onProgress(progressOf(statuses));
+      if (received.event === "done") return received.data;
     }
     throw new StreamUnusable("the stream ended before the batch was done");
   } catch (error) {

@@ -18,6 +18,7 @@ import type {
   TriageDto,
   TriageResultDto,
 } from "@threatline/domain";
+import { BATCH_STREAM_EVENT_NAMES, parseBatchStreamEvent } from "@threatline/domain";
 import { apiUrl, createFetchHttp, sessionSignal, type Http } from "./http.ts";
 import type {
   ApiTokenDto,
@@ -217,16 +218,17 @@ function closedWithSession(events: BatchEventSource): BatchEventSource {
 /** Batch progress over Server-Sent Events. */
 export const browserBatchEvents: BatchEventSource = (batchId, handlers) => {
   const source = new EventSource(apiUrl(`/batches/${batchId}/events`), { withCredentials: true });
-  source.addEventListener("snapshot", (e) =>
-    handlers.snapshot(JSON.parse((e as MessageEvent<string>).data) as BatchDto),
-  );
-  source.addEventListener("analysis", (e) =>
-    handlers.analysis(JSON.parse((e as MessageEvent<string>).data) as AnalysisEvent),
-  );
-  source.addEventListener("done", (e) => {
-    source.close();
-    handlers.done(JSON.parse((e as MessageEvent<string>).data) as BatchDto);
-  });
+  for (const name of BATCH_STREAM_EVENT_NAMES)
+    source.addEventListener(name, (e) => {
+      const message = parseBatchStreamEvent(name, (e as MessageEvent<string>).data);
+      if (!message) return;
+      if (message.event === "snapshot") handlers.snapshot(message.data);
+      else if (message.event === "analysis") handlers.analysis(message.data);
+      else {
+        source.close();
+        handlers.done(message.data);
+      }
+    });
   source.onerror = () => handlers.error();
   return () => source.close();
 };
