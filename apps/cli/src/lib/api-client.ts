@@ -1,8 +1,8 @@
-import type { ErrorEnvelope } from "@threatline/domain";
+import type { ErrorCode, ErrorEnvelope } from "@threatline/domain";
 import { UsageError } from "./files.ts";
 
-/** What to do about each API error code, said to the person at the terminal. */
-const HINTS: Record<string, string> = {
+/** What to do about an API error code, said to the person at the terminal (keys checked against the domain's codes). */
+const HINTS: Partial<Record<ErrorCode, string>> = {
   "auth/unauthenticated": "Pass a token with --token or THREATLINE_TOKEN.",
   "auth/forbidden": "The token's user lacks the role this needs on the project's team.",
   "auth/invalid-credentials": "Check the token: it may be mistyped, revoked or expired.",
@@ -36,7 +36,8 @@ export class ApiError extends Error {
     readonly serverMessage: string,
     readonly status: number,
   ) {
-    const hint = HINTS[code];
+    // A newer server may answer with a code this CLI does not know: no hint then.
+    const hint = HINTS[code as ErrorCode];
     super(`${serverMessage} [${code}]${hint ? `\n  ${hint}` : ""}`);
   }
 }
