@@ -1,3 +1,6 @@
+import { loadStructured } from "../core/structured.ts";
+import { isRecord } from "../aws/values.ts";
+
 /**
  * Source positions for HCL, which HashiCorp's parser (as WebAssembly) does not give: a small tokenizer that
  * knows comments, strings with `${…}` interpolation and heredocs, and a walk over blocks and attributes that
@@ -17,6 +20,7 @@ type TokenType = "ident" | "string" | "heredoc" | "number" | "punct" | "newline"
 
 interface Token {
   type: TokenType;
+  /** A heredoc's text is its content. */
   text: string;
   line: number;
 }
@@ -60,11 +64,14 @@ function tokenize(text: string): Token[] {
       const start = line;
       const marker = m[1]!;
       let j = i + m[0].length;
+      const from = j;
+      let to = j;
       line += 1;
       // The heredoc ends at a line holding only its marker.
       for (;;) {
         const eol = text.indexOf("\n", j);
         const content = text.slice(j, eol < 0 ? n : eol).trim();
+        to = content === marker ? j : eol < 0 ? n : eol;
         if (content === marker || eol < 0) {
           j = eol < 0 ? n : eol;
           break;
@@ -72,7 +79,7 @@ function tokenize(text: string): Token[] {
         line += 1;
         j = eol + 1;
       }
-      push("heredoc", "", start);
+      push("heredoc", text.slice(from, to), start);
       i = j;
     } else if (/[A-Za-z_]/.test(c)) {
       let j = i + 1;
@@ -213,11 +220,15 @@ class Walker {
     }
   }
 
-  /** An attribute's expression, to the end of its line (brackets may span lines). Objects record their keys. */
+  /**
+   * An attribute's expression, to the end of its line (brackets may span lines). Objects record their keys, and
+   * a JSON policy in a heredoc the lines of its statements.
+   */
   private expression(path: string, lines: Record<string, number>): void {
     let depth = 0;
     while (this.pos < this.tokens.length) {
       const t = this.peek()!;
+      if (t.type === "heredoc") heredocStatements(t, path, lines);
       if (t.type === "newline" && depth === 0) return;
       if (t.type === "punct" && t.text === "}" && depth === 0) return;
       if (t.type === "punct" && t.text === "{") {
@@ -255,6 +266,9 @@ class Walker {
           if (this.peek()?.type === "punct" && this.peek()!.text === "{") {
             this.pos += 1;
             this.object(key, lines);
+          } else if (this.peek()?.type === "punct" && this.peek()!.text === "[") {
+            this.pos += 1;
+            this.array(key, lines);
           }
           continue;
         }
@@ -270,6 +284,29 @@ class Walker {
     }
   }
 
+  /** A tuple `[ {…}, {…} ]` after its opening bracket: each object item's line as `path.<index>` (policy statements). */
+  private array(path: string, lines: Record<string, number>): void {
+    let index = 0;
+    let depth = 0;
+    while (this.pos < this.tokens.length) {
+      const t = this.peek()!;
+      if (t.type === "punct" && depth === 0 && t.text === "]") {
+        this.pos += 1;
+        return;
+      }
+      if (t.type === "punct" && depth === 0 && t.text === "{") {
+        lines[`${path}.${index}`] ??= t.line;
+        this.pos += 1;
+        this.object(`${path}.${index}`, lines);
+        continue;
+      }
+      if (t.type === "punct" && depth === 0 && t.text === ",") index += 1;
+      else if (t.type === "punct" && (t.text === "[" || t.text === "(" || t.text === "{")) depth += 1;
+      else if (t.type === "punct" && (t.text === "]" || t.text === ")" || t.text === "}")) depth -= 1;
+      this.pos += 1;
+    }
+  }
+
   private skipBalanced(): void {
     let depth = 1;
     while (this.pos < this.tokens.length && depth > 0) {
@@ -279,6 +316,24 @@ class Walker {
       this.pos += 1;
     }
   }
+}
+
+/** `policy = <<EOF { "Statement": [ … ] } EOF`: the lines of the document's statements, as `policy.Statement.<i>`. */
+function heredocStatements(token: Token, path: string, lines: Record<string, number>): void {
+  if (!/^\s*\{/.test(token.text) || !token.text.includes("Statement")) return;
+  const loaded = loadStructured(token.text);
+  if (!loaded.ok || loaded.documents.length !== 1) return;
+  const doc = loaded.documents[0]!;
+  const statement = isRecord(doc.value) ? doc.value.Statement : undefined;
+  // The heredoc's content starts on the line after its `<<EOF`.
+  const at = (line: number | undefined): number | undefined => (line === undefined ? undefined : token.line + line);
+  const whole = at(doc.lineOf(["Statement"]));
+  if (whole !== undefined) lines[join(path, "Statement")] ??= whole;
+  if (!Array.isArray(statement)) return;
+  statement.forEach((_, i) => {
+    const line = at(doc.lineOf(["Statement", i]));
+    if (line !== undefined) lines[join(path, `Statement.${i}`)] ??= line;
+  });
 }
 
 function join(prefix: string, name: string): string {

@@ -338,3 +338,74 @@ describe("Terraform policies read from local files with file() / templatefile()"
     expect(threats.filter((t) => t.ruleId === "TL-AWS-SQS-002")).toEqual([]);
   });
 });
+
+describe("Terraform jsonencode() and heredoc policies: evidence on the statement, not the policy = line", () => {
+  const text = tf(`
+    resource "aws_iam_role" "r" {
+      name = "r"
+      assume_role_policy = jsonencode({
+        Version = "2012-10-17"
+        Statement = [
+          {
+            Effect    = "Allow"
+            Principal = { Service = "ec2.amazonaws.com" }
+            Action    = "sts:AssumeRole"
+          },
+          {
+            Sid       = "Anyone"
+            Effect    = "Allow"
+            Principal = { AWS = "*" }
+            Action    = "sts:AssumeRole"
+          },
+        ]
+      })
+    }
+    resource "aws_iam_policy" "p" {
+      policy = <<-EOF
+        {
+          "Version": "2012-10-17",
+          "Statement": [
+            {
+              "Effect": "Allow",
+              "Action": "s3:GetObject",
+              "Resource": "arn:aws:s3:::b/*"
+            },
+            {
+              "Sid": "Admin",
+              "Effect": "Allow",
+              "Action": "*",
+              "Resource": "*"
+            }
+          ]
+        }
+      EOF
+    }
+    resource "aws_sqs_queue" "q" {
+      name = "q"
+      policy = jsonencode({
+        Statement = [{ Effect = "Allow", Action = "sqs:GetQueueUrl", Principal = { AWS = "arn:aws:iam::111122223333:root" } },
+          {
+            Sid       = "Public"
+            Effect    = "Allow"
+            Principal = "*"
+            Action    = "sqs:SendMessage"
+            Resource  = "*"
+        }]
+      })
+    }
+  `);
+
+  it("points a trust policy, an IAM policy heredoc and a queue policy at their granting statement", async () => {
+    const { threats } = await run("main.tf", text);
+    const evidence = (rule: string) => threats.find((t) => t.ruleId === rule)?.evidence;
+    expect(evidence("TL-AWS-IAM-007")).toEqual([
+      { file: "main.tf", line: lineOf(text, 'Sid       = "Anyone"') - 1, path: "assume_role_policy.Statement.1" },
+    ]);
+    expect(evidence("TL-AWS-IAM-001")).toEqual([
+      { file: "main.tf", line: lineOf(text, '"Sid": "Admin"') - 1, path: "policy.Statement.1" },
+    ]);
+    expect(evidence("TL-AWS-SQS-002")).toEqual([
+      { file: "main.tf", line: lineOf(text, 'Sid       = "Public"') - 1, path: "policy.Statement.1" },
+    ]);
+  });
+});

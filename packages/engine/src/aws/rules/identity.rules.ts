@@ -73,7 +73,7 @@ function statementHits(node: GraphNode, rule: string, pick: (s: Statement) => st
       if (topWeakness(s, all) !== rule) continue;
       const why = pick(s);
       if (!why) continue;
-      const where = node.format === "cloudformation" && path ? `${path}.Statement.${s.index}` : path;
+      const where = statementPath(node, path, s);
       hits.push({
         paths: [where],
         // A statement written in a `data "aws_iam_policy_document"` block: the evidence is that block's statement.
@@ -87,6 +87,15 @@ function statementHits(node: GraphNode, rule: string, pick: (s: Statement) => st
   return hits;
 }
 
+/**
+ * The property path of a statement of the document at `path`: its own where its line is known (CloudFormation,
+ * a Terraform `jsonencode({…})` or heredoc), else the document's.
+ */
+function statementPath(node: GraphNode, path: string, s: Statement): string {
+  const own = path ? `${path}.Statement.${s.index}` : "";
+  return own && (node.format === "cloudformation" || node.propertyLines[own] !== undefined) ? own : path;
+}
+
 const managed = (node: GraphNode): string[] => (node.attrs.managedPolicyArns as string[] | undefined) ?? [];
 
 /** Attachment resources (Terraform) that attach a policy to this identity. */
@@ -96,8 +105,7 @@ function attachments(ctx: RuleContext, node: GraphNode): GraphNode[] {
 
 const TRUST = ["aws.iam.role"];
 const trustStatements = (node: GraphNode): Statement[] => statements(node.attrs.trustPolicy).filter(isAllow);
-const trustPath = (node: GraphNode, s: Statement): string =>
-  node.format === "cloudformation" ? `${at(node, "trustPolicy")}.Statement.${s.index}` : at(node, "trustPolicy");
+const trustPath = (node: GraphNode, s: Statement): string => statementPath(node, at(node, "trustPolicy"), s);
 
 /** Resource types that mark a template as managing an account's baseline (where its trail belongs). */
 const ACCOUNT_BASELINE =
