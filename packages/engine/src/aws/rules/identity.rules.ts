@@ -15,6 +15,7 @@ import {
   isAllow,
   isFullAdmin,
   everyonePrincipal,
+  grantsAny,
   grantsEverything,
   isPublicPrincipal,
   narrowsWho,
@@ -44,14 +45,17 @@ function documents(node: GraphNode): Array<{ document: unknown; path: string }> 
  * The one policy weakness a statement is reported as, the most severe that applies: a statement granting
  * `iam:*` is privilege escalation, not also "a service wildcard" and "writes on every resource".
  */
-function topWeakness(s: Statement, all: readonly Statement[]): string | undefined {
+function topWeakness(s: Statement, all: readonly Statement[], together: readonly Held[] = []): string | undefined {
   if (!isAllow(s) || neverApplies(s)) return undefined;
   // Everything it allows is taken away by an unconditional Deny of the same document.
   if (s.actions.length > 0 && s.actions.every((a) => deniedInDocument(a, all))) return undefined;
   if (isFullAdmin(s)) return "TL-AWS-IAM-001";
   if (
     escalationActions(s).some((a) => a !== "sts:AssumeRole" && !deniedInDocument(a, all)) ||
-    (passesAnyRole(s) && !deniedInDocument("iam:PassRole", all) && passRoleEscalation(all))
+    (passesAnyRole(s) &&
+      !deniedInDocument("iam:PassRole", all) &&
+      (passRoleEscalation(all) ||
+        together.some((h) => !deniedInDocument("iam:PassRole", h.statements) && passRoleEscalation(h.statements))))
   )
     return "TL-AWS-IAM-009";
   if (allows(s, "iam:PassRole") && s.resources.includes("*")) return "TL-AWS-IAM-008";
@@ -62,19 +66,58 @@ function topWeakness(s: Statement, all: readonly Statement[]): string | undefine
   return undefined;
 }
 
+/** One principal and every policy it holds (its inline ones and the policy resources attached to it). */
+interface Held {
+  principal: GraphNode;
+  policies: GraphNode[];
+  statements: Statement[];
+}
+
+const grantingPolicies = (nodes: GraphNode[]): GraphNode[] =>
+  [...new Set(nodes)].filter((n) => n.kind === "aws.iam.policy" && n.attrs.boundaryOnly !== true);
+
+function heldBy(ctx: RuleContext, principal: GraphNode): Held {
+  const policies = grantingPolicies([...ctx.out(principal.id), ...ctx.in(principal.id)]);
+  return {
+    principal,
+    policies,
+    statements: [principal, ...policies].flatMap((n) => documents(n).flatMap((d) => statements(d.document))),
+  };
+}
+
+/**
+ * What is held together with a node's own statements: for a role, user or group, all its policies; for a policy
+ * resource, each identity it is attached to with that identity's other policies. An escalation can be split
+ * (iam:PassRole in one policy, lambda:CreateFunction in another of the same role).
+ */
+function heldWith(ctx: RuleContext, node: GraphNode): Held[] {
+  if (IDENTITIES.includes(node.kind)) return [heldBy(ctx, node)];
+  if (node.kind !== "aws.iam.policy") return [];
+  const principals = [...new Set([...ctx.in(node.id), ...ctx.out(node.id)])].filter((n) => IDENTITIES.includes(n.kind));
+  return principals.map((p) => heldBy(ctx, p));
+}
+
 /** Hits for the statements of a node's documents that `rule` is the top weakness of and `pick` describes. */
-function statementHits(node: GraphNode, rule: string, pick: (s: Statement) => string | false): Hit[] {
+function statementHits(
+  ctx: RuleContext,
+  node: GraphNode,
+  rule: string,
+  pick: (s: Statement, together: readonly Held[]) => string | false | { detail: string; related: GraphNode[] },
+): Hit[] {
   const hits: Hit[] = [];
   // A policy used only as a permissions boundary limits what an identity may do; it grants nothing.
   if (node.attrs.boundaryOnly === true) return hits;
   const all = documents(node).flatMap((d) => statements(d.document));
+  const together = all.some(passesAnyRole) ? heldWith(ctx, node) : [];
   for (const { document, path } of documents(node)) {
     for (const s of statements(document)) {
-      if (topWeakness(s, all) !== rule) continue;
-      const why = pick(s);
-      if (!why) continue;
+      if (topWeakness(s, all, together) !== rule) continue;
+      const picked = pick(s, together);
+      if (!picked) continue;
+      const why = typeof picked === "string" ? picked : picked.detail;
       const where = statementPath(node, path, s);
       hits.push({
+        ...(typeof picked === "string" ? {} : { related: picked.related }),
         paths: [where],
         // A statement written in a `data "aws_iam_policy_document"` block: the evidence is that block's statement.
         ...(s.source
@@ -132,8 +175,9 @@ export const IDENTITY_RULES = [
     cwe: ["CWE-269", "CWE-250"],
     capec: ["CAPEC-122"],
     attack: ["T1078.004", "T1098"],
-    test: (node) =>
+    test: (node, ctx) =>
       statementHits(
+        ctx,
         node,
         "TL-AWS-IAM-001",
         (s) => isFullAdmin(s) && `A statement of ${node.id} allows every action on every resource.`,
@@ -155,8 +199,8 @@ export const IDENTITY_RULES = [
     },
     cwe: ["CWE-269"],
     attack: ["T1078.004"],
-    test: (node) =>
-      statementHits(node, "TL-AWS-IAM-002", (s) => {
+    test: (node, ctx) =>
+      statementHits(ctx, node, "TL-AWS-IAM-002", (s) => {
         // iam:* on every resource is privilege escalation, reported as such by TL-AWS-IAM-009.
         const wild = wildcardActions(s).filter((a) => a !== "*" && !(a.toLowerCase() === "iam:*" && anyResource(s)));
         return !isFullAdmin(s) && wild.length > 0 && `A statement of ${node.id} allows ${wild.join(", ")}.`;
@@ -178,8 +222,8 @@ export const IDENTITY_RULES = [
     },
     cwe: ["CWE-269", "CWE-732"],
     attack: ["T1078.004"],
-    test: (node) =>
-      statementHits(node, "TL-AWS-IAM-003", (s) => {
+    test: (node, ctx) =>
+      statementHits(ctx, node, "TL-AWS-IAM-003", (s) => {
         const writes = writeOnAnyResource(s).filter((a) => !/:\*$/.test(a));
         return (
           writes.length > 0 &&
@@ -308,9 +352,10 @@ export const IDENTITY_RULES = [
     },
     cwe: ["CWE-269"],
     attack: ["T1098"],
-    test: (node) => {
+    test: (node, ctx) => {
       // With a way to launch something under the passed role, it is an escalation path: TL-AWS-IAM-009.
       return statementHits(
+        ctx,
         node,
         "TL-AWS-IAM-008",
         (s) =>
@@ -341,14 +386,35 @@ export const IDENTITY_RULES = [
     cwe: ["CWE-269"],
     capec: ["CAPEC-233"],
     attack: ["T1098", "T1548"],
-    test: (node) => {
+    test: (node, ctx) => {
       const all = documents(node).flatMap((d) => statements(d.document));
       const viaPassRole = passRoleEscalation(all);
-      const hits = statementHits(node, "TL-AWS-IAM-009", (s) => {
+      const hits = statementHits(ctx, node, "TL-AWS-IAM-009", (s, together) => {
         if (isFullAdmin(s)) return false;
         const found = escalationActions(s).filter((a) => a !== "sts:AssumeRole");
-        if (viaPassRole && passesAnyRole(s) && !isFullAdmin(s)) {
-          return `A statement of ${node.id} allows iam:PassRole on any role, and ${node.id} may also ${viaPassRole.run.slice(0, 3).join(", ")}: it can run code with any role it passes.${found.length > 0 ? ` It also allows ${found.slice(0, 4).join(", ")}.` : ""}`;
+        const also = found.length > 0 ? ` It also allows ${found.slice(0, 4).join(", ")}.` : "";
+        if (viaPassRole && passesAnyRole(s)) {
+          return `A statement of ${node.id} allows iam:PassRole on any role, and ${node.id} may also ${viaPassRole.run.slice(0, 3).join(", ")}: it can run code with any role it passes.${also}`;
+        }
+        // iam:PassRole here, the action that launches something with the role in another policy of the same identity.
+        const split = passesAnyRole(s)
+          ? together.flatMap((h) => {
+              const found = passRoleEscalation(h.statements);
+              return found ? [{ held: h, run: found.run }] : [];
+            })[0]
+          : undefined;
+        if (split) {
+          const { principal, policies } = split.held;
+          const others = [principal, ...policies].filter(
+            (n) =>
+              n !== node &&
+              documents(n).some((d) => statements(d.document).some((x) => split.run.some((a) => grantsAny(x, [a])))),
+          );
+          const holder = principal === node ? node.id : `${principal.id}, which holds it,`;
+          return {
+            detail: `A statement of ${node.id} allows iam:PassRole on any role, and ${holder} may also ${split.run.slice(0, 3).join(", ")} through ${others.map((n) => (n === principal ? "its inline policies" : n.id)).join(", ") || "its other policies"}: it can run code with any role it passes.${also}`,
+            related: [...new Set(principal === node ? others : [principal, ...others])],
+          };
         }
         return (
           found.length > 0 &&
@@ -373,8 +439,9 @@ export const IDENTITY_RULES = [
       terraform: 'Effect = "Allow"\nAction = ["dynamodb:GetItem", "dynamodb:Query"]',
     },
     cwe: ["CWE-269"],
-    test: (node) =>
+    test: (node, ctx) =>
       statementHits(
+        ctx,
         node,
         "TL-AWS-IAM-010",
         (s) =>
@@ -398,8 +465,9 @@ export const IDENTITY_RULES = [
       terraform: 'Effect   = "Allow"\nResource = [aws_dynamodb_table.orders.arn]',
     },
     cwe: ["CWE-269"],
-    test: (node) =>
+    test: (node, ctx) =>
       statementHits(
+        ctx,
         node,
         "TL-AWS-IAM-011",
         (s) =>

@@ -110,6 +110,33 @@ ${props
 const rootKeyPolicy =
   "KeyPolicy:\n  Statement:\n    - Effect: Allow\n      Principal: { AWS: arn:aws:iam::111122223333:root }\n      Action: kms:*\n      Resource: '*'";
 
+/** iam:PassRole in one policy, lambda:CreateFunction in another attached to `lambdaRole`; the first on `ci`. */
+function splitPassRoleTf(lambdaRole: string): string {
+  const role = (name: string) => `
+    resource "aws_iam_role" "${name}" {
+      name               = "${name}"
+      assume_role_policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = { Service = "codebuild.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+    }`;
+  return tf(`
+    ${role("ci")}
+    ${role("other")}
+    resource "aws_iam_policy" "pass" {
+      policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "iam:PassRole", Resource = "*" }] })
+    }
+    resource "aws_iam_policy" "lambda" {
+      policy = jsonencode({ Statement = [{ Effect = "Allow", Action = ["lambda:CreateFunction"], Resource = "*" }] })
+    }
+    resource "aws_iam_role_policy_attachment" "pass" {
+      role       = aws_iam_role.ci.name
+      policy_arn = aws_iam_policy.pass.arn
+    }
+    resource "aws_iam_role_policy_attachment" "lambda" {
+      role       = ${lambdaRole}
+      policy_arn = aws_iam_policy.lambda.arn
+    }
+  `);
+}
+
 export const IDENTITY_CASES: RuleCase[] = [
   {
     rule: "TL-AWS-IAM-001",
@@ -265,16 +292,78 @@ export const IDENTITY_CASES: RuleCase[] = [
       neg: [policyCfn("- Effect: Allow\n  Action: iam:PassRole\n  Resource: arn:aws:iam::111122223333:role/task")],
     },
     tf: {
-      pos: [policyTf('{ Effect = "Allow", Action = ["iam:PassRole", "ecs:DescribeTasks"], Resource = "*" }')],
-      // With ecs:RunTask it is an escalation path, reported once by TL-AWS-IAM-009.
-      neg: [scopedTf, policyTf('{ Effect = "Allow", Action = ["iam:PassRole", "ecs:RunTask"], Resource = "*" }')],
+      pos: [
+        policyTf('{ Effect = "Allow", Action = ["iam:PassRole", "ecs:DescribeTasks"], Resource = "*" }'),
+        splitPassRoleTf("aws_iam_role.other.name"),
+      ],
+      // With ecs:RunTask it is an escalation path, reported once by TL-AWS-IAM-009 (also when another policy of
+      // the same role allows it).
+      neg: [
+        scopedTf,
+        policyTf('{ Effect = "Allow", Action = ["iam:PassRole", "ecs:RunTask"], Resource = "*" }'),
+        splitPassRoleTf("aws_iam_role.ci.name"),
+      ],
     },
   },
   {
     rule: "TL-AWS-IAM-009",
     cfn: {
-      pos: [policyCfn("- Effect: Allow\n  Action: [iam:CreatePolicyVersion, iam:AttachRolePolicy]\n  Resource: '*'")],
-      neg: [scopedCfn],
+      pos: [
+        policyCfn("- Effect: Allow\n  Action: [iam:CreatePolicyVersion, iam:AttachRolePolicy]\n  Resource: '*'"),
+        // iam:PassRole in a policy of the role, ec2:RunInstances in the role's inline policy.
+        cfn(`
+          Ci:
+            Type: AWS::IAM::Role
+            Properties:
+              AssumeRolePolicyDocument:
+                Statement:
+                  - { Effect: Allow, Principal: { Service: codebuild.amazonaws.com }, Action: sts:AssumeRole }
+              Policies:
+                - PolicyName: run
+                  PolicyDocument:
+                    Statement:
+                      - { Effect: Allow, Action: ec2:RunInstances, Resource: "*" }
+          Pass:
+            Type: AWS::IAM::Policy
+            Properties:
+              PolicyName: pass
+              Roles: [!Ref Ci]
+              PolicyDocument:
+                Statement:
+                  - { Effect: Allow, Action: iam:PassRole, Resource: "*" }
+        `),
+      ],
+      neg: [
+        scopedCfn,
+        // The same two policies on two different roles: neither role can do both.
+        cfn(`
+          Runner:
+            Type: AWS::IAM::Role
+            Properties:
+              AssumeRolePolicyDocument:
+                Statement:
+                  - { Effect: Allow, Principal: { Service: codebuild.amazonaws.com }, Action: sts:AssumeRole }
+              Policies:
+                - PolicyName: run
+                  PolicyDocument:
+                    Statement:
+                      - { Effect: Allow, Action: ec2:RunInstances, Resource: "*" }
+          Passer:
+            Type: AWS::IAM::Role
+            Properties:
+              AssumeRolePolicyDocument:
+                Statement:
+                  - { Effect: Allow, Principal: { Service: codebuild.amazonaws.com }, Action: sts:AssumeRole }
+          Pass:
+            Type: AWS::IAM::Policy
+            Properties:
+              PolicyName: pass
+              Roles: [!Ref Passer]
+              PolicyDocument:
+                Statement:
+                  - { Effect: Allow, Action: iam:PassRole, Resource: "*" }
+        `),
+      ],
     },
     tf: {
       pos: [
@@ -289,12 +378,16 @@ export const IDENTITY_CASES: RuleCase[] = [
         policyTf(
           '{ Effect = "Allow", Action = "iam:PassRole", Resource = "arn:aws:iam::111122223333:role/*" }, { Effect = "Allow", Action = ["lambda:CreateFunction", "lambda:InvokeFunction"], Resource = "*" }',
         ),
+        // The same, split across two policies attached to one role.
+        splitPassRoleTf("aws_iam_role.ci.name"),
       ],
       neg: [
         scopedTf,
         policyTf(
           '{ Effect = "Allow", Action = "iam:PassRole", Resource = "arn:aws:iam::111122223333:role/app-task" }, { Effect = "Allow", Action = ["lambda:CreateFunction"], Resource = "*" }',
         ),
+        // Split across two policies, but attached to two different roles.
+        splitPassRoleTf("aws_iam_role.other.name"),
         // Taken away by an unconditional Deny of the same document.
         policyTf(
           '{ Effect = "Allow", Action = ["iam:*"], Resource = "*" }, { Effect = "Deny", Action = ["iam:*"], Resource = "*" }',
