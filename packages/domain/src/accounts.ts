@@ -20,6 +20,20 @@ export interface ApiTokenDto {
   revokedAt: string | null;
 }
 
+/** One of the caller's browser sessions as `GET /auth/sessions` answers it (never its cookie). */
+export interface SessionInfoDto {
+  id: string;
+  createdAt: string;
+  expiresAt: string;
+  /** The session the request came in. */
+  current: boolean;
+}
+
+/** `POST /auth/sessions/end-others`: how many other sessions were ended. */
+export interface EndedSessionsDto {
+  ended: number;
+}
+
 /** `POST /tokens`: the new token with its value, shown this once. */
 export type CreatedTokenDto = ApiTokenDto & { token: string };
 

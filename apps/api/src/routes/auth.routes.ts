@@ -1,4 +1,4 @@
-import { Router } from "express";
+import { Router, type Response } from "express";
 import { z } from "zod";
 import { AppError } from "@threatline/domain";
 import type { ApiDeps } from "../deps.ts";
@@ -6,7 +6,14 @@ import { input, validate } from "../middleware/validate.ts";
 import { actorOf, authSettings, clearSessionCookie, principalOf, setSessionCookie } from "../auth/middleware.ts";
 import { createLoginLimiter } from "../auth/login-limiter.ts";
 import { PASSWORD_MAX } from "../auth/passwords.ts";
-import { endSession, login, sessionView } from "../services/auth.service.ts";
+import {
+  type Principal,
+  endOtherSessions,
+  endSession,
+  listSessions,
+  login,
+  sessionView,
+} from "../services/auth.service.ts";
 import { audit } from "../services/audit.service.ts";
 import { changePassword, ChangePasswordSchema } from "../services/users.service.ts";
 
@@ -15,10 +22,18 @@ const loginBody = {
 };
 const passwordBody = { body: ChangePasswordSchema };
 
+function signedIn(res: Response): Principal {
+  const principal = principalOf(res);
+  if (!principal) throw new AppError("auth/unauthenticated", "Not signed in.");
+  return principal;
+}
+
 /**
  * Browser sign-in. `POST /auth/login` sets the session cookie and answers the session view (with the CSRF
  * token); `GET /auth/session` tells the SPA who is signed in (`{ authenticated: false }` when no one is);
- * `POST /auth/logout` ends the session; `POST /auth/password` changes the caller's password.
+ * `POST /auth/logout` ends the session; `POST /auth/password` changes the caller's password;
+ * `GET /auth/sessions` lists the caller's browser sessions and `POST /auth/sessions/end-others` ends all but
+ * the current one.
  */
 export function authRoutes(deps: ApiDeps): Router {
   const { db } = deps;
@@ -71,6 +86,14 @@ export function authRoutes(deps: ApiDeps): Router {
     const keep = principal?.credential.kind === "session" ? principal.credential.sessionId : null;
     await changePassword(db, actorOf(res), input(res, passwordBody).body, keep);
     res.status(204).end();
+  });
+
+  router.get("/auth/sessions", async (_req, res) => {
+    res.setHeader("Cache-Control", "no-store");
+    res.json({ items: await listSessions(db, signedIn(res)) });
+  });
+  router.post("/auth/sessions/end-others", async (_req, res) => {
+    res.json(await endOtherSessions(db, signedIn(res)));
   });
   return router;
 }

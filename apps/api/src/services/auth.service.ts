@@ -1,4 +1,4 @@
-import { AppError, type Role } from "@threatline/domain";
+import { AppError, type EndedSessionsDto, type Role, type SessionInfoDto } from "@threatline/domain";
 import type { Db } from "@threatline/db";
 import type { AuthConfig } from "../config.ts";
 import { type Actor, minRole } from "../auth/context.ts";
@@ -188,6 +188,43 @@ export async function endSession(db: Db, principal: Principal): Promise<void> {
     type: principal.credential.kind,
     id: principal.credential.kind === "session" ? principal.credential.sessionId : principal.credential.tokenId,
   });
+}
+
+/** The caller's live browser sessions, newest first, the current one marked. */
+export async function listSessions(db: Db, principal: Principal, now = new Date()): Promise<SessionInfoDto[]> {
+  const current = principal.credential.kind === "session" ? principal.credential.sessionId : null;
+  const rows = await db.session.findMany({
+    where: { userId: principal.user.id, expiresAt: { gt: now } },
+    orderBy: { createdAt: "desc" },
+  });
+  return rows.map((s) => ({
+    id: s.id,
+    createdAt: s.createdAt.toISOString(),
+    expiresAt: s.expiresAt.toISOString(),
+    current: s.id === current,
+  }));
+}
+
+/**
+ * Ends every browser session of the caller but the one the request came in (a lost laptop, a shared
+ * computer). Only from a browser session: an API token has no session of its own to keep, and a token that
+ * leaked should not be able to sign its owner out everywhere.
+ */
+export async function endOtherSessions(db: Db, principal: Principal): Promise<EndedSessionsDto> {
+  if (principal.credential.kind !== "session")
+    throw new AppError("auth/forbidden", "Sign out of other sessions from a browser session, not with an API token.");
+  const { count } = await db.session.deleteMany({
+    where: { userId: principal.user.id, id: { not: principal.credential.sessionId } },
+  });
+  await audit(
+    { db, actor: principal.actor },
+    "auth.sessions.end-others",
+    { type: "user", id: principal.user.id },
+    {
+      ended: count,
+    },
+  );
+  return { ended: count };
 }
 
 export interface SessionView {

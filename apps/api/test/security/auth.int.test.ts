@@ -311,6 +311,37 @@ describe("sign-in, sessions, CSRF and API tokens", () => {
     await h.login({ email: user.email, password: "a brand new password" });
   });
 
+  it("lists the caller's sessions and signs out of the other ones, keeping this one", async () => {
+    const user = await h.createUser({ teams: { [h.defaultTeamId]: "viewer" } });
+    const other = await h.createUser({ teams: { [h.defaultTeamId]: "viewer" } });
+    const [a, b, c] = [await h.login(user), await h.login(user), await h.login(user)];
+    const bystander = await h.login(other);
+    const listed = await request(h.api).get("/api/v1/auth/sessions").set(session(a)).expect(200);
+    const items = (listed.body as { items: Array<{ id: string; current: boolean }> }).items;
+    expect(items).toHaveLength(3);
+    expect(items.filter((s) => s.current)).toHaveLength(1);
+    expect(JSON.stringify(listed.body)).not.toMatch(/csrf|tokenHash/i);
+
+    // With an API token there is no session to keep: refused, nothing ended.
+    const token = await h.tokenFor(user.id);
+    expect(code(await request(h.api).post("/api/v1/auth/sessions/end-others").set(bearer(token)).expect(403))).toBe(
+      "auth/forbidden",
+    );
+    await request(h.api).get("/api/v1/projects").set(session(b)).expect(200);
+
+    const ended = await request(h.api).post("/api/v1/auth/sessions/end-others").set(session(a)).expect(200);
+    expect(ended.body).toEqual({ ended: 2 });
+    await request(h.api).get("/api/v1/projects").set(session(a)).expect(200);
+    for (const gone of [b, c]) await request(h.api).get("/api/v1/projects").set(session(gone)).expect(401);
+    await request(h.api).get("/api/v1/projects").set(session(bystander)).expect(200);
+    const after = await request(h.api).get("/api/v1/auth/sessions").set(session(a)).expect(200);
+    expect((after.body as { items: unknown[] }).items).toHaveLength(1);
+    const audited = await h.database.db.auditEvent.findFirst({
+      where: { action: "auth.sessions.end-others", actorUserId: user.id },
+    });
+    expect(audited?.details).toMatchObject({ ended: 2 });
+  });
+
   it("sets strict security headers with a CSP that allows no inline script", async () => {
     const res = await request(h.api).get("/healthz").expect(200);
     const csp = res.headers["content-security-policy"] as string;

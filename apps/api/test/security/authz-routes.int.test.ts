@@ -130,6 +130,7 @@ describe("object-level authorization on every mounted route", () => {
       "POST /api/v1/users": { email: "new@threatline.test", password: "a long enough password" },
       "POST /api/v1/tokens": { name: "t", scopes: ["read"], teamId: teamB },
       "POST /api/v1/auth/password": { currentPassword: "wrong", newPassword: "another long password" },
+      "POST /api/v1/auth/sessions/end-others": {},
     };
     return bodies[key] ?? {};
   }

@@ -79,3 +79,11 @@ export function trendOf(series: readonly number[]): { delta: number; direction: 
   const delta = last - first;
   return { delta, direction: delta > 0 ? "up" : delta < 0 ? "down" : "flat" };
 }
+
+/**
+ * A count with its noun in the right number: "1 project", "3 projects", "0 threats". The plural is the noun
+ * with an "s" unless given.
+ */
+export function plural(count: number, noun: string, pluralNoun = `${noun}s`): string {
+  return `${count.toLocaleString("en-US")} ${count === 1 ? noun : pluralNoun}`;
+}
