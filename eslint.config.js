@@ -36,6 +36,11 @@ export default tseslint.config(
       "vue/max-attributes-per-line": "off",
       "vue/singleline-html-element-content-newline": "off",
       "vue/html-self-closing": "off",
+      // Prettier lays out templates (lint runs `prettier --check`); these layout rules of flat/recommended
+      // disagree with it on every multi-line element (the ones eslint-config-prettier also switches off).
+      "vue/html-indent": "off",
+      "vue/html-closing-bracket-newline": "off",
+      "vue/multiline-html-element-content-newline": "off",
     },
   },
   {
