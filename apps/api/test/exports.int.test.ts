@@ -1,7 +1,13 @@
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isFinalStatus, type AnalysisDto, type BatchDto, type SubmissionResult } from "@threatline/domain";
-import { EXPORT_FORMATS, EXPORT_FORMAT_INFO, FullReportSchema, renderPrototypeJson } from "@threatline/reports";
+import {
+  EXPORT_FORMATS,
+  EXPORT_FORMAT_INFO,
+  FullReportSchema,
+  lineHashes,
+  renderPrototypeJson,
+} from "@threatline/reports";
 import { FEATURE_ROUTES } from "../src/app.ts";
 import { exportRoutes } from "../src/routes/exports.routes.ts";
 import { createHarness, type Harness } from "./harness.ts";
@@ -63,12 +69,27 @@ describe("exports and imports over the API, on PostgreSQL and Redis", () => {
     );
     const log = JSON.parse(text(res)) as {
       runs: Array<{
-        results: Array<{ locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }>;
+        tool: { driver: { rules: Array<{ id: string; helpUri?: string; fullDescription: { text: string } }> } };
+        results: Array<{
+          partialFingerprints: Record<string, string>;
+          locations: Array<{
+            physicalLocation: { artifactLocation: { uri: string; uriBaseId: string }; region: { startLine: number } };
+          }>;
+        }>;
       }>;
     };
     expect(sarifErrors(log)).toEqual([]);
     expect(log.runs[0]!.results).toHaveLength(threatCounts.get(id)!);
-    expect(log.runs[0]!.results[0]!.locations[0]!.physicalLocation.artifactLocation.uri).toBe("k8s/api.yaml");
+    for (const result of log.runs[0]!.results) {
+      const { artifactLocation, region } = result.locations[0]!.physicalLocation;
+      expect(artifactLocation).toEqual({ uri: "k8s/api.yaml", uriBaseId: "%SRCROOT%" });
+      // GitHub's REST upload does not compute line hashes: the export carries them, from the stored template.
+      expect(result.partialFingerprints.primaryLocationLineHash).toBe(lineHashes(K8S_DEPLOYMENT)[region.startLine]);
+    }
+    for (const rule of log.runs[0]!.tool.driver.rules) {
+      expect(rule.helpUri).toMatch(new RegExp(`/docs/rules/${rule.id}\\.md$`));
+      expect(rule.fullDescription.text).not.toContain("{resource}");
+    }
   });
 
   it("exports a batch as CSV with a row per threat and resource", async () => {

@@ -5,7 +5,21 @@ import { ScanReportSchema, severityRank } from "@threatline/domain";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Ajv2020 } from "../../../packages/reports/test/ajv.ts";
 import { sarifErrors } from "../../../packages/reports/test/sarif-validator.ts";
+import { lineHashes } from "@threatline/reports";
 import { makeWorkspace, runCli } from "./helpers.ts";
+
+interface SarifLog {
+  runs: Array<{
+    automationDetails?: { id: string };
+    tool: { driver: { rules: Array<{ id: string; helpUri?: string }> } };
+    results: Array<{
+      locations?: Array<{
+        physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region: { startLine: number } };
+      }>;
+      partialFingerprints: Record<string, string>;
+    }>;
+  }>;
+}
 import { hugeTerraform } from "../../../scripts/faults/huge-templates.ts";
 
 const EXPECTED_FILES = [
@@ -87,6 +101,44 @@ describe("threatline scan", { timeout: 60_000 }, () => {
     expect(run.stdout).toBe("");
     expect(run.stderr).toContain("scan.sarif");
     expect(sarifErrors(JSON.parse(readFileSync(file, "utf8")))).toEqual([]);
+  });
+
+  it("writes SARIF for GitHub code scanning from a subfolder: repository-relative URIs, line hashes, category", async () => {
+    // The workspace has a .git folder: its root is the repository root, whichever folder the scan runs from.
+    const run = await runCli(["scan", ".", "../tf", "--format", "sarif", "--category", "iac"], {
+      cwd: path.join(cwd, "infra"),
+    });
+    expect(run.stderr).toBe("");
+    const log = JSON.parse(run.stdout) as SarifLog;
+    expect(sarifErrors(log)).toEqual([]);
+    const sarifRun = log.runs[0]!;
+    expect(sarifRun.automationDetails).toEqual({ id: "iac/" });
+    const located = sarifRun.results.map((r) => r.locations![0]!.physicalLocation);
+    expect(new Set(located.map((l) => l.artifactLocation.uriBaseId))).toEqual(new Set(["%SRCROOT%"]));
+    expect(new Set(located.map((l) => l.artifactLocation.uri.split("/")[0]))).toEqual(new Set(["infra", "tf"]));
+    for (const r of sarifRun.results) {
+      const l = r.locations![0]!.physicalLocation;
+      const text = readFileSync(path.join(cwd, decodeURIComponent(l.artifactLocation.uri)), "utf8");
+      expect(r.partialFingerprints.primaryLocationLineHash).toBe(lineHashes(text)[l.region.startLine]);
+      expect(r.locations).toHaveLength(1);
+    }
+    const rule = sarifRun.tool.driver.rules.find((d) => d.id.startsWith("TL-AWS-"))!;
+    expect(rule.helpUri).toMatch(new RegExp(`/docs/rules/${rule.id}\\.md$`));
+    expect(readFileSync(new URL(`../../../docs/rules/${rule.id}.md`, import.meta.url), "utf8")).toContain(rule.id);
+  });
+
+  it("warns about a file outside --source-root and writes its full path, never a cut one", async () => {
+    const run = await runCli(["scan", "infra", "tf", "--format", "sarif", "--source-root", "tf"], { cwd });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/warning: 1 file\(s\) lie outside the source root.*infra\/app\.yaml/);
+    const uris = (JSON.parse(run.stdout) as SarifLog).runs[0]!.results.map(
+      (r) => r.locations![0]!.physicalLocation.artifactLocation.uri,
+    );
+    expect(uris).toContain(`file://${path.join(cwd, "infra", "app.yaml").split(path.sep).join("/")}`);
+    expect(uris.filter((u) => u.startsWith("network/")).length).toBeGreaterThan(0);
+    const badRoot = await runCli(["scan", "infra", "--format", "sarif", "--source-root", "nowhere"], { cwd });
+    expect(badRoot.code).toBe(2);
+    expect(badRoot.stderr).toContain("--source-root nowhere: no such folder");
   });
 
   it("exits 2 with a clear message for missing paths and bad options", async () => {

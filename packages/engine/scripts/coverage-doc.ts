@@ -2,7 +2,7 @@
  * docs/coverage.md: which services and weaknesses the builtin rules check, generated from the rules' own
  * metadata (id, title, STRIDE category, likelihood × impact), so the page cannot drift from the engine.
  *
- * Run: `node --import tsx packages/engine/scripts/coverage-doc.ts` (writes docs/coverage.md); a unit test fails
+ * Run: `node --import tsx packages/engine/scripts/coverage-doc.ts` (writes docs/coverage.md and docs/rules); a unit test fails
  * when the page is stale.
  */
 import { writeFileSync } from "node:fs";
@@ -12,6 +12,7 @@ import { format, resolveConfig } from "prettier";
 import { severityFromScore, threatScore } from "@threatline/domain";
 import { RULES } from "../src/rules/index.ts";
 import type { Rule } from "../src/rules/types.ts";
+import { writeRuleDocs } from "./rule-docs.ts";
 
 export const COVERAGE_PATH = join(import.meta.dirname, "..", "..", "..", "docs", "coverage.md");
 
@@ -135,4 +136,6 @@ export async function coverageDoc(rules: readonly Rule[] = RULES): Promise<strin
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   writeFileSync(COVERAGE_PATH, await coverageDoc());
   process.stdout.write(`${COVERAGE_PATH}: regenerated\n`);
+  // The per-rule pages (docs/rules, SARIF's helpUri) come from the same metadata: regenerated with it.
+  await writeRuleDocs();
 }

@@ -4,7 +4,7 @@ import { renderHtml } from "./html.ts";
 import { renderMarkdown } from "./markdown.ts";
 import { renderPrototypeJson } from "./prototype.ts";
 import { renderFullJson, type ReportInput } from "./report.ts";
-import { renderSarif } from "./sarif.ts";
+import { renderSarif, type SarifOptions } from "./sarif.ts";
 import { renderThreatComposer } from "./threat-composer.ts";
 
 /** Every export format, as the API's `?format=` and the CLI's `--format` spell them. */
@@ -20,11 +20,16 @@ export const EXPORT_FORMATS = [
 export const ExportFormatSchema = z.enum(EXPORT_FORMATS);
 export type ExportFormat = z.infer<typeof ExportFormatSchema>;
 
+/** What some formats take besides the report: SARIF's source root, rule text and category. */
+export interface ExportOptions {
+  sarif?: SarifOptions;
+}
+
 export interface ExportFormatInfo {
   label: string;
   mediaType: string;
   extension: string;
-  render: (input: ReportInput) => string;
+  render: (input: ReportInput, options: ExportOptions) => string;
 }
 
 export const EXPORT_FORMAT_INFO: Record<ExportFormat, ExportFormatInfo> = {
@@ -46,7 +51,7 @@ export const EXPORT_FORMAT_INFO: Record<ExportFormat, ExportFormatInfo> = {
     label: "SARIF 2.1.0",
     mediaType: "application/sarif+json; charset=utf-8",
     extension: "sarif",
-    render: renderSarif,
+    render: (input, options) => renderSarif(input, options.sarif),
   },
   "threat-composer": {
     label: "AWS Threat Composer",
@@ -58,8 +63,8 @@ export const EXPORT_FORMAT_INFO: Record<ExportFormat, ExportFormatInfo> = {
 };
 
 /** Renders a report in one format. */
-export function renderReport(format: ExportFormat, input: ReportInput): string {
-  return EXPORT_FORMAT_INFO[format].render(input);
+export function renderReport(format: ExportFormat, input: ReportInput, options: ExportOptions = {}): string {
+  return EXPORT_FORMAT_INFO[format].render(input, options);
 }
 
 /** A download name that says what it holds: `threatline-payments-project-2026-11-26.sarif`. */

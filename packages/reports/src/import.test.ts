@@ -88,7 +88,12 @@ describe("prototype JSON import", () => {
       runs: Array<{ results: Array<{ locations: unknown[] }> }>;
     };
     expect(log.runs[0]!.results[0]!.locations).toEqual([
-      { physicalLocation: { artifactLocation: { uri: "imports/old.json" }, region: { startLine: 1 } } },
+      {
+        physicalLocation: {
+          artifactLocation: { uri: "imports/old.json", uriBaseId: "%SRCROOT%" },
+          region: { startLine: 1 },
+        },
+      },
     ]);
     expect(sarifErrors(log)).toEqual([]);
   });

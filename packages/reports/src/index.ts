@@ -11,3 +11,4 @@ export * from "./import.ts";
 export { stableUuid } from "./ids.ts";
 export * from "./html.ts";
 export { PUBLISHED_SCHEMAS } from "./schemas.ts";
+export { lineHashes, primaryLocationLineHash } from "./line-hash.ts";

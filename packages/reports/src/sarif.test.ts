@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { sampleInput } from "../test/helpers.ts";
 import { sarifErrors } from "../test/sarif-validator.ts";
-import { renderSarif, sarifRuleId, toSarif } from "./sarif.ts";
+import { lineHashes } from "./line-hash.ts";
+import {
+  DEFAULT_RULE_DOCS_URL,
+  GITHUB_MAX_RESULTS,
+  buildSarif,
+  renderSarif,
+  sarifRuleCatalog,
+  sarifRuleId,
+  toSarif,
+} from "./sarif.ts";
 
 interface Log {
   runs: Array<{
@@ -16,7 +25,14 @@ interface Log {
       ruleIndex: number;
       level: string;
       message: { text: string };
-      locations?: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }>;
+      locations?: Array<{
+        physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region: { startLine: number } };
+      }>;
+      relatedLocations?: Array<{
+        id: number;
+        message: { text: string };
+        physicalLocation: { region: { startLine: number } };
+      }>;
       partialFingerprints: Record<string, string>;
     }>;
   }>;
@@ -87,16 +103,132 @@ describe("SARIF export", () => {
     expect(s3.properties.tags).toContain("InformationDisclosure");
   });
 
-  it("writes relative, encoded artifact URIs with start lines ≥ 1 and our fingerprint", () => {
+  it("writes one location per result, relative to %SRCROOT% and encoded, the other places as related locations", () => {
     const first = run.results[0]!;
+    expect(first.locations).toHaveLength(1);
     expect(first.locations![0]!.physicalLocation).toEqual({
-      artifactLocation: { uri: "infra/app%20stack.yaml" },
+      artifactLocation: { uri: "infra/app%20stack.yaml", uriBaseId: "%SRCROOT%" },
       region: { startLine: 14 },
     });
+    const sg = run.results[2]!;
+    expect(sg.locations!.map((l) => l.physicalLocation.region.startLine)).toEqual([8]);
+    expect(sg.relatedLocations!.map((l) => [l.id, l.physicalLocation.region.startLine, l.message.text])).toEqual([
+      [1, 3, "resource aws_security_group.web (aws_security_group)"],
+      [2, 20, "resource aws_instance.web (aws_instance)"],
+    ]);
     const k8s = run.results[4]!;
     expect(k8s.locations![0]!.physicalLocation.region.startLine).toBe(1);
     expect(first.partialFingerprints).toEqual({ "threatlineFingerprint/v1": input.threats[0]!.fingerprint });
     expect(run.results[6]!.locations).toBeUndefined();
+  });
+
+  it("never cuts an absolute path: a file outside the source root is a file URI and a warning", () => {
+    const outside = sampleInput();
+    outside.threats[0]!.evidence[0]!.file = "/home/ci/elsewhere/app.yaml";
+    const built = buildSarif(outside, { resolveFile: (f) => (f.startsWith("/") ? { absolute: f } : { relative: f }) });
+    const result = (built.log as unknown as Log).runs[0]!.results[0]!;
+    expect(result.locations![0]!.physicalLocation.artifactLocation).toEqual({
+      uri: "file:///home/ci/elsewhere/app.yaml",
+    });
+    expect(built.warnings).toEqual([expect.stringContaining("/home/ci/elsewhere/app.yaml")]);
+    expect(JSON.stringify(built.log)).toContain("toolExecutionNotifications");
+    expect(sarifErrors(built.log)).toEqual([]);
+  });
+
+  it("writes GitHub's primaryLocationLineHash for the primary location when the file's text is known", () => {
+    const text = Array.from({ length: 20 }, (_, i) => `line ${i + 1}: value`).join("\n");
+    const log = toSarif(input, { sources: new Map([["tf/main.tf", text]]) }) as unknown as Log;
+    const sg = log.runs[0]!.results[2]!;
+    expect(sg.partialFingerprints).toEqual({
+      primaryLocationLineHash: lineHashes(text)[8],
+      "threatlineFingerprint/v1": input.threats[2]!.fingerprint,
+    });
+    expect(log.runs[0]!.results[0]!.partialFingerprints.primaryLocationLineHash).toBeUndefined();
+  });
+
+  it("describes a rule by its own generic text and page, the same whichever resource it fired on", () => {
+    const rules = sarifRuleCatalog([
+      {
+        id: "aws.s3.public-read",
+        title: "S3 bucket is publicly readable",
+        description: "Bucket {resource} grants read access to everyone.",
+        remediation: { text: "Block public access." },
+      },
+    ]);
+    const log = toSarif(input, { rules, ruleDocsUrl: "https://docs.example/rules/" }) as unknown as {
+      runs: Array<{ tool: { driver: { rules: Array<Record<string, unknown>> } } }>;
+    };
+    const [s3, sg] = log.runs[0]!.tool.driver.rules;
+    expect(s3).toMatchObject({
+      shortDescription: { text: "S3 bucket is publicly readable" },
+      fullDescription: { text: "Bucket the resource grants read access to everyone." },
+      helpUri: "https://docs.example/rules/aws.s3.public-read.md",
+    });
+    const reordered = toSarif({ ...input, threats: [input.threats[1]!, input.threats[0]!] }, { rules }) as typeof log;
+    expect(reordered.runs[0]!.tool.driver.rules[0]).toEqual({
+      ...s3,
+      helpUri: `${DEFAULT_RULE_DOCS_URL}aws.s3.public-read.md`,
+      defaultConfiguration: { level: "error" },
+      properties: expect.anything(),
+    });
+    // A rule without metadata is described by its title, never by one threat's resource-specific description.
+    expect(JSON.stringify(sg)).not.toContain("aws_security_group.web");
+    expect(sg).not.toHaveProperty("helpUri");
+  });
+
+  it("writes the category as automationDetails.id, as GitHub's upload does", () => {
+    const log = toSarif(input, { category: "threatline-infra" }) as { runs: Array<Record<string, unknown>> };
+    expect(log.runs[0]!.automationDetails).toEqual({ id: "threatline-infra/" });
+    expect(sarifErrors(log)).toEqual([]);
+  });
+
+  it("keeps the most severe results under the per-run limit, and says so", () => {
+    const built = buildSarif(input, { maxResults: 2 });
+    const results = (built.log as unknown as Log).runs[0]!.results;
+    expect(results.map((r) => r.partialFingerprints["threatlineFingerprint/v1"])).toEqual([
+      input.threats[0]!.fingerprint,
+      input.threats[1]!.fingerprint,
+    ]);
+    expect(built.warnings).toEqual([expect.stringMatching(/7 threats exceed the 2 results.*5 least severe/)]);
+    expect(GITHUB_MAX_RESULTS).toBe(25_000);
+  });
+
+  it("marks threats accepted or called false positives in triage as external suppressions, with the decision", () => {
+    const triaged = sampleInput({
+      triage: {
+        [input.threats[2]!.fingerprint]: {
+          status: "false_positive",
+          owner: "bo",
+          expiresAt: null,
+          note: "bastion only",
+        },
+        [input.threats[0]!.fingerprint]: { status: "mitigated", owner: null, expiresAt: null, note: "" },
+        [input.threats[4]!.fingerprint]: {
+          status: "accepted",
+          owner: "ana@example.com",
+          expiresAt: "2027-01-01T00:00:00.000Z",
+          note: "dev only",
+        },
+      },
+    });
+    const results = (toSarif(triaged) as unknown as { runs: Array<{ results: Array<{ suppressions?: unknown }> }> })
+      .runs[0]!.results;
+    expect(results[2]!.suppressions).toEqual([
+      {
+        kind: "external",
+        status: "accepted",
+        justification: "false positive; bastion only; owner bo; (Threatline triage)",
+      },
+    ]);
+    expect(results[4]!.suppressions).toEqual([
+      {
+        kind: "external",
+        status: "accepted",
+        justification:
+          "accepted risk; dev only; owner ana@example.com; until 2027-01-01T00:00:00.000Z; (Threatline triage)",
+      },
+    ]);
+    expect(results[0]!.suppressions).toBeUndefined();
   });
 
   it("gives model threats a synthetic, stable rule id", () => {

@@ -7,6 +7,7 @@ import { actorOf } from "../auth/middleware.ts";
 import {
   analysisReport,
   batchReport,
+  exportOptions,
   parseExportFormat,
   projectReport,
   renderExport,
@@ -52,21 +53,21 @@ export function exportRoutes({ db }: ApiDeps): Router {
     const format = parseExportFormat(query.format);
     const report = await analysisReport(db, actorOf(res), params.id, new Date());
     await auditExport(db, res, format, report);
-    sendExport(res, renderExport(format, report));
+    sendExport(res, renderExport(format, report, await exportOptions(db, format, report)));
   });
   router.get("/batches/:id/export", validate(exportQuery), async (_req, res) => {
     const { params, query } = input(res, exportQuery);
     const format = parseExportFormat(query.format);
     const report = await batchReport(db, actorOf(res), params.id, new Date());
     await auditExport(db, res, format, report);
-    sendExport(res, renderExport(format, report));
+    sendExport(res, renderExport(format, report, await exportOptions(db, format, report)));
   });
   router.get("/projects/:id/export", validate(exportQuery), async (_req, res) => {
     const { params, query } = input(res, exportQuery);
     const format = parseExportFormat(query.format);
     const report = await projectReport(db, actorOf(res), params.id, new Date());
     await auditExport(db, res, format, report);
-    sendExport(res, renderExport(format, report));
+    sendExport(res, renderExport(format, report, await exportOptions(db, format, report)));
   });
   router.post("/projects/:id/imports", validate(importQuery), async (req, res) => {
     const { params, query } = input(res, importQuery);

@@ -1,12 +1,15 @@
 import { createRequire } from "node:module";
 import { AppError } from "@threatline/domain";
 import type { Db } from "@threatline/db";
+import { RULES } from "@threatline/engine";
 import {
   EXPORT_FORMATS,
   EXPORT_FORMAT_INFO,
   exportFileName,
   renderReport,
+  sarifRuleCatalog,
   type ExportFormat,
+  type ExportOptions,
   type ReportFile,
   type ReportInput,
   type TriageEntry,
@@ -142,10 +145,31 @@ export async function projectReport(db: Db, actor: Actor, id: string, now: Date)
   return buildInput(db, project, { kind: "project", id: project.id }, files, now);
 }
 
+/** The builtin rules' own text for SARIF (team rules have no page; their threats are described by title). */
+const SARIF_RULES = sarifRuleCatalog(RULES);
+
+/**
+ * What a format needs besides the report. SARIF: the rules' text, and each template's text so that the file
+ * carries GitHub's `primaryLocationLineHash` (GitHub's REST upload does not compute it). Template paths are
+ * relative to the submission's root, which is taken as the repository root.
+ */
+export async function exportOptions(db: Db, format: ExportFormat, input: ReportInput): Promise<ExportOptions> {
+  if (format !== "sarif") return {};
+  const ids = input.files.map((f) => f.analysisId).filter((id): id is string => id !== undefined);
+  const rows = await db.analysis.findMany({
+    where: { id: { in: ids } },
+    select: {
+      templateVersion: { select: { template: { select: { path: true } }, blob: { select: { content: true } } } },
+    },
+  });
+  const sources = new Map(rows.map((r) => [r.templateVersion.template.path, r.templateVersion.blob.content]));
+  return { sarif: { rules: SARIF_RULES, sources } };
+}
+
 /** Renders a report as a download. */
-export function renderExport(format: ExportFormat, input: ReportInput): ExportFile {
+export function renderExport(format: ExportFormat, input: ReportInput, options: ExportOptions = {}): ExportFile {
   return {
-    body: renderReport(format, input),
+    body: renderReport(format, input, options),
     contentType: EXPORT_FORMAT_INFO[format].mediaType,
     filename: exportFileName(format, input),
   };

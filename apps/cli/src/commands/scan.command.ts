@@ -1,7 +1,7 @@
 import path from "node:path";
 import { Option, type Command } from "commander";
 import { DEFAULT_MAX_THREATS, type ScanReport, type Severity } from "@threatline/domain";
-import { EXPORT_FORMATS, renderReport, type ExportFormat } from "@threatline/reports";
+import { EXPORT_FORMATS, buildSarif, renderReport, type ExportFormat } from "@threatline/reports";
 import { usageErrorsExit2 } from "../lib/commander.ts";
 import { EXIT, EXIT_CODES_HELP } from "../lib/exit-codes.ts";
 import {
@@ -17,6 +17,7 @@ import { scanProgress } from "../lib/progress.ts";
 import { activeThreats, applyPolicy, failedFiles, scanFiles, scanReportInput } from "../lib/scan.ts";
 import { collect, collectList, setupScan, type PolicyOptions } from "../lib/scan-setup.ts";
 import { atOrAbove, parseSeverity } from "../lib/severity.ts";
+import { sarifOptions, type SarifFlags } from "../lib/sarif-options.ts";
 import { loadTeamRuleDirs } from "../lib/team-rules.ts";
 import { renderScanText } from "../lib/text-report.ts";
 import { CLI_VERSION } from "../version.ts";
@@ -24,7 +25,7 @@ import { CLI_VERSION } from "../version.ts";
 export const SCAN_FORMATS = ["text", ...EXPORT_FORMATS] as const;
 type ScanFormat = (typeof SCAN_FORMATS)[number];
 
-interface ScanOptions extends PolicyOptions {
+interface ScanOptions extends PolicyOptions, SarifFlags {
   format?: ScanFormat;
   output?: string;
   failOn?: string;
@@ -66,6 +67,11 @@ export function registerScan(program: Command): void {
       "also run the team rule files (YAML) in DIR; see `threatline rules test` (repeatable)",
       collect,
     )
+    .option(
+      "--source-root <dir>",
+      "SARIF: the folder file URIs are relative to (default: the repository root holding .git, else the working folder)",
+    )
+    .option("--category <name>", "SARIF: the GitHub code scanning category (automationDetails.id) of this run")
     .option("--baseline <report.json>", "report and fail only on threats not in this earlier JSON report")
     .option("--write-baseline <file>", "write this scan's threats as a baseline JSON report to FILE")
     .option(
@@ -135,7 +141,15 @@ async function scan(paths: string[], options: ScanOptions): Promise<number> {
   } else if (format === "json") {
     content = `${JSON.stringify(report, null, 2)}\n`;
   } else {
-    content = renderReport(format satisfies ExportFormat, scanReportInput(report, new Date().toISOString()));
+    const input = scanReportInput(report, new Date().toISOString());
+    if (format === "sarif") {
+      const files = report.files.map((f) => f.path);
+      const sarif = buildSarif(input, await sarifOptions(options, files, cwd, setup.rules));
+      for (const w of sarif.warnings) process.stderr.write(`warning: ${w}\n`);
+      content = `${JSON.stringify(sarif.log, null, 2)}\n`;
+    } else {
+      content = renderReport(format satisfies ExportFormat, input);
+    }
   }
   await writeOutput(content, options.output, cwd);
   if (options.output !== undefined) {
