@@ -2,10 +2,12 @@ import type { Processor, Worker } from "bullmq";
 import type { JobName } from "@threatline/queue";
 import type { WorkerDeps } from "./deps.ts";
 import { analyzeTemplateProcessor } from "./processors/analyze-template.processor.ts";
+import { systemGraphProcessor } from "./processors/system-graph.processor.ts";
 
 /** One processor per job name; a new job name does not compile until it has one. */
 export const PROCESSORS: Record<JobName, (deps: WorkerDeps, getWorker: () => Worker | undefined) => Processor> = {
   "analyze-template": analyzeTemplateProcessor,
+  "system-graph": systemGraphProcessor,
 };
 
 /** Dispatches a job of the analysis queue to its processor by name. */

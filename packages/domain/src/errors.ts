@@ -26,6 +26,8 @@ export const ERROR_CODES = {
   /** The reconciler re-enqueued it RECONCILE_MAX_REQUEUES times and it never finished (a poison job). */
   "analysis/abandoned": 500,
   "threat/not-found": 404,
+  /** The project has no system graph yet (no analysis has finished), or not the version asked for. */
+  "system-graph/not-found": 404,
   "triage/invalid": 400,
   "template/unsupported-format": 422,
   "template/not-text": 422,

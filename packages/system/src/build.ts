@@ -55,9 +55,12 @@ export const refOf = (node: GraphNode): ResourceRef => ({
   line: node.line,
 });
 
+/** What of a per-file threat the diagram keeps. */
+export type AttachedThreat = Pick<Threat, "fingerprint" | "ruleId" | "category" | "severity" | "title" | "resources">;
+
 export interface BuildOptions {
   /** The per-file threats of the project (the current analyses): attached to the nodes of their resources. */
-  threats?: readonly Threat[];
+  threats?: readonly AttachedThreat[];
   /** The analysis each file came from, for the record. */
   analysisOf?: Readonly<Record<string, string>>;
 }
@@ -333,7 +336,7 @@ function dropRedundantLinks(a: Assembly): void {
 }
 
 /** The open threats of each node's resources, worst first. */
-function attachThreats(a: Assembly, threats: readonly Threat[]): void {
+function attachThreats(a: Assembly, threats: readonly AttachedThreat[]): void {
   for (const threat of threats) {
     const primary = threat.resources[0];
     if (!primary) continue;

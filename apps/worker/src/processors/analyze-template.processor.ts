@@ -21,6 +21,7 @@ import { type AnalysisBounds, DEFAULT_BOUNDS, type WorkerDeps } from "../deps.ts
 import { loadAnalysis, type LoadedAnalysis } from "../pipeline/load.ts";
 import { AnalysisCanceledError, type AnalysisOutcome, persistOutcome } from "../pipeline/persist.ts";
 import { watchCancellation } from "../pipeline/cancellation.ts";
+import { requestSystemGraph } from "../pipeline/system-graph.ts";
 
 /** Statuses in which a delivered job has nothing left to do (a duplicate delivery, or a canceled batch). */
 const DONE: readonly string[] = ["succeeded", "partial", "failed", "canceled"];
@@ -144,6 +145,10 @@ function processAnalysis(deps: WorkerDeps, getWorker: () => Worker | undefined, 
         threatCount: outcome.threats.length,
         errorCode: outcome.error?.code ?? null,
       });
+      // The system view follows the project's current analyses; a failure to ask is logged, not the analysis's.
+      await requestSystemGraph(deps.db, deps.queue, analysis.projectId).catch((err: unknown) =>
+        log.warn({ err }, "could not request the system graph"),
+      );
       log.info(
         { status: outcome.status, threats: outcome.threats.length, format: outcome.format },
         "analysis finished",
