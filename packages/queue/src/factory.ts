@@ -50,7 +50,8 @@ export function createQueue(name: QueueName, connection: ConnectionOptions, pref
 function checkedPayload<N extends JobName>(queue: Queue, name: N, payload: JobPayload<N>): JobPayload<N> {
   if (queue.name !== JOB_QUEUE[name])
     throw new Error(`Job ${name} belongs on queue ${JOB_QUEUE[name]}, not ${queue.name}`);
-  return JOB_PAYLOADS[name].parse(payload);
+  // TypeScript reads the schema of a generic job name as the union of every job's; the name picks one.
+  return JOB_PAYLOADS[name].parse(payload) as JobPayload<N>;
 }
 
 /** Validates the payload, then adds the job; the job id is the record's id, so adding twice is a no-op. */
