@@ -11,7 +11,6 @@
  * Material is read from the mirror (`PUBLIC_CORPUS_MIRROR`, default /work/.mirror): one bare git directory per
  * repository at `<mirror>/<owner>+<name>/repo`, read with `git show <commit>:<path>`.
  */
-import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -29,6 +28,7 @@ import {
   twinResult,
 } from "./public-corpus/score.ts";
 import { checkCorpus, loadItems, loadSources } from "./public-corpus/corpus.ts";
+import { mirrorRoot, readMaterial } from "./public-corpus/material.ts";
 import { headlineBlock, resultsReader, withHeadlines } from "./headlines.ts";
 import { WEAKNESSES } from "./public-corpus/weaknesses.ts";
 
@@ -71,32 +71,6 @@ function readCorpus(): Map<string, Item> {
     process.exit(1);
   }
   return items;
-}
-
-const mirrorRoot = process.env.PUBLIC_CORPUS_MIRROR ?? "/work/.mirror";
-
-function gitDir(repo: string): string {
-  return join(mirrorRoot, repo.replace("/", "+"), "repo");
-}
-
-/** The item's files from the mirror, or why they cannot be read. */
-function readMaterial(item: Item): SourceFile[] | string {
-  const dir = gitDir(item.source.repo);
-  if (!existsSync(dir)) return `repository ${item.source.repo} is not in the mirror (${dir})`;
-  const files: SourceFile[] = [];
-  for (const path of item.source.paths) {
-    try {
-      const content = execFileSync("git", ["--git-dir", dir, "show", `${item.source.commit}:${path}`], {
-        encoding: "utf8",
-        maxBuffer: 64 * 1024 * 1024,
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      files.push({ path, content });
-    } catch {
-      return `${item.source.repo}@${item.source.commit.slice(0, 10)} has no ${path} in the mirror`;
-    }
-  }
-  return files;
 }
 
 async function loadEngine(dir: string): Promise<{ engine: EngineApi; cli: CliFiles }> {

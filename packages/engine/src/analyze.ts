@@ -1,6 +1,7 @@
 import { pushTo } from "./collections.ts";
 import { type Threat, clampRating, severityFromScore, threatFingerprint, threatScore } from "@threatline/domain";
 import { deriveFacts } from "./graph/derive.ts";
+import { locate } from "./graph/locate.ts";
 import type {
   Dialect,
   FileReport,
@@ -182,7 +183,7 @@ export function findingToThreat(rule: Rule, finding: Finding, dialect?: Dialect)
     evidence:
       finding.locations && finding.locations.length > 0
         ? finding.locations.map((l) => ({ file: l.file, line: l.line, path: l.path }))
-        : paths.map((path) => ({ file: node.file, line: node.propertyLines[path] ?? node.line, path })),
+        : paths.map((path) => locate(node, path)),
     remediations: [fix ? { text: rule.remediation.text, fix } : { text: rule.remediation.text }],
     references: {
       cwe: rule.references.cwe ?? [],

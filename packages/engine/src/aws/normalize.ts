@@ -1,5 +1,5 @@
 import type { EdgeKind, GraphEdge, GraphNode } from "../graph/types.ts";
-import { SPEC_BY_KIND, SPEC_BY_TYPE, otherKind } from "./kinds/index.ts";
+import { SPEC_BY_KIND, SPEC_BY_TYPE, otherKind, pathOf } from "./kinds/index.ts";
 import type { InlinePolicy } from "./kinds/identity.ts";
 import { privilegeOf, statements, type Statement } from "./policy.ts";
 import { list, pushTo, type RawResource } from "./values.ts";
@@ -52,6 +52,23 @@ export function buildAwsGraph(
   graph.linkNetwork();
   graph.linkRouting();
   return { nodes, edges: dedupe([...edges, ...graph.added]) };
+}
+
+/**
+ * Records where the companion writes the values it folded into `target`, for the target's evidence: the
+ * companion's property of the same path (`acl` of `aws_s3_bucket_acl`), else the companion's declaration.
+ */
+function noteOrigins(target: GraphNode, companion: GraphNode): void {
+  for (const attr of Object.keys(companion.attrs)) {
+    const path = pathOf(target, attr);
+    if (path === "" || path in target.propertyLines) continue;
+    const own = [path, pathOf(companion, attr)].find((p) => p !== "" && p in companion.propertyLines);
+    (target.origins ??= {})[path] = {
+      file: companion.file,
+      line: own === undefined ? companion.line : companion.propertyLines[own]!,
+      path: own ?? "",
+    };
+  }
 }
 
 function dedupe(edges: readonly GraphEdge[]): GraphEdge[] {
@@ -175,6 +192,7 @@ class Linker {
         for (const target of targets) {
           try {
             fold.apply(target, node);
+            noteOrigins(target, node);
           } catch {
             // A companion with an unexpected shape leaves its target as it was.
           }

@@ -25,6 +25,8 @@ export interface Statement {
 export interface StatementSource {
   file: string;
   line: number | null;
+  /** The block's address and the statement's path in it: `data.aws_iam_policy_document.x.statement.0`. */
+  path: string;
 }
 
 /**
@@ -84,7 +86,9 @@ export function statements(document: unknown): Statement[] {
 
 function sourceOf(s: Record<string, unknown>): StatementSource | undefined {
   const source = (s as Record<symbol, unknown>)[STATEMENT_SOURCE];
-  return isRecord(source) && typeof source.file === "string" ? (source as unknown as StatementSource) : undefined;
+  return isRecord(source) && typeof source.file === "string" && typeof source.path === "string"
+    ? (source as unknown as StatementSource)
+    : undefined;
 }
 
 function texts(value: unknown): string[] {

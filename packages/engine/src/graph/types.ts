@@ -37,6 +37,11 @@ export interface GraphNode {
   properties: Record<string, unknown>;
   /** 1-based line of a property path (`Properties.BucketName`, `ingress.0.cidr_blocks`) where known. */
   propertyLines: Record<string, number>;
+  /**
+   * Property paths of this node whose value another resource sets (a Terraform `aws_s3_bucket_acl` gives its
+   * bucket's `acl`): where that value is written, for evidence.
+   */
+  origins?: Record<string, { file: string; line: number | null; path: string }>;
   /** Terraform `count`/`for_each`, CloudFormation `Condition`: the resource may exist more than once or not at all. */
   multiplicity?: "count" | "for_each" | "conditional";
 }

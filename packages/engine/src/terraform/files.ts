@@ -152,6 +152,7 @@ export function jsonDocument(path: string, text: string): unknown {
       const where: StatementSource = {
         file: path,
         line: (Array.isArray(statement) ? doc.lineOf(["Statement", i]) : doc.lineOf(["Statement"])) ?? doc.line,
+        path: Array.isArray(statement) ? `Statement.${i}` : "Statement",
       };
       Object.defineProperty(s, STATEMENT_SOURCE, { value: where, enumerable: false });
     });

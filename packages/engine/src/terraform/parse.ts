@@ -274,7 +274,12 @@ function addFile(defs: Map<string, ModuleDef>, f: LoadedFile): void {
   )) {
     def.policyDocuments[name] = first(body);
     const block = blockLines.get(["data", "aws_iam_policy_document", name].join("\u0000"));
-    def.policyDocumentSources[name] = { file: f.file.path, line: block?.line ?? null, lines: block?.lines ?? {} };
+    def.policyDocumentSources[name] = {
+      file: f.file.path,
+      address: `data.aws_iam_policy_document.${name}`,
+      line: block?.line ?? null,
+      lines: block?.lines ?? {},
+    };
   }
 }
 

@@ -28,6 +28,8 @@ function conditions(blocks: unknown): Record<string, Record<string, unknown>> | 
 /** Where a `data "aws_iam_policy_document"` block is written: its file, its line and its statements' lines. */
 export interface DocumentSource {
   file: string;
+  /** `data.aws_iam_policy_document.<name>`: a statement's evidence path starts with it. */
+  address: string;
   line: number | null;
   lines: Record<string, number>;
 }
@@ -63,7 +65,12 @@ export function policyDocument(body: Record<string, unknown>, source?: DocumentS
     const condition = conditions(s.condition);
     if (condition !== undefined) out.Condition = condition;
     if (source) {
-      const where: StatementSource = { file: source.file, line: source.lines[`statement.${i}`] ?? source.line };
+      const line = source.lines[`statement.${i}`];
+      const where: StatementSource = {
+        file: source.file,
+        line: line ?? source.line,
+        path: line === undefined ? source.address : `${source.address}.statement.${i}`,
+      };
       Object.defineProperty(out, STATEMENT_SOURCE, { value: where, enumerable: false });
     }
     return out;

@@ -280,7 +280,7 @@ describe("Terraform policies read from local files with file() / templatefile()"
         {
           file: "modules/site/policies/site.json",
           line: lineOf(POLICY, '"Sid": "Public"') - 1,
-          path: "policy.Statement.1",
+          path: "Statement.1",
         },
       ],
     ]);
@@ -320,7 +320,7 @@ describe("Terraform policies read from local files with file() / templatefile()"
     ]);
     const queues = threats.filter((t) => t.ruleId === "TL-AWS-SQS-002");
     expect(queues.map((t) => [t.resources[0]!.id, t.evidence])).toEqual([
-      ["aws_sqs_queue.jobs", [{ file: "queue.json.tpl", line: 3, path: "policy.Statement.0" }]],
+      ["aws_sqs_queue.jobs", [{ file: "queue.json.tpl", line: 3, path: "Statement.0" }]],
     ]);
     const iam = threats.find((t) => t.ruleId === "TL-AWS-IAM-001");
     expect(iam?.evidence[0]).toMatchObject({ file: "admin.json", line: 1 });

@@ -1,3 +1,4 @@
+import { locate } from "../../graph/locate.ts";
 import type { GraphNode } from "../../graph/types.ts";
 import type { RuleContext } from "../../rules/types.ts";
 import { DEPRECATED_RUNTIMES, type Container } from "../kinds/compute.ts";
@@ -105,9 +106,7 @@ export const COMPUTE_RULES = [
         related: urls,
         ...(url
           ? {
-              locations: [
-                { file: url.file, line: url.propertyLines[at(url, "authType")] ?? url.line, path: at(url, "authType") },
-              ],
+              locations: [locate(url, at(url, "authType"))],
             }
           : {}),
       };

@@ -1,4 +1,5 @@
 import { STRIDE_LABELS, type StrideCategory } from "@threatline/domain";
+import { locate } from "../../graph/locate.ts";
 import type { GraphNode, ResourceGraph, SecretFinding } from "../../graph/types.ts";
 import type { EvidenceLocation, Finding, Rule, RuleContext } from "../../rules/types.ts";
 import { pathOf } from "../kinds/index.ts";
@@ -149,13 +150,7 @@ export function awsRule(spec: AwsRuleSpec): Rule {
         const likelihood = ctx.isExposed(node.id) ? Math.min(5, base + boost) : base;
         const located = hits.some((h) => h.locations && h.locations.length > 0);
         const locations = located
-          ? dedupeLocations(
-              hits.flatMap(
-                (h) =>
-                  h.locations ??
-                  h.paths.map((path) => ({ file: node.file, line: node.propertyLines[path] ?? node.line, path })),
-              ),
-            )
+          ? dedupeLocations(hits.flatMap((h) => h.locations ?? h.paths.map((path) => locate(node, path))))
           : undefined;
         findings.push({
           node,

@@ -120,9 +120,7 @@ function statementHits(
         ...(typeof picked === "string" ? {} : { related: picked.related }),
         paths: [where],
         // A statement written in a `data "aws_iam_policy_document"` block: the evidence is that block's statement.
-        ...(s.source
-          ? { locations: [{ file: s.source.file, line: s.source.line, path: `${path}.Statement.${s.index}` }] }
-          : {}),
+        ...(s.source ? { locations: [{ file: s.source.file, line: s.source.line, path: s.source.path }] } : {}),
         detail: why,
       });
     }

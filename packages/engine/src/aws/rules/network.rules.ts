@@ -1,3 +1,4 @@
+import { locate } from "../../graph/locate.ts";
 import type { GraphNode } from "../../graph/types.ts";
 import type { RuleContext } from "../../rules/types.ts";
 import { INSTANCE_KINDS, type PortRule } from "../kinds/network.ts";
@@ -122,9 +123,7 @@ function ingressHits(node: GraphNode, ctx: RuleContext, rule: string, more?: (r:
       const protocol = r.protocol === "-1" ? "all protocols" : typeof r.protocol === "string" ? r.protocol : "?";
       return {
         paths: holder === node ? [path] : [],
-        ...(holder === node
-          ? {}
-          : { locations: [{ file: holder.file, line: holder.propertyLines[path] ?? holder.line, path }] }),
+        ...(holder === node ? {} : { locations: [locate(holder, path)] }),
         detail: `${node.id} allows ${describePorts(r)} (${protocol}) from ${describeSource(r.cidr)}${holder === node ? "" : `, by ${holder.id}`}.${more ? ` ${more(r)}` : ""}`,
         related: holder === node ? [] : [holder],
       };
@@ -564,7 +563,7 @@ export const NETWORK_RULES = [
         const path = e.cidrPath && e.cidrPath in holder.propertyLines ? e.cidrPath : e.path;
         return {
           paths: holder === node ? [path] : [],
-          locations: [{ file: holder.file, line: holder.propertyLines[path] ?? holder.line, path }],
+          locations: [locate(holder, path)],
           related: holder === node ? [] : [holder],
           detail: `${node.id} allows ${describePorts(e)} in from ${describeSource(e.cidr)}${holder === node ? "" : ` (${holder.id})`}.`,
         };

@@ -73,7 +73,7 @@ export function policyTexts(ctx: RuleContext, node: GraphNode, targetKind: strin
 export function statementLocation(text: PolicyText, s: Statement): EvidenceLocation {
   const { holder, path } = text;
   const statementPath = path ? `${path}.Statement.${s.index}` : `Statement.${s.index}`;
-  if (s.source) return { file: s.source.file, line: s.source.line, path: statementPath };
+  if (s.source) return { file: s.source.file, line: s.source.line, path: s.source.path };
   const line =
     holder.propertyLines[statementPath] ??
     holder.propertyLines[`${path}.Statement`] ??
