@@ -23,12 +23,21 @@ import { trendRoutes } from "./routes/trends.routes.ts";
 import { triageRoutes } from "./routes/triage.routes.ts";
 import { exportRoutes } from "./routes/exports.routes.ts";
 import { systemGraphRoutes } from "./routes/system-graph.routes.ts";
+import { threatModelRoutes } from "./routes/threat-model.routes.ts";
 import { mountObservability, queueDashboardRoutes } from "./observability/index.ts";
 
 /** Routers mounted under /api/v1 besides the core ones; features add theirs here. */
 export type RouteFactory = (deps: ApiDeps) => Router;
 export const FEATURE_ROUTES: RouteFactory[] = [];
-FEATURE_ROUTES.push(dashboardRoutes, templateRoutes, trendRoutes, triageRoutes, exportRoutes, systemGraphRoutes);
+FEATURE_ROUTES.push(
+  dashboardRoutes,
+  templateRoutes,
+  trendRoutes,
+  triageRoutes,
+  exportRoutes,
+  systemGraphRoutes,
+  threatModelRoutes,
+);
 
 /**
  * Builds the Express app without listening: main.ts listens, tests drive it with supertest. The API lives

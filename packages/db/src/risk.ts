@@ -1,4 +1,5 @@
-import type { Prisma } from "./generated/client.ts";
+import { MANUAL_RATINGS, SEVERITIES, type Severity } from "@threatline/domain";
+import { Prisma } from "./generated/client.ts";
 import type { Db } from "./client.ts";
 
 type Tx = Prisma.TransactionClient | Db;
@@ -14,8 +15,9 @@ export const RISKY_RESOURCES_KEPT = 10;
 
 /**
  * A project's current risk: the threats of the latest finished analysis of every template (the template's
- * `currentAnalysisId`, which this moves to `analysisId` when that analysis finished), less those
- * triaged as accepted, mitigated or false positive (the risk formula is in @threatline/domain `riskScore`).
+ * `currentAnalysisId`, which this moves to `analysisId` when that analysis finished) and those written by hand,
+ * less those triaged as accepted, mitigated or false positive or whose mitigations are all done (the risk
+ * formula is in @threatline/domain `riskScore`; the set is `openCurrentThreats`).
  *
  * Everything the dashboard reads about current threats is rewritten here from the same rows, in the caller's
  * transaction: the (category, severity) cells (the project's risk is their sum), the riskiest resources, and
@@ -72,6 +74,44 @@ export async function refreshProjectRisk(
 }
 
 /**
+ * A project's open current threats as a subquery (fingerprint, category, severity, score, resources): the threats
+ * of every template's current analysis and those written by hand, with people's severity edits applied (the
+ * score of an edited severity is @threatline/domain `scoreForSeverity`), less those triaged accepted, mitigated
+ * or false positive and those whose mitigations are all done (`mitigationsClose`: one done, none still to do).
+ */
+const bandScore = (severity: Severity) => MANUAL_RATINGS[severity].likelihood * MANUAL_RATINGS[severity].impact;
+
+function openCurrentThreats(projectId: string): Prisma.Sql {
+  return Prisma.sql`
+    SELECT t.fingerprint, t.category, coalesce(e.severity, t.severity) AS severity, t.resources,
+      CASE WHEN e.severity IS NULL OR e.severity = t.severity THEN t.score
+        ELSE CASE e.severity ${Prisma.join(
+          SEVERITIES.map((sev) => Prisma.sql`WHEN ${sev}::"Severity" THEN ${bandScore(sev)}::float8`),
+          " ",
+        )} END
+      END AS score
+    FROM (
+      SELECT t.* FROM "Template" tp JOIN "Threat" t ON t."analysisId" = tp."currentAnalysisId"
+      WHERE tp."projectId" = ${projectId}::uuid
+      UNION ALL
+      SELECT t.* FROM "Threat" t WHERE t."analysisId" IS NULL AND t."projectId" = ${projectId}::uuid
+    ) t
+    LEFT JOIN "ThreatEdit" e ON e."projectId" = t."projectId" AND e.fingerprint = t.fingerprint
+    WHERE NOT EXISTS (
+      SELECT 1 FROM "Triage" tr
+      WHERE tr."projectId" = t."projectId" AND tr.fingerprint = t.fingerprint AND tr.status IN ('accepted', 'mitigated', 'false_positive')
+    ) AND NOT (
+      EXISTS (
+        SELECT 1 FROM "MitigationThreat" mt JOIN "Mitigation" m ON m.id = mt."mitigationId"
+        WHERE mt."projectId" = t."projectId" AND mt.fingerprint = t.fingerprint AND m.status = 'done'
+      ) AND NOT EXISTS (
+        SELECT 1 FROM "MitigationThreat" mt JOIN "Mitigation" m ON m.id = mt."mitigationId"
+        WHERE mt."projectId" = t."projectId" AND mt.fingerprint = t.fingerprint AND m.status IN ('identified', 'in_progress')
+      )
+    )`;
+}
+
+/**
  * Rewrites a project's `ProjectThreatCell` and `ProjectRiskyResource` rows from its open current threats (the
  * statements are the per-project form of the backfill in the `dashboard_aggregates` migration). The caller holds
  * the project's lock (`refreshProjectRisk`) or owns the database (seeding).
@@ -80,12 +120,8 @@ export async function refreshCurrentAggregates(tx: Tx, projectId: string): Promi
   await tx.$executeRaw`DELETE FROM "ProjectThreatCell" WHERE "projectId" = ${projectId}::uuid`;
   await tx.$executeRaw`
     INSERT INTO "ProjectThreatCell" ("projectId", category, severity, "threatCount", "riskScore")
-    SELECT tp."projectId", t.category, t.severity, count(*), sum(t.score)
-    FROM "Template" tp JOIN "Threat" t ON t."analysisId" = tp."currentAnalysisId"
-    WHERE tp."projectId" = ${projectId}::uuid AND NOT EXISTS (
-      SELECT 1 FROM "Triage" tr
-      WHERE tr."projectId" = t."projectId" AND tr.fingerprint = t.fingerprint AND tr.status IN ('accepted', 'mitigated', 'false_positive')
-    )
+    SELECT ${projectId}::uuid, t.category, t.severity, count(*), sum(t.score)
+    FROM (${openCurrentThreats(projectId)}) t
     GROUP BY 1, 2, 3`;
   await tx.$executeRaw`DELETE FROM "ProjectRiskyResource" WHERE "projectId" = ${projectId}::uuid`;
   // Ties are broken by the resource's id, type and file so that the rows kept, and the dashboard, are deterministic.
@@ -95,11 +131,7 @@ export async function refreshCurrentAggregates(tx: Tx, projectId: string): Promi
     FROM (
       SELECT coalesce(r->>'id', '') AS id, coalesce(r->>'type', '') AS type, coalesce(r->>'file', '') AS file,
              count(*)::int AS n, sum(t.score) AS score, min(t.severity) AS worst
-      FROM "Template" tp JOIN "Threat" t ON t."analysisId" = tp."currentAnalysisId" CROSS JOIN LATERAL jsonb_array_elements(t.resources) r
-      WHERE tp."projectId" = ${projectId}::uuid AND NOT EXISTS (
-        SELECT 1 FROM "Triage" tr
-        WHERE tr."projectId" = t."projectId" AND tr.fingerprint = t.fingerprint AND tr.status IN ('accepted', 'mitigated', 'false_positive')
-      )
+      FROM (${openCurrentThreats(projectId)}) t CROSS JOIN LATERAL jsonb_array_elements(t.resources) r
       GROUP BY 1, 2, 3
     ) g
     ORDER BY score DESC, n DESC, id, type, file

@@ -28,6 +28,10 @@ export const ERROR_CODES = {
   "threat/not-found": 404,
   /** The project has no system graph yet (no analysis has finished), or not the version asked for. */
   "system-graph/not-found": 404,
+  /** Only a threat written by hand can be deleted; generated ones are triaged. */
+  "threat/not-manual": 409,
+  "mitigation/not-found": 404,
+  "assumption/not-found": 404,
   "triage/invalid": 400,
   "template/unsupported-format": 422,
   "template/not-text": 422,

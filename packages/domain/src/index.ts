@@ -13,3 +13,4 @@ export * from "./views.ts";
 export * from "./team-rules.ts";
 export * from "./bounds.ts";
 export * from "./system-graph.ts";
+export * from "./threat-model.ts";

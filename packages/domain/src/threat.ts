@@ -42,7 +42,8 @@ export const ContributingRuleSchema = z.object({
 });
 export type ContributingRule = z.infer<typeof ContributingRuleSchema>;
 
-export const THREAT_SOURCES = ["rule", "llm", "rule+llm", "import"] as const;
+/** `manual`: written by a person in the project, not found by a run. */
+export const THREAT_SOURCES = ["rule", "llm", "rule+llm", "import", "manual"] as const;
 export const ThreatSourceSchema = z.enum(THREAT_SOURCES);
 export type ThreatSource = z.infer<typeof ThreatSourceSchema>;
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { TriageStatusSchema, type AnalysisStatus, type TriageStatus } from "./analysis.ts";
+import type { Mitigation, ThreatOriginal } from "./threat-model.ts";
 import { SeveritySchema, type Severity } from "./severity.ts";
 import { StrideCategorySchema, type StrideCategory } from "./stride.ts";
 import { ThreatSourceSchema, type Threat } from "./threat.ts";
@@ -95,15 +96,24 @@ export interface TemplateSummary {
   versions: TemplateVersionSummary[];
 }
 
-/** A current threat of a project: from the latest finished analysis of its template, with its triage. */
+/**
+ * A current threat of a project: from the latest finished analysis of its template, or written by hand
+ * (`source: "manual"`, no analysis), with its triage, people's edits (the threat's fields are the edited ones,
+ * `original` what the engine said) and its mitigations.
+ */
 export type CurrentThreatDto = Threat & {
   id: string;
-  analysisId: string;
+  analysisId: string | null;
   path: string;
   triage: TriageStatus;
   triageOwner: string | null;
   triageExpiresAt: string | null;
   triageNote: string;
+  /** What the engine said, when someone edited the title, description or severity; null when unedited. */
+  original: ThreatOriginal | null;
+  mitigations: Array<Pick<Mitigation, "id" | "title" | "status">>;
+  /** The threat's mitigations are all done: it counts as mitigated in the risk whatever its triage. */
+  mitigatedByControls: boolean;
 };
 
 export const THREAT_SORTS = ["score", "severity", "category", "title", "resource"] as const;

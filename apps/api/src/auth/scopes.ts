@@ -22,6 +22,8 @@ export function requiredScope(method: string, path: string): Scope {
   )
     return "submit";
   if ((m === "PUT" || m === "POST") && /^\/projects\/[^/]+\/triage(\/[^/]+)?\/?$/.test(path)) return "triage";
+  // Shaping the threat model (threats by hand, edits, mitigations, assumptions) is triage work.
+  if (/^\/projects\/[^/]+\/(threats|mitigations|assumptions)(\/[^/]+)?\/?$/.test(path)) return "triage";
   if (m === "POST" && /^\/auth\/logout\/?$/.test(path)) return "read";
   return "admin";
 }

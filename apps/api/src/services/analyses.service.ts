@@ -10,7 +10,9 @@ import {
   type Threat,
   type ThreatQuery,
   type ThreatSummaryDto,
+  type ThreatOriginal,
   isFinalStatus,
+  scoreForSeverity,
 } from "@threatline/domain";
 import type { Prisma, Db } from "@threatline/db";
 import { type Actor, readableTeams, requireRole } from "../auth/context.ts";
@@ -71,7 +73,7 @@ export async function getAnalysis(db: Db, actor: Actor, id: string): Promise<Ana
 }
 
 /** Threat rows as the public Threat shape, plus their database id and triage status. */
-export type ThreatDto = Threat & { id: string; analysisId: string; triage: string };
+export type ThreatDto = Threat & { id: string; analysisId: string; triage: string; original: ThreatOriginal | null };
 
 export function toThreat(row: {
   fingerprint: string;
@@ -111,6 +113,26 @@ export function toThreat(row: {
   };
 }
 
+/**
+ * A threat with people's edit (kept by fingerprint) applied, and what the engine said as `original` when there
+ * is an edit, so both can be shown.
+ */
+export function withEdit(
+  threat: Threat,
+  edit: { title: string | null; description: string | null; severity: Threat["severity"] | null } | undefined,
+): Threat & { original: ThreatOriginal | null } {
+  if (!edit) return { ...threat, original: null };
+  const severity = edit.severity ?? threat.severity;
+  return {
+    ...threat,
+    title: edit.title ?? threat.title,
+    description: edit.description ?? threat.description,
+    severity,
+    score: scoreForSeverity(severity, threat),
+    original: { title: threat.title, description: threat.description, severity: threat.severity, score: threat.score },
+  };
+}
+
 export async function listAnalysisThreats(
   db: Db,
   actor: Actor,
@@ -120,6 +142,8 @@ export async function listAnalysisThreats(
   const analysis = await getAnalysisRow(db, actor, id);
   const triage = await db.triage.findMany({ where: { projectId: analysis.projectId } });
   const triageByFp = new Map(triage.map((t) => [t.fingerprint, t.status as string]));
+  const edits = await db.threatEdit.findMany({ where: { projectId: analysis.projectId } });
+  const editByFp = new Map(edits.map((e) => [e.fingerprint, e]));
   const where: Prisma.ThreatWhereInput = {
     analysisId: id,
     ...threatFilters(query),
@@ -137,9 +161,9 @@ export async function listAnalysisThreats(
   return {
     total,
     items: rows.map((r) => ({
-      ...toThreat(r),
+      ...withEdit(toThreat(r), editByFp.get(r.fingerprint)),
       id: r.id,
-      analysisId: r.analysisId,
+      analysisId: id,
       triage: triageByFp.get(r.fingerprint) ?? "open",
     })),
   };

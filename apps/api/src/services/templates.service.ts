@@ -6,11 +6,12 @@ import {
   type TemplateSummary,
   type Threat,
   type ThreatDiffDto,
+  mitigationsClose,
 } from "@threatline/domain";
 import { type Prisma, type Db } from "@threatline/db";
 import type { Actor } from "../auth/context.ts";
 import { THREAT_ORDER, threatFilters, triageFilter } from "../lib/threat-order.ts";
-import { getAnalysisRow, toThreat } from "./analyses.service.ts";
+import { getAnalysisRow, toThreat, withEdit } from "./analyses.service.ts";
 import { getProjectFor } from "./projects.service.ts";
 
 type Tx = Prisma.TransactionClient | Db;
@@ -95,8 +96,9 @@ export async function listTemplates(db: Db, actor: Actor, projectId: string): Pr
 }
 
 /**
- * A project's current threats (latest finished analysis of each template) with their triage, filtered,
- * sorted and paginated in the database so a project with tens of thousands of threats pages quickly.
+ * A project's current threats (latest finished analysis of each template, and those written by hand) with their
+ * triage, people's edits and mitigations, filtered, sorted and paginated in the database so a project with tens
+ * of thousands of threats pages quickly. An edited severity is filtered on as edited; sorting uses the engine's.
  */
 export async function listCurrentThreats(
   db: Db,
@@ -105,16 +107,26 @@ export async function listCurrentThreats(
   query: CurrentThreatQuery,
 ): Promise<{ total: number; items: CurrentThreatDto[] }> {
   await getProjectFor(db, actor, projectId);
-  const current = await currentAnalyses(db, [projectId]);
+  const [current, triage, edits] = await Promise.all([
+    currentAnalyses(db, [projectId]),
+    db.triage.findMany({ where: { projectId } }),
+    db.threatEdit.findMany({ where: { projectId } }),
+  ]);
   const pathByAnalysis = new Map(current.map((c) => [c.id, c.path]));
-  const where: Prisma.ThreatWhereInput = {
-    projectId,
-    analysisId: { in: current.map((c) => c.id) },
-    ...threatFilters(query),
-  };
-  const triage = await db.triage.findMany({ where: { projectId } });
+  const { severity, ...filters } = query;
+  const and: Prisma.ThreatWhereInput[] = [
+    { OR: [{ analysisId: { in: current.map((c) => c.id) } }, { analysisId: null }] },
+    threatFilters(filters),
+  ];
+  if (severity) {
+    const editedAway = edits.filter((e) => e.severity && e.severity !== severity).map((e) => e.fingerprint);
+    const editedTo = edits.filter((e) => e.severity === severity).map((e) => e.fingerprint);
+    and.push({ OR: [{ severity, fingerprint: { notIn: editedAway } }, { fingerprint: { in: editedTo } }] });
+  }
   const triageByFp = new Map(triage.map((t) => [t.fingerprint, t]));
-  if (query.triage) where.fingerprint = triageFilter(triage, query.triage);
+  const editByFp = new Map(edits.map((e) => [e.fingerprint, e]));
+  if (query.triage) and.push({ fingerprint: triageFilter(triage, query.triage) });
+  const where: Prisma.ThreatWhereInput = { projectId, AND: and };
   const [total, rows] = await Promise.all([
     db.threat.count({ where }),
     db.threat.findMany({
@@ -124,19 +136,27 @@ export async function listCurrentThreats(
       skip: query.offset,
     }),
   ]);
+  const links = await db.mitigationThreat.findMany({
+    where: { projectId, fingerprint: { in: rows.map((r) => r.fingerprint) } },
+    include: { mitigation: { select: { id: true, title: true, status: true } } },
+    orderBy: { mitigation: { createdAt: "asc" } },
+  });
   return {
     total,
     items: rows.map((r) => {
       const t = triageByFp.get(r.fingerprint);
+      const mitigations = links.filter((l) => l.fingerprint === r.fingerprint).map((l) => l.mitigation);
       return {
-        ...toThreat(r),
+        ...withEdit(toThreat(r), editByFp.get(r.fingerprint)),
         id: r.id,
         analysisId: r.analysisId,
-        path: pathByAnalysis.get(r.analysisId) ?? "",
+        path: r.analysisId ? (pathByAnalysis.get(r.analysisId) ?? "") : "",
         triage: t?.status ?? "open",
         triageOwner: t?.owner ?? null,
         triageExpiresAt: t?.expiresAt?.toISOString() ?? null,
         triageNote: t?.note ?? "",
+        mitigations,
+        mitigatedByControls: mitigationsClose(mitigations.map((m) => m.status)),
       };
     }),
   };

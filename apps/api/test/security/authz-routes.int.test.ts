@@ -72,6 +72,16 @@ describe("object-level authorization on every mounted route", () => {
     );
     const threat = await h.database.db.threat.findFirstOrThrow({ where: { analysisId } });
     const editorTokenRow = await h.database.db.apiToken.findFirstOrThrow({ where: { userId: editor.id } });
+    const mitigation = await h.database.db.mitigation.create({
+      data: {
+        projectId,
+        title: "B's mitigation",
+        threats: { create: [{ projectId, fingerprint: threat.fingerprint }] },
+      },
+    });
+    const assumption = await h.database.db.assumption.create({
+      data: { projectId, text: "B's assumption", fingerprints: [] },
+    });
 
     Object.assign(ids, {
       "projects:id": projectId,
@@ -84,6 +94,8 @@ describe("object-level authorization on every mounted route", () => {
       fingerprint: threat.fingerprint,
       queueName: "analysis",
       templateVersion: submitted.analyses[0]!.templateVersionId,
+      mitigationId: mitigation.id,
+      assumptionId: assumption.id,
     });
     secrets = [
       projectId,
@@ -104,6 +116,10 @@ describe("object-level authorization on every mounted route", () => {
       adminsB: await h.database.db.membership.count({ where: { teamId: teamB, role: "admin" } }),
       revoked: await h.database.db.apiToken.count({ where: { revokedAt: { not: null } } }),
       outsiderInB: await h.database.db.membership.count({ where: { teamId: teamB, userId: outsider.id } }),
+      threats: await h.database.db.threat.count({ where: { projectId } }),
+      threatEdits: await h.database.db.threatEdit.count({ where: { projectId } }),
+      mitigations: await h.database.db.mitigation.count({ where: { projectId, status: "identified" } }),
+      assumptions: await h.database.db.assumption.count({ where: { projectId, text: "B's assumption" } }),
     });
     before = await counts();
     routes = mountedRoutes(h.api);
@@ -131,6 +147,12 @@ describe("object-level authorization on every mounted route", () => {
       "POST /api/v1/tokens": { name: "t", scopes: ["read"], teamId: teamB },
       "POST /api/v1/auth/password": { currentPassword: "wrong", newPassword: "another long password" },
       "POST /api/v1/auth/sessions/end-others": {},
+      "POST /api/v1/projects/:id/threats": { category: "Spoofing", severity: "high", title: "intruder" },
+      "PATCH /api/v1/projects/:id/threats/:fingerprint": { title: "intruder", severity: "info" },
+      "POST /api/v1/projects/:id/mitigations": { title: "intruder", status: "done", fingerprints: [ids.fingerprint] },
+      "PATCH /api/v1/projects/:id/mitigations/:mitigationId": { status: "done" },
+      "POST /api/v1/projects/:id/assumptions": { text: "intruder" },
+      "PATCH /api/v1/projects/:id/assumptions/:assumptionId": { text: "intruder" },
     };
     return bodies[key] ?? {};
   }

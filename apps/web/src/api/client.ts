@@ -17,6 +17,13 @@ import type {
   TriageDecision,
   TriageDto,
   TriageResultDto,
+  Assumption,
+  AssumptionInput,
+  ManualThreatInput,
+  Mitigation,
+  MitigationInput,
+  MitigationPatch,
+  ThreatEditInput,
 } from "@threatline/domain";
 import { BATCH_STREAM_EVENT_NAMES, parseBatchStreamEvent } from "@threatline/domain";
 import { apiUrl, createFetchHttp, sessionSignal, type Http } from "./http.ts";
@@ -80,7 +87,10 @@ export interface AuditQuery {
 }
 
 /** A threat of one analysis as `GET /analyses/:id/threats` answers it. */
-export type AnalysisThreatDto = Omit<CurrentThreatDto, "path" | "triageOwner" | "triageExpiresAt" | "triageNote">;
+export type AnalysisThreatDto = Omit<
+  CurrentThreatDto,
+  "path" | "triageOwner" | "triageExpiresAt" | "triageNote" | "mitigations" | "mitigatedByControls"
+>;
 
 export interface Page<T> {
   total: number;
@@ -174,6 +184,28 @@ export function createApi(http: Http, events: BatchEventSource = browserBatchEve
             json: decision,
           })
         : http<TriageResultDto>("POST", `/projects/${projectId}/triage`, { json: { fingerprints, decision } }),
+    createThreat: (projectId: string, input: ManualThreatInput) =>
+      http<CurrentThreatDto>("POST", `/projects/${projectId}/threats`, { json: input }),
+    editThreat: (projectId: string, fingerprint: string, input: ThreatEditInput) =>
+      http<{ fingerprint: string }>("PATCH", `/projects/${projectId}/threats/${encodeURIComponent(fingerprint)}`, {
+        json: input,
+      }),
+    deleteThreat: (projectId: string, fingerprint: string) =>
+      http<undefined>("DELETE", `/projects/${projectId}/threats/${encodeURIComponent(fingerprint)}`),
+    mitigations: (projectId: string) =>
+      http<{ items: Mitigation[] }>("GET", `/projects/${projectId}/mitigations`).then((r) => r.items),
+    createMitigation: (projectId: string, input: Partial<MitigationInput> & { title: string }) =>
+      http<Mitigation>("POST", `/projects/${projectId}/mitigations`, { json: input }),
+    updateMitigation: (projectId: string, id: string, patch: MitigationPatch) =>
+      http<Mitigation>("PATCH", `/projects/${projectId}/mitigations/${id}`, { json: patch }),
+    deleteMitigation: (projectId: string, id: string) =>
+      http<undefined>("DELETE", `/projects/${projectId}/mitigations/${id}`),
+    assumptions: (projectId: string) =>
+      http<{ items: Assumption[] }>("GET", `/projects/${projectId}/assumptions`).then((r) => r.items),
+    createAssumption: (projectId: string, input: Partial<AssumptionInput> & { text: string }) =>
+      http<Assumption>("POST", `/projects/${projectId}/assumptions`, { json: input }),
+    deleteAssumption: (projectId: string, id: string) =>
+      http<undefined>("DELETE", `/projects/${projectId}/assumptions/${id}`),
     listTokens: () => http<{ items: ApiTokenDto[] }>("GET", "/tokens").then((r) => r.items),
     createToken: (input: CreateTokenInput) => http<CreatedTokenDto>("POST", "/tokens", { json: input }),
     revokeToken: (id: string) => http<ApiTokenDto>("DELETE", `/tokens/${encodeURIComponent(id)}`),

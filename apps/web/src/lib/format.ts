@@ -1,6 +1,7 @@
 import {
   STRIDE_LABELS,
   type AnalysisStatus,
+  type MitigationStatus,
   type Severity,
   type StrideCategory,
   type TriageStatus,
@@ -37,6 +38,13 @@ export const TRIAGE_LABELS: Record<TriageStatus, string> = {
   accepted: "Accepted",
   mitigated: "Mitigated",
   false_positive: "False positive",
+};
+
+export const MITIGATION_LABELS: Record<MitigationStatus, string> = {
+  identified: "Identified",
+  in_progress: "In progress",
+  done: "Done",
+  wont_do: "Won't do",
 };
 
 export function strideLabel(category: StrideCategory): string {

@@ -79,6 +79,19 @@ export const useProjectStore = defineStore("project", () => {
     }
   }
 
+  /**
+   * After a change to the threat model: the project's risk, its trend and the current page of threats again,
+   * without clearing what is on screen.
+   */
+  async function refresh(id: string) {
+    if (project.value?.id !== id) return;
+    const next = await useApi()
+      .getProject(id)
+      .catch(() => undefined);
+    if (next) project.value = next;
+    await Promise.all([loadTrend(id), lastFilters ? loadThreats(id, lastFilters) : undefined]);
+  }
+
   async function loadDiff(id: string, from: string, to: string) {
     const result = await diffState.run(() => useApi().diff(id, from, to));
     diff.value = result ?? null;
@@ -101,5 +114,6 @@ export const useProjectStore = defineStore("project", () => {
     load,
     loadThreats,
     loadDiff,
+    refresh,
   };
 });
