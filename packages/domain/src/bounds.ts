@@ -32,11 +32,15 @@ export function capThreats(
 ): { kept: Threat[]; omitted: OmittedThreats | null } {
   if (threats.length <= max) return { kept: [...threats], omitted: null };
   const sorted = [...threats].sort(byScore);
-  const rest = sorted.slice(max);
+  return { kept: sorted.slice(0, max), omitted: summariseOmitted(sorted.slice(max)) };
+}
+
+/** The summary of threats left out of a result (`omitted`), from their rules and severities. */
+export function summariseOmitted(rest: ReadonlyArray<Pick<Threat, "ruleId" | "severity">>): OmittedThreats {
   const byRule: Record<string, number> = {};
   for (const t of rest) {
     const rule = t.ruleId ?? "llm";
     byRule[rule] = (byRule[rule] ?? 0) + 1;
   }
-  return { kept: sorted.slice(0, max), omitted: { count: rest.length, bySeverity: countBySeverity(rest), byRule } };
+  return { count: rest.length, bySeverity: countBySeverity(rest), byRule };
 }

@@ -1,5 +1,13 @@
 import { pushTo } from "./collections.ts";
-import { type Threat, clampRating, severityFromScore, threatFingerprint, threatScore } from "@threatline/domain";
+import {
+  type OmittedThreats,
+  type Threat,
+  clampRating,
+  severityFromScore,
+  summariseOmitted,
+  threatFingerprint,
+  threatScore,
+} from "@threatline/domain";
 import { deriveFacts } from "./graph/derive.ts";
 import { locate } from "./graph/locate.ts";
 import type {
@@ -15,7 +23,7 @@ import { FORMAT_HANDLERS } from "./formats/index.ts";
 import { DEFAULT_LIMITS, type EngineLimits, type FormatHandler } from "./formats/types.ts";
 import { RULES } from "./rules/index.ts";
 import { dialectOf, fixFor } from "./rules/fix.ts";
-import { mergeOverlaps } from "./rules/overlaps.ts";
+import { absorb, mergeBy, uniqueBy, resourceKey } from "./rules/overlaps.ts";
 import type { Finding, Rule, RuleContext } from "./rules/types.ts";
 import { checkText, unrecognisedError, utf8Length } from "./text.ts";
 import { detectSecrets } from "./secrets/detect.ts";
@@ -32,12 +40,19 @@ export interface AnalyzeOptions {
   focus?: readonly string[];
   /** Restrict to these rules (tests, evaluation). */
   rules?: readonly Rule[];
+  /**
+   * Most threats to write out: the highest-scoring are built, the rest only counted (`omitted`). Bounds the
+   * time and memory a template of tens of thousands of resources takes (100,000+ threats otherwise).
+   */
+  maxThreats?: number;
 }
 
 export interface AnalyzeResult {
   files: FileReport[];
   graph: ResourceGraph;
   threats: Threat[];
+  /** What `maxThreats` left out, by rule and severity; null when nothing was (or no cap was asked for). */
+  omitted: OmittedThreats | null;
 }
 
 /** The format a file would be parsed as (first handler that recognises it), or null. Cheap: content sniffing only. */
@@ -194,31 +209,104 @@ export function findingToThreat(rule: Rule, finding: Finding, dialect?: Dialect)
   };
 }
 
-/** Runs the builtin rules over a graph. Deterministic: the same graph gives the same threats in the same order. */
-export function runRules(graph: ResourceGraph, rules: readonly Rule[] = RULES): Threat[] {
+/**
+ * A rule finding before it is written out as a threat: what merging, ranking and counting read, and how to
+ * build the threat (descriptions, evidence, fixes) for the ones that are kept.
+ */
+interface Draft {
+  fingerprint: string;
+  ruleId: string;
+  resources: ReadonlyArray<{ id: string; file: string }>;
+  likelihood: number;
+  impact: number;
+  score: number;
+  build(): Threat;
+}
+
+function draftOf(rule: Rule, finding: Finding, dialect: Dialect | undefined): Draft {
+  const { node } = finding;
+  const likelihood = clampRating(finding.likelihood ?? rule.likelihood);
+  const impact = clampRating(rule.impact);
+  return {
+    fingerprint: threatFingerprint({
+      category: rule.category,
+      ruleId: rule.id,
+      title: rule.title,
+      file: node.file,
+      resourceId: node.id,
+    }),
+    ruleId: rule.id,
+    resources: [node, ...(finding.related ?? [])],
+    likelihood,
+    impact,
+    score: threatScore(likelihood, impact),
+    build: () => findingToThreat(rule, finding, dialect),
+  };
+}
+
+/** `absorb` on drafts: the same rating and resources, and a threat built by the same `absorb` later. */
+function foldDrafts(primary: Draft, absorbed: readonly Draft[]): Draft {
+  if (absorbed.length === 0) return primary;
+  const all = [primary, ...absorbed];
+  const likelihood = clampRating(Math.max(...all.map((t) => t.likelihood)));
+  const impact = clampRating(Math.max(...all.map((t) => t.impact)));
+  return {
+    ...primary,
+    likelihood,
+    impact,
+    score: Math.max(primary.score, threatScore(likelihood, impact)),
+    resources: uniqueBy(
+      all.flatMap((t) => t.resources),
+      resourceKey,
+    ),
+    build: () =>
+      absorb(
+        primary.build(),
+        absorbed.map((t) => t.build()),
+      ),
+  };
+}
+
+/** Every rule's findings as drafts, merged, highest score first (then by fingerprint, as threats are listed). */
+function rankedDrafts(graph: ResourceGraph, rules: readonly Rule[]): Draft[] {
   const ctx = createRuleContext(graph);
   const kinds = new Set(graph.nodes.map((n) => n.kind));
-  const threats = new Map<string, Threat>();
+  const drafts = new Map<string, Draft>();
   for (const rule of rules) {
     // `*`: the rule reads whole-graph facts (secrets) and runs whatever the graph holds.
     if (!rule.kinds.includes("*") && !rule.kinds.some((k) => kinds.has(k))) continue;
     for (const finding of rule.check(ctx)) {
-      const threat = findingToThreat(rule, finding, graph.dialects?.[finding.node.file]);
-      if (!threats.has(threat.fingerprint)) threats.set(threat.fingerprint, threat);
+      const draft = draftOf(rule, finding, graph.dialects?.[finding.node.file]);
+      if (!drafts.has(draft.fingerprint)) drafts.set(draft.fingerprint, draft);
     }
   }
-  return mergeOverlaps([...threats.values()]).sort(
+  return mergeBy([...drafts.values()], foldDrafts).sort(
     (a, b) => b.score - a.score || a.fingerprint.localeCompare(b.fingerprint),
   );
 }
 
-/** Parse, derive and run the rules: the complete builtin threat model of a set of files. */
+/** Runs the builtin rules over a graph. Deterministic: the same graph gives the same threats in the same order. */
+export function runRules(graph: ResourceGraph, rules: readonly Rule[] = RULES): Threat[] {
+  return rankedDrafts(graph, rules).map((d) => d.build());
+}
+
+/**
+ * Parse, derive and run the rules: the complete builtin threat model of a set of files. With `maxThreats`,
+ * only the highest-scoring threats are written out; the others are counted from their findings.
+ */
 export async function analyze(files: readonly SourceFile[], options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
   const { graph, files: reports } = await buildGraph(files, options.limits);
-  let threats = runRules(graph, options.rules);
+  let drafts = rankedDrafts(graph, options.rules ?? RULES);
   if (options.focus) {
     const focus = new Set(options.focus);
-    threats = threats.filter((t) => t.resources[0] && focus.has(t.resources[0].file));
+    drafts = drafts.filter((t) => t.resources[0] && focus.has(t.resources[0].file));
   }
-  return { files: reports, graph, threats };
+  let omitted: OmittedThreats | null = null;
+  if (options.maxThreats !== undefined && drafts.length > options.maxThreats) {
+    omitted = summariseOmitted(
+      drafts.slice(options.maxThreats).map((d) => ({ ruleId: d.ruleId, severity: severityFromScore(d.score) })),
+    );
+    drafts = drafts.slice(0, options.maxThreats);
+  }
+  return { files: reports, graph, threats: drafts.map((d) => d.build()), omitted };
 }

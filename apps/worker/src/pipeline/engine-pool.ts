@@ -1,10 +1,10 @@
 import { MessageChannel } from "node:worker_threads";
 import { Piscina } from "piscina";
-import type { OmittedThreats, TeamRule } from "@threatline/domain";
+import type { TeamRule } from "@threatline/domain";
 import type { AnalyzeResult, SourceFile } from "@threatline/engine";
 
 /** The engine's result with its threats capped: what was left out is counted in `omitted`. */
-export type BoundedResult = AnalyzeResult & { omitted: OmittedThreats | null };
+export type BoundedResult = AnalyzeResult;
 
 export interface EnginePoolOptions {
   /** Threads, usually the worker's concurrency. */

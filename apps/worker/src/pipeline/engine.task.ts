@@ -1,8 +1,8 @@
 import type { MessagePort } from "node:worker_threads";
-import { capThreats, type TeamRule } from "@threatline/domain";
+import type { TeamRule } from "@threatline/domain";
 import { analyze, type SourceFile } from "@threatline/engine";
 import type { BoundedResult } from "./engine-pool.ts";
-import { withTeamRules } from "./team-rules.ts";
+import { analyzeBounded } from "./team-rules.ts";
 
 /** One small file of each format the engine reads: its first analysis initialises a second's worth of state. */
 const WARM_UP: SourceFile[] = [
@@ -21,7 +21,8 @@ const WARM_UP: SourceFile[] = [
 
 /**
  * Runs in a worker thread of the engine pool: the rules engine on one analysis's files. The threats are capped
- * here, so that only the kept ones cross back to the main thread (100,000 threats are ~100 MB to clone).
+ * here, so that only the kept ones are built and cross back to the main thread (100,000 threats are ~100 MB
+ * to clone).
  */
 async function run({
   files,
@@ -39,9 +40,7 @@ async function run({
   started?: MessagePort;
 }): Promise<BoundedResult> {
   started?.postMessage("started");
-  const result = await analyze(files, teamRules.length > 0 ? { focus, rules: withTeamRules(teamRules) } : { focus });
-  const { kept, omitted } = capThreats(result.threats, maxThreats);
-  return { ...result, threats: kept, omitted };
+  return analyzeBounded(files, focus, maxThreats, teamRules);
 }
 
 // Piscina hands a thread tasks only once its handler has resolved (a promise of the function is awaited): the

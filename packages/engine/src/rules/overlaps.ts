@@ -1,4 +1,5 @@
 import type { Threat } from "@threatline/domain";
+import { pushTo } from "../collections.ts";
 import { clampRating, severityFromScore, threatScore } from "@threatline/domain";
 
 /**
@@ -72,9 +73,9 @@ export const COMBINATIONS: Readonly<Record<string, readonly string[]>> = {
 const groupOf = new Map<string, { weakness: string; rank: number }>();
 for (const { weakness, rules } of WEAKNESSES) rules.forEach((id, rank) => groupOf.set(id, { weakness, rank }));
 
-const resourceKey = (r: { id: string; file: string } | undefined): string => (r ? `${r.file}\u0000${r.id}` : "");
+export const resourceKey = (r: { id: string; file: string } | undefined): string => (r ? `${r.file}\u0000${r.id}` : "");
 
-function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
+export function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
   const seen = new Set<string>();
   return items.filter((item) => {
     const k = key(item);
@@ -128,39 +129,52 @@ export function absorb(primary: Threat, absorbed: readonly Threat[]): Threat {
  * threats absorb the base threats of the weakness they escalate on their own resources. Order is kept.
  */
 export function mergeOverlaps(threats: readonly Threat[]): Threat[] {
-  const gone = new Set<string>();
-  const merged = new Map<string, Threat>();
+  return mergeBy(threats, absorb);
+}
 
-  const byWeakness = new Map<string, Threat[]>();
+/** What merging reads of a threat (a threat, or a rule finding not yet written out as one). */
+export type Mergeable = Pick<Threat, "fingerprint" | "ruleId"> & {
+  resources: ReadonlyArray<{ id: string; file: string }>;
+};
+
+/** `mergeOverlaps` for anything with a threat's identity, `fold` doing what `absorb` does to threats. */
+export function mergeBy<T extends Mergeable>(
+  threats: readonly T[],
+  fold: (primary: T, absorbed: readonly T[]) => T,
+): T[] {
+  const gone = new Set<string>();
+  const merged = new Map<string, T>();
+
+  const threatIndex = new Map(threats.map((t, i) => [t, i]));
+  const byWeakness = new Map<string, T[]>();
   for (const t of threats) {
     const group = t.ruleId ? groupOf.get(t.ruleId) : undefined;
     if (!group) continue;
-    const key = `${group.weakness}\u0000${resourceKey(t.resources[0])}`;
-    byWeakness.set(key, [...(byWeakness.get(key) ?? []), t]);
+    pushTo(byWeakness, `${group.weakness}\u0000${resourceKey(t.resources[0])}`, t);
   }
   for (const members of byWeakness.values()) {
     if (members.length < 2) continue;
     const ranked = [...members].sort((a, b) => groupOf.get(a.ruleId!)!.rank - groupOf.get(b.ruleId!)!.rank);
-    const [primary, ...rest] = ranked as [Threat, ...Threat[]];
-    merged.set(primary.fingerprint, absorb(primary, rest));
+    const [primary, ...rest] = ranked as [T, ...T[]];
+    merged.set(primary.fingerprint, fold(primary, rest));
     for (const t of rest) gone.add(t.fingerprint);
   }
 
-  const current = (t: Threat): Threat => merged.get(t.fingerprint) ?? t;
+  const current = (t: T): T => merged.get(t.fingerprint) ?? t;
+  // Threats by their primary resource, once: a combination looks at its own resources only (scanning every
+  // threat for each combination was quadratic — 42,802 public buckets never finished).
+  const onResource = new Map<string, T[]>();
+  for (const t of threats) if (t.ruleId !== null) pushTo(onResource, resourceKey(t.resources[0]), t);
   for (const combo of threats) {
     const parts = combo.ruleId ? COMBINATIONS[combo.ruleId] : undefined;
     if (!parts || gone.has(combo.fingerprint)) continue;
-    const on = new Set(combo.resources.map(resourceKey));
-    const taken = threats.filter(
-      (t) =>
-        t !== combo &&
-        !gone.has(t.fingerprint) &&
-        t.ruleId !== null &&
-        parts.includes(t.ruleId) &&
-        on.has(resourceKey(t.resources[0])),
-    );
+    const taken = uniqueBy(
+      combo.resources.flatMap((r) => onResource.get(resourceKey(r)) ?? []),
+      (t) => t.fingerprint,
+    ).filter((t) => t !== combo && !gone.has(t.fingerprint) && parts.includes(t.ruleId!));
     if (taken.length === 0) continue;
-    merged.set(combo.fingerprint, absorb(current(combo), taken.map(current)));
+    taken.sort((a, b) => threatIndex.get(a)! - threatIndex.get(b)!); // in the order the threats came
+    merged.set(combo.fingerprint, fold(current(combo), taken.map(current)));
     for (const t of taken) gone.add(t.fingerprint);
   }
 
