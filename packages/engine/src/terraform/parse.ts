@@ -6,15 +6,8 @@ import type { EngineLimits, FormatHandler, ParsedPart } from "../formats/types.t
 import type { FileReport, GraphEdge, SecretFinding, SourceFile } from "../graph/types.ts";
 import { kindForKey } from "../secrets/detect.ts";
 import { isPlaceholder, isSecretKey } from "../secrets/patterns.ts";
-import {
-  type Bound,
-  type Scope,
-  collectCalls,
-  evaluate,
-  references,
-  resolveTree,
-  unresolvedBound,
-} from "./evaluate.ts";
+import { type Bound, type Scope, collectCalls, references, resolveTree, unresolvedBound } from "./evaluate.ts";
+import { countIsZero } from "./conditions.ts";
 import { expandDynamic } from "./dynamic.ts";
 import { dirname, joinPath } from "./paths.ts";
 import { type HclBlock, scanHcl } from "./hcl-lines.ts";
@@ -377,6 +370,8 @@ function instantiate(
     const dir = joinPath(def.dir, call.source);
     const child = sink.defs.get(dir);
     if (!child || stack.has(dir) || depth >= MAX_MODULE_DEPTH) continue;
+    // `count = local.enabled ? 1 : 0` that is 0 here: the module is not instantiated.
+    if (countIsZero(call.args.count, scope)) continue;
     const childInputs = new Map<string, Bound>();
     for (const [name, value] of Object.entries(call.args)) {
       if (!MODULE_ARGUMENTS.has(name)) childInputs.set(name, resolveTree(value, scope));
@@ -451,31 +446,4 @@ function instantiate(
   const outputs = new Map<string, Bound>();
   for (const [name, value] of Object.entries(def.outputs)) outputs.set(name, resolveTree(value, scope));
   return outputs;
-}
-
-/**
- * Whether a resource's `count` is known to be 0 in this module instance: `0`, or the usual toggle
- * `var.create ? 1 : 0` (terms joined by `&&` or `||`, each maybe negated) whose variables are literal. Such a
- * resource is not created (terraform-aws-modules' `*_disabled` examples), so it is not modelled.
- */
-function countIsZero(count: unknown, scope: Scope): boolean {
-  if (count === 0 || count === "0") return true;
-  if (typeof count !== "string") return false;
-  const m = /^\$\{\s*(.+?)\s*\?\s*(\d+)\s*:\s*(\d+)\s*\}$/.exec(count);
-  if (!m) return false;
-  const cond = m[1]!;
-  const and = cond.includes("&&");
-  if (and && cond.includes("||")) return false;
-  const values: boolean[] = [];
-  for (const raw of cond.split(and ? "&&" : "||")) {
-    const term = raw.trim();
-    const negated = term.startsWith("!");
-    const expr = negated ? term.slice(1).trim() : term;
-    if (!/^(var|local)\.[A-Za-z_][\w-]*$/.test(expr)) return false;
-    const value = evaluate(expr, scope).body;
-    if (typeof value !== "boolean") return false;
-    values.push(negated ? !value : value);
-  }
-  const truth = and ? values.every(Boolean) : values.some(Boolean);
-  return Number(truth ? m[2] : m[3]) === 0;
 }

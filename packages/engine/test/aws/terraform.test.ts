@@ -746,11 +746,71 @@ describe("resources a module turns off", () => {
       { path: "main.tf", content: caller },
       { path: "mod/main.tf", content: module },
     ]);
+    // `false && unknown` is false whatever the unknown is; `true && unknown` stays unknown (kept).
     expect(graph.nodes.map((n) => n.id).sort()).toEqual([
-      "module.disabled.aws_sqs_queue.maybe",
       "module.disabled.aws_sqs_queue.off",
       "module.enabled.aws_sqs_queue.maybe",
       "module.enabled.aws_sqs_queue.on",
+    ]);
+  });
+
+  it("evaluates count toggles given through locals, locals written as expressions, and module calls' count", async () => {
+    const module = tf(`
+      variable "create" {
+        default = false
+      }
+      variable "subnets" {
+        default = []
+      }
+      locals {
+        enabled       = false
+        on            = true
+        create_bucket = var.create && local.on
+        off           = !local.on
+        instances     = local.enabled ? 1 : 0
+        has_subnets   = length(var.subnets) > 0
+      }
+      resource "aws_sqs_queue" "literal_local" {
+        count = local.enabled ? 1 : 0
+      }
+      resource "aws_sqs_queue" "expression_local" {
+        count = local.create_bucket ? 1 : 0
+      }
+      resource "aws_sqs_queue" "negated_local" {
+        count = local.off ? 1 : 0
+      }
+      resource "aws_sqs_queue" "count_local" {
+        count = local.instances
+      }
+      resource "aws_sqs_queue" "length" {
+        count = local.has_subnets ? 1 : 0
+      }
+      resource "aws_sqs_queue" "kept" {
+        count = local.on ? 1 : 0
+      }
+      resource "aws_sqs_queue" "unknown" {
+        count = local.missing ? 1 : 0
+      }
+    `);
+    const caller = tf(`
+      locals {
+        enabled = false
+      }
+      module "off" {
+        source = "./mod"
+        count  = local.enabled ? 1 : 0
+      }
+      module "on" {
+        source = "./mod"
+      }
+    `);
+    const graph = await graphOf([
+      { path: "main.tf", content: caller },
+      { path: "mod/main.tf", content: module },
+    ]);
+    expect(graph.nodes.map((n) => n.id).sort()).toEqual([
+      "module.on.aws_sqs_queue.kept",
+      "module.on.aws_sqs_queue.unknown",
     ]);
   });
 });
