@@ -272,5 +272,5 @@ describe("no unmerged overlap on our fixtures", () => {
       }
     }
     expect([...overlaps]).toEqual([]);
-  });
+  }, 60_000); // it analyses every fixture of the repository: seconds on a busy machine
 });

@@ -21,7 +21,8 @@ const rdsInstance = {
     engine: str(b.Engine),
     member: present(b.DBClusterIdentifier),
     public: bool(b.PubliclyAccessible) ?? false,
-    encrypted: bool(b.StorageEncrypted) ?? false,
+    // A read replica's storage is encrypted as its source's is (the source is where that is decided).
+    encrypted: bool(b.StorageEncrypted) ?? (present(b.SourceDBInstanceIdentifier) ? UNRESOLVED : false),
     backupRetention: num(b.BackupRetentionPeriod) ?? 1,
     multiAz: bool(b.MultiAZ) ?? false,
     deletionProtection: bool(b.DeletionProtection) ?? false,
@@ -65,7 +66,11 @@ function memberInstance(engine: Maybe<string>, minorUpgrade: Maybe<boolean>): Re
 const cluster = (engine: string | undefined) => (b: Record<string, unknown>) => ({
   engine: engine ?? str(b.Engine) ?? str(b.engine),
   public: bool(b.PubliclyAccessible ?? b.publicly_accessible) ?? false,
-  encrypted: bool(b.StorageEncrypted ?? b.storage_encrypted) ?? false,
+  // Aurora Serverless v1 clusters are always encrypted at rest: the setting does not apply to them.
+  encrypted:
+    str(b.EngineMode ?? b.engine_mode) === "serverless"
+      ? true
+      : (bool(b.StorageEncrypted ?? b.storage_encrypted) ?? false),
   backupRetention: num(b.BackupRetentionPeriod ?? b.backup_retention_period) ?? 1,
   deletionProtection: bool(b.DeletionProtection ?? b.deletion_protection) ?? false,
   iamAuth:

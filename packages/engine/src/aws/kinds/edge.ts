@@ -36,12 +36,19 @@ function tfInternal(internal: unknown): Maybe<boolean> {
   return isUnresolved(i) ? UNRESOLVED : !i;
 }
 
+/**
+ * Whether a listener redirects instead of serving: a redirect to HTTPS, or a redirect whose target is not written
+ * in the file (no redirect block, or a protocol the template computes). A redirect that keeps HTTP
+ * (`#{protocol}`, the default when a redirect block names none) still serves plaintext.
+ */
 function redirectsToHttps(actions: unknown, cfn: boolean): boolean {
-  return list(actions).some((a) =>
-    cfn
-      ? str(dig(a, "Type")) === "redirect" && str(dig(a, "RedirectConfig.Protocol")) === "HTTPS"
-      : str(dig(a, "type")) === "redirect" && str(dig(a, "redirect.protocol")) === "HTTPS",
-  );
+  return list(actions).some((a) => {
+    if (str(dig(a, cfn ? "Type" : "type")) !== "redirect") return false;
+    const config = dig(a, cfn ? "RedirectConfig" : "redirect");
+    if (config === undefined) return true;
+    const protocol = dig(a, cfn ? "RedirectConfig.Protocol" : "redirect.protocol");
+    return isUnresolved(protocol) || str(protocol) === "HTTPS";
+  });
 }
 
 /** Whether an API Gateway method settings list throttles requests. */

@@ -3,8 +3,10 @@ import type { RuleContext } from "../../rules/types.ts";
 import { publicAcl, publicPolicy } from "../facts.ts";
 import { INSTANCE_KINDS } from "../kinds/network.ts";
 import { describePorts, opensPort, worldIngress } from "../ports.ts";
+import { grantsAny, publicStatements } from "../policy.ts";
 import { pushTo } from "../values.ts";
 import { awsRule } from "./define.ts";
+import { S3_LIST, S3_WRITE } from "./s3.rules.ts";
 
 const edgeCache = new WeakMap<ResourceGraph, Map<string, GraphEdge[]>>();
 
@@ -271,7 +273,7 @@ export const COMBO_RULES = [
     impact: 4,
     kinds: ["aws.s3.bucket"],
     description:
-      "Bucket {resource} is readable by anyone and writes no access logs: data can be taken from it without leaving a trace.",
+      "Bucket {resource} can be listed or changed by anyone and writes no access logs: its content can be enumerated, replaced or deleted without leaving a trace.",
     remediation:
       "Make the bucket private; if it must be public, turn on server access logging or CloudTrail data events.",
     fix: {
@@ -283,8 +285,12 @@ export const COMBO_RULES = [
     cwe: ["CWE-778", "CWE-732"],
     attack: ["T1530"],
     exposedBoost: 0,
+    // Public reads of objects alone (a website's assets, one shared file) are S3-003's threat; missing logs on
+    // them is hygiene (S3-009). Listing or writing by anyone is where the missing trail matters.
     test: (node) =>
-      (publicAcl(node) || publicPolicy(node)) &&
+      (publicAcl(node) ||
+        (publicPolicy(node) &&
+          publicStatements(node.attrs.policy).some((s) => grantsAny(s, [...S3_WRITE, ...S3_LIST])))) &&
       node.attrs.logging !== true && {
         paths: ["Properties.LoggingConfiguration", "logging"].filter((p) => p in node.propertyLines).concat([""]),
       },

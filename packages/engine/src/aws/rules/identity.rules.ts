@@ -258,7 +258,9 @@ export const IDENTITY_RULES = [
     id: "TL-AWS-IAM-005",
     title: "Policies are attached directly to an IAM user",
     category: "ElevationOfPrivilege",
-    likelihood: 2,
+    // Hygiene (CIS: permissions through groups): low, as docs/severity.md has it; what the policies grant is
+    // judged by the policy rules.
+    likelihood: 1,
     impact: 3,
     kinds: ["aws.iam.user"],
     description:

@@ -15,7 +15,8 @@ function companions(ctx: RuleContext, node: GraphNode, kind: string): GraphNode[
 }
 
 const READ = ["s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket", "s3:ListBucketVersions"];
-const WRITE = [
+export const S3_LIST = ["s3:ListBucket", "s3:ListBucketVersions"];
+export const S3_WRITE = [
   "s3:PutObject",
   "s3:DeleteObject",
   "s3:DeleteObjectVersion",
@@ -46,7 +47,7 @@ function publicGrantHits(ctx: RuleContext, node: GraphNode, write: boolean): Hit
   if (node.kind === "aws.s3.bucket" && policyBlocked(node)) return [];
   return policyHits(ctx, node, "aws.s3.bucket", (s, all) => {
     if (!isPublicPrincipal(s) || fencedByDeny(s, all)) return false;
-    const writes = grantsAny(s, WRITE);
+    const writes = grantsAny(s, S3_WRITE);
     if (write ? !writes : writes || !grantsAny(s, READ)) return false;
     return `lets ${whoOf(s)} ${whatOf(s)} with no condition narrowing who`;
   });
@@ -174,7 +175,7 @@ export const S3_RULES = [
     test: (node, ctx) => {
       // The threat is that the bucket could *become* public. One that already is (a public ACL, or a policy
       // granting "*" read or write) is reported by S3-001 to S3-004, whose fixes close it; this would repeat them.
-      if (publicAcl(node) || publicGrants(node, [...READ, ...WRITE]).length > 0) return null;
+      if (publicAcl(node) || publicGrants(node, [...READ, ...S3_WRITE]).length > 0) return null;
       const pab = node.attrs.publicAccessBlock as PublicAccessBlock | undefined;
       if (!pab)
         return { paths: [at(node, "publicAccessBlock")], detail: `Bucket ${node.id} declares no public access block.` };

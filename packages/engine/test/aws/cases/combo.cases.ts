@@ -151,6 +151,19 @@ const fnWith = (urlAuth: string, policy: string) =>
     "Transform: AWS::Serverless-2016-10-31\n",
   );
 
+/** A bucket whose policy grants `actions` to anyone. */
+function publicPolicyTf(actions: string): string {
+  return tf(`
+    resource "aws_s3_bucket" "site" {
+      bucket = "site"
+    }
+    resource "aws_s3_bucket_policy" "site" {
+      bucket = aws_s3_bucket.site.id
+      policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = "*", Action = ${actions}, Resource = ["arn:aws:s3:::site", "arn:aws:s3:::site/*"] }] })
+    }
+  `);
+}
+
 export const COMBO_CASES: RuleCase[] = [
   {
     rule: "TL-COMBO-001",
@@ -202,8 +215,14 @@ export const COMBO_CASES: RuleCase[] = [
       ],
     },
     tf: {
-      pos: [tf(`resource "aws_s3_bucket" "site" {\n  acl = "public-read"\n}`)],
+      pos: [
+        tf(`resource "aws_s3_bucket" "site" {\n  acl = "public-read"\n}`),
+        publicPolicyTf('["s3:GetObject", "s3:ListBucket"]'),
+        publicPolicyTf('"s3:PutObject"'),
+      ],
       neg: [
+        // Anyone may read objects (S3-003), not list or change them: no logs is hygiene here (S3-009).
+        publicPolicyTf('"s3:GetObject"'),
         tf(
           `resource "aws_s3_bucket" "site" {\n  acl = "public-read"\n}\nresource "aws_s3_bucket_logging" "site" {\n  bucket        = aws_s3_bucket.site.id\n  target_bucket = "logs"\n}`,
         ),

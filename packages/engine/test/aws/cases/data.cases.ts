@@ -99,8 +99,25 @@ export const DATA_CASES: RuleCase[] = [
   },
   {
     rule: "TL-AWS-RDS-002",
-    cfn: { pos: [badDbCfn, docdbCfn], neg: [goodDbCfn, shortBackupCfn] },
-    tf: { pos: [badDbTf, res("aws_neptune_cluster", "backup_retention_period = 7")], neg: [goodDbTf, goodClusterTf] },
+    cfn: {
+      pos: [badDbCfn, docdbCfn],
+      neg: [
+        goodDbCfn,
+        shortBackupCfn,
+        one("AWS::RDS::DBCluster", "Engine: aurora-postgresql\nEngineMode: serverless"),
+        // A read replica is encrypted as its source is; the source is where that is reported.
+        one("AWS::RDS::DBInstance", "SourceDBInstanceIdentifier: !Ref Primary\nDBInstanceClass: db.t3.micro"),
+      ],
+    },
+    tf: {
+      pos: [badDbTf, res("aws_neptune_cluster", "backup_retention_period = 7")],
+      neg: [
+        goodDbTf,
+        goodClusterTf,
+        // Aurora Serverless v1 is always encrypted at rest; storage_encrypted does not apply.
+        res("aws_rds_cluster", 'engine = "aurora-mysql"\n  engine_mode = "serverless"'),
+      ],
+    },
   },
   { rule: "TL-AWS-RDS-003", cfn: { pos: [badDbCfn], neg: [goodDbCfn] }, tf: { pos: [badDbTf], neg: [goodDbTf] } },
   {

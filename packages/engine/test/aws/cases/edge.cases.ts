@@ -276,8 +276,13 @@ export const EDGE_CASES: RuleCase[] = [
   {
     rule: "TL-AWS-ELB-001",
     cfn: {
-      pos: [listenerCfn("Port: 80\nProtocol: HTTP\nDefaultActions: [{ Type: forward, TargetGroupArn: arn:aws:tg }]")],
-      neg: [redirectCfn, httpsCfn],
+      pos: [
+        listenerCfn("Port: 80\nProtocol: HTTP\nDefaultActions: [{ Type: forward, TargetGroupArn: arn:aws:tg }]"),
+        // A redirect that keeps the request's protocol (#{protocol}, the default) still serves HTTP.
+        listenerCfn("Port: 80\nProtocol: HTTP\nDefaultActions: [{ Type: redirect, RedirectConfig: { Port: '8080' } }]"),
+      ],
+      // KICS' alb_listening_on_http sample: a listener whose only action is a redirect serves nothing over HTTP.
+      neg: [redirectCfn, httpsCfn, listenerCfn("Port: 80\nProtocol: HTTP\nDefaultActions: [{ Type: redirect }]")],
     },
     tf: {
       pos: [
