@@ -18,6 +18,7 @@ import { fileURLToPath } from "node:url";
 import type { Threat } from "@threatline/domain";
 import { type GraphNode, type SourceFile, analyze } from "@threatline/engine";
 import { analysisUnits } from "../apps/cli/src/lib/files.ts";
+import { loadStructured } from "../packages/engine/src/core/structured.ts";
 import { loadItems } from "./public-corpus/corpus.ts";
 import { readMaterial } from "./public-corpus/material.ts";
 
@@ -55,7 +56,19 @@ export function auditLocation(
       : `line ${e.line} is not a statement of ${e.path.replace(/\.statement\.\d+$/, "")}`;
   }
   const inFile = nodes.filter((n) => n.file === e.file);
-  if (inFile.length === 0) return `no resource of the analysis is in ${e.file}`;
+  if (inFile.length === 0) {
+    // A policy document a Terraform module reads with file() / templatefile(): the statement's line in it.
+    const statement = /^Statement(?:\.(\d+))?$/.exec(e.path);
+    const json = statement ? loadStructured(text(e.file).join("\n")) : undefined;
+    if (statement && json?.ok && json.documents.length === 1) {
+      const doc = json.documents[0]!;
+      const line =
+        statement[1] === undefined ? doc.lineOf(["Statement"]) : doc.lineOf(["Statement", Number(statement[1])]);
+      if (line !== undefined && line === e.line) return null;
+      return `line ${String(e.line)} is not ${e.path} of ${e.file} (line ${String(line)})`;
+    }
+    return `no resource of the analysis is in ${e.file}`;
+  }
   const declared = (n: GraphNode, path: string): number | null | undefined =>
     path === "" ? n.line : n.propertyLines[path];
   if (inFile.some((n) => declared(n, e.path) !== undefined && (e.line === null || declared(n, e.path) === e.line)))

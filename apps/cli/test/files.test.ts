@@ -229,9 +229,9 @@ describe("Terraform folders that read a policy with file()", () => {
       expect(report.files.find((f) => f.path === "infra/policy.json")?.error).toBeUndefined();
       const bucket = report.threats.find((t) => t.ruleId === "TL-AWS-S3-003");
       expect(bucket?.resources.map((r) => r.id)).toEqual(["aws_s3_bucket.site", "aws_s3_bucket_policy.site"]);
-      expect(bucket?.evidence).toEqual([{ file: "infra/policy.json", line: 11, path: "policy.Statement.1" }]);
+      expect(bucket?.evidence).toEqual([{ file: "infra/policy.json", line: 11, path: "Statement.1" }]);
       const queue = report.threats.find((t) => t.ruleId === "TL-AWS-SQS-002");
-      expect(queue?.evidence).toEqual([{ file: "infra/queue.json.tpl", line: 3, path: "policy.Statement.0" }]);
+      expect(queue?.evidence).toEqual([{ file: "infra/queue.json.tpl", line: 3, path: "Statement.0" }]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
