@@ -180,6 +180,7 @@ export async function createHarness(
       );
       workers.push({
         worker: running.worker,
+        abortRunning: () => running.abortRunning(),
         close: async () => {
           await running.close();
           workerRedis.disconnect();

@@ -20,7 +20,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, "shutting down: finishing running analyses");
+    logger.info({ signal }, "shutting down: running analyses are stopped and put back in the queue");
     const deadline = setTimeout(() => {
       logger.warn("shutdown deadline reached with analyses still running; they resume at the next start");
       process.exit(1);

@@ -28,8 +28,8 @@ export const ServerConfigSchema = ApiConfigSchema.extend({
   ENGINE_MEMORY_MB: WorkerConfigSchema.shape.ENGINE_MEMORY_MB,
   PERSIST_TIMEOUT_SECONDS: WorkerConfigSchema.shape.PERSIST_TIMEOUT_SECONDS,
   /**
-   * Most seconds SIGINT/SIGTERM waits for running analyses before the process exits anyway; an unfinished
-   * analysis is taken up again at the next start (its job lock expires), so nothing is lost, only delayed.
+   * Most seconds SIGINT/SIGTERM waits for the process to wind down before it exits anyway. Running analyses do
+   * not hold it: they are stopped at once and put back in the queue, and run again at the next start.
    */
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(10),
   /** Apply pending database migrations at start. */
@@ -113,6 +113,8 @@ export async function startServer(
     server,
     close() {
       closing ??= (async () => {
+        // An analysis can take minutes: stop it now (it goes back to the queue) rather than hold the shutdown.
+        worker.abortRunning();
         server.closeIdleConnections();
         const closed = new Promise<void>((r) => server.close(() => r()));
         setTimeout(() => server.closeAllConnections(), 3_000).unref();

@@ -67,6 +67,7 @@ export function bootWorker(config: WorkerConfig, logger: Logger, options: BootOp
   logger.info({ concurrency: config.WORKER_CONCURRENCY, llm: llm ? "on" : "off" }, "worker started");
   return {
     worker: running.worker,
+    abortRunning: () => running.abortRunning(),
     async close() {
       await running.close();
       await queue.close();

@@ -19,6 +19,8 @@ export interface LlmStage {
     ruleThreats: Threat[];
     force: boolean;
     budgetExhausted?: boolean;
+    /** Stops the model call in flight (cancellation, shutdown); the stage then rejects with LlmAbortedError. */
+    signal?: AbortSignal;
   }): Promise<{
     status: "succeeded" | "partial" | "skipped";
     threats: Threat[];
@@ -73,4 +75,9 @@ export interface WorkerDeps {
   logger: Logger;
   /** Bounds on each analysis; `startWorker` fills in the defaults. */
   bounds?: Partial<AnalysisBounds>;
+  /**
+   * Fires when the worker is shutting down and stops its running analyses: each is put back in the queue as it
+   * was (status queued, no attempt spent) and runs again on the next worker.
+   */
+  shutdown?: AbortSignal;
 }

@@ -20,7 +20,7 @@ const StandaloneWorkerSchema = WorkerConfigSchema.extend({
    * about this long. Shorter recovers sooner but must stay well above the longest event-loop stall.
    */
   WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1_000).optional(),
-  /** Most seconds SIGTERM waits for running jobs before leaving them to another worker (their locks expire). */
+  /** Most seconds SIGTERM waits for running jobs to finish before stopping them and putting them back in the queue. */
   WORKER_SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(60),
 });
 
@@ -56,11 +56,13 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "draining: finishing running jobs, taking no new ones");
-    // Past the deadline, exit anyway: the unfinished jobs keep their locks until they expire, then another
-    // worker takes them over (the processor is idempotent), so nothing is lost, only delayed.
+    // Past the deadline, stop the unfinished jobs: they go back to the queue at once (no attempt spent) for
+    // another worker. Should that not finish within 10 s, exit anyway: their locks expire, and another worker
+    // takes them over then (the processor is idempotent), so nothing is lost, only delayed.
     const deadline = setTimeout(() => {
-      logger.warn("shutdown deadline reached with jobs still running; they will be retried elsewhere");
-      process.exit(1);
+      logger.warn("shutdown deadline reached with jobs still running; stopping them, they run again elsewhere");
+      running.abortRunning();
+      setTimeout(() => process.exit(1), 10_000).unref();
     }, config.WORKER_SHUTDOWN_TIMEOUT_SECONDS * 1_000);
     deadline.unref();
     void running

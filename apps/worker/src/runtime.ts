@@ -9,6 +9,11 @@ import { EnginePool } from "./pipeline/engine-pool.ts";
 
 export interface RunningWorker {
   worker: Worker;
+  /**
+   * Stops the running analyses (engine runs and model calls are aborted) and puts them back in the queue,
+   * queued and with no attempt spent; `close()` then returns as soon as they have let go.
+   */
+  abortRunning(): void;
   /** Stops taking jobs, waits for the running ones to finish, stops the reconciler. */
   close(): Promise<void>;
 }
@@ -38,7 +43,8 @@ export function startWorker(
         maxThreats: bounds.maxThreats,
         memoryMb: options.engineMemoryMb ?? 1_024,
       });
-  const deps: WorkerDeps = { ...baseDeps, bounds, engine: baseDeps.engine ?? pool };
+  const shutdown = new AbortController();
+  const deps: WorkerDeps = { ...baseDeps, bounds, engine: baseDeps.engine ?? pool, shutdown: shutdown.signal };
   // The processor needs the worker (for rate limiting) and the worker needs the processor: late-bound.
   let worker: Worker | undefined = undefined;
   const getWorker = () => worker;
@@ -64,6 +70,9 @@ export function startWorker(
   );
   return {
     worker,
+    abortRunning() {
+      shutdown.abort();
+    },
     async close() {
       stopReconciler();
       await worker.close();

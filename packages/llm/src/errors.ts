@@ -14,6 +14,14 @@ export class LlmThrottledError extends Error {
   }
 }
 
+/** The caller stopped the analysis (canceled, or its worker is shutting down): the model call was abandoned. */
+export class LlmAbortedError extends Error {
+  override readonly name = "LlmAbortedError";
+  constructor(message = "The model call was stopped by its caller") {
+    super(message);
+  }
+}
+
 export function isLlmThrottledError(error: unknown): error is LlmThrottledError {
   return error instanceof LlmThrottledError;
 }

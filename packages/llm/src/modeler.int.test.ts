@@ -3,11 +3,11 @@ import { type FakeBedrock, startFakeBedrock } from "@threatline/bedrock-fake";
 import type { Threat } from "@threatline/domain";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { redisUrl, testPrefix } from "../../../test/support.ts";
+import { redisUrl, testPrefix, waitFor } from "../../../test/support.ts";
 import { bedrockConfig, graphOf, node, ruleThreat } from "../test/helpers.ts";
 import { MemoryLlmCache } from "./cache.ts";
 import type { LlmConfig } from "./config.ts";
-import { LlmThrottledError } from "./errors.ts";
+import { LlmAbortedError, LlmThrottledError } from "./errors.ts";
 import { createThreatModeler, type ThreatModelRequest } from "./modeler.ts";
 import { loadPrompt } from "./prompts.ts";
 import { RedisRateLimiter } from "./limiter.ts";
@@ -342,5 +342,30 @@ describe("threat modeler against the fake, with the real SDK and Redis", () => {
     expect(outcome.error?.code).toBe("llm/budget-exhausted");
     expect(outcome.threats).toEqual(rules);
     expect(fake.stats().converse).toBe(0);
+  });
+});
+
+describe("stopping a model call", () => {
+  it("aborts the Bedrock request in flight when the caller's signal fires, and rejects with LlmAbortedError", async () => {
+    // Answers after a minute: only an aborted request ends this test in time.
+    const slow = await startFakeBedrock({ latencyMs: 60_000 });
+    const m = createThreatModeler({
+      config: bedrockConfig(slow.url, { maxTokens: 2000, timeoutMs: 120_000 }),
+      redis,
+      cache: new MemoryLlmCache(),
+      limiterPrefix: testPrefix(),
+    });
+    try {
+      const stop = new AbortController();
+      const pending = m.model(request({ signal: stop.signal }));
+      await waitFor(() => slow.stats().converse === 1, 20_000, "the request to reach the fake");
+      stop.abort();
+      const error = await pending.catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(LlmAbortedError);
+      expect(slow.stats().served).toBe(0);
+    } finally {
+      m.close?.();
+      await slow.close();
+    }
   });
 });

@@ -5,7 +5,7 @@ import { type LlmCache, llmCacheKey, zeroUsage } from "./cache.ts";
 import { limitsFor, type LlmConfig } from "./config.ts";
 import { defaultPromptEngine, chunkGraph, type GraphChunk, type PromptEngine, splitChunk } from "./context.ts";
 import { costUsd, priceFor, type TokenUsage } from "./cost.ts";
-import { LlmThrottledError } from "./errors.ts";
+import { LlmAbortedError, LlmThrottledError } from "./errors.ts";
 import { groundThreats, mergeThreats } from "./grounding.ts";
 import { RedisRateLimiter } from "./limiter.ts";
 import { inertJson, inertText, loadPrompt, type PromptTemplate, renderTemplate } from "./prompts.ts";
@@ -24,6 +24,11 @@ export interface ThreatModelRequest {
   force: boolean;
   /** The team's budget is spent: skip the LLM, rules only. */
   budgetExhausted?: boolean;
+  /**
+   * The caller's stop (the analysis was canceled, or its worker is shutting down): a model call in flight is
+   * aborted, a quota wait ends, and `model` rejects with LlmAbortedError.
+   */
+  signal?: AbortSignal;
 }
 
 export interface ThreatModelUsage extends TokenUsage {
@@ -144,10 +149,14 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
    * known and short, and a requeued job would run the engine again. Only a wait beyond LLM_LIMITER_MAX_WAIT_MS
    * becomes an LlmThrottledError (BullMQ's rate-limit path).
    */
-  async function admit(tokens: number, stats: { quotaWaits: number; quotaWaitMs: number }) {
+  async function admit(tokens: number, stats: { quotaWaits: number; quotaWaitMs: number }, signal?: AbortSignal) {
     let admission = await limiter.acquire(tokens);
     let waited = 0;
     while (!admission.admitted) {
+      if (signal?.aborted) {
+        await limiter.cancel(admission.id);
+        throw new LlmAbortedError();
+      }
       if (
         admission.retryAfterMs > config.limiterMaxWaitMs ||
         waited + admission.retryAfterMs > 4 * Math.max(config.limiterMaxWaitMs, 1)
@@ -231,6 +240,7 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
     parts: number,
     usage: TokenUsage,
     stats: Stats,
+    signal: AbortSignal | undefined,
   ): Promise<ChunkResult> {
     const { userText, tokens: firstEstimate } = render(prompt, chunk, part, parts);
     const messages: ChatMessage[] = [{ role: "user", content: [{ text: userText }] }];
@@ -241,7 +251,12 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
       const admission = await admit(
         inputReservation(inputEstimate) + limits.outputTokenWeight * config.maxTokens,
         stats,
+        signal,
       );
+      if (signal?.aborted) {
+        await limiter.settle(admission, 0, { served: false });
+        throw new LlmAbortedError();
+      }
 
       let response;
       const started = Date.now();
@@ -253,9 +268,15 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
           tool: { name: TOOL_NAME, description: TOOL_DESCRIPTION, inputSchema: prompt.toolSchema },
           maxTokens: config.maxTokens,
           temperature: config.temperature,
+          ...(signal ? { signal } : {}),
         });
       } catch (error) {
         stats.latencyMs += Date.now() - started;
+        if (error instanceof LlmAbortedError) {
+          // The request was sent: count its input as used, as for a dropped connection.
+          await limiter.settle(admission, inputEstimate, { served: true });
+          throw error;
+        }
         const failure =
           error instanceof ProviderError ? error : new ProviderError("transient", String(error), { cause: error });
         // Nothing was served on a 429 or a refused request; a transient failure may have used the input.
@@ -378,6 +399,7 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
       }));
 
       while (work.length > 0) {
+        if (req.signal?.aborted) throw new LlmAbortedError();
         const item = work.shift()!;
         // Parts of a split template are cached one by one, so a job retried after a throttle pays only for the rest.
         if (item.key && !req.force) {
@@ -388,7 +410,7 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
           }
         }
         const before = { ...usage };
-        const result = await runChunk(prompt, item.chunk, item.part, chunks.length, usage, stats);
+        const result = await runChunk(prompt, item.chunk, item.part, chunks.length, usage, stats, req.signal);
         if (result.kind === "ok") {
           const grounded = groundThreats(result.items, req.graph, config.ungrounded, ruleIds);
           ungrounded += grounded.ungrounded;

@@ -6,7 +6,6 @@ import {
   type OmittedThreats,
   capThreats,
 } from "@threatline/domain";
-import { analyze } from "@threatline/engine";
 import {
   type BoundedResult,
   EngineAbortedError,
@@ -14,7 +13,7 @@ import {
   EngineTimeoutError,
 } from "../pipeline/engine-pool.ts";
 import { teamBudgetExhausted } from "../pipeline/budget.ts";
-import { withTeamRules } from "../pipeline/team-rules.ts";
+import { analyzeBounded } from "../pipeline/team-rules.ts";
 import { JOB_PAYLOADS, publishEvent } from "@threatline/queue";
 import { isDatabaseUnavailable } from "@threatline/db";
 import { type AnalysisBounds, DEFAULT_BOUNDS, type WorkerDeps } from "../deps.ts";
@@ -25,6 +24,11 @@ import { requestSystemGraph } from "../pipeline/system-graph.ts";
 
 /** Statuses in which a delivered job has nothing left to do (a duplicate delivery, or a canceled batch). */
 const DONE: readonly string[] = ["succeeded", "partial", "failed", "canceled"];
+
+/** The engine run or the model call was stopped by the analysis's signal. */
+function isAborted(error: unknown): boolean {
+  return error instanceof EngineAbortedError || (error instanceof Error && error.name === "LlmAbortedError");
+}
 
 function isThrottle(error: unknown): error is Error & { retryAfterMs: number } {
   return (
@@ -115,6 +119,8 @@ function processAnalysis(deps: WorkerDeps, getWorker: () => Worker | undefined, 
   return async (job: Job): Promise<{ status: string; threats: number }> => {
     const { analysisId } = JOB_PAYLOADS["analyze-template"].parse(job.data);
     const log = deps.logger.child({ jobId: job.id, analysisId });
+    // Taken while the worker was leaving: back to the queue untouched, for the next worker.
+    if (deps.shutdown?.aborted) throw Worker.RateLimitError();
     const analysis = await loadAnalysis(deps.db, analysisId);
     if (!analysis) throw new UnrecoverableError(`analysis ${analysisId} does not exist`);
     if (DONE.includes(analysis.status)) {
@@ -134,9 +140,11 @@ function processAnalysis(deps: WorkerDeps, getWorker: () => Worker | undefined, 
     // Canceling a batch cancels its running analyses too: the engine run is stopped and nothing is written.
     const canceled = new AbortController();
     const stopWatching = watchCancellation(deps.db, analysisId, canceled, bounds.cancelPollMs);
+    // A worker shutting down stops the analysis too, but puts it back in the queue instead of ending it.
+    const stop = deps.shutdown ? AbortSignal.any([canceled.signal, deps.shutdown]) : canceled.signal;
     try {
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      const outcome = await runPipeline(deps, analysis, lastAttempt, bounds, canceled.signal);
+      const outcome = await runPipeline(deps, analysis, lastAttempt, bounds, stop);
       if (canceled.signal.aborted) throw new AnalysisCanceledError(`analysis ${analysisId} was canceled`);
       await persistOutcome(deps.db, analysisId, analysis.projectId, startedAt, outcome, {
         timeoutMs: bounds.persistTimeoutMs,
@@ -156,10 +164,17 @@ function processAnalysis(deps: WorkerDeps, getWorker: () => Worker | undefined, 
       return { status: outcome.status, threats: outcome.threats.length };
     } catch (error) {
       if (isDatabaseUnavailable(error)) throw error;
-      if (error instanceof AnalysisCanceledError || (error instanceof EngineAbortedError && canceled.signal.aborted)) {
+      if (error instanceof AnalysisCanceledError || (isAborted(error) && canceled.signal.aborted)) {
         log.info("analysis canceled while running; nothing written");
         await announce(deps, analysis, "canceled");
         return { status: "canceled", threats: -1 };
+      }
+      if (isAborted(error) && deps.shutdown?.aborted) {
+        // The job goes back to waiting without spending an attempt (BullMQ's rate-limit path), the row to queued.
+        log.info("worker shutting down: analysis stopped and put back in the queue");
+        await requeueRow(deps, analysisId);
+        await announce(deps, analysis, "queued");
+        throw Worker.RateLimitError();
       }
       if (isThrottle(error)) {
         // Bedrock said 429, or the shared quota is further away than LLM_LIMITER_MAX_WAIT_MS (shorter waits
@@ -223,7 +238,7 @@ async function runStages(
   try {
     result = deps.engine
       ? await deps.engine.analyze(analysis.files, [analysis.path], signal, analysis.teamRules)
-      : await analyzeInline(analysis, bounds.maxThreats);
+      : await analyzeBounded(analysis.files, [analysis.path], bounds.maxThreats, analysis.teamRules);
   } catch (error) {
     if (error instanceof EngineTimeoutError)
       return failedOutcome(
@@ -270,10 +285,11 @@ async function runStages(
       ruleThreats: result.threats,
       force: analysis.force,
       budgetExhausted: await teamBudgetExhausted(deps.db, analysis.teamId),
+      signal,
     });
   } catch (error) {
     // Transient model failures are retried by the queue; once retries are spent, the rule threats still stand.
-    if (isThrottle(error) || !lastAttempt) throw error;
+    if (isThrottle(error) || isAborted(error) || !lastAttempt) throw error;
     deps.logger.warn(
       { err: error, analysisId: analysis.id },
       "model unavailable on the last attempt; keeping rule threats",
@@ -299,18 +315,6 @@ async function runStages(
     ungroundedCount: llm.ungroundedCount,
     error: llm.error ?? null,
   };
-}
-
-/** The engine in this thread (tests that pass no pool), capped as the pool's threads cap. */
-async function analyzeInline(analysis: LoadedAnalysis, maxThreats: number): Promise<BoundedResult> {
-  const result = await analyze(
-    analysis.files,
-    analysis.teamRules.length > 0
-      ? { focus: [analysis.path], rules: withTeamRules(analysis.teamRules) }
-      : { focus: [analysis.path] },
-  );
-  const { kept, omitted } = capThreats(result.threats, maxThreats);
-  return { ...result, threats: kept, omitted };
 }
 
 /**

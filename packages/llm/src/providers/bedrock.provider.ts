@@ -7,12 +7,14 @@ import {
 } from "@aws-sdk/client-bedrock-runtime";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { LlmConfig } from "../config.ts";
+import { LlmAbortedError } from "../errors.ts";
 import {
   type ChatMessage,
   type CompletionRequest,
   type CompletionResponse,
   type LlmProvider,
   ProviderError,
+  requestSignal,
   type StopReason,
 } from "./types.ts";
 
@@ -125,9 +127,10 @@ export class BedrockProvider implements LlmProvider {
             toolChoice: { tool: { name: request.tool.name } },
           },
         }),
-        { abortSignal: AbortSignal.timeout(this.config.timeoutMs) },
+        { abortSignal: requestSignal(this.config.timeoutMs, request.signal) },
       );
     } catch (error) {
+      if (request.signal?.aborted) throw new LlmAbortedError();
       throw classifyBedrockError(error, this.config.throttleRetryMs);
     }
     const blocks = response.output?.message?.content ?? [];

@@ -1,10 +1,12 @@
 import type { LlmConfig } from "../config.ts";
+import { LlmAbortedError } from "../errors.ts";
 import {
   type ChatMessage,
   type CompletionRequest,
   type CompletionResponse,
   type LlmProvider,
   ProviderError,
+  requestSignal,
   type StopReason,
 } from "./types.ts";
 
@@ -97,9 +99,10 @@ export class OpenAiCompatibleProvider implements LlmProvider {
           max_tokens: request.maxTokens,
           temperature: request.temperature,
         }),
-        signal: AbortSignal.timeout(this.config.timeoutMs),
+        signal: requestSignal(this.config.timeoutMs, request.signal),
       });
     } catch (error) {
+      if (request.signal?.aborted) throw new LlmAbortedError();
       throw new ProviderError(
         "transient",
         `OpenAI-compatible server unreachable: ${error instanceof Error ? error.message : String(error)}`,

@@ -24,6 +24,14 @@ export interface CompletionRequest {
   tool: ToolSpec;
   maxTokens: number;
   temperature: number;
+  /** The caller's stop: the request is abandoned (the HTTP request aborted) when it fires. */
+  signal?: AbortSignal;
+}
+
+/** The provider's own time bound, and the caller's stop if any. */
+export function requestSignal(timeoutMs: number, signal: AbortSignal | undefined): AbortSignal {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  return signal ? AbortSignal.any([timeout, signal]) : timeout;
 }
 
 /** Why the model stopped, in Converse's words; anything else providers report maps to `other`. */
