@@ -11,3 +11,4 @@ export * from "./suppressions.ts";
 export { compileTeamRule, runRuleFixtures, valuesAt, type FixtureResult, type RuleFixture } from "./team-rules.ts";
 export { localFileRefs, localModuleDirs } from "./terraform/modules.ts";
 export { decodeText } from "./text.ts";
+export { declaresRoutes, servesSpec } from "./openapi/serving.ts";

@@ -214,6 +214,12 @@ class TemplateParser {
     for (const item of list(arg)) this.collectRefs(from, item, path, depth + 1);
   }
 
+  private implicitGlobals(type: string): Record<string, unknown> {
+    const globals = this.sam && isRecord(this.template.Globals) ? this.template.Globals : {};
+    const own = globals[type.replace("AWS::Serverless::", "")];
+    return isRecord(own) ? (this.resolver.resolve(own) as Record<string, unknown>) : {};
+  }
+
   /**
    * SAM creates `ServerlessRestApi` / `ServerlessHttpApi` for function events that name no API; they are
    * public entry points, so they become nodes, declared at the first event that implies them.
@@ -250,8 +256,9 @@ class TemplateParser {
         format: "cloudformation",
         file: this.file.path,
         line: entry.line,
-        body: {},
-        properties: { Implicit: true },
+        // The implicit API takes the template's `Globals.Api` / `Globals.HttpApi` (a default authorizer) too.
+        body: toBody(this.implicitGlobals(entry.type)) as Record<string, unknown>,
+        properties: { Implicit: true, Properties: this.implicitGlobals(entry.type) },
         propertyLines: {},
       });
       for (const [fn, via] of entry.functions) this.edges.push({ from: fn, to: id, kind: "references", via });

@@ -50,6 +50,8 @@ export interface SchemaField {
   openObject?: boolean;
   /** Taken from an `example` because the schema lists no properties. */
   fromExample?: boolean;
+  /** A string the description says holds a JSON, XML or YAML document (or serialized data) the server parses. */
+  document?: boolean;
   /** Source line of the schema. */
   line?: number;
 }
@@ -187,6 +189,17 @@ export function isAuthenticated(reqs: readonly SecurityRequirement[]): boolean {
 }
 
 /** Flattens a schema into fields, following local `$ref`s once per branch and stopping at cycles. */
+/**
+ * Descriptions that say a string holds a document the server parses ("order lines in customer specific JSON
+ * format", "the profile as XML", "a serialized object"), not a JSON Web Token.
+ */
+const DOCUMENT_TEXT =
+  /\b(in|as|an?)\s+(?:[\w-]+\s+){0,3}(json|xml|yaml)\b(?!\s+web\s+token)|\b(json|xml|yaml)[- ](string|document|format|encoded|payload)\b|\bseriali[sz]ed\b/i;
+
+function carriesDocument(description: unknown): boolean {
+  return typeof description === "string" && DOCUMENT_TEXT.test(description);
+}
+
 function schemaFields(
   ctx: Ctx,
   schema: unknown,
@@ -227,6 +240,7 @@ function schemaFields(
     if (s.readOnly === true) field.readOnly = true;
     if (s.writeOnly === true) field.writeOnly = true;
     if (typeof s.pattern === "string") field.patternText = s.pattern;
+    if ((type === undefined || type === "string") && carriesDocument(s.description)) field.document = true;
     if (s.additionalProperties === true || isObj(s.additionalProperties)) field.openObject = true;
     const line = lineOf(ctx, r.path);
     if (line !== undefined) field.line = line;

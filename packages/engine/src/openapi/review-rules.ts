@@ -4,12 +4,15 @@
  * operation (or scheme) a reviewer would name, with the input that makes it a risk as evidence.
  */
 import type { GraphNode } from "../graph/types.ts";
-import type { Finding, RuleContext } from "../rules/types.ts";
+import type { EvidenceLocation, Finding, RuleContext } from "../rules/types.ts";
+import { gatewayView, type ServedRoute } from "./served-routes.ts";
+import { leftOutOnPurpose, privateRead } from "./exposure.ts";
 import type { OperationAttrs, SecuritySchemeAttrs } from "./parse.ts";
 import { defineRule } from "./rule-kit.ts";
 import {
   adminWord,
   authFlow,
+  catalogueIds,
   CONTEXT_FIELD,
   injectionInputs,
   lastSegment,
@@ -58,6 +61,28 @@ function scopesOf(a: OperationAttrs): Set<string> {
   return new Set(a.security.flatMap((r) => r.schemes.flatMap((s) => s.scopes)));
 }
 
+/**
+ * A path id that names an object anyone may read (the spec serves `GET /articles/{slug}` without authentication),
+ * used by an action under it (`POST /articles/{slug}/favorite`, `POST /profiles/{username}/follow`): the caller
+ * acts on their own favourites or follows, and the public object has no owner to check against. Changing or
+ * deleting the object itself still is an object-level question.
+ */
+function onPublicObject(ctx: RuleContext, node: GraphNode, a: OperationAttrs, name: string, where: string): boolean {
+  if (where !== "path") return false;
+  const segments = a.path.split("/").filter(Boolean);
+  const at = segments.indexOf(`{${name}}`);
+  if (at < 0 || at === segments.length - 1) return false;
+  const shape = (parts: readonly string[]): string => parts.map((p) => (p.startsWith("{") ? "{}" : p)).join("/");
+  const object = shape(segments.slice(0, at + 1));
+  return ops(ctx).some(
+    ([n, o]) =>
+      n.file === node.file &&
+      o.method === "GET" &&
+      !identified(o) &&
+      shape(o.path.split("/").filter(Boolean)) === object,
+  );
+}
+
 /** Evidence keys that exist on the node; the operation itself otherwise. */
 function keys(node: GraphNode, wanted: readonly string[]): string[] {
   const found = wanted.filter((k) => node.propertyLines[k] !== undefined);
@@ -101,7 +126,24 @@ export const REVIEW_RULES = [
         if (ids.length === 0 || !specHasIdentity(ctx, node.file)) return [];
         // An unauthenticated read of a catalogue object is public data or a missing-authentication finding;
         // only ids of people and accounts make it an object-level one.
-        if (!identified(a) && a.method === "GET") ids = ids.filter((i) => PERSONAL_ID.test(i.name));
+        if (!identified(a) && a.method === "GET") {
+          // A profile the author left public on purpose (the spec secures its other operations one by one) is
+          // meant to be read by anyone.
+          if (leftOutOnPurpose(ctx, node) && !privateRead(a)) return [];
+          ids = ids.filter((i) => PERSONAL_ID.test(i.name));
+        }
+        // Reading a member of a catalogue (`GET /products/{id}`) is the same for every caller: no owner to check.
+        const readScopes = new Set(
+          ops(ctx)
+            .filter(([n, o]) => n.file === node.file && o.method === "GET")
+            .flatMap(([, o]) => [...scopesOf(o)]),
+        );
+        const catalogue = catalogueIds(
+          a,
+          ids,
+          [...scopesOf(a)].some((s) => !readScopes.has(s)),
+        );
+        ids = ids.filter((i) => !catalogue.has(i) && !onPublicObject(ctx, node, a, i.name, i.where));
         if (ids.length === 0) return [];
         // A declared 403 on unguessable ids, or a description that states the ownership check, is the design a
         // reviewer asks for; the rule then stays quiet.
@@ -216,15 +258,27 @@ export const REVIEW_RULES = [
     check: (ctx) => {
       const all = ops(ctx);
       return all.flatMap(([node, a]): Finding[] => {
-        // Public reads next to protected writes are the usual catalogue shape; a weaker write is the bypass.
-        if (identified(a) || publicByDesign(a) || (!WRITES.has(a.method) && a.method !== "DELETE")) return [];
-        const guarded = all.filter(([n, o]) => n.file === node.file && o.path === a.path && o !== a && identified(o));
-        if (guarded.length === 0) return [];
+        // A write with no authentication at all is TL-API-AUTH-001's; this rule is about a write that authenticates
+        // with less than the other writes of its path (a read scope where they need a write scope).
+        if (!a.authenticated || publicByDesign(a) || (!WRITES.has(a.method) && a.method !== "DELETE")) return [];
+        const mine = scopesOf(a);
+        // Scopes every reader of the spec holds: a write that needs only these is open to any reader.
+        const readers = new Set(
+          all.filter(([n, o]) => n.file === node.file && o.method === "GET").flatMap(([, o]) => [...scopesOf(o)]),
+        );
+        const stronger = all.filter(([n, o]) => {
+          if (n.file !== node.file || o.path !== a.path || o === a || !o.authenticated) return false;
+          if (!WRITES.has(o.method) && o.method !== "DELETE") return false;
+          const theirs = scopesOf(o);
+          return [...theirs].some((s) => !mine.has(s)) && [...mine].every((s) => theirs.has(s) || readers.has(s));
+        });
+        if (stronger.length === 0) return [];
+        const missing = [...new Set(stronger.flatMap(([, o]) => [...scopesOf(o)].filter((s) => !mine.has(s))))];
         return [
           {
             node,
             paths: a.securitySource === "operation" ? ["security"] : [""],
-            detail: `${node.id} requires no authentication while ${list(guarded.map(([n]) => n.id))} on the same path do${a.securitySource === "operation" ? " (its own `security` removes the requirement)" : ""}.`,
+            detail: `${node.id} requires ${mine.size > 0 ? `only ${list([...mine])}` : "no scope"} while ${list(stronger.map(([n]) => n.id))} on the same path also require ${list(missing)}: a caller without ${missing.length === 1 ? "that scope" : "those scopes"} changes the object through ${node.id}.`,
           },
         ];
       });
@@ -237,7 +291,7 @@ export const REVIEW_RULES = [
     likelihood: 3,
     impact: 3,
     description:
-      "{resource} belongs to an older version of the API that the same contract still serves next to a newer one: old versions keep the flaws and the weaker checks the new one fixed.",
+      "{resource} still serves an older version of the API next to a newer one: old versions keep the flaws and the weaker checks the new one fixed.",
     remediation: {
       text: "Retire old versions (or put them behind the same authorization, rate limits and monitoring as the current one), and keep an inventory of what is exposed.",
       fix: { openapi: "deprecated: true\nx-sunset: 2025-12-31" },
@@ -252,19 +306,41 @@ export const REVIEW_RULES = [
         const v = pathVersion(o.path);
         if (v !== undefined) newest.set(n.file, Math.max(newest.get(n.file) ?? v, v));
       }
-      return all.flatMap(([node, a]): Finding[] => {
+      // One threat per spec: the inventory is what is wrong, not each operation of the old version.
+      const older = new Map<string, Array<[GraphNode, OperationAttrs, string]>>();
+      for (const [node, a] of all) {
         const v = pathVersion(a.path);
-        const legacy = /(^|\/)(legacy|old|deprecated)(\/|$)/i.test(a.path);
         const top = newest.get(node.file);
-        if (!legacy && (v === undefined || top === undefined || v >= top)) return [];
+        const why = /(^|\/)(legacy|old|deprecated)(\/|$)/i.test(a.path)
+          ? "legacy"
+          : v !== undefined && top !== undefined && v < top
+            ? `v${v}`
+            : undefined;
+        if (!why) continue;
+        const list = older.get(node.file) ?? [];
+        list.push([node, a, why]);
+        older.set(node.file, list);
+      }
+      return [...older].flatMap(([file, entries]): Finding[] => {
+        const api = ctx.graph.nodes.find((n) => n.kind === "openapi.api" && n.file === file);
+        if (!api) return [];
+        const groups = [...new Set(entries.map(([, , why]) => why))].map((why) => {
+          const members = entries.filter(([, , w]) => w === why).map(([n]) => n.id);
+          return `${why === "legacy" ? "legacy endpoints" : `version ${why.slice(1)}`} (${list(members, 4)})`;
+        });
+        const top = newest.get(file);
         return [
           {
-            node,
-            paths: keys(node, a.deprecated ? ["deprecated"] : []),
-            detail: legacy
-              ? `${node.id} is a legacy endpoint still in the contract.`
-              : `${node.id} is version ${v} of the API while version ${top} is served too: the older version stays reachable.`,
-            likelihood: identified(a) ? 3 : 4,
+            node: api,
+            paths: [""],
+            related: entries.map(([n]) => n).slice(0, 50),
+            locations: entries.slice(0, 20).map(([n, a]) => ({
+              file: n.file,
+              line: (a.deprecated ? n.propertyLines.deprecated : undefined) ?? n.line,
+              path: a.deprecated ? "deprecated" : "",
+            })),
+            detail: `${api.id} still serves ${groups.join(" and ")}${top !== undefined ? ` next to version ${top}` : ""}: ${entries.length} operation${entries.length === 1 ? "" : "s"} of an older API stay reachable.`,
+            likelihood: entries.some(([, a]) => !identified(a)) ? 4 : 3,
           },
         ];
       });
@@ -619,59 +695,76 @@ export const REVIEW_RULES = [
     likelihood: 4,
     impact: 4,
     description:
-      "{resource} is marked secured in the contract, but the API Gateway route that serves it, analysed with it, has no authorizer: the gateway lets anyone through to a backend that may trust it to have checked.",
+      "{resource} is marked secured in the contract, but the gateway route that serves it (API Gateway, a SAM event, a function URL or an Ingress path), analysed with it, does not authenticate callers: the gateway lets anyone through to a backend that may trust it to have checked.",
     remediation: {
       text: "Attach the authorizer the contract promises to the route (JWT, Lambda or IAM), or, if the operation is public, say so in the contract with `security: []`.",
       fix: { openapi: "security:\n  - bearerAuth: []\nx-amazon-apigateway-auth:\n  type: JWT" },
     },
     references: { cwe: ["CWE-306", "CWE-1059"], capec: ["CAPEC-115"], attack: ["T1190"] },
-    why: "When a spec and the infrastructure that serves it are analysed together, the operation and its gateway route are matched by method and path (API Gateway v2 route keys, CloudFormation or Terraform). A route without an authorizer in front of an operation the contract secures is an open door; the reverse (the gateway authorizes an operation the contract calls public) is reported as low: clients and docs are wrong, not the gateway.",
+    why: "When a spec and the infrastructure that serves it are analysed together (`threatline scan` and the worker join a spec with the templates and manifests of its folder, and with any that name it), each operation is matched by method and path to the route that serves it, the most specific one as the gateway picks it: API Gateway v2 routes, v1 methods (their path from the resource tree), SAM function events (their own `Auth` or the API's default authorizer), OpenAPI bodies written inline in a gateway, a gateway built from the spec file itself (only schemes with an `x-amazon-apigateway-authorizer`, and API keys, are enforced there), Lambda function URLs and Kubernetes Ingress paths. A route without authentication in front of an operation the contract secures is an open door when the same gateway authenticates other routes (high): authentication is done at the gateway and this route was missed. When the gateway authenticates nothing, the backend alone checks the contract's credentials: one low threat per spec says so. The reverse (the gateway authenticates an operation the contract calls public) is low: clients and docs are wrong, not the gateway.",
     kinds: OP,
     check: (ctx) => {
-      const routes = ctx.graph.nodes.filter(
-        (n) =>
-          n.kind === "aws.apigateway.method" &&
-          typeof n.attrs.httpMethod === "string" &&
-          n.attrs.httpMethod.includes(" "),
-      );
-      if (routes.length === 0) return [];
-      const shape = (key: string): string =>
-        key
-          .trim()
-          .replace(/\{[^}]+\}/g, "{}")
-          .replace(/\/+$/, "")
-          .toUpperCase();
-      const byKey = new Map<string, GraphNode[]>();
-      for (const r of routes) {
-        const key = shape(r.attrs.httpMethod as string);
-        byKey.set(key, [...(byKey.get(key) ?? []), r]);
+      const view = gatewayView(ctx);
+      if (!view) return [];
+      const out: Finding[] = [];
+      const unguarded = new Map<string, Array<[GraphNode, ServedRoute[]]>>();
+      for (const [node, a] of ops(ctx)) {
+        const served = view.routesFor(node, a);
+        if (served.length === 0) continue;
+        const paths = a.securitySource === "operation" ? ["security"] : [""];
+        const at = (routes: ServedRoute[]): EvidenceLocation[] => [
+          ...paths.map((p) => ({ file: node.file, line: node.propertyLines[p] ?? node.line, path: p })),
+          ...routes.map((r) => r.evidence),
+        ];
+        const related = (routes: ServedRoute[]): GraphNode[] => [...new Set(routes.map((r) => r.node))];
+        const names = (routes: ServedRoute[]): string => [...new Set(routes.map((r) => r.node.id))].join(", ");
+        if (a.authenticated) {
+          const open = served.filter((r) => r.auth === null && !r.apiKey);
+          const missed = open.filter((r) => view.authenticates(r.gateway));
+          if (missed.length > 0)
+            out.push({
+              node,
+              paths,
+              related: related(missed),
+              locations: at(missed),
+              detail: `${node.id} requires ${a.security.map((r) => r.schemes.map((x) => x.name).join(" + ")).join(" or ")} in the contract, but ${names(missed)} (${missed[0]!.node.file}), which serves it, does not authenticate callers while other routes of the same gateway do: anyone reaches a backend that may trust the gateway to have checked.`,
+            });
+          const alone = open.filter((r) => !view.authenticates(r.gateway));
+          if (alone.length > 0 && missed.length === 0) {
+            const list = unguarded.get(node.file) ?? [];
+            list.push([node, alone]);
+            unguarded.set(node.file, list);
+          }
+          continue;
+        }
+        const guarded = served.filter((r) => r.auth !== null);
+        if (a.securitySource !== "none" && guarded.length > 0)
+          out.push({
+            node,
+            paths,
+            related: related(guarded),
+            locations: at(guarded),
+            detail: `${node.id} is public in the contract, but ${names(guarded)} (${guarded[0]!.node.file}) authenticates it (${String(guarded[0]!.auth)}): clients and documentation built from the contract are wrong.`,
+            likelihood: 1,
+          });
       }
-      return ops(ctx).flatMap(([node, a]): Finding[] => {
-        const served = byKey.get(shape(`${a.method} ${a.path}`)) ?? [];
-        if (served.length === 0) return [];
-        const open = served.filter((r) => r.attrs.authorization === "NONE" && !r.attrs.apiKey);
-        if (a.authenticated && open.length > 0)
-          return [
-            {
-              node,
-              paths: a.securitySource === "operation" ? ["security"] : [""],
-              related: open,
-              detail: `${node.id} requires ${a.security.map((r) => r.schemes.map((x) => x.name).join(" + ")).join(" or ")} in the contract, but the route ${open.map((r) => r.id).join(", ")} (${open[0]!.file}) that serves it has no authorizer.`,
-            },
-          ];
-        const guarded = served.filter((r) => r.attrs.authorization !== "NONE");
-        if (!a.authenticated && a.securitySource !== "none" && guarded.length > 0)
-          return [
-            {
-              node,
-              paths: a.securitySource === "operation" ? ["security"] : [""],
-              related: guarded,
-              detail: `${node.id} is public in the contract, but the route ${guarded.map((r) => r.id).join(", ")} authorizes it (${String(guarded[0]!.attrs.authorization)}): clients and documentation built from the contract are wrong.`,
-              likelihood: 1,
-            },
-          ];
-        return [];
-      });
+      for (const [file, entries] of unguarded) {
+        const api = ctx.graph.nodes.find((n) => n.kind === "openapi.api" && n.file === file);
+        if (!api) continue;
+        const routes = entries.flatMap(([, r]) => r);
+        out.push({
+          node: api,
+          paths: [""],
+          related: [...new Set(routes.map((r) => r.node))],
+          locations: [
+            ...entries.slice(0, 10).map(([op]) => ({ file: op.file, line: op.line, path: "" })),
+            ...[...new Map(routes.map((r) => [r.node.id, r.evidence])).values()].slice(0, 10),
+          ],
+          detail: `${list(entries.map(([op]) => op.id))} require authentication in the contract, but nothing in front of them authenticates: ${list([...new Set(routes.map((r) => r.node.id))])} (${routes[0]!.node.file}) let every caller through, so only the backend checks the contract's credentials. Keep that check in every handler, or authenticate at the gateway.`,
+          likelihood: 1,
+        });
+      }
+      return out;
     },
   }),
 ];

@@ -4,6 +4,7 @@ import type { ApiAttrs, ApiParameter, OperationAttrs, SchemaField, SecuritySchem
 import { defineRule } from "./rule-kit.ts";
 import { CONTEXT_FIELD, identified, PRIVILEGED_FIELD, REVIEW_RULES, specHasIdentity } from "./review-rules.ts";
 import { authFlow, publicByDesign } from "./signals.ts";
+import { leftOutOnPurpose, PERSONAL_FIELD, privateRead, SECRET_RESPONSE, SENSITIVE_RESPONSE } from "./exposure.ts";
 
 const OP = ["openapi.operation"];
 const SCHEME = ["openapi.security-scheme"];
@@ -56,15 +57,9 @@ function unboundedString(f: { type?: string; format?: string; maxLength?: number
 }
 
 /** Secrets by exact name (`pass`, `hash`, `salt`), beyond the suffixes SENSITIVE_RESPONSE reads. */
-const SECRET_RESPONSE =
-  /^(pass|pwd|passwd|password_?hash|hashed_?password|pass_?hash|hash|salt|otp|mfa_?secret|totp_?secret|secret_?key|client_?secret|private_?key|reset_?token|refresh_?token|session_?token|api_?token|credit_?card_?number|pan|cvv2?)$/i;
 const TOKEN_FIELD = /(token|refresh_?token|session_?id|api_?key)$/i;
-const PERSONAL_FIELD =
-  /^(email|e_?mail|[a-z]+_?email|[a-z]+Email|phone|phone_?number|mobile|address|home_?address|street|date_?of_?birth|dob|birth_?date|birthday|national_?id|passport|[a-z]+Phone)$/i;
 const INTERNAL_FIELD =
   /^(cost_?price|costPrice|internal_?[a-z_]*|internal[A-Z][A-Za-z]*|margin|supplier_?cost|debug_?[a-z_]*)$/i;
-const SENSITIVE_RESPONSE =
-  /(password|passwd|pwd|secret|ssn|social_?security|credit_?card|card_?number|cvv|cvc|private_?key|api_?key|pin_?code)$/i;
 const SENSITIVE_META =
   /(at|date|time|length|policy|expires|expiry|set|changed|required|hint|strength|id|type|enabled)$/i;
 const SENSITIVE_QUERY =
@@ -162,7 +157,8 @@ export const OPENAPI_RULES: Rule[] = [
             !identified(a) &&
             !publicByDesign(a) &&
             // A spec with no notion of a caller at all is one finding (TL-API-DOC-001), not one per read.
-            specHasIdentity(ctx, node.file),
+            specHasIdentity(ctx, node.file) &&
+            !(leftOutOnPurpose(ctx, node) && !privateRead(a)),
         )
         .map(([node, a]) => ({
           node,

@@ -36,6 +36,9 @@ export interface Input {
   patternText?: string;
   structured?: boolean;
   readOnly?: boolean;
+  /** A string that holds a document the server parses (JSON, XML, YAML, serialized data). */
+  document?: boolean;
+  maxLength?: number;
   /** Nested inside another object of the body (`customer.id`). */
   nested: boolean;
 }
@@ -47,6 +50,7 @@ export function inputsOf(a: OperationAttrs): Input[] {
     where: p.in,
     ...(p.type !== undefined ? { type: p.type } : {}),
     ...(p.format !== undefined ? { format: p.format } : {}),
+    ...(p.maxLength !== undefined ? { maxLength: p.maxLength } : {}),
     ...(p.enum ? { enum: true } : {}),
     ...(p.pattern ? { pattern: true } : {}),
     ...(p.patternText !== undefined ? { patternText: p.patternText } : {}),
@@ -61,10 +65,12 @@ export function inputsOf(a: OperationAttrs): Input[] {
       where: "body",
       ...(f.type !== undefined ? { type: f.type } : {}),
       ...(f.format !== undefined ? { format: f.format } : {}),
+      ...(f.maxLength !== undefined ? { maxLength: f.maxLength } : {}),
       ...(f.enum ? { enum: true } : {}),
       ...(f.pattern ? { pattern: true } : {}),
       ...(f.patternText !== undefined ? { patternText: f.patternText } : {}),
       ...(f.readOnly ? { readOnly: true } : {}),
+      ...(f.document ? { document: true } : {}),
       nested: f.name.includes("."),
     }));
   return [...params, ...fields];
@@ -97,9 +103,9 @@ export function freeForm(i: Input): boolean {
 
 /** Path parameters that select a representation or a version, not an object. */
 const NOT_AN_OBJECT = /^(version|api[-_]?version|v|lang|locale|language|format|ext|extension|region|env|stage)$/i;
-/** Names that identify one object: ids, UUIDs, usernames, e-mails, VINs, slugs, numbers. */
+/** Names that identify one object: ids, UUIDs, usernames, e-mails, VINs, slugs, numbers, short ids (`cid`, `uid`). */
 const OBJECT_ID =
-  /(^id$|[-_][iI][dD]$|[a-z0-9]Id$|ID$|^uuid$|[-_]?uuid$|guid$|^username$|^user[-_]?name$|^email$|^e-?mail$|^vin$|^slug$|^handle$|^account[-_]?(no|number)$|^(order|invoice|account|card|policy|ticket)[-_]?(no|number)$)/;
+  /(^id$|^[cuptgeamvnr]id$|[-_][iI][dD]$|[a-z0-9]Id$|ID$|^uuid$|[-_]?uuid$|guid$|^username$|^user[-_]?name$|^email$|^e-?mail$|^vin$|^slug$|^handle$|^account[-_]?(no|number)$|^(order|invoice|account|card|policy|ticket)[-_]?(no|number)$)/;
 /** Query or body names by which a collection is filtered to one owner's objects. */
 const OWNER_FILTER =
   /^(owner|(user|owner|account|customer|tenant|member|author|creator|org|organization|company)[-_]?(id|uuid|name))$/i;
@@ -126,10 +132,45 @@ export function objectIdInputs(a: OperationAttrs): Input[] {
       return false;
     if (i.where === "query" && a.method === "GET" && OWNER_FILTER.test(i.name)) return true;
     if (i.where === "body" && a.method === "GET") return false;
+    // `eventId` in the body of `POST /special-events` is the new event's own id, not a reference to someone's object.
+    if (i.where === "body" && a.method === "POST" && ownIdOfCreated(a, i.name)) return false;
     // In a body, a name or an e-mail is what is being written, not which object.
     if (i.where === "body" && /^(username|user[-_]?name|email|e-?mail|slug|handle|name)$/i.test(i.name)) return false;
     return OBJECT_ID.test(i.name) && !/^(request|correlation|trace|idempotency|client|session)[-_]?id$/i.test(i.name);
   });
+}
+
+/**
+ * Collections every caller reads alike: a shop's products, a library's books, reference data. Reading one of their
+ * members by id is not an object-level authorization question (there is no owner to check against).
+ */
+const CATALOGUE =
+  /^(products?|catalog(ue)?s?|categor(y|ies)|skus?|brands?|tags?|pets?|books?|movies?|films?|songs?|tracks?|albums?|artists?|genres?|authors?|publishers?|recipes?|articles?|news|countr(y|ies)|currenc(y|ies)|languages?|regions?|menus?|faqs?|courses?|venues?|games?|species|breeds?|manufacturers?|airports?|stations?)$/i;
+
+/**
+ * The path ids that name a member of a catalogue collection, not someone's object: on a GET (`GET /products/{id}`),
+ * and on a write that needs a privilege the reads do not (`write:pets`): who may change the catalogue is a
+ * function-level question, and that privilege answers it.
+ */
+export function catalogueIds(a: OperationAttrs, ids: readonly Input[], privileged: boolean): Set<Input> {
+  if (a.method !== "GET" && !privileged) return new Set();
+  const segments = a.path.split("/").filter(Boolean);
+  return new Set(
+    ids.filter((i) => {
+      if (i.where !== "path") return false;
+      const at = segments.indexOf(`{${i.name}}`);
+      return at > 0 && CATALOGUE.test(segments[at - 1]!);
+    }),
+  );
+}
+
+/** Whether `name` (`eventId`) is the id of what a POST to a collection (`/special-events`) creates. */
+function ownIdOfCreated(a: OperationAttrs, name: string): boolean {
+  const last = a.path.split("/").filter(Boolean).at(-1) ?? "";
+  if (last.startsWith("{")) return false;
+  const noun = words(last).at(-1) ?? "";
+  const own = name.replace(/[-_]?(id|uuid)$/i, "").toLowerCase();
+  return own !== "" && (noun === own || noun === `${own}s` || noun === `${own}es`);
 }
 
 /** Administrative, management, internal or debug functions, by path segment or operation id. */
@@ -223,6 +264,8 @@ export function authFlow(a: OperationAttrs): AuthFlow | undefined {
   )
     return "login";
   if (has("register", "registration", "signup") || (has("sign") && has("up"))) return "register";
+  // `POST /users` described as "Register a new user": the path says nothing, the contract's words do.
+  if (a.method === "POST" && /^(register|sign[\s-]?up)\b/i.test(a.summary ?? "")) return "register";
   return undefined;
 }
 
@@ -246,6 +289,7 @@ const INJECTION_STRONG =
   /^(cmd|command|exec|execute|shell|script|eval|expr|expression|template|tpl|xml|xpath|xslt|ldap|sql|query[-_]?string|file|file[-_]?name|filename|file[-_]?path|filepath|path|dir|directory|folder|host|hostname|ip|domain)$/i;
 const INJECTION_QUERY =
   /^(q|query|search|search[-_]?term|term|keyword|keywords|filter|filters|where|criteria|sort|sort[-_]?by|order|order[-_]?by|orderby|select|fields|group[-_]?by|having|regex)$/i;
+const SEARCH_TERM = /^(q|query|search|search[-_]?term|term|keywords?)$/i;
 /** Operations whose path says free-form input goes to an interpreter. */
 const INTERPRETER_PATH =
   /(^|\/)[^/]*(ldap|xpath|sql|exec|command|eval|shell|ping|nslookup|traceroute|render)[^/]*(\/|$)/i;
@@ -257,9 +301,13 @@ export function injectionInputs(a: OperationAttrs): { input: Input; strong: bool
   for (const i of inputsOf(a)) {
     if (i.nested || i.where === "header" || i.where === "cookie") continue;
     if (i.structured && INJECTION_QUERY.test(i.name)) found.push({ input: i, strong: true });
+    // A document in a string is parsed (and in JavaScript back ends often evaluated) by the server.
+    else if (i.document && freeForm(i)) found.push({ input: i, strong: true });
     else if (!freeForm(i)) continue;
     else if (INJECTION_STRONG.test(i.name) || /xml/i.test(i.name) || interpreter)
       found.push({ input: i, strong: true });
+    // A plain search term with a declared length is a search box: what it reaches is the implementation's business.
+    else if (SEARCH_TERM.test(i.name) && i.maxLength !== undefined) continue;
     else if (INJECTION_QUERY.test(i.name) || (searchPath && i.where !== "path"))
       found.push({ input: i, strong: false });
   }

@@ -288,6 +288,121 @@ Role:
   });
 });
 
+describe("OpenAPI inputs as real specs write them", () => {
+  const order = (properties: Doc) => {
+    const d = cleanApi();
+    d.components.schemas.OrderInput.properties = properties;
+    return d;
+  };
+
+  it("a short id in a body (`cid`) names the customer the order is placed for", async () => {
+    const d = order({ cid: { type: "string", maxLength: 20 }, quantity: { type: "integer", maximum: 10 } });
+    expect(on(await threatsOf(d), "TL-API-BOLA-001")).toContain("POST /orders");
+    const bid = order({ bid: { type: "number", maximum: 10 }, quantity: { type: "integer", maximum: 10 } });
+    expect(on(await threatsOf(bid), "TL-API-BOLA-001")).not.toContain("POST /orders");
+  });
+
+  it("a string described as a JSON or XML document is an injection surface; a JSON Web Token is not", async () => {
+    const doc = order({
+      linesData: { type: "string", description: "Order lines in a customer specific JSON format" },
+    });
+    expect(on(await threatsOf(doc), "TL-API-INJ-001")).toContain("POST /orders");
+    const jwt = order({ partner: { type: "string", maxLength: 100, description: "A JSON Web Token of the partner" } });
+    expect(on(await threatsOf(jwt), "TL-API-INJ-001")).toEqual([]);
+  });
+});
+
+describe("OpenAPI noise a reviewer would not keep", () => {
+  const read = (param: string) => ({
+    get: {
+      parameters: [{ name: param, in: "path", required: true, schema: { type: "integer" } }],
+      responses: { "200": { description: "ok" }, ...errors },
+    },
+  });
+
+  it("BOLA: reading a catalogue member is the same for every caller; someone's object under it is not", async () => {
+    const d = cleanApi();
+    d.paths["/products/{productId}"] = read("productId");
+    d.paths["/categories/{id}"] = read("id");
+    d.paths["/users/{userId}/books/{bookId}"] = {
+      get: {
+        parameters: [
+          { name: "userId", in: "path", required: true, schema: { type: "integer" } },
+          { name: "bookId", in: "path", required: true, schema: { type: "integer" } },
+        ],
+        responses: { "200": { description: "ok" }, ...errors },
+      },
+    };
+    d.paths["/products/{productId}"].put = {
+      parameters: [{ name: "productId", in: "path", required: true, schema: { type: "integer" } }],
+      responses: { "204": { description: "ok" }, ...errors },
+    };
+    const bola = on(await threatsOf(d), "TL-API-BOLA-001");
+    expect(bola).not.toContain("GET /products/{productId}");
+    expect(bola).not.toContain("GET /categories/{id}");
+    expect(bola).toContain("GET /users/{userId}/books/{bookId}");
+    expect(bola).toContain("PUT /products/{productId}");
+  });
+
+  it("reads left public on purpose (a spec that secures operations one by one) are not told to add auth", async () => {
+    const d = cleanApi();
+    delete d.security;
+    for (const [path, item] of Object.entries(d.paths as Doc))
+      for (const op of Object.values(item as Doc))
+        if (typeof op === "object" && op.responses && path !== "/health" && !op.security) op.security = [{ oauth: [] }];
+    d.paths["/articles/{slug}"] = {
+      get: {
+        parameters: [{ name: "slug", in: "path", required: true, schema: { type: "string" } }],
+        responses: { "200": { description: "ok" } },
+      },
+    };
+    d.paths["/articles/{slug}/favorite"] = {
+      post: {
+        security: [{ oauth: [] }],
+        parameters: [{ name: "slug", in: "path", required: true, schema: { type: "string" } }],
+        responses: { "200": { description: "ok" }, ...errors },
+      },
+    };
+    d.paths["/profiles/{username}"] = {
+      get: {
+        parameters: [{ name: "username", in: "path", required: true, schema: { type: "string" } }],
+        responses: { "200": { description: "ok" } },
+      },
+    };
+    d.paths["/users/{userId}/messages"] = {
+      get: {
+        parameters: [{ name: "userId", in: "path", required: true, schema: { type: "string" } }],
+        responses: { "200": { description: "ok" } },
+      },
+    };
+    d.paths["/users"] = { post: { summary: "Register a new user", responses: { "201": { description: "ok" } } } };
+    const threats = await threatsOf(d);
+    expect(on(threats, "TL-API-AUTH-002")).toEqual(["GET /users/{userId}/messages"]);
+    expect(on(threats, "TL-API-BOLA-001")).not.toContain("POST /articles/{slug}/favorite");
+    expect(on(threats, "TL-API-BOLA-001")).not.toContain("GET /profiles/{username}");
+    expect(on(threats, "TL-API-AUTH-001")).not.toContain("POST /users");
+  });
+
+  it("VERSION-001: one threat per spec that lists the older version's operations", async () => {
+    const d = cleanApi();
+    for (const v of ["v1", "v2"]) {
+      d.paths[`/${v}/orders`] = structuredClone(d.paths["/orders"]);
+      d.paths[`/${v}/orders/{orderId}`] = structuredClone(d.paths["/orders/{orderId}"]);
+    }
+    const threats = (await threatsOf(d)).filter((t) => t.ruleId === "TL-API-VERSION-001");
+    expect(threats).toHaveLength(1);
+    expect(threats[0]!.resources[0]!.type).toBe("openapi:api");
+    expect(
+      threats[0]!.resources
+        .slice(1)
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(["DELETE /v1/orders/{orderId}", "GET /v1/orders", "GET /v1/orders/{orderId}", "POST /v1/orders"]);
+    expect(threats[0]!.description).toContain("next to version 2");
+    expect(threats[0]!.evidence).toHaveLength(4);
+  });
+});
+
 describe("OpenAPI tied to the gateway that serves it", () => {
   const template = (auth: string) => `AWSTemplateFormatVersion: "2010-09-09"
 Resources:

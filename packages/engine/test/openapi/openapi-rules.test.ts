@@ -180,8 +180,15 @@ const CASES: Record<string, { positive: (d: Doc) => void; negative?: (d: Doc) =>
       }),
   },
   "TL-API-BFLA-003": {
-    positive: (d) => (d.paths["/orders/{orderId}"].delete.security = []),
-    negative: (d) => (d.paths["/orders/{orderId}"].get.security = []),
+    positive: (d) => {
+      d.paths["/orders/{orderId}"].put = structuredClone(d.paths["/orders/{orderId}"].delete);
+      d.paths["/orders/{orderId}"].delete.security = [{ oauth: ["orders:read"] }];
+    },
+    // An unauthenticated write is TL-API-AUTH-001's; a public read next to guarded writes is the catalogue shape.
+    negative: (d) => {
+      d.paths["/orders/{orderId}"].put = structuredClone(d.paths["/orders/{orderId}"].delete);
+      d.paths["/orders/{orderId}"].get.security = [];
+    },
   },
   "TL-API-VERSION-001": {
     positive: (d) => {
