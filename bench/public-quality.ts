@@ -43,7 +43,10 @@ interface SourceFile {
   content: string;
 }
 interface EngineApi {
-  analyze(files: SourceFile[]): Promise<{
+  analyze(
+    files: SourceFile[],
+    options?: { focus?: string[] },
+  ): Promise<{
     files: { path: string; resources: number; error?: { code: string; message: string } }[];
     threats: (ThreatLike & { fingerprint: string })[];
   }>;
@@ -51,6 +54,8 @@ interface EngineApi {
 }
 interface CliFiles {
   analysisUnits(files: readonly SourceFile[]): SourceFile[][];
+  /** Since the CLI analyses a spec with the infrastructure that serves it (absent from older checkouts). */
+  scanUnits?(files: readonly SourceFile[]): { files: SourceFile[]; context: SourceFile[] }[];
 }
 
 const { values: args } = parseArgs({
@@ -87,9 +92,15 @@ async function runItem(
   const threats = new Map<string, ThreatLike>();
   let resources = 0;
   const errors: string[] = [];
-  for (const unit of cli.analysisUnits(files)) {
-    const result = await engine.analyze(unit);
+  const units = cli.scanUnits ? cli.scanUnits(files) : cli.analysisUnits(files).map((u) => ({ files: u, context: [] }));
+  for (const unit of units) {
+    const own = unit.files.map((f) => f.path);
+    const result = await engine.analyze(
+      [...unit.files, ...unit.context],
+      unit.context.length > 0 ? { focus: own } : {},
+    );
     for (const f of result.files) {
+      if (!own.includes(f.path)) continue;
       resources += f.resources;
       if (f.error) errors.push(`${f.path}: ${f.error.code}: ${f.error.message}`);
     }

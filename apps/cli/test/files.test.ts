@@ -9,6 +9,7 @@ import {
   readLocalFileRefs,
   readLocalModules,
   readTemplateFiles,
+  scanUnits,
 } from "../src/lib/files.ts";
 import { scanFiles } from "../src/lib/scan.ts";
 import { atOrAbove, parseSeverity } from "../src/lib/severity.ts";
@@ -50,6 +51,42 @@ describe("CLI file helpers", () => {
       ["k/stack.yaml"],
       ["j/pod.yaml"],
     ]);
+  });
+
+  it("gives an OpenAPI spec the infrastructure that may serve it as context: routes in its folder, or naming it", () => {
+    const spec = { path: "svc/api/openapi.yaml", content: "openapi: 3.0.3\npaths: {}\n" };
+    const sam = {
+      path: "svc/template.yaml",
+      content:
+        "Resources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      DefinitionUri: api/openapi.yaml\n",
+    };
+    const tf = [
+      { path: "svc/api/main.tf", content: 'resource "aws_apigatewayv2_route" "get" {\n  route_key = "GET /x"\n}\n' },
+      { path: "svc/api/vars.tf", content: 'variable "x" {}\n' },
+    ];
+    const ingress = {
+      path: "svc/api/ingress.yaml",
+      content: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: a\n",
+    };
+    const bucket = { path: "svc/api/bucket.yaml", content: "Resources:\n  B:\n    Type: AWS::S3::Bucket\n" };
+    const elsewhere = { path: "other/template.yaml", content: sam.content };
+    const units = scanUnits([spec, sam, ...tf, ingress, bucket, elsewhere]);
+    const specUnit = units.find((u) => u.files[0] === spec)!;
+    expect(specUnit.files.map((f) => f.path)).toEqual(["svc/api/openapi.yaml"]);
+    expect(specUnit.context.map((f) => f.path).sort()).toEqual([
+      "svc/api/ingress.yaml",
+      "svc/api/main.tf",
+      "svc/api/vars.tf",
+      "svc/template.yaml",
+    ]);
+    // Every other unit is analysed as before, with no context.
+    expect(units.filter((u) => u !== specUnit).every((u) => u.context.length === 0)).toBe(true);
+    expect(units.flatMap((u) => u.files.map((f) => f.path)).sort()).toEqual(
+      analysisUnits([spec, sam, ...tf, ingress, bucket, elsewhere])
+        .flat()
+        .map((f) => f.path)
+        .sort(),
+    );
   });
 
   it("analyses an OpenAPI spec with the local files its $refs name, and those fragments not alone", () => {

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import path from "node:path";
-import { decodeText, detectFormat, localFileRefs, localModuleDirs, type SourceFile } from "@threatline/engine";
+import { decodeText, detectFormat, localFileRefs, localModuleDirs, servesSpec, type SourceFile } from "@threatline/engine";
 
 /** Folders that hold dependencies, VCS data or provider caches, never the user's own templates. */
 export const SKIPPED_DIRS = new Set(["node_modules", ".git", ".terraform"]);
@@ -183,6 +183,30 @@ export function analysisUnits(files: readonly SourceFile[]): SourceFile[][] {
     for (const group of groups) group.push(file);
   }
   return joinTerraformModules(units);
+}
+
+/** An analysis unit with the files it is analysed with but not reported on. */
+export interface ScanUnit {
+  files: SourceFile[];
+  /** Analysed with `files` as context only: their threats come from their own unit. */
+  context: SourceFile[];
+}
+
+/**
+ * The analysis units of a scan (see `analysisUnits`), each OpenAPI spec with the infrastructure that may serve
+ * it as context: the units (a template, a Terraform module, a folder's manifests) that declare HTTP routes in
+ * the spec's folder or name the spec's file. The spec's threats then link its operations to the gateway routes
+ * (TL-API-INFRA-001); the infrastructure's own threats still come from its own unit, once.
+ */
+export function scanUnits(files: readonly SourceFile[]): ScanUnit[] {
+  const units = analysisUnits(files);
+  const specs = new Set(files.filter((f) => detectFormat(f) === "openapi").map((f) => f.path));
+  const infra = units.filter((u) => !specs.has(u[0]!.path));
+  return units.map((unit) => {
+    const spec = unit[0]!;
+    if (!specs.has(spec.path)) return { files: unit, context: [] };
+    return { files: unit, context: infra.filter((u) => u.some((f) => servesSpec(spec, f))).flat() };
+  });
 }
 
 const isTerraform = (file: SourceFile): boolean => file.path.toLowerCase().endsWith(".tf");

@@ -24,10 +24,11 @@ import {
 } from "@threatline/engine";
 import type { ReportInput } from "@threatline/reports";
 import { overriddenSeverity } from "./config.ts";
-import { analysisUnits } from "./files.ts";
+import { scanUnits } from "./files.ts";
 
 /**
- * Analyses files with the engine, one unit at a time (a Terraform folder, or one other file), and joins
+ * Analyses files with the engine, one unit at a time (a Terraform folder, or one other file; an OpenAPI spec with
+ * the infrastructure that serves it as context), and joins
  * the results into the public ScanReport. `rules` replaces the builtin rule set (skip/only, team rules).
  * At most `maxThreats` threats are reported, the highest-scoring (as the server keeps them); the rest are
  * counted in `omitted`. Each unit is capped as it finishes, so memory stays bounded however many threats a
@@ -40,7 +41,7 @@ export async function scanFiles(
   rules?: readonly Rule[],
   maxThreats: number = DEFAULT_MAX_THREATS,
 ): Promise<ScanReport> {
-  const units = analysisUnits(files);
+  const units = scanUnits(files);
   const reports = new Map<string, ScanReport["files"][number]>();
   let threats = new Map<string, Threat>();
   const omitted: OmittedThreats = { count: 0, bySeverity: emptySeverityCounts(), byRule: {} };
@@ -50,8 +51,11 @@ export async function scanFiles(
     return kept;
   };
   for (const [index, unit] of units.entries()) {
-    const result = await analyze(unit, rules ? { rules } : {});
+    const focus = unit.context.length > 0 ? { focus: unit.files.map((f) => f.path) } : {};
+    const result = await analyze([...unit.files, ...unit.context], { ...focus, ...(rules ? { rules } : {}) });
+    const own = new Set(unit.files.map((f) => f.path));
     for (const f of result.files) {
+      if (!own.has(f.path)) continue;
       reports.set(f.path, {
         path: f.path,
         format: f.format,
