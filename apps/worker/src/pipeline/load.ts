@@ -1,7 +1,7 @@
 import { posix } from "node:path";
 import type { Db } from "@threatline/db";
 import { TeamRuleSetSchema, type TeamRule } from "@threatline/domain";
-import { detectFormat, localFileRefs, localModuleDirs, type SourceFile } from "@threatline/engine";
+import { detectFormat, localFileRefs, localModuleDirs, servesSpec, type SourceFile } from "@threatline/engine";
 
 export interface LoadedAnalysis {
   id: string;
@@ -31,6 +31,7 @@ function teamRulesOf(settings: unknown): TeamRule[] {
  * Loads an analysis and its file. A `.tf` file is one part of a module (its folder): the latest versions of
  * the project's other `.tf` files in the same folder come along as context, and only threats about resources
  * declared in the analysed file are kept. A Kubernetes manifest gets the other manifests of its folder the same way.
+ * An OpenAPI spec gets the files its `$ref`s name and the infrastructure that may serve it (TL-API-INFRA-001).
  */
 export async function loadAnalysis(db: Db, analysisId: string): Promise<LoadedAnalysis | null> {
   const analysis = await db.analysis.findUnique({
@@ -71,8 +72,10 @@ export async function loadAnalysis(db: Db, analysisId: string): Promise<LoadedAn
     files.push(...(await localModules(db, analysis.projectId, files)));
     files.push(...(await filesRead(db, analysis.projectId, files)));
   }
-  if (!context && detectFormat(self) === "openapi")
+  if (!context && detectFormat(self) === "openapi") {
     files.push(...(await referencedFragments(db, analysis.projectId, self)));
+    files.push(...(await servingInfrastructure(db, analysis.projectId, self, new Set(files.map((f) => f.path)))));
+  }
   return {
     id: analysis.id,
     projectId: analysis.projectId,
@@ -174,4 +177,42 @@ function fileRefs(file: SourceFile): string[] {
     out.push(posix.normalize(posix.join(posix.dirname(file.path), target)));
   }
   return out;
+}
+
+const INFRA_EXTENSIONS = [".yaml", ".yml", ".json", ".template", ".tf"];
+
+/**
+ * The project's templates and manifests (latest versions) that may serve an OpenAPI spec: those that declare
+ * HTTP routes in the spec's folder, or name the spec's file from a folder above it (SAM `DefinitionUri`). A
+ * Terraform file comes with the rest of its folder (the module is evaluated whole). They are context: the spec's
+ * analysis reports only the spec's threats, which link its operations to the routes that serve them.
+ */
+async function servingInfrastructure(
+  db: Db,
+  projectId: string,
+  spec: SourceFile,
+  taken: ReadonlySet<string>,
+): Promise<SourceFile[]> {
+  const above = (dir: string): boolean => dir === "" || spec.path.startsWith(`${dir}/`);
+  const rows = await db.template.findMany({
+    where: { projectId, OR: INFRA_EXTENSIONS.map((ext) => ({ path: { endsWith: ext } })) },
+    select: { id: true, path: true },
+    orderBy: { path: "asc" },
+  });
+  const near = rows.filter((r) => !taken.has(r.path) && above(folderOf(r.path)));
+  const latest = async (ids: string[]): Promise<SourceFile[]> => {
+    if (ids.length === 0) return [];
+    const found = await db.template.findMany({
+      where: { id: { in: ids } },
+      include: { versions: { orderBy: { createdAt: "desc" }, take: 1, include: { blob: true } } },
+      orderBy: { path: "asc" },
+    });
+    return found.flatMap((t) => (t.versions[0] ? [{ path: t.path, content: t.versions[0].blob.content }] : []));
+  };
+  const serving = (await latest(near.map((r) => r.id))).filter((f) => servesSpec(spec, f));
+  const modules = new Set(serving.filter((f) => f.path.endsWith(".tf")).map((f) => folderOf(f.path)));
+  const rest = near.filter(
+    (r) => r.path.endsWith(".tf") && modules.has(folderOf(r.path)) && !serving.some((f) => f.path === r.path),
+  );
+  return [...serving, ...(await latest(rest.map((r) => r.id)))];
 }
