@@ -1,7 +1,14 @@
 import { existsSync } from "node:fs";
 import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import path from "node:path";
-import { decodeText, detectFormat, localFileRefs, localModuleDirs, servesSpec, type SourceFile } from "@threatline/engine";
+import {
+  decodeText,
+  detectFormat,
+  localFileRefs,
+  localModuleDirs,
+  servesSpec,
+  type SourceFile,
+} from "@threatline/engine";
 
 /** Folders that hold dependencies, VCS data or provider caches, never the user's own templates. */
 export const SKIPPED_DIRS = new Set(["node_modules", ".git", ".terraform"]);
