@@ -71,6 +71,8 @@ export interface ProjectDto {
 export interface AnalysisDto {
   id: string;
   projectId: string;
+  /** The project's team: what the caller may do here follows their role in it. */
+  teamId: string;
   batchId: string | null;
   path: string;
   templateVersionId: string;

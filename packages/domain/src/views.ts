@@ -179,12 +179,25 @@ export interface TriageResultDto {
   project: { riskScore: number; threatCount: number };
 }
 
+/** A secret value hidden in a shown template: where it starts, how many lines it spans, what kind it is. */
+export interface MaskedSecretDto {
+  line: number;
+  lines: number;
+  kind: string;
+}
+
+/**
+ * An analysed file's text. Secret values are masked (`masked` says where) unless `revealed`: a reveal needs the
+ * editor role and is audited.
+ */
 export interface AnalysisSourceDto {
   analysisId: string;
   path: string;
   format: string | null;
   sha256: string;
   content: string;
+  masked: MaskedSecretDto[];
+  revealed: boolean;
 }
 
 export interface LlmSettingsDto {

@@ -8,6 +8,7 @@ import { analysisSource, diffVersions, listCurrentThreats, listTemplates } from 
 
 const byId = { params: IdParamSchema };
 const threats = { params: IdParamSchema, query: CurrentThreatQuerySchema };
+const source = { params: IdParamSchema, query: z.object({ reveal: z.enum(["true", "false"]).optional() }) };
 const diff = { params: IdParamSchema, query: z.object({ from: z.uuid(), to: z.uuid() }) };
 
 /** A project's templates and versions, its current threats, version diffs, and analysed sources. */
@@ -24,9 +25,12 @@ export function templateRoutes({ db }: ApiDeps): Router {
     const { params, query } = input(res, diff);
     res.json(await diffVersions(db, actorOf(res), params.id, query.from, query.to));
   });
-  router.get("/analyses/:id/source", validate(byId), async (_req, res) => {
-    res.setHeader("Cache-Control", "private, max-age=3600");
-    res.json(await analysisSource(db, actorOf(res), input(res, byId).params.id));
+  router.get("/analyses/:id/source", validate(source), async (_req, res) => {
+    const { params, query } = input(res, source);
+    const reveal = query.reveal === "true";
+    // A revealed file carries secrets: no cache keeps it past the reader's look.
+    res.setHeader("Cache-Control", reveal ? "no-store" : "private, max-age=3600");
+    res.json(await analysisSource(db, actorOf(res), params.id, reveal));
   });
   return router;
 }

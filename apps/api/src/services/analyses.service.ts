@@ -25,6 +25,7 @@ export function toAnalysisDto(a: AnalysisRow): AnalysisDto {
   return {
     id: a.id,
     projectId: a.projectId,
+    teamId: a.project.teamId,
     batchId: a.batchId,
     path: a.templateVersion.template.path,
     templateVersionId: a.templateVersionId,

@@ -9,6 +9,8 @@ import {
   mitigationsClose,
 } from "@threatline/domain";
 import { type Prisma, type Db } from "@threatline/db";
+import { buildGraph, maskSecrets } from "@threatline/engine";
+import { audit } from "./audit.service.ts";
 import type { Actor } from "../auth/context.ts";
 import { THREAT_ORDER, threatFilters, triageFilter } from "../lib/threat-order.ts";
 import { getAnalysisRow, toThreat, withEdit } from "./analyses.service.ts";
@@ -207,15 +209,35 @@ export async function diffVersions(
   };
 }
 
-/** The analysed file's content, for showing evidence lines next to a threat. */
-export async function analysisSource(db: Db, actor: Actor, analysisId: string): Promise<AnalysisSourceDto> {
-  const row = await getAnalysisRow(db, actor, analysisId);
+/**
+ * The analysed file's content, for showing evidence lines next to a threat. Secret values are masked where the
+ * engine finds them (the same detection that redacts them before a model sees the file), keeping every line in
+ * place. `reveal` shows them as written: it needs the editor role on the project's team and leaves an audit event.
+ */
+export async function analysisSource(
+  db: Db,
+  actor: Actor,
+  analysisId: string,
+  reveal = false,
+): Promise<AnalysisSourceDto> {
+  const row = await getAnalysisRow(db, actor, analysisId, reveal ? "editor" : "viewer");
   const blob = await db.blob.findUniqueOrThrow({ where: { sha256: row.templateVersion.sha256 } });
-  return {
-    analysisId,
-    path: row.templateVersion.template.path,
-    format: row.format,
-    sha256: blob.sha256,
-    content: blob.content,
-  };
+  const path = row.templateVersion.template.path;
+  const base = { analysisId, path, format: row.format, sha256: blob.sha256 };
+  const { graph } = await buildGraph([{ path, content: blob.content }]);
+  const masking = maskSecrets(
+    blob.content,
+    graph.facts.secrets.filter((s) => s.file === path),
+  );
+  if (!reveal) return { ...base, content: masking.content, masked: masking.masked, revealed: false };
+  await audit(
+    { db, actor },
+    "analysis.source.reveal",
+    { type: "analysis", id: analysisId, projectId: row.projectId },
+    {
+      path,
+      secrets: masking.masked.length,
+    },
+  );
+  return { ...base, content: blob.content, masked: masking.masked, revealed: true };
 }

@@ -160,7 +160,9 @@ export function createApi(http: Http, events: BatchEventSource = browserBatchEve
     analysisThreats: (id: string, query: Filters<ThreatQuery>) =>
       http<Page<AnalysisThreatDto>>("GET", `/analyses/${id}/threats`, { query }),
     analysisThreatSummary: (id: string) => http<ThreatSummaryDto>("GET", `/analyses/${id}/threat-summary`),
-    analysisSource: (id: string) => http<AnalysisSourceDto>("GET", `/analyses/${id}/source`),
+    /** `reveal` shows secret values as written (editor role; audited); otherwise they come masked. */
+    analysisSource: (id: string, reveal = false) =>
+      http<AnalysisSourceDto>("GET", `/analyses/${id}/source`, reveal ? { query: { reveal: "true" } } : {}),
     retryAnalysis: (id: string, force: boolean) =>
       http<AnalysisDto>("POST", `/analyses/${id}/retry`, { json: { force } }),
     dashboard: (days = 30) => http<DashboardDto>("GET", "/dashboard", { query: { days } }),

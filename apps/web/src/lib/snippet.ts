@@ -5,11 +5,18 @@ export interface SnippetLine {
   highlighted: boolean;
 }
 
+/** Lines shown either side of an evidence line. */
+export const SNIPPET_CONTEXT = 3;
+
 /**
  * The lines around the evidence lines of a file, `context` lines either side, highlighted where the
  * evidence points. Lines are returned as text: the view interpolates them, it never parses them as HTML.
  */
-export function snippetAround(content: string, lines: ReadonlyArray<number | null>, context = 3): SnippetLine[] {
+export function snippetAround(
+  content: string,
+  lines: ReadonlyArray<number | null>,
+  context = SNIPPET_CONTEXT,
+): SnippetLine[] {
   const all = content.split(/\r?\n/);
   const targets = [...new Set(lines.filter((l): l is number => l !== null && l >= 1 && l <= all.length))].sort(
     (a, b) => a - b,

@@ -78,6 +78,15 @@ export const useAnalysisStore = defineStore("analysis", () => {
     if (result) source.value = result;
   }
 
+  /** The source with its secret values as written (the API checks the editor role and audits the reveal). */
+  async function revealSource(): Promise<boolean> {
+    const id = analysis.value?.id;
+    if (!id) return false;
+    const result = await sourceState.run(() => useApi().analysisSource(id, true));
+    if (result) source.value = result;
+    return result !== undefined;
+  }
+
   /** Follows the analysis' batch stream until this analysis is final, then reloads it. */
   function watchUntilFinal(a: AnalysisDto) {
     stopWatching?.();
@@ -138,6 +147,7 @@ export const useAnalysisStore = defineStore("analysis", () => {
     load,
     loadThreats,
     loadSource,
+    revealSource,
     retry,
     dispose,
   };

@@ -19,7 +19,7 @@ function escapeRegex(text: string): string {
  * (a PEM key indented in a YAML block). Bounded by non-word characters so that the password `admin` does not
  * eat `cluster-admin`.
  */
-function valueRegex(value: string): RegExp {
+export function valueRegex(value: string): RegExp {
   const variants = new Set<string>();
   const parts = value.split(/\s+/).filter(Boolean).map(escapeRegex);
   variants.add(parts.join("\\s+"));
