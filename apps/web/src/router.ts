@@ -26,6 +26,13 @@ export const routes: RouteRecordRaw[] = [
     meta: { title: "Triage" },
   },
   {
+    path: "/projects/:id/system",
+    name: "system",
+    component: () => import("./views/SystemView.vue"),
+    props: true,
+    meta: { title: "System" },
+  },
+  {
     path: "/analyses/:id",
     name: "analysis",
     component: () => import("./views/AnalysisView.vue"),

@@ -10,6 +10,7 @@ import type {
   ProjectDto,
   RiskPoint,
   SubmissionResult,
+  SystemGraphDto,
   TemplateSummary,
   ThreatDiffDto,
   ThreatQuery,
@@ -178,6 +179,10 @@ export function createApi(http: Http, events: BatchEventSource = browserBatchEve
       http<Page<CurrentThreatDto>>("GET", `/projects/${projectId}/threats`, { query }),
     diff: (projectId: string, from: string, to: string) =>
       http<ThreatDiffDto>("GET", `/projects/${projectId}/diff`, { query: { from, to } }),
+    systemGraph: (projectId: string, version?: number) =>
+      http<SystemGraphDto>("GET", `/projects/${projectId}/system-graph`, {
+        query: version === undefined ? {} : { version },
+      }),
     triage: (projectId: string) =>
       http<{ items: TriageDto[] }>("GET", `/projects/${projectId}/triage`).then((r) => r.items),
     decide: (projectId: string, fingerprints: string[], decision: TriageDecision) =>
