@@ -20,9 +20,10 @@ import { atOrAbove, parseSeverity } from "../lib/severity.ts";
 import { sarifOptions, type SarifFlags } from "../lib/sarif-options.ts";
 import { loadTeamRuleDirs } from "../lib/team-rules.ts";
 import { renderScanText } from "../lib/text-report.ts";
+import { renderDfdSvg } from "../lib/dfd.ts";
 import { CLI_VERSION } from "../version.ts";
 
-export const SCAN_FORMATS = ["text", ...EXPORT_FORMATS] as const;
+export const SCAN_FORMATS = ["text", ...EXPORT_FORMATS, "dfd-svg"] as const;
 type ScanFormat = (typeof SCAN_FORMATS)[number];
 
 interface ScanOptions extends PolicyOptions, SarifFlags {
@@ -140,6 +141,8 @@ async function scan(paths: string[], options: ScanOptions): Promise<number> {
     );
   } else if (format === "json") {
     content = `${JSON.stringify(report, null, 2)}\n`;
+  } else if (format === "dfd-svg") {
+    content = await renderDfdSvg(files, activeThreats(report));
   } else {
     const input = scanReportInput(report, new Date().toISOString());
     if (format === "sarif") {

@@ -40,7 +40,7 @@ export const ConfigSuppressionSchema = z
 export const ConfigSchema = z
   .object({
     /** Default `--format` of scan. */
-    format: z.enum(["text", ...EXPORT_FORMATS]).optional(),
+    format: z.enum(["text", ...EXPORT_FORMATS, "dfd-svg"]).optional(),
     /** Default `--fail-on`. */
     "fail-on": SeveritySchema.optional(),
     /** Rule ids or STRIDE categories never to report. */
