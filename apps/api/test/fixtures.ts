@@ -39,3 +39,16 @@ paths:
       responses:
         "204": { description: deleted }
 `;
+
+/** A Terraform database open to the internet; closing it lowers the likelihood of some threats (same fingerprints). */
+export const TF_PUBLIC_DB = `resource "aws_db_instance" "ledger" {
+  engine              = "postgres"
+  instance_class      = "db.t3.large"
+  allocated_storage   = 100
+  username            = "ledger"
+  password            = "hunter2hunter2"
+  publicly_accessible = true
+  storage_encrypted   = false
+  skip_final_snapshot = true
+}
+`;

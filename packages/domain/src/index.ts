@@ -14,3 +14,4 @@ export * from "./team-rules.ts";
 export * from "./bounds.ts";
 export * from "./system-graph.ts";
 export * from "./threat-model.ts";
+export * from "./units.ts";

@@ -82,6 +82,9 @@ export interface TemplateVersionSummary {
     createdAt: string;
     finishedAt: string | null;
   }>;
+  /** Threats and risk of the version's latest finished analysis; null when none finished. */
+  threatCount: number | null;
+  riskScore: number | null;
 }
 
 export interface TemplateSummary {
@@ -133,6 +136,32 @@ export const CurrentThreatQuerySchema = z.object({
 });
 export type CurrentThreatQuery = z.infer<typeof CurrentThreatQuerySchema>;
 
+/** A threat found in both versions whose severity or score moved. */
+export interface ChangedThreat {
+  before: Threat;
+  after: Threat;
+}
+
+/** One hunk of a line diff (unified-diff numbering: 1-based, `lines` prefixed with " ", "-" or "+"). */
+export interface TextDiffHunk {
+  oldStart: number;
+  oldLines: number;
+  newStart: number;
+  newLines: number;
+  lines: string[];
+}
+
+/** The template text diff between two versions. */
+export interface TextDiffDto {
+  /** False when the files differ too much to diff line by line within the server's budget (no hunks then). */
+  computed: boolean;
+  added: number;
+  removed: number;
+  hunks: TextDiffHunk[];
+  /** Hunk lines past the most the server sends were left out. */
+  truncated: boolean;
+}
+
 export interface ThreatDiffDto {
   templateId: string;
   path: string;
@@ -140,7 +169,13 @@ export interface ThreatDiffDto {
   to: { versionId: string; analysisId: string | null };
   new: Threat[];
   resolved: Threat[];
+  /** Same fingerprint, severity or score changed. */
+  changed: ChangedThreat[];
+  /** Same fingerprint, same severity and score. */
   unchanged: Threat[];
+  /** Sum of threat scores of each version's analysis (0 without one), and the same less closed triage. */
+  risk: { before: number; after: number; openBefore: number; openAfter: number };
+  text: TextDiffDto;
 }
 
 /** A triage decision. Accepting a risk needs an owner and an expiry, so that acceptances come back for review. */

@@ -7,12 +7,14 @@ import {
   type Threat,
   type ThreatDiffDto,
   mitigationsClose,
+  riskScore,
 } from "@threatline/domain";
 import { type Prisma, type Db } from "@threatline/db";
 import { buildGraph, maskSecrets } from "@threatline/engine";
 import { audit } from "./audit.service.ts";
 import type { Actor } from "../auth/context.ts";
 import { THREAT_ORDER, threatFilters, triageFilter } from "../lib/threat-order.ts";
+import { textDiff } from "../lib/text-diff.ts";
 import { getAnalysisRow, toThreat, withEdit } from "./analyses.service.ts";
 import { getProjectFor } from "./projects.service.ts";
 
@@ -79,20 +81,25 @@ export async function listTemplates(db: Db, actor: Actor, projectId: string): Pr
       latestAnalysisId: latestId,
       threatCount: latest?.threatCount ?? 0,
       riskScore: latest?.riskScore ?? 0,
-      versions: t.versions.map((v) => ({
-        id: v.id,
-        sha256: v.sha256,
-        size: v.blob.size,
-        createdAt: v.createdAt.toISOString(),
-        analyses: v.analyses.map((a) => ({
-          id: a.id,
-          status: a.status,
-          threatCount: a.threatCount,
-          riskScore: a.riskScore,
-          createdAt: a.createdAt.toISOString(),
-          finishedAt: a.finishedAt?.toISOString() ?? null,
-        })),
-      })),
+      versions: t.versions.map((v) => {
+        const finished = v.analyses.find((a) => a.status === "succeeded" || a.status === "partial");
+        return {
+          id: v.id,
+          sha256: v.sha256,
+          size: v.blob.size,
+          createdAt: v.createdAt.toISOString(),
+          threatCount: finished?.threatCount ?? null,
+          riskScore: finished?.riskScore ?? null,
+          analyses: v.analyses.map((a) => ({
+            id: a.id,
+            status: a.status,
+            threatCount: a.threatCount,
+            riskScore: a.riskScore,
+            createdAt: a.createdAt.toISOString(),
+            finishedAt: a.finishedAt?.toISOString() ?? null,
+          })),
+        };
+      }),
     };
   });
 }
@@ -167,8 +174,8 @@ export async function listCurrentThreats(
 const versionNotFound = () => new AppError("request/not-found", "No such template version in this project.");
 
 /**
- * New, resolved and unchanged threats between two versions of one template, by fingerprint, comparing the
- * latest finished analysis of each version.
+ * New, resolved, changed and unchanged threats between two versions of one template, by fingerprint, comparing
+ * the latest finished analysis of each version; the risk of each; and the template text diff.
  */
 export async function diffVersions(
   db: Db,
@@ -180,7 +187,7 @@ export async function diffVersions(
   await getProjectFor(db, actor, projectId);
   const versions = await db.templateVersion.findMany({
     where: { id: { in: [fromId, toId] }, template: { projectId } },
-    include: { template: true },
+    include: { template: true, blob: { select: { content: true } } },
   });
   const from = versions.find((v) => v.id === fromId);
   const to = versions.find((v) => v.id === toId);
@@ -193,19 +200,35 @@ export async function diffVersions(
       orderBy: [{ finishedAt: "desc" }, { id: "desc" }],
       include: { threats: { orderBy: { score: "desc" } } },
     });
-  const [a, b] = await Promise.all([latest(fromId), latest(toId)]);
+  const [a, b, triage] = await Promise.all([
+    latest(fromId),
+    latest(toId),
+    db.triage.findMany({ where: { projectId }, select: { fingerprint: true, status: true } }),
+  ]);
   const before = new Map((a?.threats ?? []).map((t) => [t.fingerprint, toThreat(t)]));
   const after = new Map((b?.threats ?? []).map((t) => [t.fingerprint, toThreat(t)]));
-  const pick = (m: Map<string, Threat>, keep: (fp: string) => boolean) =>
-    [...m].filter(([fp]) => keep(fp)).map(([, t]) => t);
+  const moved = (t: Threat) => {
+    const old = before.get(t.fingerprint);
+    return !!old && (old.severity !== t.severity || old.score !== t.score);
+  };
+  const pick = (m: Map<string, Threat>, keep: (t: Threat) => boolean) => [...m.values()].filter(keep);
+  const triageByFp = new Map(triage.map((t) => [t.fingerprint, t.status]));
   return {
     templateId: from.templateId,
     path: from.template.path,
     from: { versionId: fromId, analysisId: a?.id ?? null },
     to: { versionId: toId, analysisId: b?.id ?? null },
-    new: pick(after, (fp) => !before.has(fp)),
-    resolved: pick(before, (fp) => !after.has(fp)),
-    unchanged: pick(after, (fp) => before.has(fp)),
+    new: pick(after, (t) => !before.has(t.fingerprint)),
+    resolved: pick(before, (t) => !after.has(t.fingerprint)),
+    changed: pick(after, moved).map((t) => ({ before: before.get(t.fingerprint)!, after: t })),
+    unchanged: pick(after, (t) => before.has(t.fingerprint) && !moved(t)),
+    risk: {
+      before: riskScore(before.values()),
+      after: riskScore(after.values()),
+      openBefore: riskScore(before.values(), triageByFp),
+      openAfter: riskScore(after.values(), triageByFp),
+    },
+    text: textDiff(from.blob.content, to.blob.content),
   };
 }
 
