@@ -22,7 +22,10 @@ export function ensureWebBuild(): void {
  * The real one-process app (API, worker, SPA) on a random port, a fresh database and a Redis prefix of its
  * own, with an administrator whose password the test knows.
  */
-export async function startTestApp(): Promise<{ url: string; databaseUrl: string; close(): Promise<void> }> {
+export async function startTestApp(
+  /** Server settings to change (e.g. ANALYSIS_MAX_THREATS), as environment strings. */
+  settings: Record<string, string> = {},
+): Promise<{ url: string; databaseUrl: string; close(): Promise<void> }> {
   ensureWebBuild();
   const database = await createTestDatabase();
   const config = ServerConfigSchema.parse({
@@ -36,6 +39,7 @@ export async function startTestApp(): Promise<{ url: string; databaseUrl: string
     MIGRATE_ON_START: "false",
     THREATLINE_ADMIN_EMAIL: ADMIN.email,
     THREATLINE_ADMIN_PASSWORD: ADMIN.password,
+    ...settings,
   });
   const running = await startServer(config, pino({ level: config.LOG_LEVEL }));
   return {
