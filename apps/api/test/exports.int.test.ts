@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isFinalStatus, type AnalysisDto, type BatchDto, type SubmissionResult } from "@threatline/domain";
@@ -65,7 +66,7 @@ describe("exports and imports over the API, on PostgreSQL and Redis", () => {
     const res = await request(h.app).get(`/api/v1/analyses/${id}/export?format=sarif`).buffer(true).expect(200);
     expect(res.headers["content-type"]).toBe("application/sarif+json; charset=utf-8");
     expect(res.headers["content-disposition"]).toMatch(
-      /^attachment; filename="threatline-exports-analysis-\d{4}-\d{2}-\d{2}\.sarif"$/,
+      /^attachment; filename="threatline-exports-api-\d{8}-\d{6}\.sarif"$/,
     );
     const log = JSON.parse(text(res)) as {
       runs: Array<{
@@ -167,6 +168,26 @@ describe("exports and imports over the API, on PostgreSQL and Redis", () => {
     ).toBe("batch/not-found");
   });
 
+  it("imports Threat Composer's example and exports it back unchanged (assumptions, links, statuses, descriptions)", async () => {
+    const original = JSON.parse(
+      readFileSync(
+        new URL("../../../packages/reports/test/fixtures/threat-composer/ThreatComposer.tc.json", import.meta.url),
+        "utf8",
+      ),
+    ) as Record<string, unknown>;
+    const other = (
+      (await request(h.app).post("/api/v1/projects").send({ name: "tc round trip" }).expect(201)).body as { id: string }
+    ).id;
+    const imported = (
+      await request(h.app).post(`/api/v1/projects/${other}/imports?filename=tc.json`).send(original).expect(201)
+    ).body as { analysisId: string };
+    const res = await request(h.app)
+      .get(`/api/v1/analyses/${imported.analysisId}/export?format=threat-composer`)
+      .buffer(true)
+      .expect(200);
+    expect(JSON.parse(text(res))).toEqual(original);
+  });
+
   it("imports a prototype JSON download as a finished analysis with provider import", async () => {
     const document = JSON.parse(
       renderPrototypeJson({
@@ -223,7 +244,7 @@ describe("exports and imports over the API, on PostgreSQL and Redis", () => {
       where: { action: { in: ["analysis.import", "report.export"] } },
       orderBy: { at: "asc" },
     });
-    expect(events.find((e) => e.action === "analysis.import")).toMatchObject({
+    expect(events.find((e) => e.action === "analysis.import" && e.targetId === outcome.analysisId)).toMatchObject({
       targetType: "analysis",
       targetId: outcome.analysisId,
       details: { format: "prototype-json", path: "imports/legacy-model.json", threats: 1 },

@@ -49,6 +49,7 @@ describe("CSV export", () => {
     const accepted = rows.find((r) => r[col("fingerprint")] === "11111111111111111111111111111111")!;
     expect(accepted[col("triage_status")]).toBe("accepted");
     expect(accepted[col("triage_owner")]).toBe("ana@example.com");
+    expect(accepted[col("triage_expires_at")]).toBe("2027-01-01T00:00:00.000Z");
   });
 
   it("defuses cells a spreadsheet would run as formulas", () => {

@@ -21,6 +21,7 @@ export const CSV_COLUMNS = [
   "cwe",
   "triage_status",
   "triage_owner",
+  "triage_expires_at",
   "triage_note",
 ] as const;
 
@@ -91,6 +92,7 @@ function threatRow(
     threat.references.cwe.join(" "),
     status,
     triage?.owner ?? null,
+    triage?.expiresAt ?? null,
     triage?.note ?? null,
   ];
 }

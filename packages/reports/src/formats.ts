@@ -20,8 +20,14 @@ export const EXPORT_FORMATS = [
 export const ExportFormatSchema = z.enum(EXPORT_FORMATS);
 export type ExportFormat = z.infer<typeof ExportFormatSchema>;
 
-/** What some formats take besides the report: SARIF's source root, rule text and category. */
+/** What some formats take besides the report. */
 export interface ExportOptions {
+  /**
+   * The text of the report's files by path: GitHub's line hashes in SARIF, and the imported documents that
+   * Threat Composer exports write back as they were.
+   */
+  sources?: ReadonlyMap<string, string>;
+  /** SARIF's source root, rule text and category. */
   sarif?: SarifOptions;
 }
 
@@ -51,13 +57,13 @@ export const EXPORT_FORMAT_INFO: Record<ExportFormat, ExportFormatInfo> = {
     label: "SARIF 2.1.0",
     mediaType: "application/sarif+json; charset=utf-8",
     extension: "sarif",
-    render: (input, options) => renderSarif(input, options.sarif),
+    render: (input, options) => renderSarif(input, { sources: options.sources, ...options.sarif }),
   },
   "threat-composer": {
     label: "AWS Threat Composer",
     mediaType: "application/json; charset=utf-8",
     extension: "tc.json",
-    render: renderThreatComposer,
+    render: (input, options) => renderThreatComposer(input, { sources: options.sources }),
   },
   html: { label: "HTML report", mediaType: "text/html; charset=utf-8", extension: "html", render: renderHtml },
 };
@@ -67,19 +73,41 @@ export function renderReport(format: ExportFormat, input: ReportInput, options: 
   return EXPORT_FORMAT_INFO[format].render(input, options);
 }
 
-/** A download name that says what it holds: `threatline-payments-project-2026-11-26.sarif`. */
-export function exportFileName(
-  format: ExportFormat,
-  input: Pick<ReportInput, "project" | "scope" | "generatedAt">,
-): string {
-  const slug = (input.project?.name ?? "")
+function slug(text: string, max: number): string {
+  return text
     .toLowerCase()
     .normalize("NFKD")
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "")
-    .slice(0, 40);
-  const day = /^\d{4}-\d{2}-\d{2}/.exec(input.generatedAt)?.[0];
-  const parts = ["threatline", slug, input.scope.kind, day].filter((p): p is string => Boolean(p));
+    .slice(0, max)
+    .replace(/-+$/, "");
+}
+
+/**
+ * A download name that says what it holds and when, so two exports never overwrite each other:
+ * `threatline-payments-app-stack-20261126-100000.sarif` (an analysis: its template's name),
+ * `threatline-payments-batch-0194c3a0-20261126-100000.csv`, `threatline-payments-project-20261126-100000.html`.
+ * ASCII letters, digits, dots and dashes only.
+ */
+export function exportFileName(
+  format: ExportFormat,
+  input: Pick<ReportInput, "project" | "scope" | "generatedAt" | "files">,
+): string {
+  const project = slug(input.project?.name ?? "", 40);
+  const template =
+    input.files[0]?.path
+      .split("/")
+      .pop()
+      ?.replace(/\.[^.]+$/, "") ?? "";
+  const subject =
+    input.scope.kind === "analysis"
+      ? slug(template, 40) || "analysis"
+      : input.scope.kind === "batch"
+        ? `batch-${slug(input.scope.id, 8)}`
+        : input.scope.kind;
+  const time = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})/.exec(input.generatedAt);
+  const stamp = time ? `${time[1]}${time[2]}${time[3]}-${time[4]}${time[5]}${time[6]}` : "";
+  const parts = ["threatline", project, subject, stamp].filter((p) => p.length > 0);
   const suffix = format === "prototype-json" ? ".prototype" : "";
   return `${parts.join("-")}${suffix}.${EXPORT_FORMAT_INFO[format].extension}`;
 }

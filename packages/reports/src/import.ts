@@ -11,7 +11,7 @@ import {
   type Threat,
 } from "@threatline/domain";
 import type { TriageEntry } from "./report.ts";
-import { CATEGORY_BY_LETTER } from "./threat-composer.ts";
+import { CATEGORY_BY_LETTER, fixFromComments, isThreatComposerDocument } from "./threat-composer.ts";
 
 export const IMPORT_FORMATS = ["prototype-json", "threat-composer"] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
@@ -53,7 +53,7 @@ interface Draft {
   title: string;
   description: string;
   severity: Severity;
-  remediations: string[];
+  remediations: Array<string | { text: string; fix?: string }>;
   resources: ResourceRef[];
   /** Where in the imported document the threat came from, so that SARIF and reports can point at it. */
   at: string;
@@ -91,7 +91,9 @@ function toThreats(drafts: Draft[], sourceName: string): Threat[] {
       score,
       resources: d.resources,
       evidence: [{ file: sourceName, line: null, path: d.at }],
-      remediations: d.remediations.filter((t) => t.trim().length > 0).map((text) => ({ text })),
+      remediations: d.remediations
+        .map((r) => (typeof r === "string" ? { text: r } : r))
+        .filter((r) => r.text.trim().length > 0),
       references: { cwe: [], capec: [], attack: [] },
       source: "import" as const,
     };
@@ -104,17 +106,36 @@ const PrototypeThreatSchema = z.object({
   remediations: z.array(z.union([z.string(), z.object({ text: z.string() }).transform((r) => r.text)])).default([]),
 });
 
-function prototypeSeverity(priority: string, where: string): Severity {
-  switch (priority.trim().toLowerCase()) {
-    case "high":
-      return "high";
-    case "medium":
-      return "medium";
-    case "low":
-      return "low";
-    default:
-      throw invalid(`Unknown priority '${priority}' at ${where}: expected High, Medium or Low.`);
-  }
+/** Every spelling of a priority seen in prototype downloads and hand-edited files, by severity. */
+const PRIORITY_SPELLINGS: Record<string, Severity> = {
+  critical: "critical",
+  crit: "critical",
+  "very high": "critical",
+  high: "high",
+  medium: "medium",
+  med: "medium",
+  moderate: "medium",
+  low: "low",
+  info: "info",
+  informational: "info",
+  information: "info",
+  none: "info",
+};
+
+/** A priority in any case and spelling (Critical, HIGH, med, Info …); an unknown one is medium, with a warning. */
+export function prototypeSeverity(priority: string, where: string, warnings: string[]): Severity {
+  const key = priority
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, " ");
+  const known =
+    PRIORITY_SPELLINGS[key] ??
+    (/^\d$/.test(key)
+      ? (["info", "low", "medium", "high", "critical"] as const)[Math.min(4, Math.max(0, Number(key) - 1))]
+      : undefined);
+  if (known) return known;
+  warnings.push(`Unknown priority '${priority}' at ${where}: imported as medium.`);
+  return "medium";
 }
 
 /** Reads the prototype's download (`{ Category: { title: { description, priority, remediations } } }`). */
@@ -122,6 +143,7 @@ export function importPrototypeJson(value: unknown, options: ImportOptions): Imp
   if (typeof value !== "object" || value === null || Array.isArray(value))
     throw invalid("Expected an object keyed by STRIDE category.");
   const drafts: Draft[] = [];
+  const warnings: string[] = [];
   for (const [key, threats] of Object.entries(value)) {
     const category = parseStrideCategory(key);
     if (!category) throw invalid(`Unknown STRIDE category '${key}'.`);
@@ -136,7 +158,7 @@ export function importPrototypeJson(value: unknown, options: ImportOptions): Imp
         category,
         title,
         description: parsed.data.description,
-        severity: prototypeSeverity(parsed.data.priority, `${key} › ${title}`),
+        severity: prototypeSeverity(parsed.data.priority, `${key} › ${title}`, warnings),
         remediations: parsed.data.remediations,
         resources: [],
         at: `${key}.${title}`,
@@ -147,7 +169,7 @@ export function importPrototypeJson(value: unknown, options: ImportOptions): Imp
     format: "prototype-json",
     threats: toThreats(drafts, options.sourceName),
     triage: {},
-    warnings: [],
+    warnings,
     name: null,
   };
 }
@@ -175,7 +197,9 @@ const TcDocumentSchema = z.object({
         .loose(),
     )
     .default([]),
-  mitigations: z.array(z.object({ id: z.string(), content: z.string() }).loose()).default([]),
+  mitigations: z
+    .array(z.object({ id: z.string(), content: z.string(), metadata: z.array(TcMetadataSchema).optional() }).loose())
+    .default([]),
   mitigationLinks: z.array(z.object({ mitigationId: z.string(), linkedId: z.string() }).loose()).default([]),
 });
 
@@ -189,7 +213,13 @@ export function importThreatComposer(value: unknown, options: ImportOptions): Im
   if (!parsed.success) throw invalid("Not a Threat Composer export.", z.treeifyError(parsed.error));
   const doc = parsed.data;
   const warnings: string[] = [];
-  const mitigationById = new Map(doc.mitigations.map((m) => [m.id, m.content]));
+  const mitigationById = new Map(
+    doc.mitigations.map((m) => {
+      const comments = meta(m.metadata, "Comments");
+      const fix = typeof comments === "string" ? fixFromComments(comments) : undefined;
+      return [m.id, fix === undefined ? { text: m.content } : { text: m.content, fix }];
+    }),
+  );
   const resolved = new Map<number, TriageEntry>();
   const drafts = doc.threats.map((t, index): Draft => {
     const label = `threat ${t.numericId ?? index + 1}`;
@@ -239,8 +269,7 @@ export function importThreatComposer(value: unknown, options: ImportOptions): Im
       severity,
       remediations: doc.mitigationLinks
         .filter((l) => l.linkedId === t.id)
-        .map((l) => mitigationById.get(l.mitigationId) ?? "")
-        .filter(Boolean),
+        .flatMap((l) => mitigationById.get(l.mitigationId) ?? []),
       resources: [...new Set(t.impactedAssets ?? [])].map((id) => ({
         id,
         type: "asset",
@@ -261,11 +290,7 @@ export function detectImportFormat(value: unknown): ImportFormat {
   if (typeof value !== "object" || value === null || Array.isArray(value))
     throw invalid("An import must be a JSON object.");
   const record = value as Record<string, unknown>;
-  if (
-    typeof record.schema === "number" &&
-    ("threats" in record || "mitigations" in record || "applicationInfo" in record)
-  )
-    return "threat-composer";
+  if (isThreatComposerDocument(value)) return "threat-composer";
   const keys = Object.keys(record);
   if (keys.length > 0 && keys.every((k) => parseStrideCategory(k) !== undefined)) return "prototype-json";
   throw invalid("Unrecognised import: expected a Threatline prototype JSON download or an AWS Threat Composer export.");

@@ -1,7 +1,9 @@
-import { STRIDE_CATEGORIES, type StrideCategory, type Threat } from "@threatline/domain";
+import { STRIDE_CATEGORIES, type StrideCategory, type Threat, type TriageStatus } from "@threatline/domain";
 import { stableUuid, truncate } from "./ids.ts";
 import { prototypePriority } from "./prototype.ts";
 import type { ReportInput } from "./report.ts";
+import { composeTcStatement } from "./tc-statement.ts";
+import { codeFence } from "./text.ts";
 
 /**
  * AWS Threat Composer's data exchange format (schema 1), as its export writes it. Limits are Threat
@@ -9,43 +11,55 @@ import type { ReportInput } from "./report.ts";
  */
 export const TC_LIMITS = { field: 200, statement: 1400, content: 1000, tag: 30, appName: 200 } as const;
 
-export type TcMetadata =
-  | { key: "STRIDE"; value: string[] }
-  | { key: "Priority"; value: "High" | "Medium" | "Low" }
-  | { key: "Comments"; value: string };
+export type TcMetadata = { key: string; value: string | string[] };
+
+export type TcThreatStatus = "threatIdentified" | "threatResolved" | "threatResolvedNotUseful";
+export type TcMitigationStatus =
+  "mitigationIdentified" | "mitigationInProgress" | "mitigationResolved" | "mitigationResolvedWillNotAction";
 
 export interface TcThreat {
   id: string;
   numericId: number;
-  displayOrder: number;
-  threatSource: string;
-  prerequisites: string;
-  threatAction: string;
-  threatImpact: string;
-  impactedGoal: string[];
-  impactedAssets: string[];
-  statement: string;
-  status: "threatIdentified" | "threatResolved" | "threatResolvedNotUseful";
-  metadata: TcMetadata[];
-  tags: string[];
+  displayOrder?: number;
+  threatSource?: string;
+  prerequisites?: string;
+  threatAction?: string;
+  threatImpact?: string;
+  impactedGoal?: string[];
+  impactedAssets?: string[];
+  statement?: string;
+  status?: TcThreatStatus;
+  metadata?: TcMetadata[];
+  tags?: string[];
+  [field: string]: unknown;
 }
 
 export interface TcMitigation {
   id: string;
   numericId: number;
-  displayOrder: number;
+  displayOrder?: number;
   content: string;
-  status: "mitigationIdentified" | "mitigationInProgress" | "mitigationResolved" | "mitigationResolvedAbandoned";
+  status?: TcMitigationStatus;
+  metadata?: TcMetadata[];
+  tags?: string[];
+  [field: string]: unknown;
+}
+
+export interface TcAssumption {
+  id: string;
+  numericId: number;
+  content: string;
+  [field: string]: unknown;
 }
 
 export interface ThreatComposerDocument {
   schema: 1;
-  applicationInfo: { name: string; description: string };
-  architecture: { description: string };
-  dataflow: { description: string };
-  assumptions: never[];
+  applicationInfo: { name?: string; description?: string };
+  architecture: { description?: string; image?: string };
+  dataflow: { description?: string; image?: string };
+  assumptions: TcAssumption[];
   mitigations: TcMitigation[];
-  assumptionLinks: never[];
+  assumptionLinks: Array<{ type: string; assumptionId: string; linkedId: string }>;
   mitigationLinks: Array<{ mitigationId: string; linkedId: string }>;
   threats: TcThreat[];
 }
@@ -70,25 +84,40 @@ const IMPACTED_GOAL: Record<StrideCategory, string> = {
   ElevationOfPrivilege: "authorization",
 };
 
-function firstSentence(text: string): string {
-  const match = /^(.+?[.!?])(\s|$)/s.exec(text.trim());
-  return (match?.[1] ?? text).replace(/\s+/g, " ").trim();
+/** What an attacker does, per STRIDE category, as the verb phrase Threat Composer's "can …" expects. */
+const ACTION: Record<StrideCategory, (asset: string) => string> = {
+  Spoofing: (a) => `pass as a trusted identity toward ${a}`,
+  Tampering: (a) => `tamper with ${a}`,
+  Repudiation: (a) => `act on ${a} without leaving a reliable trace`,
+  InformationDisclosure: (a) => `read data exposed by ${a}`,
+  DenialOfService: (a) => `make ${a} unavailable`,
+  ElevationOfPrivilege: (a) => `gain privileges through ${a}`,
+};
+
+const ABBREVIATION = /(?:^|\s)(?:e\.g|i\.e|etc|vs|cf|approx|incl|a\.k\.a|Mr|Ms|Dr|No)\.$/i;
+
+/** The first sentence of a text: a stop followed by a capital, not an abbreviation's ("e.g.") nor a version's. */
+export function firstSentence(text: string): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  for (const m of flat.matchAll(/[.!?](?= [^a-z]|$)/g)) {
+    const upTo = flat.slice(0, m.index + 1);
+    if (!ABBREVIATION.test(upTo)) return upTo;
+  }
+  return flat;
 }
 
-function lowerFirst(text: string): string {
-  return /^[A-Z][a-z]/.test(text) ? text[0]!.toLowerCase() + text.slice(1) : text;
-}
-
-function tcStatus(input: ReportInput, threat: Threat): TcThreat["status"] {
-  switch (input.triage[threat.fingerprint]?.status) {
+/** The status Threat Composer shows for a triage decision. */
+function tcThreatStatus(status: TriageStatus | undefined): TcThreatStatus | undefined {
+  switch (status) {
     case "mitigated":
       return "threatResolved";
     case "false_positive":
       return "threatResolvedNotUseful";
     case "accepted":
     case "open":
-    case undefined:
       return "threatIdentified";
+    case undefined:
+      return undefined;
   }
 }
 
@@ -97,85 +126,190 @@ function tags(threat: Threat): string[] {
   return [...new Set(all.filter((t) => t.length > 0 && t.length <= TC_LIMITS.tag))];
 }
 
+/** The Threat Composer documents among the report's files (imports), by path, from the files' text. */
+function originalDocuments(sources: ReadonlyMap<string, string> | undefined): Map<string, ThreatComposerDocument> {
+  const out = new Map<string, ThreatComposerDocument>();
+  for (const [path, text] of sources ?? []) {
+    if (!/"schema"\s*:/.test(text)) continue;
+    try {
+      const value = JSON.parse(text) as unknown;
+      if (isThreatComposerDocument(value)) out.set(path, value);
+    } catch {
+      // Not JSON: a template, not an import.
+    }
+  }
+  return out;
+}
+
+/** Whether a value has Threat Composer's shape (a numeric `schema` and its threat list). */
+export function isThreatComposerDocument(value: unknown): value is ThreatComposerDocument {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const record = value as Record<string, unknown>;
+  return (
+    typeof record.schema === "number" && ("threats" in record || "mitigations" in record || "applicationInfo" in record)
+  );
+}
+
+/** The imported Threat Composer threat a Threatline threat came from (its evidence points at it), if any. */
+function originOf(
+  threat: Threat,
+  originals: ReadonlyMap<string, ThreatComposerDocument>,
+): { doc: ThreatComposerDocument; threat: TcThreat } | undefined {
+  for (const e of threat.evidence) {
+    const doc = originals.get(e.file);
+    const index = /^threats\[(\d+)\]$/.exec(e.path)?.[1];
+    const original = doc && index !== undefined ? doc.threats?.[Number(index)] : undefined;
+    if (doc && original) return { doc, threat: original };
+  }
+  return undefined;
+}
+
+export interface ThreatComposerOptions {
+  /**
+   * The text of the report's files by path. Threats imported from a Threat Composer document come back as they
+   * were written there (statement fields, tags, comments, ids, assumptions, mitigations and their status,
+   * descriptions), with only the status following later triage; so export → import → export changes nothing.
+   */
+  sources?: ReadonlyMap<string, string>;
+}
+
+/** Builds the Threat Composer statement of a threat found by Threatline. */
+function composeThreat(input: ReportInput, threat: Threat, id: string, n: number): TcThreat {
+  const assets = [...new Set(threat.resources.map((r) => truncate(r.id, TC_LIMITS.field)))];
+  const primary = assets[0];
+  const fields = {
+    threatSource: "threat actor",
+    prerequisites: primary ? truncate(`with access to ${primary}`, TC_LIMITS.field) : "",
+    threatAction: truncate(ACTION[threat.category](primary ?? "the system"), TC_LIMITS.field),
+    threatImpact: truncate(firstSentence(threat.description || threat.title).replace(/[.!?]$/, ""), TC_LIMITS.field),
+    impactedGoal: [IMPACTED_GOAL[threat.category]],
+    impactedAssets: assets,
+  };
+  return {
+    id,
+    numericId: n,
+    displayOrder: n,
+    ...fields,
+    statement: truncate(composeTcStatement(fields), TC_LIMITS.statement),
+    status: tcThreatStatus(input.triage[threat.fingerprint]?.status) ?? "threatIdentified",
+    metadata: [
+      { key: "STRIDE", value: [STRIDE_LETTERS[threat.category]] },
+      { key: "Priority", value: prototypePriority(threat.severity) },
+      { key: "Comments", value: truncate(`${threat.title}\n\n${threat.description}`, TC_LIMITS.content) },
+    ],
+    tags: tags(threat),
+  };
+}
+
+/** A mitigation's status from its threats' triage: resolved when all are mitigated, in progress when some are. */
+function mitigationStatus(statuses: Array<TriageStatus | undefined>): TcMitigationStatus {
+  const done = statuses.filter((s) => s === "mitigated").length;
+  if (done > 0 && done === statuses.length) return "mitigationResolved";
+  return done > 0 ? "mitigationInProgress" : "mitigationIdentified";
+}
+
 /**
- * Threat statements in Threat Composer's grammar: "A [source] [prerequisites] can [action], which leads to
- * [impact], resulting in reduced [goal] of [assets]". The threat's title is the action and its full
- * description travels in the Comments metadata, so an import gets both back.
+ * Threat Composer's data exchange format (schema 1). Threats Threatline found become statements in Threat
+ * Composer's own grammar ("A threat actor with access to X can tamper with X, which leads to …, resulting in
+ * reduced integrity of X"), with STRIDE and priority metadata, the title and description in Comments, and their
+ * remediations as mitigations (fix snippets in the mitigation's Comments) whose status follows triage. Threats
+ * imported from a Threat Composer document are written back as they were, with that document's assumptions,
+ * mitigations, links and descriptions.
  */
-export function toThreatComposer(input: ReportInput): ThreatComposerDocument {
-  const mitigations = new Map<string, TcMitigation>();
-  const links: ThreatComposerDocument["mitigationLinks"] = [];
-  const threats = input.threats.map((threat, index): TcThreat => {
-    const id = stableUuid(`threat:${threat.fingerprint}:${index}`);
-    const assets = [...new Set(threat.resources.map((r) => truncate(r.id, TC_LIMITS.field)))];
-    const primary = assets[0];
-    const threatSource = "threat actor";
-    const prerequisites = primary ? truncate(`with access to ${primary}`, TC_LIMITS.field) : "";
-    const threatAction = truncate(lowerFirst(threat.title), TC_LIMITS.field);
-    const threatImpact = truncate(lowerFirst(firstSentence(threat.description) || threat.title), TC_LIMITS.field);
-    const goal = IMPACTED_GOAL[threat.category];
-    const statement = truncate(
-      `A ${threatSource}${prerequisites ? ` ${prerequisites}` : ""} can ${threatAction}, which leads to ${threatImpact.replace(/[.!?]$/, "")}, resulting in reduced ${goal}${assets.length > 0 ? ` of ${assets.join(", ")}` : ""}`,
-      TC_LIMITS.statement,
+export function toThreatComposer(input: ReportInput, options: ThreatComposerOptions = {}): ThreatComposerDocument {
+  const originals = originalDocuments(options.sources);
+  const origins = input.threats.map((t) => originOf(t, originals));
+  const docsUsed = [...new Set(origins.flatMap((o) => (o ? [o.doc] : [])))];
+  let next = Math.max(0, ...origins.map((o) => o?.threat.numericId ?? 0));
+  // Imported threats keep their document's order (reports sort threats by score); Threatline's own follow.
+  const present = new Map<TcThreat, TcThreat>();
+  input.threats.forEach((threat, index) => {
+    const origin = origins[index];
+    if (!origin) return;
+    const status = tcThreatStatus(input.triage[threat.fingerprint]?.status);
+    present.set(
+      origin.threat,
+      status && status !== origin.threat.status ? { ...origin.threat, status } : origin.threat,
     );
+  });
+  const threats: TcThreat[] = docsUsed.flatMap((d) => d.threats.flatMap((t) => present.get(t) ?? []));
+  const generated: Array<{ threat: Threat; id: string }> = [];
+  input.threats.forEach((threat, index) => {
+    if (origins[index]) return;
+    const id = stableUuid(`threat:${threat.fingerprint}:${index}`);
+    next += 1;
+    threats.push(composeThreat(input, threat, id, next));
+    generated.push({ threat, id });
+  });
+  const mitigations: TcMitigation[] = docsUsed.flatMap((d) => d.mitigations ?? []);
+  const mitigationLinks = docsUsed.flatMap((d) => d.mitigationLinks ?? []);
+  const assumptions = docsUsed.flatMap((d) => d.assumptions ?? []);
+  const assumptionLinks = docsUsed.flatMap((d) => d.assumptionLinks ?? []);
+
+  const ours = new Map<string, { mitigation: TcMitigation; statuses: Array<TriageStatus | undefined> }>();
+  let nextMitigation = Math.max(0, ...mitigations.map((m) => m.numericId));
+  for (const { threat, id } of generated) {
     for (const remediation of threat.remediations) {
       const content = truncate(remediation.text, TC_LIMITS.content);
-      let mitigation = mitigations.get(content);
-      if (!mitigation) {
-        const n = mitigations.size + 1;
-        mitigation = {
-          id: stableUuid(`mitigation:${content}`),
-          numericId: n,
-          displayOrder: n,
-          content,
-          status: "mitigationIdentified",
+      const key = `${content}\u0000${remediation.fix ?? ""}`;
+      let entry = ours.get(key);
+      if (!entry) {
+        nextMitigation += 1;
+        entry = {
+          mitigation: {
+            id: stableUuid(`mitigation:${key}`),
+            numericId: nextMitigation,
+            displayOrder: nextMitigation,
+            content,
+            status: "mitigationIdentified",
+            ...(remediation.fix
+              ? { metadata: [{ key: "Comments", value: truncate(fencedFix(remediation.fix), TC_LIMITS.content) }] }
+              : {}),
+          },
+          statuses: [],
         };
-        mitigations.set(content, mitigation);
+        ours.set(key, entry);
       }
-      if (!links.some((l) => l.mitigationId === mitigation.id && l.linkedId === id))
-        links.push({ mitigationId: mitigation.id, linkedId: id });
+      entry.statuses.push(input.triage[threat.fingerprint]?.status);
+      if (!mitigationLinks.some((l) => l.mitigationId === entry.mitigation.id && l.linkedId === id))
+        mitigationLinks.push({ mitigationId: entry.mitigation.id, linkedId: id });
     }
-    return {
-      id,
-      numericId: index + 1,
-      displayOrder: index + 1,
-      threatSource,
-      prerequisites,
-      threatAction,
-      threatImpact,
-      impactedGoal: [goal],
-      impactedAssets: assets,
-      statement,
-      status: tcStatus(input, threat),
-      metadata: [
-        { key: "STRIDE", value: [STRIDE_LETTERS[threat.category]] },
-        { key: "Priority", value: prototypePriority(threat.severity) },
-        { key: "Comments", value: truncate(`${threat.title}\n\n${threat.description}`, TC_LIMITS.content) },
-      ],
-      tags: tags(threat),
-    };
-  });
+  }
+  for (const { mitigation, statuses } of ours.values())
+    mitigations.push({ ...mitigation, status: mitigationStatus(statuses) });
+
+  const single = docsUsed.length === 1 && generated.length === 0 ? docsUsed[0] : undefined;
   const name = input.project?.name ?? "Threatline scan";
   const files = input.files.map((f) => f.path);
   return {
     schema: 1,
-    applicationInfo: {
+    applicationInfo: single?.applicationInfo ?? {
       name: truncate(name, TC_LIMITS.appName),
       description: `Threat model generated by ${input.tool.name} ${input.tool.version} on ${input.generatedAt} from ${files.length} template(s)${files.length > 0 ? `: ${files.join(", ")}` : ""}.`,
     },
-    architecture: { description: "" },
-    dataflow: { description: "" },
-    assumptions: [],
-    mitigations: [...mitigations.values()],
-    assumptionLinks: [],
-    mitigationLinks: links,
+    architecture: single?.architecture ?? { description: "" },
+    dataflow: single?.dataflow ?? { description: "" },
+    assumptions,
+    mitigations,
+    assumptionLinks,
+    mitigationLinks,
     threats,
   };
 }
 
+function fencedFix(fix: string): string {
+  const fence = codeFence(fix);
+  return `Fix:\n\n${fence}\n${fix}\n${fence}`;
+}
+
+/** The fix snippet a mitigation's Comments carry, as `toThreatComposer` writes it. */
+export function fixFromComments(comments: string): string | undefined {
+  return /^Fix:\n\n(`{3,})\n([\s\S]*)\n\1$/.exec(comments)?.[2];
+}
+
 /** Threat Composer JSON, two-space indented, trailing newline. */
-export function renderThreatComposer(input: ReportInput): string {
-  return `${JSON.stringify(toThreatComposer(input), null, 2)}\n`;
+export function renderThreatComposer(input: ReportInput, options: ThreatComposerOptions = {}): string {
+  return `${JSON.stringify(toThreatComposer(input, options), null, 2)}\n`;
 }
 
 /** STRIDE letter → category, for imports. */

@@ -148,13 +148,17 @@ export async function projectReport(db: Db, actor: Actor, id: string, now: Date)
 /** The builtin rules' own text for SARIF (team rules have no page; their threats are described by title). */
 const SARIF_RULES = sarifRuleCatalog(RULES);
 
+/** Formats that read the templates' text: SARIF (GitHub's line hashes), Threat Composer (imported documents). */
+const NEEDS_SOURCES: ReadonlySet<ExportFormat> = new Set(["sarif", "threat-composer"]);
+
 /**
  * What a format needs besides the report. SARIF: the rules' text, and each template's text so that the file
- * carries GitHub's `primaryLocationLineHash` (GitHub's REST upload does not compute it). Template paths are
- * relative to the submission's root, which is taken as the repository root.
+ * carries GitHub's `primaryLocationLineHash` (GitHub's REST upload does not compute it); template paths are
+ * relative to the submission's root, which is taken as the repository root. Threat Composer: an imported
+ * document (stored as its analysis's template) is written back as it was, so export → import → export is stable.
  */
 export async function exportOptions(db: Db, format: ExportFormat, input: ReportInput): Promise<ExportOptions> {
-  if (format !== "sarif") return {};
+  if (!NEEDS_SOURCES.has(format)) return {};
   const ids = input.files.map((f) => f.analysisId).filter((id): id is string => id !== undefined);
   const rows = await db.analysis.findMany({
     where: { id: { in: ids } },
@@ -163,7 +167,7 @@ export async function exportOptions(db: Db, format: ExportFormat, input: ReportI
     },
   });
   const sources = new Map(rows.map((r) => [r.templateVersion.template.path, r.templateVersion.blob.content]));
-  return { sarif: { rules: SARIF_RULES, sources } };
+  return { sources, sarif: { rules: SARIF_RULES } };
 }
 
 /** Renders a report as a download. */

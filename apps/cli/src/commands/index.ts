@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { registerDiff } from "./diff.command.ts";
 import { registerEval } from "./eval.command.ts";
 import { registerExport } from "./export.command.ts";
+import { registerImport } from "./import.command.ts";
 import { registerRules } from "./rules.command.ts";
 import { registerScan } from "./scan.command.ts";
 import { registerSubmit } from "./submit.command.ts";
@@ -15,6 +16,7 @@ export const COMMANDS: CommandRegistrar[] = [
   registerDiff,
   registerSubmit,
   registerExport,
+  registerImport,
   registerRules,
   registerEval,
 ];
