@@ -29,9 +29,28 @@ describe("HTML report", () => {
     // Besides the SVG namespace (an identifier, never fetched) the only URL is the one in a threat's title, as text.
     expect([...html.matchAll(/https?:\/\/[^\s"'<&]+/g)].map((m) => m[0])).toEqual([
       "http://www.w3.org/2000/svg",
+      "http://www.w3.org/2000/svg",
       "http://evil",
     ]);
     expect(html).toContain("default-src 'none'");
+  });
+
+  it("works on a phone: tables scroll sideways, codes wrap, a narrow chart with readable labels, inline code", () => {
+    expect(html).toContain('<div class="scroll"><table>');
+    expect(html).toMatch(/\.scroll \{ overflow-x: auto;/);
+    expect(html).toMatch(/code \{ overflow-wrap: anywhere;/);
+    expect(html).toMatch(
+      /@media \(max-width: 640px\) \{[^]*\.chart-wide \{ display: none; \}[^]*\.chart-narrow \{ display: block; \}/,
+    );
+    const narrow = strideSeverityChart(input.threats, "narrow");
+    // Drawn at most 340 units wide: on a 400 px screen its 12-unit labels are about 12 px.
+    expect(Number(/viewBox="0 0 (\d+) /.exec(narrow)![1])).toBeLessThanOrEqual(340);
+    expect(narrow).toContain('<text x="0" y="22" font-size="12" fill="#111827">Spoofing</text>');
+    const code = renderHtml(
+      sampleInput({ threats: [{ ...input.threats[0]!, description: "Set `BlockPublicAcls` <now>." }] }),
+    );
+    expect(code).toContain("Set <code>BlockPublicAcls</code> &#60;now&#62;.");
+    expect(code).not.toContain("`BlockPublicAcls`");
   });
 
   it("prints: has print CSS that keeps threats whole", () => {

@@ -22,6 +22,20 @@ h3 { font-size: 15px; margin: 0 0 6px; }
 .card { border: 1px solid var(--line); border-radius: 8px; padding: 10px 14px; min-width: 110px; }
 .card b { display: block; font-size: 22px; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0; }
+.scroll { overflow-x: auto; max-width: 100%; }
+.scroll table { min-width: 560px; }
+code { overflow-wrap: anywhere; word-break: break-word; background: #f3f4f6; border-radius: 4px; padding: 0 3px; }
+pre code { background: none; padding: 0; }
+.chart-narrow { display: none; }
+@media (max-width: 640px) {
+  body { padding: 12px; }
+  .chart-wide { display: none; }
+  .chart-narrow { display: block; }
+  .threat { padding: 10px 12px; }
+  .threat dl { grid-template-columns: 1fr; }
+  .threat dt { margin-top: 6px; }
+  .card { min-width: 0; flex: 1 1 40%; }
+}
 th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 .sev { display: inline-block; padding: 0 8px; border-radius: 999px; color: #fff; font-size: 12px; font-weight: 600; }
@@ -38,6 +52,12 @@ pre { background: #f3f4f6; border-radius: 6px; padding: 8px 10px; overflow-x: au
   h2 { break-after: avoid; page-break-after: avoid; }
   .threat, table, svg { break-inside: avoid; page-break-inside: avoid; }
   pre { white-space: pre-wrap; }
+  .scroll { overflow: visible; }
+  .scroll table { min-width: 0; }
+  .chart-wide { display: block; }
+  .chart-narrow { display: none; }
+  details { display: block; }
+  details > summary { list-style: none; font-weight: 600; }
   .sev, .legend i, rect { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 `;
@@ -50,13 +70,19 @@ function badge(severity: Severity): string {
  * Horizontal stacked bars, one per STRIDE category, one segment per severity. Drawn by hand so the report
  * needs no script and no network, and prints as vectors.
  */
-export function strideSeverityChart(threats: readonly Pick<Threat, "category" | "severity">[]): string {
-  const labelWidth = 170;
-  const barWidth = 480;
-  const rowHeight = 28;
+export function strideSeverityChart(
+  threats: readonly Pick<Threat, "category" | "severity">[],
+  layout: "wide" | "narrow" = "wide",
+): string {
+  // Narrow (phones): labels above the bars and a drawing about as wide as the screen, so 12px text stays 12px.
+  const narrow = layout === "narrow";
+  const labelWidth = narrow ? 0 : 170;
+  const barWidth = narrow ? 300 : 480;
+  const rowHeight = narrow ? 44 : 28;
+  const barTop = narrow ? 20 : 4;
   const top = 8;
   const height = top + STRIDE_CATEGORIES.length * rowHeight + 8;
-  const width = labelWidth + barWidth + 60;
+  const width = labelWidth + barWidth + (narrow ? 40 : 60);
   const totals = STRIDE_CATEGORIES.map((c) => threats.filter((t) => t.category === c).length);
   const max = Math.max(1, ...totals);
   const rows = STRIDE_CATEGORIES.map((category, i) => {
@@ -66,18 +92,27 @@ export function strideSeverityChart(threats: readonly Pick<Threat, "category" | 
       const count = threats.filter((t) => t.category === category && t.severity === severity).length;
       if (count === 0) return "";
       const w = (count / max) * barWidth;
-      const rect = `<rect x="${x.toFixed(1)}" y="${y + 4}" width="${w.toFixed(1)}" height="${rowHeight - 8}" fill="${SEVERITY_COLORS[severity]}" data-category="${category}" data-severity="${severity}" data-count="${count}"><title>${h(`${STRIDE_LABELS[category]} · ${SEVERITY_LABELS[severity]}: ${count}`)}</title></rect>`;
+      const rect = `<rect x="${x.toFixed(1)}" y="${y + barTop}" width="${w.toFixed(1)}" height="${narrow ? 18 : rowHeight - 8}" fill="${SEVERITY_COLORS[severity]}" data-category="${category}" data-severity="${severity}" data-count="${count}"><title>${h(`${STRIDE_LABELS[category]} · ${SEVERITY_LABELS[severity]}: ${count}`)}</title></rect>`;
       x += w;
       return rect;
     }).join("");
+    const label = narrow
+      ? `<text x="0" y="${y + 14}" font-size="12" fill="#111827">${h(STRIDE_LABELS[category])}</text>`
+      : `<text x="${labelWidth - 8}" y="${y + rowHeight / 2 + 4}" text-anchor="end" font-size="12" fill="#111827">${h(STRIDE_LABELS[category])}</text>`;
+    const countY = narrow ? y + barTop + 13 : y + rowHeight / 2 + 4;
     return (
-      `<text x="${labelWidth - 8}" y="${y + rowHeight / 2 + 4}" text-anchor="end" font-size="12" fill="#111827">${h(STRIDE_LABELS[category])}</text>` +
-      `<line x1="${labelWidth}" x2="${labelWidth}" y1="${y}" y2="${y + rowHeight}" stroke="#e5e7eb"/>` +
+      label +
+      `<line x1="${labelWidth}" x2="${labelWidth}" y1="${y + (narrow ? barTop : 0)}" y2="${y + rowHeight - (narrow ? 6 : 0)}" stroke="#e5e7eb"/>` +
       segments +
-      `<text x="${(x + 6).toFixed(1)}" y="${y + rowHeight / 2 + 4}" font-size="12" fill="#6b7280">${totals[i]}</text>`
+      `<text x="${(x + 6).toFixed(1)}" y="${countY}" font-size="12" fill="#6b7280">${totals[i]}</text>`
     );
   }).join("");
-  return `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Threats by STRIDE category and severity" viewBox="0 0 ${width} ${height}" width="100%" style="max-width:${width}px">${rows}</svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Threats by STRIDE category and severity" viewBox="0 0 ${width} ${height}" width="100%" class="chart-${layout}" style="max-width:${width}px">${rows}</svg>`;
+}
+
+/** Escaped text with `inline code` shown as code, as in Markdown (rule and model text use backticks). */
+export function inlineCode(text: string): string {
+  return h(text).replace(/`([^`\n]+)`/g, "<code>$1</code>");
 }
 
 function threatBlock(threat: Threat, input: ReportInput): string {
@@ -107,11 +142,11 @@ function threatBlock(threat: Threat, input: ReportInput): string {
   if (refs.length > 0) rows.push(`<dt>References</dt><dd>${refs.map(h).join(", ")}</dd>`);
   rows.push(`<dt>Fingerprint</dt><dd><code>${h(threat.fingerprint)}</code></dd>`);
   const remediations = threat.remediations
-    .map((r) => `<li>${h(r.text)}${r.fix ? `<pre><code>${h(r.fix)}</code></pre>` : ""}</li>`)
+    .map((r) => `<li>${inlineCode(r.text)}${r.fix ? `<pre><code>${h(r.fix)}</code></pre>` : ""}</li>`)
     .join("");
   return (
-    `<article class="threat"><h3>${badge(threat.severity)} ${h(threat.title)}</h3>` +
-    (threat.description ? `<p>${h(threat.description)}</p>` : "") +
+    `<article class="threat"><h3>${badge(threat.severity)} ${inlineCode(threat.title)}</h3>` +
+    (threat.description ? `<p>${inlineCode(threat.description)}</p>` : "") +
     `<dl>${rows.join("")}</dl>` +
     (remediations ? `<strong>Remediation</strong><ul>${remediations}</ul>` : "") +
     `</article>`
@@ -180,9 +215,9 @@ export function renderHtml(input: ReportInput): string {
 <header><h1>${h(title)}</h1><div class="muted">Generated ${h(input.generatedAt)} by ${h(input.tool.name)} ${h(input.tool.version)} · ${input.files.length} file(s)</div></header>
 <div class="cards">${cards}</div>
 <h2>Threats by STRIDE category and severity</h2>
-${strideSeverityChart(input.threats)}
+${strideSeverityChart(input.threats)}${strideSeverityChart(input.threats, "narrow")}
 <div class="legend muted">${legend}</div>
-${input.files.length > 0 ? `<h2>Files</h2><table><thead><tr><th>File</th><th>Format</th><th class="n">Resources</th><th>Status</th></tr></thead><tbody>${files}</tbody></table>` : ""}
+${input.files.length > 0 ? `<h2>Files</h2><div class="scroll"><table><thead><tr><th>File</th><th>Format</th><th class="n">Resources</th><th>Status</th></tr></thead><tbody>${files}</tbody></table></div>` : ""}
 ${sections || hygieneSection ? `${sections}${hygieneSection}` : "<p>No threats found.</p>"}
 </body>
 </html>
