@@ -47,7 +47,9 @@ export const WEAKNESSES: ReadonlyArray<{ weakness: string; rules: readonly strin
 
 /**
  * What a combination threat stands for on its own resources: the base threats of the weakness it escalates,
- * which it absorbs instead of repeating (the entry point's own threat stays: it is another weakness).
+ * which it absorbs instead of repeating (the entry point's own threat stays: it is another weakness). A base
+ * threat that already stands for other rules too (merged from them) is absorbed only when each of those is a
+ * part as well, so no other weakness disappears into the combination.
  */
 export const COMBINATIONS: Readonly<Record<string, readonly string[]>> = {
   "TL-COMBO-001": ["TL-AWS-IAM-004", "TL-AWS-IAM-001"],
@@ -64,7 +66,9 @@ export const COMBINATIONS: Readonly<Record<string, readonly string[]>> = {
     "TL-AWS-KINESIS-001",
     "TL-AWS-EC2-008",
   ],
-  "TL-COMBO-003": ["TL-AWS-RDS-001", "TL-AWS-REDSHIFT-001"],
+  // The security group's threat for the database port (or the wide or IPv6 range that opens it) is the same
+  // weakness seen from the group: one threat, the group listed. A group that also opens SSH keeps its threat.
+  "TL-COMBO-003": ["TL-AWS-RDS-001", "TL-AWS-REDSHIFT-001", "TL-AWS-SG-003", "TL-AWS-SG-006", "TL-AWS-SG-008"],
   "TL-COMBO-004": ["TL-AWS-S3-009"],
   "TL-COMBO-005": ["TL-AWS-IAM-004", "TL-AWS-IAM-001"],
   "TL-COMBO-006": ["TL-AWS-IAM-006", "TL-AWS-IAM-004"],
@@ -144,6 +148,8 @@ export function mergeBy<T extends Mergeable>(
 ): T[] {
   const gone = new Set<string>();
   const merged = new Map<string, T>();
+  /** The rules merged into a weakness's primary, by its fingerprint. */
+  const absorbedRules = new Map<string, string[]>();
 
   const threatIndex = new Map(threats.map((t, i) => [t, i]));
   const byWeakness = new Map<string, T[]>();
@@ -157,6 +163,10 @@ export function mergeBy<T extends Mergeable>(
     const ranked = [...members].sort((a, b) => groupOf.get(a.ruleId!)!.rank - groupOf.get(b.ruleId!)!.rank);
     const [primary, ...rest] = ranked as [T, ...T[]];
     merged.set(primary.fingerprint, fold(primary, rest));
+    absorbedRules.set(
+      primary.fingerprint,
+      rest.map((t) => t.ruleId!),
+    );
     for (const t of rest) gone.add(t.fingerprint);
   }
 
@@ -171,7 +181,13 @@ export function mergeBy<T extends Mergeable>(
     const taken = uniqueBy(
       combo.resources.flatMap((r) => onResource.get(resourceKey(r)) ?? []),
       (t) => t.fingerprint,
-    ).filter((t) => t !== combo && !gone.has(t.fingerprint) && parts.includes(t.ruleId!));
+    ).filter(
+      (t) =>
+        t !== combo &&
+        !gone.has(t.fingerprint) &&
+        parts.includes(t.ruleId!) &&
+        (absorbedRules.get(t.fingerprint) ?? []).every((id) => parts.includes(id)),
+    );
     if (taken.length === 0) continue;
     taken.sort((a, b) => threatIndex.get(a)! - threatIndex.get(b)!); // in the order the threats came
     merged.set(combo.fingerprint, fold(current(combo), taken.map(current)));

@@ -69,12 +69,39 @@ describe("rules that no longer repeat one another or fire out of context", () =>
     expect(db.has("TL-AWS-RDS-001")).toBe(false);
     const { threats } = await run("t.yaml", publicDb);
     const combo = threats.find((t) => t.ruleId === "TL-COMBO-003")!;
-    expect(combo.contributingRules?.map((c) => c.ruleId)).toEqual(["TL-AWS-RDS-001"]);
+    expect(combo.contributingRules?.map((c) => c.ruleId)).toEqual(["TL-AWS-SG-003", "TL-AWS-RDS-001"]);
     expect(combo.evidence.some((e) => e.path === "Properties.PubliclyAccessible")).toBe(true);
     const bucket = await byRule("main.tf", tf(`resource "aws_s3_bucket" "site" {\n  acl = "public-read"\n}`));
     expect(bucket.has("TL-COMBO-002")).toBe(false);
     expect(bucket.has("TL-AWS-S3-006")).toBe(true);
     expect(bucket.has("TL-AWS-S3-001")).toBe(true);
+  });
+
+  it("TL-COMBO-003 absorbs the security group's database-port threat: one weakness, one threat, the group listed with its ingress line", async () => {
+    const db = await byRule("t.yaml", publicDb);
+    expect(db.has("TL-AWS-SG-003")).toBe(false);
+    expect(db.get("TL-COMBO-003")).toEqual([["Db", "DbGroup"]]);
+    const { threats } = await run("t.yaml", publicDb);
+    const combo = threats.find((t) => t.ruleId === "TL-COMBO-003")!;
+    expect(combo.evidence).toContainEqual({
+      file: "t.yaml",
+      line: 8,
+      path: "Properties.SecurityGroupIngress.0.CidrIp",
+    });
+    // The same group also opening SSH is another weakness: its threat stays, with the database port in it.
+    const ssh = publicDb.replace(
+      "        - { IpProtocol: tcp, FromPort: 5432",
+      "        - { IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0 }\n        - { IpProtocol: tcp, FromPort: 5432",
+    );
+    const both = await run("t.yaml", ssh);
+    const group = both.threats.find((t) => t.resources[0]?.id === "DbGroup")!;
+    expect([group.ruleId, ...(group.contributingRules ?? []).map((c) => c.ruleId)].sort()).toEqual([
+      "TL-AWS-SG-001",
+      "TL-AWS-SG-003",
+    ]);
+    expect(both.threats.find((t) => t.ruleId === "TL-COMBO-003")?.contributingRules?.map((c) => c.ruleId)).toEqual([
+      "TL-AWS-RDS-001",
+    ]);
   });
 
   it("TL-AWS-CT-001 reports the missing trail once for a template that manages IAM users, naming every identity", async () => {
