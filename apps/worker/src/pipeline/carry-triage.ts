@@ -1,5 +1,5 @@
-import type { Threat } from "@threatline/domain";
-import type { Prisma } from "@threatline/db";
+import { ContributingRuleSchema, type Threat } from "@threatline/domain";
+import type { Db, Prisma } from "@threatline/db";
 
 /**
  * Triage recorded on a threat that is now merged into another (one weakness reported by several rules, or a
@@ -11,7 +11,7 @@ import type { Prisma } from "@threatline/db";
 export async function carryTriage(
   tx: Prisma.TransactionClient,
   projectId: string,
-  threats: readonly Threat[],
+  threats: ReadonlyArray<Pick<Threat, "fingerprint" | "contributingRules">>,
 ): Promise<number> {
   const survivorOf = new Map<string, string>();
   for (const t of threats) {
@@ -46,6 +46,30 @@ export async function carryTriage(
       },
     });
     carried += 1;
+  }
+  return carried;
+}
+
+/**
+ * One-off backfill for decisions recorded before the engine merged overlapping threats: for every project, the
+ * current analyses' merged threats carry their absorbed threats' triage as a new persist would. Idempotent (a
+ * survivor that has a decision keeps it). Returns the decisions carried per project id, for projects with any.
+ */
+export async function carryExistingTriage(db: Db): Promise<Map<string, number>> {
+  const carried = new Map<string, number>();
+  const projects = await db.project.findMany({ select: { id: true } });
+  for (const { id: projectId } of projects) {
+    const rows = await db.threat.findMany({
+      where: { projectId, analysis: { currentOf: { some: {} } }, NOT: { contributingRules: { equals: [] } } },
+      select: { fingerprint: true, contributingRules: true },
+    });
+    if (rows.length === 0) continue;
+    const threats = rows.map((r) => ({
+      fingerprint: r.fingerprint,
+      contributingRules: ContributingRuleSchema.array().catch([]).parse(r.contributingRules),
+    }));
+    const n = await db.$transaction((tx) => carryTriage(tx, projectId, threats));
+    if (n > 0) carried.set(projectId, n);
   }
   return carried;
 }
