@@ -122,4 +122,22 @@ describe("version diff", () => {
     expect(after.risk.after).toBe(before.risk.after);
     expect(after.risk.openAfter).toBe(before.risk.after - top.score);
   });
+
+  it("masks secret values in the text diff as the evidence view does, and still shows a changed secret's line", async () => {
+    const [newest, oldest] = await versions();
+    const d = await diff(oldest!.id, newest!.id);
+    // The password is a context line of the publicly_accessible change.
+    expect(JSON.stringify(d.text)).not.toContain("hunter2hunter2");
+    expect(d.text.hunks.flatMap((h) => h.lines)).toContain('   password            = "••••••••"');
+
+    await submit(TF_PRIVATE_DB.replace("hunter2hunter2", "correct-horse-battery"));
+    const [rotated] = await versions();
+    const r = await diff(newest!.id, rotated!.id);
+    expect(r.text).toMatchObject({ computed: true, added: 1, removed: 1 });
+    const lines = r.text.hunks.flatMap((h) => h.lines);
+    expect(JSON.stringify(r.text)).not.toMatch(/hunter2hunter2|correct-horse-battery/);
+    expect(lines).toContain('-  password            = "••••••••"');
+    expect(lines).toContain('+  password            = "••••••••"');
+    expect(lines).toContain("   publicly_accessible = false");
+  });
 });

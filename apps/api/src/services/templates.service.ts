@@ -4,6 +4,7 @@ import {
   type CurrentThreatDto,
   type CurrentThreatQuery,
   type TemplateSummary,
+  type TextDiffDto,
   type Threat,
   type ThreatDiffDto,
   mitigationsClose,
@@ -228,7 +229,59 @@ export async function diffVersions(
       openBefore: riskScore(before.values(), triageByFp),
       openAfter: riskScore(after.values(), triageByFp),
     },
-    text: textDiff(from.blob.content, to.blob.content),
+    text: maskDiff(
+      textDiff(from.blob.content, to.blob.content),
+      { raw: from.blob.content, masked: (await maskSource(from.template.path, from.blob.content)).content },
+      { raw: to.blob.content, masked: (await maskSource(to.template.path, to.blob.content)).content },
+    ),
+  };
+}
+
+/**
+ * A template's text with its secret values masked where the engine finds them (the graph's secret findings and
+ * any secret shape in the text), every line kept in place: what the evidence view and the version diff show.
+ */
+async function maskSource(path: string, content: string) {
+  const { graph } = await buildGraph([{ path, content }]);
+  return maskSecrets(
+    content,
+    graph.facts.secrets.filter((s) => s.file === path),
+  );
+}
+
+/**
+ * The diff's lines with each line the masking changed taken from the masked text, by line number (masking keeps
+ * every line in place): the diff is computed on the texts as written, so a changed secret still shows as a
+ * changed line, but neither value does.
+ */
+function maskDiff(
+  diff: TextDiffDto,
+  before: { raw: string; masked: string },
+  after: { raw: string; masked: string },
+): TextDiffDto {
+  const lines = (side: { raw: string; masked: string }) => {
+    const raw = side.raw.split(/\r?\n/);
+    const masked = side.masked.split(/\r?\n/);
+    return (i: number, line: string) =>
+      raw.length !== masked.length || raw[i] !== masked[i] ? `${line[0]}${masked[i] ?? ""}` : line;
+  };
+  const fromLine = lines(before);
+  const toLine = lines(after);
+  return {
+    ...diff,
+    hunks: diff.hunks.map((hunk) => {
+      let o = hunk.oldStart - 1;
+      let n = hunk.newStart - 1;
+      return {
+        ...hunk,
+        lines: hunk.lines.map((line) => {
+          if (line.startsWith("-")) return fromLine(o++, line);
+          if (line.startsWith("+")) return toLine(n++, line);
+          o += 1;
+          return toLine(n++, line);
+        }),
+      };
+    }),
   };
 }
 
@@ -247,11 +300,7 @@ export async function analysisSource(
   const blob = await db.blob.findUniqueOrThrow({ where: { sha256: row.templateVersion.sha256 } });
   const path = row.templateVersion.template.path;
   const base = { analysisId, path, format: row.format, sha256: blob.sha256 };
-  const { graph } = await buildGraph([{ path, content: blob.content }]);
-  const masking = maskSecrets(
-    blob.content,
-    graph.facts.secrets.filter((s) => s.file === path),
-  );
+  const masking = await maskSource(path, blob.content);
   if (!reveal) return { ...base, content: masking.content, masked: masking.masked, revealed: false };
   await audit(
     { db, actor },
