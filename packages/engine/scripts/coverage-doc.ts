@@ -20,6 +20,8 @@ export const COVERAGE_PATH = join(import.meta.dirname, "..", "..", "..", "docs",
 const AWS_SERVICES: Record<string, string> = {
   API: "API Gateway",
   ATHENA: "Athena",
+  BACKUP: "AWS Backup",
+  BATCH: "Batch",
   CF: "CloudFront",
   CODEBUILD: "CodeBuild",
   CONFIG: "AWS Config",
@@ -34,6 +36,7 @@ const AWS_SERVICES: Record<string, string> = {
   EKS: "EKS",
   ELB: "Elastic Load Balancing",
   EMR: "EMR",
+  GLACIER: "S3 Glacier vaults",
   IAM: "IAM (policies, roles, users, account password policy)",
   KINESIS: "Kinesis",
   KMS: "KMS",
@@ -44,6 +47,8 @@ const AWS_SERVICES: Record<string, string> = {
   OS: "OpenSearch",
   RDS: "RDS, Aurora, DocumentDB, Neptune",
   REDSHIFT: "Redshift",
+  RP: "Resource policies (every service with one)",
+  SAGEMAKER: "SageMaker",
   S3: "S3 (buckets and account public access block)",
   SG: "EC2 security groups",
   SM: "Secrets Manager",
@@ -76,6 +81,157 @@ function groupOf(rule: Rule): { family: string; service: string } {
   if (family === "AWS") return { family, service: AWS_SERVICES[part] ?? part };
   if (family === "TF" && part === "HTTP") return { family, service: 'data "http" sources' };
   return { family, service: FAMILY_SERVICES[family] ?? (/^\d+$/.test(part) ? family : part) };
+}
+
+/**
+ * The services a team deploys and what is checked on each (issue #14, item 4), so a team can see coverage at a
+ * glance. A unit test checks that every rule named here exists.
+ * A row with no rules says why nothing can be checked in infrastructure as code.
+ */
+export const CHECKLIST: { service: string; checks: string; rules: string[] }[] = [
+  {
+    service: "Athena",
+    checks: "query results encrypted with a chosen key; workgroup settings enforced",
+    rules: ["TL-AWS-ATHENA-001", "TL-AWS-ATHENA-002"],
+  },
+  {
+    service: "CodeBuild",
+    checks: "artifact and log encryption not turned off; privileged builds",
+    rules: ["TL-AWS-CODEBUILD-001", "TL-AWS-CODEBUILD-002"],
+  },
+  {
+    service: "DynamoDB Accelerator (DAX)",
+    checks: "encryption at rest; TLS endpoint",
+    rules: ["TL-AWS-DAX-001", "TL-AWS-DAX-002"],
+  },
+  {
+    service: "DynamoDB",
+    checks: "customer-managed key; point-in-time recovery; deletion protection",
+    rules: ["TL-AWS-DDB-001", "TL-AWS-DDB-002", "TL-AWS-DDB-003"],
+  },
+  {
+    service: "EFS (and ECS task volumes)",
+    checks:
+      "encryption at rest; file system policy open to any principal; ECS EFS volumes without transit encryption; backups",
+    rules: ["TL-AWS-EFS-001", "TL-AWS-EFS-003", "TL-AWS-ECS-008", "TL-AWS-EFS-002"],
+  },
+  {
+    service: "EKS",
+    checks: "secrets encrypted with KMS; public API endpoint; audit logs",
+    rules: ["TL-AWS-EKS-003", "TL-AWS-EKS-001", "TL-AWS-EKS-002"],
+  },
+  {
+    service: "EMR",
+    checks: "encryption at rest and in transit; a security configuration at all",
+    rules: ["TL-AWS-EMR-001", "TL-AWS-EMR-002", "TL-AWS-EMR-003"],
+  },
+  {
+    service: "ElastiCache",
+    checks: "encryption in transit and at rest; Redis AUTH",
+    rules: ["TL-AWS-EC-001", "TL-AWS-EC-002", "TL-AWS-EC-003"],
+  },
+  {
+    service: "MSK (Kafka)",
+    checks: "plaintext traffic; public brokers; unauthenticated clients; customer-managed key",
+    rules: ["TL-AWS-MSK-001", "TL-AWS-MSK-002", "TL-AWS-MSK-003", "TL-AWS-MSK-004"],
+  },
+  {
+    service: "Amazon MQ",
+    checks: "publicly accessible broker; customer-managed key; logs",
+    rules: ["TL-AWS-MQ-001", "TL-AWS-MQ-002", "TL-AWS-MQ-003"],
+  },
+  {
+    service: "RDS, Aurora, Neptune, DocumentDB (clusters and instances)",
+    checks:
+      "storage encryption; public access; literal master password; DocumentDB parameter group with TLS off; backups, IAM auth, logs",
+    rules: ["TL-AWS-RDS-002", "TL-AWS-RDS-001", "TL-AWS-RDS-010", "TL-AWS-RDS-011"],
+  },
+  {
+    service: "Redshift",
+    checks: "encryption; publicly accessible; require_ssl; audit logging",
+    rules: ["TL-AWS-REDSHIFT-002", "TL-AWS-REDSHIFT-001", "TL-AWS-REDSHIFT-004", "TL-AWS-REDSHIFT-003"],
+  },
+  {
+    service: "SNS and SQS",
+    checks:
+      "encryption (customer-managed key where the data warrants); policies open to anyone; service grants without a source condition; HTTP subscriptions",
+    rules: ["TL-AWS-SNS-001", "TL-AWS-SQS-001", "TL-AWS-SNS-002", "TL-AWS-SQS-002", "TL-AWS-RP-002", "TL-AWS-SNS-003"],
+  },
+  { service: "WorkSpaces", checks: "root and user volume encryption", rules: ["TL-AWS-WORKSPACES-001"] },
+  {
+    service: "Launch configurations and templates, instances",
+    checks: "IMDSv1; public IPs; unencrypted volumes; secrets and plain-HTTP downloads in user data",
+    rules: ["TL-AWS-EC2-001", "TL-AWS-EC2-002", "TL-AWS-EC2-003", "TL-AWS-EC2-004", "TL-AWS-EC2-005"],
+  },
+  {
+    service: "S3 public access blocks",
+    checks: "all four flags, on the bucket and on the account",
+    rules: ["TL-AWS-S3-005", "TL-AWS-S3-012"],
+  },
+  {
+    service: "TLS versions of CloudFront, OpenSearch, API Gateway custom domains, load balancers",
+    checks:
+      "outdated viewer and origin protocols; OpenSearch TLS policy; API custom domain TLS 1.0; ALB/NLB and classic ELB SSL policies",
+    rules: ["TL-AWS-CF-002", "TL-AWS-CF-006", "TL-AWS-OS-005", "TL-AWS-API-007", "TL-AWS-ELB-002", "TL-AWS-ELB-008"],
+  },
+  {
+    service: "API Gateway (REST)",
+    checks:
+      "cache encryption; resource policy opening a private API or cache control to anyone; methods without authorization",
+    rules: ["TL-AWS-API-005", "TL-AWS-API-009", "TL-AWS-API-001"],
+  },
+  {
+    service: "ECS task definitions",
+    checks: "secrets in plain environment variables; privileged containers",
+    rules: ["TL-AWS-ECS-002", "TL-AWS-ECS-001"],
+  },
+  {
+    service: "IAM policies (identities, and the roles of state machines, functions and tasks)",
+    checks: "wildcard actions and resources, NotAction/NotResource, PassRole on any role, escalation paths",
+    rules: [
+      "TL-AWS-IAM-001",
+      "TL-AWS-IAM-002",
+      "TL-AWS-IAM-003",
+      "TL-AWS-IAM-008",
+      "TL-AWS-IAM-009",
+      "TL-AWS-IAM-010",
+      "TL-AWS-IAM-011",
+    ],
+  },
+  {
+    service: "Resource policies",
+    checks:
+      "open to anyone or to another account's every action on S3, SQS, SNS, KMS, ECR, Secrets Manager, OpenSearch, EFS, Glacier, Backup, API Gateway, CloudWatch Logs; service grants without aws:SourceArn/SourceAccount (confused deputy)",
+    rules: ["TL-AWS-RP-001", "TL-AWS-RP-002", "TL-AWS-GLACIER-001", "TL-AWS-BACKUP-001", "TL-AWS-LOGS-003"],
+  },
+  { service: "Account password policy", checks: "length, complexity, reuse, expiry", rules: ["TL-AWS-IAM-016"] },
+  { service: "Config aggregators", checks: "all regions covered", rules: ["TL-AWS-CONFIG-001"] },
+  { service: 'Terraform `data "http"`', checks: "a credential sent in a request header", rules: ["TL-TF-HTTP-001"] },
+  {
+    service: "Root account access keys",
+    checks:
+      "not checkable in infrastructure as code: the root user's access keys are not a resource CloudFormation or Terraform can create, describe or delete (only the root user can, in the console), so no template shows them. Check the IAM credential report or AWS Security Hub control IAM.4; IAM users' long-lived keys are checked",
+    rules: ["TL-AWS-IAM-006"],
+  },
+];
+
+function checklistSection(rules: readonly Rule[]): string {
+  const known = new Set(rules.map((r) => r.id));
+  const rows = CHECKLIST.map(({ service, checks, rules: ids }) => {
+    return `| ${service} | ${checks.replaceAll("|", "\\|")} | ${ids
+      .filter((id) => known.has(id))
+      .map((id) => `\`${id}\``)
+      .join(", ")} |`;
+  });
+  return [
+    "## Services at a glance",
+    "",
+    "What is checked for the services teams deploy most; every rule is listed in the tables below.",
+    "",
+    "| service | what is checked | rules |",
+    "|---|---|---|",
+    ...rows,
+  ].join("\n");
 }
 
 /** The page's Markdown before formatting. */
@@ -123,6 +279,8 @@ export function coverageMarkdown(rules: readonly Rule[] = RULES): string {
     "(SARIF help text, `threatline rules`).",
     "",
     `${rules.length} rules in all.`,
+    "",
+    checklistSection(rules),
     "",
     ...sections.flatMap((s) => [s, ""]),
   ].join("\n");

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { COVERAGE_PATH, coverageDoc, coverageMarkdown } from "../scripts/coverage-doc.ts";
+import { CHECKLIST, COVERAGE_PATH, coverageDoc, coverageMarkdown } from "../scripts/coverage-doc.ts";
 import { RULES } from "../src/rules/index.ts";
 
 describe("docs/coverage.md", () => {
@@ -12,6 +12,12 @@ describe("docs/coverage.md", () => {
     const page = coverageMarkdown();
     for (const rule of RULES) expect(page.split(`| ${rule.id} |`).length - 1, rule.id).toBe(1);
     expect(page).toMatch(/\| MSK \(Kafka\) \| TL-AWS-MSK-001 \|/);
+  });
+
+  it("names only existing rules in its services-at-a-glance table, and says why root access keys are not checked", () => {
+    const ids = new Set(RULES.map((r) => r.id));
+    for (const row of CHECKLIST) for (const id of row.rules) expect(ids.has(id), `${row.service}: ${id}`).toBe(true);
+    expect(coverageMarkdown()).toMatch(/\| Root account access keys \| not checkable in infrastructure as code/);
   });
 
   it("changes when a rule changes", () => {

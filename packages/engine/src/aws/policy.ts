@@ -191,6 +191,33 @@ export function narrowsWho(conditions: Statement["conditions"], extraKeys: reado
   return false;
 }
 
+/** Keys by which a grant to an AWS service names the resource or account it acts for (confused deputy). */
+const SOURCE_KEYS = new Set([
+  "aws:sourcearn",
+  "aws:sourceaccount",
+  "aws:sourceowner",
+  "aws:sourceorgid",
+  "aws:sourceorgpaths",
+]);
+
+/**
+ * Whether a grant to a service principal names whom the service acts for: aws:SourceArn, aws:SourceAccount,
+ * aws:SourceOrgID … with a value that is not a bare wildcard (a computed value counts, as in `narrowsWho`).
+ */
+export function narrowsSource(s: Statement): boolean {
+  if (s.conditionKeys.includes("unresolved")) return true;
+  for (const [operator, body] of Object.entries(s.conditions)) {
+    if (!narrowingOperator(operator)) continue;
+    for (const [key, values] of Object.entries(body)) {
+      if (!SOURCE_KEYS.has(key.toLowerCase())) continue;
+      if (isUnresolved(values)) return true;
+      const all = list(values);
+      if (all.length > 0 && !all.some(wildcardOnly)) return true;
+    }
+  }
+  return false;
+}
+
 /** The statement's condition block is itself computed (`!If`, a variable): what it allows is unknown. */
 const unknownCondition = (s: Statement): boolean => s.conditionKeys.includes("unresolved");
 

@@ -282,10 +282,27 @@ export const DATA_SPECS: KindSpec[] = [
       "AWS::EFS::FileSystem": (b) => ({
         encrypted: bool(b.Encrypted) ?? false,
         backup: str(dig(b, "BackupPolicy.Status")) === "ENABLED",
+        policy: b.FileSystemPolicy,
       }),
       aws_efs_file_system: (b) => ({ encrypted: bool(b.encrypted) ?? false, backup: false }),
     },
-    paths: { encrypted: ["Properties.Encrypted", "encrypted"], backup: ["Properties.BackupPolicy", null] },
+    paths: {
+      encrypted: ["Properties.Encrypted", "encrypted"],
+      backup: ["Properties.BackupPolicy", null],
+      policy: ["Properties.FileSystemPolicy", null],
+    },
+  },
+  {
+    kind: "aws.efs.file-system-policy",
+    types: { aws_efs_file_system_policy: (b) => ({ document: b.policy }) },
+    paths: { document: [null, "policy"] },
+    fold: [
+      {
+        via: ["file_system_id"],
+        into: ["aws.efs.file-system"],
+        apply: (t, c) => void (t.attrs.policy = c.attrs.document),
+      },
+    ],
   },
   {
     kind: "aws.efs.backup-policy",
@@ -493,6 +510,70 @@ export const DATA_SPECS: KindSpec[] = [
       {
         via: ["repository"],
         into: ["aws.ecr.repository"],
+        byName: "name",
+        apply: (t, c) => void (t.attrs.policy = c.attrs.document),
+      },
+    ],
+  },
+  {
+    kind: "aws.glacier.vault",
+    role: DATA,
+    types: { aws_glacier_vault: (b) => ({ name: str(b.name), policy: b.access_policy }) },
+    paths: { policy: [null, "access_policy"] },
+  },
+  {
+    kind: "aws.glacier.vault-lock",
+    types: { aws_glacier_vault_lock: (b) => ({ document: b.policy }) },
+    paths: { document: [null, "policy"] },
+  },
+  {
+    kind: "aws.backup.vault",
+    role: DATA,
+    types: {
+      "AWS::Backup::BackupVault": (b) => ({ name: str(b.BackupVaultName), policy: b.AccessPolicy }),
+      aws_backup_vault: (b) => ({ name: str(b.name) }),
+    },
+    paths: { policy: ["Properties.AccessPolicy", null] },
+  },
+  {
+    kind: "aws.backup.vault-policy",
+    types: { aws_backup_vault_policy: (b) => ({ document: b.policy }) },
+    paths: { document: [null, "policy"] },
+    fold: [
+      {
+        via: ["backup_vault_name"],
+        into: ["aws.backup.vault"],
+        byName: "name",
+        apply: (t, c) => void (t.attrs.policy = c.attrs.document),
+      },
+    ],
+  },
+  {
+    /** An account's CloudWatch Logs resource policy: which services or accounts may write to its log groups. */
+    kind: "aws.logs.resource-policy",
+    types: {
+      "AWS::Logs::ResourcePolicy": (b) => ({ policy: b.PolicyDocument }),
+      aws_cloudwatch_log_resource_policy: (b) => ({ policy: b.policy_document }),
+    },
+    paths: { policy: ["Properties.PolicyDocument", "policy_document"] },
+  },
+  {
+    /** A cross-account log destination: its policy says which accounts may subscribe their logs to it. */
+    kind: "aws.logs.destination",
+    types: {
+      "AWS::Logs::Destination": (b) => ({ name: str(b.DestinationName), policy: b.DestinationPolicy }),
+      aws_cloudwatch_log_destination: (b) => ({ name: str(b.name) }),
+    },
+    paths: { policy: ["Properties.DestinationPolicy", null] },
+  },
+  {
+    kind: "aws.logs.destination-policy",
+    types: { aws_cloudwatch_log_destination_policy: (b) => ({ document: b.access_policy }) },
+    paths: { document: [null, "access_policy"] },
+    fold: [
+      {
+        via: ["destination_name"],
+        into: ["aws.logs.destination"],
         byName: "name",
         apply: (t, c) => void (t.attrs.policy = c.attrs.document),
       },

@@ -18,6 +18,37 @@ import type { KindSpec } from "./spec.ts";
 export const OUTDATED_ELB_POLICY = /2015-0[45]|2016-08|TLS-1-0|TLS-1-1|FS-2018-06|FS-1-1-2019-08|^ELBSample/i;
 export const OUTDATED_CLOUDFRONT_TLS = /^(SSLv3|TLSv1|TLSv1_2016|TLSv1\.1_2016)$/;
 
+/** Classic load balancer predefined policies that accept SSLv3, TLS 1.0 or 1.1, or weak ciphers. */
+export const OUTDATED_CLASSIC_POLICY = /ELBSecurityPolicy-201[1-6]-|TLS-1-0|TLS-1-1|^ELBSample/i;
+const WEAK_CLASSIC_PROTOCOL = /^Protocol-(SSLv2|SSLv3|TLSv1|TLSv1\.1)$/i;
+const WEAK_CLASSIC_CIPHER = /RC4|DES|EXP|NULL|MD5|ADH|AECDH|anon/i;
+
+/**
+ * What an SSL negotiation policy of a classic load balancer lets clients use that they should not: an outdated
+ * predefined policy, or a custom one enabling SSLv3/TLS 1.0/1.1 or weak ciphers. `undefined` when it is no SSL
+ * negotiation policy (a proxy-protocol or stickiness policy), `[]` when it is sound.
+ */
+export function classicSslWeakness(
+  type: unknown,
+  attributes: unknown,
+  nameKey: string,
+  valueKey: string,
+): Maybe<string[]> {
+  if (str(type) !== "SSLNegotiationPolicyType") return undefined;
+  const weak: string[] = [];
+  for (const a of list(attributes)) {
+    const name = str(dig(a, nameKey));
+    const value = str(dig(a, valueKey));
+    if (typeof name !== "string" || typeof value !== "string") continue;
+    if (name === "Reference-Security-Policy") {
+      if (OUTDATED_CLASSIC_POLICY.test(value)) weak.push(value);
+    } else if (value.toLowerCase() === "true" && (WEAK_CLASSIC_PROTOCOL.test(name) || WEAK_CLASSIC_CIPHER.test(name))) {
+      weak.push(name);
+    }
+  }
+  return weak;
+}
+
 function lbAttr(attrs: unknown, key: string): Maybe<boolean> {
   const entry = list(attrs).find((a) => str(dig(a, "Key")) === key);
   return entry === undefined ? undefined : bool(dig(entry, "Value"));
@@ -114,11 +145,21 @@ export const EDGE_SPECS: KindSpec[] = [
         deletionProtection: UNRESOLVED,
         listeners: list(b.Listeners).map((l, i) => ({
           protocol: str(dig(l, "Protocol")),
+          policyNames: isUnresolved(dig(l, "PolicyNames")) ? UNRESOLVED : strings(dig(l, "PolicyNames")),
           path: `Properties.Listeners.${i}`,
         })),
+        sslPolicies: isUnresolved(b.Policies)
+          ? UNRESOLVED
+          : list(b.Policies).flatMap((p, i) => {
+              const weak = classicSslWeakness(dig(p, "PolicyType"), dig(p, "Attributes"), "Name", "Value");
+              return weak === undefined
+                ? []
+                : [{ name: str(dig(p, "PolicyName")), weak, path: `Properties.Policies.${i}` }];
+            }),
         waf: false,
       }),
       aws_elb: (b) => ({
+        name: str(b.name),
         lbType: "classic",
         internetFacing: tfInternal(b.internal),
         accessLogs: b.access_logs ? (bool(dig(b, "access_logs.enabled")) ?? true) : false,
@@ -134,6 +175,18 @@ export const EDGE_SPECS: KindSpec[] = [
       dropInvalidHeaders: ["Properties.LoadBalancerAttributes", "drop_invalid_header_fields"],
       listeners: ["Properties.Listeners", "listener"],
     },
+  },
+  {
+    /** A classic load balancer's policy declared on its own (`aws_load_balancer_policy`). */
+    kind: "aws.elb.classic-policy",
+    types: {
+      aws_load_balancer_policy: (b) => ({
+        name: str(b.policy_name),
+        sslWeak: classicSslWeakness(b.policy_type_name, b.policy_attribute, "name", "value"),
+      }),
+      aws_load_balancer_listener_policy: () => ({ listener: true }),
+    },
+    paths: { sslWeak: [null, "policy_attribute"] },
   },
   {
     kind: "aws.elb.listener",
@@ -248,7 +301,20 @@ export const EDGE_SPECS: KindSpec[] = [
       accessLogs: ["Properties.AccessLogSetting", null],
       throttling: ["Properties.MethodSettings", null],
       tracing: ["Properties.TracingEnabled", null],
+      policy: ["Properties.Policy", "policy"],
     },
+  },
+  {
+    kind: "aws.apigateway.rest-api-policy",
+    types: { aws_api_gateway_rest_api_policy: (b) => ({ document: b.policy }) },
+    paths: { document: [null, "policy"] },
+    fold: [
+      {
+        via: ["rest_api_id"],
+        into: ["aws.apigateway.rest-api"],
+        apply: (t, c) => void (t.attrs.policy = c.attrs.document),
+      },
+    ],
   },
   {
     kind: "aws.apigateway.http-api",

@@ -306,6 +306,23 @@ export const SERVICE_SPECS: KindSpec[] = [
     paths: { parameters: ["Properties.Parameters", "parameter"] },
   },
   {
+    kind: "aws.docdb.parameter-group",
+    types: {
+      "AWS::DocDB::DBClusterParameterGroup": (b) => {
+        const params = b.Parameters;
+        if (isUnresolved(params) || !isRecord(params))
+          return { name: str(b.Name), tls: isUnresolved(params) ? UNRESOLVED : undefined };
+        const entry = Object.entries(params).find(([k]) => k.toLowerCase() === "tls");
+        return { name: str(b.Name), tls: entry ? str(entry[1]) : undefined };
+      },
+      aws_docdb_cluster_parameter_group: (b) => {
+        const params = parameters(b.parameter, "name", "value");
+        return { name: str(b.name), tls: isUnresolved(params) ? UNRESOLVED : params?.tls };
+      },
+    },
+    paths: { tls: ["Properties.Parameters", "parameter"] },
+  },
+  {
     kind: "aws.workspaces.workspace",
     role: DATA,
     types: {

@@ -1,10 +1,35 @@
 import type { GraphEdge, GraphNode, ResourceGraph } from "../../graph/types.ts";
 import type { RuleContext } from "../../rules/types.ts";
-import { publicPolicyHits, policyKinds } from "./resource-policy.ts";
+import { fencedByDeny, isPublicPrincipal, type Statement } from "../policy.ts";
+import { policyHits, publicPolicyHits, policyKinds, whatOf, whoOf } from "./resource-policy.ts";
 import { at, awsRule } from "./define.ts";
-import { pushTo } from "../values.ts";
+import { list, pushTo } from "../values.ts";
 
 const DB = ["aws.rds.instance", "aws.rds.cluster"];
+
+/**
+ * `Bool elasticfilesystem:AccessedViaMountTarget true`: only NFS clients that reach one of the file system's
+ * mount targets (inside its VPC) are granted — the console's "prevent anonymous access" statement.
+ */
+function viaMountTarget(s: Statement): boolean {
+  return Object.entries(s.conditions).some(
+    ([operator, body]) =>
+      /^Bool$/i.test(operator) &&
+      Object.entries(body).some(
+        ([key, value]) =>
+          key.toLowerCase() === "elasticfilesystem:accessedviamounttarget" &&
+          list(value).some((v) => v === true || (typeof v === "string" && v.toLowerCase() === "true")),
+      ),
+  );
+}
+
+/** A resource policy rule's fix: a statement to a named principal of the owner's organization. */
+function orgFix(service: string, action: string): { cloudformation: string; terraform: string } {
+  return {
+    cloudformation: `Statement:\n  - Effect: Allow\n    Principal:\n      AWS: arn:aws:iam::111122223333:role/${service}-reader\n    Action: ${action}\n    Resource: '*'`,
+    terraform: `statement {\n  actions   = ["${action}"]\n  resources = ["*"]\n  principals {\n    type        = "AWS"\n    identifiers = ["arn:aws:iam::111122223333:role/${service}-reader"]\n  }\n}`,
+  };
+}
 const standalone = (node: GraphNode): boolean => node.attrs.member !== true;
 const companionsOf = (ctx: RuleContext, node: GraphNode, kinds: string[]): GraphNode[] =>
   ctx.in(node.id).filter((n) => kinds.includes(n.kind));
@@ -224,6 +249,30 @@ export const DATA_RULES = [
     capec: ["CAPEC-191"],
     attack: ["T1552.001"],
     test: (node) => node.attrs.literalPassword === true && { paths: [at(node, "literalPassword")] },
+  }),
+  awsRule({
+    id: "TL-AWS-RDS-011",
+    title: "DocumentDB cluster parameter group turns TLS off",
+    category: "InformationDisclosure",
+    likelihood: 2,
+    impact: 4,
+    kinds: ["aws.docdb.parameter-group"],
+    description:
+      "DocumentDB cluster parameter group {resource} sets tls to disabled: the clusters that use it accept unencrypted connections, and credentials and documents cross the network in cleartext.",
+    remediation: "Set the tls parameter to enabled (or tls1.2+) and reboot the cluster's instances.",
+    fix: {
+      cloudformation:
+        "Type: AWS::DocDB::DBClusterParameterGroup\nProperties:\n  Family: docdb5.0\n  Description: TLS required\n  Parameters:\n    tls: enabled",
+      terraform: 'parameter {\n  name  = "tls"\n  value = "enabled"\n}',
+    },
+    cwe: ["CWE-319"],
+    attack: ["T1040"],
+    test: (node, ctx) =>
+      typeof node.attrs.tls === "string" &&
+      node.attrs.tls.toLowerCase() === "disabled" && {
+        paths: [at(node, "tls")],
+        related: ctx.in(node.id).filter((n) => n.kind === "aws.rds.cluster"),
+      },
   }),
   awsRule({
     id: "TL-AWS-REDSHIFT-001",
@@ -613,6 +662,76 @@ export const DATA_RULES = [
     test: (node) => node.attrs.backup === false && { paths: [at(node, "backup")] },
   }),
   awsRule({
+    id: "TL-AWS-EFS-003",
+    title: "EFS file system policy allows any AWS principal",
+    category: "InformationDisclosure",
+    likelihood: 2,
+    impact: 4,
+    kinds: policyKinds("aws.efs.file-system"),
+    description:
+      'The file system policy of {resource} allows Principal "*" with no condition narrowing who (no aws:PrincipalOrgID, aws:SourceVpc, access point or mount-target condition): any AWS principal that can reach a mount target may mount, write to or act as root on it.',
+    why: 'With IAM authorization on, a file system policy is what decides who mounts; a statement granting `*` hands that decision back to the network alone. The console\'s "prevent anonymous access" statement (`elasticfilesystem:AccessedViaMountTarget`) and statements limited to an access point or the organization are not reported.',
+    remediation:
+      "Grant mount and write to the roles that use the file system, or limit `*` with aws:PrincipalOrgID or elasticfilesystem:AccessedViaMountTarget, and never grant ClientRootAccess broadly.",
+    fix: {
+      cloudformation:
+        "FileSystemPolicy:\n  Statement:\n    - Effect: Allow\n      Principal:\n        AWS: !GetAtt AppRole.Arn\n      Action:\n        - elasticfilesystem:ClientMount\n        - elasticfilesystem:ClientWrite",
+      terraform:
+        'statement {\n  actions = ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"]\n  principals {\n    type        = "AWS"\n    identifiers = [aws_iam_role.app.arn]\n  }\n}',
+    },
+    cwe: ["CWE-732"],
+    attack: ["T1530"],
+    exposedBoost: 0,
+    test: (node, ctx) =>
+      policyHits(
+        ctx,
+        node,
+        "aws.efs.file-system",
+        (s, all) =>
+          isPublicPrincipal(s) &&
+          !fencedByDeny(s, all) &&
+          !viaMountTarget(s) &&
+          `lets ${whoOf(s)} ${whatOf(s)} with no condition narrowing who`,
+      ),
+  }),
+  awsRule({
+    id: "TL-AWS-GLACIER-001",
+    title: "Glacier vault access policy allows anyone",
+    category: "InformationDisclosure",
+    likelihood: 3,
+    impact: 4,
+    kinds: policyKinds("aws.glacier.vault"),
+    description:
+      'The access policy of Glacier vault {resource} allows Principal "*" with no condition narrowing who: any AWS account can act on its archives (retrieve, upload or delete, as the statement allows).',
+    remediation: "Grant the vault to named accounts or roles; restrict any `*` principal with aws:PrincipalOrgID.",
+    fix: orgFix("vault", "glacier:InitiateJob"),
+    cwe: ["CWE-732"],
+    attack: ["T1530", "T1485"],
+    test: (node, ctx) => publicPolicyHits(ctx, node, "aws.glacier.vault"),
+  }),
+  awsRule({
+    id: "TL-AWS-BACKUP-001",
+    title: "Backup vault access policy allows anyone",
+    category: "Tampering",
+    likelihood: 3,
+    impact: 4,
+    kinds: policyKinds("aws.backup.vault"),
+    description:
+      'The access policy of backup vault {resource} allows Principal "*" with no condition narrowing who: any AWS account can act on its recovery points (copy them out, restore or delete them, as the statement allows).',
+    why: "A backup vault's policy is usually a Deny that protects recovery points from deletion; an Allow to everyone turns the last copy of the data into something anyone can take or destroy.",
+    remediation:
+      "Allow only the accounts of the organization (aws:PrincipalOrgID) to copy into the vault, and deny backup:DeleteRecoveryPoint to everyone but a break-glass role.",
+    fix: {
+      cloudformation:
+        "AccessPolicy:\n  Statement:\n    - Effect: Deny\n      Principal: '*'\n      Action: backup:DeleteRecoveryPoint\n      Resource: '*'",
+      terraform:
+        'policy = jsonencode({\n  Statement = [{\n    Effect    = "Deny"\n    Principal = "*"\n    Action    = "backup:DeleteRecoveryPoint"\n    Resource  = "*"\n  }]\n})',
+    },
+    cwe: ["CWE-732"],
+    attack: ["T1490", "T1530"],
+    test: (node, ctx) => publicPolicyHits(ctx, node, "aws.backup.vault"),
+  }),
+  awsRule({
     id: "TL-AWS-KINESIS-001",
     title: "Kinesis stream is not encrypted",
     category: "InformationDisclosure",
@@ -963,5 +1082,30 @@ export const DATA_RULES = [
     cwe: ["CWE-311"],
     exposedBoost: 0,
     test: (node) => node.attrs.kms === false && { paths: [at(node, "kms")] },
+  }),
+  awsRule({
+    id: "TL-AWS-LOGS-003",
+    title: "CloudWatch Logs resource or destination policy allows anyone",
+    category: "Tampering",
+    likelihood: 3,
+    impact: 3,
+    kinds: [...policyKinds("aws.logs.resource-policy"), ...policyKinds("aws.logs.destination")],
+    description:
+      'The CloudWatch Logs policy {resource} allows Principal "*" with no condition narrowing who: any AWS account can write log events into the account\'s log groups (a resource policy) or stream its logs into the destination (a destination policy), forging or flooding the audit trail.',
+    remediation:
+      "Grant the policy to the AWS service that delivers the logs (with aws:SourceAccount / aws:SourceArn) or to named accounts; limit a destination to the accounts of the organization with aws:PrincipalOrgID.",
+    fix: {
+      cloudformation:
+        'PolicyDocument: !Sub |\n  {"Statement":[{"Effect":"Allow","Principal":{"Service":"delivery.logs.amazonaws.com"},\n    "Action":["logs:CreateLogStream","logs:PutLogEvents"],"Resource":"${LogGroup.Arn}",\n    "Condition":{"StringEquals":{"aws:SourceAccount":"${AWS::AccountId}"}}}]}',
+      terraform:
+        'statement {\n  actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]\n  resources = ["${aws_cloudwatch_log_group.this.arn}:*"]\n  principals {\n    type        = "Service"\n    identifiers = ["delivery.logs.amazonaws.com"]\n  }\n  condition {\n    test     = "StringEquals"\n    variable = "aws:SourceAccount"\n    values   = [data.aws_caller_identity.current.account_id]\n  }\n}',
+    },
+    cwe: ["CWE-732"],
+    attack: ["T1565", "T1562.008"],
+    exposedBoost: 0,
+    test: (node, ctx) => [
+      ...publicPolicyHits(ctx, node, "aws.logs.resource-policy"),
+      ...publicPolicyHits(ctx, node, "aws.logs.destination"),
+    ],
   }),
 ];

@@ -1,7 +1,9 @@
 import type { GraphNode } from "../../graph/types.ts";
 import type { RuleContext } from "../../rules/types.ts";
 import { OUTDATED_CLOUDFRONT_TLS, OUTDATED_ELB_POLICY } from "../kinds/edge.ts";
-import { at, awsRule } from "./define.ts";
+import { fencedByDeny, grantsAny, isPublicPrincipal } from "../policy.ts";
+import { at, awsRule, nodesOf, type Hit } from "./define.ts";
+import { policyHits, policyKinds, whoOf } from "./resource-policy.ts";
 
 const LB = ["aws.elb.load-balancer"];
 const LISTENER = ["aws.elb.listener"];
@@ -35,6 +37,60 @@ function isWebSocketRoute(node: GraphNode, ctx: RuleContext): boolean {
   if (typeof protocol === "string") return protocol.toUpperCase() === "WEBSOCKET";
   const key = typeof node.attrs.httpMethod === "string" ? node.attrs.httpMethod : "";
   return key === "$connect" || key === "$disconnect" || (key !== "" && !key.startsWith("$") && !key.includes(" "));
+}
+
+type ClassicListener = { protocol: unknown; policyNames?: unknown; path: string };
+type ClassicSslPolicy = { name: unknown; weak: string[]; path: string };
+
+/** A classic load balancer's outdated SSL negotiation: weak policies it declares, or the default on a TLS listener. */
+function classicSslHits(node: GraphNode, ctx: RuleContext): Hit[] {
+  if (node.kind === "aws.elb.classic-policy") {
+    const weak = node.attrs.sslWeak;
+    if (!Array.isArray(weak) || weak.length === 0) return [];
+    return [
+      {
+        paths: [at(node, "sslWeak")],
+        related: ctx.out(node.id).filter((n) => n.kind === "aws.elb.load-balancer"),
+        detail: `SSL negotiation policy ${node.id} enables ${weak.join(", ")}.`,
+      },
+    ];
+  }
+  if (node.attrs.lbType !== "classic") return [];
+  const tls = ((node.attrs.listeners as ClassicListener[] | undefined) ?? []).filter(
+    (l) => typeof l.protocol === "string" && ["https", "ssl"].includes(l.protocol.toLowerCase()),
+  );
+  if (tls.length === 0) return [];
+  const declared = node.attrs.sslPolicies;
+  if (Array.isArray(declared)) {
+    // CloudFormation: the policies the template declares on the load balancer, and which listeners name them.
+    const policies = declared as ClassicSslPolicy[];
+    const hits: Hit[] = policies
+      .filter((p) => p.weak.length > 0)
+      .map((p) => ({
+        paths: [p.path],
+        detail: `SSL negotiation policy ${typeof p.name === "string" ? p.name : "(unnamed)"} of ${node.id} enables ${p.weak.join(", ")}.`,
+      }));
+    const sslNames = new Set(policies.map((p) => p.name));
+    const bare = tls.filter((l) => Array.isArray(l.policyNames) && !l.policyNames.some((n) => sslNames.has(n)));
+    if (hits.length === 0 && bare.length > 0)
+      hits.push({
+        paths: bare.map((l) => l.path),
+        likelihood: 1,
+        detail: `The TLS listeners of ${node.id} name no SSL negotiation policy, so they use the default ELBSecurityPolicy-2016-08, which accepts TLS 1.0 and 1.1.`,
+      });
+    return hits;
+  }
+  if (node.format === "cloudformation") return [];
+  // Terraform: policies are resources of their own; with none for this load balancer, its TLS listeners use the default.
+  const policies = nodesOf(ctx, ["aws.elb.classic-policy"]);
+  if (policies.length > 0) return [];
+  return [
+    {
+      paths: tls.map((l) => l.path),
+      likelihood: 1,
+      detail: `No SSL negotiation policy is attached to ${node.id}, so its TLS listeners use the default ELBSecurityPolicy-2016-08, which accepts TLS 1.0 and 1.1.`,
+    },
+  ];
 }
 
 export const EDGE_RULES = [
@@ -463,6 +519,65 @@ export const EDGE_RULES = [
     },
     cwe: ["CWE-942"],
     test: (node) => node.attrs.corsAnyOrigin === true && { paths: [at(node, "corsAnyOrigin")] },
+  }),
+  awsRule({
+    id: "TL-AWS-API-009",
+    title: "REST API resource policy opens a private API or its cache control to anyone",
+    category: "ElevationOfPrivilege",
+    likelihood: 2,
+    impact: 3,
+    kinds: policyKinds("aws.apigateway.rest-api"),
+    description:
+      'The resource policy of REST API {resource} allows Principal "*" with no condition narrowing who, where that grants more than a public API already gives: a private API invocable from any VPC endpoint of any account (no aws:SourceVpce / aws:SourceVpc condition), or execute-api:InvalidateCache to everyone, so any caller can flush the cache onto the backend.',
+    why: "A regional or edge API without a resource policy is invocable by anyone its authorizers let in, so `Allow * execute-api:Invoke` on such an API changes nothing and is not reported. On a private API the resource policy is the boundary: AWS documents limiting it to the caller's VPC endpoints (or a Deny for the others).",
+    remediation:
+      "Limit a private API's policy to your VPC endpoints (aws:SourceVpce) or VPCs, and grant only execute-api:Invoke.",
+    fix: {
+      cloudformation:
+        'Policy:\n  Statement:\n    - Effect: Allow\n      Principal: "*"\n      Action: execute-api:Invoke\n      Resource: execute-api:/*\n      Condition:\n        StringEquals:\n          aws:SourceVpce: !Ref ApiEndpoint',
+      terraform:
+        'statement {\n  actions   = ["execute-api:Invoke"]\n  resources = ["execute-api:/*"]\n  principals {\n    type        = "*"\n    identifiers = ["*"]\n  }\n  condition {\n    test     = "StringEquals"\n    variable = "aws:SourceVpce"\n    values   = [aws_vpc_endpoint.api.id]\n  }\n}',
+    },
+    cwe: ["CWE-284", "CWE-732"],
+    attack: ["T1190"],
+    exposedBoost: 0,
+    test: (node, ctx) => {
+      const api =
+        node.kind === "aws.apigateway.rest-api"
+          ? node
+          : ctx.out(node.id).find((n) => n.kind === "aws.apigateway.rest-api");
+      const isPrivate = api?.attrs.private === true;
+      return policyHits(ctx, node, "aws.apigateway.rest-api", (s, all) => {
+        if (!isPublicPrincipal(s) || fencedByDeny(s, all)) return false;
+        if (isPrivate && grantsAny(s, ["execute-api:Invoke"]))
+          return `lets ${whoOf(s)} invoke the private API from any VPC endpoint, with no aws:SourceVpce or aws:SourceVpc condition`;
+        if (grantsAny(s, ["execute-api:InvalidateCache"]))
+          return `lets ${whoOf(s)} invalidate the API's cache (execute-api:InvalidateCache)`;
+        return false;
+      }).map((h) => (isPrivate ? { ...h, likelihood: 3 } : { ...h, likelihood: 1 }));
+    },
+  }),
+  awsRule({
+    id: "TL-AWS-ELB-008",
+    title: "Classic load balancer negotiates outdated SSL/TLS",
+    category: "InformationDisclosure",
+    likelihood: 2,
+    impact: 3,
+    kinds: ["aws.elb.load-balancer", "aws.elb.classic-policy"],
+    description:
+      "Classic load balancer {resource} negotiates TLS with an outdated predefined security policy (ELBSecurityPolicy-2011-08 … 2016-08) or a custom one enabling SSLv3, TLS 1.0/1.1 or weak ciphers (RC4, DES, export, MD5).",
+    why: "Without a policy, an HTTPS or SSL listener of a classic load balancer uses ELBSecurityPolicy-2016-08, which still accepts TLS 1.0; that case is reported at low likelihood.",
+    remediation:
+      "Reference ELBSecurityPolicy-TLS-1-2-2017-01 in an SSLNegotiationPolicyType policy on every HTTPS/SSL listener (better: migrate to an application or network load balancer with a TLS 1.2+ policy).",
+    fix: {
+      cloudformation:
+        "Policies:\n  - PolicyName: tls12\n    PolicyType: SSLNegotiationPolicyType\n    Attributes:\n      - Name: Reference-Security-Policy\n        Value: ELBSecurityPolicy-TLS-1-2-2017-01\nListeners:\n  - LoadBalancerPort: '443'\n    InstancePort: '80'\n    Protocol: HTTPS\n    SSLCertificateId: !Ref Certificate\n    PolicyNames: [tls12]",
+      terraform:
+        'resource "aws_load_balancer_policy" "tls12" {\n  load_balancer_name = aws_elb.this.name\n  policy_name        = "tls12"\n  policy_type_name   = "SSLNegotiationPolicyType"\n  policy_attribute {\n    name  = "Reference-Security-Policy"\n    value = "ELBSecurityPolicy-TLS-1-2-2017-01"\n  }\n}',
+    },
+    cwe: ["CWE-326", "CWE-327"],
+    capec: ["CAPEC-217"],
+    test: (node, ctx) => classicSslHits(node, ctx),
   }),
   awsRule({
     id: "TL-AWS-CF-001",

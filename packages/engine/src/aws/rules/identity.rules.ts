@@ -18,6 +18,7 @@ import {
   grantsAny,
   grantsEverything,
   isPublicPrincipal,
+  narrowsSource,
   narrowsWho,
   principalAccounts,
   managedPolicyName,
@@ -26,7 +27,52 @@ import {
   writeOnAnyResource,
 } from "../policy.ts";
 import { at, awsRule, nodesOf, type Hit } from "./define.ts";
-import { RESOURCE_POLICY_KINDS, policyHits, publicPolicyHits, targetKindOf, whatOf } from "./resource-policy.ts";
+import {
+  RESOURCE_POLICY_KINDS,
+  policyHits,
+  policyKinds,
+  publicPolicyHits,
+  targetKindOf,
+  whatOf,
+} from "./resource-policy.ts";
+
+/**
+ * AWS services that act on a customer resource for whichever account configures them, and that set
+ * aws:SourceArn / aws:SourceAccount when they do (AWS's "cross-service confused deputy prevention" pages):
+ * log and event deliveries, notifications, CloudFront origin access.
+ */
+const DEPUTY_SERVICES = new Set([
+  "s3",
+  "sns",
+  "events",
+  "cloudwatch",
+  "cloudtrail",
+  "config",
+  "delivery.logs",
+  "logging.s3",
+  "cloudfront",
+  "logdelivery.elasticloadbalancing",
+  "ses",
+  "codestar-notifications",
+  "budgets",
+  "backup",
+  "es",
+  "route53",
+  "guardduty",
+]);
+
+/** Resource kinds whose policies such services write to or read from. */
+const DEPUTY_TARGETS = ["aws.s3.bucket", "aws.sns.topic", "aws.sqs.queue", "aws.logs.resource-policy"];
+
+/** Bucket metadata a delivering service reads first (the ACL check of CloudTrail and Config): no data moves. */
+const METADATA_ONLY = /^s3:(GetBucketAcl|GetBucketLocation|GetBucketPolicy|ListBucket)$/i;
+
+function deputyServices(s: Statement): string[] {
+  return s.principals.filter((p) => {
+    const m = /^([a-z0-9.-]+)\.amazonaws\.com$/i.exec(p);
+    return m !== null && DEPUTY_SERVICES.has(m[1]!.toLowerCase());
+  });
+}
 
 const POLICY_HOLDERS = ["aws.iam.policy", "aws.iam.role", "aws.iam.user", "aws.iam.group", "aws.lambda.function"];
 const IDENTITIES = ["aws.iam.role", "aws.iam.user", "aws.iam.group"];
@@ -621,6 +667,50 @@ export const IDENTITY_RULES = [
             s.principals.some((p) => p.includes(a) && !/^(\d{12}|arn:[^:]+:iam::\d{12}:root)$/.test(p)),
           );
         return accounts.length > 0 && `lets account ${accounts.join(", ")} ${whatOf(s)}`;
+      });
+    },
+  }),
+  awsRule({
+    id: "TL-AWS-RP-002",
+    title: "Resource grants an AWS service access with no source condition (confused deputy)",
+    category: "ElevationOfPrivilege",
+    likelihood: 2,
+    impact: 3,
+    kinds: [...new Set([...DEPUTY_TARGETS.flatMap(policyKinds), "aws.lambda.permission"])],
+    description:
+      "{resource} lets an AWS service principal (CloudTrail, S3, SNS, EventBridge, CloudFront …) act on it with no aws:SourceArn, aws:SourceAccount or aws:SourceOrgID condition: the service acts for any account that configures it, so another account's trail, bucket, topic, rule or distribution can write to, publish to, invoke or read the resource through it (the cross-service confused deputy).",
+    why: "AWS documents the cross-service confused deputy for these services and recommends the source condition keys in every resource policy and Lambda permission that grants a service principal. Statements that only let the service read bucket metadata (CloudTrail's GetBucketAcl check) and trust policies of service roles (the service can only use a role someone in the account passes it) are not reported.",
+    remediation:
+      "Add aws:SourceArn (the trail, bucket, topic, rule or distribution that uses the grant) or aws:SourceAccount to the statement; on a Lambda permission set SourceArn and SourceAccount.",
+    fix: {
+      cloudformation:
+        '- Effect: Allow\n  Principal:\n    Service: cloudtrail.amazonaws.com\n  Action: s3:PutObject\n  Resource: !Sub "${TrailBucket.Arn}/AWSLogs/${AWS::AccountId}/*"\n  Condition:\n    StringEquals:\n      aws:SourceArn: !Sub "arn:aws:cloudtrail:${AWS::Region}:${AWS::AccountId}:trail/main"\n# Lambda: SourceArn / SourceAccount on the AWS::Lambda::Permission',
+      terraform:
+        'condition {\n  test     = "StringEquals"\n  variable = "aws:SourceAccount"\n  values   = [data.aws_caller_identity.current.account_id]\n}\n# aws_lambda_permission: source_arn / source_account',
+    },
+    cwe: ["CWE-441", "CWE-284"],
+    attack: ["T1078.004"],
+    exposedBoost: 0,
+    test: (node, ctx) => {
+      if (node.kind === "aws.lambda.permission") {
+        const principal = node.attrs.principal;
+        if (typeof principal !== "string" || !/\.amazonaws\.com$/i.test(principal)) return null;
+        if (node.attrs.restricted !== false) return null;
+        return {
+          paths: [at(node, "principal")],
+          related: ctx.out(node.id).filter((n) => n.kind === "aws.lambda.function"),
+          detail: `Permission ${node.id} lets ${principal} invoke the function with no SourceArn or SourceAccount: a resource of that service in any account can be pointed at the function.`,
+        };
+      }
+      const target = targetKindOf(node);
+      if (!target || !DEPUTY_TARGETS.includes(target)) return null;
+      return policyHits(ctx, node, target, (s) => {
+        if (!isAllow(s) || everyonePrincipal(s) || narrowsSource(s) || narrowsWho(s.conditions)) return false;
+        const services = deputyServices(s);
+        if (services.length === 0) return false;
+        if (s.notActions.length === 0 && s.actions.length > 0 && s.actions.every((a) => METADATA_ONLY.test(a)))
+          return false;
+        return `lets ${services.join(", ")} ${whatOf(s)} for any account (no aws:SourceArn or aws:SourceAccount)`;
       });
     },
   }),

@@ -19,6 +19,12 @@ export const POLICY_HOMES: Record<string, PolicyHome> = {
   "aws.secretsmanager.secret": { attr: "policy", companions: { "aws.secretsmanager.secret-config": "policy" } },
   "aws.opensearch.domain": { attr: "accessPolicy", companions: { "aws.opensearch.domain-policy": "document" } },
   "aws.kms.key": { attr: "policy", companions: {} },
+  "aws.efs.file-system": { attr: "policy", companions: { "aws.efs.file-system-policy": "document" } },
+  "aws.glacier.vault": { attr: "policy", companions: { "aws.glacier.vault-lock": "document" } },
+  "aws.backup.vault": { attr: "policy", companions: { "aws.backup.vault-policy": "document" } },
+  "aws.apigateway.rest-api": { attr: "policy", companions: { "aws.apigateway.rest-api-policy": "document" } },
+  "aws.logs.resource-policy": { attr: "policy", companions: {} },
+  "aws.logs.destination": { attr: "policy", companions: { "aws.logs.destination-policy": "document" } },
 };
 
 /** One policy document as written: on the resource it protects, or on a policy resource of its own. */

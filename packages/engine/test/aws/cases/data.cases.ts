@@ -88,6 +88,22 @@ const badSearchTf = tf(`
   }
 `);
 
+/** The same template written as JSON (CloudFormation's other syntax). */
+const json = (type: string, props: Record<string, unknown>, name = "Res") =>
+  JSON.stringify(
+    { AWSTemplateFormatVersion: "2010-09-09", Resources: { [name]: { Type: type, Properties: props } } },
+    null,
+    2,
+  );
+const doc = (...statements: Record<string, unknown>[]) => ({ Version: "2012-10-17", Statement: statements });
+const efsMount = {
+  Effect: "Allow",
+  Principal: { AWS: "*" },
+  Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+};
+const viaMountTarget = { Bool: { "elasticfilesystem:AccessedViaMountTarget": "true" } };
+const orgOnly = { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } };
+
 const publicStatement = "- { Effect: Allow, Principal: '*', Action: '*', Resource: '*' }";
 const publicStatementTf = '{ Effect = "Allow", Principal = "*", Action = "*", Resource = "*" }';
 
@@ -614,6 +630,262 @@ export const DATA_CASES: RuleCase[] = [
     tf: {
       pos: [res("aws_ecr_repository", 'name = "app"')],
       neg: [res("aws_ecr_repository", 'encryption_configuration {\n  encryption_type = "KMS"\n}')],
+    },
+  },
+  {
+    rule: "TL-AWS-EFS-003",
+    cfn: {
+      pos: [
+        one(
+          "AWS::EFS::FileSystem",
+          "Encrypted: true\nFileSystemPolicy:\n  Statement:\n    - Effect: Allow\n      Principal: { AWS: '*' }\n      Action: [elasticfilesystem:ClientMount, elasticfilesystem:ClientRootAccess]",
+          "Files",
+        ),
+      ],
+      neg: [
+        one(
+          "AWS::EFS::FileSystem",
+          "Encrypted: true\nFileSystemPolicy:\n  Statement:\n    - Effect: Allow\n      Principal: { AWS: '*' }\n      Action: [elasticfilesystem:ClientMount, elasticfilesystem:ClientWrite]\n      Condition:\n        Bool:\n          elasticfilesystem:AccessedViaMountTarget: 'true'",
+          "Files",
+        ),
+        one("AWS::EFS::FileSystem", "Encrypted: true", "Files"),
+      ],
+    },
+    json: {
+      pos: [json("AWS::EFS::FileSystem", { Encrypted: true, FileSystemPolicy: doc(efsMount) }, "Files")],
+      neg: [
+        json(
+          "AWS::EFS::FileSystem",
+          { Encrypted: true, FileSystemPolicy: doc({ ...efsMount, Condition: viaMountTarget }) },
+          "Files",
+        ),
+        json(
+          "AWS::EFS::FileSystem",
+          { Encrypted: true, FileSystemPolicy: doc({ ...efsMount, Condition: orgOnly }) },
+          "Files",
+        ),
+      ],
+    },
+    tf: {
+      pos: [
+        tf(
+          `resource "aws_efs_file_system" "files" {\n  encrypted = true\n}\nresource "aws_efs_file_system_policy" "files" {\n  file_system_id = aws_efs_file_system.files.id\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = { AWS = "*" }, Action = ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"] }] })\n}`,
+        ),
+        tf(
+          `resource "aws_efs_file_system_policy" "files" {\n  file_system_id = "fs-0123456789abcdef0"\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = "*", Action = "elasticfilesystem:*" }] })\n}`,
+        ),
+      ],
+      neg: [
+        tf(
+          `resource "aws_efs_file_system" "files" {\n  encrypted = true\n}\nresource "aws_efs_file_system_policy" "files" {\n  file_system_id = aws_efs_file_system.files.id\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = { AWS = "*" }, Action = ["elasticfilesystem:ClientMount"], Condition = { Bool = { "elasticfilesystem:AccessedViaMountTarget" = "true" } } }] })\n}`,
+        ),
+        tf(
+          `resource "aws_efs_file_system_policy" "files" {\n  file_system_id = "fs-0123456789abcdef0"\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = { AWS = aws_iam_role.app.arn }, Action = "elasticfilesystem:ClientMount" }] })\n}`,
+        ),
+      ],
+    },
+  },
+  {
+    rule: "TL-AWS-GLACIER-001",
+    tf: {
+      pos: [
+        res(
+          "aws_glacier_vault",
+          'name = "archive"\naccess_policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = "*", Action = ["glacier:InitiateJob", "glacier:GetJobOutput"], Resource = "arn:aws:glacier:eu-west-1:111122223333:vaults/archive" }] })',
+        ),
+        res(
+          "aws_glacier_vault",
+          'name = "archive"\naccess_policy = <<EOF\n{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"glacier:*","Resource":"*"}]}\nEOF',
+        ),
+      ],
+      neg: [
+        res(
+          "aws_glacier_vault",
+          'name = "archive"\naccess_policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = "*", Action = ["glacier:InitiateJob"], Resource = "*", Condition = { StringEquals = { "aws:PrincipalOrgID" = "o-a1b2c3d4e5" } } }] })',
+        ),
+        res(
+          "aws_glacier_vault",
+          'name = "archive"\naccess_policy = jsonencode({ Statement = [{ Effect = "Deny", Principal = "*", Action = "glacier:DeleteArchive", Resource = "*" }] })',
+        ),
+      ],
+    },
+  },
+  {
+    rule: "TL-AWS-BACKUP-001",
+    cfn: {
+      pos: [
+        one(
+          "AWS::Backup::BackupVault",
+          "BackupVaultName: main\nAccessPolicy:\n  Version: '2012-10-17'\n  Statement:\n    - Effect: Allow\n      Principal: '*'\n      Action: [backup:CopyIntoBackupVault, backup:DeleteRecoveryPoint]\n      Resource: '*'",
+          "Vault",
+        ),
+      ],
+      neg: [
+        one(
+          "AWS::Backup::BackupVault",
+          "BackupVaultName: main\nAccessPolicy:\n  Version: '2012-10-17'\n  Statement:\n    - Effect: Deny\n      Principal: '*'\n      Action: backup:DeleteRecoveryPoint\n      Resource: '*'",
+          "Vault",
+        ),
+      ],
+    },
+    json: {
+      pos: [
+        json(
+          "AWS::Backup::BackupVault",
+          {
+            BackupVaultName: "main",
+            AccessPolicy: doc({ Effect: "Allow", Principal: { AWS: "*" }, Action: "backup:*", Resource: "*" }),
+          },
+          "Vault",
+        ),
+      ],
+      neg: [
+        json(
+          "AWS::Backup::BackupVault",
+          {
+            BackupVaultName: "main",
+            AccessPolicy: doc({
+              Effect: "Allow",
+              Principal: { AWS: "*" },
+              Action: "backup:CopyIntoBackupVault",
+              Resource: "*",
+              Condition: orgOnly,
+            }),
+          },
+          "Vault",
+        ),
+      ],
+    },
+    tf: {
+      pos: [
+        tf(
+          `resource "aws_backup_vault" "main" {\n  name = "main"\n}\nresource "aws_backup_vault_policy" "main" {\n  backup_vault_name = aws_backup_vault.main.name\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = { AWS = "*" }, Action = ["backup:CopyIntoBackupVault", "backup:DescribeBackupVault"], Resource = "*" }] })\n}`,
+        ),
+      ],
+      neg: [
+        tf(
+          `resource "aws_backup_vault" "main" {\n  name = "main"\n}\nresource "aws_backup_vault_policy" "main" {\n  backup_vault_name = aws_backup_vault.main.name\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = { AWS = "*" }, Action = ["backup:CopyIntoBackupVault"], Resource = "*", Condition = { StringEquals = { "aws:PrincipalOrgID" = "o-a1b2c3d4e5" } } }] })\n}`,
+        ),
+      ],
+    },
+  },
+  {
+    rule: "TL-AWS-RDS-011",
+    cfn: {
+      pos: [
+        one(
+          "AWS::DocDB::DBClusterParameterGroup",
+          "Family: docdb5.0\nDescription: p\nParameters:\n  tls: disabled",
+          "Params",
+        ),
+      ],
+      neg: [
+        one(
+          "AWS::DocDB::DBClusterParameterGroup",
+          "Family: docdb5.0\nDescription: p\nParameters:\n  tls: enabled\n  audit_logs: enabled",
+          "Params",
+        ),
+      ],
+    },
+    json: {
+      pos: [
+        json("AWS::DocDB::DBClusterParameterGroup", {
+          Family: "docdb4.0",
+          Description: "p",
+          Parameters: { tls: "disabled" },
+        }),
+      ],
+      neg: [
+        json("AWS::DocDB::DBClusterParameterGroup", {
+          Family: "docdb4.0",
+          Description: "p",
+          Parameters: { ttl_monitor: "enabled" },
+        }),
+      ],
+    },
+    tf: {
+      pos: [
+        tf(
+          `resource "aws_docdb_cluster_parameter_group" "p" {\n  family = "docdb5.0"\n  name   = "p"\n  parameter {\n    name  = "tls"\n    value = "disabled"\n  }\n}\nresource "aws_docdb_cluster" "docs" {\n  storage_encrypted = true\n  db_cluster_parameter_group_name = aws_docdb_cluster_parameter_group.p.name\n}`,
+        ),
+      ],
+      neg: [
+        tf(
+          `resource "aws_docdb_cluster_parameter_group" "p" {\n  family = "docdb5.0"\n  name   = "p"\n  parameter {\n    name  = "tls"\n    value = "enabled"\n  }\n}`,
+        ),
+      ],
+    },
+  },
+  {
+    rule: "TL-AWS-LOGS-003",
+    cfn: {
+      pos: [
+        one(
+          "AWS::Logs::ResourcePolicy",
+          `PolicyName: open\nPolicyDocument: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":["logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}]}'`,
+          "LogsPolicy",
+        ),
+        one(
+          "AWS::Logs::Destination",
+          `DestinationName: central\nRoleArn: arn:aws:iam::111122223333:role/cwl\nTargetArn: arn:aws:kinesis:eu-west-1:111122223333:stream/logs\nDestinationPolicy: '{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"logs:PutSubscriptionFilter","Resource":"*"}]}'`,
+          "Destination",
+        ),
+      ],
+      neg: [
+        one(
+          "AWS::Logs::ResourcePolicy",
+          `PolicyName: es\nPolicyDocument: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"es.amazonaws.com"},"Action":["logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}]}'`,
+          "LogsPolicy",
+        ),
+        one(
+          "AWS::Logs::Destination",
+          `DestinationName: central\nRoleArn: arn:aws:iam::111122223333:role/cwl\nTargetArn: arn:aws:kinesis:eu-west-1:111122223333:stream/logs\nDestinationPolicy: '{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"logs:PutSubscriptionFilter","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalOrgID":["o-a1b2c3d4e5"]}}}]}'`,
+          "Destination",
+        ),
+      ],
+    },
+    json: {
+      pos: [
+        json("AWS::Logs::ResourcePolicy", {
+          PolicyName: "open",
+          PolicyDocument: JSON.stringify(
+            doc({ Effect: "Allow", Principal: { AWS: "*" }, Action: "logs:PutLogEvents", Resource: "*" }),
+          ),
+        }),
+      ],
+      neg: [
+        json("AWS::Logs::ResourcePolicy", {
+          PolicyName: "r53",
+          PolicyDocument: JSON.stringify(
+            doc({
+              Effect: "Allow",
+              Principal: { Service: "route53.amazonaws.com" },
+              Action: "logs:PutLogEvents",
+              Resource: "*",
+            }),
+          ),
+        }),
+      ],
+    },
+    tf: {
+      pos: [
+        res(
+          "aws_cloudwatch_log_resource_policy",
+          'policy_name = "open"\npolicy_document = jsonencode({ Statement = [{ Effect = "Allow", Principal = "*", Action = ["logs:PutLogEvents"], Resource = "*" }] })',
+        ),
+        tf(
+          `resource "aws_cloudwatch_log_destination" "central" {\n  name       = "central"\n  role_arn   = aws_iam_role.cwl.arn\n  target_arn = aws_kinesis_stream.logs.arn\n}\nresource "aws_cloudwatch_log_destination_policy" "central" {\n  destination_name = aws_cloudwatch_log_destination.central.name\n  access_policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = { AWS = "*" }, Action = "logs:PutSubscriptionFilter", Resource = aws_cloudwatch_log_destination.central.arn }] })\n}`,
+        ),
+      ],
+      neg: [
+        res(
+          "aws_cloudwatch_log_resource_policy",
+          'policy_name = "es"\npolicy_document = jsonencode({ Statement = [{ Effect = "Allow", Principal = { Service = "es.amazonaws.com" }, Action = ["logs:PutLogEvents"], Resource = "*" }] })',
+        ),
+        tf(
+          `resource "aws_cloudwatch_log_destination" "central" {\n  name       = "central"\n  role_arn   = aws_iam_role.cwl.arn\n  target_arn = aws_kinesis_stream.logs.arn\n}\nresource "aws_cloudwatch_log_destination_policy" "central" {\n  destination_name = aws_cloudwatch_log_destination.central.name\n  access_policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = { AWS = ["222233334444"] }, Action = "logs:PutSubscriptionFilter", Resource = aws_cloudwatch_log_destination.central.arn }] })\n}`,
+        ),
+      ],
     },
   },
   {

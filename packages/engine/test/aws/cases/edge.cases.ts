@@ -272,7 +272,289 @@ const badDistTf = distTf(`  default_cache_behavior {
     domain_name = "site.s3.amazonaws.com"
   }`);
 
+/** A JSON CloudFormation template with one resource. */
+const jsonOne = (type: string, props: Record<string, unknown>, name = "Res") =>
+  JSON.stringify(
+    { AWSTemplateFormatVersion: "2010-09-09", Resources: { [name]: { Type: type, Properties: props } } },
+    null,
+    2,
+  );
+const invokeAll = { Effect: "Allow", Principal: "*", Action: "execute-api:Invoke", Resource: "execute-api:/*" };
+const fromEndpoint = { StringEquals: { "aws:SourceVpce": "vpce-0123456789abcdef0" } };
+const privateApiCfn = (statement: string) =>
+  cfn(`
+  Api:
+    Type: AWS::ApiGateway::RestApi
+    Properties:
+      Name: internal
+      EndpointConfiguration:
+        Types: [PRIVATE]
+      Policy:
+        Version: "2012-10-17"
+        Statement:
+${statement
+  .split("\n")
+  .map((l) => `          ${l}`)
+  .join("\n")}
+`);
+const apiPolicyTf = (types: string, statements: string) =>
+  tf(`
+  resource "aws_api_gateway_rest_api" "api" {
+    name = "internal"
+    endpoint_configuration {
+      types = ["${types}"]
+    }
+  }
+  resource "aws_api_gateway_rest_api_policy" "api" {
+    rest_api_id = aws_api_gateway_rest_api.api.id
+    policy = jsonencode({ Version = "2012-10-17", Statement = [${statements}] })
+  }
+`);
+const clbCfn = (policies: string, policyNames: string) =>
+  cfn(`
+  Clb:
+    Type: AWS::ElasticLoadBalancing::LoadBalancer
+    Properties:
+      Scheme: internal
+      Subnets: [subnet-1]
+      Listeners:
+        - LoadBalancerPort: "443"
+          InstancePort: "80"
+          Protocol: HTTPS
+          SSLCertificateId: arn:aws:acm:eu-west-1:111122223333:certificate/abc
+          PolicyNames: [${policyNames}]
+      Policies:
+${policies
+  .split("\n")
+  .map((l) => `        ${l}`)
+  .join("\n")}
+`);
+const clbTf = (policy: string) =>
+  tf(`
+  resource "aws_elb" "web" {
+    name     = "web"
+    internal = true
+    subnets  = ["subnet-1"]
+    listener {
+      lb_port            = 443
+      lb_protocol        = "https"
+      instance_port      = 80
+      instance_protocol  = "http"
+      ssl_certificate_id = "arn:aws:acm:eu-west-1:111122223333:certificate/abc"
+    }
+  }
+${policy}
+`);
+
 export const EDGE_CASES: RuleCase[] = [
+  {
+    rule: "TL-AWS-API-009",
+    cfn: {
+      pos: [
+        privateApiCfn("- Effect: Allow\n  Principal: '*'\n  Action: execute-api:Invoke\n  Resource: execute-api:/*"),
+      ],
+      neg: [
+        privateApiCfn(
+          "- Effect: Allow\n  Principal: '*'\n  Action: execute-api:Invoke\n  Resource: execute-api:/*\n  Condition:\n    StringEquals:\n      aws:SourceVpce: vpce-0123456789abcdef0",
+        ),
+        privateApiCfn(
+          "- Effect: Allow\n  Principal: '*'\n  Action: execute-api:Invoke\n  Resource: execute-api:/*\n- Effect: Deny\n  Principal: '*'\n  Action: execute-api:Invoke\n  Resource: execute-api:/*\n  Condition:\n    StringNotEquals:\n      aws:SourceVpce: vpce-0123456789abcdef0",
+        ),
+        // A regional API: `*` may invoke it anyway, the policy changes nothing.
+        cfn(`
+  Api:
+    Type: AWS::ApiGateway::RestApi
+    Properties:
+      Name: public
+      Policy:
+        Statement:
+          - Effect: Allow
+            Principal: "*"
+            Action: execute-api:Invoke
+            Resource: execute-api:/*
+`),
+      ],
+    },
+    json: {
+      pos: [
+        jsonOne(
+          "AWS::ApiGateway::RestApi",
+          { Name: "internal", EndpointConfiguration: { Types: ["PRIVATE"] }, Policy: { Statement: [invokeAll] } },
+          "Api",
+        ),
+        jsonOne(
+          "AWS::ApiGateway::RestApi",
+          { Name: "public", Policy: { Statement: [{ ...invokeAll, Action: "execute-api:*" }] } },
+          "Api",
+        ),
+      ],
+      neg: [
+        jsonOne(
+          "AWS::ApiGateway::RestApi",
+          {
+            Name: "internal",
+            EndpointConfiguration: { Types: ["PRIVATE"] },
+            Policy: { Statement: [{ ...invokeAll, Condition: fromEndpoint }] },
+          },
+          "Api",
+        ),
+      ],
+    },
+    tf: {
+      pos: [
+        apiPolicyTf(
+          "PRIVATE",
+          '{ Effect = "Allow", Principal = "*", Action = "execute-api:Invoke", Resource = "execute-api:/*" }',
+        ),
+        apiPolicyTf(
+          "REGIONAL",
+          '{ Effect = "Allow", Principal = { AWS = "*" }, Action = ["execute-api:Invoke", "execute-api:InvalidateCache"], Resource = "execute-api:/*" }',
+        ),
+        tf(
+          `resource "aws_api_gateway_rest_api" "api" {\n  name = "internal"\n  endpoint_configuration {\n    types = ["PRIVATE"]\n  }\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = "*", Action = "execute-api:Invoke", Resource = "*" }] })\n}`,
+        ),
+      ],
+      neg: [
+        apiPolicyTf(
+          "PRIVATE",
+          '{ Effect = "Allow", Principal = "*", Action = "execute-api:Invoke", Resource = "execute-api:/*", Condition = { StringEquals = { "aws:SourceVpc" = "vpc-0123456789abcdef0" } } }',
+        ),
+        apiPolicyTf(
+          "REGIONAL",
+          '{ Effect = "Allow", Principal = "*", Action = "execute-api:Invoke", Resource = "execute-api:/*" }',
+        ),
+      ],
+    },
+  },
+  {
+    rule: "TL-AWS-ELB-008",
+    cfn: {
+      pos: [
+        clbCfn(
+          "- PolicyName: legacy\n  PolicyType: SSLNegotiationPolicyType\n  Attributes:\n    - Name: Reference-Security-Policy\n      Value: ELBSecurityPolicy-2015-05",
+          "legacy",
+        ),
+        clbCfn(
+          "- PolicyName: custom\n  PolicyType: SSLNegotiationPolicyType\n  Attributes:\n    - Name: Protocol-TLSv1.2\n      Value: 'true'\n    - Name: Protocol-SSLv3\n      Value: 'true'\n    - Name: RC4-SHA\n      Value: 'true'",
+          "custom",
+        ),
+        clbCfn(
+          "- PolicyName: proxy\n  PolicyType: ProxyProtocolPolicyType\n  Attributes:\n    - Name: ProxyProtocol\n      Value: 'true'",
+          "proxy",
+        ),
+      ],
+      neg: [
+        clbCfn(
+          "- PolicyName: tls12\n  PolicyType: SSLNegotiationPolicyType\n  Attributes:\n    - Name: Reference-Security-Policy\n      Value: ELBSecurityPolicy-TLS-1-2-2017-01",
+          "tls12",
+        ),
+        clbCfn(
+          "- PolicyName: custom\n  PolicyType: SSLNegotiationPolicyType\n  Attributes:\n    - Name: Protocol-TLSv1.2\n      Value: 'true'\n    - Name: Protocol-SSLv3\n      Value: 'false'\n    - Name: ECDHE-RSA-AES128-GCM-SHA256\n      Value: 'true'",
+          "custom",
+        ),
+      ],
+    },
+    json: {
+      pos: [
+        jsonOne(
+          "AWS::ElasticLoadBalancing::LoadBalancer",
+          {
+            Scheme: "internal",
+            Listeners: [
+              {
+                LoadBalancerPort: "443",
+                InstancePort: "80",
+                Protocol: "SSL",
+                SSLCertificateId: "arn:aws:acm:x",
+                PolicyNames: ["old"],
+              },
+            ],
+            Policies: [
+              {
+                PolicyName: "old",
+                PolicyType: "SSLNegotiationPolicyType",
+                Attributes: [{ Name: "Reference-Security-Policy", Value: "ELBSecurityPolicy-2011-08" }],
+              },
+            ],
+          },
+          "Clb",
+        ),
+      ],
+      neg: [
+        jsonOne(
+          "AWS::ElasticLoadBalancing::LoadBalancer",
+          {
+            Scheme: "internal",
+            Listeners: [
+              {
+                LoadBalancerPort: "443",
+                InstancePort: "80",
+                Protocol: "HTTPS",
+                SSLCertificateId: "arn:aws:acm:x",
+                PolicyNames: ["tls12"],
+              },
+            ],
+            Policies: [
+              {
+                PolicyName: "tls12",
+                PolicyType: "SSLNegotiationPolicyType",
+                Attributes: [{ Name: "Reference-Security-Policy", Value: "ELBSecurityPolicy-TLS-1-2-2017-01" }],
+              },
+            ],
+          },
+          "Clb",
+        ),
+        jsonOne(
+          "AWS::ElasticLoadBalancing::LoadBalancer",
+          {
+            Scheme: "internal",
+            Listeners: [{ LoadBalancerPort: "80", InstancePort: "80", Protocol: "HTTP" }],
+          },
+          "Clb",
+        ),
+      ],
+    },
+    tf: {
+      pos: [
+        clbTf(`  resource "aws_load_balancer_policy" "legacy" {
+    load_balancer_name = aws_elb.web.name
+    policy_name        = "legacy"
+    policy_type_name   = "SSLNegotiationPolicyType"
+    policy_attribute {
+      name  = "Reference-Security-Policy"
+      value = "ELBSecurityPolicy-2014-10"
+    }
+  }`),
+        clbTf(`  resource "aws_load_balancer_policy" "custom" {
+    load_balancer_name = aws_elb.web.name
+    policy_name        = "custom"
+    policy_type_name   = "SSLNegotiationPolicyType"
+    policy_attribute {
+      name  = "Protocol-TLSv1"
+      value = "true"
+    }
+  }`),
+        clbTf(""),
+      ],
+      neg: [
+        clbTf(`  resource "aws_load_balancer_policy" "tls12" {
+    load_balancer_name = aws_elb.web.name
+    policy_name        = "tls12"
+    policy_type_name   = "SSLNegotiationPolicyType"
+    policy_attribute {
+      name  = "Reference-Security-Policy"
+      value = "ELBSecurityPolicy-TLS-1-2-2017-01"
+    }
+  }
+  resource "aws_load_balancer_listener_policy" "https" {
+    load_balancer_name = aws_elb.web.name
+    load_balancer_port = 443
+    policy_names       = [aws_load_balancer_policy.tls12.policy_name]
+  }`),
+      ],
+    },
+  },
+
   {
     rule: "TL-AWS-ELB-001",
     cfn: {
