@@ -24,6 +24,7 @@ import { triageRoutes } from "./routes/triage.routes.ts";
 import { exportRoutes } from "./routes/exports.routes.ts";
 import { systemGraphRoutes } from "./routes/system-graph.routes.ts";
 import { threatModelRoutes } from "./routes/threat-model.routes.ts";
+import { followUpRoutes } from "./routes/follow-up.routes.ts";
 import { mountObservability, queueDashboardRoutes } from "./observability/index.ts";
 
 /** Routers mounted under /api/v1 besides the core ones; features add theirs here. */
@@ -37,6 +38,7 @@ FEATURE_ROUTES.push(
   exportRoutes,
   systemGraphRoutes,
   threatModelRoutes,
+  followUpRoutes,
 );
 
 /**

@@ -32,6 +32,12 @@ export const ERROR_CODES = {
   "threat/not-manual": 409,
   "mitigation/not-found": 404,
   "assumption/not-found": 404,
+  /** The assignee named is not a member of the project's team. */
+  "threat/invalid-assignee": 400,
+  "comment/not-found": 404,
+  "webhook/not-found": 404,
+  /** The webhook URL names a private, loopback or link-local address (WEBHOOK_ALLOW_PRIVATE allows them). */
+  "webhook/blocked-address": 400,
   "triage/invalid": 400,
   "template/unsupported-format": 422,
   "template/not-text": 422,

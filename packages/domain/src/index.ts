@@ -15,3 +15,4 @@ export * from "./bounds.ts";
 export * from "./system-graph.ts";
 export * from "./threat-model.ts";
 export * from "./units.ts";
+export * from "./follow-up.ts";

@@ -75,7 +75,7 @@ export function mitigationsClose(statuses: readonly MitigationStatus[]): boolean
   return statuses.includes("done") && !statuses.some((s) => s === "identified" || s === "in_progress");
 }
 
-const TicketUrlSchema = z
+export const TicketUrlSchema = z
   .url({ protocol: /^https?$/, message: "a ticket link is an http(s) URL" })
   .max(2000)
   .nullish()

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { TriageStatusSchema, type AnalysisStatus, type TriageStatus } from "./analysis.ts";
 import type { Mitigation, ThreatOriginal } from "./threat-model.ts";
+import type { PersonRef } from "./follow-up.ts";
 import { SeveritySchema, type Severity } from "./severity.ts";
 import { StrideCategorySchema, type StrideCategory } from "./stride.ts";
 import { ThreatSourceSchema, type Threat } from "./threat.ts";
@@ -117,6 +118,10 @@ export type CurrentThreatDto = Threat & {
   mitigations: Array<Pick<Mitigation, "id" | "title" | "status">>;
   /** The threat's mitigations are all done: it counts as mitigated in the risk whatever its triage. */
   mitigatedByControls: boolean;
+  /** Who follows the threat up (kept by fingerprint), its ticket link and how many comments it has. */
+  assignee: PersonRef | null;
+  ticketUrl: string | null;
+  commentCount: number;
 };
 
 export const THREAT_SORTS = ["score", "severity", "category", "title", "resource"] as const;
@@ -129,6 +134,8 @@ export const CurrentThreatQuerySchema = z.object({
   q: z.string().max(200).optional(),
   /** Exact resource id (`AppBucket`, `aws_s3_bucket.data`, `Deployment/prod/api`). */
   resource: z.string().max(300).optional(),
+  /** A user id, `me` (the caller) or `none` (unassigned). */
+  assignee: z.union([z.literal("me"), z.literal("none"), z.uuid()]).optional(),
   sort: z.enum(THREAT_SORTS).default("score"),
   order: z.enum(["asc", "desc"]).default("desc"),
   limit: z.coerce.number().int().min(1).max(500).default(50),

@@ -136,6 +136,7 @@ export async function listCurrentThreats(
   const triageByFp = new Map(triage.map((t) => [t.fingerprint, t]));
   const editByFp = new Map(edits.map((e) => [e.fingerprint, e]));
   if (query.triage) and.push({ fingerprint: triageFilter(triage, query.triage) });
+  if (query.assignee) and.push({ fingerprint: await assigneeFilter(db, actor, projectId, query.assignee) });
   const where: Prisma.ThreatWhereInput = { projectId, AND: and };
   const [total, rows] = await Promise.all([
     db.threat.count({ where }),
@@ -146,11 +147,25 @@ export async function listCurrentThreats(
       skip: query.offset,
     }),
   ]);
-  const links = await db.mitigationThreat.findMany({
-    where: { projectId, fingerprint: { in: rows.map((r) => r.fingerprint) } },
-    include: { mitigation: { select: { id: true, title: true, status: true } } },
-    orderBy: { mitigation: { createdAt: "asc" } },
-  });
+  const fingerprints = rows.map((r) => r.fingerprint);
+  const [links, followUps, comments] = await Promise.all([
+    db.mitigationThreat.findMany({
+      where: { projectId, fingerprint: { in: fingerprints } },
+      include: { mitigation: { select: { id: true, title: true, status: true } } },
+      orderBy: { mitigation: { createdAt: "asc" } },
+    }),
+    db.threatFollowUp.findMany({
+      where: { projectId, fingerprint: { in: fingerprints } },
+      include: { assignee: { select: { id: true, name: true, email: true } } },
+    }),
+    db.threatComment.groupBy({
+      by: ["fingerprint"],
+      where: { projectId, fingerprint: { in: fingerprints } },
+      _count: { _all: true },
+    }),
+  ]);
+  const followUpByFp = new Map(followUps.map((f) => [f.fingerprint, f]));
+  const commentsByFp = new Map(comments.map((c) => [c.fingerprint, c._count._all]));
   return {
     total,
     items: rows.map((r) => {
@@ -167,9 +182,35 @@ export async function listCurrentThreats(
         triageNote: t?.note ?? "",
         mitigations,
         mitigatedByControls: mitigationsClose(mitigations.map((m) => m.status)),
+        assignee: followUpByFp.get(r.fingerprint)?.assignee ?? null,
+        ticketUrl: followUpByFp.get(r.fingerprint)?.ticketUrl ?? null,
+        commentCount: commentsByFp.get(r.fingerprint) ?? 0,
       };
     }),
   };
+}
+
+/** Fingerprints assigned to a user (`me`: the caller), or with no assignee (`none`). */
+async function assigneeFilter(
+  db: Db,
+  actor: Actor,
+  projectId: string,
+  assignee: NonNullable<CurrentThreatQuery["assignee"]>,
+): Promise<Prisma.ThreatWhereInput["fingerprint"]> {
+  if (assignee === "none") {
+    const assigned = await db.threatFollowUp.findMany({
+      where: { projectId, assigneeId: { not: null } },
+      select: { fingerprint: true },
+    });
+    return { notIn: assigned.map((a) => a.fingerprint) };
+  }
+  const userId = assignee === "me" ? actor.userId : assignee;
+  if (!userId) return { in: [] };
+  const rows = await db.threatFollowUp.findMany({
+    where: { projectId, assigneeId: userId },
+    select: { fingerprint: true },
+  });
+  return { in: rows.map((r) => r.fingerprint) };
 }
 
 const versionNotFound = () => new AppError("request/not-found", "No such template version in this project.");

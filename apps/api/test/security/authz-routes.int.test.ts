@@ -82,6 +82,9 @@ describe("object-level authorization on every mounted route", () => {
     const assumption = await h.database.db.assumption.create({
       data: { projectId, text: "B's assumption", fingerprints: [] },
     });
+    const comment = await h.database.db.threatComment.create({
+      data: { projectId, fingerprint: threat.fingerprint, authorId: editor.id, body: "B's comment" },
+    });
 
     Object.assign(ids, {
       "projects:id": projectId,
@@ -96,6 +99,7 @@ describe("object-level authorization on every mounted route", () => {
       templateVersion: submitted.analyses[0]!.templateVersionId,
       mitigationId: mitigation.id,
       assumptionId: assumption.id,
+      commentId: comment.id,
     });
     secrets = [
       projectId,
@@ -120,6 +124,8 @@ describe("object-level authorization on every mounted route", () => {
       threatEdits: await h.database.db.threatEdit.count({ where: { projectId } }),
       mitigations: await h.database.db.mitigation.count({ where: { projectId, status: "identified" } }),
       assumptions: await h.database.db.assumption.count({ where: { projectId, text: "B's assumption" } }),
+      comments: await h.database.db.threatComment.count({ where: { projectId } }),
+      followUps: await h.database.db.threatFollowUp.count({ where: { projectId } }),
     });
     before = await counts();
     routes = mountedRoutes(h.api);
@@ -153,6 +159,8 @@ describe("object-level authorization on every mounted route", () => {
       "PATCH /api/v1/projects/:id/mitigations/:mitigationId": { status: "done" },
       "POST /api/v1/projects/:id/assumptions": { text: "intruder" },
       "PATCH /api/v1/projects/:id/assumptions/:assumptionId": { text: "intruder" },
+      "PATCH /api/v1/projects/:id/threats/:fingerprint/follow-up": { ticketUrl: "https://intruder.example.com/1" },
+      "POST /api/v1/projects/:id/threats/:fingerprint/comments": { body: "intruder" },
     };
     return bodies[key] ?? {};
   }
