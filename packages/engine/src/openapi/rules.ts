@@ -3,7 +3,7 @@ import type { Finding, Rule, RuleContext } from "../rules/types.ts";
 import type { ApiAttrs, ApiParameter, OperationAttrs, SchemaField, SecuritySchemeAttrs } from "./parse.ts";
 import { defineRule } from "./rule-kit.ts";
 import { CONTEXT_FIELD, identified, PRIVILEGED_FIELD, REVIEW_RULES, specHasIdentity } from "./review-rules.ts";
-import { authFlow, publicByDesign } from "./signals.ts";
+import { authFlow, lastSegment, publicByDesign } from "./signals.ts";
 import { leftOutOnPurpose, PERSONAL_FIELD, privateRead, SECRET_RESPONSE, SENSITIVE_RESPONSE } from "./exposure.ts";
 
 const OP = ["openapi.operation"];
@@ -27,10 +27,6 @@ function apis(ctx: RuleContext): Array<[GraphNode, ApiAttrs]> {
 }
 
 const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
-
-function lastSegment(name: string): string {
-  return (name.split(".").pop() ?? name).replace(/\[\]$/, "");
-}
 
 function exposedLikelihood(ctx: RuleContext, node: GraphNode, base: number): number | undefined {
   return ctx.isExposed(node.id) ? Math.min(5, base + 1) : undefined;
