@@ -6,7 +6,7 @@
 import type { GraphNode } from "../graph/types.ts";
 import type { EvidenceLocation, Finding, RuleContext } from "../rules/types.ts";
 import { gatewayView, type ServedRoute } from "./served-routes.ts";
-import { leftOutOnPurpose, privateRead } from "./exposure.ts";
+import { leftOutOnPurpose, namesSold, privateMember, privateRead, soldCollections, soldWrite } from "./exposure.ts";
 import type { OperationAttrs, SecuritySchemeAttrs } from "./parse.ts";
 import { defineRule } from "./rule-kit.ts";
 import {
@@ -83,6 +83,11 @@ function onPublicObject(ctx: RuleContext, node: GraphNode, a: OperationAttrs, na
   );
 }
 
+/** The collections the spec in `file` sells or books (see `soldCollections`). */
+function soldIn(ctx: RuleContext, file: string): Set<string> {
+  return soldCollections(ops(ctx).flatMap(([n, o]) => (n.file === file ? [o] : [])));
+}
+
 /** Evidence keys that exist on the node; the operation itself otherwise. */
 function keys(node: GraphNode, wanted: readonly string[]): string[] {
   const found = wanted.filter((k) => node.propertyLines[k] !== undefined);
@@ -130,7 +135,8 @@ export const REVIEW_RULES = [
           // A profile the author left public on purpose (the spec secures its other operations one by one) is
           // meant to be read by anyone.
           if (leftOutOnPurpose(ctx, node) && !privateRead(a)) return [];
-          ids = ids.filter((i) => PERSONAL_ID.test(i.name));
+          // A member of a private collection (`GET /notes/{noteId}`) is someone's record too.
+          ids = ids.filter((i) => PERSONAL_ID.test(i.name) || (i.where === "path" && privateMember(a.path, i.name)));
         }
         // Reading a member of a catalogue (`GET /products/{id}`) is the same for every caller: no owner to check.
         const readScopes = new Set(
@@ -138,10 +144,12 @@ export const REVIEW_RULES = [
             .filter(([n, o]) => n.file === node.file && o.method === "GET")
             .flatMap(([, o]) => [...scopesOf(o)]),
         );
+        const sold = soldIn(ctx, node.file);
         const catalogue = catalogueIds(
           a,
           ids,
           [...scopesOf(a)].some((s) => !readScopes.has(s)),
+          { segments: sold, names: (name) => namesSold(name, sold) },
         );
         ids = ids.filter((i) => !catalogue.has(i) && !onPublicObject(ctx, node, a, i.name, i.where));
         if (ids.length === 0) return [];
@@ -184,18 +192,36 @@ export const REVIEW_RULES = [
       fix: { openapi: "security:\n  - oauth: [admin]" },
     },
     references: { cwe: ["CWE-285", "CWE-269"], capec: ["CAPEC-122"] },
-    why: "Broken function level authorization (OWASP API5:2023): `/admin/...`, `/internal/...`, `/management/...` operations guarded by the same token every user holds. The rule fires when such an operation requires no scope that non-administrative operations of the same spec do not also carry (or requires nothing at all).",
+    why: "Broken function level authorization (OWASP API5:2023): `/admin/...`, `/internal/...`, `/management/...` operations guarded by the same token every user holds. The rule fires when such an operation requires no scope that non-administrative operations of the same spec do not also carry (or requires nothing at all). Changing what the API sells is a staff function too: in a spec with a purchase operation (`POST /tickets` 'Buy museum tickets' naming an `eventId`), creating, changing or deleting the sold objects (`POST /special-events`, `PATCH /special-events/{eventId}`) with only the credential every buyer holds is reported as well.",
     kinds: OP,
     check: (ctx) => {
       const all = ops(ctx);
+      const sold = new Map<string, Set<string>>();
+      const soldOf = (file: string): Set<string> => {
+        if (!sold.has(file)) sold.set(file, soldIn(ctx, file));
+        return sold.get(file)!;
+      };
       return all.flatMap(([node, a]): Finding[] => {
         const word = adminWord(a);
-        if (!word) return [];
+        // Changing what the API sells (`POST /special-events` next to "Buy museum tickets") is the seller's
+        // staff function; a write with no authentication at all is TL-API-AUTH-001's.
+        const offer = word ? undefined : identified(a) ? soldWrite(a, soldOf(node.file)) : undefined;
+        if (!word && !offer) return [];
         const mine = scopesOf(a);
         const userScopes = new Set(
-          all.filter(([n, o]) => n.file === node.file && !adminWord(o)).flatMap(([, o]) => [...scopesOf(o)]),
+          all
+            .filter(([n, o]) => n.file === node.file && !adminWord(o) && !soldWrite(o, soldOf(n.file)))
+            .flatMap(([, o]) => [...scopesOf(o)]),
         );
         if (mine.size > 0 && [...mine].some((s) => !userScopes.has(s))) return [];
+        if (offer)
+          return [
+            {
+              node,
+              paths: a.securitySource === "operation" ? ["security"] : [""],
+              detail: `${node.id} changes what the API sells (\`${offer}\`, which its purchase operations reference), a staff function, but requires only what every buyer holds (${mine.size > 0 ? `scopes ${list([...mine])}` : "authentication without any scope or role"}): any customer can change the offer and its prices.`,
+            },
+          ];
         return [
           {
             node,

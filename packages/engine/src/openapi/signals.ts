@@ -152,14 +152,24 @@ const CATALOGUE =
  * and on a write that needs a privilege the reads do not (`write:pets`): who may change the catalogue is a
  * function-level question, and that privilege answers it.
  */
-export function catalogueIds(a: OperationAttrs, ids: readonly Input[], privileged: boolean): Set<Input> {
-  if (a.method !== "GET" && !privileged) return new Set();
+export function catalogueIds(
+  a: OperationAttrs,
+  ids: readonly Input[],
+  privileged: boolean,
+  sold: { segments: ReadonlySet<string>; names: (name: string) => boolean },
+): Set<Input> {
   const segments = a.path.split("/").filter(Boolean);
   return new Set(
     ids.filter((i) => {
+      // What the API sells (`eventId` in a purchase, `PATCH /special-events/{eventId}`) has no owner among its
+      // callers; who may change it is TL-API-BFLA-001's question.
+      if (i.where === "body") return sold.names(i.name);
       if (i.where !== "path") return false;
       const at = segments.indexOf(`{${i.name}}`);
-      return at > 0 && CATALOGUE.test(segments[at - 1]!);
+      if (at <= 0) return false;
+      const collection = segments[at - 1]!;
+      if (at === segments.length - 1 && sold.segments.has(collection.toLowerCase())) return true;
+      return (a.method === "GET" || privileged) && CATALOGUE.test(collection);
     }),
   );
 }

@@ -344,6 +344,79 @@ describe("OpenAPI noise a reviewer would not keep", () => {
     expect(bola).toContain("PUT /products/{productId}");
   });
 
+  it("BOLA: an unauthenticated read of a private collection's member (a note by id) is object-level too", async () => {
+    const d = cleanApi();
+    const byId = (name: string) => ({
+      security: [],
+      parameters: [{ name, in: "path", required: true, schema: { type: "string" } }],
+      responses: { "200": { description: "ok" } },
+    });
+    d.paths["/v2/notes/{noteId}"] = { get: byId("noteId"), delete: byId("noteId") };
+    d.paths["/v2/releases/{releaseId}"] = { get: byId("releaseId") };
+    const bola = on(await threatsOf(d), "TL-API-BOLA-001");
+    expect(bola).toContain("GET /v2/notes/{noteId}");
+    expect(bola).toContain("DELETE /v2/notes/{noteId}");
+    // A member of a collection nothing marks private stays a missing-authentication question.
+    expect(bola).not.toContain("GET /v2/releases/{releaseId}");
+  });
+
+  it("what the API sells: changing it is a staff function (BFLA), reading or buying it is not BOLA", async () => {
+    const d = cleanApi();
+    d.security = [{ basic: [] }];
+    d.components.securitySchemes = { basic: { type: "http", scheme: "basic" } };
+    const id = { name: "eventId", in: "path", required: true, schema: { type: "string", format: "uuid" } };
+    const body = (properties: Doc) => ({
+      content: { "application/json": { schema: { type: "object", properties } } },
+    });
+    // No 403 declared, as in Redocly's Museum API: the ticket's QR code is then an object-level question.
+    const ok = { "200": { description: "ok" }, "401": errors["401"], "429": errors["429"] };
+    d.paths = {
+      "/special-events": {
+        get: { responses: ok },
+        post: { requestBody: body({ name: { type: "string", maxLength: 50 } }), responses: ok },
+      },
+      "/special-events/{eventId}": {
+        get: { parameters: [id], responses: ok },
+        patch: { parameters: [id], requestBody: body({ name: { type: "string", maxLength: 50 } }), responses: ok },
+        delete: { parameters: [id], responses: ok },
+      },
+      "/tickets": {
+        post: {
+          operationId: "buyMuseumTickets",
+          requestBody: body({ eventId: { type: "string", format: "uuid" }, ticketDate: { type: "string" } }),
+          responses: ok,
+        },
+      },
+      "/tickets/{ticketId}/qr": { get: { parameters: [{ ...id, name: "ticketId" }], responses: ok } },
+    };
+    const threats = await threatsOf(d);
+    expect(on(threats, "TL-API-BFLA-001").sort()).toEqual([
+      "DELETE /special-events/{eventId}",
+      "PATCH /special-events/{eventId}",
+      "POST /special-events",
+    ]);
+    expect(on(threats, "TL-API-BOLA-001")).toEqual(["GET /tickets/{ticketId}/qr"]);
+    // Without the purchase, events are someone's objects again (a calendar), and nothing calls their writes staff.
+    delete d.paths["/tickets"];
+    const calendar = await threatsOf(d);
+    expect(on(calendar, "TL-API-BFLA-001")).toEqual([]);
+    expect(on(calendar, "TL-API-BOLA-001")).toContain("PATCH /special-events/{eventId}");
+    // A write that needs a scope the buyers' operations lack is the distinct privilege a reviewer asks for.
+    d.paths["/tickets"] = {
+      post: {
+        operationId: "buyMuseumTickets",
+        security: [{ oauth: ["tickets:buy"] }],
+        requestBody: body({ eventId: { type: "string", format: "uuid" } }),
+        responses: ok,
+      },
+    };
+    d.components.securitySchemes.oauth = structuredClone(cleanApi().components.securitySchemes.oauth);
+    for (const verb of ["patch", "delete"])
+      d.paths["/special-events/{eventId}"][verb].security = [{ oauth: ["orders:write"] }];
+    d.paths["/special-events"].post.security = [{ oauth: ["orders:write"] }];
+    expect(on(await threatsOf(d), "TL-API-BFLA-001")).toEqual([]);
+  });
+
   it("reads left public on purpose (a spec that secures operations one by one) are not told to add auth", async () => {
     const d = cleanApi();
     delete d.security;
