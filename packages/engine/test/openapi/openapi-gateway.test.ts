@@ -156,6 +156,47 @@ Resources:
     );
   });
 
+  it("Terraform: an OpenAPI body written with jsonencode in aws_api_gateway_rest_api is read route by route", async () => {
+    const tf = (deleteSecurity: string) => `resource "aws_api_gateway_rest_api" "api" {
+  name = "orders"
+  body = jsonencode({
+    openapi = "3.0.1"
+    info    = { title = "orders", version = "1.0" }
+    components = {
+      securitySchemes = {
+        jwt = {
+          type = "apiKey"
+          name = "Authorization"
+          in   = "header"
+          "x-amazon-apigateway-authtype" = "cognito_user_pools"
+        }
+      }
+    }
+    paths = {
+      "/orders" = {
+        get = {
+          security = [{ jwt = [] }]
+        }
+      }
+      "/orders/{orderId}" = {
+        delete = {${deleteSecurity}
+          "x-amazon-apigateway-integration" = { type = "AWS_PROXY", httpMethod = "POST", uri = "arn:aws:lambda:eu-west-1:123456789012:function:orders" }
+        }
+      }
+    }
+  })
+}
+`;
+    const open = await infra("svc/main.tf", tf(""));
+    expect(open.map((t) => t.resources[0]!.id)).toEqual(["DELETE /orders/{orderId}"]);
+    expect(open[0]!.resources[1]!.id).toBe("aws_api_gateway_rest_api.api");
+    expect(open[0]!.severity).toBe("high");
+    const line = open[0]!.evidence.find((e) => e.file === "svc/main.tf")!.line;
+    expect(line).toBeGreaterThanOrEqual(22);
+    expect(line).toBeLessThanOrEqual(24);
+    expect(await infra("svc/main.tf", tf("\n          security = [{ jwt = [] }]"))).toEqual([]);
+  });
+
   it("a gateway built from the spec file enforces only schemes API Gateway knows; one low threat when it enforces none", async () => {
     const sam = `Transform: AWS::Serverless-2016-10-31
 Resources:
