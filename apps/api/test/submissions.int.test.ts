@@ -173,6 +173,92 @@ describe("submissions, end to end on PostgreSQL and Redis", () => {
     expect(refused.body.error.code).toBe("archive/unsafe-path");
   });
 
+  it("accepts the good files of a mixed batch and refuses each bad one with its reason", async () => {
+    const { zipSync, strToU8 } = await import("fflate");
+    const before = await h.database.db.analysis.count();
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48]);
+    const res = await request(h.app)
+      .post(`/api/v1/projects/${projectId}/submissions`)
+      .field("paths", "mixed/app.yaml")
+      .attach("files", Buffer.from(CFN_BUCKET), "app.yaml")
+      .field("paths", "mixed/logo.png.yaml")
+      .attach("files", png, "logo.png.yaml")
+      .field("paths", "mixed/empty.yaml")
+      .attach("files", Buffer.from("   \n"), "empty.yaml")
+      .field("paths", "mixed/huge.yaml")
+      .attach("files", Buffer.from("a".repeat(5 * 1024 * 1024 + 20 * 1024)), "huge.yaml")
+      .field("paths", "mixed/latin1.yaml")
+      .attach("files", Buffer.from([0x6e, 0x61, 0x6d, 0x65, 0x3a, 0x20, 0xe9, 0x0a]), "latin1.yaml")
+      .attach(
+        "files",
+        Buffer.from(zipSync({ "zipped/k8s.yaml": strToU8(K8S_DEPLOYMENT), "zipped/blank.yaml": strToU8("") })),
+        "bundle.zip",
+      )
+      .expect(202);
+    const result = res.body as SubmissionResult;
+    expect(result.analyses.map((a) => a.path).sort()).toEqual(["mixed/app.yaml", "zipped/k8s.yaml"]);
+    expect(result.rejected.map((r) => [r.path, r.code]).sort()).toEqual([
+      ["mixed/empty.yaml", "template/empty"],
+      ["mixed/huge.yaml", "template/too-large"],
+      ["mixed/latin1.yaml", "template/not-text"],
+      ["mixed/logo.png.yaml", "template/not-text"],
+      ["zipped/blank.yaml", "template/empty"],
+    ]);
+    expect(result.rejected.find((r) => r.path === "mixed/huge.yaml")!.message).toBe(
+      "The file is 5.01 MB; the limit is 5 MB.",
+    );
+    expect(await h.database.db.analysis.count()).toBe(before + 2);
+
+    // Through the worker: the accepted files are analysed, the refused ones stay listed, and the batch is not
+    // "succeeded" (it finished with problems).
+    const batch = await waitFor(
+      async () => {
+        const b = (await request(h.app).get(`/api/v1/batches/${result.batchId}`).expect(200)).body as BatchDto;
+        return b.analyses.every((a) => isFinalStatus(a.status)) ? b : undefined;
+      },
+      60_000,
+      "the mixed batch",
+    );
+    expect(batch.analyses.map((a) => a.status)).toEqual(["succeeded", "succeeded"]);
+    expect(batch.analyses.every((a) => a.threatCount > 0)).toBe(true);
+    expect(batch.status).toBe("partial");
+    expect(batch.fileCount).toBe(7);
+    expect(batch.rejected).toEqual(result.rejected);
+    const listed = (await request(h.app).get(`/api/v1/batches?projectId=${projectId}`).expect(200)).body as {
+      items: BatchDto[];
+    };
+    expect(listed.items.find((b) => b.id === result.batchId)?.status).toBe("partial");
+  });
+
+  it("refuses an empty file sent alone at once, with 422 template/empty, and writes nothing", async () => {
+    const before = await h.database.db.batch.count();
+    const json = await request(h.app)
+      .post(`/api/v1/projects/${projectId}/submissions`)
+      .send({ files: [{ path: "empty.yaml", content: " \n\t\n" }] })
+      .expect(422);
+    expect(json.body.error).toMatchObject({ code: "template/empty", message: '"empty.yaml": The file is empty.' });
+    const multipart = await request(h.app)
+      .post(`/api/v1/projects/${projectId}/submissions`)
+      .attach("files", Buffer.alloc(0), "nothing.yaml")
+      .expect(422);
+    expect(multipart.body.error.code).toBe("template/empty");
+    // Every file bad: the first one's code, and the others counted.
+    const two = await request(h.app)
+      .post(`/api/v1/projects/${projectId}/submissions`)
+      .send({
+        files: [
+          { path: "a.yaml", content: "" },
+          { path: "b.bin", content: "a\u0000b" },
+        ],
+      })
+      .expect(422);
+    expect(two.body.error).toMatchObject({
+      code: "template/empty",
+      message: '"a.yaml": The file is empty. (and 1 more file)',
+    });
+    expect(await h.database.db.batch.count()).toBe(before);
+  });
+
   it("leaves one set of threats when the processor runs twice for one analysis", async () => {
     const { analyses } = (
       await request(h.app)

@@ -1,13 +1,15 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { cpSync, readFileSync, rmSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 import express from "express";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FullReportSchema } from "@threatline/reports";
-import type { ProjectDto, SubmissionResult } from "@threatline/domain";
+import type { BatchDto, ProjectDto, SubmissionResult } from "@threatline/domain";
 import { FEATURE_ROUTES } from "../../api/src/app.ts";
 import { exportRoutes } from "../../api/src/routes/exports.routes.ts";
 import { createHarness, type Harness } from "../../api/test/harness.ts";
@@ -302,6 +304,102 @@ describe(
         .put(`/api/v1/teams/${project.teamId}/rules`)
         .send({ rules: [{ ...stored.rules[0], likelihood: 9 }] });
       expect(invalid.status).toBe(400);
+    });
+
+    it("stores the paths scan names: ../ and absolute paths relative to the repository root, never absolute", async () => {
+      streamMode = "pass";
+      const env = { THREATLINE_POLL_MS: "100", THREATLINE_TOKEN: h.adminToken };
+      // A folder outside the workspace (no .git above it): named from the folder of the argument.
+      const outside = mkdtempSync(path.join(tmpdir(), "threatline-outside-"));
+      mkdirSync(path.join(outside, "extra"));
+      cpSync(path.join(cwd, "k8s", "deploy.yaml"), path.join(outside, "extra", "svc.yaml"));
+      try {
+        const run = await runCli(
+          [
+            "submit",
+            "../api/openapi.yaml",
+            path.join(cwd, "infra", "app.yaml"),
+            path.join(outside, "extra"),
+            "--server",
+            url,
+            "--project",
+            "cli-paths",
+            "--wait",
+          ],
+          { cwd: path.join(cwd, "k8s"), env },
+        );
+        expect(run.stderr).toBe("");
+        expect(run.code).toBe(0);
+        const batch = (
+          await request(h.app)
+            .get(`/api/v1/batches/${batchIdOf(run.stdout)}`)
+            .expect(200)
+        ).body as BatchDto;
+        expect(batch.analyses.map((a) => a.path).sort()).toEqual([
+          "api/openapi.yaml",
+          "extra/svc.yaml",
+          "infra/app.yaml",
+        ]);
+        // The same file given from the repository root is the same template, not a second one.
+        const again = await runCli(["submit", "api/openapi.yaml", "--server", url, "--project", "cli-paths"], {
+          cwd,
+          env,
+        });
+        expect(again.stdout).toContain("(1 unchanged since an earlier upload)");
+      } finally {
+        rmSync(outside, { recursive: true, force: true });
+      }
+    });
+
+    it("submits the good files of a mixed set, lists each refused one with its reason and exits 3", async () => {
+      const env = { THREATLINE_POLL_MS: "100", THREATLINE_TOKEN: h.adminToken };
+      const mixed = path.join(cwd, "mixed");
+      mkdirSync(mixed);
+      cpSync(path.join(cwd, "infra", "app.yaml"), path.join(mixed, "app.yaml"));
+      writeFileSync(path.join(mixed, "empty.yaml"), "  \n");
+      writeFileSync(path.join(mixed, "logo.json"), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00, 0x1a, 0x0a]));
+      const run = await runCli(["submit", "mixed", "--server", url, "--project", "cli-mixed", "--wait"], { cwd, env });
+      expect(run.code).toBe(3);
+      expect(run.stdout).toMatch(/Submitted 1 file\(s\) to project cli-mixed/);
+      expect(run.stdout).toMatch(/Batch partial: 1 succeeded, 2 refused; \d+ threat\(s\)/);
+      expect(run.stdout).toContain("refused mixed/empty.yaml: template/empty The file is empty.");
+      expect(run.stdout).toMatch(/refused mixed\/logo\.json: template\/not-text /);
+
+      // Without --wait the refusals are said at once, on stderr.
+      const quick = await runCli(["submit", "mixed", "--server", url, "--project", "cli-mixed"], { cwd, env });
+      expect(quick.code).toBe(3);
+      expect(quick.stderr).toContain("refused mixed/empty.yaml: template/empty");
+      // All bad: refused at once with the file's own code.
+      const empty = await runCli(["submit", "mixed/empty.yaml", "--server", url, "--project", "cli-mixed"], {
+        cwd,
+        env,
+      });
+      expect(empty.code).toBe(2);
+      expect(empty.stderr).toContain("template/empty");
+      rmSync(mixed, { recursive: true, force: true });
+    });
+
+    it("ends its progress bar with a newline on a terminal", async () => {
+      // `script` gives the CLI a terminal, as a person running it has; the bar is drawn on stderr.
+      const bin = fileURLToPath(new URL("../bin/threatline.mjs", import.meta.url));
+      const command = [process.execPath, bin, "submit", "k8s", "api", "--server", url, "--project", "cli-tty", "--wait"]
+        .map((a) => `'${a}'`)
+        .join(" ");
+      const out = await new Promise<string>((resolve, reject) => {
+        execFile(
+          "script",
+          ["-qefc", command, "/dev/null"],
+          { cwd, env: { ...process.env, NO_COLOR: "1", THREATLINE_POLL_MS: "100", THREATLINE_TOKEN: h.adminToken } },
+          (error, stdout) => (error ? reject(new Error(`script: ${error.message}`)) : resolve(stdout)),
+        );
+      });
+      expect(out).toContain("Analysing");
+      // The last drawing of the bar (2/2) is followed by a line break before the summary starts.
+      const lastBar = out.lastIndexOf("2/2");
+      const summary = out.indexOf("Batch succeeded");
+      expect(lastBar).toBeGreaterThan(0);
+      expect(summary).toBeGreaterThan(lastBar);
+      expect(out.slice(lastBar, summary)).toMatch(/\n/);
     });
 
     // Last: it leaves the worker paused.

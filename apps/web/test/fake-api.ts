@@ -38,5 +38,6 @@ export function batch(id: string, analyses: BatchDto["analyses"], projectId = "p
     status: "running",
     counts,
     analyses,
+    rejected: [],
   };
 }

@@ -46,11 +46,24 @@ export const JsonSubmissionSchema = z.object({
 });
 export type JsonSubmission = z.infer<typeof JsonSubmissionSchema>;
 
+/** A file of a submission refused on its own (binary, empty, too large…) while the others were accepted. */
+export const RejectedFileSchema = z.object({ path: z.string(), code: z.string(), message: z.string() });
+export type RejectedFile = z.infer<typeof RejectedFileSchema>;
+
+/** `GET /settings/submissions`: the limits a submission is checked against, so a browser checks them first. */
+export interface SubmissionLimitsDto {
+  maxFileBytes: number;
+  maxFiles: number;
+  maxSubmissionBytes: number;
+}
+
 export const SubmissionResultSchema = z.object({
   batchId: z.uuid(),
   analyses: z.array(
     z.object({ id: z.uuid(), path: z.string(), templateVersionId: z.uuid(), deduplicated: z.boolean() }),
   ),
+  /** Files refused one by one, with the reason's stable code; the rest of the batch went ahead. */
+  rejected: z.array(RejectedFileSchema).default([]),
 });
 export type SubmissionResult = z.infer<typeof SubmissionResultSchema>;
 
@@ -108,10 +121,16 @@ export interface BatchDto {
   source: string;
   fileCount: number;
   createdAt: string;
+  /** `partial` once every file is final and some failed, were canceled or were refused (`rejected`). */
   status: "queued" | "running" | "succeeded" | "partial" | "failed";
   counts: StatusCounts;
+  /** Files refused at submission, with their reason; they have no analysis. */
+  rejected: RejectedFile[];
   analyses: Array<
-    Pick<AnalysisDto, "id" | "path" | "status" | "format" | "threatCount" | "errorCode" | "errorMessage">
+    Pick<
+      AnalysisDto,
+      "id" | "path" | "status" | "format" | "threatCount" | "errorCode" | "errorMessage" | "severityCounts"
+    >
   >;
 }
 

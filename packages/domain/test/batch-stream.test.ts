@@ -10,6 +10,7 @@ const batch: BatchDto = {
   status: "running",
   counts: { running: 1 },
   analyses: [],
+  rejected: [],
 };
 const event: AnalysisEvent = {
   analysisId: "9c1e7d2a-3b4c-4d5e-8f6a-7b8c9d0e1f2a",

@@ -11,6 +11,8 @@ export interface ArchiveLimits {
 export interface ArchiveEntry {
   path: string;
   data: Buffer;
+  /** Past the per-file limit: not inflated further, `data` is empty, refused on its own with this many bytes seen. */
+  tooLarge?: number;
 }
 
 export function isZip(buffer: Buffer): boolean {
@@ -74,8 +76,9 @@ export function expandArchive(buffer: Buffer, limits: ArchiveLimits): ArchiveEnt
     }
     const chunks: Uint8Array[] = [];
     let size = 0;
+    let over = false;
     file.ondata = (error, chunk, final) => {
-      if (failure) return;
+      if (failure || over) return;
       if (error) {
         failure = new AppError("archive/invalid", "The archive is corrupt.");
         return;
@@ -83,10 +86,9 @@ export function expandArchive(buffer: Buffer, limits: ArchiveLimits): ArchiveEnt
       size += chunk.length;
       total += chunk.length;
       if (size > limits.maxFileBytes) {
-        failure = new AppError(
-          "template/too-large",
-          `"${path.data}" in the archive is larger than ${limits.maxFileBytes} bytes.`,
-        );
+        // Refused on its own; the other entries go ahead. The bytes it inflated still count towards the total.
+        over = true;
+        entries.push({ path: path.data, data: Buffer.alloc(0), tooLarge: size });
         file.terminate();
         return;
       }

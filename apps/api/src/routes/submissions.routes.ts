@@ -1,7 +1,14 @@
 import express, { Router, type NextFunction, type Request, type Response } from "express";
 import multer from "multer";
 import { z } from "zod";
-import { AppError, IdParamSchema, JsonSubmissionSchema, TemplatePathSchema } from "@threatline/domain";
+import {
+  AppError,
+  IdParamSchema,
+  JsonSubmissionSchema,
+  TemplatePathSchema,
+  formatBytes,
+  type SubmissionLimitsDto,
+} from "@threatline/domain";
 import { decodeText } from "@threatline/engine";
 import type { ApiDeps } from "../deps.ts";
 import { input, validate } from "../middleware/validate.ts";
@@ -71,6 +78,15 @@ export function submissionRoutes(deps: ApiDeps): Router {
     next(new AppError("request/unsupported-media-type", "Send application/json or multipart/form-data."));
   };
 
+  router.get("/settings/submissions", (_req, res) => {
+    const limits: SubmissionLimitsDto = {
+      maxFileBytes: MAX_FILE_BYTES,
+      maxFiles: MAX_FILES,
+      maxSubmissionBytes: MAX_SUBMISSION_BYTES,
+    };
+    res.json(limits);
+  });
+
   router.post("/projects/:id/submissions", validate(params), parseBody, async (req, res) => {
     const projectId = input(res, params).params.id;
     let files: IncomingFile[];
@@ -90,14 +106,35 @@ export function submissionRoutes(deps: ApiDeps): Router {
               maxFiles: MAX_FILES,
               maxFileBytes: MAX_FILE_BYTES,
               maxTotalBytes: MAX_SUBMISSION_BYTES,
-            }).map((e) => ({ path: e.path, content: decode(e.data) })),
+            }).map((e) =>
+              e.tooLarge === undefined
+                ? { path: e.path, content: decode(e.data) }
+                : {
+                    path: e.path,
+                    content: "",
+                    refused: {
+                      code: "template/too-large" as const,
+                      message: `The file in the archive is larger than ${formatBytes(MAX_FILE_BYTES)}.`,
+                    },
+                  },
+            ),
           );
         } else {
-          if (file.size > MAX_FILE_BYTES)
-            throw new AppError("template/too-large", `"${name}" is larger than ${MAX_FILE_BYTES} bytes.`);
           const path = TemplatePathSchema.safeParse(name);
           if (!path.success) throw new AppError("request/invalid", `Invalid file path "${name}".`);
-          files.push({ path: path.data, content: decode(file.buffer) });
+          // Too large: refused on its own (the service lists it with its reason) without being decoded.
+          files.push(
+            file.size > MAX_FILE_BYTES
+              ? {
+                  path: path.data,
+                  content: "",
+                  refused: {
+                    code: "template/too-large",
+                    message: `The file is ${formatBytes(file.size)}; the limit is ${formatBytes(MAX_FILE_BYTES)}.`,
+                  },
+                }
+              : { path: path.data, content: decode(file.buffer) },
+          );
         }
       }
       force = fields.data.force;
@@ -125,7 +162,13 @@ export function submissionRoutes(deps: ApiDeps): Router {
       { db: deps.db, actor: actorOf(res) },
       "analysis.submit",
       { type: "batch", id: result.batchId, projectId },
-      { files: result.analyses.length, source, force, paths: result.analyses.slice(0, 20).map((a) => a.path) },
+      {
+        files: result.analyses.length,
+        rejected: result.rejected.map((r) => ({ path: r.path, code: r.code })).slice(0, 20),
+        source,
+        force,
+        paths: result.analyses.slice(0, 20).map((a) => a.path),
+      },
     );
     res.status(202).json(result);
   });

@@ -12,6 +12,7 @@ import {
   type ThreatSummaryDto,
   type ThreatOriginal,
   isFinalStatus,
+  RejectedFileSchema,
   scoreForSeverity,
 } from "@threatline/domain";
 import type { Prisma, Db } from "@threatline/db";
@@ -188,13 +189,16 @@ export async function analysisThreatSummary(db: Db, actor: Actor, id: string): P
   };
 }
 
-/** A batch's status, derived from its analyses: nothing is stored that could disagree with them. */
-export function batchStatus(counts: StatusCounts): BatchDto["status"] {
+/**
+ * A batch's status, derived from its analyses (nothing is stored that could disagree with them) and the files
+ * refused at submission: a batch with a refused file never finishes `succeeded`, it is `partial`.
+ */
+export function batchStatus(counts: StatusCounts, rejected = 0): BatchDto["status"] {
   const n = (s: AnalysisStatus) => counts[s] ?? 0;
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   if (n("running") > 0 || (n("queued") > 0 && n("queued") < total)) return "running";
   if (n("queued") === total) return "queued";
-  if (n("succeeded") === total) return "succeeded";
+  if (n("succeeded") === total) return rejected > 0 ? "partial" : "succeeded";
   if (n("failed") + n("canceled") === total) return "failed";
   return "partial";
 }
@@ -211,14 +215,16 @@ export async function getBatch(db: Db, actor: Actor, id: string): Promise<BatchD
   requireRole(actor, batch.project.teamId, "viewer", batchNotFound());
   const counts: StatusCounts = {};
   for (const a of batch.analyses) counts[a.status] = (counts[a.status] ?? 0) + 1;
+  const rejected = RejectedFileSchema.array().catch([]).parse(batch.rejectedFiles);
   return {
     id: batch.id,
     projectId: batch.projectId,
     source: batch.source,
     fileCount: batch.fileCount,
     createdAt: batch.createdAt.toISOString(),
-    status: batchStatus(counts),
+    status: batchStatus(counts, rejected.length),
     counts,
+    rejected,
     analyses: batch.analyses.map((a) => ({
       id: a.id,
       path: a.templateVersion.template.path,
@@ -227,6 +233,7 @@ export async function getBatch(db: Db, actor: Actor, id: string): Promise<BatchD
       threatCount: a.threatCount,
       errorCode: a.errorCode,
       errorMessage: a.errorMessage,
+      severityCounts: (a.severityCounts ?? {}) as Record<string, number>,
     })),
   };
 }

@@ -2,7 +2,14 @@ import { createHash } from "node:crypto";
 import type { Queue } from "bullmq";
 import { enqueueMany } from "@threatline/queue";
 import type { Redis } from "ioredis";
-import { AppError, hasLoneSurrogate, type SubmissionResult } from "@threatline/domain";
+import {
+  AppError,
+  formatBytes,
+  hasLoneSurrogate,
+  type ErrorCode,
+  type RejectedFile,
+  type SubmissionResult,
+} from "@threatline/domain";
 import type { Db } from "@threatline/db";
 import { ENGINE_VERSION } from "@threatline/engine";
 import type { Logger } from "../lib/logger.ts";
@@ -12,6 +19,8 @@ import { getProjectFor } from "./projects.service.ts";
 export interface IncomingFile {
   path: string;
   content: string;
+  /** Already refused by the route (an upload over the size limit is not decoded). */
+  refused?: { code: ErrorCode; message: string };
 }
 
 export interface SubmissionDeps {
@@ -32,8 +41,37 @@ function sha256(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex");
 }
 
-/** Refuses a submission before anything is written: too many files, duplicates, too large, not text. */
-function checkFiles(files: IncomingFile[], options: SubmissionOptions): void {
+type FileRefusal = { code: ErrorCode; message: string };
+
+/**
+ * Why one file of a submission cannot be analysed, or undefined: too large, not text, or empty. The same checks
+ * (and codes) as the engine's, made before anything is stored so the file can be refused on its own.
+ */
+function refusal(file: IncomingFile, options: SubmissionOptions): FileRefusal | undefined {
+  if (file.refused) return file.refused;
+  const bytes = Buffer.byteLength(file.content, "utf8");
+  if (bytes > options.maxFileBytes)
+    return {
+      code: "template/too-large",
+      message: `The file is ${formatBytes(bytes)}; the limit is ${formatBytes(options.maxFileBytes)}.`,
+    };
+  // PostgreSQL text cannot hold NUL, U+FFFD is what invalid UTF-8 decodes to, and a lone surrogate has no
+  // UTF-8 form: none is a template.
+  if (file.content.includes("\u0000") || file.content.includes("\uFFFD") || hasLoneSurrogate(file.content))
+    return { code: "template/not-text", message: "The file is binary or not valid UTF-8 (or UTF-16 with a BOM)." };
+  if (file.content.trim() === "") return { code: "template/empty", message: "The file is empty." };
+  return undefined;
+}
+
+/**
+ * Splits a submission into the files to analyse and the files refused with their reason. The submission as a
+ * whole is refused when it is malformed (no files, too many, a path twice) or when no file is left to analyse:
+ * then with the reason of the (first) refused file, so one bad file sent alone gets its own code at once.
+ */
+export function checkFiles(
+  files: IncomingFile[],
+  options: SubmissionOptions,
+): { accepted: IncomingFile[]; rejected: Array<RejectedFile & FileRefusal> } {
   if (files.length === 0) throw new AppError("request/invalid", "The submission has no files.");
   if (files.length > options.maxFiles) {
     throw new AppError(
@@ -42,26 +80,22 @@ function checkFiles(files: IncomingFile[], options: SubmissionOptions): void {
     );
   }
   const seen = new Set<string>();
-  const notText: string[] = [];
+  const accepted: IncomingFile[] = [];
+  const rejected: Array<RejectedFile & FileRefusal> = [];
   for (const file of files) {
     if (seen.has(file.path))
       throw new AppError("request/invalid", `The path "${file.path}" appears twice in the submission.`);
     seen.add(file.path);
-    if (Buffer.byteLength(file.content, "utf8") > options.maxFileBytes) {
-      throw new AppError("template/too-large", `"${file.path}" is larger than ${options.maxFileBytes} bytes.`);
-    }
-    // PostgreSQL text cannot hold NUL, U+FFFD is what invalid UTF-8 decodes to, and a lone surrogate has no
-    // UTF-8 form: none is a template.
-    if (file.content.includes("\u0000") || file.content.includes("\uFFFD") || hasLoneSurrogate(file.content))
-      notText.push(file.path);
+    const why = refusal(file, options);
+    if (why) rejected.push({ path: file.path, ...why });
+    else accepted.push(file);
   }
-  if (notText.length > 0) {
-    throw new AppError(
-      "template/not-text",
-      `Not text (binary or invalid UTF-8): ${notText.slice(0, 5).join(", ")}${notText.length > 5 ? " …" : ""}`,
-      { files: notText },
-    );
+  if (accepted.length === 0) {
+    const first = rejected[0]!;
+    const more = rejected.length > 1 ? ` (and ${rejected.length - 1} more file${rejected.length > 2 ? "s" : ""})` : "";
+    throw new AppError(first.code, `"${first.path}": ${first.message}${more}`, { rejected });
   }
+  return { accepted, rejected };
 }
 
 /** Fails fast with 503 while Redis is down, so that nothing is half-written. */
@@ -80,7 +114,7 @@ async function assertQueueReachable(redis: Redis): Promise<void> {
 }
 
 /**
- * Records a submission in PostgreSQL in one transaction (content stored once per sha256, one template version
+ * Records a submission in PostgreSQL (the files refused on their own listed in the batch with their reason) in one transaction (content stored once per sha256, one template version
  * per distinct content, a batch, one analysis per file), then enqueues one job per analysis. If enqueueing
  * fails after the commit, the reconciler enqueues the analyses later: nothing accepted is lost.
  */
@@ -92,10 +126,10 @@ export async function submit(
   options: SubmissionOptions,
 ): Promise<SubmissionResult> {
   const project = await getProjectFor(deps.db, actor, projectId, "editor");
-  checkFiles(files, options);
+  const { accepted, rejected } = checkFiles(files, options);
   await assertQueueReachable(deps.redis);
 
-  const hashed = files.map((f) => ({ ...f, sha256: sha256(f.content) }));
+  const hashed = accepted.map((f) => ({ ...f, sha256: sha256(f.content) }));
   const result = await deps.db.$transaction(
     async (tx) => {
       const blobs = new Map(hashed.map((f) => [f.sha256, f]));
@@ -131,7 +165,13 @@ export async function submit(
       const versionId = new Map(versions.map((v) => [`${v.templateId}:${v.sha256}`, v.id]));
 
       const batch = await tx.batch.create({
-        data: { projectId: project.id, createdById: actor.userId, source: options.source, fileCount: files.length },
+        data: {
+          projectId: project.id,
+          createdById: actor.userId,
+          source: options.source,
+          fileCount: files.length,
+          rejectedFiles: rejected,
+        },
       });
       const analyses = await tx.analysis.createManyAndReturn({
         data: wanted.map((w) => ({
@@ -156,6 +196,7 @@ export async function submit(
             deduplicated: existed.has(`${w.templateId}:${w.sha256}`),
           };
         }),
+        rejected,
       };
     },
     { timeout: 60_000, maxWait: 10_000 },

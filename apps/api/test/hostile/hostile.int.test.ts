@@ -424,7 +424,6 @@ describe("hostile input", () => {
       ["20,000 YAML aliases", "aliases.yaml", corpus.MANY_ALIASES, "template/too-many-aliases"],
       ["5,000-deep JSON", "deep.json", corpus.DEEP_JSON_TEMPLATE, "template/too-deep"],
       ["5,000-deep YAML", "deep.yaml", corpus.DEEP_YAML_TEMPLATE, "template/too-deep"],
-      ["an empty file", "empty.yaml", "   \n", "template/empty"],
       ["prose that is no template", "notes.txt", "Dear team, please review.\n", "template/unsupported-format"],
       ["5,000-deep JSON with no format marker", "deep-plain.json", corpus.DEEP_JSON_PLAIN, "template/too-deep"],
       ["300-deep block YAML", "deep-block.yaml", corpus.DEEP_YAML_BLOCK, "template/too-deep"],
@@ -433,6 +432,11 @@ describe("hostile input", () => {
       const { row, threats } = await analyse(path, content);
       expect({ status: row.status, errorCode: row.errorCode }).toEqual({ status: "failed", errorCode });
       expect(threats).toEqual([]);
+    });
+
+    it("refuses an empty file at submission, before any worker sees it: 422 template/empty", async () => {
+      // It used to be accepted and failed by the worker; a file that can only fail is now refused at once.
+      expectError(await submitJson([{ path: "empty.yaml", content: "   \n" }]), 422, "template/empty");
     });
 
     it("fails 3,000-deep HCL with template/too-deep", async () => {

@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { Command } from "commander";
 import {
   SEVERITIES,
@@ -14,6 +15,7 @@ import { ApiError, clientFrom, type ApiClient, type ServerOptions } from "../lib
 import { WaitTimeoutError, watchBatch } from "../lib/batch-watch.ts";
 import { usageErrorsExit2 } from "../lib/commander.ts";
 import { UsageError, findTemplateFiles, readTemplateFiles } from "../lib/files.ts";
+import { findRepositoryRoot, rootResolver } from "../lib/sarif-options.ts";
 import { atOrAbove, parseSeverity } from "../lib/severity.ts";
 import { applyTriage, describeSkipped } from "../lib/triage-gate.ts";
 
@@ -51,7 +53,10 @@ export function registerSubmit(program: Command): void {
   const command = program
     .command("submit")
     .description("Submit templates to a Threatline server for analysis")
-    .argument("<paths...>", "files or folders (walked like scan)")
+    .argument(
+      "<paths...>",
+      "files or folders (walked like scan); stored relative to the repository root (the folder with .git, else the working folder)",
+    )
     .option("--server <url>", "Threatline server URL (default: THREATLINE_SERVER)")
     .option("--token <token>", "API token, sent as a Bearer credential (default: THREATLINE_TOKEN)")
     .option("--project <name>", "project name; created when it does not exist")
@@ -69,7 +74,8 @@ export function registerSubmit(program: Command): void {
       "after",
       "\nThreats the project's triage accepted (until its expiry), mitigated or marked false positive do not count\n" +
         "for --fail-on; the summary lists them.\n\n" +
-        "Exit codes: 0 ok, 1 --fail-on met, 2 usage or server error, 3 an analysis failed, 4 --timeout ran out.",
+        "Exit codes: 0 ok, 1 --fail-on met, 2 usage or server error, 3 an analysis failed or a file was refused\n" +
+        "(binary, empty, too large: the other files are still analysed), 4 --timeout ran out.",
     )
     .action(async (paths: string[], options: SubmitOptions) => {
       process.exitCode = await submit(paths, options);
@@ -113,7 +119,8 @@ async function waitForBatch(
             stream: process.stderr,
             format: "Analysing {bar} {value}/{total} {status}",
             hideCursor: true,
-            clearOnComplete: true,
+            // The finished bar stays, on a line of its own: what follows starts on the next line.
+            clearOnComplete: false,
           },
           cliProgress.Presets.shades_classic,
         )
@@ -140,6 +147,30 @@ async function waitForBatch(
   } finally {
     bar?.stop();
   }
+}
+
+/**
+ * The paths a submission stores, as `scan`'s SARIF names files: relative to the repository root (the folder
+ * holding .git, else the working folder). A file outside it (an absolute path or `../` elsewhere) is named from
+ * its own repository's root, else from the folder of the argument that found it, so the server never sees an
+ * absolute path or `..`.
+ */
+export function submissionPaths(files: readonly string[], args: readonly string[], cwd: string): string[] {
+  const relativeTo = (root: string, file: string) => {
+    const resolved = rootResolver(root, cwd)(file);
+    return "relative" in resolved ? resolved.relative : undefined;
+  };
+  const main = findRepositoryRoot(cwd) ?? cwd;
+  const bases = args.map((arg) => path.dirname(path.resolve(cwd, arg)));
+  return files.map((file) => {
+    const inMain = relativeTo(main, file);
+    if (inMain !== undefined) return inMain;
+    const ownRoot = findRepositoryRoot(path.dirname(file));
+    const own = ownRoot ? relativeTo(ownRoot, file) : undefined;
+    if (own !== undefined) return own;
+    const base = bases.filter((b) => relativeTo(b, file) !== undefined).sort((a, b) => b.length - a.length)[0];
+    return (base === undefined ? undefined : relativeTo(base, file)) ?? path.basename(file);
+  });
 }
 
 async function threatsOf(client: ApiClient, analysisId: string): Promise<Threat[]> {
@@ -171,7 +202,9 @@ async function submit(paths: string[], options: SubmitOptions): Promise<number> 
   const threshold: Severity | undefined = options.failOn === undefined ? undefined : parseSeverity(options.failOn);
   const found = await findTemplateFiles(paths, process.cwd());
   if (found.length === 0) throw new UsageError(`No template files found in ${paths.join(", ")}.`);
-  const files = await readTemplateFiles(found, process.cwd());
+  const read = await readTemplateFiles(found, process.cwd());
+  const stored = submissionPaths(found, paths, process.cwd());
+  const files = read.map((f, i) => ({ ...f, path: stored[i]! }));
   const c = pc.createColors(Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
 
   const project = await findOrCreateProject(client, options.project);
@@ -186,7 +219,12 @@ async function submit(paths: string[], options: SubmitOptions): Promise<number> 
       (unchanged > 0 ? ` (${unchanged} unchanged since an earlier upload)` : "") +
       "\n",
   );
-  if (!options.wait && threshold === undefined) return 0;
+  // Files the server refused one by one (binary, empty, too large); the others went ahead.
+  const refused = result.rejected ?? [];
+  if (!options.wait && threshold === undefined) {
+    for (const r of refused) process.stderr.write(`  ${c.red("refused")} ${r.path}: ${r.code} ${r.message}\n`);
+    return refused.length > 0 ? EXIT_ANALYSIS_FAILED : 0;
+  }
 
   let batch: BatchDto;
   try {
@@ -203,13 +241,17 @@ async function submit(paths: string[], options: SubmitOptions): Promise<number> 
     ([, n]) => n > 0,
   );
   process.stdout.write(
-    `Batch ${batch.status}: ${Object.entries(batch.counts)
+    `Batch ${batch.status}: ${[
+      ...Object.entries(batch.counts),
+      ...(refused.length ? [["refused", refused.length]] : []),
+    ]
       .map(([s, n]) => `${n} ${s}`)
       .join(", ")}; ` +
       `${threats.length} threat(s)${bySeverity.length > 0 ? ` (${bySeverity.map(([s, n]) => `${n} ${s}`).join(", ")})` : ""}\n`,
   );
   for (const a of failed)
     process.stdout.write(`  ${c.red("failed")} ${a.path}: ${a.errorCode ?? "error"} ${a.errorMessage ?? ""}\n`);
+  for (const r of refused) process.stdout.write(`  ${c.red("refused")} ${r.path}: ${r.code} ${r.message}\n`);
 
   if (threshold !== undefined) {
     let gated = threats;
@@ -232,5 +274,5 @@ async function submit(paths: string[], options: SubmitOptions): Promise<number> 
       return EXIT_FAIL_ON;
     }
   }
-  return failed.length > 0 ? EXIT_ANALYSIS_FAILED : 0;
+  return failed.length > 0 || refused.length > 0 ? EXIT_ANALYSIS_FAILED : 0;
 }

@@ -9,6 +9,7 @@ import type {
   LlmSettingsDto,
   ProjectDto,
   RiskPoint,
+  SubmissionLimitsDto,
   SubmissionResult,
   SystemGraphDto,
   TemplateSummary,
@@ -152,6 +153,7 @@ export function createApi(http: Http, events: BatchEventSource = browserBatchEve
       }
       return http<SubmissionResult>("POST", `/projects/${projectId}/submissions`, { form });
     },
+    submissionLimits: () => http<SubmissionLimitsDto>("GET", "/settings/submissions"),
     listBatches: (query: { projectId?: string; limit?: number } = {}) =>
       http<{ items: BatchDto[] }>("GET", "/batches", { query }).then((r) => r.items),
     getBatch: (id: string) => http<BatchDto>("GET", `/batches/${id}`),

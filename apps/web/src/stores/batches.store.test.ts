@@ -18,6 +18,7 @@ describe("batches store", () => {
         threatCount: 3,
         errorCode: null,
         errorMessage: null,
+        severityCounts: {},
       },
       {
         id: "a2",
@@ -27,6 +28,7 @@ describe("batches store", () => {
         threatCount: 0,
         errorCode: "template/parse-failed",
         errorMessage: "x",
+        severityCounts: {},
       },
       {
         id: "a3",
@@ -36,6 +38,7 @@ describe("batches store", () => {
         threatCount: 0,
         errorCode: null,
         errorMessage: null,
+        severityCounts: {},
       },
     ]);
     const after = {

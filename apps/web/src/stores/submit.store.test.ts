@@ -21,6 +21,7 @@ describe("submit store", () => {
             { id: "a1", path: "k8s/api.yaml", templateVersionId: "v1", deduplicated: false },
             { id: "a2", path: "k8s/db.yaml", templateVersionId: "v2", deduplicated: true },
           ],
+          rejected: [],
         });
       },
     });
@@ -49,7 +50,8 @@ describe("submit store", () => {
       errorCode: "template/parse-failed",
       at: "",
     });
-    expect(store.counts).toEqual({ total: 2, done: 2, failed: 1 });
+    expect(store.counts).toEqual({ total: 2, done: 2, failed: 1, canceled: 0, succeeded: 1, refused: 0 });
+    expect(store.problems).toBe(true);
     expect(store.progress[0]).toMatchObject({ status: "succeeded", threatCount: 7 });
     expect(store.progress[1]).toMatchObject({ status: "failed", errorCode: "template/parse-failed" });
 
@@ -63,6 +65,7 @@ describe("submit store", () => {
           threatCount: 7,
           errorCode: null,
           errorMessage: null,
+          severityCounts: {},
         },
         {
           id: "a2",
@@ -72,6 +75,7 @@ describe("submit store", () => {
           threatCount: 0,
           errorCode: "template/parse-failed",
           errorMessage: "bad YAML at line 3",
+          severityCounts: {},
         },
       ]),
     );
@@ -96,6 +100,7 @@ describe("submit store", () => {
         Promise.resolve({
           batchId: "b2",
           analyses: [{ id: "a1", path: "a.yaml", templateVersionId: "v", deduplicated: false }],
+          rejected: [],
         }),
       cancelBatch: () =>
         Promise.resolve(
@@ -108,6 +113,7 @@ describe("submit store", () => {
               threatCount: 0,
               errorCode: null,
               errorMessage: null,
+              severityCounts: {},
             },
           ]),
         ),

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Batch" ADD COLUMN     "rejectedFiles" JSONB NOT NULL DEFAULT '[]';
+
