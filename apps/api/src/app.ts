@@ -92,7 +92,12 @@ export async function createApp(deps: ApiDeps): Promise<Express> {
   api.use(authenticate(deps));
   api.use(submissionRoutes(deps));
   // Imports carry a whole threat model document; every other JSON body is small.
-  api.post("/projects/:id/imports", express.json({ limit: deps.config.MAX_FILE_BYTES }));
+  api.post(
+    "/projects/:id/imports",
+    express.json({ limit: deps.config.MAX_FILE_BYTES }),
+    // STRIDE GPT's Markdown is imported as text.
+    express.text({ type: ["text/markdown", "text/plain"], limit: deps.config.MAX_FILE_BYTES }),
+  );
   api.use(express.json({ limit: "1mb" }));
   api.use(
     authRoutes(deps),

@@ -15,6 +15,7 @@ import { createHarness, type Harness } from "./harness.ts";
 import { K8S_DEPLOYMENT, OPENAPI_USERS } from "./fixtures.ts";
 import { waitFor } from "../../../test/support.ts";
 import { sarifErrors } from "../../../packages/reports/test/sarif-validator.ts";
+import { otmErrors, threatDragonErrors } from "../../../packages/reports/test/td-validator.ts";
 
 if (!FEATURE_ROUTES.includes(exportRoutes)) FEATURE_ROUTES.push(exportRoutes);
 
@@ -148,6 +149,37 @@ describe("exports and imports over the API, on PostgreSQL and Redis", () => {
       );
       expect(text(res).length, format).toBeGreaterThan(0);
     }
+  });
+
+  it("draws the project's system graph (built by the worker) in Threat Dragon and OTM exports, valid by their schemas", async () => {
+    await waitFor(
+      async () => (await request(h.app).get(`/api/v1/projects/${projectId}/system-graph`)).status === 200 || undefined,
+      60_000,
+      "the system graph",
+    );
+    const graph = (await request(h.app).get(`/api/v1/projects/${projectId}/system-graph`).expect(200)).body as {
+      nodes: Array<{ label: string }>;
+    };
+    const td = JSON.parse(
+      text(
+        await request(h.app).get(`/api/v1/projects/${projectId}/export?format=threat-dragon`).buffer(true).expect(200),
+      ),
+    ) as { detail: { diagrams: Array<{ title: string; cells: Array<{ shape: string; data: { name: string } }> }> } };
+    expect(threatDragonErrors(td)).toEqual([]);
+    expect(td.detail.diagrams[0]!.title).toBe("System");
+    const names = td.detail.diagrams[0]!.cells.map((c) => c.data.name);
+    for (const n of graph.nodes) expect(names).toContain(n.label);
+    const otm = JSON.parse(
+      text(await request(h.app).get(`/api/v1/projects/${projectId}/export?format=otm`).buffer(true).expect(200)),
+    ) as unknown;
+    expect(otmErrors(otm)).toEqual([]);
+    // An analysis export draws that template's part of the graph only.
+    const one = analyses.find((a) => a.path === "k8s/api.yaml")!;
+    const part = JSON.parse(
+      text(await request(h.app).get(`/api/v1/analyses/${one.id}/export?format=threat-dragon`).buffer(true).expect(200)),
+    ) as typeof td;
+    expect(threatDragonErrors(part)).toEqual([]);
+    expect(part.detail.diagrams[0]!.cells.length).toBeLessThan(td.detail.diagrams[0]!.cells.length);
   });
 
   it("answers unknown formats and ids with the error envelope", async () => {

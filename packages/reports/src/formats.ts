@@ -6,6 +6,9 @@ import { renderPrototypeJson } from "./prototype.ts";
 import { renderFullJson, type ReportInput } from "./report.ts";
 import { renderSarif, type SarifOptions } from "./sarif.ts";
 import { renderThreatComposer } from "./threat-composer.ts";
+import { renderThreatDragon } from "./threat-dragon.ts";
+import { renderOtm } from "./otm.ts";
+import type { SystemGraph } from "@threatline/domain";
 
 /** Every export format, as the API's `?format=` and the CLI's `--format` spell them. */
 export const EXPORT_FORMATS = [
@@ -16,6 +19,8 @@ export const EXPORT_FORMATS = [
   "sarif",
   "threat-composer",
   "html",
+  "threat-dragon",
+  "otm",
 ] as const;
 export const ExportFormatSchema = z.enum(EXPORT_FORMATS);
 export type ExportFormat = z.infer<typeof ExportFormatSchema>;
@@ -29,6 +34,8 @@ export interface ExportOptions {
   sources?: ReadonlyMap<string, string>;
   /** SARIF's source root, rule text and category. */
   sarif?: SarifOptions;
+  /** The project's system graph: Threat Dragon's and OTM's diagram (without it, one element per resource). */
+  system?: SystemGraph;
 }
 
 export interface ExportFormatInfo {
@@ -66,6 +73,18 @@ export const EXPORT_FORMAT_INFO: Record<ExportFormat, ExportFormatInfo> = {
     render: (input, options) => renderThreatComposer(input, { sources: options.sources }),
   },
   html: { label: "HTML report", mediaType: "text/html; charset=utf-8", extension: "html", render: renderHtml },
+  "threat-dragon": {
+    label: "OWASP Threat Dragon v2",
+    mediaType: "application/json; charset=utf-8",
+    extension: "td.json",
+    render: (input, options) => renderThreatDragon(input, { system: options.system }),
+  },
+  otm: {
+    label: "Open Threat Model (OTM)",
+    mediaType: "application/json; charset=utf-8",
+    extension: "otm.json",
+    render: (input, options) => renderOtm(input, { system: options.system }),
+  },
 };
 
 /** Renders a report in one format. */

@@ -1,142 +1,32 @@
 import { z } from "zod";
-import {
-  AppError,
-  SEVERITIES,
-  parseStrideCategory,
-  threatFingerprint,
-  threatScore,
-  type ResourceRef,
-  type Severity,
-  type StrideCategory,
-  type Threat,
-} from "@threatline/domain";
+export {
+  IMPORT_FORMATS,
+  prototypeSeverity,
+  type ImportFormat,
+  type ImportOptions,
+  type ImportResult,
+} from "./import-common.ts";
+import { SEVERITIES, parseStrideCategory, type Severity, type StrideCategory } from "@threatline/domain";
 import type { TriageEntry } from "./report.ts";
+import {
+  invalid,
+  prototypeSeverity,
+  toThreats,
+  type Draft,
+  type ImportOptions,
+  type ImportResult,
+  type ImportFormat,
+} from "./import-common.ts";
+import { importOtm, isOtmDocument } from "./otm.ts";
+import { importStrideGptJson, importStrideGptMarkdown, isStrideGptJson, isStrideGptMarkdown } from "./stride-gpt.ts";
+import { importThreatDragon, isThreatDragonModel } from "./threat-dragon.ts";
 import { CATEGORY_BY_LETTER, fixFromComments, isThreatComposerDocument } from "./threat-composer.ts";
-
-export const IMPORT_FORMATS = ["prototype-json", "threat-composer"] as const;
-export type ImportFormat = (typeof IMPORT_FORMATS)[number];
-
-export interface ImportOptions {
-  /** The imported file's name; it stands in for the template path in fingerprints and resources. */
-  sourceName: string;
-}
-
-export interface ImportResult {
-  format: ImportFormat;
-  threats: Threat[];
-  /** Decisions the source recorded (Threat Composer's resolved statuses), keyed by fingerprint. */
-  triage: Record<string, TriageEntry>;
-  /** What was guessed or dropped, for the user to review. */
-  warnings: string[];
-  /** The application's name, when the source has one. */
-  name: string | null;
-}
-
-/**
- * Ratings an imported priority stands for: chosen so that likelihood × impact falls in the same
- * severity band (High 16 → high, Medium 9 → medium, Low 4 → low).
- */
-const RATINGS: Record<Severity, [number, number]> = {
-  critical: [5, 4],
-  high: [4, 4],
-  medium: [3, 3],
-  low: [2, 2],
-  info: [1, 2],
-};
-
-function invalid(message: string, details?: unknown): AppError {
-  return new AppError("import/invalid", message, details);
-}
-
-interface Draft {
-  category: StrideCategory;
-  title: string;
-  description: string;
-  severity: Severity;
-  remediations: Array<string | { text: string; fix?: string }>;
-  resources: ResourceRef[];
-  /** Where in the imported document the threat came from, so that SARIF and reports can point at it. */
-  at: string;
-}
-
-/** Turns drafts into threats, keeping fingerprints unique (a repeated title gets a ` (2)` suffix). */
-function toThreats(drafts: Draft[], sourceName: string): Threat[] {
-  const seen = new Set<string>();
-  return drafts.map((d) => {
-    const [likelihood, impact] = RATINGS[d.severity];
-    const score = threatScore(likelihood, impact);
-    let title = d.title;
-    let fingerprint = "";
-    for (let n = 2; ; n += 1) {
-      fingerprint = threatFingerprint({
-        category: d.category,
-        ruleId: null,
-        title,
-        file: sourceName,
-        resourceId: d.resources[0]?.id ?? "",
-      });
-      if (!seen.has(fingerprint)) break;
-      title = `${d.title} (${n})`;
-    }
-    seen.add(fingerprint);
-    return {
-      fingerprint,
-      ruleId: null,
-      category: d.category,
-      title,
-      description: d.description,
-      severity: d.severity,
-      likelihood,
-      impact,
-      score,
-      resources: d.resources,
-      evidence: [{ file: sourceName, line: null, path: d.at }],
-      remediations: d.remediations
-        .map((r) => (typeof r === "string" ? { text: r } : r))
-        .filter((r) => r.text.trim().length > 0),
-      references: { cwe: [], capec: [], attack: [] },
-      source: "import" as const,
-    };
-  });
-}
 
 const PrototypeThreatSchema = z.object({
   description: z.string().default(""),
   priority: z.string().default("Medium"),
   remediations: z.array(z.union([z.string(), z.object({ text: z.string() }).transform((r) => r.text)])).default([]),
 });
-
-/** Every spelling of a priority seen in prototype downloads and hand-edited files, by severity. */
-const PRIORITY_SPELLINGS: Record<string, Severity> = {
-  critical: "critical",
-  crit: "critical",
-  "very high": "critical",
-  high: "high",
-  medium: "medium",
-  med: "medium",
-  moderate: "medium",
-  low: "low",
-  info: "info",
-  informational: "info",
-  information: "info",
-  none: "info",
-};
-
-/** A priority in any case and spelling (Critical, HIGH, med, Info …); an unknown one is medium, with a warning. */
-export function prototypeSeverity(priority: string, where: string, warnings: string[]): Severity {
-  const key = priority
-    .trim()
-    .toLowerCase()
-    .replace(/[\s_-]+/g, " ");
-  const known =
-    PRIORITY_SPELLINGS[key] ??
-    (/^\d$/.test(key)
-      ? (["info", "low", "medium", "high", "critical"] as const)[Math.min(4, Math.max(0, Number(key) - 1))]
-      : undefined);
-  if (known) return known;
-  warnings.push(`Unknown priority '${priority}' at ${where}: imported as medium.`);
-  return "medium";
-}
 
 /** Reads the prototype's download (`{ Category: { title: { description, priority, remediations } } }`). */
 export function importPrototypeJson(value: unknown, options: ImportOptions): ImportResult {
@@ -285,20 +175,44 @@ export function importThreatComposer(value: unknown, options: ImportOptions): Im
   return { format: "threat-composer", threats, triage, warnings, name: doc.applicationInfo?.name ?? null };
 }
 
-/** Tells a Threat Composer export (it has a numeric `schema`) from a prototype download (category keys). */
+/**
+ * Tells the formats apart by content: Threat Composer (a numeric `schema`), Threat Dragon v2 (`version` 2.x with
+ * `summary` and `detail.diagrams`), OTM (`otmVersion`), STRIDE GPT (`threat_model`, or an agent report's
+ * `subsystems`; or Markdown with its threat table), a prototype download (STRIDE category keys).
+ */
 export function detectImportFormat(value: unknown): ImportFormat {
+  if (typeof value === "string") {
+    if (isStrideGptMarkdown(value)) return "stride-gpt";
+    throw invalid(
+      "Unrecognised text import: expected STRIDE GPT Markdown (a | Threat Type | Scenario | Potential Impact | table) or a JSON document.",
+    );
+  }
   if (typeof value !== "object" || value === null || Array.isArray(value))
-    throw invalid("An import must be a JSON object.");
+    throw invalid("An import must be a JSON object (or STRIDE GPT Markdown).");
   const record = value as Record<string, unknown>;
   if (isThreatComposerDocument(value)) return "threat-composer";
+  if (isThreatDragonModel(value)) return "threat-dragon";
+  if (isOtmDocument(value)) return "otm";
+  if (isStrideGptJson(value)) return "stride-gpt";
   const keys = Object.keys(record);
   if (keys.length > 0 && keys.every((k) => parseStrideCategory(k) !== undefined)) return "prototype-json";
-  throw invalid("Unrecognised import: expected a Threatline prototype JSON download or an AWS Threat Composer export.");
+  throw invalid(
+    "Unrecognised import: expected a Threatline prototype JSON download, an AWS Threat Composer export, an OWASP Threat Dragon v2 model, an Open Threat Model document or STRIDE GPT output.",
+  );
 }
 
-/** Imports either format, detected from the content. */
+/** Imports any format, detected from the content: a parsed JSON value, or the text of a Markdown file. */
 export function importThreats(value: unknown, options: ImportOptions): ImportResult {
-  return detectImportFormat(value) === "threat-composer"
-    ? importThreatComposer(value, options)
-    : importPrototypeJson(value, options);
+  switch (detectImportFormat(value)) {
+    case "threat-composer":
+      return importThreatComposer(value, options);
+    case "threat-dragon":
+      return importThreatDragon(value, options);
+    case "otm":
+      return importOtm(value, options);
+    case "stride-gpt":
+      return typeof value === "string" ? importStrideGptMarkdown(value, options) : importStrideGptJson(value, options);
+    case "prototype-json":
+      return importPrototypeJson(value, options);
+  }
 }

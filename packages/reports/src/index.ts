@@ -12,3 +12,7 @@ export { stableUuid } from "./ids.ts";
 export * from "./html.ts";
 export { PUBLISHED_SCHEMAS } from "./schemas.ts";
 export { lineHashes, primaryLocationLineHash } from "./line-hash.ts";
+export * from "./threat-dragon.ts";
+export * from "./otm.ts";
+export * from "./stride-gpt.ts";
+export { buildDiagram, systemForFiles, type Diagram } from "./diagram.ts";

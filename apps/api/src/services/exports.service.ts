@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import { AppError } from "@threatline/domain";
+import { AppError, type SystemGraph } from "@threatline/domain";
 import type { Db } from "@threatline/db";
 import { RULES } from "@threatline/engine";
 import {
@@ -8,6 +8,7 @@ import {
   exportFileName,
   renderReport,
   sarifRuleCatalog,
+  systemForFiles,
   type ExportFormat,
   type ExportOptions,
   type ReportFile,
@@ -151,6 +152,27 @@ const SARIF_RULES = sarifRuleCatalog(RULES);
 /** Formats that read the templates' text: SARIF (GitHub's line hashes), Threat Composer (imported documents). */
 const NEEDS_SOURCES: ReadonlySet<ExportFormat> = new Set(["sarif", "threat-composer"]);
 
+/** Formats that draw the project's system graph as their diagram. */
+const NEEDS_SYSTEM: ReadonlySet<ExportFormat> = new Set(["threat-dragon", "otm"]);
+
+/**
+ * The project's latest system graph (built by the worker after each analysis), cut to the report's files for an
+ * analysis or batch export; none yet (or a report without a project) gives one diagram element per resource.
+ */
+async function systemOf(db: Db, input: ReportInput): Promise<SystemGraph | undefined> {
+  const projectId = input.project?.id;
+  if (!projectId) return undefined;
+  const row = await db.systemGraph.findFirst({ where: { projectId }, orderBy: { version: "desc" } });
+  if (!row) return undefined;
+  const graph = row.graph as unknown as SystemGraph;
+  return input.scope.kind === "project"
+    ? graph
+    : systemForFiles(
+        graph,
+        input.files.map((f) => f.path),
+      );
+}
+
 /**
  * What a format needs besides the report. SARIF: the rules' text, and each template's text so that the file
  * carries GitHub's `primaryLocationLineHash` (GitHub's REST upload does not compute it); template paths are
@@ -158,6 +180,7 @@ const NEEDS_SOURCES: ReadonlySet<ExportFormat> = new Set(["sarif", "threat-compo
  * document (stored as its analysis's template) is written back as it was, so export → import → export is stable.
  */
 export async function exportOptions(db: Db, format: ExportFormat, input: ReportInput): Promise<ExportOptions> {
+  if (NEEDS_SYSTEM.has(format)) return { system: await systemOf(db, input) };
   if (!NEEDS_SOURCES.has(format)) return {};
   const ids = input.files.map((f) => f.analysisId).filter((id): id is string => id !== undefined);
   const rows = await db.analysis.findMany({

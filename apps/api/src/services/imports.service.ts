@@ -16,20 +16,21 @@ export interface ImportOutcome {
   warnings: string[];
 }
 
-/** A file name safe as the last segment of a template path. */
-function safeName(filename: string | undefined, now: Date): string {
+/** A file name safe as the last segment of a template path, with the extension of what was imported. */
+function safeName(filename: string | undefined, now: Date, extension: "json" | "md"): string {
   const base = (filename ?? "")
     .split(/[\\/]/)
     .pop()!
-    .replace(/\.json$/i, "")
+    .replace(/\.(json|md|markdown|txt)$/i, "")
     .replace(/[^A-Za-z0-9._-]+/g, "-")
     .replace(/^[-.]+|-+$/g, "")
     .slice(0, 100);
-  return `${base || `import-${now.toISOString().replace(/[:.]/g, "-")}`}.json`;
+  return `${base || `import-${now.toISOString().replace(/[:.]/g, "-")}`}.${extension}`;
 }
 
 /**
- * Imports a prototype JSON download or a Threat Composer export into a project as a finished analysis with
+ * Imports a threat model from another tool (prototype JSON, Threat Composer, Threat Dragon v2, OTM, STRIDE GPT JSON
+ * or Markdown) into a project as a finished analysis with
  * provider `import`. The imported document is stored as the content of a synthetic template
  * `imports/<name>.json`, so the analysis has a template version like any other and re-importing the same
  * document lands on the same version. Threat Composer's resolved statuses become triage decisions unless the
@@ -43,10 +44,11 @@ export async function importIntoProject(
   options: { filename?: string; now: Date },
 ): Promise<ImportOutcome> {
   const project = await getProjectFor(db, actor, projectId, "editor");
-  const path = `imports/${safeName(options.filename, options.now)}`;
+  const text = typeof document === "string";
+  const path = `imports/${safeName(options.filename, options.now, text ? "md" : "json")}`;
   const result = importThreats(document, { sourceName: path });
   if (result.threats.length === 0) throw new AppError("import/invalid", "The document holds no threats to import.");
-  const content = `${JSON.stringify(document, null, 2)}\n`;
+  const content = text ? document : `${JSON.stringify(document, null, 2)}\n`;
   const sha256 = createHash("sha256").update(content, "utf8").digest("hex");
   const threats: Threat[] = result.threats;
 

@@ -2,8 +2,8 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Command } from "commander";
 import { AppError } from "@threatline/domain";
-import { IMPORT_FORMATS, detectImportFormat } from "@threatline/reports";
-import { clientFrom, type ServerOptions } from "../lib/api-client.ts";
+import { IMPORT_FORMATS, detectImportFormat, isStrideGptMarkdown } from "@threatline/reports";
+import { TextBody, clientFrom, type ServerOptions } from "../lib/api-client.ts";
 import { usageErrorsExit2 } from "../lib/commander.ts";
 import { UsageError } from "../lib/files.ts";
 
@@ -26,7 +26,7 @@ export function registerImport(program: Command): void {
     .description(
       `Import a threat model into a project on a Threatline server (${IMPORT_FORMATS.join(", ")}; detected from the content)`,
     )
-    .argument("<file>", "the document to import (JSON)")
+    .argument("<file>", "the document to import (JSON; STRIDE GPT also as Markdown)")
     .requiredOption("--project <id>", "the project to import into")
     .option("--server <url>", "Threatline server URL (default: THREATLINE_SERVER)")
     .option("--token <token>", "API token of an editor of the project (default: THREATLINE_TOKEN)")
@@ -41,7 +41,9 @@ export function registerImport(program: Command): void {
       try {
         document = JSON.parse(text.replace(/^\uFEFF/, ""));
       } catch (error) {
-        throw new UsageError(`'${file}' is not JSON: ${(error as Error).message}.`);
+        // STRIDE GPT's Markdown is the one text format; anything else must be JSON.
+        if (isStrideGptMarkdown(text)) document = text;
+        else throw new UsageError(`'${file}' is neither JSON nor STRIDE GPT Markdown: ${(error as Error).message}.`);
       }
       try {
         detectImportFormat(document);
@@ -53,7 +55,7 @@ export function registerImport(program: Command): void {
       const outcome = await clientFrom(options).json<ImportOutcome>(
         "POST",
         `/projects/${encodeURIComponent(options.project)}/imports?filename=${encodeURIComponent(path.basename(file))}`,
-        document,
+        typeof document === "string" ? new TextBody(document, "text/markdown; charset=utf-8") : document,
       );
       for (const w of outcome.warnings) process.stderr.write(`warning: ${w}\n`);
       process.stdout.write(

@@ -21,6 +21,7 @@ import { sarifOptions, type SarifFlags } from "../lib/sarif-options.ts";
 import { loadTeamRuleDirs } from "../lib/team-rules.ts";
 import { renderScanText } from "../lib/text-report.ts";
 import { renderDfdSvg } from "../lib/dfd.ts";
+import { buildSystemGraph } from "@threatline/system";
 import { CLI_VERSION } from "../version.ts";
 
 export const SCAN_FORMATS = ["text", ...EXPORT_FORMATS, "dfd-svg"] as const;
@@ -150,6 +151,11 @@ async function scan(paths: string[], options: ScanOptions): Promise<number> {
       const sarif = buildSarif(input, await sarifOptions(options, files, cwd, setup.rules));
       for (const w of sarif.warnings) process.stderr.write(`warning: ${w}\n`);
       content = `${JSON.stringify(sarif.log, null, 2)}\n`;
+    } else if (format === "threat-dragon" || format === "otm") {
+      // Their diagram is the scanned files as one system, as `dfd-svg` draws it.
+      content = renderReport(format, input, {
+        system: await buildSystemGraph(files, { threats: activeThreats(report) }),
+      });
     } else {
       content = renderReport(format satisfies ExportFormat, input);
     }

@@ -29,6 +29,14 @@ const HINTS: Partial<Record<ErrorCode, string>> = {
 };
 
 /** An error the API answered with: its stable code, its message and the HTTP status. */
+/** A request body sent as text with its own media type (STRIDE GPT Markdown), not as JSON. */
+export class TextBody {
+  constructor(
+    readonly text: string,
+    readonly contentType: string,
+  ) {}
+}
+
 export class ApiError extends Error {
   override readonly name = "ApiError";
   constructor(
@@ -73,6 +81,7 @@ export class ApiClient {
     this.token = options.token || undefined;
   }
 
+  /** Sends a request; a `TextBody` goes as it is, anything else as JSON. */
   private async send(
     method: string,
     path: string,
@@ -81,13 +90,13 @@ export class ApiClient {
   ): Promise<Response> {
     const headers: Record<string, string> = { accept: options.accept ?? "application/json" };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
-    if (body !== undefined) headers["content-type"] = "application/json";
+    if (body !== undefined) headers["content-type"] = body instanceof TextBody ? body.contentType : "application/json";
     let res: Response;
     try {
       res = await fetch(`${this.base}${path}`, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: body === undefined ? undefined : body instanceof TextBody ? body.text : JSON.stringify(body),
         signal: options.signal,
       });
     } catch (error) {

@@ -112,6 +112,8 @@ export const EXPORT_FORMATS = [
   "html",
   "json",
   "threat-composer",
+  "threat-dragon",
+  "otm",
   "prototype-json",
 ] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -241,6 +243,12 @@ export function createApi(http: Http, events: BatchEventSource = browserBatchEve
     llmSettings: () => http<LlmSettingsDto>("GET", "/settings/llm"),
     importDocument: (projectId: string, filename: string, document: unknown) =>
       http<unknown>("POST", `/projects/${projectId}/imports`, { query: { filename }, json: document }),
+    /** STRIDE GPT's Markdown, sent as text. */
+    importMarkdown: (projectId: string, filename: string, markdown: string) =>
+      http<unknown>("POST", `/projects/${projectId}/imports`, {
+        query: { filename },
+        text: { body: markdown, type: "text/markdown; charset=utf-8" },
+      }),
     /** A download link: the browser fetches it with the session's cookies. */
     exportUrl: (kind: "analyses" | "batches" | "projects", id: string, format: ExportFormat) =>
       apiUrl(`/${kind}/${id}/export`, { format }),

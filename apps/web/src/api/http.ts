@@ -23,6 +23,8 @@ export interface RequestOptions {
   json?: unknown;
   /** Multipart body; wins over `json`. */
   form?: FormData;
+  /** A text body with its media type (STRIDE GPT Markdown imports); wins over `json`. */
+  text?: { body: string; type: string };
   signal?: AbortSignal;
 }
 
@@ -86,7 +88,10 @@ export function createFetchHttp(fetchImpl: typeof fetch = (...args) => fetch(...
     if (csrfToken && method !== "GET") headers["x-csrf-token"] = csrfToken;
     let body: BodyInit | undefined;
     if (options.form) body = options.form;
-    else if (options.json !== undefined) {
+    else if (options.text) {
+      headers["content-type"] = options.text.type;
+      body = options.text.body;
+    } else if (options.json !== undefined) {
       headers["content-type"] = "application/json";
       body = JSON.stringify(options.json);
     }

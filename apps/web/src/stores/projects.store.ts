@@ -30,14 +30,19 @@ export const useProjectsStore = defineStore("projects", () => {
   }
 
   const importing = asyncState();
-  /** Imports a prototype JSON or Threat Composer document into a project. */
+  /**
+   * Imports a threat model from another tool into a project: a JSON document (prototype, Threat Composer, Threat
+   * Dragon v2, OTM, STRIDE GPT), or STRIDE GPT's Markdown, which the server reads as text.
+   */
   async function importDocument(projectId: string, filename: string, text: string): Promise<boolean> {
     const result = await importing.run(async () => {
       let document: unknown;
       try {
         document = JSON.parse(text);
       } catch {
-        throw new ApiError("import/invalid", `${filename} is not JSON.`, 400);
+        if (/\.(md|markdown|txt)$/i.test(filename) || /^\s*\|\s*Threat Type\s*\|/m.test(text))
+          return useApi().importMarkdown(projectId, filename, text);
+        throw new ApiError("import/invalid", `${filename} is neither JSON nor STRIDE GPT Markdown.`, 400);
       }
       return useApi().importDocument(projectId, filename, document);
     });
