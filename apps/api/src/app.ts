@@ -25,6 +25,7 @@ import { exportRoutes } from "./routes/exports.routes.ts";
 import { systemGraphRoutes } from "./routes/system-graph.routes.ts";
 import { threatModelRoutes } from "./routes/threat-model.routes.ts";
 import { followUpRoutes } from "./routes/follow-up.routes.ts";
+import { webhookRoutes } from "./routes/webhooks.routes.ts";
 import { mountObservability, queueDashboardRoutes } from "./observability/index.ts";
 
 /** Routers mounted under /api/v1 besides the core ones; features add theirs here. */
@@ -39,6 +40,7 @@ FEATURE_ROUTES.push(
   systemGraphRoutes,
   threatModelRoutes,
   followUpRoutes,
+  webhookRoutes,
 );
 
 /**

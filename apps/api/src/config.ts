@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MetricsTokenSchema } from "@threatline/queue";
+import { MetricsTokenSchema, WebhookSettingsSchema } from "@threatline/queue";
 
 const MB = 1024 * 1024;
 
@@ -109,6 +109,8 @@ export const ApiConfigSchema = AuthConfigSchema.extend({
   METRICS_TOKEN: MetricsTokenSchema,
   /** `production` turns on the warnings meant for deployments (an open `/metrics`). */
   NODE_ENV: z.string().optional(),
+  /** Webhook URLs to private/loopback addresses are refused at registration unless this is on (see the worker's). */
+  WEBHOOK_ALLOW_PRIVATE: WebhookSettingsSchema.shape.WEBHOOK_ALLOW_PRIVATE,
 });
 export type ApiConfig = z.infer<typeof ApiConfigSchema>;
 

@@ -2,7 +2,14 @@ import express, { type Express } from "express";
 import request from "supertest";
 import { pino, type Logger } from "pino";
 import type { Role } from "@threatline/domain";
-import { createQueue, EventHub, producerConnection, QUEUE_NAMES, workerConnection } from "@threatline/queue";
+import {
+  createQueue,
+  EventHub,
+  producerConnection,
+  QUEUE_NAMES,
+  workerConnection,
+  type WebhookSettings,
+} from "@threatline/queue";
 import { startWorker, type RunningWorker } from "../../worker/src/runtime.ts";
 import type { AnalysisBounds, LlmStage } from "../../worker/src/deps.ts";
 import { createApp } from "../src/app.ts";
@@ -62,6 +69,8 @@ export interface Harness {
     bounds?: Partial<AnalysisBounds>;
     /** ENGINE_TIMEOUT_SECONDS, in ms (default 60 s). */
     engineTimeoutMs?: number;
+    /** Webhook delivery settings (WEBHOOK_*). */
+    webhooks?: Partial<WebhookSettings>;
   }): RunningWorker;
   close(): Promise<void>;
 }
@@ -171,10 +180,10 @@ export async function createHarness(
     deps,
     database,
     prefix,
-    startWorker({ llm = null, concurrency = 4, bounds, engineTimeoutMs } = {}) {
+    startWorker({ llm = null, concurrency = 4, bounds, engineTimeoutMs, webhooks } = {}) {
       const workerRedis = workerConnection(redisUrl());
       const running = startWorker(
-        { db: appDb, redis: workerRedis, queue, prefix, llm, logger, bounds },
+        { db: appDb, redis: workerRedis, queue, prefix, llm, logger, bounds, webhooks },
         workerConnection(redisUrl()),
         { concurrency, reconcileIntervalMs: 60_000, engineTimeoutMs },
       );

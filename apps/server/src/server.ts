@@ -27,6 +27,9 @@ export const ServerConfigSchema = ApiConfigSchema.extend({
   ANALYSIS_MAX_THREATS: WorkerConfigSchema.shape.ANALYSIS_MAX_THREATS,
   ENGINE_MEMORY_MB: WorkerConfigSchema.shape.ENGINE_MEMORY_MB,
   PERSIST_TIMEOUT_SECONDS: WorkerConfigSchema.shape.PERSIST_TIMEOUT_SECONDS,
+  WEBHOOK_TIMEOUT_MS: WorkerConfigSchema.shape.WEBHOOK_TIMEOUT_MS,
+  WEBHOOK_MAX_ATTEMPTS: WorkerConfigSchema.shape.WEBHOOK_MAX_ATTEMPTS,
+  WEBHOOK_RETRY_BASE_MS: WorkerConfigSchema.shape.WEBHOOK_RETRY_BASE_MS,
   /**
    * Most seconds SIGINT/SIGTERM waits for the process to wind down before it exits anyway. Running analyses do
    * not hold it: they are stopped at once and put back in the queue, and run again at the next start.
@@ -94,6 +97,10 @@ export async function startServer(
       ANALYSIS_MAX_THREATS: config.ANALYSIS_MAX_THREATS,
       ENGINE_MEMORY_MB: config.ENGINE_MEMORY_MB,
       PERSIST_TIMEOUT_SECONDS: config.PERSIST_TIMEOUT_SECONDS,
+      WEBHOOK_ALLOW_PRIVATE: config.WEBHOOK_ALLOW_PRIVATE,
+      WEBHOOK_TIMEOUT_MS: config.WEBHOOK_TIMEOUT_MS,
+      WEBHOOK_MAX_ATTEMPTS: config.WEBHOOK_MAX_ATTEMPTS,
+      WEBHOOK_RETRY_BASE_MS: config.WEBHOOK_RETRY_BASE_MS,
       LOG_LEVEL: config.LOG_LEVEL,
     },
     logger.child({ component: "worker" }),

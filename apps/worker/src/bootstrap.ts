@@ -55,6 +55,12 @@ export function bootWorker(config: WorkerConfig, logger: Logger, options: BootOp
     llm,
     logger,
     bounds: { maxThreats: config.ANALYSIS_MAX_THREATS, persistTimeoutMs: config.PERSIST_TIMEOUT_SECONDS * 1_000 },
+    webhooks: {
+      WEBHOOK_ALLOW_PRIVATE: config.WEBHOOK_ALLOW_PRIVATE,
+      WEBHOOK_TIMEOUT_MS: config.WEBHOOK_TIMEOUT_MS,
+      WEBHOOK_MAX_ATTEMPTS: config.WEBHOOK_MAX_ATTEMPTS,
+      WEBHOOK_RETRY_BASE_MS: config.WEBHOOK_RETRY_BASE_MS,
+    },
   };
   const running = startWorker(deps, workerConnection(config.REDIS_URL), {
     concurrency: config.WORKER_CONCURRENCY,

@@ -5,6 +5,7 @@ import type { ResourceGraph, SourceFile } from "@threatline/engine";
 import type { BoundedResult } from "./pipeline/engine-pool.ts";
 import { DEFAULT_MAX_THREATS, type ErrorCode, type TeamRule, type Threat } from "@threatline/domain";
 import type { Logger } from "pino";
+import type { WebhookSettings } from "@threatline/queue";
 
 /**
  * The LLM step as the worker sees it (implemented by @threatline/llm's ThreatModeler). The worker depends on
@@ -80,4 +81,6 @@ export interface WorkerDeps {
    * was (status queued, no attempt spent) and runs again on the next worker.
    */
   shutdown?: AbortSignal;
+  /** Outgoing webhook delivery settings (WEBHOOK_*); defaults: WebhookSettingsSchema's. */
+  webhooks?: Partial<WebhookSettings>;
 }

@@ -1,5 +1,5 @@
 import type { Worker } from "bullmq";
-import { createWorker, QUEUE_NAMES } from "@threatline/queue";
+import { createWorker, DEFAULT_WEBHOOK_SETTINGS, QUEUE_NAMES, WEBHOOK_BACKOFF_TYPE } from "@threatline/queue";
 import type { Redis } from "ioredis";
 import { DEFAULT_BOUNDS, type WorkerDeps } from "./deps.ts";
 import { dispatcher } from "./registry.ts";
@@ -45,6 +45,7 @@ export function startWorker(
       });
   const shutdown = new AbortController();
   const deps: WorkerDeps = { ...baseDeps, bounds, engine: baseDeps.engine ?? pool, shutdown: shutdown.signal };
+  const retryBaseMs = deps.webhooks?.WEBHOOK_RETRY_BASE_MS ?? DEFAULT_WEBHOOK_SETTINGS.WEBHOOK_RETRY_BASE_MS;
   // The processor needs the worker (for rate limiting) and the worker needs the processor: late-bound.
   let worker: Worker | undefined = undefined;
   const getWorker = () => worker;
@@ -53,11 +54,24 @@ export function startWorker(
     concurrency: options.concurrency,
     // A job whose worker died is picked up again after the lock expires; twice at most before it fails.
     maxStalledCount: 2,
+    // Webhook deliveries back off exponentially from WEBHOOK_RETRY_BASE_MS (analyses use BullMQ's own exponential).
+    settings: {
+      backoffStrategy: (attemptsMade: number, type?: string) =>
+        type === WEBHOOK_BACKOFF_TYPE ? retryBaseMs * 2 ** Math.max(0, attemptsMade - 1) : 0,
+    },
     ...(options.lockDurationMs
       ? { lockDuration: options.lockDurationMs, stalledInterval: options.lockDurationMs }
       : {}),
   });
   worker.on("error", (err) => deps.logger.error({ err }, "worker error"));
+  // Reminders of acceptances about to expire, daily at 08:00 UTC (every worker upserts the same scheduler).
+  void deps.queue
+    .upsertJobScheduler(
+      "webhook-reminders-daily",
+      { pattern: "0 8 * * *", tz: "UTC" },
+      { name: "webhook-reminders", data: {} },
+    )
+    .catch((err: unknown) => deps.logger.warn({ err }, "could not schedule the daily acceptance reminders"));
   instrumentWorker(worker);
   const stopReconciler = startReconciler(
     deps.db,

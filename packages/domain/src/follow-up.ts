@@ -129,7 +129,15 @@ export interface WebhookPayload {
   team: { id: string; name: string };
   project?: { id: string; name: string };
   threats?: WebhookThreat[];
-  acceptance?: { owner: string | null; expiresAt: string; daysLeft: number; note: string };
+  /** acceptance.expiring: the acceptances this reminder is about (each is reminded of once). */
+  acceptances?: Array<{
+    project: { id: string; name: string };
+    threat: WebhookThreat;
+    owner: string | null;
+    expiresAt: string;
+    daysLeft: number;
+    note: string;
+  }>;
   assignee?: PersonRef;
 }
 

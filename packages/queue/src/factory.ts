@@ -60,8 +60,9 @@ export async function enqueue<N extends JobName>(
   name: N,
   payload: JobPayload<N>,
   jobId: string,
+  options: Pick<JobsOptions, "attempts" | "backoff"> = {},
 ): Promise<void> {
-  await queue.add(name, checkedPayload(queue, name, payload), { jobId });
+  await queue.add(name, checkedPayload(queue, name, payload), { jobId, ...options });
 }
 
 /** `enqueue` for many jobs of one name in one round trip (all validated before any is added). */

@@ -12,6 +12,7 @@ import {
   listProjectMembers,
   setFollowUp,
 } from "../services/follow-up.service.ts";
+import { notifyAssigned } from "../services/webhooks.service.ts";
 
 const FingerprintParams = IdParamSchema.extend({ fingerprint: z.string().min(1).max(200) });
 const project = { params: IdParamSchema };
@@ -34,6 +35,11 @@ export function followUpRoutes(deps: ApiDeps): Router {
   router.patch("/projects/:id/threats/:fingerprint/follow-up", validate(patch), async (_req, res) => {
     const { params, body } = input(res, patch);
     const change = await setFollowUp(db, actorOf(res), params.id, params.fingerprint, body);
+    // The assignment is recorded; telling webhooks is best effort (a Redis outage must not undo it).
+    if (change.newlyAssigned)
+      await notifyAssigned(deps.queue, params.id, params.fingerprint, change.newlyAssigned).catch((err: unknown) =>
+        deps.logger.warn({ err }, "could not queue the threat.assigned webhook event"),
+      );
     res.json(change.followUp);
   });
   router.get("/projects/:id/threats/:fingerprint/comments", validate(threat), async (_req, res) => {

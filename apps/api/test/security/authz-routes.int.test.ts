@@ -82,6 +82,9 @@ describe("object-level authorization on every mounted route", () => {
     const assumption = await h.database.db.assumption.create({
       data: { projectId, text: "B's assumption", fingerprints: [] },
     });
+    const webhook = await h.database.db.webhook.create({
+      data: { teamId: teamB, url: "https://hooks.example.com/b", secret: "whsec_b", events: ["threat.assigned"] },
+    });
     const comment = await h.database.db.threatComment.create({
       data: { projectId, fingerprint: threat.fingerprint, authorId: editor.id, body: "B's comment" },
     });
@@ -100,6 +103,7 @@ describe("object-level authorization on every mounted route", () => {
       mitigationId: mitigation.id,
       assumptionId: assumption.id,
       commentId: comment.id,
+      webhookId: webhook.id,
     });
     secrets = [
       projectId,
@@ -110,6 +114,8 @@ describe("object-level authorization on every mounted route", () => {
       editor.email,
       teamBAdmin.email,
       editorTokenRow.id,
+      "whsec_b",
+      "hooks.example.com/b",
     ];
     counts = async () => ({
       analyses: await h.database.db.analysis.count({ where: { projectId } }),
@@ -126,6 +132,8 @@ describe("object-level authorization on every mounted route", () => {
       assumptions: await h.database.db.assumption.count({ where: { projectId, text: "B's assumption" } }),
       comments: await h.database.db.threatComment.count({ where: { projectId } }),
       followUps: await h.database.db.threatFollowUp.count({ where: { projectId } }),
+      webhooks: await h.database.db.webhook.count({ where: { teamId: teamB, url: "https://hooks.example.com/b" } }),
+      deliveries: await h.database.db.webhookDelivery.count(),
     });
     before = await counts();
     routes = mountedRoutes(h.api);
@@ -161,6 +169,8 @@ describe("object-level authorization on every mounted route", () => {
       "PATCH /api/v1/projects/:id/assumptions/:assumptionId": { text: "intruder" },
       "PATCH /api/v1/projects/:id/threats/:fingerprint/follow-up": { ticketUrl: "https://intruder.example.com/1" },
       "POST /api/v1/projects/:id/threats/:fingerprint/comments": { body: "intruder" },
+      "POST /api/v1/teams/:id/webhooks": { url: "https://intruder.example.com/hook", events: ["threat.assigned"] },
+      "PATCH /api/v1/teams/:id/webhooks/:webhookId": { url: "https://intruder.example.com/hook" },
     };
     return bodies[key] ?? {};
   }

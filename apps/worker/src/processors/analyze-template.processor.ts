@@ -21,6 +21,7 @@ import { loadAnalysis, type LoadedAnalysis } from "../pipeline/load.ts";
 import { AnalysisCanceledError, type AnalysisOutcome, persistOutcome } from "../pipeline/persist.ts";
 import { watchCancellation } from "../pipeline/cancellation.ts";
 import { requestSystemGraph } from "../pipeline/system-graph.ts";
+import { requestCriticalNotice } from "../webhooks/events.ts";
 
 /** Statuses in which a delivered job has nothing left to do (a duplicate delivery, or a canceled batch). */
 const DONE: readonly string[] = ["succeeded", "partial", "failed", "canceled"];
@@ -156,6 +157,10 @@ function processAnalysis(deps: WorkerDeps, getWorker: () => Worker | undefined, 
       // The system view follows the project's current analyses; a failure to ask is logged, not the analysis's.
       await requestSystemGraph(deps.db, deps.queue, analysis.projectId).catch((err: unknown) =>
         log.warn({ err }, "could not request the system graph"),
+      );
+      // New critical threats are told to the team's webhooks that subscribe; likewise logged, never fatal.
+      await requestCriticalNotice(deps.db, deps.queue, analysisId, analysis.projectId).catch((err: unknown) =>
+        log.warn({ err }, "could not request the critical-threat notice"),
       );
       log.info(
         { status: outcome.status, threats: outcome.threats.length, format: outcome.format },
