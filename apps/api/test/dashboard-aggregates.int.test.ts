@@ -53,6 +53,7 @@ async function recompute(h: Harness, projectIds: string[], now: Date) {
   ).filter((t) => !closed.has(`${t.projectId}/${t.fingerprint}`));
 
   const heat = new Map<string, number>();
+  const heatRisk = new Map<string, number>();
   const risk = new Map<string, { riskScore: number; threatCount: number }>();
   const resources = new Map<
     string,
@@ -68,6 +69,7 @@ async function recompute(h: Harness, projectIds: string[], now: Date) {
   >();
   for (const t of threats) {
     heat.set(`${t.category}/${t.severity}`, (heat.get(`${t.category}/${t.severity}`) ?? 0) + 1);
+    heatRisk.set(`${t.category}/${t.severity}`, (heatRisk.get(`${t.category}/${t.severity}`) ?? 0) + t.score);
     const r = risk.get(t.projectId) ?? { riskScore: 0, threatCount: 0 };
     risk.set(t.projectId, { riskScore: r.riskScore + t.score, threatCount: r.threatCount + 1 });
     for (const ref of t.resources as Array<{ id: string; type: string; file: string }>) {
@@ -132,7 +134,12 @@ async function recompute(h: Harness, projectIds: string[], now: Date) {
     spend,
     weekly: [...weekly.values()],
     heatmap: STRIDE_CATEGORIES.flatMap((category) =>
-      SEVERITIES.map((severity) => ({ category, severity, count: heat.get(`${category}/${severity}`) ?? 0 })),
+      SEVERITIES.map((severity) => ({
+        category,
+        severity,
+        count: heat.get(`${category}/${severity}`) ?? 0,
+        risk: heatRisk.get(`${category}/${severity}`) ?? 0,
+      })),
     ),
     risk,
     resources: [...resources.values()].sort((a, b) => b.riskScore - a.riskScore || b.threatCount - a.threatCount),

@@ -28,6 +28,18 @@ export function severityRank(severity: Severity): number {
   return SEVERITIES.indexOf(severity);
 }
 
+/**
+ * The severity palette of every screen and report (the SPA's tags and charts, the HTML report's badges and
+ * chart): readable on light and dark backgrounds alike, and white text on each meets WCAG AA (4.5:1).
+ */
+export const SEVERITY_COLORS: Readonly<Record<Severity, string>> = {
+  critical: "#b91c1c",
+  high: "#c2410c",
+  medium: "#a16207",
+  low: "#2563eb",
+  info: "#64748b",
+};
+
 export type SeverityCounts = Record<Severity, number>;
 
 export function emptySeverityCounts(): SeverityCounts {

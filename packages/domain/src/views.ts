@@ -57,7 +57,8 @@ export interface DashboardDto {
   teamRisk: { current: number; series: Array<{ day: string; riskScore: number }> };
   projects: DashboardProjectRow[];
   /** Open current threats per category and severity. */
-  heatmap: Array<{ category: StrideCategory; severity: Severity; count: number }>;
+  /** Open current threats per cell, and their summed scores (`risk`: what the heatmap is coloured by). */
+  heatmap: Array<{ category: StrideCategory; severity: Severity; count: number; risk: number }>;
   /** Fingerprints that appeared / disappeared between consecutive analyses of a template, per ISO week (Monday). */
   weekly: Array<{ week: string; new: number; resolved: number }>;
   riskiestResources: RiskyResource[];

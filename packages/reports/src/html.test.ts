@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { SEVERITIES, SEVERITY_COLORS } from "@threatline/domain";
 import { sampleInput } from "../test/helpers.ts";
 import { renderHtml, strideSeverityChart } from "./html.ts";
 
@@ -51,6 +52,18 @@ describe("HTML report", () => {
     );
     expect(code).toContain("Set <code>BlockPublicAcls</code> &#60;now&#62;.");
     expect(code).not.toContain("`BlockPublicAcls`");
+  });
+
+  it("paints severities with the SPA's palette (one constant in packages/domain)", () => {
+    const present = new Set(input.threats.map((t) => t.severity));
+    for (const severity of SEVERITIES.filter((s) => present.has(s))) {
+      expect(html).toContain(`class="sev" style="background:${SEVERITY_COLORS[severity]}"`);
+      expect(html).toMatch(
+        new RegExp(`fill="${SEVERITY_COLORS[severity]}" data-category="[A-Za-z]+" data-severity="${severity}"`),
+      );
+    }
+    // The report's own old palette is gone (its medium amber failed contrast with white text).
+    expect(html).not.toContain("#f59e0b");
   });
 
   it("prints: has print CSS that keeps threats whole", () => {

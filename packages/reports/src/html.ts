@@ -1,15 +1,14 @@
-import { SEVERITIES, STRIDE_CATEGORIES, STRIDE_LABELS, type Severity, type Threat } from "@threatline/domain";
+import {
+  SEVERITIES,
+  SEVERITY_COLORS,
+  STRIDE_CATEGORIES,
+  STRIDE_LABELS,
+  type Severity,
+  type Threat,
+} from "@threatline/domain";
 import { reportTitle } from "./markdown.ts";
 import { summarize, threatsByCategory, triageStatusOf, type ReportInput } from "./report.ts";
 import { SEVERITY_LABELS, escapeHtml as h } from "./text.ts";
-
-const SEVERITY_COLORS: Record<Severity, string> = {
-  critical: "#7f1d1d",
-  high: "#dc2626",
-  medium: "#f59e0b",
-  low: "#3b82f6",
-  info: "#9ca3af",
-};
 
 const STYLE = `
 :root { color-scheme: light; --fg: #111827; --muted: #6b7280; --line: #e5e7eb; }

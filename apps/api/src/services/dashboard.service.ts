@@ -51,7 +51,7 @@ type RiskyResource = Awaited<ReturnType<typeof riskiestResources>>[number];
 /** One project's part of the dashboard that changes only when its risk is refreshed. */
 interface ProjectAggregates {
   series: number[];
-  cells: Array<{ category: StrideCategory; severity: Severity; count: number }>;
+  cells: Array<{ category: StrideCategory; severity: Severity; count: number; risk: number }>;
   resources: RiskyResource[];
 }
 
@@ -304,24 +304,38 @@ async function projectAggregates(
 async function threatCells(db: Db, projectIds: string[]) {
   if (projectIds.length === 0) return [];
   const rows = await db.$queryRaw<
-    Array<{ projectId: string; category: StrideCategory; severity: Severity; n: number }>
+    Array<{ projectId: string; category: StrideCategory; severity: Severity; n: number; risk: number }>
   >`
-    SELECT "projectId", category::text AS category, severity::text AS severity, "threatCount" AS n
+    SELECT "projectId", category::text AS category, severity::text AS severity, "threatCount" AS n,
+           "riskScore" AS risk
     FROM "ProjectThreatCell" WHERE "projectId" = ANY(${projectIds}::uuid[]) AND "threatCount" > 0`;
-  return rows.map((r) => ({ projectId: r.projectId, category: r.category, severity: r.severity, count: Number(r.n) }));
+  return rows.map((r) => ({
+    projectId: r.projectId,
+    category: r.category,
+    severity: r.severity,
+    count: Number(r.n),
+    risk: Number(r.risk),
+  }));
 }
 
 /** The heatmap over some projects' cells: every category and severity present (zeros included). */
 function mergeCells(
-  cells: Array<{ category: StrideCategory; severity: Severity; count: number }>,
+  cells: Array<{ category: StrideCategory; severity: Severity; count: number; risk: number }>,
 ): DashboardDto["heatmap"] {
   const count = new Map<string, number>();
+  const risk = new Map<string, number>();
   for (const c of cells) {
     const key = `${c.category}/${c.severity}`;
     count.set(key, (count.get(key) ?? 0) + c.count);
+    risk.set(key, (risk.get(key) ?? 0) + (c.risk ?? 0));
   }
   return STRIDE_CATEGORIES.flatMap((category) =>
-    SEVERITIES.map((severity) => ({ category, severity, count: count.get(`${category}/${severity}`) ?? 0 })),
+    SEVERITIES.map((severity) => ({
+      category,
+      severity,
+      count: count.get(`${category}/${severity}`) ?? 0,
+      risk: risk.get(`${category}/${severity}`) ?? 0,
+    })),
   );
 }
 

@@ -2,6 +2,8 @@ import { AppError, type CreateProjectInput, type ProjectDto } from "@threatline/
 import { Prisma, type Db, type Project } from "@threatline/db";
 import { type Actor, readableTeams, requireRole } from "../auth/context.ts";
 
+const byName = new Intl.Collator("en", { sensitivity: "base", numeric: true });
+
 export function toProjectDto(p: Project): ProjectDto {
   return {
     id: p.id,
@@ -35,7 +37,8 @@ export async function listProjects(db: Db, actor: Actor, filter: { name?: string
     where: { teamId: { in: readableTeams(actor) }, ...(filter.name ? { name: filter.name } : {}) },
     orderBy: { name: "asc" },
   });
-  return projects.map(toProjectDto);
+  // By name as people read it: case-insensitive, whatever the database's collation.
+  return projects.sort((a, b) => byName.compare(a.name, b.name)).map(toProjectDto);
 }
 
 export async function createProject(db: Db, actor: Actor, input: CreateProjectInput): Promise<ProjectDto> {

@@ -38,19 +38,36 @@ describe("chart option builders", () => {
     expect(option.toolbox.feature.saveAsImage.name).toBe("threatline-payments-risk");
   });
 
-  it("places heatmap cells at [severity, category] and scales the colour to the largest cell", () => {
+  it("places heatmap cells at [severity, category], labels them with the count and colours them by risk", () => {
     const cells = countCells([
-      { category: "Tampering", severity: "high" },
-      { category: "Tampering", severity: "high" },
-      { category: "Spoofing", severity: "critical" },
+      { category: "Tampering", severity: "low", score: 4 },
+      { category: "Tampering", severity: "low", score: 4 },
+      { category: "Tampering", severity: "low", score: 4 },
+      { category: "Spoofing", severity: "critical", score: 25 },
     ]);
     expect(cells).toHaveLength(30);
-    const option = strideHeatmapOption(cells) as { visualMap: { max: number }; series: Series };
-    expect(option.visualMap.max).toBe(2);
-    const data = option.series[0]!.data as Array<[number, number, number]>;
-    expect(data).toContainEqual([1, 1, 2]); // high, Tampering
-    expect(data).toContainEqual([0, 0, 1]); // critical, Spoofing
-    expect(data.filter((d) => d[2] > 0)).toHaveLength(2);
+    const option = strideHeatmapOption(cells) as {
+      visualMap: { max: number; dimension: number };
+      series: Array<Series[number] & { label: { formatter: (p: { value: number[] }) => string } }>;
+    };
+    // One critical threat outweighs three low ones: the scale is risk, not count.
+    expect(option.visualMap).toMatchObject({ max: 25, dimension: 2 });
+    const data = option.series[0]!.data as Array<[number, number, number, number]>;
+    expect(data).toContainEqual([3, 1, 12, 3]); // low, Tampering: risk 12, 3 threats
+    expect(data).toContainEqual([0, 0, 25, 1]); // critical, Spoofing
+    expect(data.filter((d) => d[3] > 0)).toHaveLength(2);
+    expect(option.series[0]!.label.formatter({ value: [3, 1, 12, 3] })).toBe("3");
+  });
+
+  it("draws the risk trend on an axis of days, however close the analyses", () => {
+    const close: RiskPoint[] = [
+      { at: "2026-11-01T10:00:00.000Z", riskScore: 40, threatCount: 4, analysisId: "a1", path: "a" },
+      { at: "2026-11-01T10:00:07.000Z", riskScore: 28, threatCount: 3, analysisId: "a2", path: "a" },
+    ];
+    const axis = (riskTrendOption(close) as { xAxis: { min: number; max: number; minInterval: number } }).xAxis;
+    expect(axis.minInterval).toBe(24 * 3600 * 1000);
+    expect(new Date(axis.min).toISOString()).toBe("2026-11-01T00:00:00.000Z");
+    expect(new Date(axis.max).toISOString()).toBe("2026-11-02T00:00:00.000Z");
   });
 
   it("stacks one bar series per severity in the STRIDE bar chart", () => {

@@ -20,6 +20,26 @@ function toolbox(name: string) {
 
 const GRID = { left: 48, right: 24, top: 40, bottom: 32, containLabel: true };
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * A time axis in days: ticks at least a day apart, labelled with the date, spanning whole days around the points
+ * (the analyses of a fresh project are seconds apart; an axis in seconds says nothing about a trend).
+ */
+export function dayAxis(times: readonly number[]) {
+  const first = times.length ? Math.min(...times) : Date.now();
+  const last = times.length ? Math.max(...times) : first;
+  const start = Math.floor(first / DAY_MS) * DAY_MS;
+  const end = Math.max(Math.ceil(last / DAY_MS) * DAY_MS, start + DAY_MS);
+  return {
+    type: "time" as const,
+    min: start,
+    max: end,
+    minInterval: DAY_MS,
+    axisLabel: { formatter: "{d} {MMM}", hideOverlap: true },
+  };
+}
+
 /** A project's risk over time: a step line, and a marker at each point an analysis wrote. */
 export function riskTrendOption(points: readonly RiskPoint[], name = "risk-trend"): EChartsCoreOption {
   const line = points.map((p) => [p.at, p.riskScore]);
@@ -32,7 +52,7 @@ export function riskTrendOption(points: readonly RiskPoint[], name = "risk-trend
     legend: { data: ["Risk", "Analysis"], top: 4, left: 8 },
     tooltip: { trigger: "axis" },
     grid: GRID,
-    xAxis: { type: "time" },
+    xAxis: dayAxis(points.map((p) => new Date(p.at).getTime())),
     yAxis: { type: "value", min: 0 },
     dataZoom: [{ type: "inside" }],
     series: [
@@ -99,15 +119,22 @@ export function sparkPoints(values: readonly number[], width: number, height: nu
     .join(" ");
 }
 
-/** Threats per STRIDE category (rows) and severity (columns), with a count in every cell. */
+/**
+ * Threats per STRIDE category (rows) and severity (columns): the count in every cell, the colour by the cell's
+ * severity-weighted risk (the summed scores), so three critical threats read hotter than five low ones.
+ */
 export function strideHeatmapOption(
-  cells: ReadonlyArray<{ category: StrideCategory; severity: Severity; count: number }>,
+  cells: ReadonlyArray<{ category: StrideCategory; severity: Severity; count: number; risk: number }>,
 ): EChartsCoreOption {
-  const max = Math.max(1, ...cells.map((c) => c.count));
+  const max = Math.max(1, ...cells.map((c) => c.risk));
   return {
     aria: { enabled: true },
     toolbox: toolbox("stride-heatmap"),
-    tooltip: { position: "top" },
+    tooltip: {
+      position: "top",
+      formatter: (p: { value: [number, number, number, number] }) =>
+        `${STRIDE_LABELS[STRIDE_CATEGORIES[p.value[1]]!]} · ${SEVERITIES[p.value[0]]}: ${p.value[3]} threat${p.value[3] === 1 ? "" : "s"}, risk ${Math.round(p.value[2])}`,
+    },
     grid: { left: 8, right: 24, top: 40, bottom: 64, containLabel: true },
     xAxis: { type: "category", data: [...SEVERITIES], splitArea: { show: true }, axisLabel: { interval: 0 } },
     yAxis: {
@@ -118,7 +145,9 @@ export function strideHeatmapOption(
     },
     visualMap: {
       min: 0,
-      max,
+      max: Math.round(max),
+      dimension: 2,
+      text: ["risk", ""],
       calculable: true,
       orient: "horizontal",
       left: "center",
@@ -130,8 +159,14 @@ export function strideHeatmapOption(
       {
         name: "Open threats",
         type: "heatmap",
-        label: { show: true },
-        data: cells.map((c) => [SEVERITIES.indexOf(c.severity), STRIDE_CATEGORIES.indexOf(c.category), c.count]),
+        label: { show: true, formatter: (p: { value: number[] }) => String(p.value[3]) },
+        // [severity, category, risk (the colour), count (the label)]
+        data: cells.map((c) => [
+          SEVERITIES.indexOf(c.severity),
+          STRIDE_CATEGORIES.indexOf(c.category),
+          c.risk,
+          c.count,
+        ]),
         emphasis: { itemStyle: { shadowBlur: 8 } },
       },
     ],
@@ -196,13 +231,21 @@ export function spendOption(days: DashboardDto["llmSpend"]["days"]): EChartsCore
   };
 }
 
-/** Counts of threats per category and severity, every cell present. */
+/** Counts of threats (and their summed scores) per category and severity, every cell present. */
 export function countCells(
-  threats: ReadonlyArray<{ category: StrideCategory; severity: Severity }>,
-): Array<{ category: StrideCategory; severity: Severity; count: number }> {
-  const map = new Map<string, number>();
-  for (const t of threats) map.set(`${t.category}/${t.severity}`, (map.get(`${t.category}/${t.severity}`) ?? 0) + 1);
+  threats: ReadonlyArray<{ category: StrideCategory; severity: Severity; score?: number }>,
+): Array<{ category: StrideCategory; severity: Severity; count: number; risk: number }> {
+  const map = new Map<string, { count: number; risk: number }>();
+  for (const t of threats) {
+    const cell = map.get(`${t.category}/${t.severity}`) ?? { count: 0, risk: 0 };
+    map.set(`${t.category}/${t.severity}`, { count: cell.count + 1, risk: cell.risk + (t.score ?? 0) });
+  }
   return STRIDE_CATEGORIES.flatMap((category) =>
-    SEVERITIES.map((severity) => ({ category, severity, count: map.get(`${category}/${severity}`) ?? 0 })),
+    SEVERITIES.map((severity) => ({
+      category,
+      severity,
+      count: map.get(`${category}/${severity}`)?.count ?? 0,
+      risk: map.get(`${category}/${severity}`)?.risk ?? 0,
+    })),
   );
 }

@@ -1,3 +1,5 @@
+import { compareText } from "./format.ts";
+
 /** A file picked or dropped, with its path relative to the dropped folder (or its name). */
 export interface PickedFile {
   path: string;
@@ -30,7 +32,7 @@ export function mergePicked(existing: readonly PickedFile[], added: readonly Pic
     if (!isAcceptedFile(path) || path.split("/").some((part) => part.startsWith(".") && part.length > 1)) continue;
     byPath.set(path, { path, file: f.file });
   }
-  return [...byPath.values()].sort((a, b) => a.path.localeCompare(b.path));
+  return [...byPath.values()].sort((a, b) => compareText(a.path, b.path));
 }
 
 /** Files from an `<input type=file webkitdirectory>` or a plain multi-file input. */

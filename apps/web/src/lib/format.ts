@@ -7,14 +7,8 @@ import {
   type TriageStatus,
 } from "@threatline/domain";
 
-/** Severity colours, readable on light and dark backgrounds alike, and white text on them meets WCAG AA (4.5:1). */
-export const SEVERITY_COLORS: Record<Severity, string> = {
-  critical: "#b91c1c",
-  high: "#c2410c",
-  medium: "#a16207",
-  low: "#2563eb",
-  info: "#64748b",
-};
+/** The one severity palette, shared with the HTML report (packages/domain). */
+export { SEVERITY_COLORS } from "@threatline/domain";
 
 export const SEVERITY_TAG: Record<Severity, "error" | "warning" | "info" | "default"> = {
   critical: "error",
@@ -92,6 +86,13 @@ export function trendOf(series: readonly number[]): { delta: number; direction: 
  * A count with its noun in the right number: "1 project", "3 projects", "0 threats". The plural is the noun
  * with an "s" unless given.
  */
+const collator = new Intl.Collator("en", { sensitivity: "base", numeric: true });
+
+/** Names and paths in the order people expect: "alpha", "Beta", "gamma" (case-insensitive, "file2" before "file10"). */
+export function compareText(a: string, b: string): number {
+  return collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
 export function plural(count: number, noun: string, pluralNoun = `${noun}s`): string {
   return `${count.toLocaleString("en-US")} ${count === 1 ? noun : pluralNoun}`;
 }

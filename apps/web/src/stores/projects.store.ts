@@ -3,6 +3,7 @@ import { ref } from "vue";
 import type { ProjectDto } from "@threatline/domain";
 import { useApi } from "../api/client.ts";
 import { ApiError } from "../api/http.ts";
+import { compareText } from "../lib/format.ts";
 import { asyncState } from "./async.ts";
 
 /** The projects the user can see. */
@@ -25,7 +26,7 @@ export const useProjectsStore = defineStore("projects", () => {
     const project = await creating.run(() =>
       useApi().createProject({ name, description, ...(teamId ? { teamId } : {}) }),
     );
-    if (project) items.value = [...items.value, project].sort((a, b) => a.name.localeCompare(b.name));
+    if (project) items.value = [...items.value, project].sort((a, b) => compareText(a.name, b.name));
     return project;
   }
 

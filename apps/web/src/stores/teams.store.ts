@@ -1,9 +1,10 @@
 import { defineStore } from "pinia";
 import { ref } from "vue";
 import { useApi, type MemberDto, type Role, type TeamDto } from "../api/client.ts";
+import { compareText } from "../lib/format.ts";
 import { asyncState } from "./async.ts";
 
-const byEmail = (a: MemberDto, b: MemberDto) => a.email.localeCompare(b.email);
+const byEmail = (a: MemberDto, b: MemberDto) => compareText(a.email, b.email);
 
 /** Teams the caller can see, and the members of the one team being managed. */
 export const useTeamsStore = defineStore("teams", () => {
@@ -30,7 +31,7 @@ export const useTeamsStore = defineStore("teams", () => {
   async function create(name: string): Promise<TeamDto | null> {
     const team = await creating.run(() => useApi().createTeam(name));
     if (!team) return null;
-    items.value = [...items.value, team].sort((a, b) => a.name.localeCompare(b.name));
+    items.value = [...items.value, team].sort((a, b) => compareText(a.name, b.name));
     return team;
   }
 

@@ -1,6 +1,7 @@
 import { defineStore } from "pinia";
 import { ref } from "vue";
 import { useApi, type CreateUserInput, type UserDto } from "../api/client.ts";
+import { compareText } from "../lib/format.ts";
 import { asyncState } from "./async.ts";
 
 /** User accounts, for instance administrators. */
@@ -23,7 +24,7 @@ export const useUsersStore = defineStore("users", () => {
   async function create(input: CreateUserInput): Promise<UserDto | null> {
     const user = await creating.run(() => useApi().createUser(input));
     if (!user) return null;
-    items.value = [...items.value.filter((u) => u.id !== user.id), user].sort((a, b) => a.email.localeCompare(b.email));
+    items.value = [...items.value.filter((u) => u.id !== user.id), user].sort((a, b) => compareText(a.email, b.email));
     return user;
   }
 
