@@ -100,6 +100,14 @@ export const ApiConfigSchema = AuthConfigSchema.extend({
     .default(50 * MB),
   /** Log level: fatal, error, warn, info, debug, trace or silent. */
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /**
+   * SARIF exports: base URL of the rule pages (where docs/rules is published), giving each rule a `helpUri`
+   * `<base><rule id>.md`. Unset: no `helpUri` (the rule's help is inline in the SARIF file).
+   */
+  RULE_DOCS_URL: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v.trim() === "" || /^https?:\/\/\S+$/.test(v.trim()), "must be an http(s) URL"),
   /** Directory of the built SPA to serve; empty to serve none. */
   WEB_DIST: z.string().optional(),
   /**

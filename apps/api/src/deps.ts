@@ -9,7 +9,10 @@ import type { Logger } from "./lib/logger.ts";
 export interface ApiDeps {
   /** Auth settings and the Redis prefix may be left out (tests): their schema defaults apply. */
   config: Pick<ApiConfig, "MAX_FILE_BYTES" | "MAX_FILES" | "MAX_SUBMISSION_BYTES" | "WEB_DIST"> &
-    Partial<AuthConfig & Pick<ApiConfig, "REDIS_PREFIX" | "METRICS_TOKEN" | "NODE_ENV" | "WEBHOOK_ALLOW_PRIVATE">>;
+    Partial<
+      AuthConfig &
+        Pick<ApiConfig, "REDIS_PREFIX" | "METRICS_TOKEN" | "NODE_ENV" | "WEBHOOK_ALLOW_PRIVATE" | "RULE_DOCS_URL">
+    >;
   db: Db;
   /** The analysis queue (producer side: fails fast when Redis is down). */
   queue: Queue;

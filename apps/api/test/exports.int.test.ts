@@ -31,7 +31,8 @@ describe("exports and imports over the API, on PostgreSQL and Redis", () => {
   let threatCounts: Map<string, number>;
 
   beforeAll(async () => {
-    h = await createHarness();
+    // RULE_DOCS_URL as a deployment sets it (without the trailing slash): SARIF rules link to their pages.
+    h = await createHarness({ config: { RULE_DOCS_URL: "https://docs.example/threatline/rules" } });
     projectId = (
       (await request(h.app).post("/api/v1/projects").send({ name: "exports" }).expect(201)).body as { id: string }
     ).id;
@@ -89,7 +90,7 @@ describe("exports and imports over the API, on PostgreSQL and Redis", () => {
       expect(result.partialFingerprints.primaryLocationLineHash).toBe(lineHashes(K8S_DEPLOYMENT)[region.startLine]);
     }
     for (const rule of log.runs[0]!.tool.driver.rules) {
-      expect(rule.helpUri).toMatch(new RegExp(`/docs/rules/${rule.id}\\.md$`));
+      expect(rule.helpUri).toBe(`https://docs.example/threatline/rules/${rule.id}.md`);
       expect(rule.fullDescription.text).not.toContain("{resource}");
     }
   });

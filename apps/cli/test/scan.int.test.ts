@@ -105,9 +105,11 @@ describe("threatline scan", { timeout: 60_000 }, () => {
 
   it("writes SARIF for GitHub code scanning from a subfolder: repository-relative URIs, line hashes, category", async () => {
     // The workspace has a .git folder: its root is the repository root, whichever folder the scan runs from.
-    const run = await runCli(["scan", ".", "../tf", "--format", "sarif", "--category", "iac"], {
-      cwd: path.join(cwd, "infra"),
-    });
+    const base = "https://github.com/example/infra/blob/main/docs/rules";
+    const run = await runCli(
+      ["scan", ".", "../tf", "--format", "sarif", "--category", "iac", "--help-uri-base", base],
+      { cwd: path.join(cwd, "infra") },
+    );
     expect(run.stderr).toBe("");
     const log = JSON.parse(run.stdout) as SarifLog;
     expect(sarifErrors(log)).toEqual([]);
@@ -123,8 +125,23 @@ describe("threatline scan", { timeout: 60_000 }, () => {
       expect(r.locations).toHaveLength(1);
     }
     const rule = sarifRun.tool.driver.rules.find((d) => d.id.startsWith("TL-AWS-"))!;
-    expect(rule.helpUri).toMatch(new RegExp(`/docs/rules/${rule.id}\\.md$`));
+    expect(rule.helpUri).toBe(`${base}/${rule.id}.md`);
     expect(readFileSync(new URL(`../../../docs/rules/${rule.id}.md`, import.meta.url), "utf8")).toContain(rule.id);
+  });
+
+  it("links rules only to a configured docs base (--help-uri-base or THREATLINE_HELP_URI_BASE), refusing a bad one", async () => {
+    const rulesOf = (stdout: string) => (JSON.parse(stdout) as SarifLog).runs[0]!.tool.driver.rules;
+    const none = await runCli(["scan", "infra", "--format", "sarif"], { cwd, env: { THREATLINE_HELP_URI_BASE: "" } });
+    expect(rulesOf(none.stdout).some((r) => r.helpUri !== undefined)).toBe(false);
+    const fromEnv = await runCli(["scan", "infra", "--format", "sarif"], {
+      cwd,
+      env: { THREATLINE_HELP_URI_BASE: "https://docs.example/rules/" },
+    });
+    for (const r of rulesOf(fromEnv.stdout).filter((d) => d.id.startsWith("TL-")))
+      expect(r.helpUri).toBe(`https://docs.example/rules/${r.id}.md`);
+    const bad = await runCli(["scan", "infra", "--format", "sarif", "--help-uri-base", "docs/rules"], { cwd });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--help-uri-base must be an http\(s\) URL/);
   });
 
   it("warns about a file outside --source-root and writes its full path, never a cut one", async () => {

@@ -2,15 +2,7 @@ import { describe, expect, it } from "vitest";
 import { sampleInput } from "../test/helpers.ts";
 import { sarifErrors } from "../test/sarif-validator.ts";
 import { lineHashes } from "./line-hash.ts";
-import {
-  DEFAULT_RULE_DOCS_URL,
-  GITHUB_MAX_RESULTS,
-  buildSarif,
-  renderSarif,
-  sarifRuleCatalog,
-  sarifRuleId,
-  toSarif,
-} from "./sarif.ts";
+import { GITHUB_MAX_RESULTS, buildSarif, renderSarif, sarifRuleCatalog, sarifRuleId, toSarif } from "./sarif.ts";
 
 interface Log {
   runs: Array<{
@@ -164,13 +156,20 @@ describe("SARIF export", () => {
       fullDescription: { text: "Bucket the resource grants read access to everyone." },
       helpUri: "https://docs.example/rules/aws.s3.public-read.md",
     });
-    const reordered = toSarif({ ...input, threats: [input.threats[1]!, input.threats[0]!] }, { rules }) as typeof log;
+    const reordered = toSarif(
+      { ...input, threats: [input.threats[1]!, input.threats[0]!] },
+      { rules, ruleDocsUrl: "https://docs.example/rules" },
+    ) as typeof log;
     expect(reordered.runs[0]!.tool.driver.rules[0]).toEqual({
       ...s3,
-      helpUri: `${DEFAULT_RULE_DOCS_URL}aws.s3.public-read.md`,
       defaultConfiguration: { level: "error" },
       properties: expect.anything(),
     });
+    // No base configured: no link to a page that may not exist; the help text is inline.
+    const unlinked = toSarif(input, { rules }) as typeof log;
+    expect(unlinked.runs[0]!.tool.driver.rules[0]).not.toHaveProperty("helpUri");
+    expect(unlinked.runs[0]!.tool.driver.rules[0]).toHaveProperty("help.markdown");
+    expect(() => toSarif(input, { rules, ruleDocsUrl: "ftp://x/" })).toThrow(/http/);
     // A rule without metadata is described by its title, never by one threat's resource-specific description.
     expect(JSON.stringify(sg)).not.toContain("aws_security_group.web");
     expect(sg).not.toHaveProperty("helpUri");

@@ -50,8 +50,20 @@ export function artifactUri(file: string): string {
 /** GitHub code scanning accepts at most this many results in one run. */
 export const GITHUB_MAX_RESULTS = 25_000;
 
-/** Where the generated rule pages are published; `<id>.md` is appended. */
-export const DEFAULT_RULE_DOCS_URL = "https://threatline.dev/docs/rules/";
+/**
+ * The base URL of the rule pages (`helpUri`): `<id>.md` is appended, as the generated pages are named in docs/rules.
+ * Threatline has no public documentation site, so there is no default: without a base, results carry no `helpUri`
+ * (never a link to a page that does not exist) and the rule's help text is written inline (`help`), which GitHub
+ * shows. Set it to wherever docs/rules is published, e.g. `https://github.com/<org>/<repo>/blob/main/docs/rules/`.
+ * A base without a trailing slash gets one.
+ */
+export function ruleDocsBase(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  if (!trimmed) return undefined;
+  const url = new URL(trimmed);
+  if (url.protocol !== "https:" && url.protocol !== "http:") throw new TypeError(`not an http(s) URL: ${trimmed}`);
+  return trimmed.endsWith("/") ? trimmed : `${trimmed}/`;
+}
 
 /** What SARIF says about a rule, from the rule's own metadata: the same text whatever resource it fired on. */
 export interface SarifRuleInfo {
@@ -80,7 +92,7 @@ export interface SarifOptions {
   category?: string;
   /** At most this many results (GitHub's limit by default); the rest are dropped, least severe first. */
   maxResults?: number;
-  /** Base URL of the rule pages (`helpUri`). */
+  /** Base URL of the rule pages (`helpUri`, see `ruleDocsBase`); none: no `helpUri`. */
   ruleDocsUrl?: string;
 }
 
@@ -280,7 +292,7 @@ export function buildSarif(input: SarifReportInput, options: SarifOptions = {}):
       known.worst = threat;
     }
   }
-  const docsUrl = options.ruleDocsUrl ?? DEFAULT_RULE_DOCS_URL;
+  const docsUrl = ruleDocsBase(options.ruleDocsUrl);
   const descriptors = ruleOrder.map((id) => {
     const worst = rules.get(id)!.worst;
     const info = options.rules?.[id];
@@ -289,7 +301,7 @@ export function buildSarif(input: SarifReportInput, options: SarifOptions = {}):
       name: id.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : "")),
       shortDescription: { text: info?.title ?? worst.title },
       fullDescription: { text: info?.description ?? worst.title },
-      ...(info?.documented ? { helpUri: `${docsUrl}${encodeURIComponent(id)}.md` } : {}),
+      ...(info?.documented && docsUrl ? { helpUri: `${docsUrl}${encodeURIComponent(id)}.md` } : {}),
       help: ruleHelp(info, worst),
       defaultConfiguration: { level: sarifLevel(worst.severity) },
       properties: {

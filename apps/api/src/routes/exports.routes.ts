@@ -46,28 +46,28 @@ function sendExport(res: Response, file: ReturnType<typeof renderExport>): void 
  * Exports of one analysis, one batch or a project's current state in every format of @threatline/reports,
  * as downloads; and imports of prototype JSON or Threat Composer documents into a project.
  */
-export function exportRoutes({ db }: ApiDeps): Router {
+export function exportRoutes({ db, config }: ApiDeps): Router {
   const router = Router();
   router.get("/analyses/:id/export", validate(exportQuery), async (_req, res) => {
     const { params, query } = input(res, exportQuery);
     const format = parseExportFormat(query.format);
     const report = await analysisReport(db, actorOf(res), params.id, new Date());
     await auditExport(db, res, format, report);
-    sendExport(res, renderExport(format, report, await exportOptions(db, format, report)));
+    sendExport(res, renderExport(format, report, await exportOptions(db, format, report, config.RULE_DOCS_URL)));
   });
   router.get("/batches/:id/export", validate(exportQuery), async (_req, res) => {
     const { params, query } = input(res, exportQuery);
     const format = parseExportFormat(query.format);
     const report = await batchReport(db, actorOf(res), params.id, new Date());
     await auditExport(db, res, format, report);
-    sendExport(res, renderExport(format, report, await exportOptions(db, format, report)));
+    sendExport(res, renderExport(format, report, await exportOptions(db, format, report, config.RULE_DOCS_URL)));
   });
   router.get("/projects/:id/export", validate(exportQuery), async (_req, res) => {
     const { params, query } = input(res, exportQuery);
     const format = parseExportFormat(query.format);
     const report = await projectReport(db, actorOf(res), params.id, new Date());
     await auditExport(db, res, format, report);
-    sendExport(res, renderExport(format, report, await exportOptions(db, format, report)));
+    sendExport(res, renderExport(format, report, await exportOptions(db, format, report, config.RULE_DOCS_URL)));
   });
   router.post("/projects/:id/imports", validate(importQuery), async (req, res) => {
     const { params, query } = input(res, importQuery);

@@ -178,8 +178,14 @@ async function systemOf(db: Db, input: ReportInput): Promise<SystemGraph | undef
  * carries GitHub's `primaryLocationLineHash` (GitHub's REST upload does not compute it); template paths are
  * relative to the submission's root, which is taken as the repository root. Threat Composer: an imported
  * document (stored as its analysis's template) is written back as it was, so export → import → export is stable.
+ * `ruleDocsUrl` (the `RULE_DOCS_URL` setting) gives SARIF rules a `helpUri`.
  */
-export async function exportOptions(db: Db, format: ExportFormat, input: ReportInput): Promise<ExportOptions> {
+export async function exportOptions(
+  db: Db,
+  format: ExportFormat,
+  input: ReportInput,
+  ruleDocsUrl?: string,
+): Promise<ExportOptions> {
   if (NEEDS_SYSTEM.has(format)) return { system: await systemOf(db, input) };
   if (!NEEDS_SOURCES.has(format)) return {};
   const ids = input.files.map((f) => f.analysisId).filter((id): id is string => id !== undefined);
@@ -190,7 +196,7 @@ export async function exportOptions(db: Db, format: ExportFormat, input: ReportI
     },
   });
   const sources = new Map(rows.map((r) => [r.templateVersion.template.path, r.templateVersion.blob.content]));
-  return { sources, sarif: { rules: SARIF_RULES } };
+  return { sources, sarif: { rules: SARIF_RULES, ...(ruleDocsUrl?.trim() ? { ruleDocsUrl } : {}) } };
 }
 
 /** Renders a report as a download. */

@@ -74,6 +74,11 @@ export function registerScan(program: Command): void {
       "SARIF: the folder file URIs are relative to (default: the repository root holding .git, else the working folder)",
     )
     .option("--category <name>", "SARIF: the GitHub code scanning category (automationDetails.id) of this run")
+    .option(
+      "--help-uri-base <url>",
+      "SARIF: base URL of the rule pages (docs/rules), giving each rule a helpUri <url><rule id>.md " +
+        "(default: THREATLINE_HELP_URI_BASE; unset: no helpUri, the rule's help is inline)",
+    )
     .option("--baseline <report.json>", "report and fail only on threats not in this earlier JSON report")
     .option("--write-baseline <file>", "write this scan's threats as a baseline JSON report to FILE")
     .option(

@@ -2,7 +2,13 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { RULES } from "@threatline/engine";
-import { sarifRuleCatalog, type ResolvedFile, type RuleMetadata, type SarifOptions } from "@threatline/reports";
+import {
+  ruleDocsBase,
+  sarifRuleCatalog,
+  type ResolvedFile,
+  type RuleMetadata,
+  type SarifOptions,
+} from "@threatline/reports";
 import { UsageError } from "./files.ts";
 
 const BUILTIN = new Set(RULES.map((r) => r.id));
@@ -29,6 +35,7 @@ export function rootResolver(root: string, cwd: string): (file: string) => Resol
 export interface SarifFlags {
   sourceRoot?: string;
   category?: string;
+  helpUriBase?: string;
 }
 
 /**
@@ -59,7 +66,16 @@ export async function sarifOptions(
       }
     }),
   );
+  const base = flags.helpUriBase ?? process.env.THREATLINE_HELP_URI_BASE;
+  let ruleDocsUrl: string | undefined;
+  try {
+    ruleDocsUrl = ruleDocsBase(base);
+  } catch {
+    const from = flags.helpUriBase !== undefined ? "--help-uri-base" : "THREATLINE_HELP_URI_BASE";
+    throw new UsageError(`${from} must be an http(s) URL, not '${base}'.`);
+  }
   return {
+    ...(ruleDocsUrl ? { ruleDocsUrl } : {}),
     // Builtin rules have a page under docs/rules; team rules do not.
     rules: sarifRuleCatalog(rules, (id) => BUILTIN.has(id)),
     resolveFile: rootResolver(root, cwd),
