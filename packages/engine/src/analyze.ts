@@ -299,7 +299,14 @@ export async function analyze(files: readonly SourceFile[], options: AnalyzeOpti
   let drafts = rankedDrafts(graph, options.rules ?? RULES);
   if (options.focus) {
     const focus = new Set(options.focus);
-    drafts = drafts.filter((t) => t.resources[0] && focus.has(t.resources[0].file));
+    // A plan in focus brings its resources wherever its configuration writes them (their `.tf` file and line).
+    const planned = reports.some((r) => r.format === "terraform-plan" && focus.has(r.path))
+      ? new Set(graph.nodes.filter((n) => n.format === "terraform-plan").map((n) => `${n.file}\u0000${n.id}`))
+      : undefined;
+    drafts = drafts.filter((t) => {
+      const primary = t.resources[0];
+      return primary && (focus.has(primary.file) || planned?.has(`${primary.file}\u0000${primary.id}`) === true);
+    });
   }
   let omitted: OmittedThreats | null = null;
   if (options.maxThreats !== undefined && drafts.length > options.maxThreats) {

@@ -32,6 +32,8 @@ function teamRulesOf(settings: unknown): TeamRule[] {
  * the project's other `.tf` files in the same folder come along as context, and only threats about resources
  * declared in the analysed file are kept. A Kubernetes manifest gets the other manifests of its folder the same way.
  * An OpenAPI spec gets the files its `$ref`s name and the infrastructure that may serve it (TL-API-INFRA-001).
+ * A Terraform plan JSON gets the `.tf` files of its folder and their local modules, so its threats point at the
+ * lines where the planned resources are written (the engine keeps a focused plan's threats wherever they point).
  */
 export async function loadAnalysis(db: Db, analysisId: string): Promise<LoadedAnalysis | null> {
   const analysis = await db.analysis.findUnique({
@@ -71,6 +73,13 @@ export async function loadAnalysis(db: Db, analysisId: string): Promise<LoadedAn
   if (template.path.endsWith(".tf")) {
     files.push(...(await localModules(db, analysis.projectId, files)));
     files.push(...(await filesRead(db, analysis.projectId, files)));
+  }
+  // A plan JSON (`terraform show -json`) with the configuration it was planned from: the `.tf` files of its
+  // folder and of the local modules they call say where each planned resource is written (file and line).
+  if (!context && detectFormat(self) === "terraform-plan") {
+    const tf = await folderTerraform(db, analysis.projectId, template.path);
+    files.push(...tf);
+    files.push(...(await localModules(db, analysis.projectId, [self, ...tf])));
   }
   if (!context && detectFormat(self) === "openapi") {
     files.push(...(await referencedFragments(db, analysis.projectId, self)));
@@ -125,6 +134,21 @@ async function localModules(db: Db, projectId: string, files: readonly SourceFil
     out.push(...frontier);
   }
   return out;
+}
+
+/** The latest versions of the project's `.tf` files in the folder of `path` (not below it). */
+async function folderTerraform(db: Db, projectId: string, path: string): Promise<SourceFile[]> {
+  const dir = posix.dirname(path);
+  const rows = await db.template.findMany({
+    where: { projectId, path: { endsWith: ".tf", ...(dir === "." ? {} : { startsWith: `${dir}/` }) } },
+    include: { versions: { orderBy: { createdAt: "desc" }, take: 1, include: { blob: true } } },
+    orderBy: { path: "asc" },
+  });
+  return rows.flatMap((row) =>
+    posix.dirname(row.path) === dir && row.versions[0]
+      ? [{ path: row.path, content: row.versions[0].blob.content }]
+      : [],
+  );
 }
 
 /**

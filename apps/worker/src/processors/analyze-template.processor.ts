@@ -258,7 +258,11 @@ async function runStages(
   const base: AnalysisOutcome = {
     ...emptyOutcome(),
     format: report?.format ?? null,
-    resourceCount: result.graph.nodes.filter((n) => n.file === analysis.path).length,
+    // A plan's resources point at the `.tf` files it was planned from (when the project holds them): its report counts them.
+    resourceCount:
+      report?.format === "terraform-plan"
+        ? report.resources
+        : result.graph.nodes.filter((n) => n.file === analysis.path).length,
     threats: result.threats,
     omitted: result.omitted,
   };

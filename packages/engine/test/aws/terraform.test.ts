@@ -608,6 +608,25 @@ describe("Terraform plan JSON", () => {
     const bucket = result.graph.nodes.find((n) => n.id === "module.store.aws_s3_bucket.data")!;
     expect([bucket.file, bucket.line]).toEqual(["infra/modules/store/main.tf", 1]);
     expect(result.files.find((f) => f.path === "infra/main.tf")).toMatchObject({ format: "terraform", resources: 1 });
+    // Focused on the plan (the worker analyses a plan with its folder's .tf files as context), its threats stay.
+    const focused = await analyze(
+      [
+        { path: "infra/plan.json", content: plan },
+        { path: "infra/main.tf", content: main },
+        { path: "infra/modules/store/main.tf", content: store },
+      ],
+      { focus: ["infra/plan.json"] },
+    );
+    expect(focused.threats.map((t) => t.fingerprint).sort()).toEqual(result.threats.map((t) => t.fingerprint).sort());
+    // Focused on a .tf file instead, the plan's resources are not that file's own threats.
+    const onTf = await analyze(
+      [
+        { path: "infra/plan.json", content: plan },
+        { path: "infra/main.tf", content: main },
+      ],
+      { focus: ["infra/other.tf"] },
+    );
+    expect(onTf.threats).toEqual([]);
   });
 
   it("reads state JSON (values) too, and reports broken JSON with a position", async () => {
