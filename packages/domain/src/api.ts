@@ -60,7 +60,14 @@ export interface SubmissionLimitsDto {
 export const SubmissionResultSchema = z.object({
   batchId: z.uuid(),
   analyses: z.array(
-    z.object({ id: z.uuid(), path: z.string(), templateVersionId: z.uuid(), deduplicated: z.boolean() }),
+    z.object({
+      id: z.uuid(),
+      path: z.string(),
+      templateVersionId: z.uuid(),
+      deduplicated: z.boolean(),
+      /** Not submitted: a spec analysed again because infrastructure that serves it changed (TL-API-INFRA). */
+      relinked: z.boolean().optional(),
+    }),
   ),
   /** Files refused one by one, with the reason's stable code; the rest of the batch went ahead. */
   rejected: z.array(RejectedFileSchema).default([]),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { graphOf, node, ruleThreat } from "../test/helpers.ts";
-import { groundThreats, mergeThreats, similarTitles } from "./grounding.ts";
+import { currentAnswer, groundThreats, mergeThreats, similarTitles } from "./grounding.ts";
 import type { ModelThreat } from "./schema.ts";
 
 const bucket = node("AppBucket");
@@ -173,6 +173,30 @@ describe("mergeThreats", () => {
     expect(mergeThreats(rules, []).map((t) => t.fingerprint)).toEqual(rules.map((t) => t.fingerprint));
     expect(mergeThreats(rules, []).every((t) => t.source === "rule")).toBe(true);
     expect(rules[0]!.source).toBe("rule");
+  });
+});
+
+describe("currentAnswer", () => {
+  const rule = ruleThreat("TL-AWS-S3-001", bucket, "InformationDisclosure", "S3 bucket is public");
+
+  it("drops a cached annotation of a rule finding that is gone, keeps live annotations and the model's own", () => {
+    const models = groundThreats(
+      [
+        item(["AppBucket"], { ruleId: "TL-AWS-S3-001", category: "InformationDisclosure", title: "Public bucket" }),
+        item(["AppRole"], { ruleId: "TL-AWS-IAM-002", category: "ElevationOfPrivilege", title: "Wildcard role" }),
+        item(["AppRole"], { category: "Tampering", title: "Role can be assumed from anywhere" }),
+      ],
+      graph,
+      "drop",
+      new Set(["TL-AWS-S3-001", "TL-AWS-IAM-002"]),
+    ).threats;
+    // The answer was cached when both rules fired; today only the bucket's does.
+    const kept = currentAnswer(models, [rule]);
+    expect(kept.map((t) => t.title)).toEqual(["Public bucket", "Role can be assumed from anywhere"]);
+    expect(mergeThreats([rule], kept).map((t) => [t.title, t.source])).toEqual([
+      ["S3 bucket is public", "rule+llm"],
+      ["Role can be assumed from anywhere", "llm"],
+    ]);
   });
 });
 

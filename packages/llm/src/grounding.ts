@@ -156,3 +156,16 @@ export function mergeThreats(ruleThreats: readonly Threat[], modelThreats: reado
   added.sort((a, b) => b.score - a.score || a.fingerprint.localeCompare(b.fingerprint));
   return [...merged, ...added];
 }
+
+/**
+ * The part of a cached model answer that still holds beside today's rule threats. The answer cache is keyed by
+ * the analysed file's content (with prompt, model and engine version), not by the files analysed with it as
+ * context: when an OpenAPI spec is analysed again because the gateway template that serves it changed, its rule
+ * threats change while its cached answer does not. A model threat that annotates a rule finding (it carries the
+ * rule's id) whose rule no longer reports that resource is dropped, never re-added as a threat of its own; the
+ * model's own threats (no rule id) stay.
+ */
+export function currentAnswer(modelThreats: readonly Threat[], ruleThreats: readonly Threat[]): Threat[] {
+  const live = new Set(ruleThreats.map((t) => `${t.ruleId}\u0000${t.resources[0]?.id ?? ""}`));
+  return modelThreats.filter((t) => t.ruleId === null || live.has(`${t.ruleId}\u0000${t.resources[0]?.id ?? ""}`));
+}

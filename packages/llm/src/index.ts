@@ -2,7 +2,7 @@ export { loadLlmConfig, type LlmConfig } from "./config.ts";
 export { type CachedAnswer, type LlmCache, MemoryLlmCache, llmCacheKey } from "./cache.ts";
 export { DEFAULT_PRICES, costUsd, priceFor, type Price, type PriceTable, type TokenUsage } from "./cost.ts";
 export { LlmAbortedError, LlmThrottledError, isLlmThrottledError } from "./errors.ts";
-export { groundThreats, mergeThreats, similarTitles } from "./grounding.ts";
+export { currentAnswer, groundThreats, mergeThreats, similarTitles } from "./grounding.ts";
 export { RedisRateLimiter, type Admission, type RateLimiterOptions } from "./limiter.ts";
 export {
   createProvider,

@@ -6,7 +6,7 @@ import { limitsFor, type LlmConfig } from "./config.ts";
 import { defaultPromptEngine, chunkGraph, type GraphChunk, type PromptEngine, splitChunk } from "./context.ts";
 import { costUsd, priceFor, type TokenUsage } from "./cost.ts";
 import { LlmAbortedError, LlmThrottledError } from "./errors.ts";
-import { groundThreats, mergeThreats } from "./grounding.ts";
+import { currentAnswer, groundThreats, mergeThreats } from "./grounding.ts";
 import { RedisRateLimiter } from "./limiter.ts";
 import { inertJson, inertText, loadPrompt, type PromptTemplate, renderTemplate } from "./prompts.ts";
 import { BedrockProvider } from "./providers/bedrock.provider.ts";
@@ -381,7 +381,11 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
         const hit = await cache.get(key);
         if (hit)
           return outcome(
-            { status: "succeeded", threats: mergeThreats(req.ruleThreats, hit.threats), cacheHit: true },
+            {
+              status: "succeeded",
+              threats: mergeThreats(req.ruleThreats, currentAnswer(hit.threats, req.ruleThreats)),
+              cacheHit: true,
+            },
             prompt.hash,
           );
       }
@@ -405,7 +409,7 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
         if (item.key && !req.force) {
           const hit = await cache.get(item.key);
           if (hit) {
-            modelThreats.push(...hit.threats);
+            modelThreats.push(...currentAnswer(hit.threats, req.ruleThreats));
             continue;
           }
         }

@@ -15,6 +15,7 @@ import { ENGINE_VERSION } from "@threatline/engine";
 import type { Logger } from "../lib/logger.ts";
 import type { Actor } from "../auth/context.ts";
 import { getProjectFor } from "./projects.service.ts";
+import { specsServedBy } from "./spec-relink.ts";
 
 export interface IncomingFile {
   path: string;
@@ -155,6 +156,13 @@ export async function submit(
         where: { OR: wanted.map(({ templateId, sha256 }) => ({ templateId, sha256 })) },
       });
       const existed = new Set(existing.map((v) => `${v.templateId}:${v.sha256}`));
+      // What the changed files said before this submission (a gateway that served a spec and no longer does).
+      const changedIds = wanted.filter((w) => !existed.has(`${w.templateId}:${w.sha256}`)).map((w) => w.templateId);
+      const before = await tx.template.findMany({
+        where: { id: { in: changedIds } },
+        include: { versions: { orderBy: { createdAt: "desc" }, take: 1, include: { blob: true } } },
+      });
+      const previous = new Map(before.flatMap((t) => (t.versions[0] ? [[t.id, t.versions[0].blob.content]] : [])));
       await tx.templateVersion.createMany({
         data: wanted.map(({ templateId, sha256 }) => ({ templateId, sha256 })),
         skipDuplicates: true,
@@ -173,29 +181,65 @@ export async function submit(
           rejectedFiles: rejected,
         },
       });
+      // Specs analysed with a changed gateway template as context get a new analysis in this batch (their
+      // TL-API-INFRA threats are stale). Never forced: the model's answer for a spec is cached by the spec's
+      // content, prompt, model and engine version, so this re-link pays for no model call already paid for.
+      const byPath = new Map(hashed.map((f) => [f.path, f]));
+      const relinks = await specsServedBy(
+        tx,
+        project.id,
+        wanted
+          .filter((w) => changedIds.includes(w.templateId))
+          .map((w) => ({
+            templateId: w.templateId,
+            path: w.path,
+            content: byPath.get(w.path)!.content,
+            ...(previous.has(w.templateId) ? { previous: previous.get(w.templateId)! } : {}),
+          })),
+        hashed,
+      );
       const analyses = await tx.analysis.createManyAndReturn({
-        data: wanted.map((w) => ({
-          projectId: project.id,
-          batchId: batch.id,
-          templateVersionId: versionId.get(`${w.templateId}:${w.sha256}`)!,
-          engineVersion: ENGINE_VERSION,
-          force: options.force,
-        })),
+        data: [
+          ...wanted.map((w) => ({
+            projectId: project.id,
+            batchId: batch.id,
+            templateVersionId: versionId.get(`${w.templateId}:${w.sha256}`)!,
+            engineVersion: ENGINE_VERSION,
+            force: options.force,
+          })),
+          ...relinks.map((r) => ({
+            projectId: project.id,
+            batchId: batch.id,
+            templateVersionId: r.templateVersionId,
+            engineVersion: ENGINE_VERSION,
+            force: false,
+          })),
+        ],
         select: { id: true, templateVersionId: true },
       });
       // Paths are unique in a submission, so each analysis has a template version of its own to be matched by.
       const analysisIdByVersion = new Map(analyses.map((a) => [a.templateVersionId, a.id]));
       return {
         batchId: batch.id,
-        analyses: wanted.map((w) => {
-          const templateVersionId = versionId.get(`${w.templateId}:${w.sha256}`)!;
-          return {
-            id: analysisIdByVersion.get(templateVersionId)!,
-            path: w.path,
-            templateVersionId,
-            deduplicated: existed.has(`${w.templateId}:${w.sha256}`),
-          };
-        }),
+        analyses: wanted
+          .map((w) => {
+            const templateVersionId = versionId.get(`${w.templateId}:${w.sha256}`)!;
+            return {
+              id: analysisIdByVersion.get(templateVersionId)!,
+              path: w.path,
+              templateVersionId,
+              deduplicated: existed.has(`${w.templateId}:${w.sha256}`),
+            };
+          })
+          .concat(
+            relinks.map((r) => ({
+              id: analysisIdByVersion.get(r.templateVersionId)!,
+              path: r.path,
+              templateVersionId: r.templateVersionId,
+              deduplicated: true,
+              relinked: true,
+            })),
+          ),
         rejected,
       };
     },

@@ -213,10 +213,14 @@ async function submit(paths: string[], options: SubmitOptions): Promise<number> 
     source: "cli",
     force: Boolean(options.force),
   });
-  const unchanged = result.analyses.filter((a) => a.deduplicated).length;
+  const relinked = result.analyses.filter((a) => a.relinked).length;
+  const unchanged = result.analyses.filter((a) => a.deduplicated && !a.relinked).length;
   process.stdout.write(
-    `Submitted ${result.analyses.length} file(s) to project ${c.bold(project.name)} as batch ${result.batchId}` +
+    `Submitted ${result.analyses.length - relinked} file(s) to project ${c.bold(project.name)} as batch ${result.batchId}` +
       (unchanged > 0 ? ` (${unchanged} unchanged since an earlier upload)` : "") +
+      (relinked > 0
+        ? `; ${relinked} OpenAPI spec(s) analysed again with the changed infrastructure that serves them`
+        : "") +
       "\n",
   );
   // Files the server refused one by one (binary, empty, too large); the others went ahead.
