@@ -1,27 +1,20 @@
-import { mkdirSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN, apiClient, launchBrowser, openPage, signIn, startTestApp } from "./app.ts";
+import { ADMIN, SHOTS, apiClient, openSignedIn, signIn } from "./app.ts";
 
 /** Screenshots land here for people to look at; SCREENSHOT_DIR=docs/screenshots refreshes the README's. */
-const SHOTS = process.env.SCREENSHOT_DIR ? resolve(process.env.SCREENSHOT_DIR) : join(tmpdir(), "threatline-e2e-shots");
 
 /** One's own account in Settings: other browsers signed out, the password changed, against the real API. */
 describe("Your account in Chromium: sessions and password", () => {
-  let app: Awaited<ReturnType<typeof startTestApp>>;
+  let app: { url: string; close(): Promise<void> };
   let browser: Browser;
   let page: Page;
   let pageErrors: string[] = [];
   const NEW_PASSWORD = "a much better passphrase";
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    app = await startTestApp();
-    browser = await launchBrowser();
-    ({ page, pageErrors } = await openPage(browser));
-    await signIn(page, app.url);
+    ({ app, browser, page, pageErrors } = await openSignedIn());
   });
   afterAll(async () => {
     await browser?.close();

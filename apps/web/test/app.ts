@@ -1,9 +1,11 @@
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { pino } from "pino";
 import { ServerConfigSchema, startServer } from "../../server/src/server.ts";
+import type { SubmissionResult } from "@threatline/domain";
 import { createTestDatabase, redisUrl, testPrefix } from "../../../test/support.ts";
 
 export const WEB_DIST = resolve(import.meta.dirname, "..", "dist");
@@ -117,4 +119,74 @@ export async function signIn(
   await page.getByTestId("login-password").locator("input").fill(account.password);
   await page.getByTestId("login-submit").click();
   await page.waitForURL((url) => !url.pathname.startsWith("/login"));
+}
+
+/** Screenshots land here for people to look at; SCREENSHOT_DIR=docs/screenshots refreshes the README's. */
+export const SHOTS = process.env.SCREENSHOT_DIR
+  ? resolve(process.env.SCREENSHOT_DIR)
+  : join(tmpdir(), "threatline-e2e-shots");
+
+export type ApiClient = Awaited<ReturnType<typeof apiClient>>;
+
+/** Submits files to a project through the API and waits until every analysis is final. */
+export async function submitAndWait(
+  api: ApiClient,
+  projectId: string,
+  files: Array<{ path: string; content: string }>,
+): Promise<SubmissionResult> {
+  const result = await api<SubmissionResult>("POST", `/projects/${projectId}/submissions`, { files });
+  for (;;) {
+    const b = await api<{ analyses: Array<{ status: string }> }>("GET", `/batches/${result.batchId}`);
+    if (b.analyses.every((a) => ["succeeded", "partial", "failed", "canceled"].includes(a.status))) return result;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+/**
+ * The preamble of most browser tests: the app (with `settings`), an API client, a project seeded with each
+ * version of its files in turn (each batch finished), Chromium and a page signed in as the administrator.
+ */
+export async function openSignedIn(
+  options: {
+    settings?: Record<string, string>;
+    project?: string;
+    versions?: Array<Array<{ path: string; content: string }>>;
+  } = {},
+): Promise<{
+  app: { url: string; close(): Promise<void> };
+  api: ApiClient;
+  projectId: string;
+  submitted: SubmissionResult[];
+  browser: Browser;
+  page: Page;
+  pageErrors: string[];
+  close(): Promise<void>;
+}> {
+  mkdirSync(SHOTS, { recursive: true });
+  const app = await startTestApp(options.settings);
+  // Signed in on first use only: a sign-in is a session, and some tests count the sessions.
+  let client: ApiClient | undefined;
+  const api: ApiClient = async (...args) => (client ??= await apiClient(app.url))(...args);
+  let projectId = "";
+  const submitted: SubmissionResult[] = [];
+  if (options.project !== undefined) {
+    projectId = (await api<{ id: string }>("POST", "/projects", { name: options.project })).id;
+    for (const files of options.versions ?? []) submitted.push(await submitAndWait(api, projectId, files));
+  }
+  const browser = await launchBrowser();
+  const { page, pageErrors } = await openPage(browser);
+  await signIn(page, app.url);
+  return {
+    app,
+    api,
+    projectId,
+    submitted,
+    browser,
+    page,
+    pageErrors,
+    async close() {
+      await browser.close();
+      await app.close();
+    },
+  };
 }

@@ -1,11 +1,9 @@
-import { mkdirSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiClient, launchBrowser, openPage, signIn, startTestApp } from "./app.ts";
+import type { SubmissionResult } from "@threatline/domain";
+import { SHOTS, openSignedIn } from "./app.ts";
 
-const SHOTS = process.env.SCREENSHOT_DIR ? resolve(process.env.SCREENSHOT_DIR) : join(tmpdir(), "threatline-e2e-shots");
 const PASSWORD = "Tr0ub4dor&3-horse";
 const TEMPLATE = `AWSTemplateFormatVersion: "2010-09-09"
 Resources:
@@ -27,24 +25,12 @@ describe("secrets on screen, in Chromium", () => {
   let analysisId = "";
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    app = await startTestApp();
-    const api = await apiClient(app.url);
-    const project = await api<{ id: string }>("POST", "/projects", { name: "secrets-on-screen" });
-    const submitted = await api<{ batchId: string; analyses: Array<{ id: string }> }>(
-      "POST",
-      `/projects/${project.id}/submissions`,
-      { files: [{ path: "db.yaml", content: TEMPLATE }] },
-    );
-    analysisId = submitted.analyses[0]!.id;
-    for (;;) {
-      const b = await api<{ analyses: Array<{ status: string }> }>("GET", `/batches/${submitted.batchId}`);
-      if (b.analyses.every((a) => ["succeeded", "partial", "failed"].includes(a.status))) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    browser = await launchBrowser();
-    ({ page, pageErrors } = await openPage(browser));
-    await signIn(page, app.url);
+    let submitted: SubmissionResult[];
+    ({ app, browser, page, pageErrors, submitted } = await openSignedIn({
+      project: "secrets-on-screen",
+      versions: [[{ path: "db.yaml", content: TEMPLATE }]],
+    }));
+    analysisId = submitted[0]!.analyses[0]!.id;
   });
   afterAll(async () => {
     await browser?.close();

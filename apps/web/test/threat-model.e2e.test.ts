@@ -1,13 +1,11 @@
-import { mkdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CurrentThreatDto } from "@threatline/domain";
-import { apiClient, launchBrowser, openPage, signIn, startTestApp } from "./app.ts";
+import { SHOTS, openSignedIn, type ApiClient } from "./app.ts";
 
 const FIXTURES = resolve(import.meta.dirname, "fixtures");
-const SHOTS = process.env.SCREENSHOT_DIR ? resolve(process.env.SCREENSHOT_DIR) : join(tmpdir(), "threatline-e2e-shots");
 
 /** A threat model people shape in the browser: a threat by hand, an edit, a mitigation that closes a threat. */
 describe("shaping a threat model in Chromium", () => {
@@ -16,7 +14,7 @@ describe("shaping a threat model in Chromium", () => {
   let page: Page;
   let pageErrors: string[] = [];
   let projectId = "";
-  let api: Awaited<ReturnType<typeof apiClient>>;
+  let api: ApiClient;
 
   const shot = async (name: string) => {
     await page.waitForTimeout(800);
@@ -34,23 +32,12 @@ describe("shaping a threat model in Chromium", () => {
   };
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    app = await startTestApp();
-    api = await apiClient(app.url);
-    projectId = (await api<{ id: string }>("POST", "/projects", { name: "storefront-model" })).id;
-    const { batchId } = await api<{ batchId: string }>("POST", `/projects/${projectId}/submissions`, {
-      files: [
-        { path: "infra/storefront.cfn.yaml", content: readFileSync(join(FIXTURES, "storefront.cfn.yaml"), "utf8") },
+    ({ app, api, browser, page, pageErrors, projectId } = await openSignedIn({
+      project: "storefront-model",
+      versions: [
+        [{ path: "infra/storefront.cfn.yaml", content: readFileSync(join(FIXTURES, "storefront.cfn.yaml"), "utf8") }],
       ],
-    });
-    for (;;) {
-      const b = await api<{ analyses: Array<{ status: string }> }>("GET", `/batches/${batchId}`);
-      if (b.analyses.every((a) => ["succeeded", "partial", "failed"].includes(a.status))) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    browser = await launchBrowser();
-    ({ page, pageErrors } = await openPage(browser));
-    await signIn(page, app.url);
+    }));
   });
   afterAll(async () => {
     await browser?.close();

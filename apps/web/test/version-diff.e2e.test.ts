@@ -1,43 +1,28 @@
-import { mkdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiClient, launchBrowser, openPage, signIn, startTestApp } from "./app.ts";
+import { SHOTS, openSignedIn } from "./app.ts";
 
 const FIXTURES = resolve(import.meta.dirname, "fixtures");
 /** Screenshots land here for people to look at; SCREENSHOT_DIR=docs/screenshots refreshes the README's. */
-const SHOTS = process.env.SCREENSHOT_DIR ? resolve(process.env.SCREENSHOT_DIR) : join(tmpdir(), "threatline-e2e-shots");
 
 /** Two versions of a template compared on the project's Templates tab, against the real API and worker. */
 describe("Version diff in Chromium", () => {
-  let app: Awaited<ReturnType<typeof startTestApp>>;
+  let app: { url: string; close(): Promise<void> };
   let browser: Browser;
   let page: Page;
   let pageErrors: string[] = [];
   let projectId = "";
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    app = await startTestApp();
-    const api = await apiClient(app.url);
-    projectId = (await api<{ id: string }>("POST", "/projects", { name: "payments" })).id;
     const v1 = readFileSync(join(FIXTURES, "network.tf"), "utf8");
     // Closing the database to the internet: some threats stay but weigh less.
     const v2 = v1.replace("publicly_accessible = true", "publicly_accessible = false");
-    for (const content of [v1, v2]) {
-      const { batchId } = await api<{ batchId: string }>("POST", `/projects/${projectId}/submissions`, {
-        files: [{ path: "infra/network.tf", content }],
-      });
-      for (;;) {
-        const b = await api<{ analyses: Array<{ status: string }> }>("GET", `/batches/${batchId}`);
-        if (b.analyses.every((a) => ["succeeded", "partial", "failed"].includes(a.status))) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
-    browser = await launchBrowser();
-    ({ page, pageErrors } = await openPage(browser));
-    await signIn(page, app.url);
+    ({ app, browser, page, pageErrors, projectId } = await openSignedIn({
+      project: "payments",
+      versions: [v1, v2].map((content) => [{ path: "infra/network.tf", content }]),
+    }));
   });
   afterAll(async () => {
     await browser?.close();
