@@ -6,9 +6,11 @@ import {
   EXPORT_FORMATS,
   EXPORT_FORMAT_INFO,
   FullReportSchema,
+  type FullReport,
   lineHashes,
   renderPrototypeJson,
 } from "@threatline/reports";
+import ExcelJS from "exceljs";
 import { FEATURE_ROUTES } from "../src/app.ts";
 import { exportRoutes } from "../src/routes/exports.routes.ts";
 import { createHarness, type Harness } from "./harness.ts";
@@ -150,6 +152,32 @@ describe("exports and imports over the API, on PostgreSQL and Redis", () => {
       );
       expect(text(res).length, format).toBeGreaterThan(0);
     }
+  });
+
+  it("serves the project as an XLSX workbook that re-reads with ExcelJS: a row per threat, triage columns", async () => {
+    const report = (await request(h.app).get(`/api/v1/projects/${projectId}/export?format=json`).expect(200))
+      .body as FullReport;
+    const res = await request(h.app)
+      .get(`/api/v1/projects/${projectId}/export?format=xlsx`)
+      .buffer(true)
+      .parse((r, done) => {
+        const chunks: Buffer[] = [];
+        r.on("data", (c: Buffer) => chunks.push(c));
+        r.on("end", () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    expect(res.headers["content-disposition"]).toMatch(/\.xlsx"$/);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(res.body as ArrayBuffer);
+    const threats = workbook.getWorksheet("Threats")!;
+    expect(threats.rowCount).toBe(report.threats.length + 1);
+    expect(threats.autoFilter).toBe("A1:S1");
+    expect((threats.getRow(1).values as unknown[]).slice(16, 20)).toEqual([
+      "Triage status",
+      "Owner",
+      "Expires",
+      "Note",
+    ]);
   });
 
   it("draws the project's system graph (built by the worker) in Threat Dragon and OTM exports, valid by their schemas", async () => {

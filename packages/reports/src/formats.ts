@@ -8,6 +8,7 @@ import { renderSarif, type SarifOptions } from "./sarif.ts";
 import { renderThreatComposer } from "./threat-composer.ts";
 import { renderThreatDragon } from "./threat-dragon.ts";
 import { renderOtm } from "./otm.ts";
+import { renderXlsx } from "./xlsx.ts";
 import type { SystemGraph } from "@threatline/domain";
 
 /** Every export format, as the API's `?format=` and the CLI's `--format` spell them. */
@@ -21,6 +22,7 @@ export const EXPORT_FORMATS = [
   "html",
   "threat-dragon",
   "otm",
+  "xlsx",
 ] as const;
 export const ExportFormatSchema = z.enum(EXPORT_FORMATS);
 export type ExportFormat = z.infer<typeof ExportFormatSchema>;
@@ -42,7 +44,8 @@ export interface ExportFormatInfo {
   label: string;
   mediaType: string;
   extension: string;
-  render: (input: ReportInput, options: ExportOptions) => string;
+  /** Text formats give a string; binary ones (XLSX) the file's bytes, asynchronously. */
+  render: (input: ReportInput, options: ExportOptions) => string | Promise<Uint8Array>;
 }
 
 export const EXPORT_FORMAT_INFO: Record<ExportFormat, ExportFormatInfo> = {
@@ -85,10 +88,20 @@ export const EXPORT_FORMAT_INFO: Record<ExportFormat, ExportFormatInfo> = {
     extension: "otm.json",
     render: (input, options) => renderOtm(input, { system: options.system }),
   },
+  xlsx: {
+    label: "Excel workbook (XLSX)",
+    mediaType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    extension: "xlsx",
+    render: renderXlsx,
+  },
 };
 
-/** Renders a report in one format. */
-export function renderReport(format: ExportFormat, input: ReportInput, options: ExportOptions = {}): string {
+/** Renders a report in one format: text, or the bytes of a binary format. */
+export async function renderReport(
+  format: ExportFormat,
+  input: ReportInput,
+  options: ExportOptions = {},
+): Promise<string | Uint8Array> {
   return EXPORT_FORMAT_INFO[format].render(input, options);
 }
 

@@ -16,3 +16,4 @@ export * from "./threat-dragon.ts";
 export * from "./otm.ts";
 export * from "./stride-gpt.ts";
 export { buildDiagram, systemForFiles, type Diagram } from "./diagram.ts";
+export * from "./xlsx.ts";

@@ -34,7 +34,7 @@ async function auditExport(db: ApiDeps["db"], res: Response, format: string, rep
   );
 }
 
-function sendExport(res: Response, file: ReturnType<typeof renderExport>): void {
+function sendExport(res: Response, file: Awaited<ReturnType<typeof renderExport>>): void {
   res.setHeader("Content-Type", file.contentType);
   // exportFileName yields ASCII letters, digits, dots and dashes only: safe inside the quotes.
   res.setHeader("Content-Disposition", `attachment; filename="${file.filename}"`);
@@ -53,21 +53,21 @@ export function exportRoutes({ db, config }: ApiDeps): Router {
     const format = parseExportFormat(query.format);
     const report = await analysisReport(db, actorOf(res), params.id, new Date());
     await auditExport(db, res, format, report);
-    sendExport(res, renderExport(format, report, await exportOptions(db, format, report, config.RULE_DOCS_URL)));
+    sendExport(res, await renderExport(format, report, await exportOptions(db, format, report, config.RULE_DOCS_URL)));
   });
   router.get("/batches/:id/export", validate(exportQuery), async (_req, res) => {
     const { params, query } = input(res, exportQuery);
     const format = parseExportFormat(query.format);
     const report = await batchReport(db, actorOf(res), params.id, new Date());
     await auditExport(db, res, format, report);
-    sendExport(res, renderExport(format, report, await exportOptions(db, format, report, config.RULE_DOCS_URL)));
+    sendExport(res, await renderExport(format, report, await exportOptions(db, format, report, config.RULE_DOCS_URL)));
   });
   router.get("/projects/:id/export", validate(exportQuery), async (_req, res) => {
     const { params, query } = input(res, exportQuery);
     const format = parseExportFormat(query.format);
     const report = await projectReport(db, actorOf(res), params.id, new Date());
     await auditExport(db, res, format, report);
-    sendExport(res, renderExport(format, report, await exportOptions(db, format, report, config.RULE_DOCS_URL)));
+    sendExport(res, await renderExport(format, report, await exportOptions(db, format, report, config.RULE_DOCS_URL)));
   });
   router.post("/projects/:id/imports", validate(importQuery), async (req, res) => {
     const { params, query } = input(res, importQuery);

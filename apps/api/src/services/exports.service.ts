@@ -24,7 +24,8 @@ const pkg = createRequire(import.meta.url)("../../package.json") as { version: s
 
 /** A rendered export, ready to be sent as a download. */
 export interface ExportFile {
-  body: string;
+  /** Text, or the bytes of a binary format (XLSX). */
+  body: string | Buffer;
   contentType: string;
   filename: string;
 }
@@ -200,9 +201,14 @@ export async function exportOptions(
 }
 
 /** Renders a report as a download. */
-export function renderExport(format: ExportFormat, input: ReportInput, options: ExportOptions = {}): ExportFile {
+export async function renderExport(
+  format: ExportFormat,
+  input: ReportInput,
+  options: ExportOptions = {},
+): Promise<ExportFile> {
+  const body = await renderReport(format, input, options);
   return {
-    body: renderReport(format, input, options),
+    body: typeof body === "string" ? body : Buffer.from(body),
     contentType: EXPORT_FORMAT_INFO[format].mediaType,
     filename: exportFileName(format, input),
   };

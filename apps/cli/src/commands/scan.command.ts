@@ -139,7 +139,7 @@ async function scan(paths: string[], options: ScanOptions): Promise<number> {
     process.stderr.write(`Wrote a baseline of ${whole.threats.length} threat(s) to ${options.writeBaseline}\n`);
   }
 
-  let content: string;
+  let content: string | Uint8Array;
   if (format === "text") {
     content = renderScanText(
       report,
@@ -158,11 +158,11 @@ async function scan(paths: string[], options: ScanOptions): Promise<number> {
       content = `${JSON.stringify(sarif.log, null, 2)}\n`;
     } else if (format === "threat-dragon" || format === "otm") {
       // Their diagram is the scanned files as one system, as `dfd-svg` draws it.
-      content = renderReport(format, input, {
+      content = await renderReport(format, input, {
         system: await buildSystemGraph(files, { threats: activeThreats(report) }),
       });
     } else {
-      content = renderReport(format satisfies ExportFormat, input);
+      content = await renderReport(format satisfies ExportFormat, input);
     }
   }
   await writeOutput(content, options.output, cwd);

@@ -108,6 +108,7 @@ export interface UploadFile {
 export const EXPORT_FORMATS = [
   "sarif",
   "csv",
+  "xlsx",
   "markdown",
   "html",
   "json",
