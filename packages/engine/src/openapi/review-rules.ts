@@ -124,9 +124,11 @@ export const REVIEW_RULES = [
     references: { cwe: ["CWE-639", "CWE-285"], capec: ["CAPEC-122"] },
     why: "Broken object level authorization (OWASP API1:2023) is the most common API flaw: `GET /orders/{orderId}` authenticates the caller but never checks that the order is theirs. The rule fires on every operation that takes an object identifier from the client (path, query, header or body; ids, UUIDs, usernames, e-mails, VINs, sequential numbers) or filters a collection by a client-given owner. Sequential integer ids and unauthenticated calls raise the likelihood; a declared 403 lowers it. Specs with no caller identity at all are left to the missing-authentication rules.",
     kinds: OP,
-    check: (ctx) =>
-      ops(ctx).flatMap(([node, a]): Finding[] => {
-        if (publicByDesign(a) && a.method !== "GET") return [];
+    check: (ctx) => {
+      const soldByFile = new Map<string, Set<string>>();
+      return ops(ctx).flatMap(([node, a]): Finding[] => {
+        // A login that takes the user's name is not an object access, whatever its verb.
+        if (publicByDesign(a) && (a.method !== "GET" || authFlow(a))) return [];
         let ids = objectIdInputs(a);
         if (ids.length === 0 || !specHasIdentity(ctx, node.file)) return [];
         // An unauthenticated read of a catalogue object is public data or a missing-authentication finding;
@@ -144,7 +146,8 @@ export const REVIEW_RULES = [
             .filter(([n, o]) => n.file === node.file && o.method === "GET")
             .flatMap(([, o]) => [...scopesOf(o)]),
         );
-        const sold = soldIn(ctx, node.file);
+        if (!soldByFile.has(node.file)) soldByFile.set(node.file, soldIn(ctx, node.file));
+        const sold = soldByFile.get(node.file)!;
         const catalogue = catalogueIds(
           a,
           ids,
@@ -177,7 +180,8 @@ export const REVIEW_RULES = [
             likelihood,
           },
         ];
-      }),
+      });
+    },
   }),
   defineRule({
     id: "TL-API-BFLA-001",

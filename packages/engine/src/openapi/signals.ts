@@ -179,6 +179,8 @@ function ownIdOfCreated(a: OperationAttrs, name: string): boolean {
   const last = a.path.split("/").filter(Boolean).at(-1) ?? "";
   if (last.startsWith("{")) return false;
   const noun = words(last).at(-1) ?? "";
+  // A plain `id` in the body of `POST /pet` is the new pet's own id.
+  if (/^(id|uuid)$/i.test(name)) return true;
   const own = name.replace(/[-_]?(id|uuid)$/i, "").toLowerCase();
   return own !== "" && (noun === own || noun === `${own}s` || noun === `${own}es`);
 }
@@ -262,7 +264,13 @@ export type AuthFlow = "login" | "otp" | "reset" | "register";
 
 /** The authentication flow an operation implements, from its path and operation id. */
 export function authFlow(a: OperationAttrs): AuthFlow | undefined {
-  if (a.method === "GET" && !/consume|confirm|verify/i.test(a.path)) return undefined;
+  // A GET is a flow when it confirms something, or takes a password (`GET /user/login?username=&password=`).
+  if (
+    a.method === "GET" &&
+    !/consume|confirm|verify/i.test(a.path) &&
+    !a.parameters.some((p) => /^(password|passwd|pwd|pass)$/i.test(p.name))
+  )
+    return undefined;
   const ws = [...staticSegments(a.path).flatMap(words), ...words(a.operationId ?? "")];
   const has = (...list: string[]): boolean => list.some((w) => ws.includes(w));
   if (has("otp", "mfa", "2fa", "totp", "verification", "verify") && !has("email")) return "otp";

@@ -360,6 +360,24 @@ describe("OpenAPI noise a reviewer would not keep", () => {
     expect(bola).not.toContain("GET /v2/releases/{releaseId}");
   });
 
+  it("a GET login with a password in the query is a login flow, not an object access; a created object's own id is no reference", async () => {
+    const d = cleanApi();
+    d.paths["/user/login"] = {
+      get: {
+        security: [],
+        parameters: [
+          { name: "username", in: "query", schema: { type: "string", maxLength: 50 } },
+          { name: "password", in: "query", schema: { type: "string", maxLength: 50 } },
+        ],
+        responses: { "200": { description: "ok" } },
+      },
+    };
+    d.components.schemas.OrderInput.properties.id = { type: "integer", format: "int64" };
+    const threats = await threatsOf(d);
+    expect(on(threats, "TL-API-BOLA-001")).toEqual([]);
+    expect(on(threats, "TL-API-AUTHN-001")).toEqual(["GET /user/login"]);
+  });
+
   it("what the API sells: changing it is a staff function (BFLA), reading or buying it is not BOLA", async () => {
     const d = cleanApi();
     d.security = [{ basic: [] }];
