@@ -26,6 +26,15 @@ import type {
   MitigationInput,
   MitigationPatch,
   ThreatEditInput,
+  ExpiringAcceptanceDto,
+  PersonRef,
+  ThreatCommentDto,
+  ThreatFollowUpDto,
+  ThreatFollowUpPatch,
+  WebhookDeliveryDto,
+  WebhookDto,
+  WebhookInput,
+  WebhookPatch,
 } from "@threatline/domain";
 import { BATCH_STREAM_EVENT_NAMES, parseBatchStreamEvent } from "@threatline/domain";
 import { apiUrl, createFetchHttp, sessionSignal, type Http } from "./http.ts";
@@ -91,7 +100,15 @@ export interface AuditQuery {
 /** A threat of one analysis as `GET /analyses/:id/threats` answers it. */
 export type AnalysisThreatDto = Omit<
   CurrentThreatDto,
-  "path" | "triageOwner" | "triageExpiresAt" | "triageNote" | "mitigations" | "mitigatedByControls"
+  | "path"
+  | "triageOwner"
+  | "triageExpiresAt"
+  | "triageNote"
+  | "mitigations"
+  | "mitigatedByControls"
+  | "assignee"
+  | "ticketUrl"
+  | "commentCount"
 >;
 
 export interface Page<T> {
@@ -218,6 +235,43 @@ export function createApi(http: Http, events: BatchEventSource = browserBatchEve
       http<Assumption>("POST", `/projects/${projectId}/assumptions`, { json: input }),
     deleteAssumption: (projectId: string, id: string) =>
       http<undefined>("DELETE", `/projects/${projectId}/assumptions/${id}`),
+    projectMembers: (projectId: string) =>
+      http<{ items: PersonRef[] }>("GET", `/projects/${projectId}/members`).then((r) => r.items),
+    followUp: (projectId: string, fingerprint: string) =>
+      http<ThreatFollowUpDto & { comments: ThreatCommentDto[] }>(
+        "GET",
+        `/projects/${projectId}/threats/${encodeURIComponent(fingerprint)}/follow-up`,
+      ),
+    setFollowUp: (projectId: string, fingerprint: string, patch: ThreatFollowUpPatch) =>
+      http<ThreatFollowUpDto>("PATCH", `/projects/${projectId}/threats/${encodeURIComponent(fingerprint)}/follow-up`, {
+        json: patch,
+      }),
+    addComment: (projectId: string, fingerprint: string, body: string) =>
+      http<ThreatCommentDto>("POST", `/projects/${projectId}/threats/${encodeURIComponent(fingerprint)}/comments`, {
+        json: { body },
+      }),
+    deleteComment: (projectId: string, fingerprint: string, id: string) =>
+      http<undefined>(
+        "DELETE",
+        `/projects/${projectId}/threats/${encodeURIComponent(fingerprint)}/comments/${encodeURIComponent(id)}`,
+      ),
+    webhooks: (teamId: string) =>
+      http<{ items: WebhookDto[] }>("GET", `/teams/${encodeURIComponent(teamId)}/webhooks`).then((r) => r.items),
+    createWebhook: (teamId: string, input: Partial<WebhookInput> & Pick<WebhookInput, "url" | "events">) =>
+      http<WebhookDto>("POST", `/teams/${encodeURIComponent(teamId)}/webhooks`, { json: input }),
+    updateWebhook: (teamId: string, id: string, patch: WebhookPatch) =>
+      http<WebhookDto>("PATCH", `/teams/${encodeURIComponent(teamId)}/webhooks/${id}`, { json: patch }),
+    deleteWebhook: (teamId: string, id: string) =>
+      http<undefined>("DELETE", `/teams/${encodeURIComponent(teamId)}/webhooks/${id}`),
+    testWebhook: (teamId: string, id: string) =>
+      http<{ queued: boolean }>("POST", `/teams/${encodeURIComponent(teamId)}/webhooks/${id}/test`),
+    webhookDeliveries: (teamId: string, id: string) =>
+      http<{ items: WebhookDeliveryDto[] }>(
+        "GET",
+        `/teams/${encodeURIComponent(teamId)}/webhooks/${id}/deliveries`,
+      ).then((r) => r.items),
+    expiringAcceptances: (days = 14) =>
+      http<{ items: ExpiringAcceptanceDto[] }>("GET", "/dashboard/expiring", { query: { days } }).then((r) => r.items),
     listTokens: () => http<{ items: ApiTokenDto[] }>("GET", "/tokens").then((r) => r.items),
     createToken: (input: CreateTokenInput) => http<CreatedTokenDto>("POST", "/tokens", { json: input }),
     revokeToken: (id: string) => http<ApiTokenDto>("DELETE", `/tokens/${encodeURIComponent(id)}`),

@@ -17,14 +17,26 @@ export function useThreatFilters() {
     const keep = Object.fromEntries(
       Object.entries(route.query).filter(
         ([k]) =>
-          !["category", "severity", "source", "triage", "resource", "q", "sort", "order", "page", "size"].includes(k),
+          ![
+            "category",
+            "severity",
+            "source",
+            "triage",
+            "resource",
+            "q",
+            "assignee",
+            "sort",
+            "order",
+            "page",
+            "size",
+          ].includes(k),
       ),
     );
     void router.replace({ query: { ...keep, ...filtersToQuery(next) } });
   }
 
   function reset() {
-    update({ category: null, severity: null, source: null, triage: null, resource: "", q: "" });
+    update({ category: null, severity: null, source: null, triage: null, resource: "", q: "", assignee: null });
   }
 
   return { filters, update, reset };

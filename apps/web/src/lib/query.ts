@@ -18,6 +18,8 @@ export interface ThreatFilters {
   triage: TriageStatus | null;
   resource: string;
   q: string;
+  /** A project's current threats only: assigned to the caller, or to nobody. */
+  assignee: "me" | "none" | null;
   sort: (typeof THREAT_SORTS)[number];
   order: "asc" | "desc";
   page: number;
@@ -31,6 +33,7 @@ export const DEFAULT_FILTERS: ThreatFilters = {
   triage: null,
   resource: "",
   q: "",
+  assignee: null,
   sort: "score",
   order: "desc",
   page: 1,
@@ -65,6 +68,7 @@ export function filtersFromQuery(query: RawQuery): ThreatFilters {
     triage: pick(TRIAGE_STATUSES, one(query.triage)),
     resource: one(query.resource) ?? "",
     q: one(query.q) ?? "",
+    assignee: pick(["me", "none"] as const, one(query.assignee)),
     sort: pick(THREAT_SORTS, one(query.sort)) ?? DEFAULT_FILTERS.sort,
     order: one(query.order) === "asc" ? "asc" : "desc",
     page: positive(one(query.page), 1),
@@ -81,6 +85,7 @@ export function filtersToQuery(filters: ThreatFilters): Record<string, string> {
   if (filters.triage) out.triage = filters.triage;
   if (filters.resource) out.resource = filters.resource;
   if (filters.q) out.q = filters.q;
+  if (filters.assignee) out.assignee = filters.assignee;
   if (filters.sort !== DEFAULT_FILTERS.sort) out.sort = filters.sort;
   if (filters.order !== DEFAULT_FILTERS.order) out.order = filters.order;
   if (filters.page !== 1) out.page = String(filters.page);
@@ -97,6 +102,7 @@ export function filtersToApi(filters: ThreatFilters) {
     triage: filters.triage ?? undefined,
     resource: filters.resource || undefined,
     q: filters.q || undefined,
+    ...(filters.assignee ? { assignee: filters.assignee } : {}),
     sort: filters.sort,
     order: filters.order,
     limit: filters.pageSize,
