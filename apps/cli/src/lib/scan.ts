@@ -31,8 +31,9 @@ import { scanUnits } from "./files.ts";
  * the infrastructure that serves it as context), and joins
  * the results into the public ScanReport. `rules` replaces the builtin rule set (skip/only, team rules).
  * At most `maxThreats` threats are reported, the highest-scoring (as the server keeps them); the rest are
- * counted in `omitted`. Each unit is capped as it finishes, so memory stays bounded however many threats a
- * file yields.
+ * counted in `omitted`. The engine builds only the kept threats of each unit (`analyze({ maxThreats })`) and
+ * the running total is capped again as units finish, so time and memory stay bounded however many threats a file
+ * would yield.
  */
 export async function scanFiles(
   files: readonly SourceFile[],
@@ -52,7 +53,12 @@ export async function scanFiles(
   };
   for (const [index, unit] of units.entries()) {
     const focus = unit.context.length > 0 ? { focus: unit.files.map((f) => f.path) } : {};
-    const result = await analyze([...unit.files, ...unit.context], { ...focus, ...(rules ? { rules } : {}) });
+    const result = await analyze([...unit.files, ...unit.context], {
+      ...focus,
+      ...(rules ? { rules } : {}),
+      maxThreats,
+    });
+    if (result.omitted) addOmitted(omitted, result.omitted);
     const own = new Set(unit.files.map((f) => f.path));
     for (const f of result.files) {
       if (!own.has(f.path)) continue;
