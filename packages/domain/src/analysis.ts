@@ -41,6 +41,18 @@ export const SuppressionRecordSchema = z.object({
 });
 export type SuppressionRecord = z.infer<typeof SuppressionRecordSchema>;
 
+/**
+ * Something a parser accepted but a reader should know (a duplicate key where the last one wins, a tab read as
+ * indentation, a `$ref` it could not resolve): stable `area/reason` code, one line, where it is.
+ */
+export const FileWarningSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  line: z.number().optional(),
+  column: z.number().optional(),
+});
+export type FileWarning = z.infer<typeof FileWarningSchema>;
+
 /** The public JSON report of `threatline scan --format json`: a stable contract for CI pipelines. */
 export const ScanReportSchema = z.object({
   tool: z.object({ name: z.literal("threatline"), version: z.string() }),
@@ -54,16 +66,7 @@ export const ScanReportSchema = z.object({
         .object({ code: z.string(), message: z.string(), line: z.number().optional(), column: z.number().optional() })
         .optional(),
       /** What was read leniently (a duplicate key, a tab in the indentation); the file's threats stand. */
-      warnings: z
-        .array(
-          z.object({
-            code: z.string(),
-            message: z.string(),
-            line: z.number().optional(),
-            column: z.number().optional(),
-          }),
-        )
-        .optional(),
+      warnings: z.array(FileWarningSchema).optional(),
     }),
   ),
   /** Every threat found, the suppressed ones included (see `suppressed`). */

@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { AnalysisStatusSchema, TriageStatusSchema } from "./analysis.ts";
+import { AnalysisStatusSchema, TriageStatusSchema, type FileWarning } from "./analysis.ts";
 import { SeveritySchema } from "./severity.ts";
 import { StrideCategorySchema } from "./stride.ts";
 import { ThreatSourceSchema } from "./threat.ts";
 import type { OmittedThreats } from "./bounds.ts";
-import { THREAT_SORTS } from "./views.ts";
+import { THREAT_SORTS, ThreatListFilterShape } from "./views.ts";
 
 /** Request and response shapes of the HTTP API, shared by the API, the SPA and the CLI. */
 
@@ -120,6 +120,8 @@ export interface AnalysisDto {
   severityCounts: Record<string, number>;
   errorCode: string | null;
   errorMessage: string | null;
+  /** What the parser read leniently in the template (a duplicate key: the last one wins); its threats stand. */
+  warnings: FileWarning[];
 }
 
 export interface BatchDto {
@@ -211,6 +213,7 @@ export const ThreatQuerySchema = z.object({
   q: z.string().max(200).optional(),
   /** Exact resource id, as for a project's current threats. */
   resource: z.string().max(300).optional(),
+  ...ThreatListFilterShape,
   sort: z.enum(THREAT_SORTS).default("score"),
   order: z.enum(["asc", "desc"]).default("desc"),
   limit: z.coerce.number().int().min(1).max(500).default(100),

@@ -97,6 +97,8 @@ export interface TemplateSummary {
   latestAnalysisId: string | null;
   threatCount: number;
   riskScore: number;
+  /** Lenient-read warnings of the latest analysis (its `warnings` lists them with line numbers). */
+  warningCount: number;
   /** Newest first. */
   versions: TemplateVersionSummary[];
 }
@@ -127,6 +129,29 @@ export type CurrentThreatDto = Threat & {
 
 export const THREAT_SORTS = ["score", "severity", "category", "title", "resource"] as const;
 
+/**
+ * How a threat list treats hygiene (low and info, docs/severity.md): `include` lists everything (the default),
+ * `exclude` lists critical to medium only and counts the low and info threats per file beside them (the real
+ * risks first, hygiene folded per file), `only` lists low and info only (a folded group, with `file`).
+ */
+export const HYGIENE_MODES = ["include", "exclude", "only"] as const;
+export const HygieneModeSchema = z.enum(HYGIENE_MODES);
+export type HygieneMode = z.infer<typeof HygieneModeSchema>;
+
+/** The low and info threats a list with `hygiene=exclude` left out, per file of their primary resource. */
+export interface HygieneSummary {
+  total: number;
+  /** Files in path order; `file` is "" for threats without a resource. */
+  byFile: Array<{ file: string; low: number; info: number }>;
+}
+
+/** Filters every threat list shares: the hygiene mode and the file of the primary resource. */
+export const ThreatListFilterShape = {
+  hygiene: HygieneModeSchema.default("include"),
+  /** Threats whose primary resource is declared in this file (`infra/api.yaml`). */
+  file: z.string().max(512).optional(),
+};
+
 export const CurrentThreatQuerySchema = z.object({
   category: StrideCategorySchema.optional(),
   severity: SeveritySchema.optional(),
@@ -137,6 +162,7 @@ export const CurrentThreatQuerySchema = z.object({
   resource: z.string().max(300).optional(),
   /** A user id, `me` (the caller) or `none` (unassigned). */
   assignee: z.union([z.literal("me"), z.literal("none"), z.uuid()]).optional(),
+  ...ThreatListFilterShape,
   sort: z.enum(THREAT_SORTS).default("score"),
   order: z.enum(["asc", "desc"]).default("desc"),
   limit: z.coerce.number().int().min(1).max(500).default(50),

@@ -115,7 +115,34 @@ describe("HTML report", () => {
     expect(out.indexOf("Real risk")).toBeGreaterThan(0);
     expect(hygiene).toBeGreaterThan(out.indexOf("Real risk"));
     expect(out.indexOf("Hygiene item")).toBeGreaterThan(hygiene);
-    expect(out).toContain("<details><summary>infra/app stack.yaml — 1 threat(s)</summary>");
+    expect(out).toContain("<details><summary>1 low/info hygiene finding in infra/app stack.yaml</summary>");
     expect(out).toContain("<code>TL-X-002</code> Same weakness, other rule");
+  });
+
+  it("lists the files' lenient-read warnings with their line and column, escaped", () => {
+    const input = sampleInput();
+    const out = renderHtml({
+      ...input,
+      files: [
+        {
+          path: "infra/app.yaml",
+          format: "cloudformation",
+          resources: 3,
+          warnings: [
+            {
+              code: "template/duplicate-key",
+              message: 'Duplicate key "<Type>": the last one wins.',
+              line: 12,
+              column: 5,
+            },
+          ],
+        },
+      ],
+    });
+    expect(out).toContain("<h2>Read leniently (1)</h2>");
+    expect(out).toContain(
+      '<li><code>infra/app.yaml:12:5</code> <span class="muted">template/duplicate-key</span> Duplicate key &#34;&#60;Type&#62;&#34;: the last one wins.</li>',
+    );
+    expect(renderHtml(input)).not.toContain("Read leniently");
   });
 });

@@ -7,7 +7,15 @@ import {
   type Threat,
 } from "@threatline/domain";
 import { reportTitle } from "./markdown.ts";
-import { summarize, threatsByCategory, triageStatusOf, type ReportInput } from "./report.ts";
+import {
+  hygieneByFile,
+  isHygiene,
+  summarize,
+  threatsByCategory,
+  triageStatusOf,
+  warningLocation,
+  type ReportInput,
+} from "./report.ts";
 import { SEVERITY_LABELS, escapeHtml as h } from "./text.ts";
 
 const STYLE = `
@@ -178,23 +186,28 @@ export function renderHtml(input: ReportInput): string {
     )
     .join("");
   // Real risks one by one; low and info grouped per file underneath (docs/severity.md).
-  const hygiene = input.threats.filter((t) => t.severity === "low" || t.severity === "info");
-  const byFile = new Map<string, Threat[]>();
-  for (const t of hygiene) {
-    const file = t.resources[0]?.file ?? t.evidence[0]?.file ?? "";
-    byFile.set(file, [...(byFile.get(file) ?? []), t]);
-  }
+  const hygiene = hygieneByFile(input.threats);
+  const hygieneCount = hygiene.reduce((n, [, list]) => n + list.length, 0);
   const hygieneSection =
-    hygiene.length === 0
+    hygieneCount === 0
       ? ""
-      : `<section class="hygiene"><h2>Low and info, by file (${hygiene.length})</h2>${[...byFile]
-          .sort(([a], [b]) => a.localeCompare(b))
+      : `<section class="hygiene"><h2>Low and info, by file (${hygieneCount})</h2>${hygiene
           .map(
             ([file, list]) =>
-              `<details><summary>${h(file || "(no file)")} — ${list.length} threat(s)</summary>${list.map((t) => threatBlock(t, input)).join("")}</details>`,
+              `<details><summary>${list.length} low/info hygiene finding${list.length === 1 ? "" : "s"} in ${h(file || "(no file)")}</summary>${list.map((t) => threatBlock(t, input)).join("")}</details>`,
           )
           .join("")}</section>`;
-  const sections = threatsByCategory(input.threats.filter((t) => t.severity !== "low" && t.severity !== "info"))
+  const lenient = input.files.flatMap((f) => (f.warnings ?? []).map((w) => [f.path, w] as const));
+  const warningsSection =
+    lenient.length === 0
+      ? ""
+      : `<section class="warnings"><h2>Read leniently (${lenient.length})</h2><p class="muted">The parser accepted these and the files' threats stand; check that the file says what was meant.</p><ul>${lenient
+          .map(
+            ([path, w]) =>
+              `<li><code>${h(warningLocation(path, w))}</code> <span class="muted">${h(w.code)}</span> ${h(w.message)}</li>`,
+          )
+          .join("")}</ul></section>`;
+  const sections = threatsByCategory(input.threats.filter((t) => !isHygiene(t)))
     .filter(([, list]) => list.length > 0)
     .map(
       ([category, list]) =>
@@ -217,6 +230,7 @@ export function renderHtml(input: ReportInput): string {
 ${strideSeverityChart(input.threats)}${strideSeverityChart(input.threats, "narrow")}
 <div class="legend muted">${legend}</div>
 ${input.files.length > 0 ? `<h2>Files</h2><div class="scroll"><table><thead><tr><th>File</th><th>Format</th><th class="n">Resources</th><th>Status</th></tr></thead><tbody>${files}</tbody></table></div>` : ""}
+${warningsSection}
 ${sections || hygieneSection ? `${sections}${hygieneSection}` : "<p>No threats found.</p>"}
 </body>
 </html>

@@ -16,8 +16,8 @@ describe("Markdown export", () => {
     const order = [
       "## Spoofing (1)",
       "## Information disclosure (2)",
-      "## Denial of service (3)",
       "## Elevation of privilege (1)",
+      "## Low and info, by file (3)",
     ].map((h) => text.indexOf(h));
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
@@ -37,5 +37,30 @@ describe("Markdown export", () => {
     expect(text).not.toContain("<script>");
     expect(text).toContain("\\<script\\>alert(1)\\</script\\>");
     expect(text).toContain("# Threat model — Payments \\<prod\\>");
+  });
+
+  it("lists real risks by category first, then low and info folded per file", () => {
+    expect(text).not.toContain("## Denial of service");
+    const hygiene = text.indexOf("## Low and info, by file (3)");
+    expect(hygiene).toBeGreaterThan(text.indexOf("## Elevation of privilege (1)"));
+    expect(text).toMatch(/<details>\n<summary>\d+ low\/info hygiene findings? in [^<]+<\/summary>\n\n### /);
+  });
+
+  it("lists the files' lenient-read warnings with where they are", () => {
+    const input = sampleInput();
+    const out = renderMarkdown({
+      ...input,
+      files: [
+        {
+          path: "infra/app.yaml",
+          format: "cloudformation",
+          resources: 3,
+          warnings: [{ code: "template/duplicate-key", message: "Duplicate key Type: the last one wins.", line: 12 }],
+        },
+      ],
+    });
+    expect(out).toContain("## Read leniently (1)");
+    expect(out).toContain("- infra/app.yaml:12 — `template/duplicate-key` Duplicate key Type: the last one wins.");
+    expect(text).not.toContain("Read leniently");
   });
 });

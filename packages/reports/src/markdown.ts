@@ -1,5 +1,13 @@
 import { SEVERITIES, STRIDE_CATEGORIES, STRIDE_LABELS, type Threat } from "@threatline/domain";
-import { summarize, threatsByCategory, triageStatusOf, type ReportInput } from "./report.ts";
+import {
+  hygieneByFile,
+  isHygiene,
+  summarize,
+  threatsByCategory,
+  triageStatusOf,
+  warningLocation,
+  type ReportInput,
+} from "./report.ts";
 import { SEVERITY_LABELS, codeFence, escapeMarkdown as md, snippetLanguage } from "./text.ts";
 
 /** A heading for what the report covers. */
@@ -92,10 +100,34 @@ export function renderMarkdown(input: ReportInput): string {
     out.push("");
   }
 
-  for (const [category, threats] of threatsByCategory(input.threats)) {
+  const lenient = input.files.flatMap((f) => (f.warnings ?? []).map((w) => [f.path, w] as const));
+  if (lenient.length > 0) {
+    out.push(`## Read leniently (${lenient.length})`, "");
+    out.push("The parser accepted these and the files' threats stand; check that the file says what was meant.", "");
+    for (const [path, w] of lenient)
+      out.push(`- ${md(warningLocation(path, w))} — \`${w.code.replaceAll("`", "")}\` ${md(w.message)}`);
+    out.push("");
+  }
+
+  // Real risks one by one; low and info grouped per file underneath, folded (docs/severity.md).
+  for (const [category, threats] of threatsByCategory(input.threats.filter((t) => !isHygiene(t)))) {
     if (threats.length === 0) continue;
     out.push(`## ${STRIDE_LABELS[category]} (${threats.length})`, "");
     for (const threat of threats) out.push(...threatSection(threat, input));
+  }
+  const hygiene = hygieneByFile(input.threats);
+  if (hygiene.length > 0) {
+    out.push(`## Low and info, by file (${hygiene.reduce((n, [, list]) => n + list.length, 0)})`, "");
+    for (const [file, threats] of hygiene) {
+      out.push(
+        "<details>",
+        `<summary>${threats.length} low/info hygiene finding${threats.length === 1 ? "" : "s"} in ${md(file || "(no file)")}</summary>`,
+        "",
+      );
+      for (const threat of threatsByCategory(threats).flatMap(([, list]) => list))
+        out.push(...threatSection(threat, input));
+      out.push("</details>", "");
+    }
   }
   if (input.threats.length === 0) out.push("No threats found.", "");
   return `${out

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import {
   AnalysisStatusSchema,
+  FileWarningSchema,
   SEVERITIES,
   STRIDE_CATEGORIES,
   SeveritySchema,
@@ -35,6 +36,8 @@ export const ReportFileSchema = z.object({
   analysisId: z.string().optional(),
   status: AnalysisStatusSchema.optional(),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
+  /** What the parser read leniently (a duplicate key: the last one wins); the file's threats stand. */
+  warnings: z.array(FileWarningSchema).optional(),
 });
 export type ReportFile = z.infer<typeof ReportFileSchema>;
 
@@ -136,4 +139,27 @@ export function renderFullJson(input: ReportInput): string {
 /** The published JSON Schema of the full JSON export. */
 export function fullReportJsonSchema(): Record<string, unknown> {
   return z.toJSONSchema(FullReportSchema, { io: "output" });
+}
+
+/** Low and info: hygiene a team skims file by file, after the real risks (docs/severity.md). */
+export function isHygiene(threat: Pick<Threat, "severity">): boolean {
+  return threat.severity === "low" || threat.severity === "info";
+}
+
+/** Low and info threats grouped by the file of their primary resource, files in path order, threats in input order. */
+export function hygieneByFile(threats: readonly Threat[]): Array<[string, Threat[]]> {
+  const byFile = new Map<string, Threat[]>();
+  for (const t of threats) {
+    if (!isHygiene(t)) continue;
+    const file = t.resources[0]?.file ?? t.evidence[0]?.file ?? "";
+    const list = byFile.get(file);
+    if (list) list.push(t);
+    else byFile.set(file, [t]);
+  }
+  return [...byFile].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** `path:line:column` of a lenient-read warning. */
+export function warningLocation(path: string, w: { line?: number; column?: number }): string {
+  return `${path}${w.line !== undefined ? `:${w.line}${w.column !== undefined ? `:${w.column}` : ""}` : ""}`;
 }

@@ -1,15 +1,24 @@
-import type { CurrentThreatQuery, TriageStatus } from "@threatline/domain";
-import type { Prisma } from "@threatline/db";
+import type { CurrentThreatQuery, HygieneSummary, TriageStatus } from "@threatline/domain";
+import type { Db, Prisma } from "@threatline/db";
+
+const HYGIENE = ["low", "info"] as const;
 
 /** The filters a threat list shares, whether a project's current threats or one analysis' threats. */
 export function threatFilters(
-  query: Pick<CurrentThreatQuery, "category" | "severity" | "source" | "resource" | "q">,
+  query: Pick<CurrentThreatQuery, "category" | "severity" | "source" | "resource" | "q"> &
+    Partial<Pick<CurrentThreatQuery, "hygiene" | "file">>,
 ): Prisma.ThreatWhereInput {
+  const and: Prisma.ThreatWhereInput[] = [];
+  if (query.resource) and.push({ resources: { array_contains: [{ id: query.resource }] } });
+  // The primary resource's file: `resources->0->>'file'`.
+  if (query.file !== undefined) and.push({ resources: { path: ["0", "file"], equals: query.file } });
+  if (query.hygiene === "exclude") and.push({ severity: { notIn: [...HYGIENE] } });
+  if (query.hygiene === "only") and.push({ severity: { in: [...HYGIENE] } });
   return {
     ...(query.category ? { category: query.category } : {}),
     ...(query.severity ? { severity: query.severity } : {}),
     ...(query.source ? { source: query.source } : {}),
-    ...(query.resource ? { resources: { array_contains: [{ id: query.resource }] } } : {}),
+    ...(and.length > 0 ? { AND: and } : {}),
     ...(query.q
       ? {
           OR: [
@@ -21,6 +30,30 @@ export function threatFilters(
           ],
         }
       : {}),
+  };
+}
+
+/**
+ * The low and info threats matching `where` (a list's filters without its hygiene mode), counted per file of
+ * their primary resource: what a list with `hygiene=exclude` folds. One pass over two small columns.
+ */
+export async function hygieneSummary(db: Db, where: Prisma.ThreatWhereInput): Promise<HygieneSummary> {
+  const rows = await db.threat.findMany({
+    where: { AND: [where, { severity: { in: [...HYGIENE] } }] },
+    select: { severity: true, resources: true },
+  });
+  const byFile = new Map<string, { file: string; low: number; info: number }>();
+  for (const row of rows) {
+    const first = Array.isArray(row.resources) ? (row.resources[0] as { file?: unknown } | undefined) : undefined;
+    const file = typeof first?.file === "string" ? first.file : "";
+    const entry = byFile.get(file) ?? { file, low: 0, info: 0 };
+    if (row.severity === "low") entry.low += 1;
+    else entry.info += 1;
+    byFile.set(file, entry);
+  }
+  return {
+    total: rows.length,
+    byFile: [...byFile.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)),
   };
 }
 

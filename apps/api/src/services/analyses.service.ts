@@ -1,8 +1,12 @@
+import { z } from "zod";
 import type { Queue } from "bullmq";
 import { enqueue } from "@threatline/queue";
 import {
   AppError,
+  FileWarningSchema,
   type AnalysisDto,
+  type FileWarning,
+  type HygieneSummary,
   type AnalysisStatus,
   type BatchDto,
   type OmittedThreats,
@@ -17,7 +21,7 @@ import {
 } from "@threatline/domain";
 import type { Prisma, Db } from "@threatline/db";
 import { type Actor, readableTeams, requireRole } from "../auth/context.ts";
-import { THREAT_ORDER, threatFilters, triageFilter } from "../lib/threat-order.ts";
+import { THREAT_ORDER, hygieneSummary, threatFilters, triageFilter } from "../lib/threat-order.ts";
 
 const analysisInclude = { templateVersion: { include: { template: true } }, project: true } as const;
 type AnalysisRow = Prisma.AnalysisGetPayload<{ include: typeof analysisInclude }>;
@@ -52,7 +56,14 @@ export function toAnalysisDto(a: AnalysisRow): AnalysisDto {
     severityCounts: (a.severityCounts ?? {}) as Record<string, number>,
     errorCode: a.errorCode,
     errorMessage: a.errorMessage,
+    warnings: storedWarnings(a.warnings),
   };
+}
+
+/** The stored lenient-read warnings, kept only where they have the documented shape. */
+function storedWarnings(value: Prisma.JsonValue): FileWarning[] {
+  const parsed = z.array(FileWarningSchema).safeParse(value);
+  return parsed.success ? parsed.data : [];
 }
 
 const analysisNotFound = () => new AppError("analysis/not-found", "No such analysis.");
@@ -140,7 +151,7 @@ export async function listAnalysisThreats(
   actor: Actor,
   id: string,
   query: ThreatQuery,
-): Promise<{ total: number; items: ThreatDto[] }> {
+): Promise<{ total: number; items: ThreatDto[]; hygiene?: HygieneSummary }> {
   const analysis = await getAnalysisRow(db, actor, id);
   const triage = await db.triage.findMany({ where: { projectId: analysis.projectId } });
   const triageByFp = new Map(triage.map((t) => [t.fingerprint, t.status as string]));
@@ -151,7 +162,7 @@ export async function listAnalysisThreats(
     ...threatFilters(query),
   };
   if (query.triage) where.fingerprint = triageFilter(triage, query.triage);
-  const [total, rows] = await Promise.all([
+  const [total, rows, hygiene] = await Promise.all([
     db.threat.count({ where }),
     db.threat.findMany({
       where,
@@ -159,9 +170,17 @@ export async function listAnalysisThreats(
       take: query.limit,
       skip: query.offset,
     }),
+    query.hygiene === "exclude"
+      ? hygieneSummary(db, {
+          analysisId: id,
+          ...threatFilters({ ...query, hygiene: "include" }),
+          ...(where.fingerprint ? { fingerprint: where.fingerprint } : {}),
+        })
+      : undefined,
   ]);
   return {
     total,
+    ...(hygiene ? { hygiene } : {}),
     items: rows.map((r) => ({
       ...withEdit(toThreat(r), editByFp.get(r.fingerprint)),
       id: r.id,

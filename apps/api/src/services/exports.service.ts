@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
-import { AppError, type SystemGraph } from "@threatline/domain";
+import { z } from "zod";
+import { AppError, FileWarningSchema, type SystemGraph } from "@threatline/domain";
 import type { Db } from "@threatline/db";
 import { RULES } from "@threatline/engine";
 import {
@@ -63,6 +64,8 @@ interface AnalysisForReport {
   errorCode: string | null;
   errorMessage: string | null;
   path: string;
+  /** The stored lenient-read warnings (JSON); absent when not selected. */
+  warnings?: unknown;
 }
 
 function toReportFile(a: AnalysisForReport): ReportFile {
@@ -73,7 +76,13 @@ function toReportFile(a: AnalysisForReport): ReportFile {
     analysisId: a.id,
     status: a.status,
     ...(a.errorCode ? { error: { code: a.errorCode, message: a.errorMessage ?? "" } } : {}),
+    ...warningsOf(a.warnings),
   };
+}
+
+function warningsOf(stored: unknown): Pick<ReportFile, "warnings"> {
+  const parsed = z.array(FileWarningSchema).safeParse(stored);
+  return parsed.success && parsed.data.length > 0 ? { warnings: parsed.data } : {};
 }
 
 async function buildInput(
@@ -119,13 +128,20 @@ export async function analysisReport(db: Db, actor: Actor, id: string, now: Date
 export async function batchReport(db: Db, actor: Actor, id: string, now: Date): Promise<ReportInput> {
   const batch = await getBatch(db, actor, id);
   const project = await getProjectFor(db, actor, batch.projectId);
-  const analyses = await db.analysis.findMany({ where: { batchId: id }, select: { id: true, resourceCount: true } });
-  const resources = new Map(analyses.map((a) => [a.id, a.resourceCount]));
+  const analyses = await db.analysis.findMany({
+    where: { batchId: id },
+    select: { id: true, resourceCount: true, warnings: true },
+  });
+  const resources = new Map(analyses.map((a) => [a.id, a]));
   return buildInput(
     db,
     project,
     { kind: "batch", id },
-    batch.analyses.map((a) => ({ ...a, resourceCount: resources.get(a.id) ?? null })),
+    batch.analyses.map((a) => ({
+      ...a,
+      resourceCount: resources.get(a.id)?.resourceCount ?? null,
+      warnings: resources.get(a.id)?.warnings,
+    })),
     now,
   );
 }

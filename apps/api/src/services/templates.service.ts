@@ -3,6 +3,7 @@ import {
   type AnalysisSourceDto,
   type CurrentThreatDto,
   type CurrentThreatQuery,
+  type HygieneSummary,
   type TemplateSummary,
   type TextDiffDto,
   type Threat,
@@ -14,7 +15,7 @@ import { type Prisma, type Db } from "@threatline/db";
 import { buildGraph, maskSecrets } from "@threatline/engine";
 import { audit } from "./audit.service.ts";
 import type { Actor } from "../auth/context.ts";
-import { THREAT_ORDER, threatFilters, triageFilter } from "../lib/threat-order.ts";
+import { THREAT_ORDER, hygieneSummary, threatFilters, triageFilter } from "../lib/threat-order.ts";
 import { textDiff } from "../lib/text-diff.ts";
 import { getAnalysisRow, toThreat, withEdit } from "./analyses.service.ts";
 import { getProjectFor } from "./projects.service.ts";
@@ -61,6 +62,7 @@ export async function listTemplates(db: Db, actor: Actor, projectId: string): Pr
                 createdAt: true,
                 finishedAt: true,
                 format: true,
+                warnings: true,
               },
             },
           },
@@ -82,6 +84,7 @@ export async function listTemplates(db: Db, actor: Actor, projectId: string): Pr
       latestAnalysisId: latestId,
       threatCount: latest?.threatCount ?? 0,
       riskScore: latest?.riskScore ?? 0,
+      warningCount: Array.isArray(latest?.warnings) ? latest.warnings.length : 0,
       versions: t.versions.map((v) => {
         const finished = v.analyses.find((a) => a.status === "succeeded" || a.status === "partial");
         return {
@@ -115,7 +118,7 @@ export async function listCurrentThreats(
   actor: Actor,
   projectId: string,
   query: CurrentThreatQuery,
-): Promise<{ total: number; items: CurrentThreatDto[] }> {
+): Promise<{ total: number; items: CurrentThreatDto[]; hygiene?: HygieneSummary }> {
   await getProjectFor(db, actor, projectId);
   const [current, triage, edits] = await Promise.all([
     currentAnalyses(db, [projectId]),
@@ -138,7 +141,7 @@ export async function listCurrentThreats(
   if (query.triage) and.push({ fingerprint: triageFilter(triage, query.triage) });
   if (query.assignee) and.push({ fingerprint: await assigneeFilter(db, actor, projectId, query.assignee) });
   const where: Prisma.ThreatWhereInput = { projectId, AND: and };
-  const [total, rows] = await Promise.all([
+  const [total, rows, hygiene] = await Promise.all([
     db.threat.count({ where }),
     db.threat.findMany({
       where,
@@ -146,6 +149,13 @@ export async function listCurrentThreats(
       take: query.limit,
       skip: query.offset,
     }),
+    // Hygiene is the engine's low and info here (an edited severity does not move a threat between groups).
+    query.hygiene === "exclude"
+      ? hygieneSummary(db, {
+          projectId,
+          AND: and.map((f, i) => (i === 1 ? threatFilters({ ...filters, hygiene: "include" }) : f)),
+        })
+      : undefined,
   ]);
   const fingerprints = rows.map((r) => r.fingerprint);
   const [links, followUps, comments] = await Promise.all([
@@ -168,6 +178,7 @@ export async function listCurrentThreats(
   const commentsByFp = new Map(comments.map((c) => [c.fingerprint, c._count._all]));
   return {
     total,
+    ...(hygiene ? { hygiene } : {}),
     items: rows.map((r) => {
       const t = triageByFp.get(r.fingerprint);
       const mitigations = links.filter((l) => l.fingerprint === r.fingerprint).map((l) => l.mitigation);

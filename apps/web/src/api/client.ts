@@ -6,6 +6,7 @@ import type {
   CurrentThreatDto,
   CurrentThreatQuery,
   DashboardDto,
+  HygieneSummary,
   LlmSettingsDto,
   ProjectDto,
   RiskPoint,
@@ -114,6 +115,8 @@ export type AnalysisThreatDto = Omit<
 export interface Page<T> {
   total: number;
   items: T[];
+  /** With `hygiene=exclude`: the low and info threats left out, counted per file. */
+  hygiene?: HygieneSummary;
 }
 
 /** A file to submit, with the path it had inside a dropped folder. */

@@ -56,6 +56,8 @@ describe("analysis store", () => {
         order: "asc",
         limit: 100,
         offset: 200,
+        // Critical to medium listed, low and info counted per file.
+        hygiene: "exclude",
       },
     ]);
     expect(store.threats).toHaveLength(100);

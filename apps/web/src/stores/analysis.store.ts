@@ -4,6 +4,7 @@ import {
   isFinalStatus,
   type AnalysisDto,
   type AnalysisSourceDto,
+  type HygieneSummary,
   type ThreatSummaryDto,
   type TriageStatus,
 } from "@threatline/domain";
@@ -23,6 +24,11 @@ export const useAnalysisStore = defineStore("analysis", () => {
   const threats = ref<AnalysisThreatDto[]>([]);
   /** How many threats match the filters. */
   const total = ref(0);
+  /** The low and info threats the list folds per file (null when the list shows them one by one). */
+  const hygiene = ref<HygieneSummary | null>(null);
+  /** The threats of each unfolded hygiene group, by file. */
+  const hygieneThreats = ref<Record<string, AnalysisThreatDto[]>>({});
+  const hygieneState = asyncState();
   const source = ref<AnalysisSourceDto | null>(null);
   const state = asyncState();
   const threatState = asyncState();
@@ -37,6 +43,12 @@ export const useAnalysisStore = defineStore("analysis", () => {
     const status = new Map(result.updated.map((u) => [u.fingerprint, u.status]));
     threats.value = threats.value.map((t) =>
       status.has(t.fingerprint) ? { ...t, triage: status.get(t.fingerprint) as TriageStatus } : t,
+    );
+    hygieneThreats.value = Object.fromEntries(
+      Object.entries(hygieneThreats.value).map(([file, list]) => [
+        file,
+        list.map((t) => (status.has(t.fingerprint) ? { ...t, triage: status.get(t.fingerprint) as TriageStatus } : t)),
+      ]),
     );
     // Under a triage filter the page no longer matches it: ask again rather than guess.
     if (lastQuery?.filters.triage) void loadThreats(lastQuery.id, lastQuery.filters);
@@ -64,11 +76,22 @@ export const useAnalysisStore = defineStore("analysis", () => {
   /** One page of threats for the filters; the latest call wins. */
   async function loadThreats(id: string, filters: ThreatFilters) {
     lastQuery = { id, filters };
-    const page = await threatState.run(() => useApi().analysisThreats(id, filtersToApi(filters)));
+    // Real risks one by one, low and info folded per file (docs/severity.md), unless asked for by name.
+    const mode = filters.severity === "low" || filters.severity === "info" ? "include" : "exclude";
+    const page = await threatState.run(() => useApi().analysisThreats(id, { ...filtersToApi(filters), hygiene: mode }));
     if (page) {
       threats.value = page.items;
       total.value = page.total;
+      hygiene.value = page.hygiene ?? null;
+      hygieneThreats.value = {};
     }
+  }
+
+  /** The low and info threats of one file under the same filters (a folded group being opened). */
+  async function loadHygiene(id: string, filters: ThreatFilters, file: string) {
+    const query = { ...filtersToApi(filters), hygiene: "only" as const, file, limit: 500, offset: 0 };
+    const page = await hygieneState.run(() => useApi().analysisThreats(id, query));
+    if (page) hygieneThreats.value = { ...hygieneThreats.value, [file]: page.items };
   }
 
   async function loadSource() {
@@ -135,6 +158,9 @@ export const useAnalysisStore = defineStore("analysis", () => {
     summary,
     threats,
     total,
+    hygiene,
+    hygieneThreats,
+    hygieneLoading: hygieneState.loading,
     source,
     loading: state.loading,
     error: state.error,
@@ -146,6 +172,7 @@ export const useAnalysisStore = defineStore("analysis", () => {
     retryError: retrying.error,
     load,
     loadThreats,
+    loadHygiene,
     loadSource,
     revealSource,
     retry,

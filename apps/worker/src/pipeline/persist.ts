@@ -1,5 +1,12 @@
 import { setImmediate as nextTurn } from "node:timers/promises";
-import { type AnalysisStatus, type OmittedThreats, type Threat, countBySeverity, riskScore } from "@threatline/domain";
+import {
+  type AnalysisStatus,
+  type FileWarning,
+  type OmittedThreats,
+  type Threat,
+  countBySeverity,
+  riskScore,
+} from "@threatline/domain";
 import { type Db, Prisma, refreshProjectRisk, threatRows } from "@threatline/db";
 import { carryTriage } from "./carry-triage.ts";
 
@@ -24,6 +31,8 @@ export interface AnalysisOutcome {
   cacheHit: boolean;
   ungroundedCount: number;
   error: { code: string; message: string } | null;
+  /** What the parser read leniently in the template (duplicate keys, tabs, unresolved `$ref`s). */
+  warnings?: FileWarning[];
 }
 
 /** The analysis was canceled before its result was written: nothing is written. */
@@ -88,6 +97,7 @@ export async function persistOutcome(
           resolvedThreatCount: churn.resolved,
           riskScore: riskScore(outcome.threats),
           severityCounts: countBySeverity(outcome.threats),
+          warnings: outcome.warnings ?? [],
           errorCode: outcome.error?.code ?? null,
           errorMessage: outcome.error?.message ?? null,
           finishedAt,

@@ -265,6 +265,7 @@ async function runStages(
         : result.graph.nodes.filter((n) => n.file === analysis.path).length,
     threats: result.threats,
     omitted: result.omitted,
+    warnings: report?.warnings ?? [],
   };
   if (report?.error) {
     return {
@@ -374,5 +375,6 @@ function emptyOutcome(): AnalysisOutcome {
     cacheHit: false,
     ungroundedCount: 0,
     error: null,
+    warnings: [],
   };
 }
