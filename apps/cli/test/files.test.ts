@@ -53,6 +53,19 @@ describe("CLI file helpers", () => {
     ]);
   });
 
+  it("puts a kustomization and its patches with the folder's manifests, JSON 6902 operation files too", () => {
+    const units = analysisUnits([
+      { path: "o/deployment.yaml", content: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n" },
+      { path: "o/kustomization.yaml", content: "resources:\n  - deployment.yaml\npatches:\n  - path: ops.yaml\n" },
+      { path: "o/ops.yaml", content: "- op: add\n  path: /spec/replicas\n  value: 2\n" },
+      { path: "o/unrelated.yaml", content: "- just: a list\n" },
+    ]);
+    expect(units.map((u) => u.map((x) => x.path))).toEqual([
+      ["o/deployment.yaml", "o/kustomization.yaml", "o/ops.yaml"],
+      ["o/unrelated.yaml"],
+    ]);
+  });
+
   it("gives an OpenAPI spec the infrastructure that may serve it as context: routes in its folder, or naming it", () => {
     const spec = { path: "svc/api/openapi.yaml", content: "openapi: 3.0.3\npaths: {}\n" };
     const sam = {

@@ -295,7 +295,18 @@ export function runRules(graph: ResourceGraph, rules: readonly Rule[] = RULES): 
  * only the highest-scoring threats are written out; the others are counted from their findings.
  */
 export async function analyze(files: readonly SourceFile[], options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
-  const { graph, files: reports } = await buildGraph(files, options.limits);
+  // The focused files first: where context files reuse their names (two templates' logical ids), the focused
+  // file keeps its own, so its threats' fingerprints do not depend on the context it came with.
+  const focused = options.focus ? new Set(options.focus) : undefined;
+  const ordered = focused
+    ? [...files.filter((f) => focused.has(f.path)), ...files.filter((f) => !focused.has(f.path))]
+    : files;
+  const built = await buildGraph(ordered, options.limits);
+  const order = new Map(files.map((f, i) => [f.path, i] as const));
+  const { graph } = built;
+  const reports = focused
+    ? [...built.files].sort((a, b) => (order.get(a.path) ?? 0) - (order.get(b.path) ?? 0))
+    : built.files;
   let drafts = rankedDrafts(graph, options.rules ?? RULES);
   if (options.focus) {
     const focus = new Set(options.focus);

@@ -3,7 +3,10 @@ import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import {
   decodeText,
+  MAX_TEMPLATE_CONTEXT,
   detectFormat,
+  informsTemplate,
+  kustomizationReferences,
   localFileRefs,
   localModuleDirs,
   servesSpec,
@@ -154,6 +157,7 @@ export function analysisUnits(files: readonly SourceFile[]): SourceFile[][] {
       readBy.set(target, readers);
     }
   const read: Array<[SourceFile, Set<string>]> = [];
+  const kustomized = kustomizationReferences(files);
   for (const file of files) {
     if (fragments.has(file.path)) continue;
     const format = file.path.toLowerCase().endsWith(".tf") ? "terraform" : detectFormat(file);
@@ -163,10 +167,11 @@ export function analysisUnits(files: readonly SourceFile[]): SourceFile[][] {
       continue;
     }
     // A plan JSON goes with the .tf files of its folder: they say where each planned resource is written.
+    // A kustomization's patches go with the folder's manifests, JSON 6902 operation files included.
     const kind =
       format === "terraform" || format === "terraform-plan"
         ? "terraform"
-        : format === "kubernetes"
+        : format === "kubernetes" || (format === null && kustomized.has(file.path))
           ? "kubernetes"
           : null;
     if (kind) {
@@ -208,9 +213,19 @@ export interface ScanUnit {
 export function scanUnits(files: readonly SourceFile[]): ScanUnit[] {
   const units = analysisUnits(files);
   const specs = new Set(files.filter((f) => detectFormat(f) === "openapi").map((f) => f.path));
+  const templates = files.filter((f) => detectFormat(f) === "cloudformation");
   const infra = units.filter((u) => !specs.has(u[0]!.path));
   return units.map((unit) => {
     const spec = unit[0]!;
+    if (unit.length === 1 && templates.includes(spec)) {
+      // A template with the templates of its folder that may hold its buckets' policies or its queues' redrive
+      // sources: context only, their own threats come from their own unit.
+      const dir = path.posix.dirname(spec.path);
+      const context = templates
+        .filter((t) => path.posix.dirname(t.path) === dir && informsTemplate(spec, t))
+        .slice(0, MAX_TEMPLATE_CONTEXT);
+      return { files: unit, context };
+    }
     if (!specs.has(spec.path)) return { files: unit, context: [] };
     return { files: unit, context: infra.filter((u) => u.some((f) => servesSpec(spec, f))).flat() };
   });

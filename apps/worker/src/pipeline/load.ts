@@ -1,7 +1,17 @@
 import { posix } from "node:path";
 import type { Db } from "@threatline/db";
 import { TeamRuleSetSchema, type TeamRule } from "@threatline/domain";
-import { detectFormat, localFileRefs, localModuleDirs, servesSpec, type SourceFile } from "@threatline/engine";
+import {
+  MAX_TEMPLATE_CONTEXT,
+  detectFormat,
+  informsTemplate,
+  isKustomizationFile,
+  kustomizationReferences,
+  localFileRefs,
+  localModuleDirs,
+  servesSpec,
+  type SourceFile,
+} from "@threatline/engine";
 
 export interface LoadedAnalysis {
   id: string;
@@ -35,6 +45,9 @@ function teamRulesOf(settings: unknown): TeamRule[] {
  * A Terraform plan JSON gets the `.tf` files of its folder and their local modules, so its threats point at the
  * lines where the planned resources are written (the engine keeps a focused plan's threats wherever they point).
  */
+const kubernetesSibling = (f: SourceFile): boolean =>
+  (/\.(ya?ml|json)$/i.test(f.path) || isKustomizationFile(f.path)) && detectFormat(f) === "kubernetes";
+
 export async function loadAnalysis(db: Db, analysisId: string): Promise<LoadedAnalysis | null> {
   const analysis = await db.analysis.findUnique({
     where: { id: analysisId },
@@ -49,7 +62,7 @@ export async function loadAnalysis(db: Db, analysisId: string): Promise<LoadedAn
   const context = template.path.endsWith(".tf")
     ? (f: SourceFile) => f.path.endsWith(".tf")
     : detectFormat(self) === "kubernetes"
-      ? (f: SourceFile) => /\.(ya?ml|json)$/i.test(f.path) && detectFormat(f) === "kubernetes"
+      ? kubernetesSibling
       : undefined;
   if (context) {
     const dir = posix.dirname(template.path);
@@ -63,12 +76,18 @@ export async function loadAnalysis(db: Db, analysisId: string): Promise<LoadedAn
       },
       include: { versions: { orderBy: { createdAt: "desc" }, take: 1, include: { blob: true } } },
     });
-    for (const sibling of siblings) {
+    const folderFiles = siblings.flatMap((sibling) => {
       const latest = sibling.versions[0];
-      if (!latest || posix.dirname(sibling.path) !== dir) continue;
-      const file = { path: sibling.path, content: latest.blob.content };
-      if (context(file)) files.push(file);
-    }
+      return latest && posix.dirname(sibling.path) === dir
+        ? [{ path: sibling.path, content: latest.blob.content }]
+        : [];
+    });
+    // A kustomization's patches apply to the folder's manifests, even one written as JSON 6902 operations.
+    const named = context === kubernetesSibling ? kustomizationReferences(folderFiles) : new Set<string>();
+    for (const file of folderFiles) if (context(file) || named.has(file.path)) files.push(file);
+  }
+  if (detectFormat(self) === "cloudformation") {
+    files.push(...(await siblingTemplates(db, analysis.projectId, template.id, self)));
   }
   if (template.path.endsWith(".tf")) {
     files.push(...(await localModules(db, analysis.projectId, files)));
@@ -97,6 +116,39 @@ export async function loadAnalysis(db: Db, analysisId: string): Promise<LoadedAn
     files,
     teamRules: teamRulesOf(analysis.project.team.settings),
   };
+}
+
+/**
+ * The project's other CloudFormation templates in the template's folder that may hold its buckets', queues' or
+ * topics' policies or its queues' redrive sources (literal names, `Fn::ImportValue` of its exports), latest
+ * versions, at most MAX_TEMPLATE_CONTEXT: context only, their own threats come from their own analyses.
+ */
+async function siblingTemplates(
+  db: Db,
+  projectId: string,
+  templateId: string,
+  self: SourceFile,
+): Promise<SourceFile[]> {
+  const dir = posix.dirname(self.path);
+  const rows = await db.template.findMany({
+    where: {
+      projectId,
+      id: { not: templateId },
+      ...(dir === "." ? {} : { path: { startsWith: `${dir}/` } }),
+      OR: [".yaml", ".yml", ".json", ".template"].map((ext) => ({ path: { endsWith: ext } })),
+    },
+    orderBy: { path: "asc" },
+    include: { versions: { orderBy: { createdAt: "desc" }, take: 1, include: { blob: true } } },
+  });
+  const out: SourceFile[] = [];
+  for (const row of rows) {
+    const latest = row.versions[0];
+    if (!latest || posix.dirname(row.path) !== dir) continue;
+    const file = { path: row.path, content: latest.blob.content };
+    if (detectFormat(file) === "cloudformation" && informsTemplate(self, file)) out.push(file);
+    if (out.length >= MAX_TEMPLATE_CONTEXT) break;
+  }
+  return out;
 }
 
 /** A file's folder as the engine joins module sources (`""` for the project's top, not `.`). */

@@ -28,15 +28,36 @@ export const cloudFormationHandler: FormatHandler = {
     const part: ParsedPart = { nodes: [], edges: [], secrets: [], reports: [] };
     const raws: RawResource[] = [];
     const edges: GraphEdge[] = [];
+    const exports = new Map<string, string>();
+    const imports: CrossStackImport[] = [];
+    const taken = new Set<string>();
     let budget = limits.maxResources;
     for (const file of files) {
       const parsed = parseTemplate(file, limits, budget);
+      // Templates analysed together (a template with its folder's templates as context) may reuse logical ids:
+      // the first file keeps its own (the analysed file comes first), a later file's colliding ids are qualified
+      // with its path, so that references stay inside their template.
+      const rename = new Map<string, string>();
+      for (const r of parsed.resources) if (taken.has(r.id)) rename.set(r.id, `${file.path}#${r.id}`);
+      const id = (x: string): string => rename.get(x) ?? x;
+      for (const r of parsed.resources) {
+        r.id = id(r.id);
+        taken.add(r.id);
+      }
+      for (const e of parsed.edges) {
+        e.from = id(e.from);
+        e.to = id(e.to);
+      }
+      for (const s of parsed.secrets) if (s.nodeId) s.nodeId = id(s.nodeId);
+      for (const [name, target] of parsed.exports) if (!exports.has(name)) exports.set(name, id(target));
+      for (const i of parsed.imports) imports.push({ ...i, from: id(i.from) });
       part.reports.push(parsed.report);
       part.secrets.push(...parsed.secrets);
       raws.push(...parsed.resources);
       edges.push(...parsed.edges);
       budget -= parsed.resources.length;
     }
+    edges.push(...crossStackEdges(raws, exports, imports));
     const graph = buildAwsGraph(raws, edges);
     part.nodes.push(...graph.nodes);
     part.edges.push(...graph.edges);
@@ -49,6 +70,47 @@ interface TemplateResult {
   resources: RawResource[];
   edges: GraphEdge[];
   secrets: SecretFinding[];
+  /** Literal `Export.Name`s of the template's outputs, with the resource each one's value names. */
+  exports: Map<string, string>;
+  /** `Fn::ImportValue` of a literal export name, where it is written. */
+  imports: CrossStackImport[];
+}
+
+/** A resource property that imports another stack's export: `Bucket: !ImportValue shared-data-bucket`. */
+interface CrossStackImport {
+  from: string;
+  name: string;
+  path: string;
+}
+
+const DLQ_ARN_PATH = "Properties.RedrivePolicy.deadLetterTargetArn";
+
+/**
+ * References between templates: an `Fn::ImportValue` of another template's literal export names the resource
+ * that export's value references (a bucket policy in one stack for a bucket of another), and a queue's literal
+ * dead-letter ARN names the queue of that name (`arn:aws:sqs:…:orders-dlq`), in whichever template it is.
+ */
+function crossStackEdges(
+  raws: readonly RawResource[],
+  exports: ReadonlyMap<string, string>,
+  imports: readonly CrossStackImport[],
+): GraphEdge[] {
+  const edges: GraphEdge[] = [];
+  for (const i of imports) {
+    const to = exports.get(i.name);
+    if (to && to !== i.from) edges.push({ from: i.from, to, kind: edgeKindFor(i.path), via: i.path });
+  }
+  const queues = raws.filter((r) => r.type === "AWS::SQS::Queue" && typeof r.body.QueueName === "string");
+  for (const r of raws) {
+    if (r.type !== "AWS::SQS::Queue") continue;
+    const redrive = r.body.RedrivePolicy;
+    const arn = isRecord(redrive) ? redrive.deadLetterTargetArn : undefined;
+    if (typeof arn !== "string") continue;
+    for (const q of queues)
+      if (q !== r && (arn === q.body.QueueName || arn.endsWith(`:${String(q.body.QueueName)}`)))
+        edges.push({ from: r.id, to: q.id, kind: edgeKindFor(DLQ_ARN_PATH), via: DLQ_ARN_PATH });
+  }
+  return edges;
 }
 
 function failed(file: SourceFile, error: NonNullable<FileReport["error"]>): TemplateResult {
@@ -57,6 +119,8 @@ function failed(file: SourceFile, error: NonNullable<FileReport["error"]>): Temp
     resources: [],
     edges: [],
     secrets: [],
+    exports: new Map(),
+    imports: [],
   };
 }
 
@@ -108,6 +172,7 @@ class TemplateParser {
   private readonly resources: Record<string, unknown>;
   private readonly sam: boolean;
   private readonly edges: GraphEdge[] = [];
+  private readonly imports: CrossStackImport[] = [];
 
   constructor(
     private readonly file: SourceFile,
@@ -169,7 +234,35 @@ class TemplateParser {
       resources,
       edges: this.edges,
       secrets: this.noEchoDefaults(),
+      exports: this.exports(),
+      imports: this.imports,
     };
+  }
+
+  /** Outputs exported under a literal name whose value is a `Ref` or `Fn::GetAtt` of one of the resources. */
+  private exports(): Map<string, string> {
+    const out = new Map<string, string>();
+    const outputs = isRecord(this.template.Outputs) ? this.template.Outputs : {};
+    for (const output of Object.values(outputs)) {
+      if (!isRecord(output) || !isRecord(output.Export)) continue;
+      const name = output.Export.Name;
+      const value = output.Value;
+      if (typeof name !== "string" || !isRecord(value)) continue;
+      const fn = intrinsicName(value);
+      const arg: unknown = fn ? value[fn] : undefined;
+      const target: unknown =
+        fn === "Ref"
+          ? arg
+          : fn === "Fn::GetAtt"
+            ? Array.isArray(arg)
+              ? (arg[0] as unknown)
+              : typeof arg === "string"
+                ? arg.split(".")[0]
+                : undefined
+            : undefined;
+      if (typeof target === "string" && this.resourceIds.has(target)) out.set(name, target);
+    }
+    return out;
   }
 
   /** Lines of every property path of a resource, relative to it (`Properties.BucketName`). */
@@ -194,6 +287,7 @@ class TemplateParser {
       return;
     }
     const arg: unknown = value[fn];
+    if (fn === "Fn::ImportValue" && typeof arg === "string") this.imports.push({ from, name: arg, path });
     if (fn === "Ref" && typeof arg === "string") link(arg);
     else if (fn === "Fn::GetAtt") {
       const target: unknown = Array.isArray(arg) ? arg[0] : typeof arg === "string" ? arg.split(".")[0] : undefined;
@@ -299,4 +393,22 @@ function mergeGlobals(global: Record<string, unknown>, own: Record<string, unkno
     else out[k] = v;
   }
   return out;
+}
+
+/** Most sibling templates one template is analysed with as context. */
+export const MAX_TEMPLATE_CONTEXT = 20;
+
+/**
+ * Whether `other` (a template of the same folder) and `template` may say something about each other's resources:
+ * one writes a bucket, queue or topic policy, a redrive policy or an `Fn::ImportValue`, and the other names a
+ * bucket, queue or topic or exports a value. Cheap text checks: the CLI and the worker use them to pick context templates.
+ */
+export function informsTemplate(template: SourceFile, other: SourceFile): boolean {
+  if (template.path === other.path) return false;
+  const named = (t: SourceFile) => /BucketName|QueueName|TopicName|Export/.test(t.content);
+  const naming = (t: SourceFile) =>
+    /AWS::(S3::BucketPolicy|SQS::QueuePolicy|SNS::TopicPolicy)|RedrivePolicy|ImportValue/.test(t.content);
+  // Both ways: the other template's policy may name this one's bucket, or this one's policy the other's bucket
+  // (then the policy's threat belongs to the bucket's template, and this one must not report it alone).
+  return (named(template) && naming(other)) || (naming(template) && named(other));
 }

@@ -2,6 +2,7 @@ import { loadStructured, type StructuredDocument } from "../core/index.ts";
 import type { GraphEdge, GraphNode, SecretFinding, SourceFile } from "../graph/types.ts";
 import type { EngineLimits, FormatHandler, ParsedPart } from "../formats/types.ts";
 import { isPlaceholder } from "../secrets/patterns.ts";
+import { applyPatches, collectKustomizations, isKustomizationFile, patchApplies } from "./kustomize.ts";
 
 type Obj = Record<string, unknown>;
 
@@ -434,10 +435,25 @@ function documentsOf(value: unknown): Array<{ value: Obj; prefix: (string | numb
 }
 
 /** Parses multi-document Kubernetes manifests into nodes, selector/route/binding edges and Secret values. */
-export function parseKubernetes(files: readonly SourceFile[], limits: EngineLimits): ParsedPart {
+export function parseKubernetes(
+  files: readonly SourceFile[],
+  limits: EngineLimits,
+  readable: readonly SourceFile[] = files,
+): ParsedPart {
   const part: ParsedPart = { nodes: [], edges: [], secrets: [], reports: [] };
-  for (const file of files) {
-    const loaded = loadStructured(file.content, { maxAliases: limits.maxAliases, maxDepth: limits.maxDepth });
+  const loadedFiles = files.map(
+    (file) =>
+      [file, loadStructured(file.content, { maxAliases: limits.maxAliases, maxDepth: limits.maxDepth })] as const,
+  );
+  // Kustomizations patch the manifests of their folder before any rule reads them (resource limits or a
+  // securityContext set by an overlay's patch count); the patches themselves are not resources.
+  const kustomize = collectKustomizations(
+    new Map(loadedFiles.flatMap(([f, l]) => (l.ok ? [[f.path, l.documents] as const] : []))),
+    readable,
+    limits,
+  );
+  const consumed = new Set<string>();
+  for (const [file, loaded] of loadedFiles) {
     if (!loaded.ok) {
       part.reports.push({ path: file.path, format: "kubernetes", resources: 0, error: loaded.error });
       continue;
@@ -445,17 +461,22 @@ export function parseKubernetes(files: readonly SourceFile[], limits: EngineLimi
     let count = 0;
     let capped = false;
     for (const doc of loaded.documents) {
-      for (const { value, prefix } of documentsOf(doc.value)) {
+      if (kustomize.patchDocuments.has(`${file.path}\u0000${doc.index}`)) continue;
+      for (const { value: declared, prefix } of documentsOf(doc.value)) {
         if (part.nodes.length >= limits.maxResources) {
           capped = true;
           break;
         }
-        const kind = str(value.kind);
-        const apiVersion = str(value.apiVersion);
+        const kind = str(declared.kind);
+        const apiVersion = str(declared.apiVersion);
         if (!kind || !apiVersion) continue;
-        const meta = isObj(value.metadata) ? value.metadata : {};
+        const meta = isObj(declared.metadata) ? declared.metadata : {};
         const name = str(meta.name) ?? str(meta.generateName) ?? "(unnamed)";
         const namespace = str(meta.namespace) ?? "default";
+        const patches = kustomize.patches.filter((p) => patchApplies(p, { kind, name, namespace, file: file.path }));
+        const patched = patches.length > 0 ? applyPatches(declared, patches) : undefined;
+        const value = patched?.value ?? declared;
+        for (const p of patches) if (p.doc) consumed.add(p.file);
         const id = k8sId(kind, namespace, name);
         const nodeKind = nodeKindOf(kind);
         const cluster = CLUSTER_SCOPED.has(kind);
@@ -481,7 +502,9 @@ export function parseKubernetes(files: readonly SourceFile[], limits: EngineLimi
         else if (kind === "ConfigMap")
           attrs = { namespace, name, keys: Object.keys(isObj(value.data) ? value.data : {}) };
         else attrs = { namespace: cluster ? null : namespace, name };
-        const propertyLines = allLines(doc, value, prefix);
+        const propertyLines = allLines(doc, declared, prefix);
+        // A value a patch writes is evidenced at the patch's line, not the declaration's.
+        if (patched) for (const path of Object.keys(patched.origins)) delete propertyLines[path];
         const node: GraphNode = {
           id,
           type: `${apiVersion}/${kind}`,
@@ -492,6 +515,7 @@ export function parseKubernetes(files: readonly SourceFile[], limits: EngineLimi
           attrs,
           properties: value,
           propertyLines,
+          ...(patched && Object.keys(patched.origins).length > 0 ? { origins: patched.origins } : {}),
         };
         part.nodes.push(node);
         if (kind === "Secret") part.secrets.push(...secretValues(value, node));
@@ -513,6 +537,9 @@ export function parseKubernetes(files: readonly SourceFile[], limits: EngineLimi
     );
     if (loaded.warnings.length > 0) part.reports[part.reports.length - 1]!.warnings = loaded.warnings;
   }
+  // A JSON 6902 patch file (a list of operations) is no manifest, but it is read: not an unsupported file.
+  const analysed = new Set(files.map((f) => f.path));
+  part.consumed = [...consumed].filter((p) => !analysed.has(p));
   part.edges.push(...linkKubernetes(part.nodes));
   return part;
 }
@@ -582,6 +609,7 @@ export function linkKubernetes(nodes: readonly GraphNode[]): GraphEdge[] {
 
 export const kubernetesHandler: FormatHandler = {
   format: "kubernetes",
-  detect: (file) => looksLikeKubernetes(file.content),
+  // A kustomization may leave out its apiVersion and kind; its file name says what it is.
+  detect: (file) => looksLikeKubernetes(file.content) || isKustomizationFile(file.path),
   parse: parseKubernetes,
 };

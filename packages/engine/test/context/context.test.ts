@@ -38,4 +38,78 @@ describe("context the files state", () => {
     const { threats } = await analyze(folder("websocket"));
     expect(on(threats, "TL-AWS-API-001").sort()).toEqual(["Connect", "HttpDefault"]);
   });
+
+  it("kustomize patches of the folder apply before the rules: limits and a securityContext set by a patch count", async () => {
+    const files = folder("kustomize-overlay");
+    const patched = await analyze(files);
+    expect(patched.threats.map((t) => t.ruleId)).toEqual([]);
+    // The patches are not resources of their own (no half-written Deployment to report on).
+    expect(patched.files.map((f) => [f.path, f.resources, f.error?.code ?? null])).toEqual([
+      ["kustomize-overlay/deployment.yaml", 1, null],
+      ["kustomize-overlay/kustomization.yaml", 1, null],
+      ["kustomize-overlay/limits.yaml", 0, null],
+      ["kustomize-overlay/network-policy.yaml", 1, null],
+      ["kustomize-overlay/security.yaml", 0, null],
+    ]);
+    const alone = await analyze(files.filter((f) => f.path.endsWith("deployment.yaml")));
+    expect(on(alone.threats, "TL-K8S-POD-006")).toEqual(["Deployment/shop/api"]);
+    expect(on(alone.threats, "TL-K8S-POD-004")).toEqual(["Deployment/shop/api"]);
+  });
+
+  it("a patch that targets another workload changes nothing; a patch that weakens one is evidenced where it is written", async () => {
+    const { threats } = await analyze(folder("kustomize-none"), { focus: ["kustomize-none/deployment.yaml"] });
+    expect(on(threats, "TL-K8S-POD-006")).toEqual(["Deployment/shop/api"]);
+    const privileged = threats.find((t) => t.ruleId === "TL-K8S-POD-001")!;
+    expect(privileged.evidence[0]).toEqual({
+      file: "kustomize-none/privileged.yaml",
+      line: 12,
+      path: "spec.template.spec.containers.0.securityContext.privileged",
+    });
+  });
+
+  it("JSON 6902 patches (a file of operations, or inline with a target) apply too", async () => {
+    const { threats, files } = await analyze(folder("kustomize-json"));
+    expect(on(threats, "TL-K8S-POD-006")).toEqual([]);
+    expect(threats.find((t) => t.ruleId === "TL-K8S-POD-004")!.description).toContain("in `proxy`.");
+    expect(files.find((f) => f.path.endsWith("limits-ops.yaml"))).toEqual({
+      path: "kustomize-json/limits-ops.yaml",
+      format: "kubernetes",
+      resources: 0,
+    });
+  });
+
+  it("CloudFormation: a sibling template's bucket policy (by literal name or imported export) and redrive source count", async () => {
+    const files = folder("cfn-siblings");
+    const data = await analyze(files, { focus: ["cfn-siblings/data.yaml"] });
+    // The TLS-only policy for acme-app-data is in policies.yaml; the queue redriving into orders-failed too.
+    expect(on(data.threats, "TL-AWS-S3-010")).not.toContain("DataBucket");
+    expect(on(data.threats, "TL-AWS-SQS-003")).toEqual(["Unrelated"]);
+    // The policy imported by export name makes SharedBucket public: reported on the bucket, at the statement.
+    const shared = data.threats.find((t) => t.ruleId === "TL-AWS-S3-003")!;
+    expect(shared.resources.map((r) => [r.id, r.file])).toEqual([
+      ["SharedBucket", "cfn-siblings/data.yaml"],
+      ["SharedBucketPolicy", "cfn-siblings/policies.yaml"],
+    ]);
+    expect(shared.evidence[0]).toMatchObject({ file: "cfn-siblings/policies.yaml", line: 25 });
+    // Only the analysed template's resources have threats, with their own ids (both templates declare `Logs`).
+    expect(data.threats.every((t) => t.resources[0]!.file === "cfn-siblings/data.yaml")).toBe(true);
+    const alone = await analyze(files.filter((f) => f.path.endsWith("data.yaml")));
+    expect(on(alone.threats, "TL-AWS-S3-010")).toContain("DataBucket");
+    expect(on(alone.threats, "TL-AWS-SQS-003").sort()).toEqual(["OrdersFailed", "Unrelated"]);
+    expect(on(alone.threats, "TL-AWS-S3-003")).toEqual([]);
+    const logsAlone = alone.threats.filter((t) => t.resources[0]!.id === "Logs").map((t) => t.fingerprint);
+    const logsWith = data.threats.filter((t) => t.resources[0]!.id === "Logs").map((t) => t.fingerprint);
+    expect(logsWith.length).toBeGreaterThan(0);
+    expect(logsAlone).toEqual(expect.arrayContaining(logsWith));
+  });
+
+  it("CloudFormation: the policy's own template does not report the public bucket a second time", async () => {
+    const files = folder("cfn-siblings");
+    const policies = await analyze(files, { focus: ["cfn-siblings/policies.yaml"] });
+    expect(on(policies.threats, "TL-AWS-S3-003")).toEqual([]);
+    expect(policies.threats.every((t) => t.resources[0]!.file === "cfn-siblings/policies.yaml")).toBe(true);
+    // Alone, it cannot tell whose bucket it opens, and says so on the policy.
+    const alone = await analyze(files.filter((f) => f.path.endsWith("policies.yaml")));
+    expect(on(alone.threats, "TL-AWS-S3-003")).toEqual(["SharedBucketPolicy"]);
+  });
 });

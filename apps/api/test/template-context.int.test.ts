@@ -1,0 +1,80 @@
+import { readFileSync, readdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import request from "supertest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isFinalStatus, type BatchDto, type SubmissionResult, type Threat } from "@threatline/domain";
+import { createHarness, type Harness } from "./harness.ts";
+import { waitFor } from "../../../test/support.ts";
+
+const FIXTURES = new URL("../../../packages/engine/test/fixtures/context/", import.meta.url);
+
+function folder(name: string): Array<{ path: string; content: string }> {
+  const dir = new URL(`${name}/`, FIXTURES);
+  return readdirSync(fileURLToPath(dir))
+    .sort()
+    .map((f) => ({ path: `${name}/${f}`, content: readFileSync(new URL(f, dir), "utf8") }));
+}
+
+describe("worker: a template is analysed with what its folder's other files say", () => {
+  let h: Harness;
+  let projectId: string;
+
+  beforeAll(async () => {
+    h = await createHarness();
+    projectId = (
+      (await request(h.app).post("/api/v1/projects").send({ name: "context" }).expect(201)).body as { id: string }
+    ).id;
+    h.startWorker();
+  });
+  afterAll(async () => h.close());
+
+  async function submit(files: Array<{ path: string; content: string }>): Promise<BatchDto> {
+    const { batchId } = (
+      await request(h.app).post(`/api/v1/projects/${projectId}/submissions`).send({ files }).expect(202)
+    ).body as SubmissionResult;
+    return waitFor(
+      async () => {
+        const batch = (await request(h.app).get(`/api/v1/batches/${batchId}`).expect(200)).body as BatchDto;
+        return batch.analyses.every((a) => isFinalStatus(a.status)) ? batch : undefined;
+      },
+      60_000,
+      "the batch to finish",
+    );
+  }
+
+  async function threatsOf(batch: BatchDto, path: string): Promise<Threat[]> {
+    const analysis = batch.analyses.find((a) => a.path === path)!;
+    expect(analysis.status).toBe("succeeded");
+    return (
+      (await request(h.app).get(`/api/v1/analyses/${analysis.id}/threats?limit=500`).expect(200)).body as {
+        items: Threat[];
+      }
+    ).items;
+  }
+  const on = (threats: Threat[], ruleId: string) =>
+    threats
+      .filter((t) => t.ruleId === ruleId)
+      .map((t) => t.resources[0]!.id)
+      .sort();
+
+  it("CloudFormation: a sibling template's bucket policy and redrive source count; the public bucket is stored once", async () => {
+    const batch = await submit(folder("cfn-siblings"));
+    const data = await threatsOf(batch, "cfn-siblings/data.yaml");
+    const policies = await threatsOf(batch, "cfn-siblings/policies.yaml");
+    expect(on(data, "TL-AWS-SQS-003")).toEqual(["Unrelated"]);
+    expect(on(data, "TL-AWS-S3-010")).not.toContain("DataBucket");
+    expect(on(data, "TL-AWS-S3-003")).toEqual(["SharedBucket"]);
+    expect(data.find((t) => t.ruleId === "TL-AWS-S3-003")!.evidence[0]!.file).toBe("cfn-siblings/policies.yaml");
+    expect(on(policies, "TL-AWS-S3-003")).toEqual([]);
+    expect(data.every((t) => t.resources[0]!.file === "cfn-siblings/data.yaml")).toBe(true);
+    expect(policies.every((t) => t.resources[0]!.file === "cfn-siblings/policies.yaml")).toBe(true);
+  });
+
+  it("Kubernetes: the limits and securityContext a kustomize patch sets count; a JSON 6902 patch file is read", async () => {
+    const batch = await submit([...folder("kustomize-overlay"), ...folder("kustomize-json")]);
+    expect(await threatsOf(batch, "kustomize-overlay/deployment.yaml")).toEqual([]);
+    const json = await threatsOf(batch, "kustomize-json/deployment.yaml");
+    expect(on(json, "TL-K8S-POD-006")).toEqual([]);
+    expect(on(json, "TL-K8S-POD-004")).toEqual(["Deployment/shop/api"]);
+  });
+});
