@@ -39,6 +39,7 @@ describe("threatline scan's text report", () => {
     const low = result.threats.filter((t) => t.severity === "low" || t.severity === "info");
     expect(low.length).toBeGreaterThan(0);
     for (const t of low) expect(text.indexOf(t.title)).toBeGreaterThan(hygiene);
+    expect(text).toMatch(/^ {2}\d+ low\/info hygiene findings? in app\.yaml \(\d+ (low|info)/m);
     expect(text).toMatch(/app\.yaml:6:7: template\/duplicate-key "DelaySeconds"/);
     expect(text).toMatch(/broken\.yaml:3:1: template\/parse-failed/);
   });

@@ -80,7 +80,9 @@ export function renderScanText(report: ScanReport, color: boolean): string {
         .map((s) => [s, threats.filter((t) => t.severity === s).length] as const)
         .filter(([, n]) => n > 0)
         .map(([s, n]) => SEVERITY_COLOR[s](c, `${n} ${s}`));
-      lines.push(`  ${file || "(no file)"} — ${counts.join(", ")}`);
+      lines.push(
+        `  ${threats.length} low/info hygiene finding${threats.length === 1 ? "" : "s"} in ${file || "(no file)"} (${counts.join(", ")})`,
+      );
       const titles = new Map<string, number>();
       for (const t of threats) titles.set(t.title, (titles.get(t.title) ?? 0) + 1);
       for (const [title, n] of titles) lines.push(`  ${" ".repeat(8)} ${c.dim(`${title}${n > 1 ? ` (×${n})` : ""}`)}`);
