@@ -99,8 +99,9 @@ describe("npm start (API and worker in one process) with the 20,000-bucket templ
         threatCount: 5_000,
       });
       expect(done.omittedThreatCount).toBe(95_000);
-      // Generous for a loaded 2-core machine; an API starved by the analysis took minutes.
-      expect(slowest).toBeLessThan(3_000);
+      // Not a speed goal: an API starved by the analysis took minutes, a working one answers within seconds even
+      // beside the rest of the int tier on a loaded 2-core machine (3.6 s seen there; /healthz gives up at 10 s).
+      expect(slowest).toBeLessThan(10_000);
 
       // Again, and SIGTERM while it runs: the process leaves within its shutdown deadline (5 s here).
       const second = (
