@@ -133,12 +133,13 @@ describe("the System tab in Chromium", () => {
   it("exports the diagram as SVG and PNG files named by version", async () => {
     await openSystem();
     const [svg] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-svg").click()]);
-    expect(svg.suggestedFilename()).toBe("threatline-system-v1.svg");
+    const { version } = await api<SystemGraphDto>("GET", `/projects/${shopId}/system-graph`);
+    expect(svg.suggestedFilename()).toBe(`threatline-system-v${version}.svg`);
     const svgText = readFileSync(await svg.path(), "utf8");
     expect(svgText).toMatch(/^(<\?xml [^>]*\?>\s*)?<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect(svgText).toContain("InvoiceBucket");
     const [png] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-png").click()]);
-    expect(png.suggestedFilename()).toBe("threatline-system-v1.png");
+    expect(png.suggestedFilename()).toBe(`threatline-system-v${version}.png`);
     const bytes = readFileSync(await png.path());
     expect(bytes.subarray(1, 4).toString("latin1")).toBe("PNG");
     expect(pageErrors).toEqual([]);
@@ -163,12 +164,23 @@ describe("the System tab in Chromium", () => {
         { path: "data/queue.yaml", content: queue },
       ],
     });
-    await waitForGraph(shopId, 2);
+    // Each finished analysis may store a new graph version: wait for one that holds the new file.
+    const before = (await api<SystemGraphDto>("GET", `/projects/${shopId}/system-graph`)).version;
+    for (let i = 0; i < 180; i++) {
+      const g = await api<SystemGraphDto>("GET", `/projects/${shopId}/system-graph`);
+      if (
+        g.version > before &&
+        g.nodes.some((n) => n.id === "data/queue.yaml#OrdersQueue") &&
+        !g.nodes.some((n) => n.id === "data/data.yaml#CustomerDb")
+      )
+        break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
     await openSystem();
     await page.getByTestId("compare").click();
-    await page.locator(".n-base-select-option", { hasText: /^Version 1 / }).click();
+    await page.locator(".n-base-select-option", { hasText: new RegExp(`^Version ${before} `) }).click();
     await page.getByTestId("diff-counts").waitFor();
-    expect(await page.getByTestId("diff-counts").innerText()).toMatch(/\+\d+ \/ −\d+ since version 1/);
+    expect(await page.getByTestId("diff-counts").innerText()).toContain(`since version ${before}`);
     expect(await page.locator('[data-node="data/data.yaml#CustomerDb"]').getAttribute("data-diff")).toBe("removed");
     expect(await page.locator('[data-node="data/queue.yaml#OrdersQueue"]').getAttribute("data-diff")).toBe("added");
     expect(await page.locator('[data-node="data/data.yaml#InvoiceBucket"]').getAttribute("data-diff")).toBe("same");
