@@ -167,4 +167,70 @@ describe("fixes written for the weakness reported", () => {
       expect(Object.values(rule.remediation.fix ?? {}).join("\n"), id).not.toMatch(/DB_PASSWORD|MasterUserPassword/);
     }
   });
+
+  it("an escalation through CloudFormation scopes the stacks, not IAM writes; a PassRole path scopes PassRole", async () => {
+    const role = (statement: object) =>
+      JSON.stringify({
+        Resources: {
+          Root: {
+            Type: "AWS::IAM::Role",
+            Properties: {
+              AssumeRolePolicyDocument: {
+                Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+              },
+              Policies: [{ PolicyName: "root", PolicyDocument: { Statement: [statement] } }],
+            },
+          },
+        },
+      });
+    const fixOf = async (statement: object) => {
+      const { threats } = await analyze([{ path: "role.json", content: role(statement) }]);
+      return threats.find((t) => t.ruleId === "TL-AWS-IAM-009")?.remediations[0]?.fix ?? "";
+    };
+    const stacks = JSON.parse(await fixOf({ Effect: "Allow", Action: "cloudformation:*", Resource: "*" })) as {
+      Action: string[];
+      Resource: { "Fn::Sub": string };
+    };
+    expect(stacks.Action).toContain("cloudformation:UpdateStack");
+    expect(stacks.Resource["Fn::Sub"]).toMatch(/^arn:aws:cloudformation:.*:stack\//);
+    const iam = await fixOf({ Effect: "Allow", Action: "iam:AttachRolePolicy", Resource: "*" });
+    expect(iam).toMatch(/PermissionsBoundary/);
+    const passRole = await fixOf({ Effect: "Allow", Action: ["iam:PassRole", "lambda:CreateFunction"], Resource: "*" });
+    expect(passRole).toMatch(/iam:PassedToService/);
+  });
+
+  it("a Lambda permission without a source gets SourceArn/SourceAccount; a topic policy gets a condition", async () => {
+    const { threats } = await analyze([
+      {
+        path: "deputy.yaml",
+        content: `Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties: { Runtime: python3.12, Handler: index.handler, Role: arn:aws:iam::111122223333:role/r, Code: { ZipFile: "x" } }
+  Invoke:
+    Type: AWS::Lambda::Permission
+    Properties: { Action: lambda:InvokeFunction, FunctionName: !Ref Fn, Principal: events.amazonaws.com }
+  Topic:
+    Type: AWS::SNS::Topic
+  TopicPolicy:
+    Type: AWS::SNS::TopicPolicy
+    Properties:
+      Topics: [!Ref Topic]
+      PolicyDocument:
+        Statement:
+          - { Effect: Allow, Principal: { Service: config.amazonaws.com }, Action: SNS:Publish, Resource: !Ref Topic }
+`,
+      },
+    ]);
+    const fixes = threats
+      .filter((t) => t.ruleId === "TL-AWS-RP-002")
+      .map((t) => ({ on: t.resources[0]?.id, fix: t.remediations[0]?.fix ?? "" }));
+    const permission = fixes.find((f) => f.on === "Invoke")?.fix ?? "";
+    expect(permission).toMatch(/SourceArn:/);
+    expect(permission).toMatch(/SourceAccount:/);
+    expect(permission).not.toMatch(/cloudtrail/);
+    const topic = fixes.find((f) => f.on === "Topic" || f.on === "TopicPolicy")?.fix ?? "";
+    expect(topic).toMatch(/aws:SourceAccount/);
+    expect(parseDocument(topic, { customTags: CFN_TAGS }).errors).toEqual([]);
+  });
 });

@@ -112,6 +112,47 @@ function topWeakness(s: Statement, all: readonly Statement[], together: readonly
   return undefined;
 }
 
+/** iam:PassRole limited to the role the workload passes, to the service it passes it to. */
+const PASS_ROLE_FIX = {
+  cloudformation:
+    "- Effect: Allow\n  Action: iam:PassRole\n  Resource: !GetAtt TaskRole.Arn\n  Condition:\n    StringEquals:\n      iam:PassedToService: ecs-tasks.amazonaws.com",
+  terraform:
+    'policy = jsonencode({\n  Version = "2012-10-17"\n  Statement = [{\n    Effect    = "Allow"\n    Action    = "iam:PassRole"\n    Resource  = aws_iam_role.task.arn\n    Condition = { StringEquals = { "iam:PassedToService" = "ecs-tasks.amazonaws.com" } }\n  }]\n})',
+};
+
+/** Where an escalation action outside IAM is scoped to: the stacks, functions or instances the workload runs. */
+const ESCALATION_SCOPES: Record<string, { cloudformation: string; terraform: string }> = {
+  cloudformation: {
+    cloudformation: "!Sub arn:aws:cloudformation:${AWS::Region}:${AWS::AccountId}:stack/app-*/*",
+    terraform:
+      '"arn:aws:cloudformation:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:stack/app-*/*"',
+  },
+  lambda: { cloudformation: "!GetAtt AppFunction.Arn", terraform: "aws_lambda_function.app.arn" },
+  ssm: {
+    cloudformation: "!Sub arn:aws:ec2:${AWS::Region}:${AWS::AccountId}:instance/${AppInstance}",
+    terraform: "aws_instance.app.arn",
+  },
+};
+
+/**
+ * The fix for an escalation statement, for the actions it grants: the rule's fix (take IAM writes away) is
+ * another weakness's fix for a statement that escalates through CloudFormation, Lambda or Systems Manager.
+ */
+function escalationFix(found: readonly string[]): Hit["fix"] {
+  const action = found.find((a) => !a.startsWith("iam:"));
+  if (!action || found.some((a) => a.startsWith("iam:"))) return undefined;
+  const service = action.split(":")[0]!;
+  const scope = ESCALATION_SCOPES[service] ?? {
+    cloudformation: `!Sub arn:aws:${service}:\${AWS::Region}:\${AWS::AccountId}:app-*`,
+    terraform: `"arn:aws:${service}:\${data.aws_region.current.name}:\${data.aws_caller_identity.current.account_id}:app-*"`,
+  };
+  const actions = found.filter((a) => a.startsWith(`${service}:`));
+  return {
+    cloudformation: `# ${actions.join(", ")} only on what this workload manages, not on every resource\nAction:\n${actions.map((a) => `  - ${a}`).join("\n")}\nResource: ${scope.cloudformation}`,
+    terraform: `# ${actions.join(", ")} only on what this workload manages, not on every resource\nAction   = [${actions.map((a) => `"${a}"`).join(", ")}]\nResource = ${scope.terraform}`,
+  };
+}
+
 /** One principal and every policy it holds (its inline ones and the policy resources attached to it). */
 interface Held {
   principal: GraphNode;
@@ -148,7 +189,7 @@ function statementHits(
   ctx: RuleContext,
   node: GraphNode,
   rule: string,
-  pick: (s: Statement, together: readonly Held[]) => string | false | { detail: string; related: GraphNode[] },
+  pick: (s: Statement, together: readonly Held[]) => string | false | Pick<Hit, "detail" | "related" | "fix">,
 ): Hit[] {
   const hits: Hit[] = [];
   // A policy used only as a permissions boundary limits what an identity may do; it grants nothing.
@@ -164,6 +205,7 @@ function statementHits(
       const where = statementPath(node, path, s);
       hits.push({
         ...(typeof picked === "string" ? {} : { related: picked.related }),
+        ...(typeof picked !== "string" && picked.fix ? { fix: picked.fix } : {}),
         paths: [where],
         // A statement written in a `data "aws_iam_policy_document"` block: the evidence is that block's statement.
         ...(s.source ? { locations: [{ file: s.source.file, line: s.source.line, path: s.source.path }] } : {}),
@@ -390,12 +432,7 @@ export const IDENTITY_RULES = [
       'A policy of {resource} allows iam:PassRole on Resource "*": its holder can hand any role (an administrator role included) to a service it controls.',
     remediation:
       "Limit iam:PassRole to the ARNs of the roles the workload passes, with an iam:PassedToService condition.",
-    fix: {
-      cloudformation:
-        "- Effect: Allow\n  Action: iam:PassRole\n  Resource: !GetAtt TaskRole.Arn\n  Condition:\n    StringEquals:\n      iam:PassedToService: ecs-tasks.amazonaws.com",
-      terraform:
-        'policy = jsonencode({\n  Version = "2012-10-17"\n  Statement = [{\n    Effect    = "Allow"\n    Action    = "iam:PassRole"\n    Resource  = aws_iam_role.task.arn\n    Condition = { StringEquals = { "iam:PassedToService" = "ecs-tasks.amazonaws.com" } }\n  }]\n})',
-    },
+    fix: PASS_ROLE_FIX,
     cwe: ["CWE-269"],
     attack: ["T1098"],
     test: (node, ctx) => {
@@ -420,9 +457,9 @@ export const IDENTITY_RULES = [
     impact: 5,
     kinds: POLICY_HOLDERS,
     description:
-      "A policy of {resource} allows IAM actions that let its holder grant itself more (create policy versions, attach policies, create access keys for others …).",
+      "A policy of {resource} allows actions that let its holder grant itself more: IAM writes (create policy versions, attach policies, create access keys for others …), passing any role to something it can launch, or changing what already runs with more rights (a CloudFormation stack's service role, a Lambda function's code, commands on an instance).",
     remediation:
-      "Remove IAM write actions from workload policies; if needed, scope them to specific ARNs and use permissions boundaries.",
+      "Remove these actions from workload policies, or scope them to the ARNs the workload manages (with a permissions boundary for IAM writes, iam:PassedToService for PassRole).",
     fix: {
       cloudformation:
         "# remove iam:Attach*/Put*/CreatePolicyVersion/CreateAccessKey from the statement, or:\nResource: !Sub arn:aws:iam::${AWS::AccountId}:role/app-*\nCondition:\n  StringEquals:\n    iam:PermissionsBoundary: !Ref Boundary",
@@ -440,7 +477,11 @@ export const IDENTITY_RULES = [
         const found = escalationActions(s).filter((a) => a !== "sts:AssumeRole");
         const also = found.length > 0 ? ` It also allows ${found.slice(0, 4).join(", ")}.` : "";
         if (viaPassRole && passesAnyRole(s)) {
-          return `A statement of ${node.id} allows iam:PassRole on any role, and ${node.id} may also ${viaPassRole.run.slice(0, 3).join(", ")}: it can run code with any role it passes.${also}`;
+          return {
+            detail: `A statement of ${node.id} allows iam:PassRole on any role, and ${node.id} may also ${viaPassRole.run.slice(0, 3).join(", ")}: it can run code with any role it passes.${also}`,
+            related: [],
+            fix: PASS_ROLE_FIX,
+          };
         }
         // iam:PassRole here, the action that launches something with the role in another policy of the same identity.
         const split = passesAnyRole(s)
@@ -460,12 +501,13 @@ export const IDENTITY_RULES = [
           return {
             detail: `A statement of ${node.id} allows iam:PassRole on any role, and ${holder} may also ${split.run.slice(0, 3).join(", ")} through ${others.map((n) => (n === principal ? "its inline policies" : n.id)).join(", ") || "its other policies"}: it can run code with any role it passes.${also}`,
             related: [...new Set(principal === node ? others : [principal, ...others])],
+            fix: PASS_ROLE_FIX,
           };
         }
-        return (
-          found.length > 0 &&
-          `A statement of ${node.id} allows ${found.slice(0, 4).join(", ")}${found.length > 4 ? " …" : ""} on every resource.`
-        );
+        if (found.length === 0) return false;
+        const detail = `A statement of ${node.id} allows ${found.slice(0, 4).join(", ")}${found.length > 4 ? " …" : ""} on every resource.`;
+        const fix = escalationFix(found);
+        return fix ? { detail, related: [], fix } : detail;
       });
       return hits;
     },
@@ -684,9 +726,9 @@ export const IDENTITY_RULES = [
       "Add aws:SourceArn (the trail, bucket, topic, rule or distribution that uses the grant) or aws:SourceAccount to the statement; on a Lambda permission set SourceArn and SourceAccount.",
     fix: {
       cloudformation:
-        '- Effect: Allow\n  Principal:\n    Service: cloudtrail.amazonaws.com\n  Action: s3:PutObject\n  Resource: !Sub "${TrailBucket.Arn}/AWSLogs/${AWS::AccountId}/*"\n  Condition:\n    StringEquals:\n      aws:SourceArn: !Sub "arn:aws:cloudtrail:${AWS::Region}:${AWS::AccountId}:trail/main"\n# Lambda: SourceArn / SourceAccount on the AWS::Lambda::Permission',
+        "# on the statement that grants the service (or aws:SourceArn: the trail, rule, bucket or distribution)\nCondition:\n  StringEquals:\n    aws:SourceAccount: !Ref AWS::AccountId",
       terraform:
-        'condition {\n  test     = "StringEquals"\n  variable = "aws:SourceAccount"\n  values   = [data.aws_caller_identity.current.account_id]\n}\n# aws_lambda_permission: source_arn / source_account',
+        '# in the statement that grants the service (or aws:SourceArn: the trail, rule, bucket or distribution)\ncondition {\n  test     = "StringEquals"\n  variable = "aws:SourceAccount"\n  values   = [data.aws_caller_identity.current.account_id]\n}',
     },
     cwe: ["CWE-441", "CWE-284"],
     attack: ["T1078.004"],
@@ -700,6 +742,12 @@ export const IDENTITY_RULES = [
           paths: [at(node, "principal")],
           related: ctx.out(node.id).filter((n) => n.kind === "aws.lambda.function"),
           detail: `Permission ${node.id} lets ${principal} invoke the function with no SourceArn or SourceAccount: a resource of that service in any account can be pointed at the function.`,
+          fix: {
+            cloudformation:
+              "# the resource that invokes the function (an EventBridge rule, a bucket, a topic …)\nSourceArn: !GetAtt Rule.Arn\nSourceAccount: !Ref AWS::AccountId",
+            terraform:
+              "# the resource that invokes the function (an EventBridge rule, a bucket, a topic …)\nsource_arn     = aws_cloudwatch_event_rule.rule.arn\nsource_account = data.aws_caller_identity.current.account_id",
+          },
         };
       }
       const target = targetKindOf(node);
