@@ -199,6 +199,7 @@ export const NETWORK_RULES = [
     kinds: SG_KINDS,
     description:
       "Security group {resource} allows every port (or every protocol) from the internet: any service listening on attached resources is reachable.",
+    why: "Rated lower (medium) when only load balancers use the group: a load balancer accepts connections on its listener ports only, so the open rule reaches the listeners today — and any listener added later.",
     remediation: "Allow only the ports the service needs, from the sources that need them.",
     fix: {
       cloudformation:
@@ -209,7 +210,22 @@ export const NETWORK_RULES = [
     cwe: ["CWE-284"],
     capec: ["CAPEC-49"],
     attack: ["T1190"],
-    test: (node, ctx) => ingressHits(node, ctx, EVERYTHING),
+    test: (node, ctx) => {
+      // A load balancer accepts connections on its listener ports only: "every port" on a group that only load
+      // balancers use reaches those listeners today, and any listener added later — worth fixing, not critical.
+      const users = ctx
+        .in(node.id, "security-group")
+        .filter((n) => n.kind !== "aws.ec2.security-group" && n.kind !== "aws.ec2.security-group-rule");
+      const onlyBalancers = users.length > 0 && users.every((n) => n.kind === "aws.elb.load-balancer");
+      if (!onlyBalancers) return ingressHits(node, ctx, EVERYTHING);
+      const names = users.map((n) => n.id).join(", ");
+      return ingressHits(node, ctx, EVERYTHING).map((hit) => ({
+        ...hit,
+        likelihood: 2,
+        detail: `${hit.detail} Only ${names} use${users.length === 1 ? "s" : ""} the group, and a load balancer answers on its listener ports only: today that is the listeners, and any listener added later is open to the internet too.`,
+        related: [...(hit.related ?? []), ...users],
+      }));
+    },
   }),
   awsRule({
     id: "TL-AWS-SG-005",
