@@ -65,7 +65,7 @@ export interface StructuredDocument {
 
 /** Something read leniently: compatible with `FileReport["warnings"]` items. */
 export interface LoadWarning {
-  code: "template/duplicate-key" | "template/tab-indent";
+  code: "template/duplicate-key" | "template/tab-indent" | "template/collection-key";
   message: string;
   line?: number;
   column?: number;
@@ -121,6 +121,9 @@ export function loadStructured(text: string, options: LoadOptions = {}): LoadRes
       uniqueKeys: false,
       merge: true,
       prettyErrors: true,
+      // `yaml` reports what it notices while converting (a map used as a key) with `process.emitWarning`, which a
+      // CLI prints as a Node warning with no file or line; `measure` finds those and they become file warnings.
+      logLevel: "error",
     }) as Document.Parsed[];
 
   const warnings: LoadWarning[] = [];
@@ -191,6 +194,14 @@ export function loadStructured(text: string, options: LoadOptions = {}): LoadRes
         code: "template/duplicate-key",
         message: `"${d.key}" appears more than once in the same map; the last one is used.`,
         ...position(d.offset),
+      });
+    }
+    for (const offset of shape.collectionKeys) {
+      warn({
+        code: "template/collection-key",
+        message:
+          "A map or list is used as a map key (a template placeholder such as {{ name }} left unrendered?); it is read as its text.",
+        ...position(offset),
       });
     }
     if (shape.depth > maxDepth) {
@@ -343,6 +354,8 @@ interface Shape {
   deepest?: number;
   /** Keys written twice in one map, in the order met (at most `MAX_WARNINGS`). */
   duplicates: Array<{ key: string; offset: number }>;
+  /** Offsets of keys that are themselves maps or lists (at most `MAX_WARNINGS`). */
+  collectionKeys: number[];
 }
 
 /** Nesting depth, alias count and duplicate keys, walked without recursion and without expanding aliases. */
@@ -351,6 +364,7 @@ function measure(root: unknown): Shape {
   let aliases = 0;
   let deepest: number | undefined;
   const duplicates: Shape["duplicates"] = [];
+  const collectionKeys: number[] = [];
   const stack: Array<[unknown, number]> = [[root, 0]];
   while (stack.length > 0) {
     const [node, level] = stack.pop()!;
@@ -365,7 +379,13 @@ function measure(root: unknown): Shape {
       const seen = isMap(node) && duplicates.length < MAX_WARNINGS ? new Set<string>() : undefined;
       for (const item of node.items) {
         if (isPair(item)) {
-          stack.push([item.key, inner], [item.value, inner]);
+          // A key that is a map or list (`{{ name }}:`) is one warning, not one per level inside it.
+          if (isMap(item.key) || isSeq(item.key)) {
+            if (collectionKeys.length < MAX_WARNINGS) collectionKeys.push(nodeStart(item.key) ?? 0);
+            stack.push([item.value, inner]);
+          } else {
+            stack.push([item.key, inner], [item.value, inner]);
+          }
           const key = seen ? keyString(item.key) : undefined;
           if (seen && key !== undefined && key !== "<<") {
             if (seen.has(key) && duplicates.length < MAX_WARNINGS) {
@@ -380,7 +400,8 @@ function measure(root: unknown): Shape {
     }
   }
   duplicates.sort((a, b) => a.offset - b.offset);
-  const shape: Shape = { depth, aliases, duplicates };
+  collectionKeys.sort((a, b) => a - b);
+  const shape: Shape = { depth, aliases, duplicates, collectionKeys };
   if (deepest !== undefined) shape.deepest = deepest;
   return shape;
 }

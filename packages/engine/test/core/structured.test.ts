@@ -123,6 +123,26 @@ describe("loadStructured", () => {
   });
 });
 
+describe("a map or list used as a key", () => {
+  it("is read as its text with a file warning at the key, and nothing goes to process warnings", () => {
+    const emitted: string[] = [];
+    const listen = (w: Error) => emitted.push(w.message);
+    process.on("warning", listen);
+    try {
+      const result = loadStructured("spec:\n  {{ replicas }}: 3\n  name: etcd\n");
+      expect(result).toMatchObject({
+        ok: true,
+        warnings: [{ code: "template/collection-key", line: 2, column: 3 }],
+      });
+      if (!result.ok) return;
+      expect(result.documents[0]!.value).toMatchObject({ spec: { name: "etcd" } });
+    } finally {
+      process.off("warning", listen);
+    }
+    expect(emitted).toEqual([]);
+  });
+});
+
 describe("duplicate keys", () => {
   it("are read as every common reader does (the last one wins), with a warning at the second key", () => {
     const result = loadStructured("a: 1\nb:\n  c: 1\n  c: 2\n");
