@@ -1,25 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { AWS_RULES } from "../../src/aws/rules/index.ts";
 import { ruleIds, type RuleCase } from "./harness.ts";
-import { COMBO_CASES } from "./cases/combo.cases.ts";
-import { COMPUTE_CASES } from "./cases/compute.cases.ts";
-import { DATA_CASES } from "./cases/data.cases.ts";
-import { EDGE_CASES } from "./cases/edge.cases.ts";
-import { IDENTITY_CASES } from "./cases/identity.cases.ts";
-import { NETWORK_CASES } from "./cases/network.cases.ts";
-import { S3_CASES } from "./cases/s3.cases.ts";
-import { SERVICE_CASES } from "./cases/services.cases.ts";
+import { CASE_FILES } from "./rule-files.ts";
 
-const CASES: RuleCase[] = [
-  ...S3_CASES,
-  ...NETWORK_CASES,
-  ...IDENTITY_CASES,
-  ...DATA_CASES,
-  ...COMPUTE_CASES,
-  ...EDGE_CASES,
-  ...SERVICE_CASES,
-  ...COMBO_CASES,
-];
+const CASES: RuleCase[] = [...CASE_FILES.values()].flat();
 const byId = new Map(AWS_RULES.map((r) => [r.id, r]));
 
 describe.each(CASES)("$rule", ({ rule, cfn, json, tf }) => {

@@ -7,6 +7,8 @@ import { isUnresolved } from "../values.ts";
 import { at, awsRule, type Hit } from "./define.ts";
 import { policyHits, policyKinds, whatOf, whoOf } from "./resource-policy.ts";
 
+// TL-AWS-S3: Amazon S3 buckets.
+
 const BUCKET = ["aws.s3.bucket"];
 
 /** Companion resources (Terraform's `aws_s3_bucket_*`) configuring a bucket, for the threat's resource list. */
@@ -15,7 +17,9 @@ function companions(ctx: RuleContext, node: GraphNode, kind: string): GraphNode[
 }
 
 const READ = ["s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket", "s3:ListBucketVersions"];
+
 export const S3_LIST = ["s3:ListBucket", "s3:ListBucketVersions"];
+
 export const S3_WRITE = [
   "s3:PutObject",
   "s3:DeleteObject",
@@ -325,5 +329,31 @@ export const S3_RULES = [
     },
     cwe: ["CWE-319", "CWE-200"],
     test: (node) => node.attrs.website === true && { paths: [at(node, "website")] },
+  }),
+  awsRule({
+    id: "TL-AWS-S3-012",
+    title: "Account-level S3 public access block is incomplete",
+    category: "InformationDisclosure",
+    likelihood: 2,
+    impact: 4,
+    kinds: ["aws.s3.account-public-access-block"],
+    description:
+      "The account's S3 public access block {resource} leaves a flag off, so one bucket ACL or policy can still make data public.",
+    remediation:
+      "Turn on all four flags (BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets).",
+    fix: {
+      cloudformation: "# No CloudFormation resource: set it with the S3 console, the CLI or Terraform.",
+      terraform:
+        "block_public_acls       = true\nblock_public_policy     = true\nignore_public_acls      = true\nrestrict_public_buckets = true",
+    },
+    cwe: ["CWE-284"],
+    exposedBoost: 0,
+    test: (node) => {
+      const flags = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"];
+      const off = flags.filter((f) => node.attrs[f] === false);
+      return (
+        off.length > 0 && { paths: off.map((f) => at(node, f)), detail: `${node.id} leaves ${off.join(", ")} off.` }
+      );
+    },
   }),
 ];

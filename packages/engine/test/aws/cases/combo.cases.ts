@@ -25,6 +25,7 @@ const instanceBehind = (ingress: string, policy: string) =>
       IamInstanceProfile: !Ref Profile
       SecurityGroupIds: [!Ref Group]
 `);
+
 const instanceBehindTf = (cidr: string, policy: string) =>
   tf(`
   resource "aws_security_group" "web" {
@@ -52,7 +53,9 @@ const instanceBehindTf = (cidr: string, policy: string) =>
     vpc_security_group_ids      = [aws_security_group.web.id]
   }
 `);
+
 const ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess";
+
 const SSM = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore";
 
 const dbBehind = (publicly: boolean, cidr: string, encrypted: boolean) =>
@@ -72,6 +75,7 @@ const dbBehind = (publicly: boolean, cidr: string, encrypted: boolean) =>
       StorageEncrypted: ${encrypted}
       VPCSecurityGroups: [!Ref DbGroup]
 `);
+
 const dbBehindTf = (publicly: boolean, cidr: string) =>
   tf(`
   resource "aws_security_group" "db" {

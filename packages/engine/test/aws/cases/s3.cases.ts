@@ -1,4 +1,5 @@
 import { cfn, tf, type RuleCase } from "../harness.ts";
+import { res } from "./fixtures.ts";
 
 const secureBucketCfn = cfn(`
   Data:
@@ -149,6 +150,7 @@ ${statements
 `);
 
 const getAnyone = '- Effect: Allow\n  Principal: "*"\n  Action: s3:GetObject\n  Resource: !Sub "${Data.Arn}/*"';
+
 const fencedByVpce =
   '- Effect: Deny\n  Principal: "*"\n  Action: "s3:*"\n  Resource: !Sub "${Data.Arn}/*"\n  Condition:\n    StringNotEquals:\n      aws:SourceVpce: vpce-0123456789abcdef0';
 
@@ -349,6 +351,18 @@ export const S3_CASES: RuleCase[] = [
         ),
       ],
       neg: [secureBucketTf],
+    },
+  },
+  {
+    rule: "TL-AWS-S3-012",
+    tf: {
+      pos: [res("aws_s3_account_public_access_block", "block_public_acls = true\nblock_public_policy = true")],
+      neg: [
+        res(
+          "aws_s3_account_public_access_block",
+          "block_public_acls = true\nblock_public_policy = true\nignore_public_acls = true\nrestrict_public_buckets = true",
+        ),
+      ],
     },
   },
 ];

@@ -1,4 +1,5 @@
 import { cfn, tf, type RuleCase } from "../harness.ts";
+import { res } from "./fixtures.ts";
 
 const policyCfn = (statement: string) =>
   cfn(`
@@ -13,6 +14,7 @@ ${statement
   .map((l) => `          ${l}`)
   .join("\n")}
 `);
+
 const policyTf = (statement: string) =>
   tf(`
   resource "aws_iam_policy" "policy" {
@@ -23,10 +25,12 @@ const policyTf = (statement: string) =>
     })
   }
 `);
+
 const scopedCfn = policyCfn("- Effect: Allow\n  Action: [s3:GetObject]\n  Resource: arn:aws:s3:::data/*");
+
 const scopedTf = policyTf('{ Effect = "Allow", Action = ["s3:GetObject"], Resource = "arn:aws:s3:::data/*" }');
 
-const roleCfn = (trust: string, extra = "") =>
+export const roleCfn = (trust: string, extra = "") =>
   cfn(`
   Role:
     Type: AWS::IAM::Role
@@ -42,6 +46,7 @@ ${extra}
     Type: AWS::CloudTrail::Trail
     Properties: { S3BucketName: trail-bucket, IsLogging: true, IsMultiRegionTrail: true, EnableLogFileValidation: true }
 `);
+
 const roleTf = (trust: string) =>
   tf(`
   resource "aws_iam_role" "role" {
@@ -51,14 +56,16 @@ const roleTf = (trust: string) =>
     })
   }
 `);
+
 const serviceTrustCfn = roleCfn(
   "- Effect: Allow\n  Principal: { Service: ec2.amazonaws.com }\n  Action: sts:AssumeRole",
 );
+
 const serviceTrustTf = roleTf(
   '{ Effect = "Allow", Principal = { Service = "lambda.amazonaws.com" }, Action = "sts:AssumeRole" }',
 );
 
-const userCfn = (props: string, extra = "") =>
+export const userCfn = (props: string, extra = "") =>
   cfn(`
   User:
     Type: AWS::IAM::User
@@ -68,47 +75,6 @@ ${props
   .map((l) => `      ${l}`)
   .join("\n")}
 ${extra}`);
-
-const trailCfn = (props: string) =>
-  cfn(`
-  Trail:
-    Type: AWS::CloudTrail::Trail
-    Properties:
-      S3BucketName: trail-bucket
-${props
-  .split("\n")
-  .map((l) => `      ${l}`)
-  .join("\n")}
-`);
-const goodTrailCfn = trailCfn(
-  "IsLogging: true\nIsMultiRegionTrail: true\nEnableLogFileValidation: true\nKMSKeyId: alias/trail\nCloudWatchLogsLogGroupArn: arn:aws:logs:eu-west-1:111122223333:log-group:trail:*\nCloudWatchLogsRoleArn: arn:aws:iam::111122223333:role/trail",
-);
-const trailTf = (body: string) =>
-  tf(`
-  resource "aws_cloudtrail" "trail" {
-    name           = "main"
-    s3_bucket_name = "trail-bucket"
-${body}
-  }
-`);
-const goodTrailTf = trailTf(`
-    is_multi_region_trail      = true
-    enable_log_file_validation = true
-    kms_key_id                 = "alias/trail"
-    cloud_watch_logs_group_arn = "arn:aws:logs:eu-west-1:111122223333:log-group:trail:*"
-`);
-const keyCfn = (props: string) =>
-  cfn(`
-  Key:
-    Type: AWS::KMS::Key
-    Properties:
-${props
-  .split("\n")
-  .map((l) => `      ${l}`)
-  .join("\n")}
-`);
-const rootKeyPolicy =
-  "KeyPolicy:\n  Statement:\n    - Effect: Allow\n      Principal: { AWS: arn:aws:iam::111122223333:root }\n      Action: kms:*\n      Resource: '*'";
 
 /** iam:PassRole in one policy, lambda:CreateFunction in another attached to `lambdaRole`; the first on `ci`. */
 function splitPassRoleTf(lambdaRole: string): string {
@@ -137,171 +103,7 @@ function splitPassRoleTf(lambdaRole: string): string {
   `);
 }
 
-const res = (type: string, body: string, name = "this") =>
-  tf(
-    `resource "${type}" "${name}" {\n${body
-      .split("\n")
-      .map((l) => `  ${l}`)
-      .join("\n")}\n}`,
-  );
-const jsonTemplate = (resources: Record<string, unknown>) =>
-  JSON.stringify({ AWSTemplateFormatVersion: "2010-09-09", Resources: resources }, null, 2);
-const trailBucketCfn = (condition: string) =>
-  cfn(`
-  TrailBucket:
-    Type: AWS::S3::Bucket
-  TrailBucketPolicy:
-    Type: AWS::S3::BucketPolicy
-    Properties:
-      Bucket: !Ref TrailBucket
-      PolicyDocument:
-        Statement:
-          - Effect: Allow
-            Principal: { Service: cloudtrail.amazonaws.com }
-            Action: s3:GetBucketAcl
-            Resource: !GetAtt TrailBucket.Arn
-          - Effect: Allow
-            Principal: { Service: cloudtrail.amazonaws.com }
-            Action: s3:PutObject
-            Resource: !Sub "\${TrailBucket.Arn}/AWSLogs/\${AWS::AccountId}/*"
-            Condition:
-              StringEquals:
-                s3:x-amz-acl: bucket-owner-full-control
-${condition
-  .split("\n")
-  .map((l) => `                ${l}`)
-  .join("\n")}
-`);
-const permissionCfn = (extra: string) =>
-  cfn(`
-  Invoke:
-    Type: AWS::Lambda::Permission
-    Properties:
-      FunctionName: arn:aws:lambda:eu-west-1:111122223333:function:thumbs
-      Action: lambda:InvokeFunction
-      Principal: s3.amazonaws.com
-${extra
-  .split("\n")
-  .map((l) => `      ${l}`)
-  .join("\n")}
-`);
-const queueForTopicTf = (condition: string) =>
-  tf(`
-  resource "aws_sqs_queue" "q" {
-    name = "orders"
-  }
-  data "aws_iam_policy_document" "q" {
-    statement {
-      actions   = ["sqs:SendMessage"]
-      resources = [aws_sqs_queue.q.arn]
-      principals {
-        type        = "Service"
-        identifiers = ["sns.amazonaws.com"]
-      }
-${condition}
-    }
-  }
-  resource "aws_sqs_queue_policy" "q" {
-    queue_url = aws_sqs_queue.q.id
-    policy    = data.aws_iam_policy_document.q.json
-  }
-`);
-
-export const IDENTITY_CASES: RuleCase[] = [
-  {
-    rule: "TL-AWS-RP-002",
-    cfn: {
-      pos: [trailBucketCfn(""), permissionCfn("")],
-      neg: [
-        trailBucketCfn("aws:SourceArn: !Sub arn:aws:cloudtrail:${AWS::Region}:${AWS::AccountId}:trail/main"),
-        permissionCfn("SourceAccount: !Ref AWS::AccountId\nSourceArn: arn:aws:s3:::thumbs-upload"),
-      ],
-    },
-    json: {
-      pos: [
-        jsonTemplate({
-          Topic: { Type: "AWS::SNS::Topic" },
-          TopicPolicy: {
-            Type: "AWS::SNS::TopicPolicy",
-            Properties: {
-              Topics: [{ Ref: "Topic" }],
-              PolicyDocument: {
-                Statement: [
-                  {
-                    Effect: "Allow",
-                    Principal: { Service: "events.amazonaws.com" },
-                    Action: "sns:Publish",
-                    Resource: { Ref: "Topic" },
-                  },
-                ],
-              },
-            },
-          },
-        }),
-      ],
-      neg: [
-        jsonTemplate({
-          Topic: { Type: "AWS::SNS::Topic" },
-          TopicPolicy: {
-            Type: "AWS::SNS::TopicPolicy",
-            Properties: {
-              Topics: [{ Ref: "Topic" }],
-              PolicyDocument: {
-                Statement: [
-                  {
-                    Effect: "Allow",
-                    Principal: { Service: "events.amazonaws.com" },
-                    Action: "sns:Publish",
-                    Resource: { Ref: "Topic" },
-                    Condition: { ArnEquals: { "aws:SourceArn": { "Fn::GetAtt": ["Rule", "Arn"] } } },
-                  },
-                ],
-              },
-            },
-          },
-        }),
-        // A trust policy of a service role: the service uses the role only when someone in the account passes it.
-        jsonTemplate({
-          Role: {
-            Type: "AWS::IAM::Role",
-            Properties: {
-              AssumeRolePolicyDocument: {
-                Statement: [
-                  { Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sts:AssumeRole" },
-                ],
-              },
-            },
-          },
-        }),
-      ],
-    },
-    tf: {
-      pos: [
-        queueForTopicTf(""),
-        queueForTopicTf(`      condition {
-        test     = "ArnLike"
-        variable = "aws:SourceArn"
-        values   = ["arn:aws:sns:*:*:*"]
-      }`),
-        res(
-          "aws_lambda_permission",
-          'action = "lambda:InvokeFunction"\nfunction_name = "thumbs"\nprincipal = "events.amazonaws.com"',
-        ),
-      ],
-      neg: [
-        queueForTopicTf(`      condition {
-        test     = "ArnEquals"
-        variable = "aws:SourceArn"
-        values   = [aws_sns_topic.orders.arn]
-      }`),
-        res(
-          "aws_lambda_permission",
-          'action = "lambda:InvokeFunction"\nfunction_name = "thumbs"\nprincipal = "events.amazonaws.com"\nsource_arn = aws_cloudwatch_event_rule.nightly.arn',
-        ),
-        res("aws_lambda_permission", 'action = "lambda:InvokeFunction"\nfunction_name = "thumbs"\nprincipal = "*"'),
-      ],
-    },
-  },
+export const IAM_CASES: RuleCase[] = [
   {
     rule: "TL-AWS-IAM-001",
     cfn: {
@@ -681,193 +483,19 @@ export const IDENTITY_CASES: RuleCase[] = [
     },
   },
   {
-    rule: "TL-AWS-KMS-001",
-    cfn: {
-      pos: [keyCfn(rootKeyPolicy)],
-      neg: [keyCfn(`${rootKeyPolicy}\nEnableKeyRotation: true`), keyCfn(`${rootKeyPolicy}\nKeySpec: RSA_2048`)],
-    },
-    tf: {
-      pos: [tf(`resource "aws_kms_key" "k" {\n  description = "k"\n}`)],
-      neg: [tf(`resource "aws_kms_key" "k" {\n  enable_key_rotation = true\n}`)],
-    },
-  },
-  {
-    rule: "TL-AWS-KMS-002",
-    cfn: {
-      pos: [
-        keyCfn(
-          "KeyPolicy:\n  Statement:\n    - Effect: Allow\n      Principal: '*'\n      Action: kms:Decrypt\n      Resource: '*'",
-        ),
-      ],
-      neg: [keyCfn(rootKeyPolicy)],
-    },
+    rule: "TL-AWS-IAM-016",
     tf: {
       pos: [
-        tf(
-          `resource "aws_kms_key" "k" {\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = { AWS = "*" }, Action = "kms:*", Resource = "*" }] })\n}`,
-        ),
-        tf(
-          `resource "aws_kms_key" "k" {\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = { AWS = "*" }, Action = "kms:Decrypt", Resource = "*", Condition = { StringNotEquals = { "kms:CallerAccount" = "111122223333" } } }] })\n}`,
-        ),
-        tf(
-          `resource "aws_kms_key" "k" {\n  policy = jsonencode({ Statement = [{ Effect = "Allow", NotPrincipal = { AWS = "arn:aws:iam::111122223333:role/x" }, Action = "kms:Decrypt", Resource = "*" }] })\n}`,
+        res("aws_iam_account_password_policy", "minimum_password_length = 8\nrequire_numbers = true"),
+        res(
+          "aws_iam_account_password_policy",
+          "minimum_password_length = 14\nrequire_lowercase_characters = true\nrequire_uppercase_characters = true\nrequire_numbers = true\nrequire_symbols = true",
         ),
       ],
       neg: [
-        tf(
-          `resource "aws_kms_key" "k" {\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = { AWS = "*" }, Action = "kms:Decrypt", Resource = "*", Condition = { StringEquals = { "kms:CallerAccount" = "111122223333" } } }] })\n}`,
-        ),
-      ],
-    },
-  },
-  {
-    rule: "TL-AWS-RP-001",
-    cfn: {
-      pos: [
-        cfn(`
-          Queue:
-            Type: AWS::SQS::Queue
-          QueuePolicy:
-            Type: AWS::SQS::QueuePolicy
-            Properties:
-              Queues: [!Ref Queue]
-              PolicyDocument:
-                Statement:
-                  - Effect: Allow
-                    Principal: { AWS: "arn:aws:iam::999988887777:root" }
-                    Action: "sqs:*"
-                    Resource: !GetAtt Queue.Arn
-        `),
-        keyCfn(
-          "KeyPolicy:\n  Statement:\n    - Effect: Allow\n      Principal: { AWS: 'arn:aws:iam::999988887777:role/ops' }\n      Action: kms:*\n      Resource: '*'",
-        ),
-      ],
-      neg: [
-        keyCfn(rootKeyPolicy),
-        cfn(`
-          Queue:
-            Type: AWS::SQS::Queue
-          QueuePolicy:
-            Type: AWS::SQS::QueuePolicy
-            Properties:
-              Queues: [!Ref Queue]
-              PolicyDocument:
-                Statement:
-                  - Effect: Allow
-                    Principal: { AWS: "arn:aws:iam::999988887777:root" }
-                    Action: sqs:SendMessage
-                    Resource: !GetAtt Queue.Arn
-        `),
-      ],
-    },
-    tf: {
-      pos: [
-        tf(`
-          resource "aws_s3_bucket_policy" "shared" {
-            bucket = "shared-elsewhere"
-            policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = { AWS = "999988887777" }, NotAction = "s3:DeleteBucket", Resource = "*" }] })
-          }
-        `),
-      ],
-      neg: [
-        tf(`
-          resource "aws_s3_bucket_policy" "shared" {
-            bucket = "shared-elsewhere"
-            policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = { AWS = "999988887777" }, Action = "s3:*", Resource = "*", Condition = { StringEquals = { "aws:PrincipalArn" = "arn:aws:iam::999988887777:role/reader" } } }] })
-          }
-        `),
-      ],
-    },
-  },
-  {
-    rule: "TL-AWS-KMS-003",
-    cfn: { pos: [keyCfn(`${rootKeyPolicy}\nPendingWindowInDays: 7`)], neg: [keyCfn(rootKeyPolicy)] },
-    tf: {
-      pos: [tf(`resource "aws_kms_key" "k" {\n  deletion_window_in_days = 7\n}`)],
-      neg: [tf(`resource "aws_kms_key" "k" {\n  deletion_window_in_days = 30\n}`)],
-    },
-  },
-  {
-    rule: "TL-AWS-CT-001",
-    cfn: {
-      pos: [
-        `${userCfn("UserName: robot")}  Detector:\n    Type: AWS::GuardDuty::Detector\n    Properties: { Enable: true }\n`,
-      ],
-      neg: [
-        // A CI robot in an application stack: the trail lives with the account baseline, not here.
-        userCfn("UserName: robot"),
-        roleCfn(
-          "- Effect: Allow\n  Principal: { Service: ec2.amazonaws.com }\n  Action: sts:AssumeRole",
-          "      ManagedPolicyArns:\n        - arn:aws:iam::aws:policy/AdministratorAccess",
-        ),
-      ],
-    },
-    tf: {
-      pos: [
-        tf(
-          `resource "aws_iam_user" "ops" {\n  name = "ops"\n}\nresource "aws_iam_role" "admin" {\n  assume_role_policy  = "{}"\n  managed_policy_arns = ["arn:aws:iam::aws:policy/AdministratorAccess"]\n}\nresource "aws_iam_account_password_policy" "strict" {\n  minimum_password_length = 14\n}`,
-        ),
-      ],
-      neg: [
-        tf(`resource "aws_iam_user" "ops" {\n  name = "ops"\n}`),
-        tf(
-          `resource "aws_iam_user" "ops" {\n  name = "ops"\n}\nresource "aws_iam_role" "admin" {\n  assume_role_policy  = "{}"\n  managed_policy_arns = ["arn:aws:iam::aws:policy/AdministratorAccess"]\n}\nresource "aws_cloudtrail" "t" {\n  name           = "t"\n  s3_bucket_name = "trail"\n}`,
-        ),
-        // An application stack's own administrator role: trails live with the account baseline, not here.
-        tf(
-          `resource "aws_iam_role" "admin" {\n  assume_role_policy  = "{}"\n  managed_policy_arns = ["arn:aws:iam::aws:policy/AdministratorAccess"]\n}`,
-        ),
-      ],
-    },
-  },
-  {
-    rule: "TL-AWS-CT-002",
-    cfn: { pos: [trailCfn("IsLogging: true")], neg: [goodTrailCfn] },
-    tf: { pos: [trailTf("")], neg: [goodTrailTf] },
-  },
-  {
-    rule: "TL-AWS-CT-003",
-    cfn: { pos: [trailCfn("IsLogging: true\nEnableLogFileValidation: false")], neg: [goodTrailCfn] },
-    tf: { pos: [trailTf("    enable_log_file_validation = false")], neg: [goodTrailTf] },
-  },
-  {
-    rule: "TL-AWS-CT-004",
-    cfn: { pos: [trailCfn("IsLogging: true")], neg: [goodTrailCfn] },
-    tf: { pos: [trailTf("")], neg: [goodTrailTf] },
-  },
-  {
-    rule: "TL-AWS-CT-005",
-    cfn: { pos: [trailCfn("IsLogging: true")], neg: [goodTrailCfn] },
-    tf: { pos: [trailTf("")], neg: [goodTrailTf] },
-  },
-  {
-    rule: "TL-AWS-CT-006",
-    cfn: { pos: [trailCfn("IsLogging: false")], neg: [goodTrailCfn] },
-    tf: { pos: [trailTf("    enable_logging = false")], neg: [goodTrailTf] },
-  },
-  {
-    rule: "TL-AWS-CT-007",
-    cfn: {
-      pos: [
-        cfn(
-          `\n  TrailBucket:\n    Type: AWS::S3::Bucket\n    Properties: { AccessControl: PublicRead }\n  Trail:\n    Type: AWS::CloudTrail::Trail\n    Properties: { S3BucketName: !Ref TrailBucket, IsLogging: true }\n`,
-        ),
-      ],
-      neg: [
-        cfn(
-          `\n  TrailBucket:\n    Type: AWS::S3::Bucket\n  Trail:\n    Type: AWS::CloudTrail::Trail\n    Properties: { S3BucketName: !Ref TrailBucket, IsLogging: true }\n`,
-        ),
-      ],
-    },
-    tf: {
-      pos: [
-        tf(
-          `resource "aws_s3_bucket" "trail" {\n  acl = "public-read"\n}\nresource "aws_cloudtrail" "t" {\n  name           = "t"\n  s3_bucket_name = aws_s3_bucket.trail.id\n}`,
-        ),
-      ],
-      neg: [
-        tf(
-          `resource "aws_s3_bucket" "trail" {}\nresource "aws_cloudtrail" "t" {\n  name           = "t"\n  s3_bucket_name = aws_s3_bucket.trail.id\n}`,
+        res(
+          "aws_iam_account_password_policy",
+          "minimum_password_length = 14\nrequire_lowercase_characters = true\nrequire_uppercase_characters = true\nrequire_numbers = true\nrequire_symbols = true\npassword_reuse_prevention = 24\nmax_password_age = 90",
         ),
       ],
     },

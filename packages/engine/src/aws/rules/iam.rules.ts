@@ -1,6 +1,5 @@
 import type { GraphNode } from "../../graph/types.ts";
 import type { RuleContext } from "../../rules/types.ts";
-import { publicAcl, publicPolicy } from "../facts.ts";
 import type { InlinePolicy } from "../kinds/identity.ts";
 import {
   BROAD_MANAGED_POLICIES,
@@ -14,67 +13,19 @@ import {
   passesAnyRole,
   isAllow,
   isFullAdmin,
-  everyonePrincipal,
   grantsAny,
-  grantsEverything,
   isPublicPrincipal,
-  narrowsSource,
-  narrowsWho,
-  principalAccounts,
   managedPolicyName,
   statements,
   wildcardActions,
   writeOnAnyResource,
 } from "../policy.ts";
-import { at, awsRule, nodesOf, type Hit } from "./define.ts";
-import {
-  RESOURCE_POLICY_KINDS,
-  policyHits,
-  policyKinds,
-  publicPolicyHits,
-  targetKindOf,
-  whatOf,
-} from "./resource-policy.ts";
+import { at, awsRule, type Hit } from "./define.ts";
 
-/**
- * AWS services that act on a customer resource for whichever account configures them, and that set
- * aws:SourceArn / aws:SourceAccount when they do (AWS's "cross-service confused deputy prevention" pages):
- * log and event deliveries, notifications, CloudFront origin access.
- */
-const DEPUTY_SERVICES = new Set([
-  "s3",
-  "sns",
-  "events",
-  "cloudwatch",
-  "cloudtrail",
-  "config",
-  "delivery.logs",
-  "logging.s3",
-  "cloudfront",
-  "logdelivery.elasticloadbalancing",
-  "ses",
-  "codestar-notifications",
-  "budgets",
-  "backup",
-  "es",
-  "route53",
-  "guardduty",
-]);
-
-/** Resource kinds whose policies such services write to or read from. */
-const DEPUTY_TARGETS = ["aws.s3.bucket", "aws.sns.topic", "aws.sqs.queue", "aws.logs.resource-policy"];
-
-/** Bucket metadata a delivering service reads first (the ACL check of CloudTrail and Config): no data moves. */
-const METADATA_ONLY = /^s3:(GetBucketAcl|GetBucketLocation|GetBucketPolicy|ListBucket)$/i;
-
-function deputyServices(s: Statement): string[] {
-  return s.principals.filter((p) => {
-    const m = /^([a-z0-9.-]+)\.amazonaws\.com$/i.exec(p);
-    return m !== null && DEPUTY_SERVICES.has(m[1]!.toLowerCase());
-  });
-}
+// TL-AWS-IAM: IAM policies, roles, users and groups.
 
 const POLICY_HOLDERS = ["aws.iam.policy", "aws.iam.role", "aws.iam.user", "aws.iam.group", "aws.lambda.function"];
+
 const IDENTITIES = ["aws.iam.role", "aws.iam.user", "aws.iam.group"];
 
 /** Every policy document a node holds, with the path it is written at. */
@@ -233,14 +184,12 @@ function attachments(ctx: RuleContext, node: GraphNode): GraphNode[] {
 }
 
 const TRUST = ["aws.iam.role"];
+
 const trustStatements = (node: GraphNode): Statement[] => statements(node.attrs.trustPolicy).filter(isAllow);
+
 const trustPath = (node: GraphNode, s: Statement): string => statementPath(node, at(node, "trustPolicy"), s);
 
-/** Resource types that mark a template as managing an account's baseline (where its trail belongs). */
-const ACCOUNT_BASELINE =
-  /^(AWS::(Config::ConfigurationRecorder|GuardDuty::Detector|SecurityHub::Hub|Organizations::\w+|IAM::Group|AccessAnalyzer::Analyzer)|aws_(iam_account_password_policy|iam_account_alias|iam_group|config_configuration_recorder|guardduty_detector|securityhub_account|organizations_\w+|accessanalyzer_analyzer|s3_account_public_access_block|ebs_encryption_by_default))$/;
-
-export const IDENTITY_RULES = [
+export const IAM_RULES = [
   awsRule({
     id: "TL-AWS-IAM-001",
     title: "IAM policy grants full administrator access",
@@ -677,292 +626,36 @@ export const IDENTITY_RULES = [
     },
   }),
   awsRule({
-    id: "TL-AWS-RP-001",
-    title: "Resource policy gives another AWS account every action",
-    category: "ElevationOfPrivilege",
-    likelihood: 2,
-    impact: 4,
-    kinds: RESOURCE_POLICY_KINDS,
-    description:
-      "The resource policy of {resource} grants an AWS account named by number every action of the service (`*`, `service:*` or Allow with NotAction) with no condition narrowing who: anyone with administrator rights in that account controls the resource.",
-    why: "Cross-account access is usually meant for one job (read objects, send messages); a wildcard lets the other account also delete, re-permission or exfiltrate. The key policy statement that gives a key's own account `kms:*` through its root principal is the documented default and is not reported.",
-    remediation:
-      "Grant the other account only the actions it needs, to a named role of that account, and narrow it with conditions (aws:PrincipalArn, aws:SourceArn).",
-    fix: {
-      cloudformation:
-        '- Effect: Allow\n  Principal:\n    AWS: arn:aws:iam::111122223333:role/reader\n  Action:\n    - s3:GetObject\n  Resource: !Sub "${Bucket.Arn}/*"',
-      terraform:
-        'statement {\n  actions   = ["s3:GetObject"]\n  resources = ["${aws_s3_bucket.this.arn}/*"]\n  principals {\n    type        = "AWS"\n    identifiers = ["arn:aws:iam::111122223333:role/reader"]\n  }\n}',
-    },
-    cwe: ["CWE-269", "CWE-732"],
-    attack: ["T1098", "T1537"],
-    test: (node, ctx) => {
-      const target = targetKindOf(node);
-      if (!target) return null;
-      return policyHits(ctx, node, target, (s) => {
-        if (everyonePrincipal(s) || !grantsEverything(s) || s.conditionKeys.includes("unresolved")) return false;
-        if (narrowsWho(s.conditions)) return false;
-        let accounts = principalAccounts(s);
-        // A key policy's `kms:*` to an account root is the default statement for the key's own account.
-        if (target === "aws.kms.key")
-          accounts = accounts.filter((a) =>
-            s.principals.some((p) => p.includes(a) && !/^(\d{12}|arn:[^:]+:iam::\d{12}:root)$/.test(p)),
-          );
-        return accounts.length > 0 && `lets account ${accounts.join(", ")} ${whatOf(s)}`;
-      });
-    },
-  }),
-  awsRule({
-    id: "TL-AWS-RP-002",
-    title: "Resource grants an AWS service access with no source condition (confused deputy)",
-    category: "ElevationOfPrivilege",
+    id: "TL-AWS-IAM-016",
+    title: "Account password policy is weak",
+    category: "Spoofing",
     likelihood: 2,
     impact: 3,
-    kinds: [...new Set([...DEPUTY_TARGETS.flatMap(policyKinds), "aws.lambda.permission"])],
+    kinds: ["aws.iam.password-policy"],
     description:
-      "{resource} lets an AWS service principal (CloudTrail, S3, SNS, EventBridge, CloudFront …) act on it with no aws:SourceArn, aws:SourceAccount or aws:SourceOrgID condition: the service acts for any account that configures it, so another account's trail, bucket, topic, rule or distribution can write to, publish to, invoke or read the resource through it (the cross-service confused deputy).",
-    why: "AWS documents the cross-service confused deputy for these services and recommends the source condition keys in every resource policy and Lambda permission that grants a service principal. Statements that only let the service read bucket metadata (CloudTrail's GetBucketAcl check) and trust policies of service roles (the service can only use a role someone in the account passes it) are not reported.",
+      "Password policy {resource} accepts passwords a guessing attack breaks easily (short, single character class, or reusable).",
     remediation:
-      "Add aws:SourceArn (the trail, bucket, topic, rule or distribution that uses the grant) or aws:SourceAccount to the statement; on a Lambda permission set SourceArn and SourceAccount.",
+      "Require at least 14 characters of all four character classes and prevent reuse of the last 24 passwords.",
     fix: {
-      cloudformation:
-        "# on the statement that grants the service (or aws:SourceArn: the trail, rule, bucket or distribution)\nCondition:\n  StringEquals:\n    aws:SourceAccount: !Ref AWS::AccountId",
+      cloudformation: "# No CloudFormation resource: set it with the IAM console, the CLI or Terraform.",
       terraform:
-        '# in the statement that grants the service (or aws:SourceArn: the trail, rule, bucket or distribution)\ncondition {\n  test     = "StringEquals"\n  variable = "aws:SourceAccount"\n  values   = [data.aws_caller_identity.current.account_id]\n}',
+        "minimum_password_length        = 14\nrequire_lowercase_characters   = true\nrequire_uppercase_characters   = true\nrequire_numbers                = true\nrequire_symbols                = true\npassword_reuse_prevention      = 24",
     },
-    cwe: ["CWE-441", "CWE-284"],
-    attack: ["T1078.004"],
+    cwe: ["CWE-521"],
+    attack: ["T1110"],
     exposedBoost: 0,
-    test: (node, ctx) => {
-      if (node.kind === "aws.lambda.permission") {
-        const principal = node.attrs.principal;
-        if (typeof principal !== "string" || !/\.amazonaws\.com$/i.test(principal)) return null;
-        if (node.attrs.restricted !== false) return null;
-        return {
-          paths: [at(node, "principal")],
-          related: ctx.out(node.id).filter((n) => n.kind === "aws.lambda.function"),
-          detail: `Permission ${node.id} lets ${principal} invoke the function with no SourceArn or SourceAccount: a resource of that service in any account can be pointed at the function.`,
-          fix: {
-            cloudformation:
-              "# the resource that invokes the function (an EventBridge rule, a bucket, a topic …)\nSourceArn: !GetAtt Rule.Arn\nSourceAccount: !Ref AWS::AccountId",
-            terraform:
-              "# the resource that invokes the function (an EventBridge rule, a bucket, a topic …)\nsource_arn     = aws_cloudwatch_event_rule.rule.arn\nsource_account = data.aws_caller_identity.current.account_id",
-          },
-        };
-      }
-      const target = targetKindOf(node);
-      if (!target || !DEPUTY_TARGETS.includes(target)) return null;
-      return policyHits(ctx, node, target, (s) => {
-        if (!isAllow(s) || everyonePrincipal(s) || narrowsSource(s) || narrowsWho(s.conditions)) return false;
-        const services = deputyServices(s);
-        if (services.length === 0) return false;
-        if (s.notActions.length === 0 && s.actions.length > 0 && s.actions.every((a) => METADATA_ONLY.test(a)))
-          return false;
-        return `lets ${services.join(", ")} ${whatOf(s)} for any account (no aws:SourceArn or aws:SourceAccount)`;
-      });
-    },
-  }),
-  awsRule({
-    id: "TL-AWS-KMS-001",
-    title: "KMS key rotation is disabled",
-    category: "InformationDisclosure",
-    likelihood: 2,
-    impact: 3,
-    kinds: ["aws.kms.key"],
-    description: "Symmetric KMS key {resource} is never rotated, so key material stays in use indefinitely.",
-    remediation: "Enable automatic key rotation.",
-    fix: { cloudformation: "Properties:\n  EnableKeyRotation: true", terraform: "enable_key_rotation = true" },
-    cwe: ["CWE-320"],
-    exposedBoost: 0,
-    test: (node) => node.attrs.symmetric === true && node.attrs.rotation === false && { paths: [at(node, "rotation")] },
-  }),
-  awsRule({
-    id: "TL-AWS-KMS-002",
-    title: "KMS key policy allows any principal",
-    category: "InformationDisclosure",
-    likelihood: 3,
-    impact: 5,
-    kinds: ["aws.kms.key"],
-    description:
-      'The key policy of {resource} allows Principal "*" without a condition: any AWS account may use or manage the key.',
-    remediation:
-      "Grant the key to the account root and to named roles; restrict any `*` principal with kms:CallerAccount or aws:PrincipalOrgID.",
-    fix: {
-      cloudformation:
-        "KeyPolicy:\n  Statement:\n    - Effect: Allow\n      Principal:\n        AWS: !Sub arn:aws:iam::${AWS::AccountId}:root\n      Action: kms:*\n      Resource: '*'",
-      terraform:
-        'policy = jsonencode({\n  Version = "2012-10-17"\n  Statement = [{\n    Effect    = "Allow"\n    Principal = { AWS = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root" }\n    Action    = "kms:*"\n    Resource  = "*"\n  }]\n})',
-    },
-    cwe: ["CWE-732"],
-    attack: ["T1078"],
-    test: (node, ctx) => publicPolicyHits(ctx, node, "aws.kms.key"),
-  }),
-  awsRule({
-    id: "TL-AWS-KMS-003",
-    title: "KMS key has a short deletion window",
-    category: "DenialOfService",
-    likelihood: 1,
-    impact: 4,
-    kinds: ["aws.kms.key"],
-    description:
-      "KMS key {resource} can be deleted after fewer than 14 days, leaving little time to notice and cancel a malicious or mistaken deletion that makes its data unreadable.",
-    remediation: "Use a 30-day pending window and alarm on ScheduleKeyDeletion.",
-    fix: { cloudformation: "Properties:\n  PendingWindowInDays: 30", terraform: "deletion_window_in_days = 30" },
-    cwe: ["CWE-404"],
-    attack: ["T1485"],
-    exposedBoost: 0,
-    test: (node) =>
-      typeof node.attrs.deletionWindow === "number" &&
-      node.attrs.deletionWindow < 14 && { paths: [at(node, "deletionWindow")] },
-  }),
-  awsRule({
-    id: "TL-AWS-CT-001",
-    title: "No CloudTrail trail records this identity's actions",
-    category: "Repudiation",
-    likelihood: 2,
-    impact: 3,
-    kinds: ["aws.iam.user", "aws.iam.role"],
-    description:
-      "{resource} is an IAM user or an administrator identity of an account whose identities this template or module manages, and it declares no CloudTrail trail; unless an organization trail exists, what they do is kept only in the 90-day event history (management events only).",
-    remediation:
-      "Declare a multi-region trail with log file validation (or confirm an organization trail covers the account).",
-    fix: {
-      cloudformation:
-        "Trail:\n  Type: AWS::CloudTrail::Trail\n  Properties:\n    IsLogging: true\n    IsMultiRegionTrail: true\n    EnableLogFileValidation: true\n    S3BucketName: !Ref TrailBucket",
-      terraform:
-        'resource "aws_cloudtrail" "main" {\n  name                       = "main"\n  s3_bucket_name             = aws_s3_bucket.trail.id\n  is_multi_region_trail      = true\n  enable_log_file_validation = true\n}',
-    },
-    cwe: ["CWE-778"],
-    attack: ["T1562.008"],
-    exposedBoost: 0,
-    test: (node, ctx) => {
-      // Trails are account-wide and live with the account's baseline, not in every application stack. A
-      // template that manages IAM users is such a baseline; one that only declares its own (even administrator)
-      // roles is not, and whether a trail exists is not knowable from it (the admin role rules report the role).
-      if (nodesOf(ctx, ["aws.cloudtrail.trail"]).length > 0) return null;
-      const users = nodesOf(ctx, ["aws.iam.user"]);
-      if (users.length === 0) return null;
-      // Users alone are common in application stacks (a CI robot); the baseline is where the account's guard
-      // rails are: a password policy, Config, GuardDuty, Security Hub, Organizations, IAM groups.
-      if (!ctx.graph.nodes.some((n) => ACCOUNT_BASELINE.test(n.type))) return null;
-      const identities = [...users, ...nodesOf(ctx, ["aws.iam.role"]).filter((r) => r.attrs.admin === true)];
-      // One account-wide gap, one finding: on the first identity, naming the others.
-      if (identities[0] !== node) return null;
-      return {
-        paths: [""],
-        related: identities.slice(1),
-        detail: `This template manages ${identities.map((n) => n.id).join(", ")} and declares no CloudTrail trail.`,
-      };
-    },
-  }),
-  awsRule({
-    id: "TL-AWS-CT-002",
-    title: "CloudTrail trail is not multi-region",
-    category: "Repudiation",
-    likelihood: 2,
-    impact: 3,
-    kinds: ["aws.cloudtrail.trail"],
-    description:
-      "Trail {resource} records one region only; activity in other regions (a favourite of attackers) goes unrecorded.",
-    remediation: "Set IsMultiRegionTrail.",
-    fix: { cloudformation: "Properties:\n  IsMultiRegionTrail: true", terraform: "is_multi_region_trail = true" },
-    cwe: ["CWE-778"],
-    attack: ["T1535"],
-    test: (node) => node.attrs.multiRegion === false && { paths: [at(node, "multiRegion")] },
-  }),
-  awsRule({
-    id: "TL-AWS-CT-003",
-    title: "CloudTrail log file validation is disabled",
-    category: "Repudiation",
-    likelihood: 2,
-    impact: 3,
-    kinds: ["aws.cloudtrail.trail"],
-    description: "Trail {resource} writes no digest files, so altered or deleted log files cannot be detected.",
-    remediation: "Enable log file validation.",
-    fix: {
-      cloudformation: "Properties:\n  EnableLogFileValidation: true",
-      terraform: "enable_log_file_validation = true",
-    },
-    cwe: ["CWE-354", "CWE-778"],
-    attack: ["T1070"],
-    test: (node) => node.attrs.logValidation === false && { paths: [at(node, "logValidation")] },
-  }),
-  awsRule({
-    id: "TL-AWS-CT-004",
-    title: "CloudTrail logs are not encrypted with KMS",
-    category: "InformationDisclosure",
-    likelihood: 1,
-    impact: 3,
-    kinds: ["aws.cloudtrail.trail"],
-    description:
-      "Trail {resource} relies on S3-managed encryption; anyone with read access to the bucket reads the account's activity.",
-    remediation: "Encrypt the trail with a KMS key whose policy limits decryption to the security team.",
-    fix: { cloudformation: "Properties:\n  KMSKeyId: !Ref TrailKey", terraform: "kms_key_id = aws_kms_key.trail.arn" },
-    cwe: ["CWE-311"],
-    test: (node) => node.attrs.kms === false && { paths: [at(node, "kms")] },
-  }),
-  awsRule({
-    id: "TL-AWS-CT-005",
-    title: "CloudTrail is not sent to CloudWatch Logs",
-    category: "Repudiation",
-    likelihood: 1,
-    impact: 3,
-    kinds: ["aws.cloudtrail.trail"],
-    description:
-      "Trail {resource} is not delivered to CloudWatch Logs, so no metric filter or alarm can react to suspicious API calls.",
-    remediation:
-      "Deliver the trail to a log group and add alarms for root use, IAM changes and console sign-in failures.",
-    fix: {
-      cloudformation:
-        "Properties:\n  CloudWatchLogsLogGroupArn: !GetAtt TrailLogGroup.Arn\n  CloudWatchLogsRoleArn: !GetAtt TrailLogsRole.Arn",
-      terraform:
-        'cloud_watch_logs_group_arn = "${aws_cloudwatch_log_group.trail.arn}:*"\ncloud_watch_logs_role_arn  = aws_iam_role.trail_logs.arn',
-    },
-    cwe: ["CWE-778"],
-    attack: ["T1562.008"],
-    test: (node) => node.attrs.cloudWatch === false && { paths: [at(node, "cloudWatch")] },
-  }),
-  awsRule({
-    id: "TL-AWS-CT-006",
-    title: "CloudTrail trail is not logging",
-    category: "Repudiation",
-    likelihood: 4,
-    impact: 4,
-    kinds: ["aws.cloudtrail.trail"],
-    description: "Trail {resource} is declared with logging turned off: nothing is recorded.",
-    remediation: "Turn logging on.",
-    fix: { cloudformation: "Properties:\n  IsLogging: true", terraform: "enable_logging = true" },
-    cwe: ["CWE-778"],
-    attack: ["T1562.008"],
-    test: (node) => node.attrs.logging === false && { paths: [at(node, "logging")] },
-  }),
-  awsRule({
-    id: "TL-AWS-CT-007",
-    title: "CloudTrail logs go to a public bucket",
-    category: "Tampering",
-    likelihood: 3,
-    impact: 5,
-    kinds: ["aws.cloudtrail.trail"],
-    description:
-      "Trail {resource} writes to a bucket that is public, so the audit trail can be read (and, with a public-write ACL, altered) by anyone.",
-    remediation:
-      "Keep the trail bucket private, with a policy that only lets CloudTrail write and the security team read.",
-    fix: {
-      cloudformation:
-        "TrailBucket:\n  Type: AWS::S3::Bucket\n  Properties:\n    PublicAccessBlockConfiguration:\n      BlockPublicAcls: true\n      IgnorePublicAcls: true\n      BlockPublicPolicy: true\n      RestrictPublicBuckets: true",
-      terraform:
-        'resource "aws_s3_bucket_public_access_block" "trail" {\n  bucket                  = aws_s3_bucket.trail.id\n  block_public_acls       = true\n  ignore_public_acls      = true\n  block_public_policy     = true\n  restrict_public_buckets = true\n}',
-    },
-    cwe: ["CWE-732", "CWE-779"],
-    attack: ["T1070", "T1530"],
-    test: (node, ctx) => {
-      const buckets = ctx
-        .out(node.id, "logs-to")
-        .filter((b) => b.kind === "aws.s3.bucket" && (publicAcl(b) || publicPolicy(b)));
+    test: (node) => {
+      const a = node.attrs;
+      const weak: string[] = [];
+      if (typeof a.minLength === "number" && a.minLength < 14) weak.push(`minimum length ${a.minLength}`);
+      const classes = ["lowercase", "uppercase", "numbers", "symbols"].filter((c) => a[c] === false);
+      if (classes.length > 0) weak.push(`no ${classes.join("/")} required`);
+      if (typeof a.reuse === "number" && a.reuse < 24)
+        weak.push(a.reuse === 0 ? "reuse allowed" : `reuse prevention ${a.reuse}`);
       return (
-        buckets.length > 0 && {
-          paths: ["Properties.S3BucketName", "s3_bucket_name"].filter((p) => p in node.propertyLines),
-          related: buckets,
+        weak.length > 0 && {
+          paths: [at(node, "minLength")],
+          detail: `Password policy ${node.id}: ${weak.join(", ")}.`,
         }
       );
     },

@@ -1,19 +1,20 @@
 import { locate } from "../../graph/locate.ts";
 import type { GraphNode } from "../../graph/types.ts";
 import type { RuleContext } from "../../rules/types.ts";
-import { DEPRECATED_RUNTIMES, type Container } from "../kinds/compute.ts";
+import { DEPRECATED_RUNTIMES } from "../kinds/compute.ts";
 import { at, awsRule, secretsIn } from "./define.ts";
 
+// TL-AWS-LAMBDA: Lambda.
+
 const FN = ["aws.lambda.function"];
-const TASK = ["aws.ecs.task-definition"];
-const containers = (attrs: Record<string, unknown>): Container[] =>
-  Array.isArray(attrs.containers) ? (attrs.containers as Container[]) : [];
 
 /** SAM event sources Lambda invokes asynchronously. */
 const ASYNC_EVENTS = new Set(["S3", "SNS", "EventBridgeRule", "CloudWatchEvent", "Schedule", "ScheduleV2", "IoTRule"]);
+
 /** Resources that invoke a function asynchronously when they point at it. */
 const ASYNC_SOURCES =
   /^(AWS::(Events::Rule|Scheduler::Schedule|SNS::Subscription|S3::Bucket)|aws_(cloudwatch_event_target|scheduler_schedule|sns_topic_subscription|s3_bucket_notification))$/;
+
 const ASYNC_PRINCIPALS = /^(s3|sns|events|scheduler|iot)\.amazonaws\.com$/;
 
 /** Whether something in the graph invokes the function asynchronously (events, notifications, schedules). */
@@ -29,7 +30,7 @@ function invokedAsynchronously(node: GraphNode, ctx: RuleContext): boolean {
   });
 }
 
-export const COMPUTE_RULES = [
+export const LAMBDA_RULES = [
   awsRule({
     id: "TL-AWS-LAMBDA-001",
     title: "Lambda function has no dead-letter queue",
@@ -229,236 +230,5 @@ export const COMPUTE_RULES = [
       Array.isArray(node.attrs.env) &&
       node.attrs.env.length > 0 &&
       node.attrs.envKms === false && { paths: [at(node, "env")] },
-  }),
-  awsRule({
-    id: "TL-AWS-ECS-001",
-    title: "ECS container runs privileged",
-    category: "ElevationOfPrivilege",
-    likelihood: 3,
-    impact: 5,
-    kinds: TASK,
-    description:
-      "A container of task definition {resource} runs privileged: a compromise of the container is a compromise of the host.",
-    remediation: "Remove Privileged; grant only the Linux capabilities the container needs.",
-    fix: {
-      cloudformation:
-        "ContainerDefinitions:\n  - Name: app\n    Privileged: false\n    LinuxParameters:\n      Capabilities:\n        Drop: [ALL]",
-      terraform:
-        'container_definitions = jsonencode([{\n  name       = "app"\n  privileged = false\n  linuxParameters = { capabilities = { drop = ["ALL"] } }\n}])',
-    },
-    cwe: ["CWE-250"],
-    attack: ["T1611"],
-    test: (node) => {
-      const bad = containers(node.attrs).filter((c) => c.privileged === true);
-      return (
-        bad.length > 0 && {
-          paths: bad.map((c) => (c.path in node.propertyLines ? c.path : at(node, "containers"))),
-          detail: `Containers ${bad.map((c) => (typeof c.name === "string" ? c.name : "?")).join(", ")} of ${node.id} run privileged.`,
-        }
-      );
-    },
-  }),
-  awsRule({
-    id: "TL-AWS-ECS-002",
-    title: "Secrets in ECS container environment",
-    category: "InformationDisclosure",
-    likelihood: 4,
-    impact: 4,
-    kinds: TASK,
-    description:
-      "A container environment variable of {resource} holds a hard-coded secret, visible to anyone who can describe the task definition.",
-    remediation: "Use the container definition's Secrets (valueFrom Secrets Manager or SSM) instead of Environment.",
-    fix: {
-      cloudformation: "Secrets:\n  - Name: DB_PASSWORD\n    ValueFrom: !Ref DbSecret",
-      terraform: 'secrets = [{\n  name      = "DB_PASSWORD"\n  valueFrom = aws_secretsmanager_secret.db.arn\n}]',
-    },
-    cwe: ["CWE-798", "CWE-526"],
-    attack: ["T1552.001"],
-    test: (node, ctx) => {
-      const found = secretsIn(ctx, node, /ContainerDefinitions|container_definitions/);
-      return (
-        found.length > 0 && {
-          paths: [...new Set(found.map((s) => (s.path in node.propertyLines ? s.path : at(node, "containers"))))],
-        }
-      );
-    },
-  }),
-  awsRule({
-    id: "TL-AWS-ECS-003",
-    title: "ECS container has no log configuration",
-    category: "Repudiation",
-    likelihood: 2,
-    impact: 3,
-    kinds: TASK,
-    description: "A container of {resource} sends its output nowhere: what it did cannot be reviewed.",
-    remediation: "Configure the awslogs (or FireLens) log driver for every container.",
-    fix: {
-      cloudformation:
-        "LogConfiguration:\n  LogDriver: awslogs\n  Options:\n    awslogs-group: !Ref AppLogs\n    awslogs-region: !Ref AWS::Region\n    awslogs-stream-prefix: app",
-      terraform:
-        'logConfiguration = {\n  logDriver = "awslogs"\n  options = {\n    awslogs-group         = aws_cloudwatch_log_group.app.name\n    awslogs-region        = "eu-west-1"\n    awslogs-stream-prefix = "app"\n  }\n}',
-    },
-    cwe: ["CWE-778"],
-    exposedBoost: 0,
-    test: (node) => {
-      const bad = containers(node.attrs).filter((c) => !c.logging);
-      return (
-        bad.length > 0 && { paths: bad.map((c) => (c.path in node.propertyLines ? c.path : at(node, "containers"))) }
-      );
-    },
-  }),
-  awsRule({
-    id: "TL-AWS-ECS-004",
-    title: "ECS container root file system is writable",
-    category: "Tampering",
-    likelihood: 2,
-    impact: 3,
-    kinds: TASK,
-    description:
-      "A container of {resource} can write to its root file system, so an attacker can drop tools or alter binaries.",
-    remediation: "Set ReadonlyRootFilesystem and mount writable volumes only where needed.",
-    fix: {
-      cloudformation: "ContainerDefinitions:\n  - Name: app\n    ReadonlyRootFilesystem: true",
-      terraform: "readonlyRootFilesystem = true",
-    },
-    cwe: ["CWE-732"],
-    attack: ["T1036"],
-    exposedBoost: 0,
-    test: (node) => {
-      const bad = containers(node.attrs).filter((c) => c.readonlyRoot === false);
-      return (
-        bad.length > 0 && { paths: bad.map((c) => (c.path in node.propertyLines ? c.path : at(node, "containers"))) }
-      );
-    },
-  }),
-  awsRule({
-    id: "TL-AWS-ECS-005",
-    title: "ECS task shares the host's network or process namespace",
-    category: "ElevationOfPrivilege",
-    likelihood: 2,
-    impact: 4,
-    kinds: TASK,
-    description:
-      "Task definition {resource} uses host networking or the host PID namespace, so its containers see the host's interfaces or processes.",
-    remediation: "Use awsvpc networking and task-level PID mode.",
-    fix: {
-      cloudformation: "Properties:\n  NetworkMode: awsvpc\n  PidMode: task",
-      terraform: 'network_mode = "awsvpc"\npid_mode     = "task"',
-    },
-    cwe: ["CWE-250", "CWE-653"],
-    attack: ["T1611"],
-    test: (node) => {
-      const paths = [
-        node.attrs.networkMode === "host" ? at(node, "networkMode") : "",
-        node.attrs.pidMode === "host" ? at(node, "pidMode") : "",
-      ].filter(Boolean);
-      return paths.length > 0 && { paths };
-    },
-  }),
-  awsRule({
-    id: "TL-AWS-ECS-006",
-    title: "ECS service assigns public IP addresses",
-    category: "InformationDisclosure",
-    likelihood: 2,
-    impact: 3,
-    kinds: ["aws.ecs.service"],
-    description:
-      "Service {resource} gives its tasks public IP addresses; only security groups stand between them and the internet.",
-    remediation: "Run tasks in private subnets behind a load balancer, with AssignPublicIp DISABLED.",
-    fix: {
-      cloudformation:
-        "NetworkConfiguration:\n  AwsvpcConfiguration:\n    AssignPublicIp: DISABLED\n    Subnets:\n      - !Ref PrivateSubnet",
-      terraform: "network_configuration {\n  assign_public_ip = false\n  subnets          = [aws_subnet.private.id]\n}",
-    },
-    cwe: ["CWE-284"],
-    test: (node) => node.attrs.publicIp === true && { paths: [at(node, "publicIp")] },
-  }),
-  awsRule({
-    id: "TL-AWS-ECS-007",
-    title: "ECS cluster has Container Insights disabled",
-    category: "Repudiation",
-    likelihood: 1,
-    impact: 2,
-    kinds: ["aws.ecs.cluster"],
-    description: "Cluster {resource} collects no Container Insights metrics and events.",
-    remediation: "Enable containerInsights in the cluster settings.",
-    fix: {
-      cloudformation: "Properties:\n  ClusterSettings:\n    - Name: containerInsights\n      Value: enabled",
-      terraform: 'setting {\n  name  = "containerInsights"\n  value = "enabled"\n}',
-    },
-    cwe: ["CWE-778"],
-    exposedBoost: 0,
-    test: (node) => node.attrs.insights === false && { paths: [at(node, "insights")] },
-  }),
-  awsRule({
-    id: "TL-AWS-EKS-001",
-    title: "EKS API endpoint is public to the whole internet",
-    category: "Spoofing",
-    likelihood: 3,
-    impact: 5,
-    kinds: ["aws.eks.cluster"],
-    description:
-      "The Kubernetes API of cluster {resource} is reachable from 0.0.0.0/0; a leaked kubeconfig or an API vulnerability is exploitable from anywhere.",
-    remediation:
-      "Turn on the private endpoint and turn off the public one, or restrict PublicAccessCidrs to known networks.",
-    fix: {
-      cloudformation: "ResourcesVpcConfig:\n  EndpointPrivateAccess: true\n  EndpointPublicAccess: false",
-      terraform: "vpc_config {\n  endpoint_private_access = true\n  endpoint_public_access  = false\n}",
-    },
-    cwe: ["CWE-284"],
-    attack: ["T1133"],
-    exposedBoost: 0,
-    test: (node) =>
-      node.attrs.publicEndpoint === true &&
-      Array.isArray(node.attrs.publicCidrs) &&
-      node.attrs.publicCidrs.includes("0.0.0.0/0") && { paths: [at(node, "publicEndpoint")] },
-  }),
-  awsRule({
-    id: "TL-AWS-EKS-002",
-    title: "EKS control plane audit logging is incomplete",
-    category: "Repudiation",
-    likelihood: 2,
-    impact: 3,
-    kinds: ["aws.eks.cluster"],
-    description:
-      "Cluster {resource} does not send api, audit and authenticator logs to CloudWatch: who did what to the cluster is not recorded.",
-    remediation: "Enable at least the api, audit and authenticator log types.",
-    fix: {
-      cloudformation:
-        "Logging:\n  ClusterLogging:\n    EnabledTypes:\n      - Type: api\n      - Type: audit\n      - Type: authenticator",
-      terraform: 'enabled_cluster_log_types = ["api", "audit", "authenticator"]',
-    },
-    cwe: ["CWE-778"],
-    attack: ["T1562.008"],
-    test: (node) => {
-      const types = (node.attrs.logTypes as unknown[]) ?? [];
-      if (types.some((t) => typeof t === "object")) return null;
-      const missing = ["api", "audit", "authenticator"].filter((t) => !types.includes(t));
-      return (
-        missing.length > 0 && {
-          paths: [at(node, "logTypes")],
-          detail: `Cluster ${node.id} does not log ${missing.join(", ")}.`,
-        }
-      );
-    },
-  }),
-  awsRule({
-    id: "TL-AWS-EKS-003",
-    title: "EKS secrets are not encrypted with KMS",
-    category: "InformationDisclosure",
-    likelihood: 2,
-    impact: 4,
-    kinds: ["aws.eks.cluster"],
-    description: "Cluster {resource} does not envelope-encrypt Kubernetes Secrets with a KMS key.",
-    remediation: "Add an encryption config for the secrets resource with a customer-managed key.",
-    fix: {
-      cloudformation:
-        "EncryptionConfig:\n  - Resources: [secrets]\n    Provider:\n      KeyArn: !GetAtt ClusterKey.Arn",
-      terraform:
-        'encryption_config {\n  resources = ["secrets"]\n  provider {\n    key_arn = aws_kms_key.cluster.arn\n  }\n}',
-    },
-    cwe: ["CWE-311"],
-    exposedBoost: 0,
-    test: (node) => node.attrs.secretsEncrypted === false && { paths: [at(node, "secretsEncrypted")] },
   }),
 ];
