@@ -1,8 +1,8 @@
-import type { Role } from "@threatline/domain";
+import { TOKEN_SCOPES, type Role, type TokenScope } from "@threatline/domain";
 
 /** What an API token may do. A browser session has every scope; the team role still applies on top. */
-export const SCOPES = ["read", "submit", "triage", "admin"] as const;
-export type Scope = (typeof SCOPES)[number];
+export const SCOPES = TOKEN_SCOPES;
+export type Scope = TokenScope;
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 

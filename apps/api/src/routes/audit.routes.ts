@@ -1,8 +1,9 @@
 import { Router } from "express";
+import { AuditQuerySchema } from "@threatline/domain";
 import type { ApiDeps } from "../deps.ts";
 import { input, validate } from "../middleware/validate.ts";
 import { actorOf } from "../auth/middleware.ts";
-import { AuditQuerySchema, listAuditEvents } from "../services/audit.service.ts";
+import { listAuditEvents } from "../services/audit.service.ts";
 
 const list = { query: AuditQuerySchema };
 

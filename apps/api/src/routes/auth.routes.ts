@@ -1,11 +1,9 @@
 import { Router, type Response } from "express";
-import { z } from "zod";
-import { AppError } from "@threatline/domain";
+import { AppError, ChangePasswordSchema, LoginSchema, type SessionDto } from "@threatline/domain";
 import type { ApiDeps } from "../deps.ts";
 import { input, validate } from "../middleware/validate.ts";
 import { actorOf, authSettings, clearSessionCookie, principalOf, setSessionCookie } from "../auth/middleware.ts";
 import { createLoginLimiter } from "../auth/login-limiter.ts";
-import { PASSWORD_MAX } from "../auth/passwords.ts";
 import {
   type Principal,
   endOtherSessions,
@@ -15,11 +13,9 @@ import {
   sessionView,
 } from "../services/auth.service.ts";
 import { audit } from "../services/audit.service.ts";
-import { changePassword, ChangePasswordSchema } from "../services/users.service.ts";
+import { changePassword } from "../services/users.service.ts";
 
-const loginBody = {
-  body: z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(PASSWORD_MAX) }),
-};
+const loginBody = { body: LoginSchema };
 const passwordBody = { body: ChangePasswordSchema };
 
 function signedIn(res: Response): Principal {
@@ -67,7 +63,7 @@ export function authRoutes(deps: ApiDeps): Router {
     const principal = principalOf(res);
     res.setHeader("Cache-Control", "no-store");
     if (!principal) {
-      res.json({ authenticated: false });
+      res.json({ authenticated: false } satisfies SessionDto);
       return;
     }
     res.json(await sessionView(db, principal));

@@ -1,17 +1,13 @@
 import { Router } from "express";
 import { z } from "zod";
-import { IdParamSchema } from "@threatline/domain";
+import { AddMemberSchema, BudgetSchema, ChangeRoleSchema, CreateTeamSchema, IdParamSchema } from "@threatline/domain";
 import type { ApiDeps } from "../deps.ts";
 import { input, validate } from "../middleware/validate.ts";
 import { actorOf } from "../auth/middleware.ts";
 import {
   addMember,
-  AddMemberSchema,
-  BudgetSchema,
   changeRole,
-  ChangeRoleSchema,
   createTeam,
-  CreateTeamSchema,
   listMembers,
   listTeams,
   removeMember,

@@ -1,9 +1,9 @@
 import { Router } from "express";
-import { IdParamSchema } from "@threatline/domain";
+import { CreateTokenSchema, IdParamSchema } from "@threatline/domain";
 import type { ApiDeps } from "../deps.ts";
 import { input, validate } from "../middleware/validate.ts";
 import { actorOf } from "../auth/middleware.ts";
-import { createToken, CreateTokenSchema, listTokens, revokeToken } from "../services/tokens.service.ts";
+import { createToken, listTokens, revokeToken } from "../services/tokens.service.ts";
 
 const create = { body: CreateTokenSchema };
 const byId = { params: IdParamSchema };

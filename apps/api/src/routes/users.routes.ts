@@ -1,9 +1,9 @@
 import { Router } from "express";
-import { IdParamSchema } from "@threatline/domain";
+import { CreateUserSchema, IdParamSchema } from "@threatline/domain";
 import type { ApiDeps } from "../deps.ts";
 import { input, validate } from "../middleware/validate.ts";
 import { actorOf } from "../auth/middleware.ts";
-import { createUser, CreateUserSchema, deleteUser, listUsers, unlockUser } from "../services/users.service.ts";
+import { createUser, deleteUser, listUsers, unlockUser } from "../services/users.service.ts";
 
 const create = { body: CreateUserSchema };
 const byId = { params: IdParamSchema };

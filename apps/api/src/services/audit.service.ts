@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { AuditEventDto } from "@threatline/domain";
+import type { AuditEventDto, AuditQuery } from "@threatline/domain";
 import { AppError } from "@threatline/domain";
 import type { Db, Prisma } from "@threatline/db";
 import { type Actor, atLeast } from "../auth/context.ts";
@@ -59,18 +59,6 @@ export async function audit(
     },
   });
 }
-
-export const AuditQuerySchema = z.object({
-  /** Exact action, or a prefix ending in `.` or `*` (`auth.` → every auth event). */
-  action: z.string().max(100).optional(),
-  /** A user id, or an e-mail. */
-  actor: z.string().max(320).optional(),
-  teamId: z.uuid().optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-});
-export type AuditQuery = z.infer<typeof AuditQuerySchema>;
 
 /**
  * Audit events, newest first. An instance administrator reads every event; a team administrator reads the

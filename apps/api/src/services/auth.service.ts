@@ -1,4 +1,10 @@
-import { AppError, type EndedSessionsDto, type Role, type SessionInfoDto } from "@threatline/domain";
+import {
+  AppError,
+  type EndedSessionsDto,
+  type Role,
+  type SessionInfoDto,
+  type SignedInSessionDto,
+} from "@threatline/domain";
 import type { Db } from "@threatline/db";
 import type { AuthConfig } from "../config.ts";
 import { type Actor, minRole } from "../auth/context.ts";
@@ -227,18 +233,8 @@ export async function endOtherSessions(db: Db, principal: Principal): Promise<En
   return { ended: count };
 }
 
-export interface SessionView {
-  authenticated: true;
-  via: "session" | "token";
-  user: { id: string; email: string; name: string; isAdmin: boolean };
-  teams: Array<{ id: string; name: string; role: Role }>;
-  /** Send back in `X-CSRF-Token` on every POST/PUT/PATCH/DELETE made with the session cookie. Null for tokens. */
-  csrfToken: string | null;
-  scopes: Scope[];
-}
-
 /** Who the caller is, their teams and roles (as the actor sees them), and the CSRF token. */
-export async function sessionView(db: Db, principal: Principal): Promise<SessionView> {
+export async function sessionView(db: Db, principal: Principal): Promise<SignedInSessionDto> {
   const ids = [...principal.actor.teams.keys()];
   const teams = await db.team.findMany({ where: { id: { in: ids } }, orderBy: { name: "asc" } });
   const { credential } = principal;

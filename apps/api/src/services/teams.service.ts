@@ -1,15 +1,16 @@
-import { z } from "zod";
-import { AppError, RoleSchema, type MemberDto, type Role, type TeamBudgetDto, type TeamDto } from "@threatline/domain";
+import type { z } from "zod";
+import {
+  AppError,
+  type AddMemberSchema,
+  type MemberDto,
+  type Role,
+  type TeamBudgetDto,
+  type TeamDto,
+} from "@threatline/domain";
 import { Prisma, type Db } from "@threatline/db";
 import { type Actor, requireRole } from "../auth/context.ts";
 import { audit } from "./audit.service.ts";
 import { normaliseEmail } from "./auth.service.ts";
-
-export const CreateTeamSchema = z.object({ name: z.string().trim().min(1).max(100) });
-export const AddMemberSchema = z.object({ email: z.email().max(320), role: RoleSchema });
-export const ChangeRoleSchema = z.object({ role: RoleSchema });
-/** A team's monthly LLM budget in USD; null for none. When spent, analyses run the rules only. */
-export const BudgetSchema = z.object({ llmBudgetUsd: z.number().min(0).max(1_000_000_000).nullable() });
 
 const teamNotFound = () => new AppError("request/not-found", "No such team.");
 

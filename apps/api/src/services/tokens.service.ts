@@ -1,21 +1,9 @@
-import { z } from "zod";
-import type { ApiTokenDto } from "@threatline/domain";
+import type { ApiTokenDto, CreateTokenInput } from "@threatline/domain";
 import { AppError } from "@threatline/domain";
 import type { Db } from "@threatline/db";
 import type { Actor } from "../auth/context.ts";
 import { randomSecret, sha256Hex } from "../auth/crypto.ts";
-import { SCOPES } from "../auth/scopes.ts";
 import { audit } from "./audit.service.ts";
-
-export const CreateTokenSchema = z.object({
-  name: z.string().trim().min(1).max(100),
-  /** Limits the token to one team; omitted: every team of the user (as their roles change). */
-  teamId: z.uuid().optional(),
-  scopes: z.array(z.enum(SCOPES)).min(1).max(SCOPES.length),
-  /** Days until the token stops working; omitted: never (revoke it instead). */
-  expiresInDays: z.number().int().min(1).max(3650).optional(),
-});
-export type CreateTokenInput = z.infer<typeof CreateTokenSchema>;
 
 type TokenRow = {
   id: string;

@@ -1,20 +1,10 @@
-import { z } from "zod";
-import { AppError, type UserDto } from "@threatline/domain";
+import type { z } from "zod";
+import { AppError, type ChangePasswordSchema, type CreateUserSchema, type UserDto } from "@threatline/domain";
 import { Prisma, type Db } from "@threatline/db";
 import type { Actor } from "../auth/context.ts";
-import { hashPassword, PASSWORD_MAX, PASSWORD_MIN, verifyPassword } from "../auth/passwords.ts";
+import { hashPassword, verifyPassword } from "../auth/passwords.ts";
 import { audit } from "./audit.service.ts";
 import { normaliseEmail } from "./auth.service.ts";
-
-const Password = z.string().min(PASSWORD_MIN, `at least ${PASSWORD_MIN} characters`).max(PASSWORD_MAX);
-
-export const CreateUserSchema = z.object({
-  email: z.email().max(320),
-  name: z.string().trim().max(200).default(""),
-  password: Password,
-  isAdmin: z.boolean().default(false),
-});
-export const ChangePasswordSchema = z.object({ currentPassword: z.string().max(PASSWORD_MAX), newPassword: Password });
 
 function toDto(
   u: { id: string; email: string; name: string; isAdmin: boolean; lockedUntil: Date | null; createdAt: Date },

@@ -42,25 +42,30 @@ import { apiUrl, createFetchHttp, sessionSignal, type Http } from "./http.ts";
 import type {
   ApiTokenDto,
   AuditEventDto,
+  AuditQueryInput,
   CreatedTokenDto,
+  CreateTokenInput,
   CreateUserInput,
   EndedSessionsDto,
   MemberDto,
   Role,
+  SessionDto,
   SessionInfoDto,
   TeamBudgetDto,
   TeamDto,
-  TokenScope,
   UserDto,
 } from "@threatline/domain";
 export {
   TOKEN_SCOPES,
   type ApiTokenDto,
   type AuditEventDto,
+  type AuditQueryInput,
   type CreatedTokenDto,
+  type CreateTokenInput,
   type CreateUserInput,
   type MemberDto,
   type Role,
+  type SessionDto,
   type SessionInfoDto,
   type TeamBudgetDto,
   type TeamDto,
@@ -68,35 +73,12 @@ export {
   type UserDto,
 } from "@threatline/domain";
 
-/** `GET /auth/session`: who is signed in, and the CSRF token of a browser session. */
-export interface SessionDto {
-  authenticated: boolean;
-  via?: "session" | "token";
-  user?: { id: string; email: string; name: string; isAdmin: boolean } | null;
-  teams?: Array<{ id: string; name: string; role: string }>;
-  csrfToken?: string | null;
-}
-
-export interface CreateTokenInput {
-  name: string;
-  scopes: TokenScope[];
-  /** Limits the token to one team; omitted: every team of the user. */
-  teamId?: string;
-  /** Omitted: the token never expires. */
-  expiresInDays?: number;
-}
-
-/** `GET /audit` filters; `action` is exact, or a prefix ending in `.` or `*`. */
-export interface AuditQuery {
-  action?: string;
-  /** A user id or an e-mail. */
-  actor?: string;
-  teamId?: string;
-  /** ISO date-times with an offset. */
-  from?: string;
-  to?: string;
-  limit?: number;
-}
+/**
+ * Who the SPA takes to be signed in: the server's session, or, against a server without accounts (no
+ * `/auth/session` route), everyone as no one in particular.
+ */
+export type SessionState =
+  SessionDto | { authenticated: true; via?: undefined; user: null; teams?: undefined; csrfToken?: undefined };
 
 /** A threat of one analysis as `GET /analyses/:id/threats` answers it. */
 export type AnalysisThreatDto = Omit<
@@ -278,7 +260,7 @@ export function createApi(http: Http, events: BatchEventSource = browserBatchEve
     listTokens: () => http<{ items: ApiTokenDto[] }>("GET", "/tokens").then((r) => r.items),
     createToken: (input: CreateTokenInput) => http<CreatedTokenDto>("POST", "/tokens", { json: input }),
     revokeToken: (id: string) => http<ApiTokenDto>("DELETE", `/tokens/${encodeURIComponent(id)}`),
-    listAudit: (query: AuditQuery) =>
+    listAudit: (query: AuditQueryInput) =>
       http<{ items: AuditEventDto[] }>("GET", "/audit", { query: { ...query } }).then((r) => r.items),
     listUsers: () => http<{ items: UserDto[] }>("GET", "/users").then((r) => r.items),
     createUser: (input: CreateUserInput) => http<UserDto>("POST", "/users", { json: input }),

@@ -1,11 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { PASSWORD_MIN } from "@threatline/domain";
+import { PASSWORD_MIN, TOKEN_SCOPES, type SignedInSessionDto } from "@threatline/domain";
 import { accountPermissions, budgetUse, generatePassword } from "./accounts.ts";
+
+const signedIn = { authenticated: true as const, via: "session" as const, csrfToken: "c", scopes: [...TOKEN_SCOPES] };
 
 describe("account permissions", () => {
   it("lets an instance administrator manage users, create teams and run every team", () => {
     const p = accountPermissions({
-      authenticated: true,
+      ...signedIn,
       user: { id: "u", email: "a@x", name: "", isAdmin: true },
       teams: [],
     });
@@ -13,19 +15,19 @@ describe("account permissions", () => {
   });
 
   it("lets a team admin run only their teams, and nothing to an editor", () => {
-    const teams = [
+    const teams: SignedInSessionDto["teams"] = [
       { id: "t1", name: "a", role: "admin" },
       { id: "t2", name: "b", role: "editor" },
     ];
     const p = accountPermissions({
-      authenticated: true,
+      ...signedIn,
       user: { id: "u", email: "a@x", name: "", isAdmin: false },
       teams,
     });
     expect([p.manageUsers, p.createTeams, p.manageTeams]).toEqual([false, false, true]);
     expect([p.canAdminTeam("t1"), p.canAdminTeam("t2")]).toEqual([true, false]);
     const editor = accountPermissions({
-      authenticated: true,
+      ...signedIn,
       user: { id: "u", email: "a@x", name: "", isAdmin: false },
       teams: [teams[1]!],
     });

@@ -1,5 +1,5 @@
 import { PASSWORD_MIN } from "@threatline/domain";
-import type { SessionDto } from "../api/client.ts";
+import type { SessionState } from "../api/client.ts";
 
 /** What the signed-in person may manage in Settings; the API checks every call again. */
 export interface AccountPermissions {
@@ -12,7 +12,7 @@ export interface AccountPermissions {
   canAdminTeam(teamId: string): boolean;
 }
 
-export function accountPermissions(session: SessionDto | null): AccountPermissions {
+export function accountPermissions(session: SessionState | null): AccountPermissions {
   const isAdmin = session?.user?.isAdmin === true;
   const adminOf = new Set((session?.teams ?? []).filter((t) => t.role === "admin").map((t) => t.id));
   return {

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { createPinia, setActivePinia } from "pinia";
-import { provideApi, type AuditEventDto, type AuditQuery } from "../api/client.ts";
+import { provideApi, type AuditEventDto, type AuditQueryInput } from "../api/client.ts";
 import { ApiError } from "../api/http.ts";
 import { fakeApi } from "../../test/fake-api.ts";
 import { auditFiltersFromQuery, auditFiltersToApi, auditFiltersToQuery, useAuditStore } from "./audit.store.ts";
@@ -20,7 +20,7 @@ describe("audit store", () => {
   beforeEach(() => setActivePinia(createPinia()));
 
   it("puts the filters into the API query: action as a prefix, whole days for the range", async () => {
-    const queries: AuditQuery[] = [];
+    const queries: AuditQueryInput[] = [];
     provideApi(
       fakeApi({
         listAudit: (query) => {

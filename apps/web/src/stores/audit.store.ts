@@ -1,6 +1,6 @@
 import { defineStore } from "pinia";
 import { ref } from "vue";
-import { useApi, type AuditEventDto, type AuditQuery } from "../api/client.ts";
+import { useApi, type AuditEventDto, type AuditQueryInput } from "../api/client.ts";
 import { asyncState } from "./async.ts";
 
 /** Audit filters as they live in the URL: dates are local calendar days (`YYYY-MM-DD`). */
@@ -56,8 +56,8 @@ function localDay(day: string, days = 0): Date {
  * The API query for a filter state. The action box is a prefix (`auth` finds `auth.login`), so a value
  * without the API's own prefix markers gets `*`; the date range covers both whole days.
  */
-export function auditFiltersToApi(filters: AuditFilters, limit = AUDIT_LIMIT): AuditQuery {
-  const query: AuditQuery = { limit };
+export function auditFiltersToApi(filters: AuditFilters, limit = AUDIT_LIMIT): AuditQueryInput {
+  const query: AuditQueryInput = { limit };
   const action = filters.action.trim();
   if (action) query.action = action.endsWith(".") || action.endsWith("*") ? action : `${action}*`;
   const actor = filters.actor.trim();

@@ -15,8 +15,11 @@ describe("session store", () => {
         login: () =>
           Promise.resolve({
             authenticated: true,
+            via: "session",
             user: { id: "u", email: "a@b.c", name: "", isAdmin: true },
+            teams: [],
             csrfToken: "csrf-1",
+            scopes: ["read", "submit", "triage", "admin"],
           }),
       }).api,
     );

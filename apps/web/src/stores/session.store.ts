@@ -1,6 +1,6 @@
 import { defineStore, getActivePinia } from "pinia";
 import { ref } from "vue";
-import { useApi, type SessionDto } from "../api/client.ts";
+import { useApi, type SessionState } from "../api/client.ts";
 import { ApiError, setCsrfToken } from "../api/http.ts";
 import { asyncState } from "./async.ts";
 import { endSession } from "./pinia.ts";
@@ -11,18 +11,18 @@ import { endSession } from "./pinia.ts";
  */
 export const useSessionStore = defineStore("session", () => {
   const pinia = getActivePinia();
-  const session = ref<SessionDto | null>(null);
+  const session = ref<SessionState | null>(null);
   const checked = ref(false);
   const state = asyncState();
   const signingIn = asyncState();
 
-  function apply(s: SessionDto) {
+  function apply(s: SessionState) {
     session.value = s;
     setCsrfToken(s.csrfToken ?? null);
     checked.value = true;
   }
 
-  async function load(): Promise<SessionDto | null> {
+  async function load(): Promise<SessionState | null> {
     try {
       apply(await useApi().session());
     } catch (e) {
