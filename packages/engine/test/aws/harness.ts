@@ -1,15 +1,6 @@
 import { analyze, type AnalyzeResult } from "../../src/analyze.ts";
 import type { Rule } from "../../src/rules/types.ts";
 
-/** One rule's fixtures: snippets that must (pos) and must not (neg) raise it, per format. */
-export interface RuleCase {
-  rule: string;
-  cfn?: { pos: string[]; neg: string[] };
-  /** CloudFormation written as JSON, analysed as `template.json` (where JSON's own syntax matters). */
-  json?: { pos: string[]; neg: string[] };
-  tf?: { pos: string[]; neg: string[] };
-}
-
 /** Removes the common indentation of a template literal, so fixtures can be written indented. */
 export function dedent(text: string): string {
   const lines = text.replace(/^\n/, "").replace(/\s+$/, "").split("\n");

@@ -2,7 +2,7 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Rule } from "../../src/rules/types.ts";
-import type { RuleCase } from "./harness.ts";
+import type { RuleCase } from "../rule-cases.ts";
 
 export const RULES_DIR = fileURLToPath(new URL("../../src/aws/rules/", import.meta.url));
 export const CASES_DIR = fileURLToPath(new URL("./cases/", import.meta.url));

@@ -1,30 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { AWS_RULES } from "../../src/aws/rules/index.ts";
-import { ruleIds, type RuleCase } from "./harness.ts";
+import { ruleCaseTests, type RuleCase } from "../rule-cases.ts";
 import { CASE_FILES } from "./rule-files.ts";
 
 const CASES: RuleCase[] = [...CASE_FILES.values()].flat();
-const byId = new Map(AWS_RULES.map((r) => [r.id, r]));
 
-describe.each(CASES)("$rule", ({ rule, cfn, json, tf }) => {
-  const only = [byId.get(rule)!];
-  for (const [format, path, set] of [
-    ["CloudFormation", "template.yaml", cfn],
-    ["CloudFormation JSON", "template.json", json],
-    ["Terraform", "main.tf", tf],
-  ] as const) {
-    if (!set) continue;
-    it.each(set.pos.map((c, i) => [i, c] as const))(`${format}: raised by positive fixture %i`, async (_i, content) => {
-      expect(await ruleIds(path, content, only)).toContain(rule);
-    });
-    it.each(set.neg.map((c, i) => [i, c] as const))(
-      `${format}: not raised by negative fixture %i`,
-      async (_i, content) => {
-        expect(await ruleIds(path, content, only)).not.toContain(rule);
-      },
-    );
-  }
-});
+ruleCaseTests(CASES, { alone: AWS_RULES });
 
 describe("the AWS rule set", () => {
   it("has at least 110 rules with unique ids", () => {

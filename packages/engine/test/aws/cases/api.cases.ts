@@ -1,4 +1,5 @@
-import { cfn, tf, type RuleCase } from "../harness.ts";
+import { cfn, tf } from "../harness.ts";
+import type { RuleCase } from "../../rule-cases.ts";
 import { json } from "./fixtures.ts";
 
 const restCfn = (stage: string, method = "AuthorizationType: COGNITO_USER_POOLS\n  AuthorizerId: auth-1") =>

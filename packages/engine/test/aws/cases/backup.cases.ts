@@ -1,4 +1,5 @@
-import { tf, type RuleCase } from "../harness.ts";
+import { tf } from "../harness.ts";
+import type { RuleCase } from "../../rule-cases.ts";
 import { one, json, doc, orgOnly } from "./fixtures.ts";
 
 export const BACKUP_CASES: RuleCase[] = [

@@ -1,4 +1,5 @@
-import { tf, type RuleCase } from "../harness.ts";
+import { tf } from "../harness.ts";
+import type { RuleCase } from "../../rule-cases.ts";
 import { res, one, publicStatement, publicStatementTf } from "./fixtures.ts";
 
 export const ECR_CASES: RuleCase[] = [

@@ -1,4 +1,4 @@
-import { type RuleCase } from "../harness.ts";
+import type { RuleCase } from "../../rule-cases.ts";
 import { res } from "./fixtures.ts";
 
 export const GLACIER_CASES: RuleCase[] = [

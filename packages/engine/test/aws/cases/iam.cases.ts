@@ -1,4 +1,5 @@
-import { cfn, tf, type RuleCase } from "../harness.ts";
+import { cfn, tf } from "../harness.ts";
+import type { RuleCase } from "../../rule-cases.ts";
 import { res } from "./fixtures.ts";
 
 const policyCfn = (statement: string) =>

@@ -1,4 +1,4 @@
-import { type RuleCase } from "../harness.ts";
+import type { RuleCase } from "../../rule-cases.ts";
 import { res, one } from "./fixtures.ts";
 
 export const KINESIS_CASES: RuleCase[] = [

@@ -1,4 +1,5 @@
-import { cfn, type RuleCase } from "../harness.ts";
+import { cfn } from "../harness.ts";
+import type { RuleCase } from "../../rule-cases.ts";
 import { res, one, publicStatement, publicStatementTf } from "./fixtures.ts";
 
 export const SNS_CASES: RuleCase[] = [

@@ -1,4 +1,5 @@
-import { cfn, tf, type RuleCase } from "../harness.ts";
+import { cfn, tf } from "../harness.ts";
+import type { RuleCase } from "../../rule-cases.ts";
 import { res, one, publicStatement, publicStatementTf } from "./fixtures.ts";
 
 export const SQS_CASES: RuleCase[] = [

@@ -1,4 +1,5 @@
-import { tf, type RuleCase } from "../harness.ts";
+import { tf } from "../harness.ts";
+import type { RuleCase } from "../../rule-cases.ts";
 
 export const TF_HTTP_CASES: RuleCase[] = [
   {
