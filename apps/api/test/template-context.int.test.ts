@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync, readdirSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,6 +13,16 @@ function folder(name: string): Array<{ path: string; content: string }> {
   return readdirSync(fileURLToPath(dir))
     .sort()
     .map((f) => ({ path: `${name}/${f}`, content: readFileSync(new URL(f, dir), "utf8") }));
+}
+
+/** Every file under a fixture folder, recursively (a kustomize `base/` + `overlays/<env>/` layout). */
+function tree(name: string): Array<{ path: string; content: string }> {
+  const root = new URL(`${name}/`, FIXTURES);
+  const walk = (rel: string): string[] =>
+    readdirSync(new URL(rel, root))
+      .sort()
+      .flatMap((f) => (statSync(new URL(`${rel}${f}`, root)).isDirectory() ? walk(`${rel}${f}/`) : [`${rel}${f}`]));
+  return walk("").map((f) => ({ path: `${name}/${f}`, content: readFileSync(new URL(f, root), "utf8") }));
 }
 
 describe("worker: a template is analysed with what its folder's other files say", () => {
@@ -76,5 +86,23 @@ describe("worker: a template is analysed with what its folder's other files say"
     const json = await threatsOf(batch, "kustomize-json/deployment.yaml");
     expect(on(json, "TL-K8S-POD-006")).toEqual([]);
     expect(on(json, "TL-K8S-POD-004")).toEqual(["Deployment/shop/api"]);
+  });
+
+  it("Kubernetes: an overlay's kustomization is analysed as rendered from its base; the base's weaknesses stay on the base", async () => {
+    const batch = await submit(tree("kustomize-layered"));
+    const base = await threatsOf(batch, "kustomize-layered/base/deployment.yaml");
+    expect(base.map((t) => `${t.ruleId} ${t.resources[0]!.id}`).sort()).toEqual([
+      "TL-K8S-NET-002 Deployment/default/api",
+      "TL-K8S-POD-006 Deployment/default/api",
+    ]);
+    const dev = await threatsOf(batch, "kustomize-layered/overlays/dev/kustomization.yaml");
+    expect(dev.map((t) => `${t.ruleId} ${t.resources[0]!.id}`)).toEqual(["TL-K8S-POD-001 Deployment/shop-dev/api"]);
+    expect(dev[0]!.evidence.map((e) => `${e.file}:${e.line}`)).toEqual([
+      "kustomize-layered/base/deployment.yaml:20",
+      "kustomize-layered/overlays/dev/debug.yaml:11",
+    ]);
+    // Reported once: not again on the patch file's own analysis, nor in prod (limits patched, its own policy).
+    expect(await threatsOf(batch, "kustomize-layered/overlays/dev/debug.yaml")).toEqual([]);
+    expect(await threatsOf(batch, "kustomize-layered/overlays/prod/kustomization.yaml")).toEqual([]);
   });
 });

@@ -66,6 +66,26 @@ describe("CLI file helpers", () => {
     ]);
   });
 
+  it("gives a kustomize overlay the folders it renders as context; the base is a unit of its own", () => {
+    const base = [
+      { path: "k/base/kustomization.yaml", content: "resources:\n  - deployment.yaml\n" },
+      { path: "k/base/deployment.yaml", content: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n" },
+    ];
+    const overlay = [
+      { path: "k/overlays/prod/kustomization.yaml", content: "resources:\n  - ../../base\nnamespace: prod\n" },
+    ];
+    const units = scanUnits([...base, ...overlay]);
+    expect(units.map((u) => [u.files.map((f) => f.path), u.context.map((f) => f.path)])).toEqual([
+      [["k/base/kustomization.yaml", "k/base/deployment.yaml"], []],
+      [["k/overlays/prod/kustomization.yaml"], ["k/base/kustomization.yaml", "k/base/deployment.yaml"]],
+    ]);
+    // The overlay scanned alone: the base read from outside the paths given is its context, not a unit.
+    const alone = scanUnits(overlay, base);
+    expect(alone.map((u) => [u.files.map((f) => f.path), u.context.map((f) => f.path)])).toEqual([
+      [["k/overlays/prod/kustomization.yaml"], ["k/base/kustomization.yaml", "k/base/deployment.yaml"]],
+    ]);
+  });
+
   it("gives an OpenAPI spec the infrastructure that may serve it as context: routes in its folder, or naming it", () => {
     const spec = { path: "svc/api/openapi.yaml", content: "openapi: 3.0.3\npaths: {}\n" };
     const sam = {

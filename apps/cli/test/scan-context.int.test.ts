@@ -24,7 +24,7 @@ describe("threatline scan: what the other files of a folder say", { timeout: 60_
   let cwd: string;
   beforeAll(() => {
     cwd = mkdtempSync(path.join(tmpdir(), "threatline-context-"));
-    for (const name of ["cfn-siblings", "kustomize-overlay", "kustomize-json"])
+    for (const name of ["cfn-siblings", "kustomize-overlay", "kustomize-json", "kustomize-layered"])
       cpSync(path.join(FIXTURES, name), path.join(cwd, name), { recursive: true });
   });
   afterAll(() => rmSync(cwd, { recursive: true, force: true }));
@@ -55,5 +55,32 @@ describe("threatline scan: what the other files of a folder say", { timeout: 60_
     });
     const alone = await scan(cwd, "kustomize-overlay/deployment.yaml");
     expect(on(alone, "TL-K8S-POD-006")).toEqual(["kustomize-overlay/deployment.yaml:Deployment/shop/api"]);
+  });
+
+  it("kustomize overlays are scanned as rendered from their base; the base's weaknesses are reported once, on the base", async () => {
+    const report = await scan(cwd, "kustomize-layered");
+    const ids = (r: ScanReport) =>
+      r.threats.map((t) => `${t.ruleId} ${t.resources[0]!.id} ${t.evidence[0]!.file}`).sort();
+    expect(ids(report)).toEqual([
+      "TL-K8S-NET-002 Deployment/default/api kustomize-layered/base/deployment.yaml",
+      "TL-K8S-POD-001 Deployment/shop-dev/api kustomize-layered/base/deployment.yaml",
+      "TL-K8S-POD-006 Deployment/default/api kustomize-layered/base/deployment.yaml",
+    ]);
+    const privileged = report.threats.find((t) => t.ruleId === "TL-K8S-POD-001")!;
+    expect(privileged.evidence[1]).toMatchObject({ file: "kustomize-layered/overlays/dev/debug.yaml", line: 11 });
+    expect(report.files.filter((f) => f.error).map((f) => f.path)).toEqual([]);
+
+    // One overlay named alone: its base is read from outside the given path (inside the working directory) as
+    // context, and not reported on.
+    const dev = await scan(cwd, "kustomize-layered/overlays/dev");
+    expect(ids(dev)).toEqual(["TL-K8S-POD-001 Deployment/shop-dev/api kustomize-layered/base/deployment.yaml"]);
+    expect(dev.files.map((f) => f.path)).toEqual([
+      "kustomize-layered/overlays/dev/debug.yaml",
+      "kustomize-layered/overlays/dev/kustomization.yaml",
+    ]);
+
+    // From inside the overlay (no repository around it), `../../base` leaves the root: not read.
+    const inside = await scan(path.join(cwd, "kustomize-layered/overlays/dev"), ".");
+    expect(inside.threats).toEqual([]);
   });
 });

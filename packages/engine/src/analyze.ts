@@ -9,7 +9,8 @@ import {
   threatScore,
 } from "@threatline/domain";
 import { deriveFacts } from "./graph/derive.ts";
-import { locate } from "./graph/locate.ts";
+import { locateAll } from "./graph/locate.ts";
+import { isKustomizationFile, renderedFolders } from "./kubernetes/kustomize.ts";
 import type {
   Dialect,
   FileReport,
@@ -183,7 +184,8 @@ export function findingToThreat(rule: Rule, finding: Finding, dialect?: Dialect)
       category: rule.category,
       ruleId: rule.id,
       title: rule.title,
-      file: node.file,
+      // A resource an overlay renders from its base is the overlay's: one fingerprint per overlay.
+      file: node.renderedBy ?? node.file,
       resourceId: node.id,
     }),
     ruleId: rule.id,
@@ -198,7 +200,7 @@ export function findingToThreat(rule: Rule, finding: Finding, dialect?: Dialect)
     evidence:
       finding.locations && finding.locations.length > 0
         ? finding.locations.map((l) => ({ file: l.file, line: l.line, path: l.path }))
-        : paths.map((path) => locate(node, path)),
+        : paths.flatMap((path) => locateAll(node, path)),
     remediations: [fix ? { text: rule.remediation.text, fix } : { text: rule.remediation.text }],
     references: {
       cwe: rule.references.cwe ?? [],
@@ -216,6 +218,8 @@ export function findingToThreat(rule: Rule, finding: Finding, dialect?: Dialect)
 interface Draft {
   fingerprint: string;
   ruleId: string;
+  /** The resource the threat is about. */
+  node: GraphNode;
   resources: ReadonlyArray<{ id: string; file: string }>;
   likelihood: number;
   impact: number;
@@ -232,10 +236,12 @@ function draftOf(rule: Rule, finding: Finding, dialect: Dialect | undefined): Dr
       category: rule.category,
       ruleId: rule.id,
       title: rule.title,
-      file: node.file,
+      // A resource an overlay renders from its base is the overlay's: one fingerprint per overlay.
+      file: node.renderedBy ?? node.file,
       resourceId: node.id,
     }),
     ruleId: rule.id,
+    node,
     resources: [node, ...(finding.related ?? [])],
     likelihood,
     impact,
@@ -291,6 +297,50 @@ export function runRules(graph: ResourceGraph, rules: readonly Rule[] = RULES): 
 }
 
 /**
+ * An overlay's threats without the ones its base has alone: a weakness the base declares (same rule, same
+ * declared resource) is reported once, on the base's own analysis, not again by every overlay that renders it
+ * unchanged. An overlay keeps a threat its base does not have, and one whose evidence it writes itself (a patch or
+ * a transformation of its own folder).
+ */
+async function withoutBaseRepeats(
+  drafts: Draft[],
+  graph: ResourceGraph,
+  files: readonly SourceFile[],
+  options: AnalyzeOptions,
+): Promise<Draft[]> {
+  const overlays = [...new Set(graph.nodes.flatMap((n) => (n.renderedBy ? [n.renderedBy] : [])))];
+  if (overlays.length === 0) return drafts;
+  const key = (overlay: string, ruleId: string, node: GraphNode): string =>
+    `${overlay}\u0000${ruleId}\u0000${node.file}\u0000${node.declaredId ?? node.id}`;
+  const repeats = new Set<string>();
+  const byDir = new Map<string, SourceFile[]>();
+  for (const f of files) pushTo(byDir, folderOf(f.path), f);
+  for (const overlay of overlays) {
+    // Each folder the overlay renders, analysed as its own unit would be (with what it renders in turn).
+    for (const dir of renderedFolders(overlay, files)) {
+      const own = byDir.get(dir) ?? [];
+      const kustomization = own.find((f) => isKustomizationFile(f.path));
+      const below = kustomization ? renderedFolders(kustomization.path, files) : new Set<string>();
+      const unit = [...own, ...[...below].flatMap((d) => (d === dir ? [] : (byDir.get(d) ?? [])))];
+      if (unit.length === 0) continue;
+      const alone = await buildGraph(unit, options.limits);
+      for (const d of rankedDrafts(alone.graph, options.rules ?? RULES)) repeats.add(key(overlay, d.ruleId, d.node));
+    }
+  }
+  return drafts.filter((d) => {
+    const overlay = d.node.renderedBy;
+    if (overlay === undefined || !repeats.has(key(overlay, d.ruleId, d.node))) return true;
+    const own = folderOf(overlay);
+    return d.build().evidence.some((e) => folderOf(e.file) === own);
+  });
+}
+
+const folderOf = (path: string): string => {
+  const i = path.lastIndexOf("/");
+  return i < 0 ? "" : path.slice(0, i);
+};
+
+/**
  * Parse, derive and run the rules: the complete builtin threat model of a set of files. With `maxThreats`,
  * only the highest-scoring threats are written out; the others are counted from their findings.
  */
@@ -307,7 +357,7 @@ export async function analyze(files: readonly SourceFile[], options: AnalyzeOpti
   const reports = focused
     ? [...built.files].sort((a, b) => (order.get(a.path) ?? 0) - (order.get(b.path) ?? 0))
     : built.files;
-  let drafts = rankedDrafts(graph, options.rules ?? RULES);
+  let drafts = await withoutBaseRepeats(rankedDrafts(graph, options.rules ?? RULES), graph, files, options);
   if (options.focus) {
     const focus = new Set(options.focus);
     // A plan in focus brings its resources wherever its configuration writes them (their `.tf` file and line).
@@ -316,7 +366,14 @@ export async function analyze(files: readonly SourceFile[], options: AnalyzeOpti
       : undefined;
     drafts = drafts.filter((t) => {
       const primary = t.resources[0];
-      return primary && (focus.has(primary.file) || planned?.has(`${primary.file}\u0000${primary.id}`) === true);
+      // So does a kustomize overlay: the resources it renders from its base are its own.
+      const overlay = t.node.renderedBy;
+      return (
+        primary &&
+        (focus.has(primary.file) ||
+          (overlay !== undefined && focus.has(overlay)) ||
+          planned?.has(`${primary.file}\u0000${primary.id}`) === true)
+      );
     });
   }
   let omitted: OmittedThreats | null = null;

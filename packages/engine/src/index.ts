@@ -14,7 +14,13 @@ export {
 } from "./secrets/index.ts";
 export { compactGraph, estimateTokens, type CompactGraph, type CompactOptions } from "./compact/index.ts";
 export { openApiHandler } from "./openapi/index.ts";
-export { kubernetesHandler, isKustomizationFile, kustomizationReferences } from "./kubernetes/index.ts";
+export {
+  kubernetesHandler,
+  isKustomizationFile,
+  kustomizationFolderRefs,
+  kustomizationReferences,
+  renderedFolders,
+} from "./kubernetes/index.ts";
 export { MAX_TEMPLATE_CONTEXT, informsTemplate } from "./cloudformation/index.ts";
 export * from "./suppressions.ts";
 export { compileTeamRule, runRuleFixtures, valuesAt, type FixtureResult, type RuleFixture } from "./team-rules.ts";

@@ -8,6 +8,7 @@ import {
   UsageError,
   displayPath,
   findTemplateFiles,
+  readKustomizeBases,
   readLocalFileRefs,
   readLocalModules,
   readTemplateFiles,
@@ -122,8 +123,11 @@ async function scan(paths: string[], options: ScanOptions): Promise<number> {
     paths.map((p) => displayPath(path.resolve(cwd, p), cwd)).filter((p) => files.some((f) => f.path === p)),
   );
 
+  // The bases scanned kustomize overlays render (`resources: [../../base]`) from outside the given paths.
+  const bases = await readKustomizeBases(files, cwd);
+
   const progress = scanProgress("Analysing");
-  const raw = await scanFiles(files, CLI_VERSION, progress.onUnitDone, setup.rules, options.maxThreats);
+  const raw = await scanFiles(files, CLI_VERSION, progress.onUnitDone, setup.rules, options.maxThreats, bases);
   progress.stop();
   const { report, problems } = applyPolicy(raw, files, setup.policy);
   for (const p of problems) process.stderr.write(`warning: ${p.file}:${p.line}: ${p.message}\n`);

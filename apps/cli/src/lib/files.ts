@@ -6,9 +6,12 @@ import {
   MAX_TEMPLATE_CONTEXT,
   detectFormat,
   informsTemplate,
+  isKustomizationFile,
+  kustomizationFolderRefs,
   kustomizationReferences,
   localFileRefs,
   localModuleDirs,
+  renderedFolders,
   servesSpec,
   type SourceFile,
 } from "@threatline/engine";
@@ -210,8 +213,9 @@ export interface ScanUnit {
  * the spec's folder or name the spec's file. The spec's threats then link its operations to the gateway routes
  * (TL-API-INFRA-001); the infrastructure's own threats still come from its own unit, once.
  */
-export function scanUnits(files: readonly SourceFile[]): ScanUnit[] {
+export function scanUnits(files: readonly SourceFile[], bases: readonly SourceFile[] = []): ScanUnit[] {
   const units = analysisUnits(files);
+  const known = [...files, ...bases];
   const specs = new Set(files.filter((f) => detectFormat(f) === "openapi").map((f) => f.path));
   const templates = files.filter((f) => detectFormat(f) === "cloudformation");
   const infra = units.filter((u) => !specs.has(u[0]!.path));
@@ -225,6 +229,14 @@ export function scanUnits(files: readonly SourceFile[]): ScanUnit[] {
         .filter((t) => path.posix.dirname(t.path) === dir && informsTemplate(spec, t))
         .slice(0, MAX_TEMPLATE_CONTEXT);
       return { files: unit, context };
+    }
+    const kustomizations = unit.filter((f) => isKustomizationFile(f.path));
+    if (kustomizations.length > 0) {
+      // A kustomize overlay with the folders it renders (`resources: [../../base]`, components): analysed as
+      // rendered; the base's own threats come from the base's unit.
+      const dirs = new Set(kustomizations.flatMap((k) => [...renderedFolders(k.path, known)]));
+      const context = known.filter((f) => dirs.has(path.posix.dirname(f.path)) && !unit.includes(f));
+      if (context.length > 0) return { files: unit, context };
     }
     if (!specs.has(spec.path)) return { files: unit, context: [] };
     return { files: unit, context: infra.filter((u) => u.some((f) => servesSpec(spec, f))).flat() };
@@ -335,6 +347,56 @@ export async function readLocalModules(files: readonly SourceFile[], cwd: string
         out.push(file);
         queue.push(file);
         if (out.length >= MAX_MODULE_FILES) return out;
+      }
+    }
+  }
+  return out;
+}
+
+/** Most files a scan reads from kustomize bases outside what it was given, and the largest it reads. */
+const MAX_BASE_FILES = 500;
+const MAX_BASE_FILE_BYTES = 1024 * 1024;
+
+/**
+ * The files of the folders that scanned kustomize overlays render (`resources: [../../base]`, components) and
+ * that the scan did not find itself (`threatline scan overlays/prod`): context for the overlay, never reported
+ * on their own. The same bounds as modules: inside the repository (or the working directory) of the overlay,
+ * real paths only, the folder's own manifests (no walk below it), regular files up to 1 MB, at most 500.
+ */
+export async function readKustomizeBases(files: readonly SourceFile[], cwd: string): Promise<SourceFile[]> {
+  const have = new Set(files.map((f) => path.posix.dirname(f.path)));
+  const out: SourceFile[] = [];
+  const queue = files.filter((f) => isKustomizationFile(f.path));
+  for (let i = 0; i < queue.length; i++) {
+    const k = queue[i]!;
+    const root = moduleRoot(path.resolve(cwd, path.posix.dirname(k.path)), cwd);
+    if (!root) continue;
+    for (const dir of kustomizationFolderRefs([k])) {
+      if (have.has(dir)) continue;
+      have.add(dir);
+      let real: string;
+      let entries;
+      try {
+        real = await realpath(path.resolve(cwd, dir));
+        if (!inside(await realpath(root), real)) continue;
+        entries = await readdir(real, { withFileTypes: true });
+      } catch {
+        continue;
+      }
+      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      for (const entry of entries) {
+        if (!entry.isFile() || !(isTemplateName(entry.name) || entry.name === "Kustomization")) continue;
+        if (entry.name.toLowerCase().endsWith(".tf")) continue;
+        try {
+          const full = path.join(real, entry.name);
+          if ((await stat(full)).size > MAX_BASE_FILE_BYTES) continue;
+          const file = { path: `${dir}/${entry.name}`, content: decodeText(await readFile(full)) };
+          out.push(file);
+          if (isKustomizationFile(file.path)) queue.push(file);
+        } catch {
+          continue;
+        }
+        if (out.length >= MAX_BASE_FILES) return out;
       }
     }
   }

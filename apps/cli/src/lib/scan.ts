@@ -33,7 +33,7 @@ import { scanUnits } from "./files.ts";
  * At most `maxThreats` threats are reported, the highest-scoring (as the server keeps them); the rest are
  * counted in `omitted`. The engine builds only the kept threats of each unit (`analyze({ maxThreats })`) and
  * the running total is capped again as units finish, so time and memory stay bounded however many threats a file
- * would yield.
+ * would yield. `bases`: files of kustomize bases read from outside the scanned paths, context for the overlays.
  */
 export async function scanFiles(
   files: readonly SourceFile[],
@@ -41,8 +41,9 @@ export async function scanFiles(
   onUnitDone: (done: number, total: number) => void = () => {},
   rules?: readonly Rule[],
   maxThreats: number = DEFAULT_MAX_THREATS,
+  bases: readonly SourceFile[] = [],
 ): Promise<ScanReport> {
-  const units = scanUnits(files);
+  const units = scanUnits(files, bases);
   const reports = new Map<string, ScanReport["files"][number]>();
   let threats = new Map<string, Threat>();
   const omitted: OmittedThreats = { count: 0, bySeverity: emptySeverityCounts(), byRule: {} };

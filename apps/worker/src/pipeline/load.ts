@@ -6,6 +6,7 @@ import {
   detectFormat,
   informsTemplate,
   isKustomizationFile,
+  kustomizationFolderRefs,
   kustomizationReferences,
   localFileRefs,
   localModuleDirs,
@@ -85,6 +86,8 @@ export async function loadAnalysis(db: Db, analysisId: string): Promise<LoadedAn
     // A kustomization's patches apply to the folder's manifests, even one written as JSON 6902 operations.
     const named = context === kubernetesSibling ? kustomizationReferences(folderFiles) : new Set<string>();
     for (const file of folderFiles) if (context(file) || named.has(file.path)) files.push(file);
+    // A kustomize overlay is analysed as rendered: the folders it renders (`resources: [../../base]`) come along.
+    if (context === kubernetesSibling) files.push(...(await kustomizeBases(db, analysis.projectId, files)));
   }
   if (detectFormat(self) === "cloudformation") {
     files.push(...(await siblingTemplates(db, analysis.projectId, template.id, self)));
@@ -147,6 +150,42 @@ async function siblingTemplates(
     const file = { path: row.path, content: latest.blob.content };
     if (detectFormat(file) === "cloudformation" && informsTemplate(self, file)) out.push(file);
     if (out.length >= MAX_TEMPLATE_CONTEXT) break;
+  }
+  return out;
+}
+
+/** Most files an overlay brings along from the folders it renders. */
+const MAX_BASE_FILES = 500;
+
+/**
+ * The project's files in the folders the kustomizations among `files` render (`resources: [../../base]`,
+ * `bases`, `components`), transitively, latest versions: context for an overlay, whose threats on the base's
+ * resources the engine keeps for the overlay's kustomization (and drops where the base alone has them). Only
+ * folders inside the project (the engine's path join refuses to leave its top), at most MAX_BASE_FILES files.
+ */
+async function kustomizeBases(db: Db, projectId: string, files: readonly SourceFile[]): Promise<SourceFile[]> {
+  const seen = new Set(files.map((f) => folderOf(f.path)));
+  const out: SourceFile[] = [];
+  let frontier = files.filter((f) => isKustomizationFile(f.path));
+  for (let depth = 0; depth < 8 && frontier.length > 0 && out.length < MAX_BASE_FILES; depth++) {
+    const dirs = kustomizationFolderRefs(frontier).filter((d) => !seen.has(d));
+    if (dirs.length === 0) break;
+    for (const d of dirs) seen.add(d);
+    const rows = await db.template.findMany({
+      where: {
+        projectId,
+        OR: dirs.map((d) => ({ path: { startsWith: d ? `${d}/` : "" } })),
+      },
+      include: { versions: { orderBy: { createdAt: "desc" }, take: 1, include: { blob: true } } },
+      orderBy: { path: "asc" },
+      take: MAX_BASE_FILES * 4,
+    });
+    const found = rows
+      .filter((t) => dirs.includes(folderOf(t.path)) && t.versions[0] && !t.path.endsWith(".tf"))
+      .slice(0, MAX_BASE_FILES - out.length)
+      .map((t) => ({ path: t.path, content: t.versions[0]!.blob.content }));
+    out.push(...found);
+    frontier = found.filter((f) => isKustomizationFile(f.path));
   }
   return out;
 }

@@ -17,7 +17,24 @@ export function locate(node: GraphNode, path: string): Location {
   const own = path === "" ? node.line : node.propertyLines[path];
   if (own !== undefined) return { file: node.file, line: own, path };
   const origin = node.origins?.[path];
-  if (origin) return origin;
+  if (origin) return { file: origin.file, line: origin.line, path: origin.path };
+  return declared(node, path);
+}
+
+/**
+ * Where `path` of `node` is written, as evidence: `locate`, except that a value a kustomize patch (or an
+ * overlay's transformation) writes is evidenced at the resource's declaration first (the file a reviewer opens)
+ * and at the patch as the related location.
+ */
+export function locateAll(node: GraphNode, path: string): Location[] {
+  const origin = path === "" ? undefined : node.origins?.[path];
+  if (origin?.patch && node.propertyLines[path] === undefined)
+    return [declared(node, path), { file: origin.file, line: origin.line, path: origin.path }];
+  return [locate(node, path)];
+}
+
+/** The line of `path`'s nearest declared ancestor (or the resource's own line), keeping the path. */
+function declared(node: GraphNode, path: string): Location {
   const parts = path.split(".");
   for (let i = parts.length - 1; i > 0; i--) {
     const line = node.propertyLines[parts.slice(0, i).join(".")];

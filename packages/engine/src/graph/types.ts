@@ -41,7 +41,14 @@ export interface GraphNode {
    * Property paths of this node whose value another resource sets (a Terraform `aws_s3_bucket_acl` gives its
    * bucket's `acl`): where that value is written, for evidence.
    */
-  origins?: Record<string, { file: string; line: number | null; path: string }>;
+  origins?: Record<string, { file: string; line: number | null; path: string; patch?: true }>;
+  /**
+   * A resource a kustomize overlay renders from another folder (`resources: [../../base]`): the overlay's
+   * kustomization file. Its threats belong to that overlay (fingerprint, focus), its evidence to the declaration.
+   */
+  renderedBy?: string;
+  /** The id the rendered resource has as declared (before the overlay renamed or moved it). */
+  declaredId?: string;
   /** Terraform `count`/`for_each`, CloudFormation `Condition`: the resource may exist more than once or not at all. */
   multiplicity?: "count" | "for_each" | "conditional";
 }

@@ -9,4 +9,4 @@ export {
 } from "./parse.ts";
 export { KUBERNETES_RULES } from "./rules.ts";
 export { kubernetesFacts } from "./facts.ts";
-export { isKustomizationFile, kustomizationReferences } from "./kustomize.ts";
+export { isKustomizationFile, kustomizationFolderRefs, kustomizationReferences, renderedFolders } from "./kustomize.ts";

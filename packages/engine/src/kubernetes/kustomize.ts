@@ -58,13 +58,19 @@ function folder(path: string): string {
   return i < 0 ? "" : path.slice(0, i);
 }
 
-/** `dir/../x.yaml` → a normalised project path. */
-function join(dir: string, rel: string): string {
+/**
+ * `dir/../x.yaml` → a normalised project path; undefined for an absolute path or one that leaves the project
+ * (`../../../etc`): nothing outside the files the user gave is named, let alone read.
+ */
+function join(dir: string, rel: string): string | undefined {
+  if (rel.startsWith("/") || /^[a-z]:[\\/]/i.test(rel)) return undefined;
   const out: string[] = [];
   for (const part of [...(dir ? dir.split("/") : []), ...rel.split("/")]) {
     if (part === "" || part === ".") continue;
-    if (part === "..") out.pop();
-    else out.push(part);
+    if (part === "..") {
+      if (out.length === 0) return undefined;
+      out.pop();
+    } else out.push(part);
   }
   return out.join("/");
 }
@@ -129,8 +135,8 @@ export function collectKustomizations(
             return;
           }
           const file = join(dir, entry);
-          const docs = docsOf(file);
-          if (docs) add({ file, docs }, target);
+          const docs = file === undefined ? undefined : docsOf(file);
+          if (docs && file !== undefined) add({ file, docs }, target);
         }
       };
       const targetOf = (value: unknown): KustomizePatch["target"] | undefined => {
@@ -354,8 +360,366 @@ export function kustomizationReferences(files: ReadonlyArray<{ path: string; con
   for (const file of files) {
     if (!isKustomizationFile(file.path) && !/^kind\s*:\s*["']?Kustomization/m.test(file.content)) continue;
     const dir = folder(file.path);
-    for (const m of file.content.matchAll(/(?:^|[\s"'[,-])((?:\.{1,2}\/)?[\w.-]+(?:\/[\w.-]+)*\.(?:ya?ml|json))\b/gm))
-      out.add(join(dir, m[1]!));
+    for (const m of file.content.matchAll(/(?:^|[\s"'[,-])((?:\.{1,2}\/)?[\w.-]+(?:\/[\w.-]+)*\.(?:ya?ml|json))\b/gm)) {
+      const target = join(dir, m[1]!);
+      if (target !== undefined) out.add(target);
+    }
+  }
+  return out;
+}
+
+/** Most levels of kustomizations one render follows (overlay → base → …), and most resources it yields. */
+const MAX_RENDER_DEPTH = 8;
+const MAX_RENDERED = 2_000;
+
+/** Whether a `resources`/`bases` entry is a remote one (a Git URL, `github.com/…?ref=`): never fetched. */
+const isRemote = (entry: string): boolean => /:\/\/|^git@|^github\.com\/|\?ref=|^ssh:/i.test(entry);
+
+/** Whether a `resources` entry names a manifest file rather than another kustomization's folder. */
+const isFileEntry = (entry: string): boolean => /\.(ya?ml|json)$/i.test(entry);
+
+const listOf = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+
+/**
+ * The folders a kustomization renders (`resources: [../../base]`, the older `bases`, `components`), as project paths. Remote
+ * entries and paths leaving the project are left out: only files the user gave (or the project holds) are read.
+ */
+export function kustomizationDirs(path: string, value: unknown): string[] {
+  if (!isKustomization(path, value)) return [];
+  const dir = folder(path);
+  const out: string[] = [];
+  for (const entry of [...listOf(value.resources), ...listOf(value.bases), ...listOf(value.components)]) {
+    if (typeof entry !== "string" || isRemote(entry) || isFileEntry(entry)) continue;
+    const target = join(dir, entry);
+    if (target !== undefined && target !== dir && !out.includes(target)) out.push(target);
+  }
+  return out;
+}
+
+/**
+ * The folders the kustomizations among `files` render, from their text (for loaders that bring them along):
+ * every folder a kustomization names in `resources`/`bases`, inside the project, never a remote one.
+ */
+export function kustomizationFolderRefs(files: ReadonlyArray<{ path: string; content: string }>): string[] {
+  const out = new Set<string>();
+  for (const file of files) {
+    if (!isKustomizationFile(file.path) && !/^kind\s*:\s*["']?Kustomization/m.test(file.content)) continue;
+    const parsed = loadStructured(file.content, { maxAliases: 50, maxDepth: 64 });
+    if (!parsed.ok) continue;
+    for (const doc of parsed.documents) for (const dir of kustomizationDirs(file.path, doc.value)) out.add(dir);
+  }
+  return [...out];
+}
+
+/** A resource as a kustomization renders it: where it is declared, what it becomes, and where each change is written. */
+export interface RenderedResource {
+  file: string;
+  doc: StructuredDocument;
+  prefix: Path;
+  declared: Obj;
+  value: Obj;
+  origins: Record<string, PatchOrigin>;
+}
+
+/** What rendering reads: the kustomization of a folder, a file's documents, the patch documents to skip. */
+export interface RenderSource {
+  kustomizationAt(dir: string): { path: string; doc: StructuredDocument } | undefined;
+  docsOf(path: string): StructuredDocument[] | undefined;
+  patches: readonly KustomizePatch[];
+  patchDocuments: ReadonlySet<string>;
+  clusterScoped(kind: string): boolean;
+}
+
+const metaOf = (value: Obj): Obj => (isObj(value.metadata) ? value.metadata : {});
+
+/** Sets `path` in `value` (creating maps on the way when `create`), telling `onSet`; false when it could not. */
+function setAt(value: Obj, path: Path, v: unknown, create: boolean): boolean {
+  let node: unknown = value;
+  for (const part of path.slice(0, -1)) {
+    if (!isObj(node)) return false;
+    if (!isObj(node[part as string])) {
+      if (!create) return false;
+      node[part as string] = {};
+    }
+    node = node[part as string];
+  }
+  if (!isObj(node)) return false;
+  node[path[path.length - 1] as string] = v;
+  return true;
+}
+
+/**
+ * Where kustomize writes `commonLabels` (and `labels` with `includeSelectors`) besides `metadata.labels`: the
+ * selectors and pod templates of its builtin field specs, so a sibling NetworkPolicy or Service still selects
+ * what it selected. `create: false` paths are only written where they exist (a `podSelector: {}` stays "all").
+ */
+function selectorPaths(kind: string, value: Obj, templates: boolean, selectors: boolean): Array<[Path, boolean]> {
+  const out: Array<[Path, boolean]> = [];
+  const spec = isObj(value.spec) ? value.spec : {};
+  if (["Deployment", "ReplicaSet", "DaemonSet", "StatefulSet"].includes(kind)) {
+    if (selectors) out.push([["spec", "selector", "matchLabels"], true]);
+    if (templates) out.push([["spec", "template", "metadata", "labels"], true]);
+  } else if (kind === "Job") {
+    if (templates) out.push([["spec", "template", "metadata", "labels"], true]);
+  } else if (kind === "CronJob") {
+    if (templates) out.push([["spec", "jobTemplate", "spec", "template", "metadata", "labels"], true]);
+  } else if (kind === "Service" || kind === "ReplicationController") {
+    if (selectors) out.push([["spec", "selector"], kind === "ReplicationController"]);
+  } else if (kind === "PodDisruptionBudget") {
+    if (selectors) out.push([["spec", "selector", "matchLabels"], false]);
+  } else if (kind === "NetworkPolicy" && selectors) {
+    out.push([["spec", "podSelector", "matchLabels"], false]);
+    for (const [dir, peer] of [
+      ["ingress", "from"],
+      ["egress", "to"],
+    ] as const)
+      listOf(spec[dir]).forEach((rule, i) => {
+        if (isObj(rule))
+          listOf(rule[peer]).forEach((_, j) =>
+            out.push([["spec", dir, i, peer, j, "podSelector", "matchLabels"], false]),
+          );
+      });
+  }
+  return out;
+}
+
+function getAt(value: unknown, path: Path): unknown {
+  let node = value;
+  for (const part of path) {
+    if (Array.isArray(node) && typeof part === "number") node = node[part];
+    else if (isObj(node)) node = node[part as string];
+    else return undefined;
+  }
+  return node;
+}
+
+/** `setAt` through lists too (NetworkPolicy peers), for paths known to exist up to their last map. */
+function mergeLabelsAt(value: Obj, path: Path, pairs: Record<string, string>, create: boolean): boolean {
+  const parent = getAt(value, path.slice(0, -1));
+  const key = path[path.length - 1] as string;
+  if (!isObj(parent)) {
+    if (!create || path.some((p) => typeof p === "number")) return false;
+    return setAt(value, path, { ...pairs }, true);
+  }
+  const current = parent[key];
+  if (!isObj(current)) {
+    if (!create) return false;
+    parent[key] = { ...pairs };
+    return true;
+  }
+  parent[key] = { ...current, ...pairs };
+  return true;
+}
+
+const stringPairs = (value: unknown): Record<string, string> =>
+  isObj(value)
+    ? Object.fromEntries(
+        Object.entries(value).flatMap(([k, v]) =>
+          typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? [[k, String(v)]] : [],
+        ),
+      )
+    : {};
+
+/**
+ * The resources a kustomization folder renders, as `kustomize build` would for the parts that matter to the
+ * rules: its manifest files and the folders it names (recursively, each with its own transformations), then its
+ * patches (by kind, and by the name or namespace as declared or as renamed), `namePrefix`/`nameSuffix`,
+ * `namespace`, `commonLabels`, `labels` and `commonAnnotations`. Each changed value remembers where it is written
+ * (the patch, or the kustomization's entry). Bounded: depth, cycles and a resource count.
+ */
+export function renderKustomization(
+  dir: string,
+  source: RenderSource,
+  depth = 0,
+  seen: ReadonlySet<string> = new Set(),
+  inherited: RenderedResource[] = [],
+): RenderedResource[] {
+  const k = source.kustomizationAt(dir);
+  if (!k || depth > MAX_RENDER_DEPTH || seen.has(dir)) return inherited;
+  const within = new Set([...seen, dir]);
+  const value = k.doc.value as Obj;
+  // A component (`kind: Component`) transforms what the kustomization including it has gathered so far.
+  let out: RenderedResource[] = [...inherited];
+  for (const entry of [...listOf(value.resources), ...listOf(value.bases)]) {
+    if (typeof entry !== "string" || isRemote(entry)) continue;
+    const target = join(dir, entry);
+    if (target === undefined) continue;
+    if (!isFileEntry(entry)) {
+      out.push(...renderKustomization(target, source, depth + 1, within));
+      continue;
+    }
+    for (const doc of source.docsOf(target) ?? []) {
+      if (source.patchDocuments.has(`${target}\u0000${doc.index}`)) continue;
+      for (const { value: declared, prefix } of manifestsOf(doc.value)) {
+        if (out.length >= MAX_RENDERED) return out;
+        out.push({ file: target, doc, prefix, declared, value: clone(declared), origins: {} });
+      }
+    }
+  }
+  for (const entry of listOf(value.components)) {
+    if (typeof entry !== "string" || isRemote(entry)) continue;
+    const target = join(dir, entry);
+    if (target !== undefined) out = renderKustomization(target, source, depth + 1, within, out);
+  }
+  const here = (key: Path): PatchOrigin => ({
+    file: k.path,
+    line: k.doc.lineOf(key) ?? k.doc.line,
+    path: key.join("."),
+  });
+  // This kustomization's own patches.
+  const deleted = new Set<RenderedResource>();
+  for (const r of out) {
+    const kind = str(r.value.kind) ?? "";
+    const names = new Set([str(metaOf(r.value).name), str(metaOf(r.declared).name)]);
+    const spaces = new Set([
+      str(metaOf(r.value).namespace) ?? "default",
+      str(metaOf(r.declared).namespace) ?? "default",
+    ]);
+    const mine = source.patches.filter(
+      (p) =>
+        p.dir === dir &&
+        !(p.target.kind && p.target.kind !== kind) &&
+        !(p.target.name && !names.has(p.target.name)) &&
+        !(p.target.namespace && !spaces.has(p.target.namespace)),
+    );
+    if (mine.length === 0) continue;
+    // `$patch: delete` on a whole manifest removes the resource (a component dropping a public Service).
+    if (mine.some((p) => p.merge?.$patch === "delete")) {
+      deleted.add(r);
+      continue;
+    }
+    const patched = applyPatches(r.value, mine);
+    r.value = patched.value;
+    Object.assign(r.origins, patched.origins);
+  }
+  if (deleted.size > 0) out = out.filter((r) => !deleted.has(r));
+  // Names first (references follow), then namespace, labels and annotations.
+  const prefix = str(value.namePrefix) ?? "";
+  const suffix = str(value.nameSuffix) ?? "";
+  const renamed = new Map<string, string>();
+  if (prefix || suffix)
+    for (const r of out) {
+      const kind = str(r.value.kind) ?? "";
+      const name = str(metaOf(r.value).name);
+      if (!name || kind === "Namespace" || kind === "CustomResourceDefinition") continue;
+      const next = `${prefix}${name}${suffix}`;
+      setAt(r.value, ["metadata", "name"], next, true);
+      renamed.set(`${kind}\u0000${name}`, next);
+      r.origins["metadata.name"] = here([prefix ? "namePrefix" : "nameSuffix"]);
+    }
+  if (renamed.size > 0) for (const r of out) renameReferences(r, renamed, here([prefix ? "namePrefix" : "nameSuffix"]));
+  const namespace = str(value.namespace);
+  if (namespace)
+    for (const r of out) {
+      if (source.clusterScoped(str(r.value.kind) ?? "")) continue;
+      setAt(r.value, ["metadata", "namespace"], namespace, true);
+      r.origins["metadata.namespace"] = here(["namespace"]);
+    }
+  const labelSets: Array<{ pairs: Record<string, string>; selectors: boolean; templates: boolean; at: Path }> = [];
+  const common = stringPairs(value.commonLabels);
+  if (Object.keys(common).length > 0)
+    labelSets.push({ pairs: common, selectors: true, templates: true, at: ["commonLabels"] });
+  listOf(value.labels).forEach((entry, i) => {
+    if (!isObj(entry)) return;
+    const pairs = stringPairs(entry.pairs);
+    const selectors = entry.includeSelectors === true;
+    if (Object.keys(pairs).length > 0)
+      labelSets.push({ pairs, selectors, templates: selectors || entry.includeTemplates === true, at: ["labels", i] });
+  });
+  for (const set of labelSets)
+    for (const r of out) {
+      const kind = str(r.value.kind) ?? "";
+      for (const [path, create] of [
+        [["metadata", "labels"], true] as [Path, boolean],
+        ...selectorPaths(kind, r.value, set.templates, set.selectors),
+      ])
+        if (mergeLabelsAt(r.value, path, set.pairs, create))
+          for (const key of Object.keys(set.pairs)) r.origins[[...path, key].join(".")] = here(set.at);
+    }
+  const annotations = stringPairs(value.commonAnnotations);
+  if (Object.keys(annotations).length > 0)
+    for (const r of out) {
+      const kind = str(r.value.kind) ?? "";
+      const paths: Path[] = [["metadata", "annotations"]];
+      if (["Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Job"].includes(kind))
+        paths.push(["spec", "template", "metadata", "annotations"]);
+      for (const path of paths)
+        if (mergeLabelsAt(r.value, path, annotations, true))
+          for (const key of Object.keys(annotations)) r.origins[[...path, key].join(".")] = here(["commonAnnotations"]);
+    }
+  return out;
+}
+
+/** Name references kustomize keeps in step with a rename: an Ingress's backend Service, a binding's role and service accounts, a pod's service account. */
+function renameReferences(r: RenderedResource, renamed: ReadonlyMap<string, string>, at: PatchOrigin): void {
+  const kind = str(r.value.kind) ?? "";
+  const rename = (path: Path, refKind: string): void => {
+    const current = getAt(r.value, path);
+    const next = typeof current === "string" ? renamed.get(`${refKind}\u0000${current}`) : undefined;
+    if (next === undefined) return;
+    const parent = getAt(r.value, path.slice(0, -1));
+    if (isObj(parent)) parent[path[path.length - 1] as string] = next;
+    r.origins[path.join(".")] = at;
+  };
+  if (kind === "Ingress") {
+    rename(["spec", "defaultBackend", "service", "name"], "Service");
+    rename(["spec", "backend", "serviceName"], "Service");
+    listOf((r.value.spec as Obj | undefined)?.rules).forEach((rule, i) => {
+      listOf(isObj(rule) && isObj(rule.http) ? rule.http.paths : undefined).forEach((_, j) => {
+        rename(["spec", "rules", i, "http", "paths", j, "backend", "service", "name"], "Service");
+        rename(["spec", "rules", i, "http", "paths", j, "backend", "serviceName"], "Service");
+      });
+    });
+  } else if (kind === "RoleBinding" || kind === "ClusterRoleBinding") {
+    const refKind = str(getAt(r.value, ["roleRef", "kind"])) ?? "";
+    rename(["roleRef", "name"], refKind);
+    listOf(r.value.subjects).forEach((s, i) => {
+      if (isObj(s) && s.kind === "ServiceAccount") rename(["subjects", i, "name"], "ServiceAccount");
+    });
+  } else {
+    for (const pod of [
+      ["spec", "template", "spec"],
+      ["spec", "jobTemplate", "spec", "template", "spec"],
+      ["spec"],
+    ] as Path[]) {
+      if (!isObj(getAt(r.value, pod))) continue;
+      rename([...pod, "serviceAccountName"], "ServiceAccount");
+      break;
+    }
+  }
+}
+
+/** The manifests of a document (a `List`'s items one by one). */
+function manifestsOf(value: unknown): Array<{ value: Obj; prefix: Path }> {
+  if (!isObj(value)) return [];
+  if (str(value.kind)?.endsWith("List") && Array.isArray(value.items))
+    return value.items.flatMap((item, i) => (isObj(item) ? [{ value: item, prefix: ["items", i] }] : []));
+  return [{ value, prefix: [] }];
+}
+
+/**
+ * The folders an overlay's kustomization renders, transitively (its base, the base's base …), among `files`:
+ * what a loader brings along with the overlay, and what "the base analysed alone" is.
+ */
+export function renderedFolders(
+  rootPath: string,
+  files: ReadonlyArray<{ path: string; content: string }>,
+): Set<string> {
+  const byDir = new Map<string, Array<{ path: string; content: string }>>();
+  for (const f of files) {
+    const dir = folder(f.path);
+    const list = byDir.get(dir);
+    if (list) list.push(f);
+    else byDir.set(dir, [f]);
+  }
+  const root = folder(rootPath);
+  const out = new Set<string>();
+  const queue = kustomizationFolderRefs(files.filter((f) => f.path === rootPath));
+  for (let i = 0; i < queue.length && i < 256; i++) {
+    const dir = queue[i]!;
+    if (dir === root || out.has(dir)) continue;
+    out.add(dir);
+    queue.push(...kustomizationFolderRefs(byDir.get(dir) ?? []));
   }
   return out;
 }

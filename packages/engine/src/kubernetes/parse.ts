@@ -2,7 +2,15 @@ import { loadStructured, type StructuredDocument } from "../core/index.ts";
 import type { GraphEdge, GraphNode, SecretFinding, SourceFile } from "../graph/types.ts";
 import type { EngineLimits, FormatHandler, ParsedPart } from "../formats/types.ts";
 import { isPlaceholder } from "../secrets/patterns.ts";
-import { applyPatches, collectKustomizations, isKustomizationFile, patchApplies } from "./kustomize.ts";
+import {
+  applyPatches,
+  collectKustomizations,
+  isKustomizationFile,
+  kustomizationDirs,
+  patchApplies,
+  renderKustomization,
+  type PatchOrigin,
+} from "./kustomize.ts";
 
 type Obj = Record<string, unknown>;
 
@@ -453,77 +461,128 @@ export function parseKubernetes(
     limits,
   );
   const consumed = new Set<string>();
+  const render = renderPlan(loadedFiles, readable, kustomize, limits);
+  const counts = new Map<string, number>();
+  const capped = new Set<string>();
+  const ids = new Set<string>();
+  const pushNode = (
+    file: string,
+    doc: StructuredDocument,
+    prefix: (string | number)[],
+    declared: Obj,
+    value: Obj,
+    origins: Record<string, PatchOrigin> | undefined,
+    rendered?: { by?: string; declaredId: string },
+  ): void => {
+    if (part.nodes.length >= limits.maxResources) {
+      capped.add(file);
+      return;
+    }
+    const kind = str(value.kind);
+    const apiVersion = str(value.apiVersion);
+    if (!kind || !apiVersion) return;
+    const meta = isObj(value.metadata) ? value.metadata : {};
+    const name = str(meta.name) ?? str(meta.generateName) ?? "(unnamed)";
+    const namespace = str(meta.namespace) ?? "default";
+    const id = k8sId(kind, namespace, name);
+    // One resource per id: an overlay listing a base twice (or two overlays in one call) renders it once.
+    if (rendered && ids.has(id)) return;
+    ids.add(id);
+    const nodeKind = nodeKindOf(kind);
+    const cluster = CLUSTER_SCOPED.has(kind);
+    let attrs: Obj;
+    if (nodeKind === "k8s.workload") attrs = workloadAttrs(kind, value, namespace, name) as unknown as Obj;
+    else if (kind === "Service") attrs = serviceAttrs(value, namespace, name);
+    else if (kind === "Ingress") attrs = ingressAttrs(value, namespace, name);
+    else if (nodeKind === "k8s.rbac.role") attrs = roleAttrs(value, namespace, name, cluster);
+    else if (nodeKind === "k8s.rbac.binding") attrs = bindingAttrs(value, namespace, name, cluster);
+    else if (kind === "NetworkPolicy") attrs = networkPolicyAttrs(value, namespace, name);
+    else if (kind === "ServiceAccount")
+      attrs = { namespace, name, automountServiceAccountToken: bool(value.automountServiceAccountToken) ?? null };
+    else if (kind === "Secret")
+      attrs = {
+        namespace,
+        name,
+        type: str(value.type) ?? "Opaque",
+        keys: [
+          ...Object.keys(isObj(value.data) ? value.data : {}),
+          ...Object.keys(isObj(value.stringData) ? value.stringData : {}),
+        ],
+      };
+    else if (kind === "ConfigMap") attrs = { namespace, name, keys: Object.keys(isObj(value.data) ? value.data : {}) };
+    else attrs = { namespace: cluster ? null : namespace, name };
+    const propertyLines = allLines(doc, declared, prefix);
+    // A value a patch writes is evidenced at the resource's declaration and at the patch's line.
+    const written = origins && Object.keys(origins).length > 0 ? origins : undefined;
+    if (written) for (const path of Object.keys(written)) delete propertyLines[path];
+    const node: GraphNode = {
+      id,
+      type: `${apiVersion}/${kind}`,
+      kind: nodeKind,
+      format: "kubernetes",
+      file,
+      line: doc.lineOf(prefix) ?? doc.line,
+      attrs,
+      properties: value,
+      propertyLines,
+      ...(written
+        ? { origins: Object.fromEntries(Object.entries(written).map(([k, o]) => [k, { ...o, patch: true }])) }
+        : {}),
+      ...(rendered?.by ? { renderedBy: rendered.by } : {}),
+      ...(rendered ? { declaredId: rendered.declaredId } : {}),
+    };
+    part.nodes.push(node);
+    if (kind === "Secret") part.secrets.push(...secretValues(value, node));
+    counts.set(file, (counts.get(file) ?? 0) + 1);
+  };
+  for (const [file, loaded] of loadedFiles) {
+    if (!loaded.ok || render.skips(file.path)) continue;
+    for (const doc of loaded.documents) {
+      if (kustomize.patchDocuments.has(`${file.path}\u0000${doc.index}`)) continue;
+      for (const { value: declared, prefix } of documentsOf(doc.value)) {
+        const kind = str(declared.kind);
+        const meta = isObj(declared.metadata) ? declared.metadata : {};
+        const name = str(meta.name) ?? str(meta.generateName) ?? "(unnamed)";
+        const namespace = str(meta.namespace) ?? "default";
+        const patches = kind
+          ? kustomize.patches.filter((p) => patchApplies(p, { kind, name, namespace, file: file.path }))
+          : [];
+        const patched = patches.length > 0 ? applyPatches(declared, patches) : undefined;
+        for (const p of patches) if (p.doc) consumed.add(p.file);
+        pushNode(file.path, doc, prefix, declared, patched?.value ?? declared, patched?.origins);
+      }
+    }
+  }
+  // Overlays: the resources of the folders a kustomization renders (`resources: [../../base]`), as rendered.
+  for (const root of render.roots) {
+    for (const r of renderKustomization(root.dir, render.source)) {
+      const own = folderOf(r.file) === root.dir;
+      const meta = isObj(r.declared.metadata) ? r.declared.metadata : {};
+      const declaredId = k8sId(
+        str(r.declared.kind) ?? "",
+        str(meta.namespace) ?? "default",
+        str(meta.name) ?? str(meta.generateName) ?? "(unnamed)",
+      );
+      pushNode(
+        r.file,
+        r.doc,
+        r.prefix,
+        r.declared,
+        r.value,
+        r.origins,
+        own ? { declaredId } : { by: root.path, declaredId },
+      );
+    }
+    for (const p of kustomize.patches) if (p.doc && render.covers(p.dir)) consumed.add(p.file);
+  }
   for (const [file, loaded] of loadedFiles) {
     if (!loaded.ok) {
       part.reports.push({ path: file.path, format: "kubernetes", resources: 0, error: loaded.error });
       continue;
     }
-    let count = 0;
-    let capped = false;
-    for (const doc of loaded.documents) {
-      if (kustomize.patchDocuments.has(`${file.path}\u0000${doc.index}`)) continue;
-      for (const { value: declared, prefix } of documentsOf(doc.value)) {
-        if (part.nodes.length >= limits.maxResources) {
-          capped = true;
-          break;
-        }
-        const kind = str(declared.kind);
-        const apiVersion = str(declared.apiVersion);
-        if (!kind || !apiVersion) continue;
-        const meta = isObj(declared.metadata) ? declared.metadata : {};
-        const name = str(meta.name) ?? str(meta.generateName) ?? "(unnamed)";
-        const namespace = str(meta.namespace) ?? "default";
-        const patches = kustomize.patches.filter((p) => patchApplies(p, { kind, name, namespace, file: file.path }));
-        const patched = patches.length > 0 ? applyPatches(declared, patches) : undefined;
-        const value = patched?.value ?? declared;
-        for (const p of patches) if (p.doc) consumed.add(p.file);
-        const id = k8sId(kind, namespace, name);
-        const nodeKind = nodeKindOf(kind);
-        const cluster = CLUSTER_SCOPED.has(kind);
-        let attrs: Obj;
-        if (nodeKind === "k8s.workload") attrs = workloadAttrs(kind, value, namespace, name) as unknown as Obj;
-        else if (kind === "Service") attrs = serviceAttrs(value, namespace, name);
-        else if (kind === "Ingress") attrs = ingressAttrs(value, namespace, name);
-        else if (nodeKind === "k8s.rbac.role") attrs = roleAttrs(value, namespace, name, cluster);
-        else if (nodeKind === "k8s.rbac.binding") attrs = bindingAttrs(value, namespace, name, cluster);
-        else if (kind === "NetworkPolicy") attrs = networkPolicyAttrs(value, namespace, name);
-        else if (kind === "ServiceAccount")
-          attrs = { namespace, name, automountServiceAccountToken: bool(value.automountServiceAccountToken) ?? null };
-        else if (kind === "Secret")
-          attrs = {
-            namespace,
-            name,
-            type: str(value.type) ?? "Opaque",
-            keys: [
-              ...Object.keys(isObj(value.data) ? value.data : {}),
-              ...Object.keys(isObj(value.stringData) ? value.stringData : {}),
-            ],
-          };
-        else if (kind === "ConfigMap")
-          attrs = { namespace, name, keys: Object.keys(isObj(value.data) ? value.data : {}) };
-        else attrs = { namespace: cluster ? null : namespace, name };
-        const propertyLines = allLines(doc, declared, prefix);
-        // A value a patch writes is evidenced at the patch's line, not the declaration's.
-        if (patched) for (const path of Object.keys(patched.origins)) delete propertyLines[path];
-        const node: GraphNode = {
-          id,
-          type: `${apiVersion}/${kind}`,
-          kind: nodeKind,
-          format: "kubernetes",
-          file: file.path,
-          line: doc.lineOf(prefix) ?? doc.line,
-          attrs,
-          properties: value,
-          propertyLines,
-          ...(patched && Object.keys(patched.origins).length > 0 ? { origins: patched.origins } : {}),
-        };
-        part.nodes.push(node);
-        if (kind === "Secret") part.secrets.push(...secretValues(value, node));
-        count += 1;
-      }
-    }
+    const count = counts.get(file.path) ?? 0;
     part.reports.push(
-      capped
+      capped.has(file.path)
         ? {
             path: file.path,
             format: "kubernetes",
@@ -542,6 +601,86 @@ export function parseKubernetes(
   part.consumed = [...consumed].filter((p) => !analysed.has(p));
   part.edges.push(...linkKubernetes(part.nodes));
   return part;
+}
+
+const folderOf = (path: string): string => {
+  const i = path.lastIndexOf("/");
+  return i < 0 ? "" : path.slice(0, i);
+};
+
+/**
+ * Which kustomizations render other folders (overlays: `resources: [../../base]`), and what that means for the
+ * plain reading of files: a rendered folder's files are read only through the overlay (a base analysed with its
+ * overlay is the overlay's resources, not a second copy), and so are the files the overlay lists itself; files
+ * of its folder it does not list are read as they are.
+ */
+function renderPlan(
+  loadedFiles: ReadonlyArray<readonly [SourceFile, ReturnType<typeof loadStructured>]>,
+  readable: readonly SourceFile[],
+  kustomize: ReturnType<typeof collectKustomizations>,
+  limits: EngineLimits,
+) {
+  const docs = new Map<string, StructuredDocument[]>();
+  for (const [f, l] of loadedFiles) if (l.ok) docs.set(f.path, l.documents);
+  const byPath = new Map(readable.map((f) => [f.path, f]));
+  const docsOf = (path: string): StructuredDocument[] | undefined => {
+    const known = docs.get(path);
+    if (known) return known;
+    const file = byPath.get(path);
+    if (!file) return undefined;
+    const parsed = loadStructured(file.content, { maxAliases: limits.maxAliases, maxDepth: limits.maxDepth });
+    const out = parsed.ok ? parsed.documents : [];
+    docs.set(path, out);
+    return out;
+  };
+  const kustomizations = new Map<string, { path: string; doc: StructuredDocument }>();
+  const names = [...new Set([...docs.keys(), ...byPath.keys()])].filter(isKustomizationFile).sort();
+  for (const path of names) {
+    const dir = folderOf(path);
+    if (kustomizations.has(dir)) continue;
+    const doc = docsOf(path)?.[0];
+    if (doc && isObj(doc.value)) kustomizations.set(dir, { path, doc });
+  }
+  for (const [path, list] of docs)
+    for (const doc of list)
+      if (!kustomizations.has(folderOf(path)) && isObj(doc.value) && doc.value.kind === "Kustomization")
+        kustomizations.set(folderOf(path), { path, doc });
+  const refs = new Map([...kustomizations].map(([dir, k]) => [dir, kustomizationDirs(k.path, k.doc.value)] as const));
+  const rendered = new Set<string>();
+  for (const [dir, targets] of refs) {
+    const queue = [...targets];
+    for (let i = 0; i < queue.length && i < 256; i++) {
+      const next = queue[i]!;
+      if (next === dir || rendered.has(next)) continue;
+      rendered.add(next);
+      queue.push(...(refs.get(next) ?? []));
+    }
+  }
+  const roots = [...refs]
+    .filter(([dir, targets]) => targets.length > 0 && !rendered.has(dir))
+    .map(([dir]) => ({ dir, path: kustomizations.get(dir)!.path }));
+  const rootDirs = new Set(roots.map((r) => r.dir));
+  const listed = new Set<string>();
+  for (const root of roots) {
+    const value = kustomizations.get(root.dir)!.doc.value as Obj;
+    const entries: unknown[] = Array.isArray(value.resources) ? (value.resources as unknown[]) : [];
+    for (const entry of entries)
+      if (typeof entry === "string" && /\.(ya?ml|json)$/i.test(entry))
+        listed.add(root.dir ? `${root.dir}/${entry.replace(/^\.\//, "")}` : entry.replace(/^\.\//, ""));
+  }
+  return {
+    roots,
+    source: {
+      kustomizationAt: (dir: string) => kustomizations.get(dir),
+      docsOf,
+      patches: kustomize.patches,
+      patchDocuments: kustomize.patchDocuments,
+      clusterScoped: (kind: string) => CLUSTER_SCOPED.has(kind),
+    },
+    /** Whether a file is read only through an overlay's rendering. */
+    skips: (path: string) => rendered.has(folderOf(path)) || (rootDirs.has(folderOf(path)) && listed.has(path)),
+    covers: (dir: string) => rendered.has(dir) || rootDirs.has(dir),
+  };
 }
 
 function matches(selector: Record<string, string>, podLabels: Record<string, string>): boolean {

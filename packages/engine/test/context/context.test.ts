@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync, readdirSync, statSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { analyze, type SourceFile } from "../../src/index.ts";
 
@@ -8,6 +8,16 @@ function folder(name: string): SourceFile[] {
   return readdirSync(dir)
     .sort()
     .map((f) => ({ path: `${name}/${f}`, content: readFileSync(new URL(f, dir), "utf8") }));
+}
+
+/** Every file under a fixture folder, recursively (a kustomize `base/` + `overlays/<env>/` layout). */
+function tree(name: string): SourceFile[] {
+  const root = new URL(`../fixtures/context/${name}/`, import.meta.url);
+  const walk = (rel: string): string[] =>
+    readdirSync(new URL(rel, root))
+      .sort()
+      .flatMap((f) => (statSync(new URL(`${rel}${f}`, root)).isDirectory() ? walk(`${rel}${f}/`) : [`${rel}${f}`]));
+  return walk("").map((f) => ({ path: `${name}/${f}`, content: readFileSync(new URL(f, root), "utf8") }));
 }
 
 const on = (threats: Array<{ ruleId: string | null; resources: Array<{ id: string }> }>, ruleId: string) =>
@@ -59,12 +69,20 @@ describe("context the files state", () => {
   it("a patch that targets another workload changes nothing; a patch that weakens one is evidenced where it is written", async () => {
     const { threats } = await analyze(folder("kustomize-none"), { focus: ["kustomize-none/deployment.yaml"] });
     expect(on(threats, "TL-K8S-POD-006")).toEqual(["Deployment/shop/api"]);
+    // At the resource's declaration (its nearest declared line) first, the patch as the related location.
     const privileged = threats.find((t) => t.ruleId === "TL-K8S-POD-001")!;
-    expect(privileged.evidence[0]).toEqual({
-      file: "kustomize-none/privileged.yaml",
-      line: 12,
-      path: "spec.template.spec.containers.0.securityContext.privileged",
-    });
+    expect(privileged.evidence.slice(0, 2)).toEqual([
+      {
+        file: "kustomize-none/deployment.yaml",
+        line: 14,
+        path: "spec.template.spec.containers.0.securityContext.privileged",
+      },
+      {
+        file: "kustomize-none/privileged.yaml",
+        line: 12,
+        path: "spec.template.spec.containers.0.securityContext.privileged",
+      },
+    ]);
   });
 
   it("JSON 6902 patches (a file of operations, or inline with a target) apply too", async () => {
@@ -111,5 +129,93 @@ describe("context the files state", () => {
     // Alone, it cannot tell whose bucket it opens, and says so on the policy.
     const alone = await analyze(files.filter((f) => f.path.endsWith("policies.yaml")));
     expect(on(alone.threats, "TL-AWS-S3-003")).toEqual(["SharedBucketPolicy"]);
+  });
+
+  describe("kustomize overlays (base/ + overlays/<env>/ rendering ../../base)", () => {
+    const files = tree("kustomize-layered");
+    const under = (dir: string) => files.filter((f) => f.path.startsWith(`kustomize-layered/${dir}/`));
+    // As the CLI and the worker call it: one folder in focus, the folders its kustomization renders as context.
+    const overlay = (env: string) =>
+      analyze([...under(`overlays/${env}`), ...under("base")], {
+        focus: under(`overlays/${env}`).map((f) => f.path),
+      });
+
+    it("the base alone reports its own weaknesses, on its own resources", async () => {
+      const { threats } = await analyze(under("base"));
+      expect(threats.map((t) => [t.ruleId, t.resources[0]!.id]).sort()).toEqual([
+        ["TL-K8S-NET-002", "Deployment/default/api"],
+        ["TL-K8S-POD-006", "Deployment/default/api"],
+      ]);
+    });
+
+    it("an overlay is analysed as rendered: its patch, namespace, prefix and labels apply to the base's resources", async () => {
+      const prod = await overlay("prod");
+      // Limits from the overlay's patch; its own NetworkPolicy lands in the overlay's namespace, with the pods.
+      expect(prod.threats.map((t) => t.ruleId)).toEqual([]);
+      const ids = prod.graph.nodes.map((n) => n.id).sort();
+      expect(ids).toEqual(
+        expect.arrayContaining([
+          "Deployment/shop-prod/prod-api",
+          "NetworkPolicy/shop-prod/prod-api",
+          "Service/shop-prod/prod-api",
+        ]),
+      );
+      expect(ids.filter((id) => id.includes("/default/") && !id.startsWith("Kustomization/"))).toEqual([]);
+      const deployment = prod.graph.nodes.find((n) => n.id === "Deployment/shop-prod/prod-api")!;
+      expect(deployment).toMatchObject({
+        file: "kustomize-layered/base/deployment.yaml",
+        line: 1,
+        renderedBy: "kustomize-layered/overlays/prod/kustomization.yaml",
+        declaredId: "Deployment/default/api",
+      });
+      // commonLabels reach the selectors, so the Service still selects the pods and the policy still names them.
+      expect(prod.graph.edges).toContainEqual(
+        expect.objectContaining({ from: "Service/shop-prod/prod-api", to: "Deployment/shop-prod/prod-api" }),
+      );
+      const policy = prod.graph.nodes.find((n) => n.id === "NetworkPolicy/shop-prod/prod-api")!;
+      expect(policy.attrs.podSelector).toEqual({ app: "api", env: "prod" });
+      // Without the overlay, the same folder with the base's weaknesses.
+      const plain = await analyze(under("overlays/prod"));
+      expect(plain.graph.nodes.some((n) => n.kind === "k8s.workload")).toBe(false);
+    });
+
+    it("an overlay reports what it changes, at the base's declaration with its patch as related location, not the base's weaknesses again", async () => {
+      const dev = await overlay("dev");
+      expect(dev.threats.map((t) => [t.ruleId, t.resources[0]!.id])).toEqual([
+        ["TL-K8S-POD-001", "Deployment/shop-dev/api"],
+      ]);
+      const privileged = dev.threats[0]!;
+      expect(privileged.evidence).toEqual([
+        {
+          file: "kustomize-layered/base/deployment.yaml",
+          line: 20,
+          path: "spec.template.spec.containers.0.securityContext.privileged",
+        },
+        {
+          file: "kustomize-layered/overlays/dev/debug.yaml",
+          line: 11,
+          path: "spec.template.spec.containers.0.securityContext.privileged",
+        },
+      ]);
+      // The base's own threats are not there (no limits, no NetworkPolicy in shop-dev either: the base's gap).
+      const base = await analyze(under("base"));
+      const baseFingerprints = new Set(base.threats.map((t) => t.fingerprint));
+      expect(dev.threats.some((t) => baseFingerprints.has(t.fingerprint))).toBe(false);
+      // Two overlays writing the same weakness on an unrenamed resource keep one fingerprint each.
+      const again = await analyze([...under("overlays/dev"), ...under("base")]);
+      expect(again.threats.map((t) => t.fingerprint)).toEqual(dev.threats.map((t) => t.fingerprint));
+    });
+
+    it("a kustomization never names a folder outside the project, nor a remote base", async () => {
+      const outside = [
+        {
+          path: "k/overlays/x/kustomization.yaml",
+          content: "resources:\n  - ../../../../etc\n  - github.com/acme/base?ref=v1\n  - https://example.com/base\n",
+        },
+        ...under("base").map((f) => ({ ...f, path: f.path.replace("kustomize-layered/", "etc/") })),
+      ];
+      const result = await analyze(outside, { focus: ["k/overlays/x/kustomization.yaml"] });
+      expect(result.graph.nodes.filter((n) => n.renderedBy)).toEqual([]);
+    });
   });
 });
