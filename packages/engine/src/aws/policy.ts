@@ -21,6 +21,11 @@ export interface Statement {
   source?: StatementSource;
 }
 
+/** Whether a statement is written in a Terraform `data "aws_iam_policy_document"` block (not jsonencode or JSON). */
+export function inPolicyDocumentBlock(s: Statement): boolean {
+  return s.source?.path.startsWith("data.aws_iam_policy_document.") === true;
+}
+
 /** The file and line of a statement written outside the resource that uses it. */
 export interface StatementSource {
   file: string;

@@ -233,4 +233,67 @@ describe("fixes written for the weakness reported", () => {
     expect(topic).toMatch(/aws:SourceAccount/);
     expect(parseDocument(topic, { customTags: CFN_TAGS }).errors).toEqual([]);
   });
+
+  it("Terraform fixes follow how the statement is written: a policy document block or jsonencode()", async () => {
+    const jsonencoded = `
+resource "aws_s3_bucket" "logs" { bucket = "logs" }
+resource "aws_s3_bucket_policy" "logs" {
+  bucket = aws_s3_bucket.logs.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "delivery.logs.amazonaws.com" }
+      Action    = "s3:PutObject"
+      Resource  = "\${aws_s3_bucket.logs.arn}/*"
+    }]
+  })
+}
+resource "aws_iam_role_policy" "deploy" {
+  role   = "deploy"
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "cloudformation:*", Resource = "*" }] })
+}
+`;
+    const block = `
+resource "aws_s3_bucket" "logs" { bucket = "logs" }
+data "aws_iam_policy_document" "logs" {
+  statement {
+    principals {
+      type        = "Service"
+      identifiers = ["delivery.logs.amazonaws.com"]
+    }
+    actions   = ["s3:PutObject"]
+    resources = ["\${aws_s3_bucket.logs.arn}/*"]
+  }
+}
+resource "aws_s3_bucket_policy" "logs" {
+  bucket = aws_s3_bucket.logs.id
+  policy = data.aws_iam_policy_document.logs.json
+}
+data "aws_iam_policy_document" "deploy" {
+  statement {
+    actions   = ["cloudformation:*"]
+    resources = ["*"]
+  }
+}
+resource "aws_iam_role_policy" "deploy" {
+  role   = "deploy"
+  policy = data.aws_iam_policy_document.deploy.json
+}
+`;
+    const fixes = async (content: string) => {
+      const { threats } = await analyze([{ path: "main.tf", content }]);
+      const of = (rule: string) => threats.find((t) => t.ruleId === rule)?.remediations[0]?.fix ?? "";
+      return { deputy: of("TL-AWS-RP-002"), escalation: of("TL-AWS-IAM-009") };
+    };
+    const inline = await fixes(jsonencoded);
+    expect(inline.deputy).toMatch(/Condition = \{/);
+    expect(inline.escalation).toMatch(/Action += \["cloudformation:/);
+    const blocks = await fixes(block);
+    expect(blocks.deputy).toMatch(/condition \{/);
+    expect(blocks.escalation).toMatch(/statement \{\n {2}actions += \["cloudformation:/);
+    for (const fix of [inline.deputy, inline.escalation, blocks.deputy, blocks.escalation]) {
+      expect(await hclError(fix), fix).toBeNull();
+    }
+  });
 });

@@ -11,6 +11,7 @@ import {
   neverApplies,
   passRoleEscalation,
   passesAnyRole,
+  inPolicyDocumentBlock,
   isAllow,
   isFullAdmin,
   grantsAny,
@@ -89,7 +90,7 @@ const ESCALATION_SCOPES: Record<string, { cloudformation: string; terraform: str
  * The fix for an escalation statement, for the actions it grants: the rule's fix (take IAM writes away) is
  * another weakness's fix for a statement that escalates through CloudFormation, Lambda or Systems Manager.
  */
-function escalationFix(found: readonly string[]): Hit["fix"] {
+function escalationFix(found: readonly string[], s: Statement): Hit["fix"] {
   const action = found.find((a) => !a.startsWith("iam:"));
   if (!action || found.some((a) => a.startsWith("iam:"))) return undefined;
   const service = action.split(":")[0]!;
@@ -100,7 +101,10 @@ function escalationFix(found: readonly string[]): Hit["fix"] {
   const actions = found.filter((a) => a.startsWith(`${service}:`));
   return {
     cloudformation: `# ${actions.join(", ")} only on what this workload manages, not on every resource\nAction:\n${actions.map((a) => `  - ${a}`).join("\n")}\nResource: ${scope.cloudformation}`,
-    terraform: `# ${actions.join(", ")} only on what this workload manages, not on every resource\nAction   = [${actions.map((a) => `"${a}"`).join(", ")}]\nResource = ${scope.terraform}`,
+    // The statement's own Terraform form: a `data "aws_iam_policy_document"` block or a jsonencode()d document.
+    terraform: inPolicyDocumentBlock(s)
+      ? `# ${actions.join(", ")} only on what this workload manages, not on every resource\nstatement {\n  actions   = [${actions.map((a) => `"${a}"`).join(", ")}]\n  resources = [${scope.terraform}]\n}`
+      : `# ${actions.join(", ")} only on what this workload manages, not on every resource\nAction   = [${actions.map((a) => `"${a}"`).join(", ")}]\nResource = ${scope.terraform}`,
   };
 }
 
@@ -455,7 +459,7 @@ export const IAM_RULES = [
         }
         if (found.length === 0) return false;
         const detail = `A statement of ${node.id} allows ${found.slice(0, 4).join(", ")}${found.length > 4 ? " …" : ""} on every resource.`;
-        const fix = escalationFix(found);
+        const fix = escalationFix(found, s);
         return fix ? { detail, related: [], fix } : detail;
       });
       return hits;

@@ -96,20 +96,23 @@ export function policyHits(
   ctx: RuleContext,
   node: GraphNode,
   targetKind: string,
-  pick: (s: Statement, all: Statement[]) => string | false,
+  pick: (s: Statement, all: Statement[]) => string | false | { why: string; fix?: Hit["fix"] },
 ): Hit[] {
   const hits: Hit[] = [];
   for (const text of policyTexts(ctx, node, targetKind)) {
     const all = statements(text.document);
     for (const s of all) {
-      const why = pick(s, all);
-      if (!why) continue;
+      const picked = pick(s, all);
+      if (!picked) continue;
+      const why = typeof picked === "string" ? picked : picked.why;
+      const fix = typeof picked === "string" ? undefined : picked.fix;
       const protectedBy = node.kind === targetKind ? [] : ctx.out(node.id).filter((n) => n.kind === targetKind);
       hits.push({
         paths: [],
         locations: [statementLocation(text, s)],
         detail: `${node.id}: statement ${s.index + 1} of the policy ${text.holder === node ? "" : `in ${text.holder.id} `}${why}.`,
         related: [...(text.holder === node ? [] : [text.holder]), ...protectedBy],
+        ...(fix ? { fix } : {}),
       });
     }
   }

@@ -1,5 +1,6 @@
 import {
   type Statement,
+  inPolicyDocumentBlock,
   isAllow,
   everyonePrincipal,
   grantsEverything,
@@ -49,6 +50,13 @@ function deputyServices(s: Statement): string[] {
     return m !== null && DEPUTY_SERVICES.has(m[1]!.toLowerCase());
   });
 }
+
+/** The source condition written inside a jsonencode()d statement. */
+const SOURCE_CONDITION_JSONENCODE = {
+  cloudformation: "Condition:\n  StringEquals:\n    aws:SourceAccount: !Ref AWS::AccountId",
+  terraform:
+    '# in the statement that grants the service (or aws:SourceArn: the trail, rule, bucket or distribution)\nCondition = {\n  StringEquals = { "aws:SourceAccount" = data.aws_caller_identity.current.account_id }\n}',
+};
 
 export const RP_RULES = [
   awsRule({
@@ -133,7 +141,12 @@ export const RP_RULES = [
         if (services.length === 0) return false;
         if (s.notActions.length === 0 && s.actions.length > 0 && s.actions.every((a) => METADATA_ONLY.test(a)))
           return false;
-        return `lets ${services.join(", ")} ${whatOf(s)} for any account (no aws:SourceArn or aws:SourceAccount)`;
+        const why = `lets ${services.join(", ")} ${whatOf(s)} for any account (no aws:SourceArn or aws:SourceAccount)`;
+        // The rule's Terraform fix is a `data "aws_iam_policy_document"` condition block; a jsonencode()d or JSON
+        // document takes the same condition in the policy language.
+        return node.format === "cloudformation" || inPolicyDocumentBlock(s)
+          ? why
+          : { why, fix: SOURCE_CONDITION_JSONENCODE };
       });
     },
   }),
