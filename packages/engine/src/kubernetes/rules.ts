@@ -703,20 +703,27 @@ export const KUBERNETES_RULES: Rule[] = [
       const covered = new Set(
         ctx.graph.nodes.filter((n) => n.kind === "k8s.network-policy").map((n) => String(n.attrs.namespace)),
       );
-      // One finding per namespace and file (the gap is the namespace's), on the file's first workload, naming
-      // the others: a file analysed with its folder as context keeps the finding about its own workloads.
+      // One finding per namespace (the gap is the namespace's, not each workload's), on the workload of the
+      // first file by path, naming the others. A file analysed with its folder as context sees the same
+      // workloads, so exactly one file of the folder — the first — carries the finding: a folder of twelve
+      // Deployments gets one threat, not twelve.
       const byNamespace = new Map<string, GraphNode[]>();
       for (const [node, w] of workloads(ctx)) {
-        const key = `${w.namespace}\u0000${node.file}`;
-        if (!covered.has(w.namespace)) pushTo(byNamespace, key, node);
+        if (!covered.has(w.namespace)) pushTo(byNamespace, w.namespace, node);
       }
-      return [...byNamespace].map(([key, [node, ...others]]) => ({
-        node: node!,
-        paths: [""],
-        related: others,
-        detail: `${[node!, ...others].map((n) => n.id).join(", ")} run${others.length === 0 ? "s" : ""} in namespace \`${key.split("\u0000")[0]}\`, which has no NetworkPolicy among the analysed manifests (this file and its folder).`,
-        likelihood: Math.max(...[node!, ...others].map((n) => bump(ctx, n, 3) ?? 3)),
-      }));
+      return [...byNamespace].map(([namespace, nodes]) => {
+        const [node, ...others] = [...nodes].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+        const names = [node!, ...others].map((n) => n.id);
+        const shown =
+          names.length > 6 ? `${names.slice(0, 6).join(", ")} and ${names.length - 6} more` : names.join(", ");
+        return {
+          node: node!,
+          paths: [""],
+          related: others,
+          detail: `${shown} run${others.length === 0 ? "s" : ""} in namespace \`${namespace}\`, which has no NetworkPolicy among the analysed manifests (this file and its folder).`,
+          likelihood: Math.max(...[node!, ...others].map((n) => bump(ctx, n, 3) ?? 3)),
+        };
+      });
     },
   }),
   defineRule({

@@ -32,6 +32,35 @@ describe("context the files state", () => {
     expect(on(alone.threats, "TL-K8S-NET-002")).toEqual(["Deployment/shop/web"]);
   });
 
+  it("a namespace without NetworkPolicy is one threat for the folder, carried by its first file, not one per file", async () => {
+    const deployment = (name: string) => ({
+      path: `shop/${name}.yaml`,
+      content: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: ${name}, namespace: shop }
+spec:
+  selector: { matchLabels: { app: ${name} } }
+  template:
+    metadata: { labels: { app: ${name} } }
+    spec:
+      containers: [{ name: app, image: "registry.example.com/${name}:1.0" }]
+`,
+    });
+    const files = [deployment("cart"), deployment("api"), deployment("web")];
+    expect(on((await analyze(files)).threats, "TL-K8S-NET-002")).toEqual(["Deployment/shop/api"]);
+    const first = await analyze(files, { focus: ["shop/api.yaml"] });
+    const threat = first.threats.find((t) => t.ruleId === "TL-K8S-NET-002");
+    expect(threat?.resources.map((r) => r.id)).toEqual([
+      "Deployment/shop/api",
+      "Deployment/shop/cart",
+      "Deployment/shop/web",
+    ]);
+    for (const other of ["shop/cart.yaml", "shop/web.yaml"]) {
+      const { threats } = await analyze(files, { focus: [other] });
+      expect(on(threats, "TL-K8S-NET-002"), other).toEqual([]);
+    }
+  });
+
   it("a queue that is a dead-letter queue (of a queue, of a function) gets no 'no DLQ' threat; an orphan still does", async () => {
     const { threats } = await analyze(folder("queues"));
     expect(on(threats, "TL-AWS-SQS-003")).toEqual(["Orphan"]);
