@@ -52,6 +52,12 @@ describe("HTML report", () => {
     );
     expect(code).toContain("Set <code>BlockPublicAcls</code> &#60;now&#62;.");
     expect(code).not.toContain("`BlockPublicAcls`");
+    const merged = renderHtml(
+      sampleInput({
+        threats: [{ ...input.threats[0]!, description: "Public bucket.\n\nTL-AWS-S3-009: no access logs." }],
+      }),
+    );
+    expect(merged).toContain("<p>Public bucket.</p><p>TL-AWS-S3-009: no access logs.</p>");
   });
 
   it("paints severities with the SPA's palette (one constant in packages/domain)", () => {

@@ -153,7 +153,12 @@ function threatBlock(threat: Threat, input: ReportInput): string {
     .join("");
   return (
     `<article class="threat"><h3>${badge(threat.severity)} ${inlineCode(threat.title)}</h3>` +
-    (threat.description ? `<p>${inlineCode(threat.description)}</p>` : "") +
+    // A merged threat's description is one paragraph per contributing rule, separated by a blank line.
+    threat.description
+      .split(/\n{2,}/)
+      .filter((p) => p.trim())
+      .map((p) => `<p>${inlineCode(p)}</p>`)
+      .join("") +
     `<dl>${rows.join("")}</dl>` +
     (remediations ? `<strong>Remediation</strong><ul>${remediations}</ul>` : "") +
     `</article>`
