@@ -1,4 +1,4 @@
-import { edgeKindFor } from "../aws/edges.ts";
+import { edgeKindFor } from "../aws/reference-kinds.ts";
 import { kindForKey } from "../secrets/detect.ts";
 import { isPlaceholder, isSecretKey } from "../secrets/patterns.ts";
 import { buildAwsGraph } from "../aws/normalize.ts";

@@ -1,5 +1,5 @@
 import { parse as parseHcl } from "@cdktf/hcl2json";
-import { edgeKindFor } from "../aws/edges.ts";
+import { edgeKindFor } from "../aws/reference-kinds.ts";
 import { buildAwsGraph } from "../aws/normalize.ts";
 import { isRecord, list, type RawResource } from "../aws/values.ts";
 import type { EngineLimits, FormatHandler, ParsedPart } from "../formats/types.ts";

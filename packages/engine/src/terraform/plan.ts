@@ -1,4 +1,4 @@
-import { edgeKindFor } from "../aws/edges.ts";
+import { edgeKindFor } from "../aws/reference-kinds.ts";
 import { buildAwsGraph } from "../aws/normalize.ts";
 import { isRecord, list, pushTo, type RawResource } from "../aws/values.ts";
 import { loadStructured } from "../core/index.ts";

@@ -1,7 +1,7 @@
 import type { GraphNode } from "../../graph/types.ts";
 import { COMPUTE_SPECS } from "./compute.ts";
 import { DATA_SPECS } from "./data.ts";
-import { EDGE_SPECS } from "./edge.ts";
+import { ENTRY_POINT_SPECS } from "./entry-points.ts";
 import { IDENTITY_SPECS } from "./identity.ts";
 import { NETWORK_SPECS } from "./network.ts";
 import { S3_SPECS } from "./s3.ts";
@@ -17,7 +17,7 @@ export const AWS_KIND_SPECS: readonly KindSpec[] = [
   ...IDENTITY_SPECS,
   ...DATA_SPECS,
   ...COMPUTE_SPECS,
-  ...EDGE_SPECS,
+  ...ENTRY_POINT_SPECS,
   ...SERVICE_SPECS,
 ];
 

@@ -1,4 +1,4 @@
-import { OUTDATED_CLOUDFRONT_TLS } from "../kinds/edge.ts";
+import { OUTDATED_CLOUDFRONT_TLS } from "../kinds/entry-points.ts";
 import { at, awsRule } from "./define.ts";
 
 // TL-AWS-CF: CloudFront.

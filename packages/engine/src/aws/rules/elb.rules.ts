@@ -1,6 +1,6 @@
 import type { GraphNode } from "../../graph/types.ts";
 import type { RuleContext } from "../../rules/types.ts";
-import { OUTDATED_ELB_POLICY } from "../kinds/edge.ts";
+import { OUTDATED_ELB_POLICY } from "../kinds/entry-points.ts";
 import { at, awsRule, nodesOf, type Hit } from "./define.ts";
 
 // TL-AWS-ELB: Elastic Load Balancing.

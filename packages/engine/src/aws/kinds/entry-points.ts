@@ -123,7 +123,11 @@ function tfViewerPolicies(b: Record<string, unknown>): { policy: Maybe<string>; 
   ];
 }
 
-export const EDGE_SPECS: KindSpec[] = [
+/**
+ * The kinds requests enter through (load balancers, CloudFront, API Gateway) and the WAF in front of them; the
+ * CloudTrail trail is here too.
+ */
+export const ENTRY_POINT_SPECS: KindSpec[] = [
   {
     kind: "aws.elb.load-balancer",
     types: {
