@@ -3,9 +3,11 @@ import type { Redis } from "ioredis";
 import type { Db } from "@threatline/db";
 import type { ResourceGraph, SourceFile } from "@threatline/engine";
 import type { BoundedResult } from "./pipeline/engine-pool.ts";
-import { DEFAULT_MAX_THREATS, type ErrorCode, type TeamRule, type Threat } from "@threatline/domain";
+import { DEFAULT_MAX_THREATS, type ErrorCode, type SystemGraph, type TeamRule, type Threat } from "@threatline/domain";
 import type { Logger } from "pino";
 import type { WebhookSettings } from "@threatline/queue";
+import type { PreparedPrompt, PrepareOptions } from "@threatline/llm/prepare";
+import type { BuildOptions } from "@threatline/system";
 
 /**
  * The LLM step as the worker sees it (implemented by @threatline/llm's ThreatModeler). The worker depends on
@@ -22,6 +24,8 @@ export interface LlmStage {
     budgetExhausted?: boolean;
     /** Stops the model call in flight (cancellation, shutdown); the stage then rejects with LlmAbortedError. */
     signal?: AbortSignal;
+    /** The prompt prepared in the engine thread (with `preparation`), so that this thread does not build it. */
+    prepared?: PreparedPrompt | null;
   }): Promise<{
     status: "succeeded" | "partial" | "skipped";
     threats: Threat[];
@@ -40,11 +44,25 @@ export interface LlmStage {
     ungroundedCount: number;
     error?: { code: ErrorCode; message: string };
   }>;
+  /** How to build the stage's prompt elsewhere: given, the engine thread prepares it after the rules. */
+  readonly preparation?: PrepareOptions;
 }
 
 /** Runs the rules engine on one analysis's files, bounded in time, heap and threats (see EnginePool). */
 export interface EngineRunner {
-  analyze(files: SourceFile[], focus: string[], signal?: AbortSignal, teamRules?: TeamRule[]): Promise<BoundedResult>;
+  analyze(
+    files: SourceFile[],
+    focus: string[],
+    signal?: AbortSignal,
+    teamRules?: TeamRule[],
+    /** Also prepare the LLM's prompt from the result, in the engine's thread (the result's `prompt`). */
+    prompt?: PrepareOptions,
+  ): Promise<BoundedResult>;
+  /**
+   * Builds a project's system graph (parsing every current file again) off the main thread; without it the
+   * system-graph job builds on the main thread.
+   */
+  buildSystemGraph?(files: SourceFile[], options: BuildOptions): Promise<SystemGraph>;
 }
 
 /** Bounds on one analysis's work, from the worker's settings (defaults: WorkerConfigSchema's). */

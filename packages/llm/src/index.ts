@@ -15,6 +15,7 @@ export {
   type ThreatModelerDeps,
 } from "./modeler.ts";
 export { loadPrompt, PROMPTS_DIR, type PromptTemplate } from "./prompts.ts";
+export { preparePrompt, type PreparedPart, type PreparedPrompt, type PrepareOptions } from "./prepare.ts";
 export { ModelThreatListSchema, ModelThreatSchema, TOOL_NAME, toolInputSchema, type ModelThreat } from "./schema.ts";
 export {
   loadEvalCorpus,

@@ -10,6 +10,8 @@ import type { LlmConfig } from "./config.ts";
 import { LlmAbortedError, LlmThrottledError } from "./errors.ts";
 import { createThreatModeler, type ThreatModelRequest } from "./modeler.ts";
 import { loadPrompt } from "./prompts.ts";
+import { defaultPromptEngine, type PromptEngine } from "./context.ts";
+import { preparePrompt } from "./prepare.ts";
 import { RedisRateLimiter } from "./limiter.ts";
 import { BedrockProvider } from "./providers/bedrock.provider.ts";
 import { type LlmProvider, ProviderError } from "./providers/types.ts";
@@ -334,6 +336,45 @@ describe("threat modeler against the fake, with the real SDK and Redis", () => {
     expect(outcome.chunks).toBeGreaterThan(2);
     expect(fake.stats().converse - callsBefore).toBe(outcome.chunks! - 2);
     expect(new Set(outcome.threats.map((t) => t.resources[0]!.id)).size).toBe(12);
+  });
+
+  it("sends a prompt prepared elsewhere (the engine thread) as it is, without redacting or compacting here", async () => {
+    const calls = { redact: 0, compactGraph: 0 };
+    const real = defaultPromptEngine();
+    const counting: PromptEngine = {
+      redact: (f, g) => ((calls.redact += 1), real.redact(f, g)),
+      compactGraph: (g, o) => ((calls.compactGraph += 1), real.compactGraph(g, o)),
+      estimateTokens: (text) => real.estimateTokens(text),
+    };
+    const big = graphOf(
+      Array.from({ length: 12 }, (_, i) => node(`Bucket${i}`, { attrs: { policy: "p".repeat(300) } })),
+    );
+    const req = request({ graph: big, ruleThreats: [], force: true });
+    // What the modeler sends when it builds the prompt itself: several parts.
+    await modeler({ maxInputTokens: 500 }).model(req);
+    const built = fake.stats().prompts;
+    expect(built.length).toBeGreaterThan(1);
+
+    fake.reset();
+    const m = createThreatModeler({
+      config: bedrockConfig(fake.url, { maxTokens: 2000, maxInputTokens: 500 }),
+      redis,
+      cache: new MemoryLlmCache(),
+      limiterPrefix: testPrefix(),
+      engine: counting,
+    });
+    const prepared = preparePrompt(req.files, req.graph, req.ruleThreats, m.preparation!);
+    const outcome = await m.model({ ...req, prepared });
+    expect(outcome.status).toBe("succeeded");
+    expect(outcome.chunks).toBe(built.length);
+    expect(calls).toEqual({ redact: 0, compactGraph: 0 });
+    expect(fake.stats().prompts).toEqual(built);
+
+    // Prepared for another prompt: not used, the modeler builds its own.
+    fake.reset();
+    await m.model({ ...req, prepared: { ...prepared, promptHash: "another prompt" } });
+    expect(calls.redact).toBe(1);
+    expect(fake.stats().prompts).toEqual(built);
   });
 
   it("skips the model when the team's budget is spent", async () => {

@@ -3,12 +3,13 @@ import { ENGINE_VERSION, type ResourceGraph, type SourceFile } from "@threatline
 import type { Redis } from "ioredis";
 import { type LlmCache, llmCacheKey, zeroUsage } from "./cache.ts";
 import { limitsFor, type LlmConfig } from "./config.ts";
-import { defaultPromptEngine, chunkGraph, type GraphChunk, type PromptEngine, splitChunk } from "./context.ts";
+import { defaultPromptEngine, type GraphChunk, type PromptEngine, splitChunk } from "./context.ts";
 import { costUsd, priceFor, type TokenUsage } from "./cost.ts";
 import { LlmAbortedError, LlmThrottledError } from "./errors.ts";
 import { currentAnswer, groundThreats, mergeThreats } from "./grounding.ts";
 import { RedisRateLimiter } from "./limiter.ts";
-import { inertJson, inertText, loadPrompt, type PromptTemplate, renderTemplate } from "./prompts.ts";
+import { loadPrompt, type PromptTemplate } from "./prompts.ts";
+import { type PreparedPart, type PreparedPrompt, type PrepareOptions, redactAndChunk, renderPart } from "./prepare.ts";
 import { BedrockProvider } from "./providers/bedrock.provider.ts";
 import { OpenAiCompatibleProvider } from "./providers/openai.provider.ts";
 import { type ChatMessage, type LlmProvider, ProviderError } from "./providers/types.ts";
@@ -29,6 +30,12 @@ export interface ThreatModelRequest {
    * aborted, a quota wait ends, and `model` rejects with LlmAbortedError.
    */
   signal?: AbortSignal;
+  /**
+   * The prompt, already prepared off this thread (`preparePrompt` with this modeler's `preparation`, in the
+   * engine thread): used when its prompt hash is the current prompt's, instead of redacting, chunking and
+   * compacting the graph here.
+   */
+  prepared?: PreparedPrompt | null;
 }
 
 export interface ThreatModelUsage extends TokenUsage {
@@ -58,6 +65,8 @@ export interface ThreatModelOutcome {
 
 export interface ThreatModeler {
   model(req: ThreatModelRequest): Promise<ThreatModelOutcome>;
+  /** What `preparePrompt` needs to build this modeler's prompt elsewhere (the engine thread). */
+  readonly preparation?: PrepareOptions;
   /** Releases the provider's connections. */
   close?(): void;
 }
@@ -93,6 +102,15 @@ type ChunkResult =
   | { kind: "permanent"; error: ProviderError };
 
 const MAX_SPLIT_DEPTH = 4;
+
+/** One model call to make: its part number, its cache key, and its prompt and graph, built when first needed. */
+interface WorkItem {
+  part: number;
+  key: string | null;
+  depth: number;
+  text: () => PreparedPart;
+  chunk: () => GraphChunk;
+}
 
 interface Stats {
   calls: number;
@@ -181,68 +199,34 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
   // A throttled job comes back soon, often to this process: keep its prepared prompt so that waiting costs
   // a Redis round trip, not another redaction and compaction.
   const prepared = new Map<string, { redacted: ResourceGraph; chunks: GraphChunk[] }>();
-  const rendered = new WeakMap<GraphChunk, { userText: string; tokens: number }>();
+  const rendered = new WeakMap<GraphChunk, PreparedPart>();
 
   function prepare(req: ThreatModelRequest, prompt: PromptTemplate): { redacted: ResourceGraph; chunks: GraphChunk[] } {
     const key = `${req.contentHash}\u0000${prompt.hash}`;
     const hit = prepared.get(key);
     if (hit) return hit;
-    const redacted = seams.redact(req.files, req.graph).graph;
-    const value = { redacted, chunks: chunkGraph(redacted, req.ruleThreats, config.maxInputTokens, seams) };
+    const value = redactAndChunk(req.files, req.graph, req.ruleThreats, config.maxInputTokens, seams);
     prepared.set(key, value);
     if (prepared.size > 64) prepared.delete(prepared.keys().next().value!);
     return value;
   }
 
-  function render(
-    prompt: PromptTemplate,
-    chunk: GraphChunk,
-    part: number,
-    parts: number,
-  ): { userText: string; tokens: number } {
+  function render(prompt: PromptTemplate, chunk: GraphChunk, part: number, parts: number): PreparedPart {
     const hit = rendered.get(chunk);
     if (hit) return hit;
-    // Rule findings go in their own structured block (the model annotates them by ruleId), not twice.
-    const compact = seams.compactGraph(chunk.graph, {});
-    const formats = [...new Set(chunk.graph.nodes.map((n) => n.format))].join(", ") || "unknown";
-    const findings = chunk.ruleThreats.map((t) => ({
-      ruleId: t.ruleId,
-      category: t.category,
-      severity: t.severity,
-      title: t.title,
-      resourceId: t.resources[0]?.id ?? null,
-    }));
-    const userText = renderTemplate(prompt.user, {
-      part: String(part),
-      parts: String(parts),
-      format: formats,
-      resourceIds: inertJson(chunk.nodeIds),
-      graph: inertText(compact.text.trimEnd()),
-      ruleFindings: inertJson(findings),
-      // The same findings as rows (stride-v2 on): the keys and the severity repeated per finding cost a third of them.
-      ruleFindingRows: inertJson(findings.map((f) => [f.ruleId, f.resourceId, f.category, f.title])),
-    });
-    const value = {
-      userText,
-      tokens:
-        seams.estimateTokens(prompt.system) +
-        seams.estimateTokens(userText) +
-        seams.estimateTokens(JSON.stringify(prompt.toolSchema)),
-    };
+    const value = renderPart(prompt, chunk, part, parts, seams);
     rendered.set(chunk, value);
     return value;
   }
 
   async function runChunk(
     prompt: PromptTemplate,
-    chunk: GraphChunk,
+    { userText, tokens: firstEstimate }: PreparedPart,
     part: number,
-    parts: number,
     usage: TokenUsage,
     stats: Stats,
     signal: AbortSignal | undefined,
   ): Promise<ChunkResult> {
-    const { userText, tokens: firstEstimate } = render(prompt, chunk, part, parts);
     const messages: ChatMessage[] = [{ role: "user", content: [{ text: userText }] }];
 
     for (let attempt = 0; attempt < 2; attempt += 1) {
@@ -336,6 +320,11 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
   }
 
   return {
+    preparation: {
+      promptVersion: config.promptVersion,
+      maxInputTokens: config.maxInputTokens,
+      ...(deps.promptsDir ? { promptsDir: deps.promptsDir } : {}),
+    },
     close() {
       limiter.close();
       (provider as { close?(): void }).close?.();
@@ -390,16 +379,23 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
           );
       }
 
-      const { redacted, chunks } = prepare(req, prompt);
+      // The prompt prepared in the engine thread, when it was built for this prompt; else prepared here.
+      const remote = req.prepared?.promptHash === prompt.hash ? req.prepared.parts : null;
+      let local: { redacted: ResourceGraph; chunks: GraphChunk[] } | null = null;
+      const here = () => (local ??= prepare(req, prompt));
+      const parts = remote ? remote.length : here().chunks.length;
       const ruleIds = new Set(req.ruleThreats.map((t) => t.ruleId).filter((id): id is string => id !== null));
       const modelThreats: Threat[] = [];
       const failures: Array<{ code: ErrorCode; message: string }> = [];
       let ungrounded = 0;
-      const work = chunks.map((chunk, i) => ({
-        chunk,
+      // A part's graph is needed only to split it (an answer cut at maxTokens): a prepared prompt has none, and
+      // the same chunking is redone here then (it is deterministic).
+      const work: WorkItem[] = Array.from({ length: parts }, (_, i) => ({
         part: i + 1,
-        key: chunks.length > 1 ? `${key}:${i + 1}/${chunks.length}` : null,
+        key: parts > 1 ? `${key}:${i + 1}/${parts}` : null,
         depth: 0,
+        text: () => remote?.[i] ?? render(prompt, here().chunks[i]!, i + 1, parts),
+        chunk: () => here().chunks[i]!,
       }));
 
       while (work.length > 0) {
@@ -414,7 +410,7 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
           }
         }
         const before = { ...usage };
-        const result = await runChunk(prompt, item.chunk, item.part, chunks.length, usage, stats, req.signal);
+        const result = await runChunk(prompt, item.text(), item.part, usage, stats, req.signal);
         if (result.kind === "ok") {
           const grounded = groundThreats(result.items, req.graph, config.ungrounded, ruleIds);
           ungrounded += grounded.ungrounded;
@@ -429,24 +425,26 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
             });
           }
         } else if (result.kind === "truncated") {
-          const halves = item.depth < MAX_SPLIT_DEPTH ? splitChunk(redacted, item.chunk) : null;
+          const chunk = item.chunk();
+          const halves = item.depth < MAX_SPLIT_DEPTH ? splitChunk(here().redacted, chunk) : null;
           if (halves) {
             logger?.info(
-              { analysisId: req.analysisId, nodes: item.chunk.nodeIds.length },
+              { analysisId: req.analysisId, nodes: chunk.nodeIds.length },
               "Answer cut at maxTokens; splitting the part in two",
             );
             work.unshift(
-              ...halves.map((chunk, i) => ({
-                chunk,
+              ...halves.map((half, i) => ({
                 part: item.part,
                 key: item.key ? `${item.key}:${i === 0 ? "a" : "b"}` : `${key}:s${item.depth}${i === 0 ? "a" : "b"}`,
                 depth: item.depth + 1,
+                text: () => render(prompt, half, item.part, parts),
+                chunk: () => half,
               })),
             );
           } else {
             failures.push({
               code: "llm/truncated",
-              message: `The model's answer for ${item.chunk.nodeIds.length} resource(s) was cut at ${config.maxTokens} output tokens.`,
+              message: `The model's answer for ${chunk.nodeIds.length} resource(s) was cut at ${config.maxTokens} output tokens.`,
             });
           }
         } else if (result.kind === "invalid") {
@@ -463,7 +461,7 @@ export function createThreatModeler(deps: ThreatModelerDeps): ThreatModeler {
           "Model named resources that do not exist",
         );
       const threats = mergeThreats(req.ruleThreats, modelThreats);
-      const base = { threats, ungroundedCount: ungrounded, chunks: chunks.length };
+      const base = { threats, ungroundedCount: ungrounded, chunks: parts };
       if (failures.length > 0) {
         logger?.warn(
           { analysisId: req.analysisId, failures: failures.map((f) => f.code) },

@@ -103,6 +103,7 @@ export function instrumentWorker(worker: Worker): void {
 /** Wraps the LLM step so that tokens, cost, throttles and failures are counted, whatever the provider. */
 export function instrumentLlm(llm: LlmStage): LlmStage {
   return {
+    ...(llm.preparation ? { preparation: llm.preparation } : {}),
     async model(req) {
       try {
         const answer = await llm.model(req);

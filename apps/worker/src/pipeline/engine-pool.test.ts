@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { hugeTerraform } from "../../../../scripts/faults/huge-templates.ts";
+import { preparePrompt } from "@threatline/llm";
+import { buildSystemGraph } from "@threatline/system";
 import { EnginePool, EngineTimeoutError, type EnginePoolOptions } from "./engine-pool.ts";
 
 // Real engine threads on real templates: a plain bucket is five rule threats.
@@ -51,4 +53,34 @@ describe("EnginePool time bound", () => {
       first: undefined,
     });
   });
+});
+
+describe("EnginePool prompt preparation", () => {
+  it(
+    "prepares the LLM's prompt in the engine thread, as the main thread would have built it",
+    { timeout: 120_000 },
+    async () => {
+      const file = hugeTerraform(40);
+      const options = { promptVersion: "stride-v2", maxInputTokens: 1_500 };
+      const result = await pool({}).analyze([file], [file.path], undefined, [], options);
+      expect(result.prompt).toBeTruthy();
+      expect(result.prompt!.parts.length).toBeGreaterThan(1);
+      expect(result.prompt).toEqual(preparePrompt([file], result.graph, result.threats, options));
+      // Not asked for: not built.
+      expect((await run(pool({}), file)).prompt).toBeUndefined();
+    },
+  );
+});
+
+describe("EnginePool system graph", () => {
+  it(
+    "builds a project's system graph in an engine thread, as the main thread would",
+    { timeout: 120_000 },
+    async () => {
+      const files = [hugeTerraform(30), { ...hugeTerraform(5), path: "other/main.tf" }];
+      const inThread = await pool({}).buildSystemGraph(files, {});
+      expect(inThread.nodes.length).toBeGreaterThan(30);
+      expect(inThread).toEqual(await buildSystemGraph(files, {}));
+    },
+  );
 });

@@ -1,10 +1,15 @@
 import { MessageChannel } from "node:worker_threads";
 import { Piscina } from "piscina";
-import type { TeamRule } from "@threatline/domain";
+import type { SystemGraph, TeamRule } from "@threatline/domain";
+import type { BuildOptions } from "@threatline/system";
 import type { AnalyzeResult, SourceFile } from "@threatline/engine";
+import type { PreparedPrompt, PrepareOptions } from "@threatline/llm/prepare";
 
-/** The engine's result with its threats capped: what was left out is counted in `omitted`. */
-export type BoundedResult = AnalyzeResult;
+/**
+ * The engine's result with its threats capped (what was left out is counted in `omitted`), and the LLM's prompt
+ * when it was asked for and could be built.
+ */
+export type BoundedResult = AnalyzeResult & { prompt?: PreparedPrompt | null };
 
 export interface EnginePoolOptions {
   /** Threads, usually the worker's concurrency. */
@@ -47,6 +52,11 @@ export class EngineAbortedError extends Error {
  */
 export class EnginePool {
   private readonly pool: Piscina;
+  /**
+   * One thread of its own for system graphs, started on first use: a project's graph parses every current file
+   * again, and must not take the threads analyses run in (nor, as on the main thread, more than one at a time).
+   */
+  private readonly graphs: Piscina;
 
   constructor(private readonly options: EnginePoolOptions) {
     this.pool = new Piscina({
@@ -59,6 +69,14 @@ export class EnginePool {
       idleTimeout: 60_000,
       resourceLimits: { maxOldGenerationSizeMb: options.memoryMb },
     });
+    this.graphs = new Piscina({
+      filename: new URL("./engine.task.ts", import.meta.url).href,
+      execArgv: ["--import", "tsx"],
+      minThreads: 0,
+      maxThreads: 1,
+      idleTimeout: 60_000,
+      resourceLimits: { maxOldGenerationSizeMb: options.memoryMb },
+    });
   }
 
   async analyze(
@@ -66,19 +84,23 @@ export class EnginePool {
     focus: string[],
     signal?: AbortSignal,
     teamRules: TeamRule[] = [],
+    prompt?: PrepareOptions,
   ): Promise<BoundedResult> {
     const timeout = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     let settled = false;
-    // The thread says "started" on this port as it takes the task up; the clock starts then.
+    // The thread says "started" on this port as it takes the task up; the clock starts then. It says "rules done"
+    // before it prepares the prompt: the time bound is the engine's, and preparing the prompt here (rather than
+    // on the main thread, as before) must not make a template that the engine finished in time fail.
     const { port1, port2 } = new MessageChannel();
-    port1.once("message", () => {
-      if (!settled) timer = setTimeout(() => timeout.abort(), this.options.timeoutMs);
+    port1.on("message", (message) => {
+      if (message === "started" && !settled) timer = setTimeout(() => timeout.abort(), this.options.timeoutMs);
+      else clearTimeout(timer);
     });
     const both = signal ? AbortSignal.any([timeout.signal, signal]) : timeout.signal;
     try {
       return (await this.pool.run(
-        { files, focus, maxThreats: this.options.maxThreats, teamRules, started: port2 },
+        { files, focus, maxThreats: this.options.maxThreats, teamRules, prompt, started: port2 },
         { signal: both, transferList: [port2] },
       )) as BoundedResult;
     } catch (error) {
@@ -95,7 +117,39 @@ export class EnginePool {
     }
   }
 
+  /**
+   * A project's system graph, built in a thread of its own: it parses every current file of the project again
+   * (seconds for a 20,000-resource file), which on the main thread stopped the API sharing the process
+   * (`npm start`) from answering meanwhile (15–17 s at a time). Bounded by the thread's heap, and by the time
+   * bound from when the thread takes it up.
+   */
+  async buildSystemGraph(files: SourceFile[], options: BuildOptions): Promise<SystemGraph> {
+    const timeout = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    let settled = false;
+    const { port1, port2 } = new MessageChannel();
+    port1.once("message", () => {
+      if (!settled) timer = setTimeout(() => timeout.abort(), this.options.timeoutMs);
+    });
+    try {
+      return (await this.graphs.run(
+        { files, options, started: port2 },
+        { name: "systemGraph", signal: timeout.signal, transferList: [port2] },
+      )) as SystemGraph;
+    } catch (error) {
+      if (timeout.signal.aborted)
+        throw new EngineTimeoutError(`The system graph took longer than ${this.options.timeoutMs} ms`);
+      if ((error as { code?: string }).code === "ERR_WORKER_OUT_OF_MEMORY")
+        throw new EngineMemoryError(`The system graph needed more than ${this.options.memoryMb} MB`);
+      throw error;
+    } finally {
+      settled = true;
+      clearTimeout(timer);
+      port1.close();
+    }
+  }
+
   async close(): Promise<void> {
-    await this.pool.destroy();
+    await Promise.all([this.pool.destroy(), this.graphs.destroy()]);
   }
 }

@@ -1,6 +1,8 @@
 import type { MessagePort } from "node:worker_threads";
-import type { TeamRule } from "@threatline/domain";
+import type { SystemGraph, TeamRule } from "@threatline/domain";
+import { type BuildOptions, buildSystemGraph } from "@threatline/system";
 import { analyze, type SourceFile } from "@threatline/engine";
+import { preparePrompt, type PrepareOptions } from "@threatline/llm/prepare";
 import type { BoundedResult } from "./engine-pool.ts";
 import { analyzeBounded } from "./team-rules.ts";
 
@@ -29,6 +31,7 @@ async function run({
   focus,
   maxThreats,
   teamRules = [],
+  prompt,
   started,
 }: {
   files: SourceFile[];
@@ -36,11 +39,38 @@ async function run({
   maxThreats: number;
   /** The team's own rules (plain data: compiled here). */
   teamRules?: TeamRule[];
-  /** Told as the task begins on this thread: the pool's time bound starts then. */
+  /** Also prepare the LLM's prompt from the kept threats, here rather than on the worker's main thread. */
+  prompt?: PrepareOptions;
+  /** Told as the task begins on this thread, and when the rules are done: the pool's time bound is the rules'. */
   started?: MessagePort;
 }): Promise<BoundedResult> {
   started?.postMessage("started");
-  return analyzeBounded(files, focus, maxThreats, teamRules);
+  const result = await analyzeBounded(files, focus, maxThreats, teamRules);
+  if (!prompt || result.files.some((f) => f.error)) return result;
+  started?.postMessage("rules done");
+  try {
+    return { ...result, prompt: preparePrompt(files, result.graph, result.threats, prompt) };
+  } catch {
+    // The main thread prepares it then, as it would without this step.
+    return { ...result, prompt: null };
+  }
+}
+
+/**
+ * A project's system graph (the `systemGraph` task): parses the project's files again, so it runs here rather
+ * than on the worker's main thread.
+ */
+export async function systemGraph({
+  files,
+  options,
+  started,
+}: {
+  files: SourceFile[];
+  options: BuildOptions;
+  started?: MessagePort;
+}): Promise<SystemGraph> {
+  started?.postMessage("started");
+  return buildSystemGraph(files, options);
 }
 
 // Piscina hands a thread tasks only once its handler has resolved (a promise of the function is awaited): the

@@ -3,7 +3,8 @@ import type { Queue } from "bullmq";
 import type { Db, Prisma } from "@threatline/db";
 import type { SystemGraph, Threat } from "@threatline/domain";
 import { enqueue } from "@threatline/queue";
-import { buildSystemGraph } from "@threatline/system";
+import { type BuildOptions, buildSystemGraph } from "@threatline/system";
+import type { SourceFile } from "@threatline/engine";
 
 /** The current analyses of a project (each template's latest finished one) and a key for that set. */
 export async function currentState(
@@ -32,7 +33,12 @@ export async function requestSystemGraph(db: Db, queue: Queue, projectId: string
  * Builds and stores the project's system graph for its current analyses, unless that state is already stored
  * or has moved on while building (then the job of the newer state stores it). Returns the version stored, or null.
  */
-export async function buildProjectSystemGraph(db: Db, projectId: string): Promise<number | null> {
+export async function buildProjectSystemGraph(
+  db: Db,
+  projectId: string,
+  /** Where the graph is built: an engine thread in a worker (see EnginePool), here by default. */
+  build: (files: SourceFile[], options: BuildOptions) => Promise<SystemGraph> = buildSystemGraph,
+): Promise<number | null> {
   const { analysisIds, stateKey } = await currentState(db, projectId);
   if (analysisIds.length === 0) return null;
   const known = await db.systemGraph.findUnique({ where: { projectId_stateKey: { projectId, stateKey } } });
@@ -55,7 +61,7 @@ export async function buildProjectSystemGraph(db: Db, projectId: string): Promis
     a.threats.map((t) => ({ ...t, resources: t.resources as Threat["resources"] })),
   );
   const analysisOf = Object.fromEntries(analyses.map((a) => [a.templateVersion.template.path, a.id]));
-  const graph: SystemGraph = await buildSystemGraph(files, { threats, analysisOf });
+  const graph: SystemGraph = await build(files, { threats, analysisOf });
   return db.$transaction(async (tx) => {
     // One writer per project at a time, and only for the state that is still current.
     await tx.$queryRaw`SELECT id FROM "Project" WHERE id = ${projectId}::uuid FOR NO KEY UPDATE`;

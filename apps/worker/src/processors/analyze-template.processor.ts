@@ -242,7 +242,14 @@ async function runStages(
   let result: BoundedResult;
   try {
     result = deps.engine
-      ? await deps.engine.analyze(analysis.files, [analysis.path], signal, analysis.teamRules)
+      ? await deps.engine.analyze(
+          analysis.files,
+          [analysis.path],
+          signal,
+          analysis.teamRules,
+          // Only when the model will be asked: its prompt is prepared in the engine's thread, off the main one.
+          deps.llm?.preparation,
+        )
       : await analyzeBounded(analysis.files, [analysis.path], bounds.maxThreats, analysis.teamRules);
   } catch (error) {
     if (error instanceof EngineTimeoutError)
@@ -296,6 +303,7 @@ async function runStages(
       force: analysis.force,
       budgetExhausted: await teamBudgetExhausted(deps.db, analysis.teamId),
       signal,
+      prepared: result.prompt ?? null,
     });
   } catch (error) {
     // Transient model failures are retried by the queue; once retries are spent, the rule threats still stand.

@@ -8,7 +8,12 @@ export function systemGraphProcessor(deps: WorkerDeps) {
   return async (job: Job): Promise<{ version: number | null }> => {
     const { projectId } = JOB_PAYLOADS["system-graph"].parse(job.data);
     const started = Date.now();
-    const version = await buildProjectSystemGraph(deps.db, projectId);
+    const engine = deps.engine;
+    const version = await buildProjectSystemGraph(
+      deps.db,
+      projectId,
+      engine?.buildSystemGraph ? (files, options) => engine.buildSystemGraph!(files, options) : undefined,
+    );
     deps.logger.info({ jobId: job.id, projectId, version, ms: Date.now() - started }, "system graph");
     return { version };
   };
