@@ -1,7 +1,14 @@
 import { readFileSync } from "node:fs";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isFinalStatus, type AnalysisDto, type BatchDto, type SubmissionResult } from "@threatline/domain";
+import {
+  isFinalStatus,
+  type AnalysisDto,
+  type BatchDto,
+  type CurrentThreatDto,
+  type Mitigation,
+  type SubmissionResult,
+} from "@threatline/domain";
 import {
   EXPORT_FORMATS,
   EXPORT_FORMAT_INFO,
@@ -17,6 +24,8 @@ import { createHarness, type Harness } from "./harness.ts";
 import { K8S_DEPLOYMENT, OPENAPI_USERS } from "./fixtures.ts";
 import { waitFor } from "../../../test/support.ts";
 import { sarifErrors } from "../../../packages/reports/test/sarif-validator.ts";
+import { Ajv2020 } from "../../../packages/reports/test/ajv.ts";
+import { readFixture } from "../../../packages/reports/test/helpers.ts";
 import { otmErrors, threatDragonErrors } from "../../../packages/reports/test/td-validator.ts";
 
 if (!FEATURE_ROUTES.includes(exportRoutes)) FEATURE_ROUTES.push(exportRoutes);
@@ -171,7 +180,7 @@ describe("exports and imports over the API, on PostgreSQL and Redis", () => {
     await workbook.xlsx.load(res.body as ArrayBuffer);
     const threats = workbook.getWorksheet("Threats")!;
     expect(threats.rowCount).toBe(report.threats.length + 1);
-    expect(threats.autoFilter).toBe("A1:S1");
+    expect(threats.autoFilter).toBe("A1:U1");
     expect((threats.getRow(1).values as unknown[]).slice(16, 20)).toEqual([
       "Triage status",
       "Owner",
@@ -342,5 +351,113 @@ describe("exports and imports over the API, on PostgreSQL and Redis", () => {
     expect((res.body as { error: { code: string } }).error.code).toBe("import/invalid");
     const empty = await request(h.app).post(`/api/v1/projects/${projectId}/imports`).send({ Spoofing: {} }).expect(400);
     expect((empty.body as { error: { message: string } }).error.message).toContain("no threats");
+  });
+
+  it("carries mitigation records, hand-written threats and edits into the exports; all-done mitigations resolve a threat", async () => {
+    const validateTc = new Ajv2020({ allErrors: true, strict: false }).compile(
+      JSON.parse(readFixture("threat-composer/threat-composer-v1.schema.json")) as object,
+    );
+    const api = (path: string) => `/api/v1/projects/${projectId}${path}`;
+    const exportOf = async (format: string, path = api("/export")) =>
+      text(await request(h.app).get(`${path}?format=${format}`).buffer(true).expect(200));
+    const before = FullReportSchema.parse(JSON.parse(await exportOf("json")));
+    const current = (
+      (await request(h.app).get(api("/threats?limit=500")).expect(200)).body as { items: CurrentThreatDto[] }
+    ).items;
+    // Two open threats of different templates, so an analysis export sees one of them.
+    const [a, b] = [...new Set(current.filter((t) => t.triage === "open").map((t) => t.analysisId))].map((id) =>
+      current.find((t) => t.triage === "open" && t.analysisId === id)!,
+    );
+    expect(a && b).toBeTruthy();
+    const done = (
+      await request(h.app)
+        .post(api("/mitigations"))
+        .send({
+          title: "Deny by default",
+          description: "A default-deny policy in front of the service.",
+          status: "done",
+          owner: "platform team",
+          ticketUrl: "https://tickets.example.com/SEC-7",
+          fingerprints: [a!.fingerprint],
+        })
+        .expect(201)
+    ).body as Mitigation;
+    const doing = (
+      await request(h.app)
+        .post(api("/mitigations"))
+        .send({ title: "Rate-limit the API", status: "in_progress", fingerprints: [b!.fingerprint] })
+        .expect(201)
+    ).body as Mitigation;
+    const manual = (
+      await request(h.app)
+        .post(api("/threats"))
+        .send({
+          category: "Spoofing",
+          severity: "high",
+          title: "Support staff can impersonate customers",
+          description: "The console logs in as any customer.",
+          resource: { id: "SupportConsole", type: "process" },
+        })
+        .expect(201)
+    ).body as CurrentThreatDto;
+    await request(h.app)
+      .patch(api(`/threats/${b!.fingerprint}`))
+      .send({ title: "Unthrottled user API" })
+      .expect(200);
+
+    const report = FullReportSchema.parse(JSON.parse(await exportOf("json")));
+    expect(report.mitigations?.map((m) => [m.id, m.status, m.fingerprints])).toEqual([
+      [done.id, "done", [a!.fingerprint]],
+      [doing.id, "in_progress", [b!.fingerprint]],
+    ]);
+    expect(report.threats.map((t) => t.fingerprint)).toContain(manual.fingerprint);
+    expect(report.threats.find((t) => t.fingerprint === b!.fingerprint)!.title).toBe("Unthrottled user API");
+    // The done mitigation closes its threat; the hand-written threat (high, 12) opens a new one.
+    expect(report.summary.openCount).toBe(before.summary.openCount);
+    expect(report.summary.riskScore).toBe(before.summary.riskScore - a!.score + manual.score);
+
+    const tc = JSON.parse(await exportOf("threat-composer")) as {
+      threats: Array<{ id: string; status: string; metadata: Array<{ key: string; value: unknown }> }>;
+      mitigations: Array<{ id: string; content: string; status: string; metadata?: unknown[] }>;
+      mitigationLinks: Array<{ mitigationId: string; linkedId: string }>;
+    };
+    expect(validateTc(tc), JSON.stringify(validateTc.errors)).toBe(true);
+    expect(tc.mitigations.slice(0, 2)).toEqual([
+      {
+        id: done.id,
+        numericId: 1,
+        displayOrder: 1,
+        content: "Deny by default",
+        status: "mitigationResolved",
+        metadata: [
+          { key: "Comments", value: "A default-deny policy in front of the service." },
+          { key: "custom:owner", value: "platform team" },
+          { key: "custom:ticket", value: "https://tickets.example.com/SEC-7" },
+        ],
+        tags: ["threatline"],
+      },
+      expect.objectContaining({ id: doing.id, content: "Rate-limit the API", status: "mitigationInProgress" }),
+    ]);
+    const statusOfLinked = (mitigationId: string) =>
+      tc.mitigationLinks
+        .filter((l) => l.mitigationId === mitigationId)
+        .map((l) => tc.threats.find((t) => t.id === l.linkedId)!.status);
+    expect(statusOfLinked(done.id)).toEqual(["threatResolved"]);
+    expect(statusOfLinked(doing.id)).toEqual(["threatIdentified"]);
+    expect(tc.threats).toHaveLength(report.threats.length);
+
+    const csv = (await exportOf("csv")).replace(/^\uFEFF/, "").split("\r\n");
+    const header = csv[0]!.split(",");
+    const row = csv.find((l) => l.startsWith(a!.fingerprint))!.split(",");
+    expect(row[header.indexOf("status")]).toBe("mitigated");
+    expect(row[header.indexOf("triage_status")]).toBe("open");
+
+    // An analysis's export carries the mitigations of its own threats only.
+    const ofA = FullReportSchema.parse(JSON.parse(await exportOf("json", `/api/v1/analyses/${a!.analysisId}/export`)));
+    expect(ofA.mitigations?.map((m) => m.id)).toEqual([done.id]);
+    expect(ofA.threats.map((t) => t.fingerprint)).not.toContain(manual.fingerprint);
+    const otm = JSON.parse(await exportOf("otm")) as { mitigations: Array<{ id: string }> };
+    expect(otmErrors(otm)).toEqual([]);
+    expect(otm.mitigations.map((m) => m.id)).toEqual(expect.arrayContaining([done.id, doing.id]));
   });
 });

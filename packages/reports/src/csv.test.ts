@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { sampleInput } from "../test/helpers.ts";
 import { CSV_COLUMNS, csvCell, renderCsv, UTF8_BOM } from "./csv.ts";
+import { sampleMitigations } from "../test/helpers.ts";
 
 /** A small RFC 4180 reader, so the test checks what a spreadsheet would see, not our own string building. */
 function parseCsv(text: string): string[][] {
@@ -50,6 +51,27 @@ describe("CSV export", () => {
     expect(accepted[col("triage_status")]).toBe("accepted");
     expect(accepted[col("triage_owner")]).toBe("ana@example.com");
     expect(accepted[col("triage_expires_at")]).toBe("2027-01-01T00:00:00.000Z");
+  });
+
+  it("carries each threat's mitigation records and where it stands from triage and mitigations", () => {
+    const rows = parseCsv(renderCsv(sampleInput({ mitigations: sampleMitigations() })));
+    const col = (name: (typeof CSV_COLUMNS)[number]) => CSV_COLUMNS.indexOf(name);
+    const row = (fp: string) => rows.find((r) => r[col("fingerprint")] === fp)!;
+    const ssh = rows.filter((r) => r[col("fingerprint")] === "22222222222222222222222222222222");
+    expect(ssh).toHaveLength(2);
+    for (const r of ssh) {
+      expect(r[col("mitigations")]).toBe(
+        "Restrict SSH to the bastion's security group (done · ops@example.com · https://tickets.example.com/SEC-12)",
+      );
+      expect([r[col("triage_status")], r[col("status")]]).toEqual(["open", "mitigated"]);
+    }
+    const bucket = row("0f1e2d3c4b5a69788796a5b4c3d2e1f0");
+    expect(bucket[col("mitigations")]).toBe(
+      "Block public access on every bucket (in progress) | Remove the bucket's public ACL (done · ana@example.com)",
+    );
+    expect(bucket[col("status")]).toBe("open");
+    expect(row("11111111111111111111111111111111")[col("status")]).toBe("accepted");
+    expect(row("44444444444444444444444444444444")[col("mitigations")]).toBe("");
   });
 
   it("defuses cells a spreadsheet would run as formulas", () => {

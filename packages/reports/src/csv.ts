@@ -1,5 +1,5 @@
 import type { ResourceRef, Threat } from "@threatline/domain";
-import { triageStatusOf, type ReportInput } from "./report.ts";
+import { mitigationLine, mitigationsOfThreat, threatStatusOf, triageStatusOf, type ReportInput } from "./report.ts";
 
 export const CSV_COLUMNS = [
   "fingerprint",
@@ -23,6 +23,8 @@ export const CSV_COLUMNS = [
   "triage_owner",
   "triage_expires_at",
   "triage_note",
+  "mitigations",
+  "status",
 ] as const;
 
 /** Characters that make Excel, LibreOffice or Sheets read a cell as a formula (OWASP CSV injection). */
@@ -51,15 +53,24 @@ export const UTF8_BOM = "\uFEFF";
 
 /**
  * CSV with one row per threat × resource (a threat without resources gets one row), CRLF line ends, led by a
- * UTF-8 byte order mark so that spreadsheets read non-ASCII text right.
+ * UTF-8 byte order mark so that spreadsheets read non-ASCII text right. `triage_*` is the triage decision,
+ * `mitigations` the threat's mitigation records ("title (status · owner · ticket)", `|`-separated), and `status`
+ * where the threat stands from both (mitigated when its mitigations are all done).
  */
-export function renderCsv(input: Pick<ReportInput, "threats" | "triage">): string {
+export function renderCsv(input: Pick<ReportInput, "threats" | "triage" | "mitigations">): string {
   const lines = [UTF8_BOM + row([...CSV_COLUMNS])];
   for (const threat of input.threats) {
     const triage = input.triage[threat.fingerprint];
     const resources: Array<ResourceRef | null> = threat.resources.length > 0 ? threat.resources : [null];
+    const mitigations = mitigationsOfThreat(input, threat).map(mitigationLine).join(" | ");
     for (const resource of resources)
-      lines.push(row(threatRow(threat, resource, triageStatusOf(input, threat), triage)));
+      lines.push(
+        row([
+          ...threatRow(threat, resource, triageStatusOf(input, threat), triage),
+          mitigations,
+          threatStatusOf(input, threat),
+        ]),
+      );
   }
   return `${lines.join("\r\n")}\r\n`;
 }

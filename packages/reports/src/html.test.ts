@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SEVERITIES, SEVERITY_COLORS } from "@threatline/domain";
-import { sampleInput } from "../test/helpers.ts";
+import { sampleInput, sampleMitigations } from "../test/helpers.ts";
 import { renderHtml, strideSeverityChart } from "./html.ts";
 
 describe("HTML report", () => {
@@ -21,6 +21,19 @@ describe("HTML report", () => {
     });
     expect(hostile).not.toMatch(/<(img|iframe|script)\b/i);
     expect(hostile).toContain("&#34;&#62;&#60;img src=x onerror=alert(1)&#62;.yaml");
+  });
+
+  it("lists the mitigation records, escaped, and shows them on their threats", () => {
+    const withRecords = renderHtml(sampleInput({ mitigations: sampleMitigations() }));
+    expect(withRecords).toContain("<h2>Mitigations (4)</h2>");
+    expect(withRecords).toContain("Replace the login page&#39;s &#60;script&#62; with a | pipe");
+    expect(withRecords).not.toMatch(/<script/i);
+    expect(withRecords).toContain("<dt>Status</dt><dd>mitigated (its mitigations are done)</dd>");
+    expect(withRecords).toContain(
+      '<dt>Mitigations</dt><dd>Restrict SSH to the bastion&#39;s security group <span class="muted">done · ops@example.com</span> · https://tickets.example.com/SEC-12</dd>',
+    );
+    expect(withRecords).not.toMatch(/(src|href)\s*=\s*["']?(https?:)?\/\//i);
+    expect(html).not.toContain("Mitigations");
   });
 
   it("is self-contained: no script, no external resource", () => {

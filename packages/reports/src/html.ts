@@ -8,13 +8,17 @@ import {
 } from "@threatline/domain";
 import { reportTitle } from "./markdown.ts";
 import {
+  MITIGATION_STATUS_LABELS,
   hygieneByFile,
   isHygiene,
+  mitigatedByRecords,
+  mitigationsOfThreat,
   summarize,
   threatsByCategory,
   triageStatusOf,
   warningLocation,
   type ReportInput,
+  type ReportMitigation,
 } from "./report.ts";
 import { SEVERITY_LABELS, escapeHtml as h } from "./text.ts";
 
@@ -122,6 +126,10 @@ export function inlineCode(text: string): string {
   return h(text).replace(/`([^`\n]+)`/g, "<code>$1</code>");
 }
 
+function mitigationHtml(m: ReportMitigation): string {
+  return `${inlineCode(m.title)} <span class="muted">${h(MITIGATION_STATUS_LABELS[m.status])}${m.owner ? ` · ${h(m.owner)}` : ""}</span>${m.ticketUrl ? ` · ${h(m.ticketUrl)}` : ""}`;
+}
+
 function threatBlock(threat: Threat, input: ReportInput): string {
   const triage = input.triage[threat.fingerprint];
   const rows: string[] = [];
@@ -129,6 +137,10 @@ function threatBlock(threat: Threat, input: ReportInput): string {
   rows.push(
     `<dt>Triage</dt><dd>${h(triageStatusOf(input, threat).replace("_", " "))}${triage?.owner ? ` · ${h(triage.owner)}` : ""}${triage?.expiresAt ? ` · until ${h(triage.expiresAt)}` : ""}${triage?.note ? ` — ${h(triage.note)}` : ""}</dd>`,
   );
+  if (mitigatedByRecords(input, threat)) rows.push(`<dt>Status</dt><dd>mitigated (its mitigations are done)</dd>`);
+  const records = mitigationsOfThreat(input, threat);
+  if (records.length > 0)
+    rows.push(`<dt>Mitigations</dt><dd>${records.map((m) => mitigationHtml(m)).join("<br>")}</dd>`);
   rows.push(`<dt>Source</dt><dd>${h(threat.source)}${threat.ruleId ? ` · <code>${h(threat.ruleId)}</code>` : ""}</dd>`);
   if (threat.contributingRules && threat.contributingRules.length > 0) {
     rows.push(
@@ -202,6 +214,17 @@ export function renderHtml(input: ReportInput): string {
               `<details><summary>${list.length} low/info hygiene finding${list.length === 1 ? "" : "s"} in ${h(file || "(no file)")}</summary>${list.map((t) => threatBlock(t, input)).join("")}</details>`,
           )
           .join("")}</section>`;
+  const titles = new Map(input.threats.map((t) => [t.fingerprint, t.title]));
+  const records = input.mitigations ?? [];
+  const mitigationsSection =
+    records.length === 0
+      ? ""
+      : `<h2>Mitigations (${records.length})</h2><div class="scroll"><table><thead><tr><th>Mitigation</th><th>Status</th><th>Owner</th><th>Ticket</th><th>Threats</th></tr></thead><tbody>${records
+          .map(
+            (m) =>
+              `<tr><td>${inlineCode(m.title)}</td><td>${h(MITIGATION_STATUS_LABELS[m.status])}</td><td>${h(m.owner ?? "—")}</td><td>${m.ticketUrl ? h(m.ticketUrl) : "—"}</td><td>${m.fingerprints.map((f) => inlineCode(titles.get(f) ?? f)).join("<br>") || "—"}</td></tr>`,
+          )
+          .join("")}</tbody></table></div>`;
   const lenient = input.files.flatMap((f) => (f.warnings ?? []).map((w) => [f.path, w] as const));
   const warningsSection =
     lenient.length === 0
@@ -235,6 +258,7 @@ export function renderHtml(input: ReportInput): string {
 ${strideSeverityChart(input.threats)}${strideSeverityChart(input.threats, "narrow")}
 <div class="legend muted">${legend}</div>
 ${input.files.length > 0 ? `<h2>Files</h2><div class="scroll"><table><thead><tr><th>File</th><th>Format</th><th class="n">Resources</th><th>Status</th></tr></thead><tbody>${files}</tbody></table></div>` : ""}
+${mitigationsSection}
 ${warningsSection}
 ${sections || hygieneSection ? `${sections}${hygieneSection}` : "<p>No threats found.</p>"}
 </body>

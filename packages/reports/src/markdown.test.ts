@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sampleInput } from "../test/helpers.ts";
+import { sampleInput, sampleMitigations } from "../test/helpers.ts";
 import { renderMarkdown } from "./markdown.ts";
 
 describe("Markdown export", () => {
@@ -24,6 +24,20 @@ describe("Markdown export", () => {
     expect(text).not.toContain("## Tampering");
     expect(text).toContain("- infra/app stack.yaml:14 — `Properties.AccessControl`");
     expect(text).toContain("**Triage:** accepted — logs are public by design");
+  });
+
+  it("lists the mitigation records in a table and under each threat, and says when they mitigate it", () => {
+    const withRecords = renderMarkdown(sampleInput({ mitigations: sampleMitigations() }));
+    expect(withRecords).toContain("## Mitigations (4)");
+    expect(withRecords).toContain(
+      '| Restrict SSH to the bastion\'s security group | done | ops@example.com | https://tickets.example.com/SEC-12 | =HYPERLINK("http://evil") SSH open to 0.0.0.0/0 |',
+    );
+    // Table cells are escaped: a title's markup and pipe cannot break the table.
+    expect(withRecords).toContain("| Replace the login page's \\<script\\> with a \\| pipe | won't do |");
+    expect(withRecords).toContain("- Block public access on every bucket · **in progress**");
+    expect(withRecords).toContain("- **Status:** mitigated (its mitigations are done)");
+    expect(withRecords.match(/\*\*Status:\*\* mitigated/g)).toHaveLength(1);
+    expect(text).not.toContain("Mitigations");
   });
 
   it("puts fix snippets in fenced blocks that their content cannot close", () => {

@@ -1,12 +1,16 @@
 import { SEVERITIES, STRIDE_CATEGORIES, STRIDE_LABELS, type Threat } from "@threatline/domain";
 import {
   hygieneByFile,
+  MITIGATION_STATUS_LABELS,
   isHygiene,
+  mitigatedByRecords,
+  mitigationsOfThreat,
   summarize,
   threatsByCategory,
   triageStatusOf,
   warningLocation,
   type ReportInput,
+  type ReportMitigation,
 } from "./report.ts";
 import { SEVERITY_LABELS, codeFence, escapeMarkdown as md, snippetLanguage } from "./text.ts";
 
@@ -37,10 +41,17 @@ function threatSection(threat: Threat, input: ReportInput): string[] {
     `**Severity:** ${SEVERITY_LABELS[threat.severity]} (score ${threat.score}: likelihood ${threat.likelihood} × impact ${threat.impact})`,
     `**Source:** ${threat.source}${threat.ruleId ? ` · rule \`${threat.ruleId.replaceAll("`", "")}\`` : ""}`,
     `**Triage:** ${status.replace("_", " ")}${input.triage[threat.fingerprint]?.note ? ` — ${md(input.triage[threat.fingerprint]!.note)}` : ""}`,
+    ...(mitigatedByRecords(input, threat) ? ["**Status:** mitigated (its mitigations are done)"] : []),
     `**Fingerprint:** \`${threat.fingerprint}\``,
   ];
   out.push(...facts.map((f) => `- ${f}`), "");
   if (threat.description) out.push(md(threat.description), "");
+  const records = mitigationsOfThreat(input, threat);
+  if (records.length > 0) {
+    out.push("**Mitigations**", "");
+    for (const m of records) out.push(`- ${mitigationFacts(m)}`);
+    out.push("");
+  }
   if (threat.resources.length > 0) {
     out.push("**Resources**", "");
     for (const r of threat.resources)
@@ -70,6 +81,15 @@ function threatSection(threat: Threat, input: ReportInput): string[] {
   return out;
 }
 
+function mitigationFacts(m: ReportMitigation): string {
+  return [
+    md(m.title),
+    `**${MITIGATION_STATUS_LABELS[m.status]}**`,
+    ...(m.owner ? [md(m.owner)] : []),
+    ...(m.ticketUrl ? [md(m.ticketUrl)] : []),
+  ].join(" · ");
+}
+
 /** A Markdown report: a summary table, then the threats grouped by STRIDE category with evidence and fixes. */
 export function renderMarkdown(input: ReportInput): string {
   const summary = summarize(input);
@@ -96,6 +116,25 @@ export function renderMarkdown(input: ReportInput): string {
         ? `${f.status ?? "error"}: ${md(f.error.code)} — ${md(f.error.message)}`
         : (f.status ?? "ok");
       out.push(`| ${md(f.path)} | ${md(f.format ?? "—")} | ${f.resources} | ${status} |`);
+    }
+    out.push("");
+  }
+
+  const records = input.mitigations ?? [];
+  if (records.length > 0) {
+    const titles = new Map(input.threats.map((t) => [t.fingerprint, t.title]));
+    out.push(`## Mitigations (${records.length})`, "", "| Mitigation | Status | Owner | Ticket | Threats |");
+    out.push("|---|---|---|---|---|");
+    for (const m of records) {
+      const threats = m.fingerprints.map((f) => md(titles.get(f) ?? f)).join("<br>");
+      const cells = [
+        md(m.title),
+        MITIGATION_STATUS_LABELS[m.status],
+        md(m.owner ?? "—"),
+        m.ticketUrl ? md(m.ticketUrl) : "—",
+      ];
+      // Every cell is escaped text (md escapes `|`), so none can break the table.
+      out.push(`| ${[...cells, threats || "—"].join(" | ")} |`);
     }
     out.push("");
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Threat } from "@threatline/domain";
-import { readFixture, sampleInput } from "../test/helpers.ts";
+import { readFixture, sampleInput, sampleMitigations } from "../test/helpers.ts";
 import { shopProject } from "../test/system-fixture.ts";
 import { otmErrors } from "../test/td-validator.ts";
 import { detectImportFormat, importThreats, type ImportResult } from "./import.ts";
@@ -82,6 +82,37 @@ describe("OTM export", () => {
     expect(new Set(states)).toEqual(new Set(["exposed", "accepted", "mitigated"]));
     const mitigated = doc.components.flatMap((c) => c.threats).find((t) => t.state === "mitigated")!;
     for (const m of mitigated.mitigations) expect(m).toMatchObject({ state: "implemented" });
+  });
+
+  it("defines the team's mitigation records once and instantiates them with their state; all done mitigates", () => {
+    const records = sampleMitigations();
+    const doc = toOtm(sampleInput({ mitigations: records })) as unknown as Omit<Doc, "threats" | "mitigations"> & {
+      threats: Array<{ id: string; attributes: { fingerprint: string } }>;
+      mitigations: Array<{ id: string; name: string; attributes?: Record<string, unknown> }>;
+    };
+    expect(otmErrors(doc)).toEqual([]);
+    expect(doc.mitigations.filter((m) => m.id === records[1]!.id)).toHaveLength(1);
+    expect(doc.mitigations.find((m) => m.id === records[0]!.id)).toMatchObject({
+      name: "Restrict SSH to the bastion's security group",
+      attributes: { status: "done", owner: "ops@example.com", ticketUrl: "https://tickets.example.com/SEC-12" },
+    });
+    const instanceOf = (fp: string) => {
+      const id = doc.threats.find((t) => t.attributes.fingerprint === fp)!.id;
+      return doc.components.flatMap((c) => c.threats).find((t) => t.threat === id)!;
+    };
+    const ssh = instanceOf("22222222222222222222222222222222");
+    expect(ssh.state).toBe("mitigated");
+    expect(ssh.mitigations[0]).toEqual({ mitigation: records[0]!.id, state: "implemented" });
+    const bucket = instanceOf("0f1e2d3c4b5a69788796a5b4c3d2e1f0");
+    expect(bucket.state).toBe("exposed");
+    expect(bucket.mitigations.slice(0, 2)).toEqual([
+      { mitigation: records[1]!.id, state: "required" },
+      { mitigation: records[2]!.id, state: "implemented" },
+    ]);
+    expect(instanceOf("33333333333333333333333333333333").mitigations[0]).toEqual({
+      mitigation: records[3]!.id,
+      state: "rejected",
+    });
   });
 });
 

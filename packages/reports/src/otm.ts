@@ -8,13 +8,14 @@ import {
   type Severity,
   type StrideCategory,
   type SystemGraph,
+  type MitigationStatus,
   type Threat,
   type TriageStatus,
 } from "@threatline/domain";
 import { buildDiagram, type DiagramElement } from "./diagram.ts";
 import { stableUuid, truncate } from "./ids.ts";
 import { invalid, toThreats, triageOf, type Draft, type ImportOptions, type ImportResult } from "./import-common.ts";
-import type { ReportInput, TriageEntry } from "./report.ts";
+import { mitigationsOfThreat, threatStatusOf, type ReportInput, type TriageEntry } from "./report.ts";
 
 /**
  * Open Threat Model (OTM, iriusrisk/OpenThreatModel, `otm_schema.json` 0.2.0): trust zones, components and
@@ -32,6 +33,14 @@ const OTM_STATE: Record<TriageStatus, string> = {
   accepted: "accepted",
   mitigated: "mitigated",
   false_positive: "not-applicable",
+};
+
+/** The OTM state of a mitigation instance for a team's mitigation record (IriusRisk's countermeasure states). */
+const OTM_MITIGATION_STATE: Record<MitigationStatus, string> = {
+  identified: "required",
+  in_progress: "required",
+  done: "implemented",
+  wont_do: "rejected",
 };
 
 export interface OtmOptions {
@@ -81,7 +90,18 @@ export function toOtm(input: ReportInput, options: OtmOptions = {}): Json {
   const instances = (list: Threat[]): Json[] =>
     list.map((t) => {
       const id = stableUuid(`otm-threat:${t.fingerprint}`);
-      const status = input.triage[t.fingerprint]?.status ?? "open";
+      const status = threatStatusOf(input, t);
+      const records = mitigationsOfThreat(input, t).map((m) => {
+        if (!mitigations.has(m.id))
+          mitigations.set(m.id, {
+            id: m.id,
+            name: truncate(m.title, 200),
+            description: m.description || m.title,
+            riskReduction: 50,
+            attributes: { status: m.status, owner: m.owner, ticketUrl: m.ticketUrl },
+          });
+        return { mitigation: m.id, state: OTM_MITIGATION_STATE[m.status] };
+      });
       threats.push({
         id,
         name: t.title,
@@ -95,17 +115,20 @@ export function toOtm(input: ReportInput, options: OtmOptions = {}): Json {
       return {
         threat: id,
         state: OTM_STATE[status],
-        mitigations: t.remediations.map((r) => {
-          const mid = stableUuid(`otm-mitigation:${r.text}`);
-          if (!mitigations.has(mid))
-            mitigations.set(mid, {
-              id: mid,
-              name: truncate(firstLine(r.text), 200),
-              description: r.text,
-              riskReduction: 50,
-            });
-          return { mitigation: mid, state: status === "mitigated" ? "implemented" : "recommended" };
-        }),
+        mitigations: [
+          ...records,
+          ...t.remediations.map((r) => {
+            const mid = stableUuid(`otm-mitigation:${r.text}`);
+            if (!mitigations.has(mid))
+              mitigations.set(mid, {
+                id: mid,
+                name: truncate(firstLine(r.text), 200),
+                description: r.text,
+                riskReduction: 50,
+              });
+            return { mitigation: mid, state: status === "mitigated" ? "implemented" : "recommended" };
+          }),
+        ],
       };
     });
   const shape = (uuid: string, e: { x: number; y: number; width: number; height: number }) => [

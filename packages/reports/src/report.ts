@@ -2,6 +2,7 @@ import { z } from "zod";
 import {
   AnalysisStatusSchema,
   FileWarningSchema,
+  MitigationSchema,
   SEVERITIES,
   STRIDE_CATEGORIES,
   SeveritySchema,
@@ -11,6 +12,7 @@ import {
   TriageStatusSchema,
   countByCategory,
   countBySeverity,
+  mitigationsClose,
   riskScore,
   type Threat,
   type TriageStatus,
@@ -51,6 +53,21 @@ export const TriageEntrySchema = z.object({
 export type TriageEntry = z.infer<typeof TriageEntrySchema>;
 
 /**
+ * A mitigation record as exported: what the team does about one or more threats (linked by fingerprint), with
+ * its own status, owner and ticket link.
+ */
+export const ReportMitigationSchema = MitigationSchema.pick({
+  id: true,
+  title: true,
+  description: true,
+  status: true,
+  owner: true,
+  ticketUrl: true,
+  fingerprints: true,
+});
+export type ReportMitigation = z.infer<typeof ReportMitigationSchema>;
+
+/**
  * Everything an exporter needs, and nothing it has to look up: exporters are pure, so the caller passes
  * the clock (`generatedAt`) and the tool version in.
  */
@@ -67,12 +84,17 @@ export const ReportInputSchema = z.object({
    * SARIF marks those results suppressed. The scan also records them as accepted in `triage`.
    */
   suppressions: z.record(z.string(), SuppressionRecordSchema).optional(),
+  /**
+   * The project's mitigation records that concern the report (a local scan has none). A threat whose
+   * mitigations are all done counts as mitigated (`threatStatusOf`).
+   */
+  mitigations: z.array(ReportMitigationSchema).optional(),
 });
 export type ReportInput = z.infer<typeof ReportInputSchema>;
 
 export const ReportSummarySchema = z.object({
   threatCount: z.number().int().nonnegative(),
-  /** Threats without a closing triage decision (accepted, mitigated, false positive). */
+  /** Threats without a closing triage decision (accepted, mitigated, false positive) nor done mitigations. */
   openCount: z.number().int().nonnegative(),
   byCategory: z.record(StrideCategorySchema, z.number().int()),
   bySeverity: z.record(SeveritySchema, z.number().int()),
@@ -98,9 +120,53 @@ export function triageStatusOf(input: Pick<ReportInput, "triage">, threat: Pick<
   return input.triage[threat.fingerprint]?.status ?? "open";
 }
 
-/** Counts and risk of a report, with triage applied to the risk score. */
-export function summarize(input: Pick<ReportInput, "threats" | "triage">): ReportSummary {
-  const statuses = new Map(input.threats.map((t) => [t.fingerprint, triageStatusOf(input, t)] as const));
+/** How a mitigation's status reads in a report. */
+export const MITIGATION_STATUS_LABELS: Record<ReportMitigation["status"], string> = {
+  identified: "identified",
+  in_progress: "in progress",
+  done: "done",
+  wont_do: "won't do",
+};
+
+/** One line for a mitigation record: "Title (done · owner · ticket)". */
+export function mitigationLine(m: ReportMitigation): string {
+  return `${m.title} (${[MITIGATION_STATUS_LABELS[m.status], m.owner, m.ticketUrl].filter(Boolean).join(" · ")})`;
+}
+
+/** The mitigation records linked to a threat, in the report's order. */
+export function mitigationsOfThreat(
+  input: Pick<ReportInput, "mitigations">,
+  threat: Pick<Threat, "fingerprint">,
+): ReportMitigation[] {
+  return (input.mitigations ?? []).filter((m) => m.fingerprints.includes(threat.fingerprint));
+}
+
+/**
+ * Where a threat stands, from its triage decision and its mitigations, as the server counts risk: a closing
+ * decision (accepted, mitigated, false positive) stands; otherwise a threat whose mitigations close it (one done,
+ * none still to do: `mitigationsClose`) is mitigated; otherwise it is open.
+ */
+export function threatStatusOf(
+  input: Pick<ReportInput, "triage" | "mitigations">,
+  threat: Pick<Threat, "fingerprint">,
+): TriageStatus {
+  const decided = triageStatusOf(input, threat);
+  if (decided !== "open") return decided;
+  const statuses = mitigationsOfThreat(input, threat).map((m) => m.status);
+  return mitigationsClose(statuses) ? "mitigated" : "open";
+}
+
+/** Whether a threat is mitigated by its mitigation records rather than by a triage decision. */
+export function mitigatedByRecords(
+  input: Pick<ReportInput, "triage" | "mitigations">,
+  threat: Pick<Threat, "fingerprint">,
+): boolean {
+  return triageStatusOf(input, threat) === "open" && threatStatusOf(input, threat) === "mitigated";
+}
+
+/** Counts and risk of a report, with triage and mitigations applied to the risk score. */
+export function summarize(input: Pick<ReportInput, "threats" | "triage" | "mitigations">): ReportSummary {
+  const statuses = new Map(input.threats.map((t) => [t.fingerprint, threatStatusOf(input, t)] as const));
   const byTriage = { open: 0, accepted: 0, mitigated: 0, false_positive: 0 } satisfies Record<TriageStatus, number>;
   for (const status of statuses.values()) byTriage[status] += 1;
   const risk = riskScore(input.threats, statuses);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Ajv2020 } from "../test/ajv.ts";
-import { readFixture, sampleInput } from "../test/helpers.ts";
+import { readFixture, sampleInput, sampleMitigations } from "../test/helpers.ts";
 import { importThreats } from "./import.ts";
 import type { ReportInput } from "./report.ts";
 import { composeTcStatement } from "./tc-statement.ts";
@@ -88,6 +88,81 @@ describe("Threat Composer export", () => {
     expect(resolved.mitigations.find((m) => m.content.startsWith("Remove") && !m.metadata)!.status).toBe(
       "mitigationResolved",
     );
+  });
+
+  it("carries the team's mitigation records with their status, owner, ticket and links; a threat whose mitigations are all done is resolved", () => {
+    const records = sampleMitigations();
+    const withRecords = toThreatComposer({ ...input, mitigations: records });
+    expect(validate(withRecords), JSON.stringify(validate.errors)).toBe(true);
+    const byId = new Map(withRecords.mitigations.map((m) => [m.id, m]));
+    const ssh = byId.get(records[0]!.id)!;
+    expect(ssh).toMatchObject({
+      content: "Restrict SSH to the bastion's security group",
+      status: "mitigationResolved",
+      metadata: [
+        { key: "Comments", value: "Only the bastion may open port 22; see the runbook." },
+        { key: "custom:owner", value: "ops@example.com" },
+        { key: "custom:ticket", value: "https://tickets.example.com/SEC-12" },
+      ],
+    });
+    expect(byId.get(records[1]!.id)!.status).toBe("mitigationInProgress");
+    expect(byId.get(records[3]!.id)!.status).toBe("mitigationResolvedWillNotAction");
+    // Records come before the remediations, numbered from 1.
+    expect(withRecords.mitigations.slice(0, 4).map((m) => [m.id, m.numericId])).toEqual(
+      records.map((r, i) => [r.id, i + 1]),
+    );
+    const statementOf = (fp: string) => withRecords.threats[input.threats.findIndex((t) => t.fingerprint === fp)]!;
+    const linked = (mitigationId: string) =>
+      withRecords.mitigationLinks.filter((l) => l.mitigationId === mitigationId).map((l) => l.linkedId);
+    expect(linked(records[1]!.id)).toEqual([
+      statementOf("0f1e2d3c4b5a69788796a5b4c3d2e1f0").id,
+      statementOf("11111111111111111111111111111111").id,
+    ]);
+    // SSH: its one mitigation is done, no triage: resolved. The critical bucket: one done, one in progress: open.
+    expect(statementOf("22222222222222222222222222222222").status).toBe("threatResolved");
+    expect(doc.threats[2]!.status).toBe("threatIdentified");
+    expect(statementOf("0f1e2d3c4b5a69788796a5b4c3d2e1f0").status).toBe("threatIdentified");
+    // The SSH threat's remediation mitigation follows the threat.
+    const sshRemediation = withRecords.mitigations.find(
+      (m) => linked(m.id).includes(statementOf("22222222222222222222222222222222").id) && m.id !== ssh.id,
+    )!;
+    expect(sshRemediation.status).toBe("mitigationResolved");
+    // Every link points at a statement and a mitigation of the document.
+    const threatIds = new Set(withRecords.threats.map((t) => t.id));
+    for (const l of withRecords.mitigationLinks) {
+      expect(threatIds.has(l.linkedId)).toBe(true);
+      expect(byId.has(l.mitigationId)).toBe(true);
+    }
+  });
+
+  it("links records to the statements of imported threats and resolves those too", () => {
+    const text = readFixture("threat-composer/ThreatComposer.tc.json");
+    const sources = new Map([["imports/model.json", text]]);
+    const imported = reimport(text);
+    // Someone reopened the first statement; a done mitigation resolves it again, an in-progress one does not.
+    const fingerprint = imported.threats[0]!.fingerprint;
+    const reopened = {
+      ...imported,
+      triage: {
+        ...imported.triage,
+        [fingerprint]: { status: "open" as const, owner: null, expiresAt: null, note: "" },
+      },
+    };
+    const record = { ...sampleMitigations()[0]!, fingerprints: [fingerprint] };
+    const original = example("ThreatComposer.tc.json");
+    const statementIn = (d: ThreatComposerDocument) => d.threats.find((t) => t.id === original.threats[0]!.id)!;
+    expect(statementIn(toThreatComposer(reopened, { sources })).status).toBe("threatIdentified");
+    const inProgress = toThreatComposer(
+      { ...reopened, mitigations: [{ ...record, status: "in_progress" }] },
+      { sources },
+    );
+    expect(statementIn(inProgress).status).toBe("threatIdentified");
+    const exported = toThreatComposer({ ...reopened, mitigations: [record] }, { sources });
+    expect(validate(exported), JSON.stringify(validate.errors)).toBe(true);
+    expect(statementIn(exported).status).toBe("threatResolved");
+    expect(exported.mitigationLinks).toContainEqual({ mitigationId: record.id, linkedId: original.threats[0]!.id });
+    expect(exported.mitigations).toHaveLength(original.mitigations.length + 1);
+    expect(exported.mitigations.at(-1)!.numericId).toBe(Math.max(...original.mitigations.map((m) => m.numericId)) + 1);
   });
 
   it("round-trips its own export: export → import → export changes nothing, and the import keeps title, severity and fixes", () => {

@@ -1,7 +1,13 @@
-import { STRIDE_CATEGORIES, type StrideCategory, type Threat, type TriageStatus } from "@threatline/domain";
+import {
+  STRIDE_CATEGORIES,
+  type MitigationStatus,
+  type StrideCategory,
+  type Threat,
+  type TriageStatus,
+} from "@threatline/domain";
 import { stableUuid, truncate } from "./ids.ts";
 import { prototypePriority } from "./prototype.ts";
-import type { ReportInput } from "./report.ts";
+import { mitigatedByRecords, threatStatusOf, type ReportInput, type ReportMitigation } from "./report.ts";
 import { composeTcStatement } from "./tc-statement.ts";
 import { codeFence } from "./text.ts";
 
@@ -191,13 +197,49 @@ function composeThreat(input: ReportInput, threat: Threat, id: string, n: number
     displayOrder: n,
     ...fields,
     statement: truncate(composeTcStatement(fields), TC_LIMITS.statement),
-    status: tcThreatStatus(input.triage[threat.fingerprint]?.status) ?? "threatIdentified",
+    status: tcThreatStatus(threatStatusOf(input, threat)) ?? "threatIdentified",
     metadata: [
       { key: "STRIDE", value: [STRIDE_LETTERS[threat.category]] },
       { key: "Priority", value: prototypePriority(threat.severity) },
       { key: "Comments", value: truncate(`${threat.title}\n\n${threat.description}`, TC_LIMITS.content) },
     ],
     tags: tags(threat),
+  };
+}
+
+/** The status of a threat that someone decided on or mitigated; none for a threat nobody touched. */
+function decidedStatus(input: ReportInput, threat: Threat): TriageStatus | undefined {
+  return input.triage[threat.fingerprint] || mitigatedByRecords(input, threat)
+    ? threatStatusOf(input, threat)
+    : undefined;
+}
+
+const TC_MITIGATION_STATUS: Record<MitigationStatus, TcMitigationStatus> = {
+  identified: "mitigationIdentified",
+  in_progress: "mitigationInProgress",
+  done: "mitigationResolved",
+  wont_do: "mitigationResolvedWillNotAction",
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A team's mitigation record as a Threat Composer mitigation: the title is its content, the description its
+ * Comments; owner and ticket link are custom metadata (Threat Composer keeps `custom:` keys it does not know).
+ */
+function recordMitigation(m: ReportMitigation, n: number): TcMitigation {
+  const metadata: TcMetadata[] = [];
+  if (m.description.trim()) metadata.push({ key: "Comments", value: truncate(m.description, TC_LIMITS.content) });
+  if (m.owner) metadata.push({ key: "custom:owner", value: m.owner });
+  if (m.ticketUrl) metadata.push({ key: "custom:ticket", value: m.ticketUrl });
+  return {
+    id: UUID.test(m.id) ? m.id.toLowerCase() : stableUuid(`mitigation-record:${m.id}`),
+    numericId: n,
+    displayOrder: n,
+    content: truncate(m.title, TC_LIMITS.content),
+    status: TC_MITIGATION_STATUS[m.status],
+    ...(metadata.length > 0 ? { metadata } : {}),
+    tags: ["threatline"],
   };
 }
 
@@ -211,8 +253,11 @@ function mitigationStatus(statuses: Array<TriageStatus | undefined>): TcMitigati
 /**
  * Threat Composer's data exchange format (schema 1). Threats Threatline found become statements in Threat
  * Composer's own grammar ("A threat actor with access to X can tamper with X, which leads to …, resulting in
- * reduced integrity of X"), with STRIDE and priority metadata, the title and description in Comments, and their
- * remediations as mitigations (fix snippets in the mitigation's Comments) whose status follows triage. Threats
+ * reduced integrity of X"), with STRIDE and priority metadata, the title and description in Comments, and a
+ * status from triage and mitigations (a threat whose mitigation records are all done is resolved). The team's
+ * mitigation records come first, with their own status, owner and ticket, linked to their threats; then the
+ * threats' remediations as mitigations (fix snippets in the mitigation's Comments) whose status follows the
+ * threats'. Threats
  * imported from a Threat Composer document are written back as they were, with that document's assumptions,
  * mitigations, links and descriptions.
  */
@@ -226,13 +271,21 @@ export function toThreatComposer(input: ReportInput, options: ThreatComposerOpti
   input.threats.forEach((threat, index) => {
     const origin = origins[index];
     if (!origin) return;
-    const status = tcThreatStatus(input.triage[threat.fingerprint]?.status);
+    const status = tcThreatStatus(decidedStatus(input, threat));
     present.set(
       origin.threat,
       status && status !== origin.threat.status ? { ...origin.threat, status } : origin.threat,
     );
   });
   const threats: TcThreat[] = docsUsed.flatMap((d) => d.threats.flatMap((t) => present.get(t) ?? []));
+  // Every statement a fingerprint became (a report may hold one fingerprint twice), for the mitigation links.
+  const statementIds = new Map<string, string[]>();
+  const addStatement = (fingerprint: string, id: string) =>
+    statementIds.set(fingerprint, [...(statementIds.get(fingerprint) ?? []), id]);
+  input.threats.forEach((threat, index) => {
+    const origin = origins[index];
+    if (origin) addStatement(threat.fingerprint, origin.threat.id);
+  });
   const generated: Array<{ threat: Threat; id: string }> = [];
   input.threats.forEach((threat, index) => {
     if (origins[index]) return;
@@ -240,14 +293,29 @@ export function toThreatComposer(input: ReportInput, options: ThreatComposerOpti
     next += 1;
     threats.push(composeThreat(input, threat, id, next));
     generated.push({ threat, id });
+    addStatement(threat.fingerprint, id);
   });
   const mitigations: TcMitigation[] = docsUsed.flatMap((d) => d.mitigations ?? []);
   const mitigationLinks = docsUsed.flatMap((d) => d.mitigationLinks ?? []);
   const assumptions = docsUsed.flatMap((d) => d.assumptions ?? []);
   const assumptionLinks = docsUsed.flatMap((d) => d.assumptionLinks ?? []);
+  const link = (mitigationId: string, linkedId: string) => {
+    if (!mitigationLinks.some((l) => l.mitigationId === mitigationId && l.linkedId === linkedId))
+      mitigationLinks.push({ mitigationId, linkedId });
+  };
+
+  let nextMitigation = Math.max(0, ...mitigations.map((m) => m.numericId));
+  // The team's own mitigation records, with their status, linked to every statement of their threats.
+  for (const record of input.mitigations ?? []) {
+    const mitigation = recordMitigation(record, nextMitigation + 1);
+    if (mitigations.some((m) => m.id === mitigation.id)) continue;
+    nextMitigation += 1;
+    mitigations.push(mitigation);
+    for (const fingerprint of record.fingerprints)
+      for (const threatId of statementIds.get(fingerprint) ?? []) link(mitigation.id, threatId);
+  }
 
   const ours = new Map<string, { mitigation: TcMitigation; statuses: Array<TriageStatus | undefined> }>();
-  let nextMitigation = Math.max(0, ...mitigations.map((m) => m.numericId));
   for (const { threat, id } of generated) {
     for (const remediation of threat.remediations) {
       const content = truncate(remediation.text, TC_LIMITS.content);
@@ -270,9 +338,8 @@ export function toThreatComposer(input: ReportInput, options: ThreatComposerOpti
         };
         ours.set(key, entry);
       }
-      entry.statuses.push(input.triage[threat.fingerprint]?.status);
-      if (!mitigationLinks.some((l) => l.mitigationId === entry.mitigation.id && l.linkedId === id))
-        mitigationLinks.push({ mitigationId: entry.mitigation.id, linkedId: id });
+      entry.statuses.push(threatStatusOf(input, threat));
+      link(entry.mitigation.id, id);
     }
   }
   for (const { mitigation, statuses } of ours.values())

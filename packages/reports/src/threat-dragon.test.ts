@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Threat } from "@threatline/domain";
-import { readFixture, sampleInput } from "../test/helpers.ts";
+import { readFixture, sampleInput, sampleMitigations } from "../test/helpers.ts";
 import { shopProject } from "../test/system-fixture.ts";
 import { threatDragonErrors } from "../test/td-validator.ts";
 import { stableUuid } from "./ids.ts";
@@ -44,6 +44,23 @@ const kept = (t: Threat) => ({
 });
 
 describe("Threat Dragon v2 export", () => {
+  it("writes the team's mitigation records into each threat's mitigation text, and mitigated when all are done", () => {
+    const model = toThreatDragon(sampleInput({ mitigations: sampleMitigations() }));
+    expect(threatDragonErrors(model)).toEqual([]);
+    const threats = model.detail.diagrams[0]!.cells.flatMap(
+      (c) =>
+        (c as { data?: { threats?: Array<{ id: string; status: string; mitigation: string }> } }).data?.threats ?? [],
+    );
+    const of = (fp: string) => threats.find((t) => t.id === stableUuid(`td-threat:${fp}`))!;
+    const ssh = of("22222222222222222222222222222222");
+    expect(ssh.status).toBe("Mitigated");
+    expect(ssh.mitigation.split("\n\n")[0]).toBe(
+      "Mitigation: Restrict SSH to the bastion's security group (done · ops@example.com · https://tickets.example.com/SEC-12)",
+    );
+    expect(of("0f1e2d3c4b5a69788796a5b4c3d2e1f0").status).toBe("Open");
+    expect(toThreatDragon(sampleInput()).detail.diagrams[0]!.cells.length).toBe(model.detail.diagrams[0]!.cells.length);
+  });
+
   it("is valid by Threat Dragon's own schema validation, and the validator refuses a broken model", () => {
     const model = toThreatDragon(sampleInput());
     expect(threatDragonErrors(model)).toEqual([]);

@@ -19,7 +19,7 @@ import {
   type ImportOptions,
   type ImportResult,
 } from "./import-common.ts";
-import type { ReportInput, TriageEntry } from "./report.ts";
+import { mitigationLine, mitigationsOfThreat, threatStatusOf, type ReportInput, type TriageEntry } from "./report.ts";
 
 /**
  * OWASP Threat Dragon's v2 model (td.vue/src/assets/schema/threat-dragon-v2.schema.json): one STRIDE diagram
@@ -104,10 +104,14 @@ function tdThreat(input: ReportInput, threat: Threat, number: number): TdThreat 
     title: threat.title,
     type: STRIDE_LABELS[threat.category],
     modelType: "STRIDE",
-    status: TD_STATUS[input.triage[threat.fingerprint]?.status ?? "open"],
+    status: TD_STATUS[threatStatusOf(input, threat)],
     severity: TD_SEVERITY[threat.severity],
     description: threat.description,
-    mitigation: threat.remediations.map((r) => r.text).join("\n\n"),
+    // Threat Dragon has one mitigation text per threat: the team's mitigation records, then the remediations.
+    mitigation: [
+      ...mitigationsOfThreat(input, threat).map((m) => `Mitigation: ${mitigationLine(m)}`),
+      ...threat.remediations.map((r) => r.text),
+    ].join("\n\n"),
     score: String(threat.score),
   };
 }

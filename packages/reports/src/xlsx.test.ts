@@ -1,8 +1,8 @@
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
-import { sampleInput } from "../test/helpers.ts";
+import { sampleInput, sampleMitigations } from "../test/helpers.ts";
 import { EXPORT_FORMAT_INFO, renderReport } from "./formats.ts";
-import { XLSX_RESOURCE_COLUMNS, XLSX_THREAT_COLUMNS, renderXlsx } from "./xlsx.ts";
+import { XLSX_MITIGATION_COLUMNS, XLSX_RESOURCE_COLUMNS, XLSX_THREAT_COLUMNS, renderXlsx } from "./xlsx.ts";
 
 /** The workbook as a spreadsheet application would read it back: through ExcelJS's reader. */
 async function reread(bytes: Uint8Array): Promise<ExcelJS.Workbook> {
@@ -37,9 +37,9 @@ describe("XLSX export", () => {
     expect(values(ws.getRow(1))).toEqual(XLSX_THREAT_COLUMNS.map((c) => c.header));
     expect(ws.rowCount).toBe(input.threats.length + 1);
     expect(ws.views[0]).toMatchObject({ state: "frozen", ySplit: 1 });
-    // Read back as Excel stores it: the header row, column A to S (19 columns).
-    expect(ws.autoFilter).toBe("A1:S1");
-    expect(XLSX_THREAT_COLUMNS).toHaveLength(19);
+    // Read back as Excel stores it: the header row, column A to U (21 columns).
+    expect(ws.autoFilter).toBe("A1:U1");
+    expect(XLSX_THREAT_COLUMNS).toHaveLength(21);
   });
 
   it("carries triage: status, owner, expiry (a date) and note", async () => {
@@ -75,5 +75,33 @@ describe("XLSX export", () => {
       .find((r) => r.getCell(1).value === "aws_security_group.web")!;
     const expected = input.threats.filter((t) => t.resources.some((r) => r.id === "aws_security_group.web"));
     expect(sg.getCell(5).value).toBe(expected.length);
+  });
+
+  it("carries mitigation records: a column on each threat, where the threat stands, and a Mitigations sheet", async () => {
+    const records = sampleMitigations();
+    const workbook = await reread(await renderXlsx({ ...input, mitigations: records }));
+    expect(workbook.worksheets.map((w) => w.name)).toEqual(["Threats", "Resources", "Mitigations"]);
+    const ws = workbook.getWorksheet("Threats")!;
+    const col = (header: string) => XLSX_THREAT_COLUMNS.findIndex((c) => c.header === header) + 1;
+    const rowOf = (fp: string) =>
+      [...Array(ws.rowCount - 1).keys()].map((i) => ws.getRow(i + 2)).find((r) => r.getCell(1).value === fp)!;
+    const ssh = rowOf("22222222222222222222222222222222");
+    expect(ssh.getCell(col("Mitigations")).value).toBe(
+      "Restrict SSH to the bastion's security group (done · ops@example.com · https://tickets.example.com/SEC-12)",
+    );
+    expect(ssh.getCell(col("Triage status")).value).toBe("open");
+    expect(ssh.getCell(col("Status")).value).toBe("mitigated");
+    expect(rowOf("0f1e2d3c4b5a69788796a5b4c3d2e1f0").getCell(col("Status")).value).toBe("open");
+    const sheet = workbook.getWorksheet("Mitigations")!;
+    expect(values(sheet.getRow(1))).toEqual(XLSX_MITIGATION_COLUMNS.map((c) => c.header));
+    expect(sheet.rowCount).toBe(records.length + 1);
+    const first = sheet.getRow(2);
+    expect(first.getCell(2).value).toBe("done");
+    expect(first.getCell(4).value).toMatchObject({ hyperlink: "https://tickets.example.com/SEC-12" });
+    expect(sheet.getRow(3).getCell(6).value).toBe("S3 bucket is publicly readable\nS3 bucket is publicly readable");
+    // Without records there is no Mitigations sheet and every threat's status is its triage status.
+    const plain = (await reread(await renderXlsx(input))).getWorksheet("Threats")!;
+    for (let i = 2; i <= plain.rowCount; i += 1)
+      expect(plain.getRow(i).getCell(col("Status")).value).toBe(plain.getRow(i).getCell(col("Triage status")).value);
   });
 });

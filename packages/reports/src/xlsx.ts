@@ -1,11 +1,20 @@
 import ExcelJS from "exceljs";
 import { SEVERITIES, type Severity, type Threat } from "@threatline/domain";
-import { triageStatusOf, type ReportInput } from "./report.ts";
+import {
+  MITIGATION_STATUS_LABELS,
+  mitigationLine,
+  mitigationsOfThreat,
+  threatStatusOf,
+  triageStatusOf,
+  type ReportInput,
+} from "./report.ts";
 
 /**
  * The XLSX export, written with ExcelJS (MIT): a "Threats" sheet, one row per threat with its triage decision
- * (status, owner, expiry, note), and a "Resources" sheet, one row per resource the threats name with how many
- * threats, how many still open and the worst severity. Both have a frozen header row and an autofilter.
+ * (status, owner, expiry, note), its mitigation records and where it stands from both; a "Resources" sheet, one
+ * row per resource the threats name with how many threats, how many still open and the worst severity; and a
+ * "Mitigations" sheet, one row per mitigation record (status, owner, ticket, the threats it covers). Each has a
+ * frozen header row and an autofilter.
  *
  * Limits: text cells are strings, never formulas (ExcelJS writes a formula only when given one), so a title
  * starting with "=" is shown as typed; a cell holds at most 32,767 characters (Excel's limit: longer text is cut
@@ -32,6 +41,18 @@ export const XLSX_THREAT_COLUMNS = [
   { header: "Owner", key: "owner", width: 24 },
   { header: "Expires", key: "expires", width: 12 },
   { header: "Note", key: "note", width: 40 },
+  { header: "Mitigations", key: "mitigations", width: 50 },
+  { header: "Status", key: "status", width: 12 },
+] as const;
+
+export const XLSX_MITIGATION_COLUMNS = [
+  { header: "Mitigation", key: "title", width: 40 },
+  { header: "Status", key: "status", width: 12 },
+  { header: "Owner", key: "owner", width: 24 },
+  { header: "Ticket", key: "ticket", width: 40 },
+  { header: "Description", key: "description", width: 50 },
+  { header: "Threats", key: "threats", width: 60 },
+  { header: "Fingerprints", key: "fingerprints", width: 34 },
 ] as const;
 
 export const XLSX_RESOURCE_COLUMNS = [
@@ -80,6 +101,8 @@ function threatRow(input: ReportInput, t: Threat): Record<string, string | numbe
     owner: triage?.owner ?? "",
     expires: triage?.expiresAt ? new Date(triage.expiresAt) : null,
     note: cell(triage?.note ?? ""),
+    mitigations: cell(mitigationsOfThreat(input, t).map(mitigationLine).join("\n")),
+    status: threatStatusOf(input, t),
   };
 }
 
@@ -95,7 +118,7 @@ export function buildXlsx(input: ReportInput): ExcelJS.Workbook {
   for (const t of input.threats) threats.addRow(threatRow(input, t));
   threats.getColumn("expires").numFmt = "yyyy-mm-dd";
   threats.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: XLSX_THREAT_COLUMNS.length } };
-  for (const key of ["title", "description", "resources", "remediations", "note"])
+  for (const key of ["title", "description", "resources", "remediations", "note", "mitigations"])
     threats.getColumn(key).alignment = { wrapText: true, vertical: "top" };
 
   const byResource = new Map<
@@ -121,11 +144,37 @@ export function buildXlsx(input: ReportInput): ExcelJS.Workbook {
       file: r.file,
       line: r.line,
       threats: r.threats.length,
-      open: r.threats.filter((t) => triageStatusOf(input, t) === "open").length,
+      open: r.threats.filter((t) => threatStatusOf(input, t) === "open").length,
       worst,
     });
   }
   resources.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: XLSX_RESOURCE_COLUMNS.length } };
+
+  const records = input.mitigations ?? [];
+  if (records.length > 0) {
+    const titles = new Map(input.threats.map((t) => [t.fingerprint, t.title]));
+    const mitigations = sheet(workbook, "Mitigations", XLSX_MITIGATION_COLUMNS);
+    for (const m of records)
+      mitigations.addRow({
+        title: cell(m.title),
+        status: MITIGATION_STATUS_LABELS[m.status],
+        owner: m.owner ?? "",
+        ticket: !m.ticketUrl
+          ? ""
+          : /^https?:\/\//i.test(m.ticketUrl)
+            ? { text: m.ticketUrl, hyperlink: m.ticketUrl }
+            : m.ticketUrl,
+        description: cell(m.description),
+        threats: cell(m.fingerprints.map((f) => titles.get(f) ?? f).join("\n")),
+        fingerprints: m.fingerprints.join("\n"),
+      });
+    mitigations.autoFilter = {
+      from: { row: 1, column: 1 },
+      to: { row: 1, column: XLSX_MITIGATION_COLUMNS.length },
+    };
+    for (const key of ["title", "description", "threats", "fingerprints"])
+      mitigations.getColumn(key).alignment = { wrapText: true, vertical: "top" };
+  }
   return workbook;
 }
 

@@ -50,3 +50,48 @@ export function sampleInput(overrides: Partial<ReportInput> = {}): ReportInput {
     ...overrides,
   };
 }
+
+/**
+ * Mitigation records on the sample threats: one done on the SSH threat (which closes it), one in progress and one
+ * done on the critical bucket (still open: one is in progress), one the team won't do on the login threat.
+ */
+export function sampleMitigations(): NonNullable<ReportInput["mitigations"]> {
+  return [
+    {
+      id: "0194c3a0-0000-7000-8000-0000000000a1",
+      title: "Restrict SSH to the bastion's security group",
+      description: "Only the bastion may open port 22; see the runbook.",
+      status: "done",
+      owner: "ops@example.com",
+      ticketUrl: "https://tickets.example.com/SEC-12",
+      fingerprints: ["22222222222222222222222222222222"],
+    },
+    {
+      id: "0194c3a0-0000-7000-8000-0000000000a2",
+      title: "Block public access on every bucket",
+      description: "",
+      status: "in_progress",
+      owner: null,
+      ticketUrl: null,
+      fingerprints: ["0f1e2d3c4b5a69788796a5b4c3d2e1f0", "11111111111111111111111111111111"],
+    },
+    {
+      id: "0194c3a0-0000-7000-8000-0000000000a3",
+      title: "Remove the bucket's public ACL",
+      description: "",
+      status: "done",
+      owner: "ana@example.com",
+      ticketUrl: null,
+      fingerprints: ["0f1e2d3c4b5a69788796a5b4c3d2e1f0"],
+    },
+    {
+      id: "0194c3a0-0000-7000-8000-0000000000a4",
+      title: "Replace the login page's <script> with a | pipe",
+      description: "",
+      status: "wont_do",
+      owner: null,
+      ticketUrl: null,
+      fingerprints: ["33333333333333333333333333333333"],
+    },
+  ];
+}

@@ -17,8 +17,9 @@ import {
   type TriageEntry,
 } from "@threatline/reports";
 import { type Actor } from "../auth/context.ts";
-import { getAnalysisRow, getBatch, toThreat } from "./analyses.service.ts";
+import { getAnalysisRow, getBatch, toThreat, withEdit } from "./analyses.service.ts";
 import { getProjectFor } from "./projects.service.ts";
+import { mitigationsOf } from "./threat-model.service.ts";
 import { currentAnalyses } from "./templates.service.ts";
 
 const pkg = createRequire(import.meta.url)("../../package.json") as { version: string };
@@ -92,11 +93,35 @@ async function buildInput(
   analyses: AnalysisForReport[],
   now: Date,
 ): Promise<ReportInput> {
-  const rows = await db.threat.findMany({
-    where: { analysisId: { in: analyses.map((a) => a.id) } },
-    orderBy: [{ score: "desc" }, { fingerprint: "asc" }],
-  });
-  const threats = rows.map(toThreat);
+  // A project's export also carries the threats written by hand; every export shows people's edits.
+  const ids = { analysisId: { in: analyses.map((a) => a.id) } };
+  const [rows, edits] = await Promise.all([
+    db.threat.findMany({
+      where: scope.kind === "project" ? { OR: [ids, { projectId: project.id, analysisId: null }] } : ids,
+    }),
+    db.threatEdit.findMany({ where: { projectId: project.id } }),
+  ]);
+  const editByFp = new Map(edits.map((e) => [e.fingerprint, e]));
+  const threats = rows
+    .map((r) => {
+      const { original: _original, ...threat } = withEdit(toThreat(r), editByFp.get(r.fingerprint));
+      return threat;
+    })
+    .sort((a, b) => b.score - a.score || (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0));
+  const inReport = new Set(threats.map((t) => t.fingerprint));
+  // A project's export carries every mitigation record; an analysis's or batch's those about its threats. Each
+  // names only the report's threats (a threat fixed since is no longer in it).
+  const mitigations = (await mitigationsOf(db, project.id))
+    .map((m) => ({
+      id: m.id,
+      title: m.title,
+      description: m.description,
+      status: m.status,
+      owner: m.owner,
+      ticketUrl: m.ticketUrl,
+      fingerprints: m.threats.map((t) => t.fingerprint).filter((f) => inReport.has(f)),
+    }))
+    .filter((m) => scope.kind === "project" || m.fingerprints.length > 0);
   return {
     tool: { name: "threatline", version: pkg.version },
     generatedAt: now.toISOString(),
@@ -109,6 +134,7 @@ async function buildInput(
       project.id,
       threats.map((t) => t.fingerprint),
     ),
+    mitigations,
   };
 }
 
