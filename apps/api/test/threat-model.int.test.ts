@@ -260,4 +260,45 @@ describe("threat models people can shape", () => {
       .delete(api(`/assumptions/${made.id}`))
       .expect(404);
   });
+
+  it("sorts threats by title without regard to case, on the server, both ways", async () => {
+    const titles = ["banana queue is open", "apple gateway logs tokens", "Cherry store is public", "Banana api key"];
+    const made: string[] = [];
+    for (const title of titles)
+      made.push(
+        (
+          (
+            await request(h.app)
+              .post(api("/threats"))
+              .send({ category: "Tampering", severity: "low", title, resource: { id: "X", type: "process" } })
+              .expect(201)
+          ).body as CurrentThreatDto
+        ).fingerprint,
+      );
+    const sorted = async (order: "asc" | "desc") =>
+      (await threats(`&source=manual&sort=title&order=${order}`)).map((t) => t.title);
+    // A byte-wise (case-sensitive) order would put "Banana" and "Cherry" before every lower-case title.
+    expect(await sorted("asc")).toEqual([
+      "apple gateway logs tokens",
+      "Banana api key",
+      "banana queue is open",
+      "Cherry store is public",
+    ]);
+    expect(await sorted("desc")).toEqual([
+      "Cherry store is public",
+      "banana queue is open",
+      "Banana api key",
+      "apple gateway logs tokens",
+    ]);
+    // The key follows a title written straight to the table (a re-analysis rewrites rows, never the key).
+    await h.database.db.threat.updateMany({
+      where: { fingerprint: made[2]! },
+      data: { title: "aardvark store is public" },
+    });
+    expect((await sorted("asc"))[0]).toBe("aardvark store is public");
+    for (const fp of made)
+      await request(h.app)
+        .delete(api(`/threats/${fp}`))
+        .expect(204);
+  });
 });

@@ -76,7 +76,8 @@ export const THREAT_ORDER: Record<
   // The enum is declared worst first, so ascending enum order is descending severity.
   severity: (dir) => [{ severity: dir === "desc" ? "asc" : "desc" }, { score: dir }],
   category: (dir) => [{ category: dir }, { score: "desc" }],
-  title: (dir) => [{ title: dir }],
+  // Case-insensitive: `titleSort` is lower(title), kept by a trigger; equal keys fall back to the title itself.
+  title: (dir) => [{ titleSort: dir }, { title: dir }],
   // Resources are JSON; the first evidence file and the title order them well enough and use plain columns.
-  resource: (dir) => [{ title: dir }],
+  resource: (dir) => [{ titleSort: dir }, { title: dir }],
 };
