@@ -10,6 +10,11 @@ export const OPENAPI_WEAKNESSES: Record<string, Weakness> = {
     stride: "E",
     rules: ["TL-API-BOLA-001"],
   },
+  "api-tenant-isolation": {
+    title: "Tenant named in the path of most operations: cross-tenant access unless each checks it (API1)",
+    stride: "E",
+    rules: ["TL-API-TENANT-001"],
+  },
   "api-bfla-admin": {
     title: "Admin or internal function reachable without a distinct privilege (API5)",
     stride: "E",

@@ -2,7 +2,7 @@
 import type { GraphNode } from "../graph/types.ts";
 import type { RuleContext } from "../rules/types.ts";
 import type { OperationAttrs } from "./parse.ts";
-import { inputsOf, lastSegment, staticSegments, words } from "./signals.ts";
+import { inputsOf, lastSegment, paramAt, staticSegments, words } from "./signals.ts";
 
 export const SECRET_RESPONSE =
   /^(pass|pwd|passwd|password_?hash|hashed_?password|pass_?hash|hash|salt|otp|mfa_?secret|totp_?secret|secret_?key|client_?secret|private_?key|reset_?token|refresh_?token|session_?token|api_?token|credit_?card_?number|pan|cvv2?)$/i;
@@ -21,7 +21,7 @@ const PRIVATE_COLLECTION =
  */
 export function privateMember(path: string, name: string): boolean {
   const segments = path.split("/").filter(Boolean);
-  const at = segments.indexOf(`{${name}}`);
+  const at = paramAt(segments, name);
   return at > 0 && PRIVATE_COLLECTION.test(segments[at - 1]!);
 }
 

@@ -196,6 +196,17 @@ export function isAuthenticated(reqs: readonly SecurityRequirement[]): boolean {
 const DOCUMENT_TEXT =
   /\b(in|as|an?)\s+(?:[\w-]+\s+){0,3}(json|xml|yaml)\b(?!\s+web\s+token)|\b(json|xml|yaml)[- ](string|document|format|encoded|payload)\b|\bseriali[sz]ed\b/i;
 
+/**
+ * `additionalProperties` that accept any field: `true` or an empty schema. A typed map (`{type: string}`, Stripe's
+ * `metadata`) is a dictionary the contract declares, not undeclared properties.
+ */
+function openAdditional(value: unknown): boolean {
+  return (
+    value === true ||
+    (isObj(value) && Object.keys(value).filter((k) => !k.startsWith("x-") && k !== "description").length === 0)
+  );
+}
+
 function carriesDocument(description: unknown): boolean {
   return typeof description === "string" && DOCUMENT_TEXT.test(description);
 }
@@ -241,11 +252,11 @@ function schemaFields(
     if (s.writeOnly === true) field.writeOnly = true;
     if (typeof s.pattern === "string") field.patternText = s.pattern;
     if ((type === undefined || type === "string") && carriesDocument(s.description)) field.document = true;
-    if (s.additionalProperties === true || isObj(s.additionalProperties)) field.openObject = true;
+    if (openAdditional(s.additionalProperties)) field.openObject = true;
     const line = lineOf(ctx, r.path);
     if (line !== undefined) field.line = line;
     out.push(field);
-  } else if (s.additionalProperties === true || isObj(s.additionalProperties)) {
+  } else if (openAdditional(s.additionalProperties)) {
     const line = lineOf(ctx, r.path);
     out.push(
       line === undefined

@@ -8,6 +8,8 @@ import type { EvidenceLocation, Finding, RuleContext } from "../rules/types.ts";
 import { gatewayView, type ServedRoute } from "./served-routes.ts";
 import { leftOutOnPurpose, namesSold, privateMember, privateRead, soldCollections, soldWrite } from "./exposure.ts";
 import type { OperationAttrs, SecuritySchemeAttrs } from "./parse.ts";
+import { tenantScope, type TenantScope } from "./tenant.ts";
+import { locate } from "../graph/locate.ts";
 import { defineRule } from "./rule-kit.ts";
 import {
   adminWord,
@@ -26,6 +28,8 @@ import {
   urlInputs,
   writeVerbOfGet,
   inputsOf,
+  paramAt,
+  type Input,
 } from "./signals.ts";
 
 const OP = ["openapi.operation"];
@@ -70,7 +74,7 @@ function scopesOf(a: OperationAttrs): Set<string> {
 function onPublicObject(ctx: RuleContext, node: GraphNode, a: OperationAttrs, name: string, where: string): boolean {
   if (where !== "path") return false;
   const segments = a.path.split("/").filter(Boolean);
-  const at = segments.indexOf(`{${name}}`);
+  const at = paramAt(segments, name);
   if (at < 0 || at === segments.length - 1) return false;
   const shape = (parts: readonly string[]): string => parts.map((p) => (p.startsWith("{") ? "{}" : p)).join("/");
   const object = shape(segments.slice(0, at + 1));
@@ -92,6 +96,88 @@ function soldIn(ctx: RuleContext, file: string): Set<string> {
 function keys(node: GraphNode, wanted: readonly string[]): string[] {
   const found = wanted.filter((k) => node.propertyLines[k] !== undefined);
   return found.length > 0 ? found : [""];
+}
+
+type Tenant = { scope: TenantScope; callerIsTenant: boolean };
+const tenants = new WeakMap<RuleContext, Map<string, Tenant | undefined>>();
+
+/**
+ * The tenant scope of the spec in `file` (see `tenantScope`), and whether its caller is the tenant itself: every
+ * scheme is HTTP Basic or an API key (an account's own credentials, as Twilio's account SID and token), so no user
+ * inside the tenant is told apart from another.
+ */
+export function tenantOf(ctx: RuleContext, file: string): Tenant | undefined {
+  let byFile = tenants.get(ctx);
+  if (!byFile) {
+    byFile = new Map<string, Tenant | undefined>();
+    tenants.set(ctx, byFile);
+  }
+  if (!byFile.has(file)) {
+    const scope = tenantScope(ops(ctx).filter(([n]) => n.file === file));
+    const schemes = ctx.graph.nodes
+      .filter((n) => n.kind === "openapi.security-scheme" && n.file === file)
+      .map((n) => n.attrs as unknown as SecuritySchemeAttrs);
+    const callerIsTenant =
+      schemes.length > 0 && schemes.every((x) => (x.type === "http" && x.scheme === "basic") || x.type === "apiKey");
+    byFile.set(file, scope ? { scope, callerIsTenant } : undefined);
+  }
+  return byFile.get(file);
+}
+
+/**
+ * Which object a BOLA finding is about: the path up to its innermost object id (`/orders/{orderId}` for
+ * `GET /orders/{orderId}`, `DELETE /orders/{orderId}` and `GET /orders/{orderId}/items`); ids only in the query,
+ * a header or the body are each operation's own.
+ */
+function objectGroup(node: GraphNode, a: OperationAttrs, ids: readonly Input[]): string {
+  const segments = a.path.split("/").filter(Boolean);
+  const at = Math.max(...ids.filter((i) => i.where === "path").map((i) => paramAt(segments, i.name)), -1);
+  if (at < 0) return `${node.file}\u0000${node.id}`;
+  const shape = segments
+    .slice(0, at + 1)
+    .map((s, k) => (k === at ? (/^\{[^}]+\}/.exec(s)?.[0] ?? s) : s.startsWith("{") ? "{}" : s.toLowerCase()));
+  return `${node.file}\u0000/${shape.join("/")}`;
+}
+
+const METHOD_ORDER = ["GET", "HEAD", "PUT", "PATCH", "POST", "DELETE", "OPTIONS", "TRACE"];
+
+/**
+ * One threat per object: the operations that reach the same object through the same parameter (read, change,
+ * delete it, list what hangs under it) are one weakness with one fix, reported on the shortest of them (a GET
+ * first), which keeps the fingerprint it had alone; the others are listed as related resources with their evidence.
+ */
+function foldByObject(found: ReadonlyArray<Finding & { group: string }>): Finding[] {
+  const groups = new Map<string, Array<Finding & { group: string }>>();
+  for (const f of found) {
+    const list = groups.get(f.group) ?? [];
+    list.push(f);
+    groups.set(f.group, list);
+  }
+  return [...groups.values()].map((members): Finding => {
+    const strip = ({ group: _group, ...f }: Finding & { group: string }): Finding => f;
+    if (members.length === 1) return strip(members[0]!);
+    const rank = (f: Finding): [number, number, string] => {
+      const a = f.node.attrs as unknown as OperationAttrs;
+      return [a.path.split("/").length, METHOD_ORDER.indexOf(a.method), a.path];
+    };
+    const sorted = [...members].sort((x, y) => {
+      const [p, q] = [rank(x), rank(y)];
+      return p[0] - q[0] || p[1] - q[1] || p[2].localeCompare(q[2]);
+    });
+    const [primary, ...others] = sorted as [Finding & { group: string }, ...Array<Finding & { group: string }>];
+    return {
+      ...strip(primary),
+      related: others.map((f) => f.node),
+      locations: sorted
+        .slice(0, 20)
+        .flatMap((f) => (f.paths.length > 0 ? f.paths : [""]).map((p) => locate(f.node, p))),
+      detail: `${primary.detail ?? ""} The same object is reached through ${others.length} other operation${others.length === 1 ? "" : "s"}: ${list(
+        others.map((f) => f.node.id),
+        8,
+      )}.`,
+      likelihood: Math.max(...members.map((f) => f.likelihood ?? 4)),
+    };
+  });
 }
 
 const RATE_LIMIT_FIX = `responses:
@@ -126,11 +212,25 @@ export const REVIEW_RULES = [
     kinds: OP,
     check: (ctx) => {
       const soldByFile = new Map<string, Set<string>>();
-      return ops(ctx).flatMap(([node, a]): Finding[] => {
+      const found = ops(ctx).flatMap(([node, a]): Array<Finding & { group: string }> => {
         // A login that takes the user's name is not an object access, whatever its verb.
         if (publicByDesign(a) && (a.method !== "GET" || authFlow(a))) return [];
         let ids = objectIdInputs(a);
         if (ids.length === 0 || !specHasIdentity(ctx, node.file)) return [];
+        // The tenant a spec is scoped by (`/Accounts/{AccountSid}/...`) is one question for the whole spec
+        // (TL-API-TENANT-001), and so are the ids under it where the credential is the tenant's own: they name the
+        // tenant's objects, which the service looks up within the tenant. Inside a tenant with users of its own, a
+        // person's id or a guessable number still is an object-level question.
+        const tenant = tenantOf(ctx, node.file);
+        const tenantParam = tenant?.scope.members.get(node);
+        if (tenant && tenantParam !== undefined) {
+          ids = ids.filter(
+            (i) =>
+              !(i.where === "path" && i.name === tenantParam) &&
+              (!tenant.callerIsTenant || PERSONAL_ID.test(i.name) || i.type === "integer" || i.type === "number"),
+          );
+          if (ids.length === 0) return [];
+        }
         // An unauthenticated read of a catalogue object is public data or a missing-authentication finding;
         // only ids of people and accounts make it an object-level one.
         if (!identified(a) && a.method === "GET") {
@@ -178,6 +278,58 @@ export const REVIEW_RULES = [
             ),
             detail: `${node.id} acts on the object named by ${list(ids.map((i) => `\`${i.name}\` (${i.where}${i.type ? `, ${i.type}` : ""})`))}${identified(a) ? "" : " and requires no authentication"}: nothing in the contract ties that object to the caller, so one user can reach another's (BOLA / IDOR).`,
             likelihood,
+            group: objectGroup(node, a, ids),
+          },
+        ];
+      });
+      return foldByObject(found);
+    },
+  }),
+  defineRule({
+    id: "TL-API-TENANT-001",
+    title: "Tenant isolation rests on a tenant id in every path",
+    category: "ElevationOfPrivilege",
+    likelihood: 3,
+    impact: 5,
+    description:
+      "{resource} names the caller's tenant (account, organisation, workspace) in the path of most of its operations: unless the service ties that id to the credential on every one of them, and looks up every object under it within that tenant, one customer reaches another's data.",
+    remediation: {
+      text: "Derive the tenant from the credential, or check in one place every route passes through that the tenant in the path is one the caller belongs to (or manages, for sub-accounts); look up every object id under it within that tenant (`WHERE tenant = :tenant AND id = :id`), never globally, and answer another tenant's ids with the same 404 as unknown ones.",
+      fix: {
+        openapi:
+          'responses:\n  "404":\n    description: No such object in this account (the same answer for another account\'s ids)\n  "403":\n    description: The credential does not belong to this account',
+      },
+    },
+    references: { cwe: ["CWE-639", "CWE-285"], capec: ["CAPEC-122"] },
+    why: "Multi-tenant APIs put the tenant in the path (`/2010-04-01/Accounts/{AccountSid}/Calls/{Sid}`, `/orgs/{org}/...`, `/tenants/{tenantId}/...`): cross-tenant access (OWASP API1:2023 at the scale of a whole customer) happens when one route forgets to compare the path's tenant with the caller's, or looks an object up by its global id after checking the tenant. A reviewer checks this once per API, not once per operation: the rule fires once per spec when more than half of its operations (and at least four) share the static prefix before one path parameter whose name or preceding segment names an account, tenant, organisation, workspace, team, company, enterprise, realm or subscription. The operations are its related resources; TL-API-BOLA-001 then leaves that parameter alone, and, where the credential is the tenant's own (HTTP Basic or an API key), also the opaque ids of the tenant's objects under it; a person's id or a guessable number under the tenant stays an object-level finding.",
+    kinds: OP,
+    check: (ctx) => {
+      const files = [...new Set(ops(ctx).map(([n]) => n.file))];
+      return files.flatMap((file): Finding[] => {
+        const tenant = tenantOf(ctx, file);
+        const api = ctx.graph.nodes.find((n) => n.kind === "openapi.api" && n.file === file);
+        if (!tenant || !api || !specHasIdentity(ctx, file)) return [];
+        const members = [...tenant.scope.members];
+        const under = members.flatMap(([node, name]) => {
+          const a = node.attrs as unknown as OperationAttrs;
+          return objectIdInputs(a)
+            .filter((i) => i.where === "path" && i.name !== name)
+            .map((i) => i.name);
+        });
+        const objects = [...new Set(under)];
+        const param = members
+          .map(([node, name]) => (node.attrs as unknown as OperationAttrs).parameters.find((p) => p.name === name))
+          .find((p) => p !== undefined);
+        const guessable = param?.type === "integer" || param?.type === "number";
+        const open = members.filter(([node]) => !identified(node.attrs as unknown as OperationAttrs)).length;
+        return [
+          {
+            node: api,
+            paths: [""],
+            related: members.map(([node]) => node).slice(0, 50),
+            locations: members.slice(0, 20).map(([node, name]) => locate(node, `parameters.${name}`)),
+            detail: `${members.length} of the ${tenant.scope.total} operations of ${api.id} name the tenant in their path (\`${tenant.scope.name}\`${param?.type ? `, ${param.type}` : ""}, under ${tenant.scope.prefix})${objects.length > 0 ? ` and the objects under it by ${list(objects.map((o) => `\`${o}\``))}` : ""}: each must check that this tenant is the caller's${tenant.callerIsTenant ? " (the credential is the account's own, so a route that forgets reaches another customer's account)" : ""} and look its objects up within it, or one customer reads and changes another's.${open > 0 ? ` ${open} of them require no authentication.` : ""}`,
+            likelihood: guessable || open > 0 ? 4 : 3,
           },
         ];
       });

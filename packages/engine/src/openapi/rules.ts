@@ -2,7 +2,14 @@ import type { GraphNode } from "../graph/types.ts";
 import type { Finding, Rule, RuleContext } from "../rules/types.ts";
 import type { ApiAttrs, ApiParameter, OperationAttrs, SchemaField, SecuritySchemeAttrs } from "./parse.ts";
 import { defineRule } from "./rule-kit.ts";
-import { CONTEXT_FIELD, identified, PRIVILEGED_FIELD, REVIEW_RULES, specHasIdentity } from "./review-rules.ts";
+import {
+  CONTEXT_FIELD,
+  identified,
+  PRIVILEGED_FIELD,
+  REVIEW_RULES,
+  specHasIdentity,
+  tenantOf,
+} from "./review-rules.ts";
 import { authFlow, lastSegment, publicByDesign } from "./signals.ts";
 import { leftOutOnPurpose, PERSONAL_FIELD, privateRead, SECRET_RESPONSE, SENSITIVE_RESPONSE } from "./exposure.ts";
 
@@ -60,6 +67,19 @@ const SENSITIVE_META =
   /(at|date|time|length|policy|expires|expiry|set|changed|required|hint|strength|id|type|enabled)$/i;
 const SENSITIVE_QUERY =
   /(password|passwd|pwd|secret|token|api_?key|apikey|ssn|credit_?card|card_?number|session_?id|access_?key)/i;
+/** A page size bound stated in prose: "can range between 1 and 100", "maximum of 500", "at most 50", "up to 1000". */
+const STATED_BOUND = /\b(between \d+ and \d+|max(imum)?( of| is|:)? \d+|at most \d+|up to \d+|no more than \d+)\b/i;
+/**
+ * A response field four objects deep or more (`external_accounts.data[].customer.default_source.client_secret`):
+ * another resource embedded in an embedded one (Stripe's expandable objects), reported where that resource is
+ * returned itself, not on every response that can carry it.
+ */
+function expandedDeep(name: string): boolean {
+  return name.split(".").filter((s) => s !== "data[]" && s !== "[]").length >= 4;
+}
+
+/** Paging cursors (`PageToken`, `next_token`): a position in a list, not a credential. */
+const PAGE_TOKEN = /^(page|next|prev(ious)?|continuation|pagination|cursor|sync)[-_]?token$/i;
 const PAGE_PARAM =
   /^(limit|size|page_?size|per_?page|count|max|max_?results|top|first|last|take|batch_?size|rows|num_?results)$/i;
 
@@ -321,9 +341,14 @@ export const OPENAPI_RULES: Rule[] = [
         if (!STATE_CHANGING.has(a.method) || a.method === "DELETE" || (flow !== undefined && flow !== "register"))
           return [];
         // Price or status are the business of a product catalogue's admin, but not of a user's own order or profile.
+        // Below a tenant prefix (`/Accounts/{AccountSid}/Calls/{Sid}`) the word `Accounts` says nothing of the object.
+        const tenant = tenantOf(ctx, node.file)?.scope;
+        const own = tenant?.members.has(node)
+          ? a.path.split("/").slice(tenant.prefix.split("/").length).join("/")
+          : a.path;
         const personal =
           /(^|\/)(users?|me|profile|accounts?|register|signup|sign-up|orders?|cart|checkout|pay(ment)?s?|subscriptions?|members?|customers?)(\/|$)/i.test(
-            a.path,
+            own,
           );
         const hits = (a.requestBody?.fields ?? []).filter((f) => {
           const leaf = lastSegment(f.name);
@@ -451,8 +476,12 @@ export const OPENAPI_RULES: Rule[] = [
     kinds: OP,
     check: (ctx) =>
       ops(ctx).flatMap(([node, a]): Finding[] => {
-        const bounded = (p: { type?: string; maximum?: number; enum?: boolean }): boolean =>
-          (p.type === "integer" || p.type === "number") && p.maximum === undefined && !p.enum;
+        // Unbounded: a number with no `maximum`, no enum, and no bound its description states ("between 1 and 100").
+        const bounded = (p: { type?: string; maximum?: number; enum?: boolean; description?: string }): boolean =>
+          (p.type === "integer" || p.type === "number") &&
+          p.maximum === undefined &&
+          !p.enum &&
+          !STATED_BOUND.test(p.description ?? "");
         const hits = [
           ...a.parameters
             .filter((p) => p.in === "query" && PAGE_PARAM.test(p.name) && bounded(p))
@@ -484,7 +513,7 @@ export const OPENAPI_RULES: Rule[] = [
         const flow = authFlow(a);
         const secret = a.responseFields.filter((f) => {
           const leaf = lastSegment(f.name);
-          if (f.writeOnly) return false;
+          if (f.writeOnly || expandedDeep(f.name)) return false;
           // Issuing tokens is what login, refresh and registration are for.
           if (flow !== undefined && TOKEN_FIELD.test(leaf)) return false;
           return (
@@ -538,7 +567,9 @@ export const OPENAPI_RULES: Rule[] = [
     kinds: OP,
     check: (ctx) =>
       ops(ctx).flatMap(([node, a]): Finding[] => {
-        const hits = a.parameters.filter((p) => p.in === "query" && SENSITIVE_QUERY.test(p.name));
+        const hits = a.parameters.filter(
+          (p) => p.in === "query" && SENSITIVE_QUERY.test(p.name) && !PAGE_TOKEN.test(p.name),
+        );
         return hits.length === 0 ? [] : [{ node, paths: hits.map((p) => `parameters.${p.name}`) }];
       }),
   }),

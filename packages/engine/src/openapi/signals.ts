@@ -23,6 +23,14 @@ export function staticSegments(path: string): string[] {
   return path.split("/").filter((s) => s && !s.startsWith("{"));
 }
 
+/**
+ * The index of the segment that holds path parameter `name`, also where the segment goes on after it
+ * (`{Sid}.json`, `{id}:cancel`); -1 when none does.
+ */
+export function paramAt(segments: readonly string[], name: string): number {
+  return segments.findIndex((s) => s.startsWith(`{${name}}`));
+}
+
 /** An input (parameter or top-level body field) as rules read it. */
 export interface Input {
   /** Evidence key in the operation's propertyLines (`parameters.id`, `requestBody.user.role`). */
@@ -124,7 +132,7 @@ export function objectIdInputs(a: OperationAttrs): Input[] {
       if (NOT_AN_OBJECT.test(i.name) || NOT_AN_ID.test(i.name) || i.enum) return false;
       if (OBJECT_ID.test(i.name) || /^(name|key|code|number|no)$/i.test(i.name)) return true;
       // `/notes/{note}`: a parameter right after a collection names one of its members.
-      const before = segments[segments.indexOf(`{${i.name}}`) - 1] ?? "";
+      const before = segments[paramAt(segments, i.name) - 1] ?? "";
       return /^[a-z][a-z-_]*s$/i.test(before);
     }
     if (i.where === "cookie" || i.nested || i.enum) return false;
@@ -165,7 +173,7 @@ export function catalogueIds(
       // callers; who may change it is TL-API-BFLA-001's question.
       if (i.where === "body") return sold.names(i.name);
       if (i.where !== "path") return false;
-      const at = segments.indexOf(`{${i.name}}`);
+      const at = paramAt(segments, i.name);
       if (at <= 0) return false;
       const collection = segments[at - 1]!;
       if (at === segments.length - 1 && sold.segments.has(collection.toLowerCase())) return true;
@@ -308,13 +316,27 @@ const INJECTION_STRONG =
 const INJECTION_QUERY =
   /^(q|query|search|search[-_]?term|term|keyword|keywords|filter|filters|where|criteria|sort|sort[-_]?by|order|order[-_]?by|orderby|select|fields|group[-_]?by|having|regex)$/i;
 const SEARCH_TERM = /^(q|query|search|search[-_]?term|term|keywords?)$/i;
-/** Operations whose path says free-form input goes to an interpreter. */
-const INTERPRETER_PATH =
-  /(^|\/)[^/]*(ldap|xpath|sql|exec|command|eval|shell|ping|nslookup|traceroute|render)[^/]*(\/|$)/i;
+/** Words of a path that say free-form input goes to an interpreter. */
+const INTERPRETER_WORDS = new Set([
+  "ldap",
+  "xpath",
+  "sql",
+  "exec",
+  "execute",
+  "command",
+  "cmd",
+  "eval",
+  "shell",
+  "ping",
+  "nslookup",
+  "traceroute",
+  "render",
+]);
 
 export function injectionInputs(a: OperationAttrs): { input: Input; strong: boolean }[] {
   const found: { input: Input; strong: boolean }[] = [];
-  const interpreter = INTERPRETER_PATH.test(a.path);
+  // By word, not by letters: `IpAccessControlListMappings` is no ping, `runCommand` and `/exec` are commands.
+  const interpreter = staticSegments(a.path).some((seg) => words(seg).some((w) => INTERPRETER_WORDS.has(w)));
   const searchPath = /search|query|filter/i.test(staticSegments(a.path).join("/"));
   for (const i of inputsOf(a)) {
     if (i.nested || i.where === "header" || i.where === "cookie") continue;

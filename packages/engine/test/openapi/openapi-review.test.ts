@@ -19,6 +19,11 @@ function on(threats: Awaited<ReturnType<typeof threatsOf>>, rule: string): strin
   return threats.filter((t) => t.ruleId === rule).map((t) => t.resources[0]!.id);
 }
 
+/** Every resource a rule's threats name, the operations folded into one threat included. */
+function reached(threats: Awaited<ReturnType<typeof threatsOf>>, rule: string): string[] {
+  return threats.filter((t) => t.ruleId === rule).flatMap((t) => t.resources.map((r) => r.id));
+}
+
 describe("OpenAPI as an API security reviewer reads it", () => {
   it("BOLA: ids in query, header and body, usernames and owner filters; high, Elevation of privilege", async () => {
     const d = cleanApi();
@@ -353,9 +358,13 @@ describe("OpenAPI noise a reviewer would not keep", () => {
     });
     d.paths["/v2/notes/{noteId}"] = { get: byId("noteId"), delete: byId("noteId") };
     d.paths["/v2/releases/{releaseId}"] = { get: byId("releaseId") };
-    const bola = on(await threatsOf(d), "TL-API-BOLA-001");
+    const threats = await threatsOf(d);
+    const bola = reached(threats, "TL-API-BOLA-001");
     expect(bola).toContain("GET /v2/notes/{noteId}");
     expect(bola).toContain("DELETE /v2/notes/{noteId}");
+    // Reading and deleting one note through one id is one weakness: one threat, on the read.
+    expect(on(threats, "TL-API-BOLA-001")).toContain("GET /v2/notes/{noteId}");
+    expect(on(threats, "TL-API-BOLA-001")).not.toContain("DELETE /v2/notes/{noteId}");
     // A member of a collection nothing marks private stays a missing-authentication question.
     expect(bola).not.toContain("GET /v2/releases/{releaseId}");
   });
@@ -418,7 +427,7 @@ describe("OpenAPI noise a reviewer would not keep", () => {
     delete d.paths["/tickets"];
     const calendar = await threatsOf(d);
     expect(on(calendar, "TL-API-BFLA-001")).toEqual([]);
-    expect(on(calendar, "TL-API-BOLA-001")).toContain("PATCH /special-events/{eventId}");
+    expect(reached(calendar, "TL-API-BOLA-001")).toContain("PATCH /special-events/{eventId}");
     // A write that needs a scope the buyers' operations lack is the distinct privilege a reviewer asks for.
     d.paths["/tickets"] = {
       post: {
@@ -540,5 +549,232 @@ Resources:
     ).toEqual([]);
     const alone = await analyze([{ path: "svc/api.yaml", content: yaml(cleanApi()) }]);
     expect(alone.threats.filter((t) => t.ruleId === "TL-API-INFRA-001")).toEqual([]);
+  });
+});
+
+describe("OpenAPI tenants and objects: one question per tenant, one per object", () => {
+  const ok = { "200": { description: "ok" }, "401": errors["401"], "404": { description: "Not found" } };
+  const param = (name: string, schema: Doc = { type: "string", maxLength: 34 }) => ({
+    name,
+    in: "path",
+    required: true,
+    schema,
+  });
+
+  /** A small Twilio-shaped API: everything under `/2010-04-01/Accounts/{AccountSid}`, HTTP Basic with the account's token. */
+  function accountApi(): Doc {
+    const d = cleanApi();
+    d.security = [{ basic: [] }];
+    d.components.securitySchemes = { basic: { type: "http", scheme: "basic" } };
+    const account = param("AccountSid");
+    const item = (sid: string) => ({
+      parameters: [account, param(sid)],
+      get: { responses: ok },
+      post: { responses: ok },
+      delete: { responses: ok },
+    });
+    d.paths = {
+      "/2010-04-01/Accounts.json": { get: { responses: ok } },
+      "/2010-04-01/Accounts/{Sid}.json": { get: { parameters: [param("Sid")], responses: ok } },
+      "/2010-04-01/Accounts/{AccountSid}/Calls.json": { parameters: [account], get: { responses: ok } },
+      "/2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json": item("Sid"),
+      "/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Recordings.json": {
+        parameters: [account, param("CallSid")],
+        get: { responses: ok },
+      },
+      "/2010-04-01/Accounts/{AccountSid}/Queues/{QueueSid}/Members/{CallSid}.json": {
+        parameters: [account, param("QueueSid"), param("CallSid")],
+        get: { responses: ok },
+      },
+    };
+    return d;
+  }
+
+  it("a tenant prefix is one threat for the spec, with its operations as related resources and a count", async () => {
+    const threats = await threatsOf(accountApi());
+    const tenant = threats.filter((t) => t.ruleId === "TL-API-TENANT-001");
+    expect(tenant).toHaveLength(1);
+    expect(tenant[0]!.resources[0]!.id).toBe("API Orders");
+    expect(tenant[0]!.description).toContain("7 of the 8 operations");
+    expect(tenant[0]!.description).toContain("`AccountSid`");
+    expect(tenant[0]!.description).toContain("/2010-04-01/Accounts/{AccountSid}");
+    expect(tenant[0]!.resources.map((r) => r.id)).toContain(
+      "DELETE /2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json",
+    );
+    expect(tenant[0]!.resources.map((r) => r.id)).toContain("GET /2010-04-01/Accounts/{Sid}.json");
+    expect(tenant[0]!.evidence.length).toBe(7);
+    expect(tenant[0]!.category).toBe("ElevationOfPrivilege");
+    // The account's own credential names the tenant: its opaque ids under it are the tenant's question, not eight BOLAs.
+    expect(on(threats, "TL-API-BOLA-001")).toEqual([]);
+  });
+
+  it("under a tenant, a person's id or a guessable number stays object-level, one threat per object", async () => {
+    const d = accountApi();
+    d.paths["/2010-04-01/Accounts/{AccountSid}/Users/{UserId}.json"] = {
+      parameters: [param("AccountSid"), param("UserId")],
+      get: { responses: ok },
+      delete: { responses: ok },
+    };
+    d.paths["/2010-04-01/Accounts/{AccountSid}/Invoices/{InvoiceNumber}.json"] = {
+      parameters: [param("AccountSid"), param("InvoiceNumber", { type: "integer", maximum: 1e9 })],
+      get: { responses: ok },
+    };
+    const threats = await threatsOf(d);
+    expect(on(threats, "TL-API-TENANT-001")).toEqual(["API Orders"]);
+    expect(on(threats, "TL-API-BOLA-001").sort()).toEqual([
+      "GET /2010-04-01/Accounts/{AccountSid}/Invoices/{InvoiceNumber}.json",
+      "GET /2010-04-01/Accounts/{AccountSid}/Users/{UserId}.json",
+    ]);
+    const user = threats.find((t) => t.ruleId === "TL-API-BOLA-001" && t.resources[0]!.id.includes("Users"))!;
+    expect(user.resources.map((r) => r.id)).toContain("DELETE /2010-04-01/Accounts/{AccountSid}/Users/{UserId}.json");
+    expect(user.description).toContain("`UserId` (path, string)");
+    expect(user.description).not.toContain("`AccountSid`");
+  });
+
+  it("users inside a tenant (OAuth): ids under it stay object-level, the tenant id does not", async () => {
+    const d = accountApi();
+    d.security = [{ oauth: ["orders:read"] }];
+    d.components.securitySchemes = cleanApi().components.securitySchemes;
+    const threats = await threatsOf(d);
+    expect(on(threats, "TL-API-TENANT-001")).toEqual(["API Orders"]);
+    const bola = threats.filter((t) => t.ruleId === "TL-API-BOLA-001");
+    // Calls/{Sid} (read, change, delete), Calls/{CallSid}/Recordings and Members/{CallSid}: three objects, three threats.
+    expect(bola.map((t) => t.resources[0]!.id).sort()).toEqual([
+      "GET /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Recordings.json",
+      "GET /2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json",
+      "GET /2010-04-01/Accounts/{AccountSid}/Queues/{QueueSid}/Members/{CallSid}.json",
+    ]);
+    for (const t of bola) expect(t.description).not.toContain("`AccountSid`");
+  });
+
+  it("an account id that prefixes only a few operations is ordinary BOLA, and no tenant threat", async () => {
+    const d = cleanApi();
+    d.security = [{ basic: [] }];
+    d.components.securitySchemes = { basic: { type: "http", scheme: "basic" } };
+    for (const name of ["a", "b", "c", "d", "e"]) d.paths[`/${name}`] = { get: { responses: ok } };
+    d.paths["/accounts/{id}"] = { parameters: [param("id")], get: { responses: ok }, patch: { responses: ok } };
+    d.paths["/accounts/{id}/statements"] = { parameters: [param("id")], get: { responses: ok } };
+    const threats = await threatsOf(d);
+    expect(on(threats, "TL-API-TENANT-001")).toEqual([]);
+    expect(on(threats, "TL-API-BOLA-001")).toEqual(["GET /accounts/{id}"]);
+    expect(reached(threats, "TL-API-BOLA-001").sort()).toEqual([
+      "GET /accounts/{id}",
+      "GET /accounts/{id}/statements",
+      "PATCH /accounts/{id}",
+    ]);
+  });
+
+  it("folding keeps the fingerprint the object's first operation had on its own", async () => {
+    const d = cleanApi();
+    delete d.paths["/orders/{orderId}"].get.responses["403"];
+    const before = (await threatsOf(d)).filter((t) => t.ruleId === "TL-API-BOLA-001");
+    expect(before.map((t) => t.resources[0]!.id)).toEqual(["GET /orders/{orderId}"]);
+    d.paths["/orders/{orderId}/items"] = {
+      parameters: [{ name: "orderId", in: "path", required: true, schema: { type: "integer" } }],
+      get: { responses: ok },
+    };
+    const after = (await threatsOf(d)).filter((t) => t.ruleId === "TL-API-BOLA-001");
+    expect(after).toHaveLength(1);
+    expect(after[0]!.fingerprint).toBe(before[0]!.fingerprint);
+    expect(after[0]!.resources.map((r) => r.id)).toEqual(["GET /orders/{orderId}", "GET /orders/{orderId}/items"]);
+    // The guessable id of the other operation raises the folded threat's likelihood.
+    expect(after[0]!.likelihood).toBe(4);
+  });
+});
+
+describe("OpenAPI noise on large vendor specs (Twilio, Stripe)", () => {
+  const ok = { "200": { description: "ok" }, ...errors };
+  const json = (schema: Doc) => ({ content: { "application/json": { schema } } });
+
+  it("a page token is a cursor, not a credential; a limit bounded in its description is bounded", async () => {
+    const d = cleanApi();
+    d.paths["/calls"] = {
+      get: {
+        parameters: [
+          { name: "PageToken", in: "query", schema: { type: "string", maxLength: 100 } },
+          {
+            name: "limit",
+            in: "query",
+            description: "Limit can range between 1 and 100.",
+            schema: { type: "integer" },
+          },
+        ],
+        responses: ok,
+      },
+    };
+    d.paths["/sessions"] = {
+      get: {
+        parameters: [
+          { name: "session_token", in: "query", schema: { type: "string", maxLength: 100 } },
+          { name: "page_size", in: "query", description: "How many per page.", schema: { type: "integer" } },
+        ],
+        responses: ok,
+      },
+    };
+    const threats = await threatsOf(d);
+    expect(on(threats, "TL-API-DATA-002")).toEqual(["GET /sessions"]);
+    expect(on(threats, "TL-API-INPUT-004")).toEqual(["GET /sessions"]);
+  });
+
+  it("a typed map (metadata) is declared, an untyped one is open; `Mappings` is no ping", async () => {
+    const d = cleanApi();
+    d.paths["/orders"].post.requestBody = json({
+      type: "object",
+      properties: { metadata: { type: "object", additionalProperties: { type: "string", maxLength: 500 } } },
+    });
+    d.paths["/domains/{domainId}/IpAccessControlListMappings"] = {
+      get: {
+        parameters: [
+          { name: "domainId", in: "path", required: true, schema: { type: "string", format: "uuid" } },
+          { name: "PageToken", in: "query", schema: { type: "string" } },
+        ],
+        responses: ok,
+      },
+    };
+    const threats = await threatsOf(d);
+    expect(on(threats, "TL-API-MASS-002")).toEqual([]);
+    expect(on(threats, "TL-API-INJ-001")).toEqual([]);
+    d.paths["/orders"].post.requestBody = json({
+      type: "object",
+      properties: { metadata: { type: "object", additionalProperties: true } },
+    });
+    d.paths["/tools/ping"] = {
+      post: { requestBody: json({ type: "object", properties: { target: { type: "string" } } }), responses: ok },
+    };
+    const open = await threatsOf(d);
+    expect(on(open, "TL-API-MASS-002")).toContain("POST /orders");
+    expect(on(open, "TL-API-INJ-001")).toEqual(["POST /tools/ping"]);
+  });
+
+  it("a secret four embedded objects deep is reported where its own resource is returned, not everywhere", async () => {
+    const d = cleanApi();
+    const intent = { type: "object", properties: { client_secret: { type: "string", maxLength: 100 } } };
+    d.paths["/payment_intents/{intentId}"] = {
+      get: {
+        parameters: [{ name: "intentId", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
+        responses: { ...ok, "200": { description: "ok", ...json(intent) } },
+      },
+    };
+    d.paths["/accounts/{accountId}/external"] = {
+      get: {
+        parameters: [{ name: "accountId", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
+        responses: {
+          ...ok,
+          "200": {
+            description: "ok",
+            ...json({
+              type: "object",
+              properties: {
+                external: {
+                  type: "object",
+                  properties: { customer: { type: "object", properties: { source: intent } } },
+                },
+              },
+            }),
+          },
+        },
+      },
+    };
+    expect(on(await threatsOf(d), "TL-API-DATA-001")).toEqual(["GET /payment_intents/{intentId}"]);
   });
 });

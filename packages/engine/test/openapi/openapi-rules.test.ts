@@ -13,6 +13,17 @@ function ruleIds(doc: Doc): Promise<string[]> {
 
 const errors = { "401": { description: "x" }, "403": { description: "x" }, "429": { description: "x" } };
 
+/** Moves `paths` of the clean document under `/accounts/{accountId}`. */
+function underTenant(d: Doc, paths: readonly string[]): void {
+  const tenant = { name: "accountId", in: "path", required: true, schema: { type: "string", format: "uuid" } };
+  for (const path of paths) {
+    const item = d.paths[path];
+    delete d.paths[path];
+    item.parameters = [tenant, ...(item.parameters ?? [])];
+    d.paths[`/accounts/{accountId}${path}`] = item;
+  }
+}
+
 /** Each rule: a change to the clean document that must make it fire, and optionally a near miss that must not. */
 const CASES: Record<string, { positive: (d: Doc) => void; negative?: (d: Doc) => void }> = {
   "TL-API-AUTH-001": {
@@ -67,6 +78,12 @@ const CASES: Record<string, { positive: (d: Doc) => void; negative?: (d: Doc) =>
           responses: { "200": { description: "ok" }, ...errors },
         },
       }),
+  },
+  "TL-API-TENANT-001": {
+    // Every order operation under the caller's account: five of the six operations name the tenant.
+    positive: (d) => underTenant(d, ["/orders", "/orders/{orderId}"]),
+    // Only the collection is under an account: an ordinary path, not the shape of the API.
+    negative: (d) => underTenant(d, ["/orders"]),
   },
   "TL-API-MASS-001": {
     positive: (d) => (d.components.schemas.OrderInput.properties.role = { type: "string", maxLength: 20 }),
