@@ -4,23 +4,28 @@
  * list/create/get/update/delete operations, shared schemas, string and array inputs without bounds, a few admin
  * and v1 paths, the shape of a large real API.
  *
- * Run: `npx tsx bench/openapi-large.ts [--engine <checkout dir>]` (writes bench/results/openapi-large.md unless
- * another engine is given).
+ * Run: `npx tsx bench/openapi-large.ts [--engine <checkout dir>] [--baseline <checkout dir>]` (writes
+ * bench/results/openapi-large.md unless another engine is given). With `--baseline`, the baseline's engine is timed
+ * in the same process, its runs alternating with this engine's, and the ratio of the medians is recorded: on a
+ * shared, noisy machine that ratio is the comparable figure, not the seconds.
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { loadavg } from "node:os";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const { values: args } = parseArgs({ options: { engine: { type: "string" } } });
+const { values: args } = parseArgs({ options: { engine: { type: "string" }, baseline: { type: "string" } } });
 const engineDir = args.engine ?? root;
-const { analyze, ENGINE_VERSION } = (await import(
-  pathToFileURL(join(engineDir, "packages/engine/src/index.ts")).href
-)) as {
+type Engine = {
   analyze: (f: { path: string; content: string }[]) => Promise<{ threats: { ruleId?: string; severity: string }[] }>;
   ENGINE_VERSION: string;
 };
+const load = async (dir: string): Promise<Engine> =>
+  (await import(pathToFileURL(join(dir, "packages/engine/src/index.ts")).href)) as Engine;
+const { analyze, ENGINE_VERSION } = await load(engineDir);
+const baseline = args.baseline ? await load(args.baseline) : undefined;
 
 function spec(resources: number): string {
   const paths: Record<string, unknown> = {};
@@ -109,14 +114,26 @@ function spec(resources: number): string {
 const content = spec(140);
 const file = { path: "large.json", content };
 await analyze([file]); // warm-up: module loading and JIT
+if (baseline) await baseline.analyze([file]);
+const loadBefore = loadavg();
 const runs: number[] = [];
+const baseRuns: number[] = [];
 let threats: { ruleId?: string; severity: string }[] = [];
+let baseThreats = 0;
 for (let i = 0; i < 5; i++) {
+  if (baseline) {
+    const b0 = performance.now();
+    baseThreats = (await baseline.analyze([file])).threats.length;
+    baseRuns.push(performance.now() - b0);
+  }
   const t0 = performance.now();
   threats = (await analyze([file])).threats;
   runs.push(performance.now() - t0);
 }
+const loadAfter = loadavg();
 runs.sort((a, b) => a - b);
+baseRuns.sort((a, b) => a - b);
+const fmt = (l: number[]): string => l.map((x) => x.toFixed(1)).join(" / ");
 const bySeverity: Record<string, number> = {};
 for (const t of threats) bySeverity[t.severity] = (bySeverity[t.severity] ?? 0) + 1;
 const byRule: Record<string, number> = {};
@@ -133,6 +150,15 @@ const lines = [
   )
     .map(([k, v]) => `${k} ${v}`)
     .join(", ")} |`,
+  ...(baseline
+    ? [
+        `| baseline engine ${baseline.ENGINE_VERSION}: ${(baseRuns[2]! / 1000).toFixed(2)} s | ${(baseRuns[0]! / 1000).toFixed(2)} s | ${(baseRuns[4]! / 1000).toFixed(2)} s | ${baseThreats} | |`,
+        "",
+        `Median time ÷ baseline's (runs alternating in one process): **${(runs[2]! / baseRuns[2]!).toFixed(2)}×**.`,
+      ]
+    : []),
+  "",
+  `Load average (1/5/15 min) ${fmt(loadBefore)} before the timed runs, ${fmt(loadAfter)} after, on the machine's shared cores.`,
   "",
   "Threats per rule: " +
     Object.entries(byRule)
