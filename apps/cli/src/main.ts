@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { COMMANDS } from "./commands/index.ts";
+import { explainError } from "./lib/api-client.ts";
 import { CLI_VERSION } from "./version.ts";
 
 const program = new Command()
@@ -17,7 +18,7 @@ try {
   if (error instanceof CommanderError) {
     process.exitCode = error.exitCode;
   } else {
-    process.stderr.write(`threatline: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`threatline: ${explainError(error)}\n`);
     process.exitCode = 2;
   }
 }

@@ -93,3 +93,26 @@ export class AppError extends Error {
 export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;
 }
+
+/**
+ * Codes a client gives a failure that is not an error envelope: the server could not be reached
+ * (`network/offline`, status 0), or answered without an envelope (`http/<status>`: a proxy, not Threatline).
+ */
+export type ClientErrorCode = "network/offline" | `http/${number}`;
+
+/**
+ * A failed API call as its clients (the SPA, the CLI) see it: the stable code, the server's message, the HTTP
+ * status (0 when there was no answer) and the envelope's details. Clients switch on `code`, never on `message`.
+ */
+export class ApiError extends Error {
+  override readonly name = "ApiError";
+
+  constructor(
+    readonly code: ErrorCode | ClientErrorCode,
+    message: string,
+    readonly status: number,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}

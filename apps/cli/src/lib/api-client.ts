@@ -1,4 +1,4 @@
-import type { ErrorCode, ErrorEnvelope } from "@threatline/domain";
+import { ApiError, type ErrorCode, type ErrorEnvelope } from "@threatline/domain";
 import { UsageError } from "./files.ts";
 
 /** What to do about an API error code, said to the person at the terminal (keys checked against the domain's codes). */
@@ -28,26 +28,26 @@ const HINTS: Partial<Record<ErrorCode, string>> = {
   "internal/error": "The server failed; its logs have the details.",
 };
 
-/** An error the API answered with: its stable code, its message and the HTTP status. */
+/**
+ * An error as the person at the terminal reads it: an API error's message with its code and what to do
+ * about it (a newer server may answer with a code this CLI does not know: no hint then); any other error's message.
+ */
+export function explainError(error: unknown): string {
+  if (error instanceof ApiError) {
+    const hint = HINTS[error.code as ErrorCode];
+    return `${error.message} [${error.code}]${hint ? `\n  ${hint}` : ""}`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+export { ApiError };
+
 /** A request body sent as text with its own media type (STRIDE GPT Markdown), not as JSON. */
 export class TextBody {
   constructor(
     readonly text: string,
     readonly contentType: string,
   ) {}
-}
-
-export class ApiError extends Error {
-  override readonly name = "ApiError";
-  constructor(
-    readonly code: string,
-    readonly serverMessage: string,
-    readonly status: number,
-  ) {
-    // A newer server may answer with a code this CLI does not know: no hint then.
-    const hint = HINTS[code as ErrorCode];
-    super(`${serverMessage} [${code}]${hint ? `\n  ${hint}` : ""}`);
-  }
 }
 
 export interface ApiClientOptions {
@@ -112,7 +112,8 @@ export class ApiClient {
     const text = await res.text().catch(() => "");
     try {
       const envelope = JSON.parse(text) as Partial<ErrorEnvelope>;
-      if (envelope.error?.code) return new ApiError(envelope.error.code, envelope.error.message ?? "", res.status);
+      if (envelope.error?.code)
+        return new ApiError(envelope.error.code, envelope.error.message ?? "", res.status, envelope.error.details);
     } catch {
       // Not our envelope: a proxy's page, or not a Threatline server at all.
     }

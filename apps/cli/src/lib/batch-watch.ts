@@ -1,5 +1,5 @@
 import { isFinalStatus, parseBatchStreamEvent, type AnalysisStatus, type BatchDto } from "@threatline/domain";
-import type { ApiClient } from "./api-client.ts";
+import { explainError, type ApiClient } from "./api-client.ts";
 
 /** How far a batch has got: finished analyses out of all, and the count by status. */
 export interface BatchProgress {
@@ -153,11 +153,7 @@ async function followStream(
     throw new StreamUnusable("the stream ended before the batch was done");
   } catch (error) {
     if (deadline.aborted) throw error;
-    const reason = stuck
-      ? `no data for ${Math.round(options.idleMs / 1000)} s`
-      : error instanceof Error
-        ? error.message.split("\n")[0]!
-        : String(error);
+    const reason = stuck ? `no data for ${Math.round(options.idleMs / 1000)} s` : explainError(error).split("\n")[0]!;
     options.onFallback(reason);
     return "unusable";
   } finally {

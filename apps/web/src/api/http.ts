@@ -1,19 +1,7 @@
-import type { ErrorCode, ErrorEnvelope } from "@threatline/domain";
+import { ApiError, type ErrorEnvelope } from "@threatline/domain";
 
-/** An API failure with its stable code: the SPA switches on `code`, never on `message`. */
-export class ApiError extends Error {
-  readonly code: ErrorCode | "network/offline";
-  readonly status: number;
-  readonly details: unknown;
-
-  constructor(code: ErrorCode | "network/offline", message: string, status: number, details?: unknown) {
-    super(message);
-    this.name = "ApiError";
-    this.code = code;
-    this.status = status;
-    this.details = details;
-  }
-}
+/** An API failure with its stable code (one class for the SPA and the CLI). */
+export { ApiError };
 
 export type Query = Record<string, string | number | boolean | null | undefined>;
 
