@@ -1,5 +1,4 @@
-import type { FactDeriver } from "../graph/derive.ts";
-import type { Exposure, GraphEdge, GraphNode } from "../graph/types.ts";
+import type { Exposure, FactDeriver, GraphEdge, GraphNode } from "../graph/types.ts";
 import { SPEC_BY_KIND } from "./kinds/index.ts";
 import { publicStatements } from "./policy.ts";
 import { describePorts, worldIngress } from "./ports.ts";

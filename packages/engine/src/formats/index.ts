@@ -5,14 +5,14 @@ import { cloudFormationHandler } from "../cloudformation/parse.ts";
 import { terraformHandler, terraformPlanHandler } from "../terraform/index.ts";
 
 /**
- * Every format the engine understands, in detection order (first match wins). Each format's module adds
- * its handler here.
+ * Every format the engine understands, in detection order (first match wins). The list is kept here, not filled by
+ * the formats' modules: a new format adds its handler where its detection order puts it.
  */
-export const FORMAT_HANDLERS: FormatHandler[] = [];
-
-// OpenAPI and Kubernetes (append-only; each format keeps its own line).
-FORMAT_HANDLERS.push(openApiHandler);
-FORMAT_HANDLERS.push(kubernetesHandler);
-
-// CloudFormation, Terraform plan JSON, Terraform HCL (append-only).
-FORMAT_HANDLERS.push(cloudFormationHandler, terraformPlanHandler, terraformHandler);
+export const FORMAT_HANDLERS: FormatHandler[] = [
+  openApiHandler,
+  kubernetesHandler,
+  // CloudFormation, Terraform plan JSON, Terraform HCL.
+  cloudFormationHandler,
+  terraformPlanHandler,
+  terraformHandler,
+];

@@ -1,19 +1,10 @@
-import type { GraphEdge, GraphFacts, GraphNode, SecretFinding } from "./types.ts";
+import type { FactDeriver, GraphEdge, GraphFacts, GraphNode, SecretFinding } from "./types.ts";
 import { openApiFacts } from "../openapi/facts.ts";
 import { kubernetesFacts } from "../kubernetes/facts.ts";
 import { awsFacts } from "../aws/facts.ts";
 
-/** Derives whole-graph facts (exposure, data stores, identities) for one family of resources. */
-export type FactDeriver = (
-  nodes: readonly GraphNode[],
-  edges: readonly GraphEdge[],
-) => Partial<Omit<GraphFacts, "secrets">>;
-
-/** Every family's deriver. Each family's module adds its own. */
-export const FACT_DERIVERS: FactDeriver[] = [];
-FACT_DERIVERS.push(openApiFacts);
-FACT_DERIVERS.push(kubernetesFacts);
-FACT_DERIVERS.push(awsFacts);
+/** Every family's deriver. The list is kept here, not filled by the families' modules, which import nothing from here. */
+export const FACT_DERIVERS: readonly FactDeriver[] = [openApiFacts, kubernetesFacts, awsFacts];
 
 export function deriveFacts(
   nodes: readonly GraphNode[],

@@ -117,6 +117,12 @@ export interface GraphFacts {
   secrets: SecretFinding[];
 }
 
+/** Derives whole-graph facts (exposure, data stores, identities) for one family of resources. */
+export type FactDeriver = (
+  nodes: readonly GraphNode[],
+  edges: readonly GraphEdge[],
+) => Partial<Omit<GraphFacts, "secrets">>;
+
 /** The language a file is written in; fixes are given in it. */
 export type Dialect = "json" | "yaml" | "hcl";
 

@@ -1,6 +1,5 @@
 import { pushTo } from "../collections.ts";
-import type { FactDeriver } from "../graph/derive.ts";
-import type { Exposure, GraphEdge, GraphNode } from "../graph/types.ts";
+import type { Exposure, FactDeriver, GraphEdge, GraphNode } from "../graph/types.ts";
 import type { WorkloadAttrs } from "./parse.ts";
 
 /** Why a Service is reachable from outside the cluster, or undefined when it is not. */

@@ -1,5 +1,4 @@
-import type { Exposure, GraphEdge, GraphNode } from "../graph/types.ts";
-import type { FactDeriver } from "../graph/derive.ts";
+import type { Exposure, FactDeriver, GraphEdge, GraphNode } from "../graph/types.ts";
 
 function isPrivateUrl(url: string): boolean {
   return (

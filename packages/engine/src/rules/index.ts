@@ -5,14 +5,12 @@ import { SECRET_RULES } from "../secrets/rules.ts";
 import { INJECTION_RULE } from "../secrets/injection.ts";
 import { AWS_RULES } from "../aws/rules/index.ts";
 
-/** Every builtin rule. Each rule family's module adds its list here. */
-export const RULES: Rule[] = [];
-
-// OpenAPI, Kubernetes, secrets and prompt-injection rules (append-only).
-RULES.push(...OPENAPI_RULES);
-RULES.push(...KUBERNETES_RULES);
-RULES.push(...SECRET_RULES);
-RULES.push(INJECTION_RULE);
-
-// AWS rules for CloudFormation and Terraform, and combination rules (append-only).
-RULES.push(...AWS_RULES);
+/** Every builtin rule, in the order rules run. The list is kept here, not filled by the families' modules. */
+export const RULES: Rule[] = [
+  ...OPENAPI_RULES,
+  ...KUBERNETES_RULES,
+  ...SECRET_RULES,
+  INJECTION_RULE,
+  // AWS rules for CloudFormation and Terraform, and the combination rules.
+  ...AWS_RULES,
+];
