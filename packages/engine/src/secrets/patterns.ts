@@ -51,18 +51,21 @@ export const VALUE_PATTERNS: readonly ValuePattern[] = [
   },
 ];
 
-/** Shell-style assignments inside scripts (UserData, commands): `export DB_PASSWORD=s3cr3t`, `--password=x`. */
+/**
+ * Shell-style assignments inside scripts (UserData, commands): `export DB_PASSWORD=s3cr3t`, `--password=x`. A value
+ * stops at a backslash: a script written in a JSON or double-quoted YAML string carries its line breaks as `\n`.
+ */
 export const SCRIPT_PATTERNS: readonly ValuePattern[] = [
   {
     kind: "password",
     regex:
-      /\b[A-Z0-9_]{0,40}(?:PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY)[A-Z0-9_]{0,40}=(["']?)([^\s"'`$;&|(){}<>]{4,200})\1/g,
+      /\b[A-Z0-9_]{0,40}(?:PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY)[A-Z0-9_]{0,40}=(["']?)([^\s"'`$;&|(){}<>\\]{4,200})\1/g,
     group: 2,
   },
   {
     kind: "password",
     regex:
-      /--(?:[a-z-]{0,20})?(?:password|passwd|secret|token)[= ](["']?)([^\s"'`$;&|(){}<>-][^\s"'`$;&|(){}<>]{3,200})\1/gi,
+      /--(?:[a-z-]{0,20})?(?:password|passwd|secret|token)[= ](["']?)([^\s"'`$;&|(){}<>\\-][^\s"'`$;&|(){}<>\\]{3,200})\1/gi,
     group: 2,
   },
 ];
@@ -160,6 +163,20 @@ const NOT_SECRET_SUFFIXES = [
   "arns",
   "time",
   "date",
+  // Settings of a managed secret: `master_user_password_rotation_schedule_expression = "rate(15 days)"`.
+  "expression",
+  "schedule",
+  "immediately",
+  "interval",
+  "days",
+  "algorithm",
+  "strategy",
+  "complexity",
+  // `secret_permissions = ["Get", "List"]` (an Azure Key Vault access policy): what may be done to secrets.
+  "permissions",
+  "permission",
+  "units",
+  "namespace",
 ];
 
 /**
@@ -193,6 +210,20 @@ export function isPlaceholder(value: string): boolean {
   if (/^(arn:|alias\/|ssm:|vault:|secretsmanager:|projects\/|sm:\/\/|ref\+|op:\/\/|azurekeyvault)/i.test(v))
     return true;
   if (PLACEHOLDER_WORDS.test(v)) return true;
+  // A file path (`default = "../keys/deploy"` for a variable named `ssh_private_key`) names where a secret is.
+  if (/^(\.{1,2}\/|~\/)\S*$/.test(v)) return true;
+  // A property of a variable in code (`ResultToken: event.resultToken` in a function's inline source).
+  if (
+    /^(event|context|process|req|request|res|response|self|this|props|config|settings|env|input|params|args|options)\.[A-Za-z_$][\w$.]*$/.test(
+      v,
+    )
+  )
+    return true;
+  if (/^your(password|passwd|secret|token|key|pass)$/i.test(v)) return true;
+  // A unit (`token_validity_units { refresh_token = "days" }`).
+  if (/^(milliseconds|seconds|minutes|hours|days|weeks|months|years)$/i.test(v)) return true;
+  // A schedule expression (`rate(15 days)`, `cron(0 3 * * ? *)`) is a setting, whatever its key says.
+  if (/^(rate|cron|at)\([^)]*\)$/i.test(v)) return true;
   if (/^(your|my|enter|insert|put|replace)[_-]/i.test(v)) return true;
   if (/^(xxx|\*\*\*)/i.test(v) && /^[x*_-]+$/i.test(v)) return true;
   if (/^[A-Z][A-Z0-9_]*$/.test(v) && /_/.test(v) && v.length < 40) return true;

@@ -55,6 +55,11 @@ describe("secret detection", () => {
       "secretKeyRef",
       "PasswordPolicy",
       "description",
+      "master_user_password_rotation_schedule_expression",
+      "master_user_password_rotate_immediately",
+      "SecretRotationInterval",
+      "secret_permissions",
+      "adminSecretNamespace",
     ])
       expect(isSecretKey(key)).toBe(false);
     // Namespaced keys (IAM condition keys, OIDC claims) are judged by their last part, not by their issuer.
@@ -76,11 +81,28 @@ describe("secret detection", () => {
       "***",
       "arn:aws:secretsmanager:eu-west-1:1:secret:x",
       "abc",
+      "rate(15 days)",
+      "cron(0 3 * * ? *)",
+      "../cloudgoat",
+      "./keys/deploy.pem",
+      "days",
+      "event.resultToken",
+      "yourpassword",
     ])
       expect(isPlaceholder(v)).toBe(true);
     // A weak password that gets deployed as written is a secret a reviewer flags, not a placeholder.
     for (const v of ["Wq9!xLm2#Pv7", "hunter2hunter2", "s3cr3t-value", "changeme", "ChangeMe123"])
       expect(isPlaceholder(v)).toBe(false);
+  });
+
+  it("a script in a JSON or double-quoted YAML string: a flag's value stops at its escaped line break", () => {
+    const script = JSON.stringify(
+      "#!/bin/bash\n./gitea admin user create --password $secret --must-change-password=false\n\n# done\n",
+    );
+    const template = `Resources:\n  Box:\n    Type: AWS::EC2::Instance\n    Properties:\n      UserData:\n        Fn::Sub: ${script}\n`;
+    expect(detectInText({ path: "t.yaml", content: template })).toEqual([]);
+    const leaked = template.replace("$secret", "Hunter2-Hunter2");
+    expect(detectInText({ path: "t.yaml", content: leaked }).map((f) => f.value)).toEqual(["Hunter2-Hunter2"]);
   });
 
   it("finds every kind of hard-coded secret in the fixture, with lines, and nothing in references or placeholders", async () => {
