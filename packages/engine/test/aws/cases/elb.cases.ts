@@ -154,6 +154,32 @@ const clbTf = (policy: string) =>
 ${policy}
 `);
 
+/** A classic load balancer with one TLS listener (`SSL` or `HTTPS`) using the named reference policy (JSON). */
+const classicTlsJson = (protocol: string, name: string, referencePolicy: string) =>
+  json(
+    "AWS::ElasticLoadBalancing::LoadBalancer",
+    {
+      Scheme: "internal",
+      Listeners: [
+        {
+          LoadBalancerPort: "443",
+          InstancePort: "80",
+          Protocol: protocol,
+          SSLCertificateId: "arn:aws:acm:x",
+          PolicyNames: [name],
+        },
+      ],
+      Policies: [
+        {
+          PolicyName: name,
+          PolicyType: "SSLNegotiationPolicyType",
+          Attributes: [{ Name: "Reference-Security-Policy", Value: referencePolicy }],
+        },
+      ],
+    },
+    "Clb",
+  );
+
 export const ELB_CASES: RuleCase[] = [
   {
     rule: "TL-AWS-ELB-001",
@@ -274,55 +300,9 @@ export const ELB_CASES: RuleCase[] = [
       ],
     },
     json: {
-      pos: [
-        json(
-          "AWS::ElasticLoadBalancing::LoadBalancer",
-          {
-            Scheme: "internal",
-            Listeners: [
-              {
-                LoadBalancerPort: "443",
-                InstancePort: "80",
-                Protocol: "SSL",
-                SSLCertificateId: "arn:aws:acm:x",
-                PolicyNames: ["old"],
-              },
-            ],
-            Policies: [
-              {
-                PolicyName: "old",
-                PolicyType: "SSLNegotiationPolicyType",
-                Attributes: [{ Name: "Reference-Security-Policy", Value: "ELBSecurityPolicy-2011-08" }],
-              },
-            ],
-          },
-          "Clb",
-        ),
-      ],
+      pos: [classicTlsJson("SSL", "old", "ELBSecurityPolicy-2011-08")],
       neg: [
-        json(
-          "AWS::ElasticLoadBalancing::LoadBalancer",
-          {
-            Scheme: "internal",
-            Listeners: [
-              {
-                LoadBalancerPort: "443",
-                InstancePort: "80",
-                Protocol: "HTTPS",
-                SSLCertificateId: "arn:aws:acm:x",
-                PolicyNames: ["tls12"],
-              },
-            ],
-            Policies: [
-              {
-                PolicyName: "tls12",
-                PolicyType: "SSLNegotiationPolicyType",
-                Attributes: [{ Name: "Reference-Security-Policy", Value: "ELBSecurityPolicy-TLS-1-2-2017-01" }],
-              },
-            ],
-          },
-          "Clb",
-        ),
+        classicTlsJson("HTTPS", "tls12", "ELBSecurityPolicy-TLS-1-2-2017-01"),
         json(
           "AWS::ElasticLoadBalancing::LoadBalancer",
           {

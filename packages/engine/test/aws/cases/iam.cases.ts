@@ -31,6 +31,41 @@ const scopedCfn = policyCfn("- Effect: Allow\n  Action: [s3:GetObject]\n  Resour
 
 const scopedTf = policyTf('{ Effect = "Allow", Action = ["s3:GetObject"], Resource = "arn:aws:s3:::data/*" }');
 
+/** A role CodeBuild assumes, with an inline policy of `statement` when given (YAML lines for `cfn`). */
+const codeBuildRole = (name: string, statement?: string) =>
+  [
+    `${name}:`,
+    "  Type: AWS::IAM::Role",
+    "  Properties:",
+    "    AssumeRolePolicyDocument:",
+    "      Statement:",
+    "        - { Effect: Allow, Principal: { Service: codebuild.amazonaws.com }, Action: sts:AssumeRole }",
+    ...(statement
+      ? [
+          "    Policies:",
+          "      - PolicyName: run",
+          "        PolicyDocument:",
+          "          Statement:",
+          `            - ${statement}`,
+        ]
+      : []),
+  ].join("\n");
+
+/** A policy granting iam:PassRole on everything, attached to `role` (YAML lines for `cfn`). */
+const passRolePolicy = (role: string) =>
+  [
+    "Pass:",
+    "  Type: AWS::IAM::Policy",
+    "  Properties:",
+    "    PolicyName: pass",
+    `    Roles: [!Ref ${role}]`,
+    "    PolicyDocument:",
+    "      Statement:",
+    '        - { Effect: Allow, Action: iam:PassRole, Resource: "*" }',
+  ].join("\n");
+
+const RUN_INSTANCES = '{ Effect: Allow, Action: ec2:RunInstances, Resource: "*" }';
+
 export const roleCfn = (trust: string, extra = "") =>
   cfn(`
   Role:
@@ -278,58 +313,12 @@ export const IAM_CASES: RuleCase[] = [
       pos: [
         policyCfn("- Effect: Allow\n  Action: [iam:CreatePolicyVersion, iam:AttachRolePolicy]\n  Resource: '*'"),
         // iam:PassRole in a policy of the role, ec2:RunInstances in the role's inline policy.
-        cfn(`
-          Ci:
-            Type: AWS::IAM::Role
-            Properties:
-              AssumeRolePolicyDocument:
-                Statement:
-                  - { Effect: Allow, Principal: { Service: codebuild.amazonaws.com }, Action: sts:AssumeRole }
-              Policies:
-                - PolicyName: run
-                  PolicyDocument:
-                    Statement:
-                      - { Effect: Allow, Action: ec2:RunInstances, Resource: "*" }
-          Pass:
-            Type: AWS::IAM::Policy
-            Properties:
-              PolicyName: pass
-              Roles: [!Ref Ci]
-              PolicyDocument:
-                Statement:
-                  - { Effect: Allow, Action: iam:PassRole, Resource: "*" }
-        `),
+        cfn([codeBuildRole("Ci", RUN_INSTANCES), passRolePolicy("Ci")].join("\n")),
       ],
       neg: [
         scopedCfn,
         // The same two policies on two different roles: neither role can do both.
-        cfn(`
-          Runner:
-            Type: AWS::IAM::Role
-            Properties:
-              AssumeRolePolicyDocument:
-                Statement:
-                  - { Effect: Allow, Principal: { Service: codebuild.amazonaws.com }, Action: sts:AssumeRole }
-              Policies:
-                - PolicyName: run
-                  PolicyDocument:
-                    Statement:
-                      - { Effect: Allow, Action: ec2:RunInstances, Resource: "*" }
-          Passer:
-            Type: AWS::IAM::Role
-            Properties:
-              AssumeRolePolicyDocument:
-                Statement:
-                  - { Effect: Allow, Principal: { Service: codebuild.amazonaws.com }, Action: sts:AssumeRole }
-          Pass:
-            Type: AWS::IAM::Policy
-            Properties:
-              PolicyName: pass
-              Roles: [!Ref Passer]
-              PolicyDocument:
-                Statement:
-                  - { Effect: Allow, Action: iam:PassRole, Resource: "*" }
-        `),
+        cfn([codeBuildRole("Runner", RUN_INSTANCES), codeBuildRole("Passer"), passRolePolicy("Passer")].join("\n")),
       ],
     },
     tf: {

@@ -69,46 +69,57 @@ ${condition}
   }
 `);
 
+/** An SNS topic whose policy lets EventBridge publish, narrowed by `condition` when given (a JSON template). */
+const eventsTopicJson = (condition?: Record<string, unknown>) =>
+  jsonTemplate({
+    Topic: { Type: "AWS::SNS::Topic" },
+    TopicPolicy: {
+      Type: "AWS::SNS::TopicPolicy",
+      Properties: {
+        Topics: [{ Ref: "Topic" }],
+        PolicyDocument: {
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { Service: "events.amazonaws.com" },
+              Action: "sns:Publish",
+              Resource: { Ref: "Topic" },
+              ...(condition ? { Condition: condition } : {}),
+            },
+          ],
+        },
+      },
+    },
+  });
+
+/** A queue whose policy grants `action` (YAML) to another account. */
+const crossAccountQueueCfn = (action: string) =>
+  cfn(`
+  Queue:
+    Type: AWS::SQS::Queue
+  QueuePolicy:
+    Type: AWS::SQS::QueuePolicy
+    Properties:
+      Queues: [!Ref Queue]
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: { AWS: "arn:aws:iam::999988887777:root" }
+            Action: ${action}
+            Resource: !GetAtt Queue.Arn
+`);
+
 export const RP_CASES: RuleCase[] = [
   {
     rule: "TL-AWS-RP-001",
     cfn: {
       pos: [
-        cfn(`
-          Queue:
-            Type: AWS::SQS::Queue
-          QueuePolicy:
-            Type: AWS::SQS::QueuePolicy
-            Properties:
-              Queues: [!Ref Queue]
-              PolicyDocument:
-                Statement:
-                  - Effect: Allow
-                    Principal: { AWS: "arn:aws:iam::999988887777:root" }
-                    Action: "sqs:*"
-                    Resource: !GetAtt Queue.Arn
-        `),
+        crossAccountQueueCfn('"sqs:*"'),
         keyCfn(
           "KeyPolicy:\n  Statement:\n    - Effect: Allow\n      Principal: { AWS: 'arn:aws:iam::999988887777:role/ops' }\n      Action: kms:*\n      Resource: '*'",
         ),
       ],
-      neg: [
-        keyCfn(rootKeyPolicy),
-        cfn(`
-          Queue:
-            Type: AWS::SQS::Queue
-          QueuePolicy:
-            Type: AWS::SQS::QueuePolicy
-            Properties:
-              Queues: [!Ref Queue]
-              PolicyDocument:
-                Statement:
-                  - Effect: Allow
-                    Principal: { AWS: "arn:aws:iam::999988887777:root" }
-                    Action: sqs:SendMessage
-                    Resource: !GetAtt Queue.Arn
-        `),
-      ],
+      neg: [keyCfn(rootKeyPolicy), crossAccountQueueCfn("sqs:SendMessage")],
     },
     tf: {
       pos: [
@@ -139,48 +150,9 @@ export const RP_CASES: RuleCase[] = [
       ],
     },
     json: {
-      pos: [
-        jsonTemplate({
-          Topic: { Type: "AWS::SNS::Topic" },
-          TopicPolicy: {
-            Type: "AWS::SNS::TopicPolicy",
-            Properties: {
-              Topics: [{ Ref: "Topic" }],
-              PolicyDocument: {
-                Statement: [
-                  {
-                    Effect: "Allow",
-                    Principal: { Service: "events.amazonaws.com" },
-                    Action: "sns:Publish",
-                    Resource: { Ref: "Topic" },
-                  },
-                ],
-              },
-            },
-          },
-        }),
-      ],
+      pos: [eventsTopicJson()],
       neg: [
-        jsonTemplate({
-          Topic: { Type: "AWS::SNS::Topic" },
-          TopicPolicy: {
-            Type: "AWS::SNS::TopicPolicy",
-            Properties: {
-              Topics: [{ Ref: "Topic" }],
-              PolicyDocument: {
-                Statement: [
-                  {
-                    Effect: "Allow",
-                    Principal: { Service: "events.amazonaws.com" },
-                    Action: "sns:Publish",
-                    Resource: { Ref: "Topic" },
-                    Condition: { ArnEquals: { "aws:SourceArn": { "Fn::GetAtt": ["Rule", "Arn"] } } },
-                  },
-                ],
-              },
-            },
-          },
-        }),
+        eventsTopicJson({ ArnEquals: { "aws:SourceArn": { "Fn::GetAtt": ["Rule", "Arn"] } } }),
         // A trust policy of a service role: the service uses the role only when someone in the account passes it.
         jsonTemplate({
           Role: {
