@@ -146,7 +146,10 @@ const METHOD_ORDER = ["GET", "HEAD", "PUT", "PATCH", "POST", "DELETE", "OPTIONS"
  * delete it, list what hangs under it) are one weakness with one fix, reported on the shortest of them (a GET
  * first), which keeps the fingerprint it had alone; the others are listed as related resources with their evidence.
  */
-function foldByObject(found: ReadonlyArray<Finding & { group: string }>): Finding[] {
+function foldByObject(
+  found: ReadonlyArray<Finding & { group: string }>,
+  same = "The same object is reached through",
+): Finding[] {
   const groups = new Map<string, Array<Finding & { group: string }>>();
   for (const f of found) {
     const list = groups.get(f.group) ?? [];
@@ -171,13 +174,28 @@ function foldByObject(found: ReadonlyArray<Finding & { group: string }>): Findin
       locations: sorted
         .slice(0, 20)
         .flatMap((f) => (f.paths.length > 0 ? f.paths : [""]).map((p) => locate(f.node, p))),
-      detail: `${primary.detail ?? ""} The same object is reached through ${others.length} other operation${others.length === 1 ? "" : "s"}: ${list(
+      detail: `${primary.detail ?? ""} ${same} ${others.length} other operation${others.length === 1 ? "" : "s"}: ${list(
         others.map((f) => f.node.id),
         8,
       )}.`,
       likelihood: Math.max(...members.map((f) => f.likelihood ?? 4)),
     };
   });
+}
+
+/** What the server does with the URL inputs of an operation, the most dangerous use first. */
+function urlUse(names: readonly string[]): "fetch" | "callback" | "redirect" {
+  const uses = names.map((n): "fetch" | "callback" | "redirect" => {
+    if (
+      /image|img|avatar|picture|photo|icon|logo|feed|source|^src$|proxy|fetch|remote|import|file|download|media/i.test(
+        n,
+      )
+    )
+      return "fetch";
+    if (/redirect|return|success|cancel|next|continue/i.test(n)) return "redirect";
+    return "callback";
+  });
+  return uses.includes("fetch") ? "fetch" : uses.includes("callback") ? "callback" : "redirect";
 }
 
 const RATE_LIMIT_FIX = `responses:
@@ -642,22 +660,29 @@ export const REVIEW_RULES = [
     references: { cwe: ["CWE-918", "CWE-601"], capec: ["CAPEC-664", "CAPEC-194"] },
     why: "Server-side request forgery (OWASP API7:2023): `url`, `callback`, `webhook`, `image_url` inputs let a caller make the service reach its cloud metadata endpoint or internal services; `redirect`/`return_to` inputs make an open redirect.",
     kinds: OP,
+    // One threat per use of the URLs across the spec (fetched now, called back later, redirected to): one
+    // component of the server does each, and a reviewer asks once how it restricts addresses — Twilio's 25
+    // operations taking webhook URLs are one callback dispatcher, not 25 weaknesses.
     check: (ctx) =>
-      ops(ctx).flatMap(([node, a]): Finding[] => {
-        const hits = urlInputs(a);
-        if (hits.length === 0) return [];
-        return [
-          {
-            node,
-            paths: keys(
+      foldByObject(
+        ops(ctx).flatMap(([node, a]): Array<Finding & { group: string }> => {
+          const hits = urlInputs(a);
+          if (hits.length === 0) return [];
+          return [
+            {
               node,
-              hits.map((i) => i.key),
-            ),
-            detail: `${node.id} takes ${list(hits.map((i) => `\`${i.name}\` (${i.where})`))}, a URL the server will fetch, call back or redirect to.`,
-            likelihood: identified(a) ? 3 : 4,
-          },
-        ];
-      }),
+              paths: keys(
+                node,
+                hits.map((i) => i.key),
+              ),
+              detail: `${node.id} takes ${list(hits.map((i) => `\`${i.name}\` (${i.where})`))}, a URL the server will fetch, call back or redirect to.`,
+              likelihood: identified(a) ? 3 : 4,
+              group: urlUse(hits.map((i) => i.name)),
+            },
+          ];
+        }),
+        "URLs for the same use are taken by",
+      ),
   }),
   defineRule({
     id: "TL-API-AUTHN-001",

@@ -153,6 +153,28 @@ describe("OpenAPI as an API security reviewer reads it", () => {
     expect(on(await threatsOf(d), "TL-API-SSRF-001")).toEqual(["POST /notes"]);
   });
 
+  it("URL inputs are one threat per use across the spec (callbacks, redirects, fetches), listing the operations", async () => {
+    const d = cleanApi();
+    const body = (props: Record<string, unknown>) => ({
+      security: [{ oauth: ["orders:write"] }],
+      requestBody: { content: { "application/json": { schema: { type: "object", properties: props } } } },
+      responses: { "200": { description: "ok" }, ...errors },
+    });
+    const url = { type: "string", format: "uri" };
+    d.paths["/calls"] = { post: body({ StatusCallback: url, VoiceUrl: url }) };
+    d.paths["/messages"] = { post: body({ StatusCallback: url }) };
+    d.paths["/numbers"] = { post: body({ SmsUrl: url }) };
+    d.paths["/checkout"] = { post: body({ success_url: url, cancel_url: url }) };
+    d.paths["/avatars"] = { post: body({ image_url: url }) };
+    const ssrf = (await threatsOf(d)).filter((t) => t.ruleId === "TL-API-SSRF-001");
+    expect(ssrf.map((t) => t.resources.map((r) => r.id).sort())).toEqual([
+      ["POST /calls", "POST /messages", "POST /numbers"],
+      ["POST /checkout"],
+      ["POST /avatars"],
+    ]);
+    expect(ssrf[0]!.description).toContain("URLs for the same use are taken by 2 other operations");
+  });
+
   it("groups contract hygiene into one low threat per spec listing the operations", async () => {
     const d = cleanApi();
     for (let i = 0; i < 40; i++)
