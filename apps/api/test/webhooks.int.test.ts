@@ -15,6 +15,8 @@ import {
   type WebhookPayload,
 } from "@threatline/domain";
 import { enqueue } from "@threatline/queue";
+import { pino } from "pino";
+import { reconcileDeliveries } from "../../worker/src/reconciler.ts";
 import { createHarness, type Harness } from "./harness.ts";
 import { CFN_BUCKET } from "./fixtures.ts";
 import { waitFor } from "../../../test/support.ts";
@@ -313,5 +315,52 @@ describe("outgoing webhooks", () => {
     await enqueue(h.deps.queue, "webhook-reminders", { now: inDays(15) }, "reminders-run-3");
     const second = await waitFor(() => receivedAt("/hook", "acceptance.expiring")[1], 20_000, "the later reminder");
     expect(second.body.acceptances?.map((a) => a.owner)).toEqual(["bob"]);
+  });
+
+  it("re-sends a delivery left pending without a job (Redis was down when it was recorded), once", async () => {
+    const { db } = h.database;
+    const logger = pino({ level: "silent" });
+    const model = await db.webhookDelivery.findFirstOrThrow({ where: { webhookId: hook.id, event: "webhook.test" } });
+    const stranded = (count: number, ageMs: number) =>
+      Promise.all(
+        Array.from({ length: count }, () =>
+          db.webhookDelivery.create({
+            data: {
+              webhookId: hook.id,
+              event: "webhook.test",
+              payload: model.payload as object,
+              createdAt: new Date(Date.now() - ageMs),
+            },
+          }),
+        ),
+      );
+    const [lost] = await stranded(1, 5 * 60_000);
+    // Recorded a moment ago: its enqueue may still be on the way, so it is left alone.
+    const [fresh] = await stranded(1, 0);
+    expect(await h.deps.queue.getJob(lost!.id)).toBeUndefined();
+
+    const webhooks = { WEBHOOK_ALLOW_PRIVATE: true, WEBHOOK_RETRY_BASE_MS: RETRY_BASE_MS, WEBHOOK_MAX_ATTEMPTS: 4 };
+    expect(await reconcileDeliveries(db, h.deps.queue, logger, { webhooks })).toBe(1);
+    // The job id is the delivery id: a second pass while it is queued or running adds nothing.
+    expect(await reconcileDeliveries(db, h.deps.queue, logger, { webhooks })).toBe(0);
+    expect((await h.deps.queue.getJob(lost!.id))?.opts.attempts).toBe(4);
+    const got = await waitFor(
+      () => receiver.received.find((r) => r.body.id === lost!.id),
+      20_000,
+      "the stranded delivery at the receiver",
+    );
+    expect(got.headers["x-threatline-delivery"]).toBe(lost!.id);
+    await waitFor(
+      async () =>
+        (await db.webhookDelivery.findUnique({ where: { id: lost!.id } }))?.status === "succeeded" || undefined,
+      10_000,
+      "the delivery to be logged as succeeded",
+    );
+    expect(await reconcileDeliveries(db, h.deps.queue, logger, { webhooks })).toBe(0);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(receiver.received.filter((r) => r.body.id === lost!.id)).toHaveLength(1);
+    expect(receiver.received.some((r) => r.body.id === fresh!.id)).toBe(false);
+    expect((await db.webhookDelivery.findUniqueOrThrow({ where: { id: fresh!.id } })).status).toBe("pending");
+    await db.webhookDelivery.delete({ where: { id: fresh!.id } });
   });
 });

@@ -1,9 +1,10 @@
 import type { Queue } from "bullmq";
-import { enqueue } from "@threatline/queue";
+import { DEFAULT_WEBHOOK_SETTINGS, enqueue, type WebhookSettings } from "@threatline/queue";
 import type { Redis } from "ioredis";
 import type { Db } from "@threatline/db";
 import type { Logger } from "pino";
 import type { ErrorCode } from "@threatline/domain";
+import { enqueueDeliveries } from "./webhooks/events.ts";
 
 export interface ReconcileOptions {
   /** Only analyses queued or running for longer than this are checked, so fresh submissions are left alone. */
@@ -84,6 +85,40 @@ export async function reconcileOnce(
   return requeued;
 }
 
+/**
+ * Webhook deliveries PostgreSQL holds as pending, older than `olderThanMs`, for which Redis has no job (the
+ * enqueue after recording them failed while Redis was down, or Redis lost the job): enqueued again with their
+ * retry policy. The job id is the delivery id, so a delivery whose job is waiting, delayed or running is left
+ * alone and a second pass adds nothing; a finished job of a delivery still pending (its last status write was
+ * lost) is removed first, or BullMQ would take the add for a duplicate. Returns how many it enqueued.
+ */
+export async function reconcileDeliveries(
+  db: Db,
+  queue: Queue,
+  logger: Logger,
+  options: Partial<Pick<ReconcileOptions, "olderThanMs" | "batchSize">> & { webhooks?: Partial<WebhookSettings> } = {},
+): Promise<number> {
+  const { olderThanMs, batchSize } = { ...DEFAULT_RECONCILE_OPTIONS, ...options };
+  const pending = await db.webhookDelivery.findMany({
+    where: { status: "pending", createdAt: { lt: new Date(Date.now() - olderThanMs) } },
+    select: { id: true },
+    orderBy: { createdAt: "asc" },
+    take: batchSize,
+  });
+  const lost: string[] = [];
+  for (const { id } of pending) {
+    const job = await queue.getJob(id);
+    const state = job ? await job.getState() : "missing";
+    if (LIVE.has(state)) continue;
+    if (job) await job.remove().catch(() => undefined);
+    lost.push(id);
+  }
+  if (lost.length === 0) return 0;
+  await enqueueDeliveries({ db, queue, webhooks: { ...DEFAULT_WEBHOOK_SETTINGS, ...options.webhooks } }, lost);
+  logger.warn({ requeued: lost.length }, "reconciler re-enqueued pending webhook deliveries that had no job");
+  return lost.length;
+}
+
 /** Runs `reconcileOnce` every interval, in one worker process at a time (a Redis lock). */
 export function startReconciler(
   db: Db,
@@ -92,7 +127,7 @@ export function startReconciler(
   prefix: string,
   logger: Logger,
   intervalMs: number,
-  options: Partial<ReconcileOptions> = {},
+  options: Partial<ReconcileOptions> & { webhooks?: Partial<WebhookSettings> } = {},
 ): () => void {
   const lockKey = `${prefix}:reconciler-lock`;
   let running = false;
@@ -101,7 +136,9 @@ export function startReconciler(
     running = true;
     void (async () => {
       const got = await redis.set(lockKey, String(process.pid), "PX", intervalMs, "NX");
-      if (got === "OK") await reconcileOnce(db, queue, logger, options);
+      if (got !== "OK") return;
+      await reconcileOnce(db, queue, logger, options);
+      await reconcileDeliveries(db, queue, logger, options);
     })()
       .catch((err: unknown) => logger.warn({ err }, "reconciler pass failed"))
       .finally(() => {

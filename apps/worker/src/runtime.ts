@@ -80,7 +80,10 @@ export function startWorker(
     deps.prefix,
     deps.logger,
     options.reconcileIntervalMs,
-    options.maxRequeues === undefined ? {} : { maxRequeues: options.maxRequeues },
+    {
+      ...(options.maxRequeues === undefined ? {} : { maxRequeues: options.maxRequeues }),
+      ...(deps.webhooks ? { webhooks: deps.webhooks } : {}),
+    },
   );
   return {
     worker,
