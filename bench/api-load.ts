@@ -6,7 +6,7 @@
 // connections (also while project risks keep changing, which makes the dashboard's cache compute again).
 import { randomBytes } from "node:crypto";
 import type { Server } from "node:http";
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -87,6 +87,8 @@ const deadline = setTimeout(() => {
 }, 10 * 60_000);
 deadline.unref();
 
+/** The machine is shared: the load it was measured under goes in the result. */
+const loadAtStart = loadavg()[0]!;
 const database = await throwawayDatabase(ADMIN_URL, "threatline_bench");
 const databaseUrl = database.url;
 let server: Server | undefined;
@@ -229,6 +231,7 @@ try {
   const md = `# API latency under load
 
 Measured ${new Date().toISOString()} on ${machine} (a shared, noisy machine: compare rows of one run, not runs).
+Load average (1 min) ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end.
 Data: ${seeded.projects} projects, ${seeded.analyses} analyses, ${seeded.threats} threats over 90 days (seeded in ${seeded.seconds.toFixed(1)} s).
 Load: autocannon, per endpoint ${SECONDS} s with one connection (latency) then ${SECONDS} s with ${CONNECTIONS} (4 for submissions; throughput),
 API and load generator in one process,
