@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cfn, run, tf } from "./harness.ts";
+import { appInFrontOf } from "./cases/combo.cases.ts";
 
 /**
  * Rules tightened because they fired where their threat does not apply, or repeated another rule's finding for
@@ -217,38 +218,7 @@ describe("one threat per weakness per resource", () => {
   });
 
   it("'public entry point → unencrypted store' stands for the path and does not repeat the store's encryption threat", async () => {
-    const template = cfn(`
-      Lb:
-        Type: AWS::ElasticLoadBalancingV2::LoadBalancer
-        Properties: { Scheme: internet-facing, Subnets: [subnet-1] }
-      Listener:
-        Type: AWS::ElasticLoadBalancingV2::Listener
-        Properties:
-          LoadBalancerArn: !Ref Lb
-          Port: 443
-          Protocol: HTTPS
-          DefaultActions: [{ Type: forward, TargetGroupArn: !Ref Targets }]
-      Targets:
-        Type: AWS::ElasticLoadBalancingV2::TargetGroup
-        Properties: { Port: 80, Protocol: HTTP, VpcId: vpc-1 }
-      App:
-        Type: AWS::AutoScaling::AutoScalingGroup
-        Properties:
-          MinSize: '1'
-          MaxSize: '2'
-          TargetGroupARNs: [!Ref Targets]
-          LaunchConfigurationName: !Ref Launch
-      Launch:
-        Type: AWS::AutoScaling::LaunchConfiguration
-        Properties:
-          ImageId: ami-12345678
-          InstanceType: t3.micro
-          UserData:
-            Fn::Base64: !Sub "DB_HOST=\${Db.Endpoint.Address}"
-      Db:
-        Type: AWS::RDS::DBInstance
-        Properties: { Engine: postgres, DBInstanceClass: db.t3.micro, StorageEncrypted: false }
-    `);
+    const template = appInFrontOf(false);
     const { threats } = await run("t.yaml", template);
     expect(threats.some((t) => t.ruleId === "TL-AWS-RDS-002")).toBe(false);
     const combo = threats.find((t) => t.ruleId === "TL-COMBO-002")!;

@@ -107,7 +107,8 @@ const searchOpenTf = (encrypted: boolean) =>
   }
 `);
 
-const appInFrontOf = (encrypted: boolean) =>
+/** An internet-facing load balancer in front of an app whose user data names a database, encrypted or not. */
+export const appInFrontOf = (encrypted: boolean) =>
   cfn(`
   Lb:
     Type: AWS::ElasticLoadBalancingV2::LoadBalancer
