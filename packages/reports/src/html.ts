@@ -20,7 +20,7 @@ import {
   type ReportInput,
   type ReportMitigation,
 } from "./report.ts";
-import { SEVERITY_LABELS, escapeHtml as h } from "./text.ts";
+import { SEVERITY_LABELS, escapeHtml as h, plural } from "./text.ts";
 
 const STYLE = `
 :root { color-scheme: light; --fg: #111827; --muted: #6b7280; --line: #e5e7eb; }
@@ -252,7 +252,7 @@ export function renderHtml(input: ReportInput): string {
 <style>${STYLE}</style>
 </head>
 <body>
-<header><h1>${h(title)}</h1><div class="muted">Generated ${h(input.generatedAt)} by ${h(input.tool.name)} ${h(input.tool.version)} · ${input.files.length} file(s)</div></header>
+<header><h1>${h(title)}</h1><div class="muted">Generated ${h(input.generatedAt)} by ${h(input.tool.name)} ${h(input.tool.version)} · ${plural(input.files.length, "file")}</div></header>
 <div class="cards">${cards}</div>
 <h2>Threats by STRIDE category and severity</h2>
 ${strideSeverityChart(input.threats)}${strideSeverityChart(input.threats, "narrow")}

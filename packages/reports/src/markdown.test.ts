@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { sampleInput, sampleMitigations } from "../test/helpers.ts";
+import { renderHtml } from "./html.ts";
 import { renderMarkdown } from "./markdown.ts";
 
 describe("Markdown export", () => {
@@ -24,6 +25,14 @@ describe("Markdown export", () => {
     expect(text).not.toContain("## Tampering");
     expect(text).toContain("- infra/app stack.yaml:14 — `Properties.AccessControl`");
     expect(text).toContain("**Triage:** accepted — logs are public by design");
+  });
+
+  it("counts files and threats in words: '1 file', '7 threats'", () => {
+    const one = renderMarkdown(sampleInput({ files: sampleInput().files.slice(0, 1) }));
+    expect(one).toContain(" by threatline 0.1.0. 1 file, 7 threats, ");
+    expect(text).toContain(" 6 files, 7 threats, ");
+    expect(renderHtml(sampleInput({ files: [] }))).toContain("· 0 files</div>");
+    expect(renderHtml(sampleInput({ files: sampleInput().files.slice(0, 1) }))).toContain("· 1 file</div>");
   });
 
   it("lists the mitigation records in a table and under each threat, and says when they mitigate it", () => {

@@ -12,7 +12,7 @@ import {
   type ReportInput,
   type ReportMitigation,
 } from "./report.ts";
-import { SEVERITY_LABELS, codeFence, escapeMarkdown as md, snippetLanguage } from "./text.ts";
+import { SEVERITY_LABELS, codeFence, escapeMarkdown as md, plural, snippetLanguage } from "./text.ts";
 
 /** A heading for what the report covers. */
 export function reportTitle(input: Pick<ReportInput, "scope" | "project">): string {
@@ -96,7 +96,7 @@ export function renderMarkdown(input: ReportInput): string {
   const out: string[] = [`# ${md(reportTitle(input))}`, ""];
   out.push(
     `Generated ${input.generatedAt} by ${input.tool.name} ${input.tool.version}. ` +
-      `${input.files.length} file(s), ${summary.threatCount} threat(s), ${summary.openCount} open, risk score ${summary.riskScore}.`,
+      `${plural(input.files.length, "file")}, ${plural(summary.threatCount, "threat")}, ${summary.openCount} open, risk score ${summary.riskScore}.`,
     "",
   );
   out.push("## Summary", "");

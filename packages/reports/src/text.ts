@@ -25,6 +25,11 @@ export function snippetLanguage(file: string | undefined): string {
   return "";
 }
 
+/** "1 file", "3 files": a count with its noun in the right number. */
+export function plural(count: number, noun: string, pluralNoun = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : pluralNoun}`;
+}
+
 export const SEVERITY_LABELS: Record<Severity, string> = {
   critical: "Critical",
   high: "High",

@@ -267,7 +267,7 @@ export async function expiringReminders(deps: EventDeps, now: Date): Promise<str
       if (fresh.length === 0) return null;
       const shown = fresh.slice(0, 10);
       const text = [
-        `:hourglass_flowing_sand: ${fresh.length === 1 ? "An accepted risk expires" : `${fresh.length} accepted risks expire`} within ${hook.expiringDays} days (team *${slackEscape(hook.team.name)}*)`,
+        `:hourglass_flowing_sand: ${fresh.length === 1 ? "An accepted risk expires" : `${fresh.length} accepted risks expire`} within ${hook.expiringDays} day${hook.expiringDays === 1 ? "" : "s"} (team *${slackEscape(hook.team.name)}*)`,
         ...shown.map(
           (a) =>
             `• *${slackEscape(a.project.name)}*: ${slackEscape(a.threat.title)} — owner ${slackEscape(a.owner ?? "nobody")}, expires ${a.expiresAt.slice(0, 10)} (${a.daysLeft === 0 ? "today" : `${a.daysLeft} day${a.daysLeft === 1 ? "" : "s"} left`})`,

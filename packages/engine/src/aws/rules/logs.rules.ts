@@ -21,7 +21,7 @@ export const LOGS_RULES = [
       node.attrs.retention > 0 &&
       node.attrs.retention < 365 && {
         paths: [at(node, "retention")],
-        detail: `Log group ${node.id} keeps events for ${node.attrs.retention} days.`,
+        detail: `Log group ${node.id} keeps events for ${node.attrs.retention} day${node.attrs.retention === 1 ? "" : "s"}.`,
       },
   }),
   awsRule({

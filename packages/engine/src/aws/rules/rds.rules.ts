@@ -84,7 +84,7 @@ export const RDS_RULES = [
         days > 0 &&
         days < 7 && {
           paths: [at(node, "backupRetention")],
-          detail: `Database ${node.id} keeps backups for ${days} day(s).`,
+          detail: `Database ${node.id} keeps backups for ${days} day${days === 1 ? "" : "s"}.`,
         }
       );
     },
