@@ -45,9 +45,38 @@ describe("project store", () => {
         order: "desc",
         limit: 25,
         offset: 50,
+        hygiene: "include",
       },
     ]);
     expect(store.threatTotal).toBe(120);
+  });
+
+  it("folded: asks for critical to medium with hygiene counted per file, and a group's low and info by file", async () => {
+    const queries: Array<Record<string, unknown>> = [];
+    const hygiene = { total: 3, byFile: [{ file: "a.yaml", low: 2, info: 1 }] };
+    provideApi(
+      fakeApi({
+        currentThreats: (_id, query) => {
+          queries.push(query);
+          return Promise.resolve(
+            query.hygiene === "only"
+              ? { total: 1, items: [{ fingerprint: "h1" } as CurrentThreatDto] }
+              : { total: 1, items: [{ fingerprint: "f1" } as CurrentThreatDto], hygiene },
+          );
+        },
+      }).api,
+    );
+    const store = useProjectStore();
+    await store.loadThreats("p1", DEFAULT_FILTERS, true);
+    expect(queries.at(-1)).toMatchObject({ hygiene: "exclude" });
+    expect(store.hygiene).toEqual(hygiene);
+    await store.loadHygiene("p1", DEFAULT_FILTERS, "a.yaml");
+    expect(queries.at(-1)).toMatchObject({ hygiene: "only", file: "a.yaml", offset: 0 });
+    expect(store.hygieneThreats).toEqual({ "a.yaml": [{ fingerprint: "h1" }] });
+    // Low asked for by name: listed one by one.
+    await store.loadThreats("p1", { ...DEFAULT_FILTERS, severity: "low" }, true);
+    expect(queries.at(-1)).toMatchObject({ hygiene: "include", severity: "low" });
+    expect(store.hygieneThreats).toEqual({});
   });
 
   it("takes the new risk from a triage decision and reloads the page and the trend", async () => {

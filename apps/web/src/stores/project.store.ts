@@ -5,6 +5,7 @@ import type {
   CurrentThreatDto,
   ProjectDto,
   RiskPoint,
+  HygieneSummary,
   TemplateSummary,
   ThreatDiffDto,
 } from "@threatline/domain";
@@ -21,18 +22,24 @@ export const useProjectStore = defineStore("project", () => {
   const trend = ref<RiskPoint[]>([]);
   const threats = ref<CurrentThreatDto[]>([]);
   const threatTotal = ref(0);
+  /** The low and info threats the list folds per file (null when the list shows them one by one). */
+  const hygiene = ref<HygieneSummary | null>(null);
+  /** The threats of each opened hygiene group, by file. */
+  const hygieneThreats = ref<Record<string, CurrentThreatDto[]>>({});
+  const hygieneState = asyncState();
   const diff = ref<ThreatDiffDto | null>(null);
   const state = asyncState();
   const threatState = asyncState();
   const diffState = asyncState();
   let lastFilters: ThreatFilters | undefined;
+  let lastFold = false;
 
   const triage = useTriageStore();
   triage.onDecided((projectId, result) => {
     if (project.value?.id !== projectId) return;
     project.value = { ...project.value, riskScore: result.project.riskScore, threatCount: result.project.threatCount };
     // The page may no longer match its filter (a triage filter, say): ask again rather than guess.
-    if (lastFilters) void loadThreats(projectId, lastFilters);
+    if (lastFilters) void reloadThreats(projectId, lastFilters);
     void loadTrend(projectId);
   });
 
@@ -43,6 +50,8 @@ export const useProjectStore = defineStore("project", () => {
       timeline.value = [];
       trend.value = [];
       threats.value = [];
+      hygiene.value = null;
+      hygieneThreats.value = {};
       diff.value = null;
     }
     const result = await state.run(async () => {
@@ -69,14 +78,35 @@ export const useProjectStore = defineStore("project", () => {
     if (points) trend.value = points;
   }
 
-  /** One page of current threats, filtered and sorted by the server. */
-  async function loadThreats(id: string, filters: ThreatFilters) {
+  /**
+   * One page of current threats, filtered and sorted by the server. With `fold`, critical to medium one by one and
+   * low and info counted per file (docs/severity.md), unless low or info is asked for by name.
+   */
+  async function loadThreats(id: string, filters: ThreatFilters, fold = false) {
     lastFilters = filters;
-    const page = await threatState.run(() => useApi().currentThreats(id, filtersToApi(filters)));
+    lastFold = fold;
+    const mode = fold && filters.severity !== "low" && filters.severity !== "info" ? "exclude" : "include";
+    const page = await threatState.run(() => useApi().currentThreats(id, { ...filtersToApi(filters), hygiene: mode }));
     if (page) {
       threats.value = page.items;
       threatTotal.value = page.total;
+      hygiene.value = page.hygiene ?? null;
+      hygieneThreats.value = {};
     }
+  }
+
+  /** The page and the opened hygiene groups again (their triage may have changed). */
+  async function reloadThreats(id: string, filters: ThreatFilters) {
+    const opened = Object.keys(hygieneThreats.value);
+    await loadThreats(id, filters, lastFold);
+    await Promise.all(opened.map((file) => loadHygiene(id, filters, file)));
+  }
+
+  /** The low and info threats of one file under the same filters (a folded group being opened). */
+  async function loadHygiene(id: string, filters: ThreatFilters, file: string) {
+    const query = { ...filtersToApi(filters), hygiene: "only" as const, file, limit: 500, offset: 0 };
+    const page = await hygieneState.run(() => useApi().currentThreats(id, query));
+    if (page) hygieneThreats.value = { ...hygieneThreats.value, [file]: page.items };
   }
 
   /**
@@ -89,7 +119,7 @@ export const useProjectStore = defineStore("project", () => {
       .getProject(id)
       .catch(() => undefined);
     if (next) project.value = next;
-    await Promise.all([loadTrend(id), lastFilters ? loadThreats(id, lastFilters) : undefined]);
+    await Promise.all([loadTrend(id), lastFilters ? reloadThreats(id, lastFilters) : undefined]);
   }
 
   async function loadDiff(id: string, from: string, to: string) {
@@ -104,6 +134,9 @@ export const useProjectStore = defineStore("project", () => {
     trend,
     threats,
     threatTotal,
+    hygiene,
+    hygieneThreats,
+    hygieneLoading: hygieneState.loading,
     diff,
     loading: state.loading,
     error: state.error,
@@ -113,6 +146,8 @@ export const useProjectStore = defineStore("project", () => {
     diffError: diffState.error,
     load,
     loadThreats,
+    reloadThreats,
+    loadHygiene,
     loadDiff,
     refresh,
   };
