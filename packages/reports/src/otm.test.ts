@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Threat } from "@threatline/domain";
-import { readFixture, sampleInput, sampleMitigations } from "../test/helpers.ts";
+import { importedInput, keptOfThreat, readFixture, sampleInput, sampleMitigations } from "../test/helpers.ts";
 import { shopProject } from "../test/system-fixture.ts";
 import { otmErrors } from "../test/td-validator.ts";
 import { detectImportFormat, importThreats, type ImportResult } from "./import.ts";
@@ -19,24 +18,8 @@ const EXAMPLES: Record<string, number> = {
 const example = (name: string): unknown => JSON.parse(readFixture(`otm/${name}`));
 const SOURCE = "imports/model.otm.json";
 
-function asInput(result: ImportResult): ReportInput {
-  return {
-    ...sampleInput(),
-    files: [{ path: SOURCE, format: null, resources: 0 }],
-    threats: result.threats,
-    triage: result.triage,
-  };
-}
-
-const kept = (t: Threat) => ({
-  fingerprint: t.fingerprint,
-  title: t.title,
-  category: t.category,
-  severity: t.severity,
-  description: t.description,
-  remediations: t.remediations,
-  resources: t.resources,
-});
+const asInput = (result: ImportResult): ReportInput => importedInput(result, SOURCE);
+const kept = keptOfThreat;
 
 type Doc = {
   trustZones: Array<{ id: string; parent?: { trustZone: string } }>;

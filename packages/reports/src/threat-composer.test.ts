@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Ajv2020 } from "../test/ajv.ts";
-import { readFixture, sampleInput, sampleMitigations } from "../test/helpers.ts";
+import { importedInput, readFixture, sampleInput, sampleMitigations } from "../test/helpers.ts";
 import { importThreats } from "./import.ts";
 import type { ReportInput } from "./report.ts";
 import { composeTcStatement } from "./tc-statement.ts";
@@ -20,13 +20,7 @@ const example = (name: string): ThreatComposerDocument =>
 
 /** What the API does: the imported document is stored as the analysis's template, and exported from there. */
 function reimport(text: string, path = "imports/model.json"): ReportInput {
-  const result = importThreats(JSON.parse(text), { sourceName: path });
-  return {
-    ...sampleInput(),
-    files: [{ path, format: null, resources: 0 }],
-    threats: result.threats,
-    triage: result.triage,
-  };
+  return importedInput(importThreats(JSON.parse(text), { sourceName: path }), path);
 }
 
 describe("Threat Composer export", () => {

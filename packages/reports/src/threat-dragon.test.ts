@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Threat } from "@threatline/domain";
-import { readFixture, sampleInput, sampleMitigations } from "../test/helpers.ts";
+import { importedInput, keptOfThreat, readFixture, sampleInput, sampleMitigations } from "../test/helpers.ts";
 import { shopProject } from "../test/system-fixture.ts";
 import { threatDragonErrors } from "../test/td-validator.ts";
 import { stableUuid } from "./ids.ts";
@@ -23,25 +22,8 @@ const EXAMPLES: Record<string, number> = {
 const example = (name: string): unknown => JSON.parse(readFixture(`threat-dragon/${name}`));
 const SOURCE = "imports/model.json";
 
-function asInput(result: ImportResult): ReportInput {
-  return {
-    ...sampleInput(),
-    files: [{ path: SOURCE, format: null, resources: 0 }],
-    threats: result.threats,
-    triage: result.triage,
-  };
-}
-
-/** What a round trip must keep of a threat. */
-const kept = (t: Threat) => ({
-  fingerprint: t.fingerprint,
-  title: t.title,
-  category: t.category,
-  severity: t.severity,
-  description: t.description,
-  remediations: t.remediations,
-  resources: t.resources,
-});
+const asInput = (result: ImportResult): ReportInput => importedInput(result, SOURCE);
+const kept = keptOfThreat;
 
 describe("Threat Dragon v2 export", () => {
   it("writes the team's mitigation records into each threat's mitigation text, and mitigated when all are done", () => {

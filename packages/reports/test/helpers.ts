@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { ThreatSchema, type Threat } from "@threatline/domain";
-import type { ReportInput } from "../src/index.ts";
+import type { ImportResult, ReportInput } from "../src/index.ts";
 
 export function fixturePath(name: string): string {
   return fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
@@ -94,4 +94,27 @@ export function sampleMitigations(): NonNullable<ReportInput["mitigations"]> {
       fingerprints: ["33333333333333333333333333333333"],
     },
   ];
+}
+
+/** A report of imported threats as the API builds one: the imported document is the report's one file. */
+export function importedInput(result: Pick<ImportResult, "threats" | "triage">, path: string): ReportInput {
+  return {
+    ...sampleInput(),
+    files: [{ path, format: null, resources: 0 }],
+    threats: result.threats,
+    triage: result.triage,
+  };
+}
+
+/** What an import → export → import round trip must keep of a threat. */
+export function keptOfThreat(t: Threat) {
+  return {
+    fingerprint: t.fingerprint,
+    title: t.title,
+    category: t.category,
+    severity: t.severity,
+    description: t.description,
+    remediations: t.remediations,
+    resources: t.resources,
+  };
 }
