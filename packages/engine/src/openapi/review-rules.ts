@@ -8,7 +8,7 @@ import type { EvidenceLocation, Finding, RuleContext } from "../rules/types.ts";
 import { gatewayView, type ServedRoute } from "./served-routes.ts";
 import { leftOutOnPurpose, namesSold, privateMember, privateRead, soldCollections, soldWrite } from "./exposure.ts";
 import type { OperationAttrs, SecuritySchemeAttrs } from "./parse.ts";
-import { tenantScope, type TenantScope } from "./tenant.ts";
+import { namesAccount, tenantScope, type TenantScope } from "./tenant.ts";
 import { locate } from "../graph/locate.ts";
 import { defineRule } from "./rule-kit.ts";
 import {
@@ -101,10 +101,36 @@ function keys(node: GraphNode, wanted: readonly string[]): string[] {
 type Tenant = { scope: TenantScope; callerIsTenant: boolean };
 const tenants = new WeakMap<RuleContext, Map<string, Tenant | undefined>>();
 
+/** A scheme whose description says the credential is an account's API key or secret key (Stripe's basic and bearer). */
+const KEY_CREDENTIAL = /\b(api|secret)[ _-]?key\b|\bapi[ _-]?token\b/i;
+
+/** A scheme that identifies an account rather than a person: HTTP Basic, an API key, a bearer token stated to be the API key. */
+function accountScheme(x: SecuritySchemeAttrs): boolean {
+  if (x.type === "apiKey") return true;
+  if (x.type !== "http") return false;
+  return x.scheme === "basic" || (x.scheme === "bearer" && KEY_CREDENTIAL.test(x.notes ?? ""));
+}
+
+/** A scheme stated to carry an API or secret key: in its description, or in the name of its header or parameter. */
+function keyScheme(x: SecuritySchemeAttrs): boolean {
+  return (
+    KEY_CREDENTIAL.test(x.notes ?? "") || (x.type === "apiKey" && /api[-_]?key|secret[-_]?key/i.test(x.paramName ?? ""))
+  );
+}
+
+/** An operation a user signs in or up through without a credential: where a person's session token comes from. */
+function signsIn(a: OperationAttrs): boolean {
+  const flow = authFlow(a);
+  return (flow === "login" || flow === "register") && !identified(a);
+}
+
 /**
  * The tenant scope of the spec in `file` (see `tenantScope`), and whether its caller is the tenant itself: every
- * scheme is HTTP Basic or an API key (an account's own credentials, as Twilio's account SID and token), so no user
- * inside the tenant is told apart from another.
+ * scheme is HTTP Basic, an API key, or a bearer token its description calls the API key (an account's own
+ * credentials, as Twilio's account SID and token or Stripe's secret key), so no user inside the tenant is told apart
+ * from another. Where no path names the tenant but the spec states that its credential is an account's API key, and
+ * no operation signs a user in, the key names the tenant and the whole spec is one (`whole`): its objects are the
+ * key's account's own.
  */
 export function tenantOf(ctx: RuleContext, file: string): Tenant | undefined {
   let byFile = tenants.get(ctx);
@@ -113,12 +139,23 @@ export function tenantOf(ctx: RuleContext, file: string): Tenant | undefined {
     tenants.set(ctx, byFile);
   }
   if (!byFile.has(file)) {
-    const scope = tenantScope(ops(ctx).filter(([n]) => n.file === file));
+    const operations = ops(ctx).filter(([n]) => n.file === file);
     const schemes = ctx.graph.nodes
       .filter((n) => n.kind === "openapi.security-scheme" && n.file === file)
       .map((n) => n.attrs as unknown as SecuritySchemeAttrs);
-    const callerIsTenant =
-      schemes.length > 0 && schemes.every((x) => (x.type === "http" && x.scheme === "basic") || x.type === "apiKey");
+    const callerIsTenant = schemes.length > 0 && schemes.every(accountScheme);
+    let scope = tenantScope(operations);
+    if (!scope && callerIsTenant && schemes.some(keyScheme) && !operations.some(([, a]) => signsIn(a))) {
+      const members = operations.filter(([, a]) => objectIdInputs(a).length > 0);
+      if (members.length > 0)
+        scope = {
+          name: "",
+          prefix: "",
+          members: new Map(members.map(([node]) => [node, ""])),
+          total: operations.length,
+          whole: true,
+        };
+    }
     byFile.set(file, scope ? { scope, callerIsTenant } : undefined);
   }
   return byFile.get(file);
@@ -245,7 +282,13 @@ export const REVIEW_RULES = [
           ids = ids.filter(
             (i) =>
               !(i.where === "path" && i.name === tenantParam) &&
-              (!tenant.callerIsTenant || PERSONAL_ID.test(i.name) || i.type === "integer" || i.type === "number"),
+              (!tenant.callerIsTenant ||
+                PERSONAL_ID.test(i.name) ||
+                i.type === "integer" ||
+                i.type === "number" ||
+                // Where the key is the tenant, an account named by id is another tenant's (a platform's connected
+                // account): that stays an object-level question.
+                (tenant.scope.whole === true && namesAccount(i.name, i.where, a.path))),
           );
           if (ids.length === 0) return [];
         }
@@ -319,7 +362,7 @@ export const REVIEW_RULES = [
       },
     },
     references: { cwe: ["CWE-639", "CWE-285"], capec: ["CAPEC-122"] },
-    why: "Multi-tenant APIs put the tenant in the path (`/2010-04-01/Accounts/{AccountSid}/Calls/{Sid}`, `/orgs/{org}/...`, `/tenants/{tenantId}/...`): cross-tenant access (OWASP API1:2023 at the scale of a whole customer) happens when one route forgets to compare the path's tenant with the caller's, or looks an object up by its global id after checking the tenant. A reviewer checks this once per API, not once per operation: the rule fires once per spec when more than half of its operations (and at least four) share the static prefix before one path parameter whose name or preceding segment names an account, tenant, organisation, workspace, team, company, enterprise, realm or subscription. The operations are its related resources; TL-API-BOLA-001 then leaves that parameter alone, and, where the credential is the tenant's own (HTTP Basic or an API key), also the opaque ids of the tenant's objects under it; a person's id or a guessable number under the tenant stays an object-level finding.",
+    why: "Multi-tenant APIs put the tenant in the path (`/2010-04-01/Accounts/{AccountSid}/Calls/{Sid}`, `/orgs/{org}/...`, `/tenants/{tenantId}/...`): cross-tenant access (OWASP API1:2023 at the scale of a whole customer) happens when one route forgets to compare the path's tenant with the caller's, or looks an object up by its global id after checking the tenant. A reviewer checks this once per API, not once per operation: the rule fires once per spec when more than half of its operations (and at least four) share the static prefix before one path parameter whose name or preceding segment names an account, tenant, organisation, workspace, team, company, enterprise, realm or subscription. The operations are its related resources; TL-API-BOLA-001 then leaves that parameter alone, and, where the credential is the tenant's own (HTTP Basic or an API key), also the opaque ids of the tenant's objects under it; a person's id or a guessable number under the tenant stays an object-level finding. Where no path names the tenant but every scheme identifies an account (HTTP Basic, an API key, a bearer token its description calls the API key) and the spec states that the credential is an API or secret key, with no operation that signs a user in (Stripe: `Authorization: Bearer <api_key>`), the key names the tenant: the rule fires once for the whole spec, listing the operations that name the account's objects, and TL-API-BOLA-001 keeps only the ids of people, guessable numbers and accounts named by id (a platform's connected account is another tenant's).",
     kinds: OP,
     check: (ctx) => {
       const files = [...new Set(ops(ctx).map(([n]) => n.file))];
@@ -340,6 +383,35 @@ export const REVIEW_RULES = [
           .find((p) => p !== undefined);
         const guessable = param?.type === "integer" || param?.type === "number";
         const open = members.filter(([node]) => !identified(node.attrs as unknown as OperationAttrs)).length;
+        if (tenant.scope.whole) {
+          const schemes = ctx.graph.nodes
+            .filter((n) => n.kind === "openapi.security-scheme" && n.file === file)
+            .map((n) => n.attrs as unknown as SecuritySchemeAttrs);
+          const inputs = members.flatMap(([node]) => objectIdInputs(node.attrs as unknown as OperationAttrs));
+          const inPath = inputs.filter((i) => i.where === "path");
+          const ids = [...new Set((inPath.length > 0 ? inPath : inputs).map((i) => i.name))];
+          return [
+            {
+              node: api,
+              paths: [""],
+              related: members.map(([node]) => node).slice(0, 50),
+              locations: members.slice(0, 20).map(([node]) =>
+                locate(
+                  node,
+                  keys(
+                    node,
+                    objectIdInputs(node.attrs as unknown as OperationAttrs).map((i) => i.key),
+                  )[0]!,
+                ),
+              ),
+              detail: `Every credential of ${api.id} is an account's key (${list(schemes.map((x) => `\`${x.name}\` ${x.type === "http" ? `HTTP ${x.scheme}` : x.type}`))}), so the key names the tenant: ${members.length} of the ${tenant.scope.total} operations name the account's objects by ${list(
+                ids.map((o) => `\`${o}\``),
+                12,
+              )}, and each must look that object up within the key's account, or one customer reads and changes another's by its id. One question for the whole API, not one per object.${open > 0 ? ` ${open} of them require no authentication.` : ""}`,
+              likelihood: open > 0 ? 4 : 3,
+            },
+          ];
+        }
         return [
           {
             node: api,

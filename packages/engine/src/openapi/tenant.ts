@@ -46,6 +46,38 @@ export interface TenantScope {
   members: Map<GraphNode, string>;
   /** All operations of the spec. */
   total: number;
+  /**
+   * The whole spec is one tenant: no path names it, the credential does (an account's secret API key, as
+   * Stripe's); `name` and `prefix` are then empty and the members are the operations that name objects.
+   */
+  whole?: boolean;
+}
+
+/** Whether an id (`account`, `AccountSid`, `org_id`), or the segment before it, names a tenant. */
+export function namesTenant(name: string, before = ""): boolean {
+  return [...words(name), ...words(before)].some((w) => TENANT_WORDS.has(w));
+}
+
+/** Tenant words that name another customer's account wherever they stand (a billing subscription does not). */
+const ACCOUNT_WORDS = new Set([...TENANT_WORDS].filter((w) => !w.startsWith("subscription")));
+
+/**
+ * Whether an input names an account, a tenant or an organisation itself, as one of a spec whose key is the tenant
+ * names another one (a platform's connected account): `account` or `account_id` in a query or body, the top-level
+ * object of `/v1/accounts/{account}` or `/orgs/{id}`; not `/v1/linked_accounts/{account}`,
+ * `/v1/financial_connections/accounts/{account}` or `/v1/customers/{customer}/bank_accounts/{id}`, accounts of
+ * another kind.
+ */
+export function namesAccount(name: string, where: string, path: string): boolean {
+  const core = words(name).filter((w) => !["id", "sid", "uuid", "key"].includes(w));
+  const own = core.length === 1 && ACCOUNT_WORDS.has(core[0]!);
+  if (where !== "path") return own;
+  const segments = path.split("/").filter(Boolean);
+  const at = paramAt(segments, name);
+  const before = segments.slice(0, at).filter((s) => !/^(v\d+(\.\d+)*|api)$/i.test(s));
+  if (before.length !== 1 || before[0]!.startsWith("{")) return false;
+  const collection = words(before[0]!);
+  return (own || core.length === 0) && collection.length === 1 && ACCOUNT_WORDS.has(collection[0]!);
 }
 
 /** The first path parameter of `path`: its index among the segments and its name (`{Sid}.json` → Sid). */
@@ -80,7 +112,7 @@ export function tenantScope(operations: ReadonlyArray<readonly [GraphNode, Opera
   const segments = members.find(([, n]) => n === name)![2];
   const at = paramAt(segments, name);
   const before = segments[at - 1] ?? "";
-  if (![...words(name), ...words(before)].some((w) => TENANT_WORDS.has(w))) return undefined;
+  if (!namesTenant(name, before)) return undefined;
   return {
     name,
     prefix: `/${[...segments.slice(0, at), `{${name}}`].join("/")}`,

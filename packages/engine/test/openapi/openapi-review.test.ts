@@ -686,6 +686,90 @@ describe("OpenAPI tenants and objects: one question per tenant, one per object",
     ]);
   });
 
+  /** A small Stripe-shaped API: no tenant in the path, the account's secret key as the bearer token (or OAuth). */
+  function keyedApi(): Doc {
+    const d = cleanApi();
+    d.security = [{ bearerAuth: [] }, { basicAuth: [] }];
+    d.components.securitySchemes = {
+      bearerAuth: { type: "http", scheme: "bearer", description: "Authorization: Bearer <api_key>" },
+      basicAuth: { type: "http", scheme: "basic", description: "Authorization: Basic <api_key>" },
+    };
+    const item = (name: string) => ({
+      parameters: [param(name, { type: "string", maxLength: 5000 })],
+      get: { responses: ok },
+      post: { responses: ok },
+      delete: { responses: ok },
+    });
+    d.paths = {
+      "/v1/customers": { get: { responses: ok } },
+      "/v1/customers/{customer}": item("customer"),
+      "/v1/charges/{charge}": item("charge"),
+      "/v1/invoices/{invoice}": item("invoice"),
+      "/v1/customers/{customer}/sources/{id}": item("id"),
+      "/v1/accounts/{account}": item("account"),
+    };
+    d.paths["/v1/customers/{customer}/sources/{id}"].parameters.unshift(param("customer"));
+    return d;
+  }
+
+  it("the account's secret key as the credential: one tenant threat for the spec, BOLA only on accounts named by id", async () => {
+    const threats = await threatsOf(keyedApi());
+    const tenant = threats.filter((t) => t.ruleId === "TL-API-TENANT-001");
+    expect(tenant).toHaveLength(1);
+    expect(tenant[0]!.resources[0]!.id).toBe("API Orders");
+    expect(tenant[0]!.description).toContain("15 of the 16 operations");
+    expect(tenant[0]!.description).toContain("`customer`");
+    expect(tenant[0]!.description).toContain("`bearerAuth` HTTP bearer");
+    expect(tenant[0]!.resources.map((r) => r.id)).toContain("DELETE /v1/charges/{charge}");
+    expect(tenant[0]!.resources.map((r) => r.id)).toContain("GET /v1/customers/{customer}/sources/{id}");
+    // A connected account named by id is another tenant's: still an object-level question, one threat.
+    expect(on(threats, "TL-API-BOLA-001")).toEqual(["GET /v1/accounts/{account}"]);
+    expect(reached(threats, "TL-API-BOLA-001")).toContain("DELETE /v1/accounts/{account}");
+  });
+
+  it("a person's id or a guessable number under a keyed spec stays object-level", async () => {
+    const d = keyedApi();
+    d.paths["/v1/users/{user_id}"] = { parameters: [param("user_id")], get: { responses: ok } };
+    d.paths["/v1/payouts/{payout}"] = {
+      parameters: [param("payout", { type: "integer", maximum: 1e9 })],
+      get: { responses: ok },
+    };
+    const threats = await threatsOf(d);
+    expect(on(threats, "TL-API-TENANT-001")).toEqual(["API Orders"]);
+    expect(on(threats, "TL-API-BOLA-001").sort()).toEqual([
+      "GET /v1/accounts/{account}",
+      "GET /v1/payouts/{payout}",
+      "GET /v1/users/{user_id}",
+    ]);
+  });
+
+  it("the same paths under OAuth, a user's bearer token, or a key the spec does not call one: BOLA per object", async () => {
+    const objects = [
+      "GET /v1/accounts/{account}",
+      "GET /v1/charges/{charge}",
+      "GET /v1/customers/{customer}",
+      "GET /v1/customers/{customer}/sources/{id}",
+      "GET /v1/invoices/{invoice}",
+    ];
+    const oauth = keyedApi();
+    oauth.security = [{ oauth: ["orders:read"] }];
+    oauth.components.securitySchemes = cleanApi().components.securitySchemes;
+    const jwt = keyedApi();
+    jwt.security = [{ bearerAuth: [] }];
+    jwt.components.securitySchemes = { bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" } };
+    const basic = keyedApi();
+    basic.security = [{ basicAuth: [] }];
+    basic.components.securitySchemes = { basicAuth: { type: "http", scheme: "basic" } };
+    // A key scheme in a spec where users sign in is a person's session token.
+    const login = keyedApi();
+    login.paths["/v1/login"] = { post: { security: [], responses: ok } };
+    for (const d of [oauth, jwt, basic, login]) {
+      const threats = await threatsOf(d);
+      expect(on(threats, "TL-API-TENANT-001")).toEqual([]);
+      expect(on(threats, "TL-API-BOLA-001").sort()).toEqual(objects);
+    }
+  });
+
   it("folding keeps the fingerprint the object's first operation had on its own", async () => {
     const d = cleanApi();
     delete d.paths["/orders/{orderId}"].get.responses["403"];
