@@ -44,6 +44,26 @@ export default tseslint.config(
     },
   },
   {
+    // A package uses another through its name and entry point (`@threatline/api`), never by reaching into its
+    // files: what a package exports (its index.ts) is what others may depend on.
+    files: ["apps/**/*.ts", "apps/**/*.vue", "packages/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              // Up and into another folder's src (`../../worker/src/x.ts`), a path through apps/ or packages/, or
+              // a package's src by name. A package's own `../src/x.ts` stays allowed.
+              regex: String.raw`^((\.\./)+[^./][^/]*/src(/|$)|(.*/)?(apps|packages)/[^/]+/src/|@threatline/[^/]+/src(/|$))`,
+              message: "Import another package by its name (@threatline/x) and what its index.ts exports.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["**/*.vue"],
     languageOptions: { parserOptions: { parser: tseslint.parser } },
   },

@@ -13,11 +13,7 @@ import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { pino } from "pino";
 import { createDb, migrateDatabase } from "@threatline/db";
-import { createApp } from "../apps/api/src/app.ts";
-import { buildApiDeps } from "../apps/api/src/bootstrap.ts";
-import { ApiConfigSchema } from "../apps/api/src/config.ts";
-import { bootstrapAccounts } from "../apps/api/src/auth/bootstrap-accounts.ts";
-import { newTokenValue } from "../apps/api/src/services/tokens.service.ts";
+import { createApp, buildApiDeps, ApiConfigSchema, bootstrapAccounts, newTokenValue } from "@threatline/api";
 import { seedLarge } from "./seed-large.ts";
 import { throwawayDatabase } from "../scripts/faults/env.ts";
 

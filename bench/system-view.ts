@@ -19,7 +19,7 @@ import { migrateDatabase } from "@threatline/db";
 import type { SystemGraphDto } from "@threatline/domain";
 import { buildSystemGraph } from "@threatline/system";
 import { layoutSystem, type ElkLike } from "@threatline/system/layout";
-import { ServerConfigSchema, startServer } from "../apps/server/src/server.ts";
+import { ServerConfigSchema, startServer } from "@threatline/server";
 import { ADMIN, apiClient, ensureWebBuild, launchBrowser, signIn, WEB_DIST } from "../apps/web/test/app.ts";
 import { throwawayDatabase } from "../scripts/faults/env.ts";
 import { loadProject } from "../packages/system/test/load-project.ts";

@@ -13,7 +13,7 @@ import pg from "pg";
 import { pino } from "pino";
 import type { Page } from "playwright-core";
 import { migrateDatabase } from "@threatline/db";
-import { ServerConfigSchema, startServer } from "../apps/server/src/server.ts";
+import { ServerConfigSchema, startServer } from "@threatline/server";
 import { ADMIN, ensureWebBuild, launchBrowser, signIn, WEB_DIST } from "../apps/web/test/app.ts";
 import { seedLarge } from "./seed-large.ts";
 import { throwawayDatabase } from "../scripts/faults/env.ts";

@@ -4,11 +4,7 @@ import pg from "pg";
 import { pino } from "pino";
 import request from "supertest";
 import { createDb, migrateDatabase } from "@threatline/db";
-import { createApp } from "../../apps/api/src/app.ts";
-import { buildApiDeps } from "../../apps/api/src/bootstrap.ts";
-import { ApiConfigSchema } from "../../apps/api/src/config.ts";
-import { bootstrapAccounts } from "../../apps/api/src/auth/bootstrap-accounts.ts";
-import { newTokenValue } from "../../apps/api/src/services/tokens.service.ts";
+import { createApp, buildApiDeps, ApiConfigSchema, bootstrapAccounts, newTokenValue } from "@threatline/api";
 import type { FaultEnv } from "./scenarios.ts";
 
 const ADMIN_URL =

@@ -1,7 +1,7 @@
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SubmissionResult } from "@threatline/domain";
-import type { LlmStage } from "../../worker/src/deps.ts";
+import type { LlmStage } from "@threatline/worker";
 import { createHarness, type Harness } from "./harness.ts";
 import { CFN_BUCKET } from "./fixtures.ts";
 import { waitFor } from "../../../test/support.ts";

@@ -11,7 +11,7 @@ import {
   type TriageStatus,
 } from "@threatline/domain";
 import { refreshProjectRisk } from "@threatline/db";
-import { persistOutcome, type AnalysisOutcome } from "../../worker/src/pipeline/persist.ts";
+import { persistOutcome, type AnalysisOutcome } from "@threatline/worker";
 import type { Actor } from "../src/auth/context.ts";
 import { endOfDaySeries, windowDays } from "../src/services/dashboard.service.ts";
 import { decideTriage } from "../src/services/triage.service.ts";

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DashboardDto, Threat } from "@threatline/domain";
-import { persistOutcome, type AnalysisOutcome } from "../../worker/src/pipeline/persist.ts";
+import { persistOutcome, type AnalysisOutcome } from "@threatline/worker";
 import type { Actor } from "../src/auth/context.ts";
 import { cancelBatch, retryAnalysis } from "../src/services/analyses.service.ts";
 import { createDashboardCache, getDashboard, type DashboardCache } from "../src/services/dashboard.service.ts";

@@ -10,8 +10,7 @@ import {
   workerConnection,
   type WebhookSettings,
 } from "@threatline/queue";
-import { startWorker, type RunningWorker } from "../../worker/src/runtime.ts";
-import type { AnalysisBounds, LlmStage } from "../../worker/src/deps.ts";
+import { startWorker, type RunningWorker, type AnalysisBounds, type LlmStage } from "@threatline/worker";
 import { createApp } from "../src/app.ts";
 import type { ApiDeps } from "../src/deps.ts";
 import { bootstrapAccounts } from "../src/auth/bootstrap-accounts.ts";

@@ -7,12 +7,8 @@ import { fileURLToPath } from "node:url";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderPrototypeJson, type FullReport } from "@threatline/reports";
-import { FEATURE_ROUTES } from "../../api/src/app.ts";
-import { exportRoutes } from "../../api/src/routes/exports.routes.ts";
 import { createHarness, type Harness } from "../../api/test/harness.ts";
 import { runCli } from "./helpers.ts";
-
-if (!FEATURE_ROUTES.includes(exportRoutes)) FEATURE_ROUTES.push(exportRoutes);
 
 /** The target tools' own published files, as vendored for the exporters' tests. */
 const fixture = (name: string): string =>

@@ -10,17 +10,13 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FullReportSchema } from "@threatline/reports";
 import type { BatchDto, ProjectDto, SubmissionResult } from "@threatline/domain";
-import { FEATURE_ROUTES } from "../../api/src/app.ts";
-import { exportRoutes } from "../../api/src/routes/exports.routes.ts";
 import { createHarness, type Harness } from "../../api/test/harness.ts";
 import { waitFor } from "../../../test/support.ts";
 import { sarifErrors } from "../../../packages/reports/test/sarif-validator.ts";
-import type { RunningWorker } from "../../worker/src/runtime.ts";
+import type { RunningWorker } from "@threatline/worker";
 import { ApiClient } from "../src/lib/api-client.ts";
 import { watchBatch, type BatchProgress } from "../src/lib/batch-watch.ts";
 import { makeWorkspace, runCli } from "./helpers.ts";
-
-if (!FEATURE_ROUTES.includes(exportRoutes)) FEATURE_ROUTES.push(exportRoutes);
 
 describe(
   "threatline submit and export against the real API, worker, PostgreSQL and Redis",

@@ -1,6 +1,6 @@
 import { pino } from "pino";
 import { exitIfMetricsOpen } from "@threatline/queue";
-import { loadConfig } from "@threatline/api/config.ts";
+import { loadConfig } from "@threatline/api";
 import { ServerConfigSchema, startServer } from "./server.ts";
 
 const config = loadConfig(ServerConfigSchema);

@@ -4,12 +4,8 @@ import { fileURLToPath } from "node:url";
 import { pino, type Logger } from "pino";
 import { z } from "zod";
 import { createDb, isUpToDate, migrateDatabase, startEmbeddedPostgres, type EmbeddedPostgres } from "@threatline/db";
-import { ApiConfigSchema } from "@threatline/api/config.ts";
-import { createApp } from "@threatline/api/app.ts";
-import { buildApiDeps } from "@threatline/api/bootstrap.ts";
-import { bootstrapAccounts } from "@threatline/api/auth/bootstrap-accounts.ts";
-import { WorkerConfigSchema } from "@threatline/worker/config.ts";
-import { bootWorker } from "@threatline/worker/bootstrap.ts";
+import { ApiConfigSchema, createApp, buildApiDeps, bootstrapAccounts } from "@threatline/api";
+import { WorkerConfigSchema, bootWorker } from "@threatline/worker";
 import { ensureRedis } from "./redis.ts";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { pino } from "pino";
-import { ServerConfigSchema, startServer } from "../../server/src/server.ts";
+import { ServerConfigSchema, startServer } from "@threatline/server";
 import type { SubmissionResult } from "@threatline/domain";
 import { createTestDatabase, redisUrl, testPrefix } from "../../../test/support.ts";
 

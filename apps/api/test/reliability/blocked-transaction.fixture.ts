@@ -2,7 +2,7 @@
 // it locks one analysis row the way persistOutcome does, says "locked", then blocks its thread for `blockMs`.
 //   node --import tsx blocked-transaction.fixture.ts <databaseUrl> <analysisId> <timeoutMs> <blockMs>
 import { createDb } from "@threatline/db";
-import { boundTransaction } from "../../../worker/src/pipeline/persist.ts";
+import { boundTransaction } from "@threatline/worker";
 
 const [url, analysisId, timeoutMs, blockMs] = process.argv.slice(2) as [string, string, string, string];
 const db = createDb({ url, poolSize: 1 });

@@ -7,8 +7,8 @@ import { waitFor } from "../../../../test/support.ts";
 import { createHarness, type Harness } from "../harness.ts";
 import { CFN_BUCKET } from "../fixtures.ts";
 import { ApiConfigSchema } from "../../src/config.ts";
-import { serveWorkerMetrics } from "../../../worker/src/observability/metrics.ts";
-import { ServerConfigSchema } from "../../../server/src/server.ts";
+import { serveWorkerMetrics } from "@threatline/worker";
+import { ServerConfigSchema } from "@threatline/server";
 
 describe("observability", () => {
   let h: Harness;
