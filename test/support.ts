@@ -4,6 +4,8 @@ import pg from "pg";
 import { inject } from "vitest";
 import { createDb, type Db } from "@threatline/db";
 
+export { waitFor } from "@threatline/test-utils";
+
 export interface TestDatabase {
   url: string;
   db: Db;
@@ -40,21 +42,6 @@ export function testPrefix(): string {
 
 export function redisUrl(): string {
   return inject("redisUrl");
-}
-
-/** Polls until `check` returns a value (not undefined/false) or the time runs out. */
-export async function waitFor<T>(
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 30_000,
-  what = "condition",
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** A TCP proxy to a server (PostgreSQL here) that a test can take down and bring back, like an outage. */

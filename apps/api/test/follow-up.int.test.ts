@@ -1,17 +1,9 @@
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  isFinalStatus,
-  type BatchDto,
-  type CurrentThreatDto,
-  type ProjectDto,
-  type SubmissionResult,
-  type ThreatCommentDto,
-  type ThreatFollowUpDto,
-} from "@threatline/domain";
+import { type CurrentThreatDto, type ThreatCommentDto, type ThreatFollowUpDto } from "@threatline/domain";
+import { createProject, submitAndWait } from "@threatline/test-utils";
 import { createHarness, type Harness, type TestUser } from "./harness.ts";
 import { CFN_BUCKET } from "./fixtures.ts";
-import { waitFor } from "../../../test/support.ts";
 
 /**
  * Ownership and follow-up (issue #22 item 2): an assignee from the team, a ticket link and comments on a
@@ -38,28 +30,11 @@ describe("threat assignee, ticket link and comments", () => {
       ).body as { items: CurrentThreatDto[] }
     ).items;
 
-  async function submit(content: string) {
-    const { batchId } = (
-      await request(h.app)
-        .post(api("/submissions"))
-        .send({ files: [{ path: "app.yaml", content }] })
-        .expect(202)
-    ).body as SubmissionResult;
-    await waitFor(
-      async () => {
-        const b = (await request(h.app).get(`/api/v1/batches/${batchId}`)).body as BatchDto;
-        return b.analyses.every((a) => isFinalStatus(a.status)) ? b : undefined;
-      },
-      60_000,
-      "the analysis",
-    );
-  }
+  const submit = (content: string) => submitAndWait(h.app, projectId, [{ path: "app.yaml", content }]);
 
   beforeAll(async () => {
     h = await createHarness();
-    projectId = (
-      (await request(h.app).post("/api/v1/projects").send({ name: "followed" }).expect(201)).body as ProjectDto
-    ).id;
+    projectId = await createProject(h.app, "followed");
     editor = await h.createUser({ teams: { [h.defaultTeamId]: "editor" } });
     editorToken = await h.tokenFor(editor.id);
     const viewer = await h.createUser({ teams: { [h.defaultTeamId]: "viewer" } });

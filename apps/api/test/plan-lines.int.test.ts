@@ -1,8 +1,8 @@
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isFinalStatus, type AnalysisDto, type BatchDto, type SubmissionResult, type Threat } from "@threatline/domain";
+import { type AnalysisDto, type BatchDto, type Threat } from "@threatline/domain";
+import { createProject, submitAndWait, type TestFile } from "@threatline/test-utils";
 import { createHarness, type Harness } from "./harness.ts";
-import { waitFor } from "../../../test/support.ts";
 
 const PLAN = JSON.stringify(
   {
@@ -80,28 +80,12 @@ describe("worker: a Terraform plan JSON is analysed with the .tf files it was pl
 
   beforeAll(async () => {
     h = await createHarness();
-    projectId = (
-      (await request(h.app).post("/api/v1/projects").send({ name: "planned" }).expect(201)).body as {
-        id: string;
-      }
-    ).id;
+    projectId = await createProject(h.app, "planned");
     h.startWorker();
   });
   afterAll(async () => h.close());
 
-  async function submit(files: Array<{ path: string; content: string }>): Promise<BatchDto> {
-    const { batchId } = (
-      await request(h.app).post(`/api/v1/projects/${projectId}/submissions`).send({ files }).expect(202)
-    ).body as SubmissionResult;
-    return waitFor(
-      async () => {
-        const batch = (await request(h.app).get(`/api/v1/batches/${batchId}`).expect(200)).body as BatchDto;
-        return batch.analyses.every((a) => isFinalStatus(a.status)) ? batch : undefined;
-      },
-      60_000,
-      "the batch to finish",
-    );
-  }
+  const submit = (files: TestFile[]) => submitAndWait(h.app, projectId, files);
 
   async function analysisOf(batch: BatchDto, path: string): Promise<{ analysis: AnalysisDto; threats: Threat[] }> {
     const id = batch.analyses.find((a) => a.path === path)!.id;

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isFinalStatus, type AnalysisDto, type BatchDto, type SubmissionResult, type Threat } from "@threatline/domain";
 import { type FakeBedrock, startFakeBedrock } from "@threatline/bedrock-fake";
 import { createThreatModeler, loadLlmConfig, MemoryLlmCache } from "@threatline/llm";
+import { createProject, submitAndWait, threatsOf as tlThreatsOf, type TestFile } from "@threatline/test-utils";
 import { createHarness, type Harness } from "./harness.ts";
 import { redisUrl, testPrefix, waitFor } from "../../../test/support.ts";
 import { GATEWAY_SPEC, GATEWAY_TEMPLATE } from "../../../test/fixtures/api-gateway.ts";
@@ -14,38 +15,14 @@ describe("worker: an OpenAPI spec is analysed with the gateway the project holds
 
   beforeAll(async () => {
     h = await createHarness();
-    projectId = (
-      (await request(h.app).post("/api/v1/projects").send({ name: "orders" }).expect(201)).body as {
-        id: string;
-      }
-    ).id;
+    projectId = await createProject(h.app, "orders");
     h.startWorker();
   });
   afterAll(async () => h.close());
 
-  async function submit(files: Array<{ path: string; content: string }>): Promise<BatchDto> {
-    const { batchId } = (
-      await request(h.app).post(`/api/v1/projects/${projectId}/submissions`).send({ files }).expect(202)
-    ).body as SubmissionResult;
-    return waitFor(
-      async () => {
-        const batch = (await request(h.app).get(`/api/v1/batches/${batchId}`).expect(200)).body as BatchDto;
-        return batch.analyses.every((a) => isFinalStatus(a.status)) ? batch : undefined;
-      },
-      60_000,
-      "the batch to finish",
-    );
-  }
+  const submit = (files: TestFile[]) => submitAndWait(h.app, projectId, files);
 
-  async function threatsOf(batch: BatchDto, path: string): Promise<Threat[]> {
-    const analysis = batch.analyses.find((a) => a.path === path)!;
-    expect(analysis.status).toBe("succeeded");
-    return (
-      (await request(h.app).get(`/api/v1/analyses/${analysis.id}/threats?limit=500`).expect(200)).body as {
-        items: Threat[];
-      }
-    ).items;
-  }
+  const threatsOf = (batch: BatchDto, path: string) => tlThreatsOf(h.app, batch, path);
 
   it("stores the spec's threat that names the open route, with evidence in both files, once", async () => {
     const batch = await submit([

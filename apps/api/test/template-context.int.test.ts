@@ -1,10 +1,9 @@
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isFinalStatus, type BatchDto, type SubmissionResult, type Threat } from "@threatline/domain";
+import { type BatchDto, type Threat } from "@threatline/domain";
+import { createProject, submitAndWait, threatsOf as tlThreatsOf, type TestFile } from "@threatline/test-utils";
 import { createHarness, type Harness } from "./harness.ts";
-import { waitFor } from "../../../test/support.ts";
 
 const FIXTURES = new URL("../../../packages/engine/test/fixtures/context/", import.meta.url);
 
@@ -31,36 +30,14 @@ describe("worker: a template is analysed with what its folder's other files say"
 
   beforeAll(async () => {
     h = await createHarness();
-    projectId = (
-      (await request(h.app).post("/api/v1/projects").send({ name: "context" }).expect(201)).body as { id: string }
-    ).id;
+    projectId = await createProject(h.app, "context");
     h.startWorker();
   });
   afterAll(async () => h.close());
 
-  async function submit(files: Array<{ path: string; content: string }>): Promise<BatchDto> {
-    const { batchId } = (
-      await request(h.app).post(`/api/v1/projects/${projectId}/submissions`).send({ files }).expect(202)
-    ).body as SubmissionResult;
-    return waitFor(
-      async () => {
-        const batch = (await request(h.app).get(`/api/v1/batches/${batchId}`).expect(200)).body as BatchDto;
-        return batch.analyses.every((a) => isFinalStatus(a.status)) ? batch : undefined;
-      },
-      60_000,
-      "the batch to finish",
-    );
-  }
+  const submit = (files: TestFile[]) => submitAndWait(h.app, projectId, files);
 
-  async function threatsOf(batch: BatchDto, path: string): Promise<Threat[]> {
-    const analysis = batch.analyses.find((a) => a.path === path)!;
-    expect(analysis.status).toBe("succeeded");
-    return (
-      (await request(h.app).get(`/api/v1/analyses/${analysis.id}/threats?limit=500`).expect(200)).body as {
-        items: Threat[];
-      }
-    ).items;
-  }
+  const threatsOf = (batch: BatchDto, path: string) => tlThreatsOf(h.app, batch, path);
   const on = (threats: Threat[], ruleId: string) =>
     threats
       .filter((t) => t.ruleId === ruleId)

@@ -1,17 +1,9 @@
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  isFinalStatus,
-  type BatchDto,
-  type CurrentThreatDto,
-  type Mitigation,
-  type ProjectDto,
-  type RiskPoint,
-  type SubmissionResult,
-} from "@threatline/domain";
+import { type CurrentThreatDto, type Mitigation, type ProjectDto, type RiskPoint } from "@threatline/domain";
+import { createProject, submitAndWait } from "@threatline/test-utils";
 import { createHarness, type Harness } from "./harness.ts";
 import { CFN_BUCKET } from "./fixtures.ts";
-import { waitFor } from "../../../test/support.ts";
 
 /**
  * The threat model people shape: threats by hand, edits kept by fingerprint across re-analysis, mitigations that
@@ -37,28 +29,11 @@ describe("threat models people can shape", () => {
     return items.at(-1)?.riskScore;
   };
 
-  async function submit(content: string) {
-    const { batchId } = (
-      await request(h.app)
-        .post(api("/submissions"))
-        .send({ files: [{ path: "app.yaml", content }] })
-        .expect(202)
-    ).body as SubmissionResult;
-    await waitFor(
-      async () => {
-        const b = (await request(h.app).get(`/api/v1/batches/${batchId}`)).body as BatchDto;
-        return b.analyses.every((a) => isFinalStatus(a.status)) ? b : undefined;
-      },
-      60_000,
-      "the analysis",
-    );
-  }
+  const submit = (content: string) => submitAndWait(h.app, projectId, [{ path: "app.yaml", content }]);
 
   beforeAll(async () => {
     h = await createHarness();
-    projectId = (
-      (await request(h.app).post("/api/v1/projects").send({ name: "shaped" }).expect(201)).body as ProjectDto
-    ).id;
+    projectId = await createProject(h.app, "shaped");
     const viewer = await h.createUser({ teams: { [h.defaultTeamId]: "viewer" } });
     viewerToken = await h.tokenFor(viewer.id);
     h.startWorker();
