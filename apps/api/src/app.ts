@@ -10,6 +10,7 @@ import { healthRoutes } from "./routes/health.routes.ts";
 import { projectRoutes } from "./routes/projects.routes.ts";
 import { submissionRoutes } from "./routes/submissions.routes.ts";
 import { analysisRoutes } from "./routes/analyses.routes.ts";
+import { batchRoutes } from "./routes/batches.routes.ts";
 import { authenticate, authSettings, ensureDefaultTeam } from "./auth/middleware.ts";
 import { authRoutes } from "./routes/auth.routes.ts";
 import { tokenRoutes } from "./routes/tokens.routes.ts";
@@ -110,6 +111,7 @@ export async function createApp(deps: ApiDeps): Promise<Express> {
     auditRoutes(deps),
   );
   api.use(projectRoutes(deps));
+  api.use(batchRoutes(deps));
   api.use(analysisRoutes(deps));
   for (const routes of FEATURE_ROUTES) api.use(routes(deps));
   // The BullMQ dashboard sits after the authentication middleware, for administrators only.
