@@ -16,7 +16,7 @@ import {
 } from "@threatline/domain";
 import { enqueue } from "@threatline/queue";
 import { pino } from "pino";
-import { reconcileDeliveries } from "../../worker/src/reconciler.ts";
+import { reconcileDeliveries } from "@threatline/worker";
 import { createHarness, type Harness } from "./harness.ts";
 import { CFN_BUCKET } from "./fixtures.ts";
 import { waitFor } from "../../../test/support.ts";

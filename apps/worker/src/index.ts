@@ -14,5 +14,11 @@ export {
   type AnalysisOutcome,
   type PersistOptions,
 } from "./pipeline/persist.ts";
-export { DEFAULT_RECONCILE_OPTIONS, reconcileOnce, startReconciler, type ReconcileOptions } from "./reconciler.ts";
+export {
+  DEFAULT_RECONCILE_OPTIONS,
+  reconcileDeliveries,
+  reconcileOnce,
+  startReconciler,
+  type ReconcileOptions,
+} from "./reconciler.ts";
 export { serveWorkerMetrics } from "./observability/metrics.ts";
