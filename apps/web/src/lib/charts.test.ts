@@ -7,6 +7,7 @@ import {
   spendOption,
   strideBarOption,
   strideHeatmapOption,
+  teamTrendOption,
   weeklyChurnOption,
 } from "./charts.ts";
 
@@ -68,6 +69,27 @@ describe("chart option builders", () => {
     expect(axis.minInterval).toBe(24 * 3600 * 1000);
     expect(new Date(axis.min).toISOString()).toBe("2026-11-01T00:00:00.000Z");
     expect(new Date(axis.max).toISOString()).toBe("2026-11-02T00:00:00.000Z");
+  });
+
+  it("draws a trend of one analysis as a level to the end of its day, not a lone marker", () => {
+    const one: RiskPoint[] = [
+      { at: "2026-11-01T10:00:00.000Z", riskScore: 40, threatCount: 4, analysisId: "a1", path: "a" },
+    ];
+    const [line, markers] = seriesOf(riskTrendOption(one));
+    expect(line!.data).toEqual([
+      ["2026-11-01T10:00:00.000Z", 40],
+      ["2026-11-02T00:00:00.000Z", 40],
+    ]);
+    expect(markers!.data).toHaveLength(1);
+    // Several points: the line is theirs alone.
+    expect(seriesOf(riskTrendOption(points))[0]!.data).toHaveLength(3);
+    const team = seriesOf(teamTrendOption([{ day: "2026-11-01", riskScore: 12 }]))[0] as { showSymbol?: boolean };
+    expect(team.showSymbol).toBe(true);
+    const days = [
+      { day: "2026-11-01", riskScore: 12 },
+      { day: "2026-11-02", riskScore: 9 },
+    ];
+    expect((seriesOf(teamTrendOption(days))[0] as { showSymbol?: boolean }).showSymbol).toBe(false);
   });
 
   it("stacks one bar series per severity in the STRIDE bar chart", () => {

@@ -40,9 +40,17 @@ export function dayAxis(times: readonly number[]) {
   };
 }
 
-/** A project's risk over time: a step line, and a marker at each point an analysis wrote. */
+/**
+ * A project's risk over time: a step line, and a marker at each point an analysis wrote. A trend of one moment
+ * (one analysis, or several seconds apart) holds its risk to the end of the axis's day, so that a level is drawn
+ * and not a lone marker.
+ */
 export function riskTrendOption(points: readonly RiskPoint[], name = "risk-trend"): EChartsCoreOption {
-  const line = points.map((p) => [p.at, p.riskScore]);
+  const times = points.map((p) => new Date(p.at).getTime());
+  const axis = dayAxis(times);
+  const line: Array<[string, number]> = points.map((p) => [p.at, p.riskScore]);
+  const last = points.at(-1);
+  if (last && new Set(times).size === 1) line.push([new Date(axis.max).toISOString(), last.riskScore]);
   const markers = points
     .filter((p) => p.analysisId)
     .map((p) => ({ value: [p.at, p.riskScore], analysisId: p.analysisId, path: p.path }));
@@ -52,7 +60,7 @@ export function riskTrendOption(points: readonly RiskPoint[], name = "risk-trend
     legend: { data: ["Risk", "Analysis"], top: 4, left: 8 },
     tooltip: { trigger: "axis" },
     grid: GRID,
-    xAxis: dayAxis(points.map((p) => new Date(p.at).getTime())),
+    xAxis: axis,
     yAxis: { type: "value", min: 0 },
     dataZoom: [{ type: "inside" }],
     series: [
@@ -92,7 +100,8 @@ export function teamTrendOption(series: DashboardDto["teamRisk"]["series"]): ECh
         name: "Team risk",
         type: "line",
         data: series.map((s) => s.riskScore),
-        showSymbol: false,
+        // One day is one point: without its symbol a line of one point draws nothing.
+        showSymbol: series.length === 1,
         areaStyle: { opacity: 0.15 },
         color: "#6366f1",
       },
