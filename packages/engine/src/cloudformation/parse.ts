@@ -70,7 +70,7 @@ interface TemplateResult {
   resources: RawResource[];
   edges: GraphEdge[];
   secrets: SecretFinding[];
-  /** Literal `Export.Name`s of the template's outputs, with the resource each one's value names. */
+  /** `Export.Name`s of the template's outputs (literal or from parameter defaults), with the resource each one's value names. */
   exports: Map<string, string>;
   /** `Fn::ImportValue` of a literal export name, where it is written. */
   imports: CrossStackImport[];
@@ -245,7 +245,9 @@ class TemplateParser {
     const outputs = isRecord(this.template.Outputs) ? this.template.Outputs : {};
     for (const output of Object.values(outputs)) {
       if (!isRecord(output) || !isRecord(output.Export)) continue;
-      const name = output.Export.Name;
+      // Literal, or built by `Fn::Sub` from parameter defaults (as the importing side resolves it).
+      const written: unknown = output.Export.Name;
+      const name: unknown = typeof written === "string" ? written : this.resolver.resolve(written);
       const value = output.Value;
       if (typeof name !== "string" || !isRecord(value)) continue;
       const fn = intrinsicName(value);
@@ -287,7 +289,12 @@ class TemplateParser {
       return;
     }
     const arg: unknown = value[fn];
-    if (fn === "Fn::ImportValue" && typeof arg === "string") this.imports.push({ from, name: arg, path });
+    if (fn === "Fn::ImportValue") {
+      // A literal export name, or one `Fn::Sub` builds from parameter defaults (`!Sub "${Env}-data-bucket"`);
+      // a name that needs a pseudo parameter (`${AWS::StackName}`) or a parameter without a default links nothing.
+      const name: unknown = typeof arg === "string" ? arg : this.resolver.resolve(arg);
+      if (typeof name === "string") this.imports.push({ from, name, path });
+    }
     if (fn === "Ref" && typeof arg === "string") link(arg);
     else if (fn === "Fn::GetAtt") {
       const target: unknown = Array.isArray(arg) ? arg[0] : typeof arg === "string" ? arg.split(".")[0] : undefined;

@@ -160,6 +160,21 @@ spec:
     expect(on(alone.threats, "TL-AWS-S3-003")).toEqual(["SharedBucketPolicy"]);
   });
 
+  it("CloudFormation: an export name built by Fn::Sub from parameter defaults links, and so does a Ref to a parameter naming the bucket", async () => {
+    const files = folder("cfn-siblings-sub");
+    const data = await analyze(files, { focus: ["cfn-siblings-sub/data.yaml"] });
+    // `!ImportValue !Sub "${Env}-shared-bucket"` = the export `!Sub "${Env}-shared-bucket"` (Env defaults to prod).
+    const shared = data.threats.find((t) => t.ruleId === "TL-AWS-S3-003")!;
+    expect(shared.resources.map((r) => r.id)).toEqual(["SharedBucket", "SharedBucketPolicy"]);
+    expect(shared.evidence[0]).toMatchObject({ file: "cfn-siblings-sub/policies.yaml", line: 27 });
+    // `Bucket: !Ref LogsBucketName` whose default is the bucket's literal name.
+    expect(on(data.threats, "TL-AWS-S3-004")).toEqual(["LogsBucket"]);
+    // A name that needs a pseudo parameter (`${AWS::StackName}`) is not resolved: nothing links to StackBucket.
+    const policies = await analyze(files, { focus: ["cfn-siblings-sub/policies.yaml"] });
+    expect(on(policies.threats, "TL-AWS-S3-003")).toEqual(["StackBucketPolicy"]);
+    expect(on(data.threats, "TL-AWS-S3-003")).toEqual(["SharedBucket"]);
+  });
+
   describe("kustomize overlays (base/ + overlays/<env>/ rendering ../../base)", () => {
     const files = tree("kustomize-layered");
     const under = (dir: string) => files.filter((f) => f.path.startsWith(`kustomize-layered/${dir}/`));
