@@ -1,13 +1,8 @@
-import { mkdirSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AnalysisDto, SubmissionResult } from "@threatline/domain";
-import { waitFor } from "../../../test/support.ts";
-import { apiClient, launchBrowser, openPage, signIn, startTestApp } from "./app.ts";
-
-const SHOTS = process.env.SCREENSHOT_DIR ? resolve(process.env.SCREENSHOT_DIR) : join(tmpdir(), "threatline-e2e-shots");
+import type { AnalysisDto } from "@threatline/domain";
+import { SHOTS, openSignedIn } from "./app.ts";
 
 /** AWS samples write keys twice; YAML's last one wins, and the reader is told where. */
 const DUPLICATE_KEYS = `AWSTemplateFormatVersion: "2010-09-09"
@@ -24,35 +19,22 @@ Resources:
 `;
 
 describe("the analysis view: lenient-read warnings, real risks first and hygiene folded per file", () => {
-  let app: Awaited<ReturnType<typeof startTestApp>>;
-  let browser: Browser;
+  let ctx: Awaited<ReturnType<typeof openSignedIn>>;
+  let app: typeof ctx.app;
   let page: Page;
   let pageErrors: string[] = [];
   let analysis: AnalysisDto;
 
   beforeAll(async () => {
-    app = await startTestApp();
-    const api = await apiClient(app.url);
-    const project = await api<{ id: string }>("POST", "/projects", { name: "findings" });
-    const { analyses } = await api<SubmissionResult>("POST", `/projects/${project.id}/submissions`, {
-      files: [{ path: "infra/data.yaml", content: DUPLICATE_KEYS }],
+    ctx = await openSignedIn({
+      project: "findings",
+      versions: [[{ path: "infra/data.yaml", content: DUPLICATE_KEYS }]],
     });
-    analysis = await waitFor(
-      async () => {
-        const a = await api<AnalysisDto>("GET", `/analyses/${analyses[0]!.id}`);
-        return ["succeeded", "partial", "failed"].includes(a.status) ? a : undefined;
-      },
-      60_000,
-      "the analysis to finish",
-    );
-    mkdirSync(SHOTS, { recursive: true });
-    browser = await launchBrowser();
-    ({ page, pageErrors } = await openPage(browser));
-    await signIn(page, app.url);
+    ({ app, page, pageErrors } = ctx);
+    analysis = await ctx.api<AnalysisDto>("GET", `/analyses/${ctx.submitted[0]!.analyses[0]!.id}`);
   });
   afterAll(async () => {
-    await browser?.close();
-    await app?.close();
+    await ctx?.close();
   });
 
   it("lists each duplicate key with its line above the threats, which still stand", async () => {

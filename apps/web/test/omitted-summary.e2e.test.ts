@@ -1,46 +1,29 @@
-import { mkdirSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AnalysisDto, SubmissionResult } from "@threatline/domain";
+import type { AnalysisDto } from "@threatline/domain";
 import { hugeCloudFormation } from "../../../scripts/faults/huge-templates.ts";
-import { waitFor } from "../../../test/support.ts";
-import { apiClient, launchBrowser, openPage, signIn, startTestApp } from "./app.ts";
-
-const SHOTS = process.env.SCREENSHOT_DIR ? resolve(process.env.SCREENSHOT_DIR) : join(tmpdir(), "threatline-e2e-shots");
+import { SHOTS, openSignedIn } from "./app.ts";
 
 describe("an analysis that found more threats than it keeps", () => {
-  let app: Awaited<ReturnType<typeof startTestApp>>;
-  let browser: Browser;
+  let ctx: Awaited<ReturnType<typeof openSignedIn>>;
+  let app: typeof ctx.app;
   let page: Page;
   let pageErrors: string[] = [];
   let analysis: AnalysisDto;
 
   beforeAll(async () => {
     // 30 public buckets are 150 threats; the server keeps 20.
-    app = await startTestApp({ ANALYSIS_MAX_THREATS: "20" });
-    const api = await apiClient(app.url);
-    const project = await api<{ id: string }>("POST", "/projects", { name: "many-buckets" });
-    const { analyses } = await api<SubmissionResult>("POST", `/projects/${project.id}/submissions`, {
-      files: [hugeCloudFormation(30)],
+    ctx = await openSignedIn({
+      settings: { ANALYSIS_MAX_THREATS: "20" },
+      project: "many-buckets",
+      versions: [[hugeCloudFormation(30)]],
     });
-    analysis = await waitFor(
-      async () => {
-        const a = await api<AnalysisDto>("GET", `/analyses/${analyses[0]!.id}`);
-        return ["succeeded", "partial", "failed"].includes(a.status) ? a : undefined;
-      },
-      60_000,
-      "the analysis to finish",
-    );
-    mkdirSync(SHOTS, { recursive: true });
-    browser = await launchBrowser();
-    ({ page, pageErrors } = await openPage(browser));
-    await signIn(page, app.url);
+    ({ app, page, pageErrors } = ctx);
+    analysis = await ctx.api<AnalysisDto>("GET", `/analyses/${ctx.submitted[0]!.analyses[0]!.id}`);
   });
   afterAll(async () => {
-    await browser?.close();
-    await app?.close();
+    await ctx?.close();
   });
 
   it("shows how many threats were left out, of which severity and from which rules", async () => {
