@@ -143,6 +143,13 @@ export interface BatchDto {
   >;
 }
 
+/** `GET /batches`: the newest batches, of one project or of every project the caller sees. */
+export const BatchListQuerySchema = z.object({
+  projectId: z.uuid().optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+export type BatchListQuery = z.infer<typeof BatchListQuerySchema>;
+
 /** One Server-Sent Event on `GET /batches/:id/events`. */
 export const AnalysisEventSchema = z.object({
   analysisId: z.uuid(),

@@ -1,6 +1,6 @@
 import { Router } from "express";
-import { z } from "zod";
 import {
+  BatchListQuerySchema,
   IdParamSchema,
   batchStreamMessage,
   isFinalStatus,
@@ -15,9 +15,7 @@ import { cancelBatch, getBatch, listBatches } from "../services/analyses.service
 import { audit } from "../services/audit.service.ts";
 
 const byId = { params: IdParamSchema };
-const batches = {
-  query: z.object({ projectId: z.uuid().optional(), limit: z.coerce.number().int().min(1).max(100).default(20) }),
-};
+const batches = { query: BatchListQuerySchema };
 
 /** Seconds between SSE comments that keep proxies from closing an idle stream. */
 const HEARTBEAT_MS = 15_000;

@@ -5,6 +5,7 @@ import {
   AppError,
   FileWarningSchema,
   type AnalysisDto,
+  type BatchListQuery,
   type FileWarning,
   type HygieneSummary,
   type AnalysisStatus,
@@ -257,11 +258,7 @@ export async function getBatch(db: Db, actor: Actor, id: string): Promise<BatchD
   };
 }
 
-export async function listBatches(
-  db: Db,
-  actor: Actor,
-  filter: { projectId?: string; limit: number },
-): Promise<BatchDto[]> {
+export async function listBatches(db: Db, actor: Actor, filter: BatchListQuery): Promise<BatchDto[]> {
   const batches = await db.batch.findMany({
     where: {
       project: { teamId: { in: readableTeams(actor) } },

@@ -3,6 +3,7 @@ import type {
   AnalysisEvent,
   AnalysisSourceDto,
   BatchDto,
+  BatchListQuery,
   CurrentThreatDto,
   CurrentThreatQuery,
   DashboardDto,
@@ -159,7 +160,7 @@ export function createApi(http: Http, events: BatchEventSource = browserBatchEve
       return http<SubmissionResult>("POST", `/projects/${projectId}/submissions`, { form });
     },
     submissionLimits: () => http<SubmissionLimitsDto>("GET", "/settings/submissions"),
-    listBatches: (query: { projectId?: string; limit?: number } = {}) =>
+    listBatches: (query: Partial<BatchListQuery> = {}) =>
       http<{ items: BatchDto[] }>("GET", "/batches", { query }).then((r) => r.items),
     getBatch: (id: string) => http<BatchDto>("GET", `/batches/${id}`),
     cancelBatch: (id: string) => http<BatchDto>("POST", `/batches/${id}/cancel`),
